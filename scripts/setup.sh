@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the project needs into the work tree: a virtualenv in .venv with the
+# package and its dev tools, the compiled protobufs, and a pinned CometBFT in .bin.
+# Safe to run again: every step is skipped when its result is already there.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+COMETBFT_VERSION="${COMETBFT_VERSION:-v0.38.25}"
+PY="${PYTHON:-python3}"
+
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  touch "$stamp"
+fi
+
+bash scripts/gen_proto.sh
+
+mkdir -p .bin
+have=""
+[ -x .bin/cometbft ] && have="v$(.bin/cometbft version 2>/dev/null || true)"
+if [ "$have" != "$COMETBFT_VERSION" ]; then
+  command -v go >/dev/null || { echo "setup: Go is required to build CometBFT" >&2; exit 1; }
+  echo "setup: building cometbft $COMETBFT_VERSION (go install) ..." >&2
+  GOBIN="$root/.bin" go install "github.com/cometbft/cometbft/cmd/cometbft@${COMETBFT_VERSION}"
+fi

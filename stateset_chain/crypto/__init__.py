@@ -1,0 +1,1 @@
+"""Addresses (bech32, prefix ``stateset``) and secp256k1 signatures."""

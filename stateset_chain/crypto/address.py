@@ -1,0 +1,56 @@
+"""Bech32 account addresses, derived the Cosmos way.
+
+- user account: ``ripemd160(sha256(compressed secp256k1 pubkey))`` (20 bytes)
+- module account: ``sha256(module name)[:20]`` (the SDK's ``authtypes.NewModuleAddress``)
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import bech32 as _bech32
+from Crypto.Hash import RIPEMD160
+
+from stateset_chain.errors import InvalidAddress
+
+PREFIX = "stateset"
+
+
+def pubkey_to_address_bytes(compressed_pubkey: bytes) -> bytes:
+    return RIPEMD160.new(hashlib.sha256(compressed_pubkey).digest()).digest()
+
+
+def module_address_bytes(name: str) -> bytes:
+    return hashlib.sha256(name.encode()).digest()[:20]
+
+
+def encode(addr: bytes, prefix: str = PREFIX) -> str:
+    return _bech32.bech32_encode(prefix, _bech32.convertbits(addr, 8, 5))
+
+
+def decode(address: str, prefix: str = PREFIX) -> bytes:
+    """The address bytes of a bech32 string; raises InvalidAddress with the reason."""
+    if not isinstance(address, str) or not address:
+        raise InvalidAddress("empty address string is not allowed")
+    hrp, data = _bech32.bech32_decode(address)
+    if hrp is None or data is None:
+        raise InvalidAddress(f"decoding bech32 failed: {address!r}")
+    if hrp != prefix:
+        raise InvalidAddress(f"invalid Bech32 prefix; expected {prefix}, got {hrp}")
+    raw = _bech32.convertbits(data, 5, 8, False)
+    if raw is None or len(raw) not in (20, 32):
+        raise InvalidAddress(f"address {address!r} must be 20 or 32 bytes")
+    return bytes(raw)
+
+
+def validate(address: str) -> str:
+    decode(address)
+    return address
+
+
+def module_address(name: str) -> str:
+    return encode(module_address_bytes(name))
+
+
+def pubkey_to_address(compressed_pubkey: bytes) -> str:
+    return encode(pubkey_to_address_bytes(compressed_pubkey))

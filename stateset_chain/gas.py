@@ -1,0 +1,65 @@
+"""Deterministic gas: a meter, and a store view that charges for every access.
+
+Costs are the Cosmos SDK's KVGasConfig and auth params, so gas figures look familiar to wallets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stateset_chain.errors import OutOfGas
+from stateset_chain.store.kv import KVStore
+
+READ_COST_FLAT = 1000
+READ_COST_PER_BYTE = 3
+WRITE_COST_FLAT = 2000
+WRITE_COST_PER_BYTE = 30
+DELETE_COST = 1000
+ITER_NEXT_COST_FLAT = 30
+TX_SIZE_COST_PER_BYTE = 10
+SIG_VERIFY_COST_SECP256K1 = 1000
+
+
+@dataclass
+class GasMeter:
+    """Counts gas up to ``limit``; ``limit=None`` means unmetered (genesis, end-block)."""
+
+    limit: int | None
+    consumed: int = 0
+
+    def consume(self, amount: int, descriptor: str) -> None:
+        self.consumed += amount
+        if self.limit is not None and self.consumed > self.limit:
+            raise OutOfGas(
+                f"out of gas in location: {descriptor}; gasWanted: {self.limit}, "
+                f"gasUsed: {self.consumed}"
+            )
+
+
+class GasKV(KVStore):
+    """A view of ``parent`` that charges ``meter`` for each read, write, delete and step."""
+
+    def __init__(self, parent: KVStore, meter: GasMeter) -> None:
+        self.parent = parent
+        self.meter = meter
+
+    def get(self, key):
+        self.meter.consume(READ_COST_FLAT, "ReadFlat")
+        value = self.parent.get(key)
+        self.meter.consume(READ_COST_PER_BYTE * (len(key) + len(value or b"")), "ReadPerByte")
+        return value
+
+    def set(self, key, value):
+        self.meter.consume(WRITE_COST_FLAT, "WriteFlat")
+        self.meter.consume(WRITE_COST_PER_BYTE * (len(key) + len(value)), "WritePerByte")
+        self.parent.set(key, value)
+
+    def delete(self, key):
+        self.meter.consume(DELETE_COST, "Delete")
+        self.parent.delete(key)
+
+    def iterate(self, start=None, end=None, reverse=False):
+        for k, v in self.parent.iterate(start, end, reverse):
+            self.meter.consume(ITER_NEXT_COST_FLAT, "IterNextFlat")
+            self.meter.consume(READ_COST_PER_BYTE * (len(k) + len(v)), "ValuePerByte")
+            yield k, v

@@ -1,0 +1,149 @@
+"""Ordered byte key/value stores and copy-on-write branches.
+
+Every store orders keys by their bytes, so iteration is deterministic. A ``Branch`` overlays a
+parent: reads fall through, writes stay in the branch until ``write()`` pushes them down. The app
+runs each transaction on a branch of the block's branch, and drops it if any message fails, so
+handlers never undo by hand (the Cosmos SDK's CacheMultiStore).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+from sortedcontainers import SortedDict
+
+_DELETED = None  # a branch records a delete as a key mapped to None
+
+
+class KVStore(ABC):
+    """An ordered map of bytes to bytes."""
+
+    @abstractmethod
+    def get(self, key: bytes) -> bytes | None: ...
+
+    @abstractmethod
+    def set(self, key: bytes, value: bytes) -> None: ...
+
+    @abstractmethod
+    def delete(self, key: bytes) -> None: ...
+
+    @abstractmethod
+    def iterate(
+        self, start: bytes | None = None, end: bytes | None = None, reverse: bool = False
+    ) -> Iterator[tuple[bytes, bytes]]:
+        """Yield (key, value) with start <= key < end in key order (descending if reverse)."""
+
+    def has(self, key: bytes) -> bool:
+        return self.get(key) is not None
+
+    def iterate_prefix(self, prefix: bytes, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
+        return self.iterate(prefix, prefix_end(prefix), reverse)
+
+
+def prefix_end(prefix: bytes) -> bytes | None:
+    """The smallest key greater than every key starting with prefix (None: no bound)."""
+    b = bytearray(prefix)
+    while b:
+        if b[-1] != 0xFF:
+            b[-1] += 1
+            return bytes(b)
+        b.pop()
+    return None
+
+
+def _check(key: bytes, value: bytes | None = None) -> None:
+    if not isinstance(key, bytes) or not key:
+        raise TypeError(f"store keys are non-empty bytes, got {key!r}")
+    if value is not None and not isinstance(value, bytes):
+        raise TypeError(f"store values are bytes, got {type(value).__name__}")
+
+
+class MemoryKV(KVStore):
+    """A sorted in-memory store (tests, CheckTx views, benchmarks)."""
+
+    def __init__(self) -> None:
+        self._data: SortedDict = SortedDict()
+
+    def get(self, key: bytes) -> bytes | None:
+        return self._data.get(key)
+
+    def set(self, key: bytes, value: bytes) -> None:
+        _check(key, value)
+        self._data[key] = value
+
+    def delete(self, key: bytes) -> None:
+        _check(key)
+        self._data.pop(key, None)
+
+    def iterate(self, start=None, end=None, reverse=False):
+        keys = self._data.irange(start, end, inclusive=(True, False), reverse=reverse)
+        for k in list(keys):
+            yield k, self._data[k]
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class Branch(KVStore):
+    """A copy-on-write overlay of ``parent``; ``write()`` applies its changes to the parent."""
+
+    def __init__(self, parent: KVStore) -> None:
+        self.parent = parent
+        self._writes: SortedDict = SortedDict()  # key -> value, or None for a delete
+
+    def get(self, key: bytes) -> bytes | None:
+        if key in self._writes:
+            return self._writes[key]
+        return self.parent.get(key)
+
+    def set(self, key: bytes, value: bytes) -> None:
+        _check(key, value)
+        self._writes[key] = value
+
+    def delete(self, key: bytes) -> None:
+        _check(key)
+        self._writes[key] = _DELETED
+
+    def iterate(self, start=None, end=None, reverse=False):
+        """Merge the parent's keys with this branch's writes, in order, hiding deletes."""
+        own = iter(list(self._writes.irange(start, end, inclusive=(True, False), reverse=reverse)))
+        base = self.parent.iterate(start, end, reverse)
+        before = (lambda a, b: a > b) if reverse else (lambda a, b: a < b)
+        o = next(own, None)
+        p = next(base, None)
+        while o is not None or p is not None:
+            if p is None or (o is not None and before(o, p[0])):
+                v = self._writes[o]
+                if v is not None:
+                    yield o, v
+                o = next(own, None)
+            elif o is None or before(p[0], o):
+                yield p
+                p = next(base, None)
+            else:  # same key: the branch wins
+                v = self._writes[o]
+                if v is not None:
+                    yield o, v
+                o = next(own, None)
+                p = next(base, None)
+
+    def changes(self) -> list[tuple[bytes, bytes | None]]:
+        """The branch's writes in key order; None marks a delete."""
+        return list(self._writes.items())
+
+    def write(self) -> None:
+        """Apply this branch's writes to the parent and clear them."""
+        parent = self.parent
+        if isinstance(parent, Branch):
+            parent._writes.update(self._writes)
+        else:
+            for k, v in self._writes.items():
+                if v is None:
+                    parent.delete(k)
+                else:
+                    parent.set(k, v)
+        self._writes.clear()
+
+    def discard(self) -> None:
+        self._writes.clear()
