@@ -1,0 +1,243 @@
+"""Typed collections over a ``KVStore`` (the Cosmos SDK's collections, ADR-062).
+
+A collection owns a key prefix and codecs; it never holds a store: every call takes the store
+(the context's branch), so the same collection object serves CheckTx, FinalizeBlock and queries.
+
+Key encodings keep byte order equal to logical order where it matters:
+- ``U64Key``/``U32Key``: big-endian fixed width (numeric order).
+- ``StrKey``/``BytesKey``: one length byte then the bytes (max 255; unambiguous inside tuples).
+- ``TupleKey(a, b, ...)``: concatenation; ``iterate(prefix=(a,))`` walks every key starting with a.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from typing import Any, Generic, Protocol, TypeVar
+
+from google.protobuf.message import Message
+
+from stateset_chain.store.kv import KVStore, prefix_end
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class KeyCodec(Protocol[K]):
+    def encode(self, key: K) -> bytes: ...
+    def decode(self, data: bytes) -> tuple[K, int]: ...  # (key, bytes consumed)
+
+
+class ValueCodec(Protocol[V]):
+    def encode(self, value: V) -> bytes: ...
+    def decode(self, data: bytes) -> V: ...
+
+
+class _UInt:
+    def __init__(self, fmt: str) -> None:
+        self._s = struct.Struct(fmt)
+
+    def encode(self, key: int) -> bytes:
+        return self._s.pack(key)
+
+    def decode(self, data: bytes) -> tuple[int, int]:
+        return self._s.unpack_from(data)[0], self._s.size
+
+
+U64Key = _UInt(">Q")
+U32Key = _UInt(">I")
+
+
+class _LenPrefixed:
+    def __init__(self, text: bool) -> None:
+        self._text = text
+
+    def encode(self, key) -> bytes:
+        raw = key.encode() if self._text else bytes(key)
+        if len(raw) > 255:
+            raise ValueError(f"key part longer than 255 bytes: {len(raw)}")
+        return bytes([len(raw)]) + raw
+
+    def decode(self, data: bytes):
+        n = data[0]
+        raw = data[1 : 1 + n]
+        return (raw.decode() if self._text else bytes(raw)), 1 + n
+
+
+StrKey = _LenPrefixed(text=True)
+BytesKey = _LenPrefixed(text=False)
+
+
+class TupleKey:
+    def __init__(self, *parts: KeyCodec) -> None:
+        self.parts = parts
+
+    def encode(self, key: tuple) -> bytes:
+        if len(key) != len(self.parts):
+            raise ValueError(f"key {key!r} needs {len(self.parts)} parts")
+        return self.encode_prefix(key)
+
+    def encode_prefix(self, key: tuple) -> bytes:
+        return b"".join(c.encode(k) for c, k in zip(self.parts, key, strict=False))
+
+    def decode(self, data: bytes) -> tuple[tuple, int]:
+        out, off = [], 0
+        for c in self.parts:
+            k, n = c.decode(data[off:])
+            out.append(k)
+            off += n
+        return tuple(out), off
+
+
+class ProtoValue(Generic[V]):
+    def __init__(self, cls: type[Message]) -> None:
+        self.cls = cls
+
+    def encode(self, value: Message) -> bytes:
+        return value.SerializeToString(deterministic=True)
+
+    def decode(self, data: bytes):
+        m = self.cls()
+        m.ParseFromString(data)
+        return m
+
+
+class U64Value:
+    @staticmethod
+    def encode(value: int) -> bytes:
+        return struct.pack(">Q", value)
+
+    @staticmethod
+    def decode(data: bytes) -> int:
+        return struct.unpack(">Q", data)[0]
+
+
+class UIntValue:
+    """Unbounded non-negative integer (amounts up to 2**256): minimal big-endian bytes."""
+
+    @staticmethod
+    def encode(value: int) -> bytes:
+        if value < 0:
+            raise ValueError("negative amount")
+        return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big")
+
+    @staticmethod
+    def decode(data: bytes) -> int:
+        return int.from_bytes(data, "big")
+
+
+class StrValue:
+    @staticmethod
+    def encode(value: str) -> bytes:
+        return value.encode()
+
+    @staticmethod
+    def decode(data: bytes) -> str:
+        return data.decode()
+
+
+class BytesValue:
+    @staticmethod
+    def encode(value: bytes) -> bytes:
+        return bytes(value)
+
+    @staticmethod
+    def decode(data: bytes) -> bytes:
+        return bytes(data)
+
+
+class Map(Generic[K, V]):
+    """``prefix | key -> value``."""
+
+    def __init__(self, prefix: bytes, key: Any, value: Any) -> None:
+        self.prefix = prefix
+        self.key = key
+        self.value = value
+
+    def _k(self, key) -> bytes:
+        return self.prefix + self.key.encode(key)
+
+    def get(self, store: KVStore, key: K) -> V | None:
+        raw = store.get(self._k(key))
+        return None if raw is None else self.value.decode(raw)
+
+    def has(self, store: KVStore, key: K) -> bool:
+        return store.get(self._k(key)) is not None
+
+    def set(self, store: KVStore, key: K, value: V) -> None:
+        store.set(self._k(key), self.value.encode(value))
+
+    def delete(self, store: KVStore, key: K) -> None:
+        store.delete(self._k(key))
+
+    def iterate(
+        self,
+        store: KVStore,
+        prefix: tuple = (),
+        start: K | None = None,
+        end: K | None = None,
+        reverse: bool = False,
+    ) -> Iterator[tuple[K, V]]:
+        """Entries in key order; ``prefix`` is a leading part of a TupleKey; start/end are full keys
+        (start inclusive, end exclusive)."""
+        base = self.prefix + (self.key.encode_prefix(prefix) if prefix else b"")
+        lo = self._k(start) if start is not None else base
+        hi = self._k(end) if end is not None else prefix_end(base)
+        n = len(self.prefix)
+        for raw_k, raw_v in store.iterate(lo, hi, reverse):
+            yield self.key.decode(raw_k[n:])[0], self.value.decode(raw_v)
+
+
+class KeySet(Generic[K]):
+    """``prefix | key -> (empty)``: a set of keys, e.g. a secondary index."""
+
+    def __init__(self, prefix: bytes, key: Any) -> None:
+        self._map: Map = Map(prefix, key, BytesValue)
+
+    def add(self, store: KVStore, key: K) -> None:
+        self._map.set(store, key, b"\x01")
+
+    def has(self, store: KVStore, key: K) -> bool:
+        return self._map.has(store, key)
+
+    def remove(self, store: KVStore, key: K) -> None:
+        self._map.delete(store, key)
+
+    def iterate(self, store: KVStore, prefix: tuple = (), start=None, end=None, reverse=False):
+        for k, _ in self._map.iterate(store, prefix, start, end, reverse):
+            yield k
+
+
+class Item(Generic[V]):
+    """``prefix -> value``: one value (params, counters)."""
+
+    def __init__(self, prefix: bytes, value: Any) -> None:
+        self.prefix = prefix
+        self.value = value
+
+    def get(self, store: KVStore, default: V | None = None) -> V | None:
+        raw = store.get(self.prefix)
+        return default if raw is None else self.value.decode(raw)
+
+    def set(self, store: KVStore, value: V) -> None:
+        store.set(self.prefix, self.value.encode(value))
+
+
+class Sequence:
+    """``prefix -> u64``: a counter; ``next`` returns the current value and stores +1."""
+
+    def __init__(self, prefix: bytes, start: int = 0) -> None:
+        self._item: Item[int] = Item(prefix, U64Value)
+        self.start = start
+
+    def peek(self, store: KVStore) -> int:
+        v = self._item.get(store)
+        return self.start if v is None else v
+
+    def next(self, store: KVStore) -> int:
+        v = self.peek(store)
+        self._item.set(store, v + 1)
+        return v
+
+    def set(self, store: KVStore, value: int) -> None:
+        self._item.set(store, value)
