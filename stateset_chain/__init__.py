@@ -11,3 +11,7 @@ Layout (see docs/architecture.md):
 - ``abci``       the socket edge: framing and connections, calls ``app``.
 - ``cli``        the ``statesetd`` command.
 """
+
+# cosmpy's generated protos (tendermint.*, cosmos.*) and ours (stateset.*) import as top-level
+# packages; importing any part of stateset_chain puts them on sys.path first.
+from stateset_chain import pb as _pb  # noqa: E402,F401

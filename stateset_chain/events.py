@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 import stateset_chain.pb  # noqa: F401
+
 from tendermint.abci import types_pb2 as abci
 
 

@@ -1,0 +1,337 @@
+"""The state machine: what a validator computes for each ABCI call.
+
+``App`` knows nothing of sockets; ``stateset_chain.abci`` decodes requests and calls it. Its state
+lives in a ``CommitStore``; everything between two commits lives in branches:
+
+    committed state ─┬─ genesis branch (InitChain, until the first Commit)
+                     │    └─ block branch (FinalizeBlock)
+                     │          ├─ ante branch of tx i   (fee + sequence: kept once the ante passes)
+                     │          └─ msg branch of tx i    (kept only if every message succeeds)
+                     └─ check branch (CheckTx/Recheck: pending sequences; reset at Commit)
+
+FinalizeBlock stages the block's writes and computes the app hash; Commit makes the writes, the
+height and the hash durable in one atomic write. ``Info`` reports exactly the last commit, so
+after a crash CometBFT's handshake replays the missing blocks.
+
+Transaction execution follows the Cosmos SDK's baseapp: decode, the ante chain (its writes survive a
+failing message, so a failed transaction still pays its fee and uses its sequence), then every
+message on one branch that is written only if all of them succeed. Each message's events get
+``msg_index``; a failure gets the error's code, codespace and log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from google.protobuf.any_pb2 import Any as PbAny
+from google.protobuf.message import DecodeError
+
+import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
+from stateset_chain.abci.application import BaseApplication
+from stateset_chain.context import BlockInfo, Context
+from stateset_chain.errors import (
+    ChainError,
+    InvariantBroken,
+    KeyNotFound,
+    TxDecodeError,
+    UnknownRequest,
+)
+from stateset_chain.events import EventManager
+from stateset_chain.gas import GasKV, GasMeter
+from stateset_chain.module import Module, MsgRoute, QueryRoute
+from stateset_chain.store.collections import Item, StrValue
+from stateset_chain.store.commit import CommitStore
+from stateset_chain.store.kv import Branch, KVStore
+
+from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
+from tendermint.abci import types_pb2 as abci
+from tendermint.crypto import proof_pb2
+
+log = logging.getLogger("stateset.app")
+
+APP_NAME = "stateset-chain"
+APP_VERSION = 1
+PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
+STORE_KEY_PATH = "/store/key"
+PROOF_OP_TYPE = "stateset:smt"
+
+_chain_id = Item(b"app/chain_id", StrValue)
+
+
+@dataclass(frozen=True)
+class TxPipeline:
+    """How the app turns bytes into a checked transaction (provided by the auth module).
+
+    ``decode(raw, routes)`` returns a decoded tx with ``.msgs``, ``.routes``, ``.gas_limit`` and
+    ``.signers``, or raises a ChainError; ``ante(ctx, tx)`` runs the ante chain.
+    """
+
+    decode: Callable
+    ante: Callable
+
+
+class App(BaseApplication):
+    def __init__(self, store: CommitStore, modules: list[Module], pipeline: TxPipeline) -> None:
+        self.store = store
+        self.modules = modules
+        self.pipeline = pipeline
+        self.routes: dict[str, MsgRoute] = {}
+        self.queries: dict[str, QueryRoute] = {}
+        for m in modules:
+            for r in m.msgs:
+                self._add(self.routes, r.type_url, r)
+            for q in m.queries:
+                self._add(self.queries, q.path, q)
+        self.check_invariants_every_block = False
+        self._genesis: Branch | None = None  # InitChain writes, until the first Commit
+        self._block: Branch | None = None  # the block being finalized, until Commit
+        self._check = Branch(store.state)
+
+    @staticmethod
+    def _add(table: dict, key: str, value) -> None:
+        if key in table:
+            raise ValueError(f"{key} registered twice")
+        table[key] = value
+
+    @classmethod
+    def open(cls, data_dir: str) -> App:
+        """The node's app over the LevelDB state in ``data_dir`` with the standard modules."""
+        from stateset_chain.wiring import standard_app
+
+        return standard_app(CommitStore.open(data_dir))
+
+    # -- handshake ---------------------------------------------------------------------------
+
+    def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
+        height = self.store.last_height
+        return abci.ResponseInfo(
+            data=APP_NAME,
+            version=str(APP_VERSION),
+            app_version=APP_VERSION,
+            last_block_height=height,
+            last_block_app_hash=self.store.last_app_hash if height > 0 else b"",
+        )
+
+    def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain:
+        """Writes genesis into a branch kept in memory until the first block commits; calling it
+        again (a crash before block 1) recomputes the same state."""
+        genesis = json.loads(req.app_state_bytes or b"{}")
+        branch = Branch(self.store.state)
+        block = BlockInfo(req.initial_height or 1, _time_ns(req.time), req.chain_id)
+        ctx = Context(branch, block)
+        _chain_id.set(branch, req.chain_id)
+        for m in self.modules:
+            if m.init_genesis is not None:
+                m.init_genesis(ctx, genesis.get(m.name, {}))
+        self._run_invariants(ctx)
+        self._genesis = branch
+        app_hash = self.store.stage(branch.changes(), 0)
+        return abci.ResponseInitChain(app_hash=app_hash)
+
+    # -- mempool -----------------------------------------------------------------------------
+
+    def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
+        """Decode and run the ante chain on the check branch, so a wallet can send several
+        transactions per block (their sequences accumulate here until the next Commit)."""
+        meter = GasMeter(None)
+        branch = Branch(self._check)
+        ctx = Context(GasKV(branch, meter), self._check_block_info(), meter, is_check_tx=True)
+        gas_wanted = 0
+        try:
+            tx = self.pipeline.decode(req.tx, self.routes)
+            gas_wanted = tx.gas_limit
+            meter.limit = tx.gas_limit
+            self.pipeline.ante(ctx, tx)
+        except ChainError as e:
+            return abci.ResponseCheckTx(
+                code=e.code, codespace=e.codespace, log=e.log,
+                gas_wanted=gas_wanted, gas_used=meter.consumed,
+            )
+        branch.write()
+        return abci.ResponseCheckTx(code=0, gas_wanted=gas_wanted, gas_used=meter.consumed)
+
+    def _check_block_info(self) -> BlockInfo:
+        # CheckTx validates against the next block: timeout heights compare with it.
+        return BlockInfo(self.store.last_height + 1, 0, self.chain_id(self._check))
+
+    # -- consensus ---------------------------------------------------------------------------
+
+    def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        base: KVStore = self._genesis if self._genesis is not None else self.store.state
+        block = Branch(base)
+        info = BlockInfo(req.height, _time_ns(req.time), self.chain_id(base))
+        results = [self.deliver_tx(block, info, raw) for raw in req.txs]
+        end_events = EventManager()
+        end_ctx = Context(block, info, events=end_events)
+        for m in self.modules:
+            if m.end_block is not None:
+                m.end_block(end_ctx)
+        if self.check_invariants_every_block:
+            self._run_invariants(end_ctx)
+        changes = self._block_changes(block)
+        self._block = block
+        app_hash = self.store.stage(changes, req.height)
+        return abci.ResponseFinalizeBlock(
+            tx_results=results, events=end_events.events, app_hash=app_hash
+        )
+
+    def _block_changes(self, block: Branch) -> list[tuple[bytes, bytes | None]]:
+        if self._genesis is None:
+            return block.changes()
+        merged = Branch(self._genesis.parent)
+        for k, v in self._genesis.changes() + block.changes():
+            if v is None:
+                merged.delete(k)
+            else:
+                merged.set(k, v)
+        return merged.changes()
+
+    def deliver_tx(self, block: Branch, info: BlockInfo, raw: bytes) -> abci.ExecTxResult:
+        """Runs one transaction against the block branch; never raises a ChainError."""
+        meter = GasMeter(None)
+        ante_branch = Branch(block)
+        ante_events = EventManager()
+        ctx = Context(GasKV(ante_branch, meter), info, meter, ante_events)
+        gas_wanted = 0
+        try:
+            tx = self.pipeline.decode(raw, self.routes)
+            gas_wanted = tx.gas_limit
+            meter.limit = tx.gas_limit
+            self.pipeline.ante(ctx, tx)
+        except ChainError as e:
+            return _failed(e, e.log, gas_wanted, meter.consumed)
+        ante_branch.write()
+
+        msg_branch = Branch(block)
+        events = list(ante_events.events)
+        responses = []
+        for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
+            msg_events = EventManager()
+            mctx = Context(GasKV(msg_branch, meter), info, meter, msg_events)
+            try:
+                response = route.handler(mctx, msg)
+            except ChainError as e:
+                log_text = f"failed to execute message; message index: {i}: {e.log}"
+                return _failed(e, log_text, gas_wanted, meter.consumed, ante_events.events)
+            except InvariantBroken:
+                raise
+            except Exception as e:  # a handler bug: deterministic, so recover like the SDK
+                log.exception("handler panic in %s", route.type_url)
+                return abci.ExecTxResult(
+                    code=PANIC_CODE, codespace="sdk", log=f"panic in message {i}: {type(e).__name__}",
+                    gas_wanted=gas_wanted, gas_used=meter.consumed, events=ante_events.events,
+                )
+            for ev in [_message_event(route, msg), *msg_events.events]:
+                ev.attributes.add(key="msg_index", value=str(i), index=True)
+                events.append(ev)
+            responses.append(_pack(response))
+        msg_branch.write()
+        data = sdk_abci.TxMsgData(msg_responses=responses).SerializeToString(deterministic=True)
+        return abci.ExecTxResult(
+            code=0, data=data, gas_wanted=gas_wanted, gas_used=meter.consumed, events=events
+        )
+
+    def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
+        if self._block is None and self._genesis is None:
+            raise RuntimeError("Commit without FinalizeBlock")
+        self.store.commit()
+        self._genesis = None
+        self._block = None
+        self._check = Branch(self.store.state)
+        return abci.ResponseCommit(retain_height=0)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
+        height = self.store.last_height
+        try:
+            if req.height not in (0, height):
+                raise UnknownRequest(f"only the latest height {height} can be queried")
+            if req.path == STORE_KEY_PATH:
+                return self._query_store_key(req, height)
+            route = self.queries.get(req.path)
+            if route is None:
+                raise UnknownRequest(f"unknown query path {req.path!r}")
+            request = route.request_cls()
+            request.ParseFromString(req.data)
+            ctx = Context(Branch(self.store.state), self._query_block_info())
+            response = route.handler(ctx, request)
+            return abci.ResponseQuery(
+                code=0, value=response.SerializeToString(deterministic=True), height=height
+            )
+        except ChainError as e:
+            return abci.ResponseQuery(code=e.code, codespace=e.codespace, log=e.log, height=height)
+        except DecodeError as e:
+            err = TxDecodeError(f"cannot decode query data for {req.path}: {e}")
+            return abci.ResponseQuery(code=err.code, codespace=err.codespace, log=err.log)
+
+    def _query_store_key(self, req: abci.RequestQuery, height: int) -> abci.ResponseQuery:
+        key = bytes(req.data)
+        if not key:
+            raise KeyNotFound("empty key")
+        if not req.prove:
+            value = self.store.state.get(key)
+            return abci.ResponseQuery(code=0, key=key, value=value or b"", height=height)
+        value, proof = self.store.prove(key)
+        op = proof_pb2.ProofOp(type=PROOF_OP_TYPE, key=key, data=proof.encode())
+        return abci.ResponseQuery(
+            code=0, key=key, value=value or b"", height=height,
+            proof_ops=proof_pb2.ProofOps(ops=[op]),
+        )
+
+    def _query_block_info(self) -> BlockInfo:
+        return BlockInfo(self.store.last_height, 0, self.chain_id(self.store.state))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def chain_id(store: KVStore) -> str:
+        return _chain_id.get(store) or ""
+
+    def _run_invariants(self, ctx: Context) -> None:
+        for m in self.modules:
+            for check in m.invariants:
+                check(ctx)
+
+    def run_invariants(self) -> None:
+        """Checks every module invariant on the committed state (tests call this per block)."""
+        self._run_invariants(Context(Branch(self.store.state), self._query_block_info()))
+
+
+def _time_ns(ts) -> int:
+    return ts.seconds * 1_000_000_000 + ts.nanos
+
+
+def _failed(
+    e: ChainError, log_text: str, gas_wanted: int, gas_used: int, ante_events=()
+) -> abci.ExecTxResult:
+    # A failed tx keeps only its ante events (fee paid); message events are dropped, as in the SDK.
+    return abci.ExecTxResult(
+        code=e.code, codespace=e.codespace, log=log_text,
+        gas_wanted=gas_wanted, gas_used=gas_used, events=list(ante_events),
+    )
+
+
+def _message_event(route: MsgRoute, msg) -> abci.Event:
+    """The SDK's per-message ``message`` event: action, sender (first signer), module."""
+    signers = route.signers(msg)
+    sender = signers[0] if signers else ""
+    module = route.msg_cls.DESCRIPTOR.full_name.split(".")[-3]
+    return abci.Event(
+        type="message",
+        attributes=[
+            abci.EventAttribute(key="action", value=route.type_url, index=True),
+            abci.EventAttribute(key="sender", value=sender, index=True),
+            abci.EventAttribute(key="module", value=module, index=True),
+        ],
+    )
+
+
+def _pack(response) -> PbAny:
+    packed = PbAny()
+    if response is not None:
+        packed.Pack(response, type_url_prefix="/")
+    return packed
