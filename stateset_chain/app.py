@@ -221,8 +221,12 @@ class App(BaseApplication):
             except Exception as e:  # a handler bug: deterministic, so recover like the SDK
                 log.exception("handler panic in %s", route.type_url)
                 return abci.ExecTxResult(
-                    code=PANIC_CODE, codespace="sdk", log=f"panic in message {i}: {type(e).__name__}",
-                    gas_wanted=gas_wanted, gas_used=meter.consumed, events=ante_events.events,
+                    code=PANIC_CODE,
+                    codespace="sdk",
+                    log=f"panic in message {i}: {type(e).__name__}",
+                    gas_wanted=gas_wanted,
+                    gas_used=meter.consumed,
+                    events=ante_events.events,
                 )
             for ev in [_message_event(route, msg), *msg_events.events]:
                 ev.attributes.add(key="msg_index", value=str(i), index=True)

@@ -1,0 +1,679 @@
+"""A local network of 1 or 4 validators on loopback: CometBFT nodes, each with its own app process.
+
+    python -m stateset_chain.localnet start [--validators 1|4] [--dir localnet/run]
+    python -m stateset_chain.localnet status | logs | stop | reset
+
+Layout of ``dir`` (default ``localnet/run``):
+
+    localnet.json                  chain id and each node's ports (what status/stop read)
+    node{i}/config/, node{i}/data/ CometBFT home: config.toml, the ONE genesis.json, keys, blocks
+    node{i}/app/data/              the app's LevelDB state (``statesetd start --home node{i}/app``)
+    node{i}/app.sock               the ABCI socket CometBFT connects to (``proxy_app``)
+    logs/node{i}-cometbft.log, logs/node{i}-app.log
+    pids/node{i}-cometbft.pid, pids/node{i}-app.pid
+
+Ports: node i uses p2p ``26656 + 100*i`` and RPC ``26657 + 100*i`` on 127.0.0.1 (node0's RPC is
+the CLI's default ``http://127.0.0.1:26657``); prometheus and pprof stay off. ``base_port=0``
+picks free ports instead (tests).
+
+Config generation is pure file work (``generate``), so a test can check it without running
+anything; ``Localnet`` then starts the apps first (each waits on its socket), then the nodes, and
+returns once every node has committed block 1. The e2e tests drive it from Python:
+``Localnet(dir, validators=4, env_per_app=...)``, ``start()``, ``kill_app(i, sig)``,
+``start_app(i)``, ``height(i)``, ``app_hash(i, height)``, ``stop()``.
+
+Every node's genesis.json is the same file content: chain id ``stateset-localnet-1`` and an
+``app_state`` funding the TEST-ONLY demo accounts of ``localnet/accounts.json``
+(``build_app_state`` is the one place that shapes it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from stateset_chain.coins import SSUSD, USDC
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+COMETBFT = Path(os.environ.get("COMETBFT_BIN", REPO_ROOT / ".bin" / "cometbft"))
+ACCOUNTS_FILE = REPO_ROOT / "localnet" / "accounts.json"
+DEFAULT_DIR = REPO_ROOT / "localnet" / "run"
+CHAIN_ID = "stateset-localnet-1"
+BASE_PORT = 26656
+PORT_STRIDE = 100
+LAYOUT_FILE = "localnet.json"
+MAX_UNIX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux, 104 on macOS
+
+# Loopback timeouts: fast, but with room for 4 Python apps sharing 2 cores.
+CONSENSUS = {
+    "consensus.timeout_propose": "1s",
+    "consensus.timeout_propose_delta": "200ms",
+    "consensus.timeout_prevote": "300ms",
+    "consensus.timeout_prevote_delta": "200ms",
+    "consensus.timeout_precommit": "300ms",
+    "consensus.timeout_precommit_delta": "200ms",
+    "consensus.timeout_commit": "500ms",
+    "consensus.create_empty_blocks": True,
+}
+
+
+class LocalnetError(RuntimeError):
+    """The localnet could not be set up, started or stopped; the message says where to look."""
+
+
+# --- genesis -------------------------------------------------------------------------------
+
+
+def load_demo_accounts(path: Path = ACCOUNTS_FILE) -> list[dict]:
+    return json.loads(Path(path).read_text())["accounts"]
+
+
+def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
+    """The genesis ``app_state``: every demo account exists and holds its initial balances.
+
+    ``accounts``: ``[{"address": "stateset1...", "balances": [{"denom", "amount"}, ...]}]``.
+    Balances are listed by address and coins by denom, so the JSON is canonical.
+    """
+    ordered = sorted(accounts, key=lambda a: a["address"])
+    return {
+        "auth": {"accounts": [{"address": a["address"]} for a in ordered]},
+        "bank": {
+            "balances": [
+                {
+                    "address": a["address"],
+                    "coins": [
+                        {"denom": c["denom"], "amount": str(c["amount"])}
+                        for c in sorted(a["balances"], key=lambda c: c["denom"])
+                    ],
+                }
+                for a in ordered
+            ],
+            "denoms": [USDC, SSUSD],
+        },
+        "stablecoin": {},
+    }
+
+
+def build_genesis(base: Mapping[str, Any], app_state: Mapping[str, Any], chain_id: str) -> dict:
+    """CometBFT's generated genesis (validators, consensus params), our chain id and app state."""
+    return {**base, "chain_id": chain_id, "app_state": app_state}
+
+
+# --- config.toml ---------------------------------------------------------------------------
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    raise TypeError(f"unsupported config value {value!r}")
+
+
+def set_config(path: Path, values: Mapping[str, object]) -> None:
+    """Set existing keys of config.toml (``"proxy_app"``, ``"rpc.laddr"``), keeping comments.
+
+    Raises KeyError for a key the file does not have, so a typo cannot pass silently.
+    """
+    wanted = dict(values)
+    lines = Path(path).read_text().splitlines(keepends=True)
+    section = ""
+    for i, line in enumerate(lines):
+        header = re.match(r"^\[([^\]]+)\]\s*$", line)
+        if header:
+            section = header.group(1)
+            continue
+        match = re.match(r"^([A-Za-z0-9_\-]+)\s*=", line)
+        if not match:
+            continue
+        key = f"{section}.{match.group(1)}" if section else match.group(1)
+        if key in wanted:
+            lines[i] = f"{match.group(1)} = {_toml_value(wanted.pop(key))}\n"
+    if wanted:
+        raise KeyError(f"not in {path}: {sorted(wanted)}")
+    Path(path).write_text("".join(lines))
+
+
+def read_config(path: Path) -> dict[str, str]:
+    """``{"section.key": raw value}`` of a config.toml (enough for checks and tests)."""
+    values: dict[str, str] = {}
+    section = ""
+    for line in Path(path).read_text().splitlines():
+        header = re.match(r"^\[([^\]]+)\]\s*$", line)
+        if header:
+            section = header.group(1)
+            continue
+        match = re.match(r"^([A-Za-z0-9_\-]+)\s*=\s*(.*)$", line)
+        if match:
+            key = f"{section}.{match.group(1)}" if section else match.group(1)
+            raw = match.group(2).strip()
+            values[key] = json.loads(raw) if raw.startswith('"') else raw
+    return values
+
+
+# --- layout --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeLayout:
+    index: int
+    home: str  # CometBFT home (absolute)
+    node_id: str
+    p2p: int
+    rpc: int
+    abci: str  # proxy_app: unix:///.../app.sock, or tcp://127.0.0.1:PORT if the path is too long
+
+    @property
+    def name(self) -> str:
+        return f"node{self.index}"
+
+    @property
+    def app_home(self) -> str:
+        return str(Path(self.home) / "app")
+
+    @property
+    def rpc_url(self) -> str:
+        return f"http://127.0.0.1:{self.rpc}"
+
+    @property
+    def p2p_address(self) -> str:
+        return f"{self.node_id}@127.0.0.1:{self.p2p}"
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct ports free right now (held open together, so no duplicates)."""
+    with contextlib.ExitStack() as stack:
+        socks = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+
+
+def plan_ports(validators: int, base_port: int) -> list[tuple[int, int, int]]:
+    """``(p2p, rpc, abci_tcp)`` per node: ``base + 100*i + (0, 1, 2)``; free ports if base is 0."""
+    if base_port == 0:
+        ports = free_ports(3 * validators)
+        return [tuple(ports[3 * i : 3 * i + 3]) for i in range(validators)]  # type: ignore[misc]
+    starts = [base_port + PORT_STRIDE * i for i in range(validators)]
+    return [(p, p + 1, p + 2) for p in starts]
+
+
+def abci_address(home: Path, tcp_port: int) -> str:
+    sock = Path(home) / "app.sock"
+    if len(str(sock)) <= MAX_UNIX_SOCKET_PATH:
+        return f"unix://{sock}"
+    return f"tcp://127.0.0.1:{tcp_port}"
+
+
+def node_config(node: NodeLayout, peers: Sequence[NodeLayout]) -> dict[str, object]:
+    """The config.toml values that make node ``node`` one validator of the loopback net."""
+    return {
+        "proxy_app": node.abci,
+        "moniker": node.name,
+        "rpc.laddr": f"tcp://127.0.0.1:{node.rpc}",
+        "rpc.pprof_laddr": "",
+        "p2p.laddr": f"tcp://127.0.0.1:{node.p2p}",
+        "p2p.external_address": f"127.0.0.1:{node.p2p}",
+        "p2p.persistent_peers": ",".join(p.p2p_address for p in peers if p.index != node.index),
+        "p2p.addr_book_strict": False,
+        "p2p.allow_duplicate_ip": True,
+        "instrumentation.prometheus": False,
+        "tx_index.indexer": "kv",
+        **CONSENSUS,
+    }
+
+
+def _node_ids_from_testnet(config_toml: Path, validators: int) -> list[str]:
+    """``cometbft testnet`` lists every node as ``ID@host:port`` in persistent_peers, in order."""
+    peers = read_config(config_toml)["p2p.persistent_peers"]
+    ids = [p.split("@", 1)[0] for p in peers.split(",") if p]
+    if len(ids) != validators:
+        raise LocalnetError(f"unexpected persistent_peers from cometbft testnet: {peers!r}")
+    return ids
+
+
+def generate(
+    directory: Path,
+    validators: int = 4,
+    base_port: int = BASE_PORT,
+    accounts: Sequence[Mapping[str, Any]] | None = None,
+    chain_id: str = CHAIN_ID,
+) -> list[NodeLayout]:
+    """Create every node's CometBFT home and app home under ``directory`` (which must not exist)."""
+    directory = Path(directory).resolve()
+    if directory.exists() and any(directory.iterdir()):
+        raise LocalnetError(f"{directory} already exists: run `reset` first")
+    if not COMETBFT.exists():
+        raise LocalnetError(f"no cometbft at {COMETBFT}: run bash scripts/setup.sh")
+    _run([
+        str(COMETBFT), "testnet", "--v", str(validators), "--o", str(directory),
+        "--starting-ip-address", "127.0.0.1", "--node-dir-prefix", "node",
+    ])
+    homes = [directory / f"node{i}" for i in range(validators)]
+    ids = _node_ids_from_testnet(homes[0] / "config" / "config.toml", validators)
+    nodes = [
+        NodeLayout(i, str(home), ids[i], p2p, rpc, abci_address(home, abci_tcp))
+        for i, (home, (p2p, rpc, abci_tcp)) in enumerate(
+            zip(homes, plan_ports(validators, base_port), strict=True)
+        )
+    ]
+    base = json.loads((homes[0] / "config" / "genesis.json").read_text())
+    app_state = build_app_state(load_demo_accounts() if accounts is None else accounts)
+    genesis = json.dumps(build_genesis(base, app_state, chain_id), indent=2) + "\n"
+    for node in nodes:
+        set_config(Path(node.home) / "config" / "config.toml", node_config(node, nodes))
+        (Path(node.home) / "config" / "genesis.json").write_text(genesis)
+        (Path(node.app_home) / "data").mkdir(parents=True)
+    (directory / "logs").mkdir()
+    (directory / "pids").mkdir()
+    layout = {"chain_id": chain_id, "nodes": [asdict(n) for n in nodes]}
+    (directory / LAYOUT_FILE).write_text(json.dumps(layout, indent=2) + "\n")
+    return nodes
+
+
+def load_layout(directory: Path) -> list[NodeLayout]:
+    path = Path(directory) / LAYOUT_FILE
+    if not path.exists():
+        raise LocalnetError(f"no localnet in {directory} (no {LAYOUT_FILE}): run `start` first")
+    return [NodeLayout(**n) for n in json.loads(path.read_text())["nodes"]]
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise LocalnetError(f"{' '.join(cmd)} failed: {done.stderr.strip() or done.stdout.strip()}")
+
+
+# --- processes -----------------------------------------------------------------------------
+
+
+EnvPerApp = Callable[[int], Mapping[str, str]] | Sequence[Mapping[str, str]] | None
+
+
+def _pid_alive(pid: int, marker: str) -> bool:
+    """Whether ``pid`` runs and is one of ours (its command line mentions ``marker``)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.exists():
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return False
+        if not text:  # a zombie: exited, not yet reaped
+            return False
+        return marker in text
+    return True
+
+
+class Localnet:
+    """Start, stop and inspect a localnet; see the module docstring."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] = DEFAULT_DIR,
+        validators: int = 4,
+        base_port: int = BASE_PORT,
+        env_per_app: EnvPerApp = None,
+        accounts: Sequence[Mapping[str, Any]] | None = None,
+        start_timeout: float = 90.0,
+        python: str = sys.executable,
+        app_command: Callable[[NodeLayout], list[str]] | None = None,
+    ) -> None:
+        self.dir = Path(directory).resolve()
+        self.validators = validators
+        self.base_port = base_port
+        self.env_per_app = env_per_app
+        self.accounts = accounts
+        self.start_timeout = start_timeout
+        self.python = python
+        self.app_command = app_command or self._statesetd_start
+        self._procs: dict[str, subprocess.Popen] = {}
+        self._nodes: list[NodeLayout] | None = None
+
+    # -- layout ----------------------------------------------------------------------------
+
+    @property
+    def nodes(self) -> list[NodeLayout]:
+        if self._nodes is None:
+            self._nodes = load_layout(self.dir)
+        return self._nodes
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.dir / "logs"
+
+    def generated(self) -> bool:
+        return (self.dir / LAYOUT_FILE).exists()
+
+    def generate(self) -> list[NodeLayout]:
+        self._nodes = generate(self.dir, self.validators, self.base_port, self.accounts)
+        return self._nodes
+
+    def rpc_url(self, i: int) -> str:
+        return self.nodes[i].rpc_url
+
+    def log_path(self, i: int, kind: str) -> Path:
+        return self.logs_dir / f"node{i}-{kind}.log"
+
+    def _pid_path(self, i: int, kind: str) -> Path:
+        return self.dir / "pids" / f"node{i}-{kind}.pid"
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Generate (first time), start every app then every node; return at height >= 1."""
+        if not self.generated():
+            self.generate()
+        elif len(self.nodes) != self.validators:
+            raise LocalnetError(
+                f"{self.dir} holds a {len(self.nodes)}-validator localnet: run `reset` first"
+            )
+        running = [n.name for n in self.nodes if self.running(n.index)]
+        if running:
+            raise LocalnetError(f"already running: {', '.join(running)} (use stop or reset)")
+        try:
+            for node in self.nodes:
+                self.start_app(node.index, wait=False)
+            for node in self.nodes:
+                self._wait_app_listening(node.index)
+            for node in self.nodes:
+                self.start_node(node.index)
+            for node in self.nodes:
+                self.wait_for_height(node.index, 1, self.start_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM every node, then every app; SIGKILL what has not exited after ``timeout``."""
+        for kind in ("cometbft", "app"):
+            targets = [(n.index, kind) for n in self.nodes]
+            for i, k in targets:
+                self._signal(i, k, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            for i, k in targets:
+                if not self._wait_exit(i, k, deadline):
+                    self._signal(i, k, signal.SIGKILL)
+                    self._wait_exit(i, k, time.monotonic() + timeout)
+                self._pid_path(i, k).unlink(missing_ok=True)
+
+    def reset(self) -> None:
+        """Stop and delete the localnet directory (only if it is a localnet directory)."""
+        if not self.dir.exists():
+            return
+        if not self.generated():
+            raise LocalnetError(f"{self.dir} is not a localnet directory; not deleting it")
+        self.stop()
+        shutil.rmtree(self.dir)
+        self._nodes = None
+
+    # -- single processes ------------------------------------------------------------------
+
+    def app_env(self, i: int) -> dict[str, str]:
+        extra: Mapping[str, str] = {}
+        if callable(self.env_per_app):
+            extra = self.env_per_app(i)
+        elif self.env_per_app is not None:
+            extra = self.env_per_app[i]
+        return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
+
+    def _statesetd_start(self, node: NodeLayout) -> list[str]:
+        return [
+            self.python, "-m", "stateset_chain.cli.main", "start",
+            "--home", node.app_home, "--address", node.abci,
+        ]
+
+    def start_app(self, i: int, wait: bool = True) -> None:
+        """Start node i's app (``statesetd start``, or ``app_command(node)`` if given)."""
+        self._spawn(i, "app", self.app_command(self.nodes[i]), self.app_env(i))
+        if wait:
+            self._wait_app_listening(i)
+
+    def start_node(self, i: int) -> None:
+        cmd = [str(COMETBFT), "start", "--home", self.nodes[i].home]
+        self._spawn(i, "cometbft", cmd, dict(os.environ))
+
+    def kill_app(self, i: int, sig: int = signal.SIGKILL) -> None:
+        self._signal(i, "app", sig)
+        if sig in (signal.SIGKILL, signal.SIGTERM):
+            self._wait_exit(i, "app", time.monotonic() + 10.0)
+
+    def kill_node(self, i: int, sig: int = signal.SIGKILL) -> None:
+        self._signal(i, "cometbft", sig)
+        if sig in (signal.SIGKILL, signal.SIGTERM):
+            self._wait_exit(i, "cometbft", time.monotonic() + 10.0)
+
+    def running(self, i: int, kind: str | None = None) -> bool:
+        kinds = [kind] if kind else ["cometbft", "app"]
+        return any(self._pid(i, k) is not None for k in kinds)
+
+    def _spawn(self, i: int, kind: str, cmd: list[str], env: Mapping[str, str]) -> None:
+        if self._pid(i, kind) is not None:
+            raise LocalnetError(f"node{i} {kind} is already running")
+        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        self._pid_path(i, kind).parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path(i, kind), "ab") as log:
+            proc = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=dict(env), cwd=str(REPO_ROOT), start_new_session=True,
+            )
+        self._procs[f"{i}-{kind}"] = proc
+        self._pid_path(i, kind).write_text(f"{proc.pid}\n")
+
+    def _pid(self, i: int, kind: str) -> int | None:
+        """The pid of node i's ``kind`` process if it is alive, else None."""
+        proc = self._procs.get(f"{i}-{kind}")
+        if proc is not None:  # started by this process: Popen knows (and reaps it)
+            return proc.pid if proc.poll() is None else None
+        path = self._pid_path(i, kind)
+        try:
+            pid = int(path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if _pid_alive(pid, self.nodes[i].home) else None
+
+    def _signal(self, i: int, kind: str, sig: int) -> None:
+        pid = self._pid(i, kind)
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+
+    def _wait_exit(self, i: int, kind: str, deadline: float) -> bool:
+        while time.monotonic() < deadline:
+            if self._pid(i, kind) is None:
+                return True
+            time.sleep(0.05)
+        return self._pid(i, kind) is None
+
+    def _wait_app_listening(self, i: int, timeout: float = 30.0) -> None:
+        node = self.nodes[i]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._pid(i, "app") is None:
+                raise self._failure(i, "app", "the app exited during startup")
+            if _listening(node.abci):
+                return
+            time.sleep(0.1)
+        raise self._failure(i, "app", f"the app did not listen on {node.abci} in {timeout}s")
+
+    # -- inspection ------------------------------------------------------------------------
+
+    def client(self, i: int):
+        from stateset_chain.client import NodeClient
+
+        return NodeClient(self.rpc_url(i))
+
+    def rpc(self, i: int, method: str, **params: Any) -> dict:
+        body: dict[str, Any] = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+        reply = requests.post(self.rpc_url(i), json=body, timeout=5.0).json()
+        if "error" in reply:
+            raise LocalnetError(f"node{i} {method}: {reply['error']}")
+        return reply["result"]
+
+    def height(self, i: int) -> int:
+        return int(self.rpc(i, "status")["sync_info"]["latest_block_height"])
+
+    def app_hash(self, i: int, height: int) -> str:
+        """Uppercase hex app hash after executing block ``height`` (header of ``height + 1``,
+        else ``/status`` if ``height`` is the latest block)."""
+        try:
+            header = self.rpc(i, "header", height=str(height + 1))["header"]
+            return header["app_hash"].upper()
+        except LocalnetError:
+            info = self.rpc(i, "status")["sync_info"]
+            if int(info["latest_block_height"]) != height:
+                raise
+            return info["latest_app_hash"].upper()
+
+    def wait_for_height(self, i: int, height: int, timeout: float = 60.0) -> int:
+        """Poll node i until it has committed ``height``; fail fast if its processes died."""
+        deadline = time.monotonic() + timeout
+        last: Exception | None = None
+        while time.monotonic() < deadline:
+            for kind in ("cometbft", "app"):
+                if self._pid(i, kind) is None:
+                    raise self._failure(i, kind, f"node{i} {kind} exited")
+            try:
+                current = self.height(i)
+                if current >= height:
+                    return current
+            except (requests.RequestException, LocalnetError, KeyError, ValueError) as e:
+                last = e
+            time.sleep(0.2)
+        raise self._failure(
+            i, "cometbft", f"node{i} did not reach height {height} in {timeout}s ({last!r})"
+        )
+
+    def status(self) -> list[dict[str, Any]]:
+        rows = []
+        for n in self.nodes:
+            row: dict[str, Any] = {
+                "node": n.name, "rpc": n.rpc_url, "p2p": n.p2p, "abci": n.abci,
+                "cometbft_pid": self._pid(n.index, "cometbft"),
+                "app_pid": self._pid(n.index, "app"),
+            }
+            try:
+                info = self.rpc(n.index, "status")["sync_info"]
+                row["height"] = int(info["latest_block_height"])
+                row["app_hash"] = info["latest_app_hash"]
+            except (requests.RequestException, LocalnetError, KeyError, ValueError):
+                row["height"], row["app_hash"] = None, None
+            rows.append(row)
+        return rows
+
+    def _failure(self, i: int, kind: str, what: str) -> LocalnetError:
+        tail = _tail(self.log_path(i, kind), 25)
+        return LocalnetError(
+            f"{what}; logs in {self.logs_dir} (node{i}-cometbft.log, node{i}-app.log). "
+            f"Last lines of node{i}-{kind}.log:\n{tail}"
+        )
+
+
+def _listening(address: str) -> bool:
+    try:
+        if address.startswith("unix://"):
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(address[len("unix://"):])
+        else:
+            host, _, port = address[len("tcp://"):].rpartition(":")
+            with socket.create_connection((host, int(port)), timeout=1.0):
+                pass
+    except OSError:
+        return False
+    return True
+
+
+def _tail(path: Path, lines: int) -> str:
+    try:
+        return "".join(path.read_text(errors="replace").splitlines(True)[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def _print_status(net: Localnet) -> None:
+    for row in net.status():
+        height = "-" if row["height"] is None else row["height"]
+        app_hash = row["app_hash"] or "-"
+        procs = f"cometbft={row['cometbft_pid'] or 'down'} app={row['app_pid'] or 'down'}"
+        print(f"{row['node']}  height={height}  app_hash={app_hash}  rpc={row['rpc']}  {procs}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="localnet", description="A local stateset network of validators on loopback."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--dir", default=str(DEFAULT_DIR), help="default %(default)s")
+    p = sub.add_parser("start", parents=[common], help="start (generate on first use)")
+    p.add_argument("--validators", type=int, choices=[1, 4], default=4)
+    p.add_argument("--base-port", type=int, default=BASE_PORT, help="0 picks free ports")
+    p.add_argument("--timeout", type=float, default=90.0, help="seconds to reach height 1")
+    sub.add_parser("stop", parents=[common], help="stop every node and app")
+    sub.add_parser("reset", parents=[common], help="stop and delete the directory")
+    sub.add_parser("status", parents=[common], help="height and app hash of every node")
+    p = sub.add_parser("logs", parents=[common], help="show (or follow) the log files")
+    p.add_argument("-n", "--lines", type=int, default=20)
+    p.add_argument("-f", "--follow", action="store_true")
+    args = parser.parse_args(argv)
+
+    try:
+        return _dispatch(args)
+    except LocalnetError as e:
+        print(f"localnet: {e}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "start":
+        net = Localnet(args.dir, args.validators, args.base_port, start_timeout=args.timeout)
+        net.start()
+        print(f"localnet up in {net.dir} (logs: {net.logs_dir})")
+        _print_status(net)
+        return 0
+    net = Localnet(args.dir)
+    if args.command == "stop":
+        net.stop()
+        print("localnet stopped")
+    elif args.command == "reset":
+        net.reset()
+        print(f"localnet reset ({net.dir} deleted)")
+    elif args.command == "status":
+        _print_status(net)
+    elif args.command == "logs":
+        files = sorted(str(p) for p in net.logs_dir.glob("*.log"))
+        if not files:
+            raise LocalnetError(f"no logs in {net.logs_dir}")
+        cmd = ["tail", "-n", str(args.lines), *(["-F"] if args.follow else []), *files]
+        with contextlib.suppress(KeyboardInterrupt):
+            return subprocess.call(cmd)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
