@@ -1,0 +1,1 @@
+"""The bank module: balances, total supply, MsgSend, and mint/burn for module accounts."""

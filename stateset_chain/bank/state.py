@@ -1,0 +1,174 @@
+"""The bank keeper: balances, total supply, and the only code that moves coins.
+
+Every movement goes through four primitives that keep ``supply(denom) == Σ balance(·, denom)``:
+``send`` (address to address), ``send_to_module`` / ``send_from_module`` (to and from a module
+account, whose address is ``sha256(name)[:20]``), ``mint`` (new coins into a module account) and
+``burn`` (destroy coins a module account holds). Each checks every coin before it writes, emits one
+typed event, and makes sure every address that receives coins has an account (``ensure_account``).
+
+Module accounts are declared up front with their permissions (the SDK's ``maccPerms``): only a
+``minter`` may mint and only a ``burner`` may burn, and no declared module account may receive a
+``MsgSend`` (users cannot strand coins there). Other modules should depend on the narrowest view
+they need (see ``stateset_chain/stablecoin/expected.py``), never on this class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
+from stateset_chain.bank.expected import AccountKeeper
+from stateset_chain.bank.keys import BALANCES_PREFIX, DENOMS_PREFIX, SUPPLY_PREFIX
+from stateset_chain.coins import MAX_AMOUNT, Coin, format_coins
+from stateset_chain.context import Context
+from stateset_chain.crypto import address
+from stateset_chain.errors import InsufficientFunds, InvalidCoins
+from stateset_chain.store.collections import BytesKey, KeySet, Map, StrKey, TupleKey, UIntValue
+from stateset_chain.store.kv import KVStore
+
+from stateset.bank.v1 import events_pb2 as events
+
+MINTER = "minter"
+BURNER = "burner"
+
+# Module accounts the standard app declares; wiring may pass a larger mapping.
+DEFAULT_MODULE_ACCOUNTS: Mapping[str, frozenset[str]] = {
+    "fee_collector": frozenset(),
+    "stablecoin": frozenset({MINTER, BURNER}),
+    "stablecoin_reserve": frozenset(),
+}
+
+balances: Map[tuple[bytes, str], int] = Map(BALANCES_PREFIX, TupleKey(BytesKey, StrKey), UIntValue)
+supplies: Map[str, int] = Map(SUPPLY_PREFIX, StrKey, UIntValue)
+known_denoms: KeySet[str] = KeySet(DENOMS_PREFIX, StrKey)
+
+
+class ModulePermissionError(Exception):
+    """A module minted or burned without the permission: a wiring bug, not a user error."""
+
+
+class BankKeeper:
+    def __init__(
+        self,
+        accounts: AccountKeeper,
+        module_accounts: Mapping[str, Iterable[str]] = DEFAULT_MODULE_ACCOUNTS,
+    ) -> None:
+        # may be assigned after construction: auth and bank need each other
+        self.accounts = accounts
+        self.permissions = {name: frozenset(p) for name, p in module_accounts.items()}
+        self._blocked = frozenset(address.module_address_bytes(n) for n in module_accounts)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def balance(self, store: KVStore, addr: str, denom: str) -> int:
+        return balances.get(store, (address.decode(addr), denom)) or 0
+
+    def all_balances(self, store: KVStore, addr: str) -> list[Coin]:
+        """Every nonzero balance of ``addr``, sorted by denom."""
+        entries = balances.iterate(store, prefix=(address.decode(addr),))
+        return sorted(Coin(denom, amount) for (_, denom), amount in entries)
+
+    def supply(self, store: KVStore, denom: str) -> int:
+        return supplies.get(store, denom) or 0
+
+    def total_supply(self, store: KVStore) -> list[Coin]:
+        """Every denom with nonzero supply, sorted by denom."""
+        return sorted(Coin(denom, amount) for denom, amount in supplies.iterate(store))
+
+    def is_known_denom(self, store: KVStore, denom: str) -> bool:
+        return known_denoms.has(store, denom)
+
+    def known_denoms(self, store: KVStore) -> list[str]:
+        return sorted(known_denoms.iterate(store))
+
+    def add_denom(self, store: KVStore, denom: str) -> None:
+        known_denoms.add(store, denom)
+
+    def is_blocked(self, addr: str) -> bool:
+        """True for declared module accounts: they receive coins only from their module."""
+        return address.decode(addr) in self._blocked
+
+    # -- movements ---------------------------------------------------------------------------
+
+    def send(self, ctx: Context, from_addr: str, to_addr: str, coins: list[Coin]) -> None:
+        """Move ``coins`` from one address to another; raises InsufficientFunds, writes nothing."""
+        if not _checked(coins):
+            return
+        self._subtract(ctx.store, from_addr, coins)
+        self._add(ctx.store, to_addr, coins)
+        self.accounts.ensure_account(ctx.store, to_addr)
+        ctx.events.emit(
+            events.CoinsTransferred(
+                sender=from_addr, recipient=to_addr, amount=[c.to_proto() for c in coins]
+            )
+        )
+
+    def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list[Coin]) -> None:
+        self.send(ctx, from_addr, address.module_address(module), coins)
+
+    def send_from_module(self, ctx: Context, module: str, to_addr: str, coins: list[Coin]) -> None:
+        self.send(ctx, address.module_address(module), to_addr, coins)
+
+    def mint(self, ctx: Context, module: str, coins: list[Coin]) -> None:
+        """Create ``coins`` in the module's account; the module needs the ``minter`` permission."""
+        self._require_permission(module, MINTER)
+        if not _checked(coins):
+            return
+        for c in coins:
+            if self.supply(ctx.store, c.denom) + c.amount > MAX_AMOUNT:
+                raise InvalidCoins(f"minting {c} overflows the supply of {c.denom}")
+        module_addr = address.module_address(module)
+        for c in coins:
+            supplies.set(ctx.store, c.denom, self.supply(ctx.store, c.denom) + c.amount)
+            known_denoms.add(ctx.store, c.denom)
+        self._add(ctx.store, module_addr, coins)
+        self.accounts.ensure_account(ctx.store, module_addr)
+        ctx.events.emit(events.CoinsMinted(module=module, amount=[c.to_proto() for c in coins]))
+
+    def burn(self, ctx: Context, module: str, coins: list[Coin]) -> None:
+        """Destroy ``coins`` held by the module's account; the module needs ``burner``."""
+        self._require_permission(module, BURNER)
+        if not _checked(coins):
+            return
+        self._subtract(ctx.store, address.module_address(module), coins)
+        for c in coins:
+            _set_or_delete(supplies, ctx.store, c.denom, self.supply(ctx.store, c.denom) - c.amount)
+        ctx.events.emit(events.CoinsBurned(module=module, amount=[c.to_proto() for c in coins]))
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _subtract(self, store: KVStore, addr: str, coins: list[Coin]) -> None:
+        raw = address.decode(addr)
+        held = [balances.get(store, (raw, c.denom)) or 0 for c in coins]
+        for c, have in zip(coins, held, strict=True):
+            if have < c.amount:
+                raise InsufficientFunds(
+                    f"spendable balance {Coin(c.denom, have)} is smaller than {c}"
+                )
+        for c, have in zip(coins, held, strict=True):
+            _set_or_delete(balances, store, (raw, c.denom), have - c.amount)
+
+    def _add(self, store: KVStore, addr: str, coins: list[Coin]) -> None:
+        raw = address.decode(addr)
+        for c in coins:
+            held = balances.get(store, (raw, c.denom)) or 0
+            balances.set(store, (raw, c.denom), held + c.amount)
+
+    def _require_permission(self, module: str, permission: str) -> None:
+        if permission not in self.permissions.get(module, frozenset()):
+            raise ModulePermissionError(f"module account {module!r} lacks {permission} permission")
+
+
+def _checked(coins: list[Coin]) -> bool:
+    """Refuses unsorted, duplicate or zero coins; False for an empty list (nothing to move)."""
+    denoms = [c.denom for c in coins]
+    if denoms != sorted(set(denoms)) or any(c.amount <= 0 for c in coins):
+        raise InvalidCoins(f"coins must be positive, sorted and unique: {format_coins(coins)}")
+    return bool(coins)
+
+
+def _set_or_delete(collection: Map, store: KVStore, key, amount: int) -> None:
+    if amount:
+        collection.set(store, key, amount)
+    else:
+        collection.delete(store, key)
