@@ -5,7 +5,7 @@ the class. Broken invariants are not ``ChainError``s: they raise ``InvariantBrok
 node, because continuing would commit a wrong state.
 
     ChainError                      (codespace, code, log)
-    ├── sdk root errors             codespace "sdk", the Cosmos SDK's numbers (types/errors/errors.go)
+    ├── sdk root errors             codespace "sdk", SDK numbers (types/errors/errors.go)
     │   TxDecodeError 2, InvalidSequence 3, Unauthorized 4, InsufficientFunds 5,
     │   UnknownRequest 6, InvalidAddress 7, InvalidPubKey 8, UnknownAddress 9, InvalidCoins 10,
     │   OutOfGas 11, MemoTooLarge 12, InsufficientFee 13, TooManySignatures 14, NoSignatures 15,
@@ -43,7 +43,8 @@ def register(cls: type[ChainError]) -> type[ChainError]:
     """Class decorator: refuses two classes with the same (codespace, code)."""
     key = (cls.codespace, cls.code)
     if key in _registry and _registry[key] is not cls:
-        raise RuntimeError(f"duplicate error code {key}: {cls.__name__} and {_registry[key].__name__}")
+        other = _registry[key].__name__
+        raise RuntimeError(f"duplicate error code {key}: {cls.__name__} and {other}")
     _registry[key] = cls
     return cls
 

@@ -7,7 +7,8 @@ A module is a package ``stateset_chain/<name>/`` with:
 - ``msgs/`` or ``handlers.py``  one handler per message: validate, load, guard, change state, emit
 - ``errors.py``      one ``ChainError`` subclass per distinct failure, codespace = module name
 - ``genesis.py``     init/export of the module's genesis JSON
-- ``queries.py``     ABCI query routes named like gRPC methods (``/cosmos.bank.v1beta1.Query/Balance``)
+- ``queries.py``     ABCI query routes named like gRPC methods
+                     (``/cosmos.bank.v1beta1.Query/Balance``)
 - ``invariants.py``  functions that raise ``InvariantBroken``
 - ``module.py``      builds the ``Module`` below
 - ``SPEC.md``

@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path; sorts before it)
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.framing import uvarint_len
+
+from tendermint.abci import types_pb2 as abci
 
 
 def tx_proto_size(tx: bytes) -> int:

@@ -21,9 +21,10 @@ import threading
 from collections.abc import Callable
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path; sorts before it)
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.application import BaseApplication
+
+from tendermint.abci import types_pb2 as abci
 
 log = logging.getLogger("stateset.abci")
 

@@ -41,7 +41,6 @@ from dataclasses import dataclass
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path; sorts before it)
 from google.protobuf.message import DecodeError
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.application import BaseApplication
 from stateset_chain.abci.dispatch import (
@@ -53,6 +52,8 @@ from stateset_chain.abci.dispatch import (
     method_of,
 )
 from stateset_chain.abci.framing import FrameDecoder, FramingError, encode_frame
+
+from tendermint.abci import types_pb2 as abci
 
 log = logging.getLogger("stateset.abci")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import socket
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.framing import FrameDecoder, encode_frame
 from stateset_chain.abci.server import Address
+
+from tendermint.abci import types_pb2 as abci
 
 
 class ABCIClient:

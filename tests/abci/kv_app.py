@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.application import BaseApplication
+
+from tendermint.abci import types_pb2 as abci
 
 BAD_TX = 1
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
 from hypothesis import given
 from hypothesis import strategies as st
-from tendermint.abci import types_pb2 as abci
-from tendermint.types import types_pb2 as cmt_types
 
 from stateset_chain.abci.application import BaseApplication, fit_txs, tx_proto_size
+
+from tendermint.abci import types_pb2 as abci
+from tendermint.types import types_pb2 as cmt_types
 
 
 def data_size(txs: list[bytes]) -> int:

@@ -6,7 +6,6 @@ import logging
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
 import pytest
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.application import BaseApplication
 from stateset_chain.abci.dispatch import (
@@ -17,6 +16,8 @@ from stateset_chain.abci.dispatch import (
     UnknownRequest,
     method_of,
 )
+
+from tendermint.abci import types_pb2 as abci
 
 
 class BrokenApp(BaseApplication):

@@ -6,7 +6,6 @@ import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.framing import (
     FrameDecoder,
@@ -16,6 +15,8 @@ from stateset_chain.abci.framing import (
     encode_uvarint,
     uvarint_len,
 )
+
+from tendermint.abci import types_pb2 as abci
 
 
 def test_flush_request_and_response_match_the_wire_bytes_from_cometbft():

@@ -8,12 +8,13 @@ import time
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
 import pytest
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.dispatch import ApplicationCrashed
 from stateset_chain.abci.server import ABCIServer, parse_address
 from tests.abci.client import FLUSH, ABCIClient, check_tx
 from tests.abci.kv_app import KVApp
+
+from tendermint.abci import types_pb2 as abci
 
 
 class ToyApp(KVApp):

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
 import pytest
-from tendermint.abci import types_pb2 as abci
 
 from stateset_chain.abci.server import EXIT_APP_CRASHED, parse_address
 from tests.abci.client import FLUSH, ABCIClient
 from tests.cometbft_helpers import REPO_ROOT
+
+from tendermint.abci import types_pb2 as abci
 
 
 @pytest.fixture
