@@ -85,6 +85,39 @@ class MemoryKV(KVStore):
         return len(self._data)
 
 
+class PrefixKV(KVStore):
+    """The keys of ``parent`` under ``prefix``, with the prefix hidden; ``readonly`` refuses writes
+    (the committed state is changed only by ``CommitStore.commit``)."""
+
+    def __init__(self, parent: KVStore, prefix: bytes, readonly: bool = False) -> None:
+        self.parent = parent
+        self.prefix = prefix
+        self.readonly = readonly
+
+    def get(self, key: bytes) -> bytes | None:
+        return self.parent.get(self.prefix + key)
+
+    def set(self, key: bytes, value: bytes) -> None:
+        if self.readonly:
+            raise TypeError("read-only store view: write through a Branch")
+        _check(key, value)
+        self.parent.set(self.prefix + key, value)
+
+    def delete(self, key: bytes) -> None:
+        if self.readonly:
+            raise TypeError("read-only store view: write through a Branch")
+        _check(key)
+        self.parent.delete(self.prefix + key)
+
+    def iterate(self, start=None, end=None, reverse=False):
+        p = self.prefix
+        lo = p + start if start is not None else p
+        hi = p + end if end is not None else prefix_end(p)
+        n = len(p)
+        for k, v in self.parent.iterate(lo, hi, reverse):
+            yield k[n:], v
+
+
 class Branch(KVStore):
     """A copy-on-write overlay of ``parent``; ``write()`` applies its changes to the parent."""
 

@@ -1,0 +1,174 @@
+"""The committed state: key/values, the Merkle tree over them, and (height, app hash).
+
+One database holds three key spaces:
+
+    s/<key>        state value
+    t/<node key>   Merkle tree node (see smt.py: u16 depth || path prefix)
+    m/height       u64 big-endian: the last committed height
+    m/app_hash     the root of the tree at that height
+
+``stage(changes, height)`` computes the app hash a block's writes would produce without writing
+anything; ``commit()`` writes the state changes, the tree nodes, the height and the app hash in one
+LevelDB ``WriteBatch`` with ``sync=True``. A crash at any point leaves either the previous commit or
+this one, never a mix; on restart ``last_height``/``last_app_hash`` tell CometBFT's handshake which
+blocks to replay.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from stateset_chain.store import leveldb
+from stateset_chain.store.kv import KVStore, MemoryKV, PrefixKV
+from stateset_chain.store.smt import EMPTY, NodeWrites, Proof, SparseMerkleTree
+
+STATE = b"s/"
+TREE = b"t/"
+META_HEIGHT = b"m/height"
+META_APP_HASH = b"m/app_hash"
+CACHE_DEPTH = 16  # tree nodes this shallow stay in memory (at most 2^17 of them)
+FAILPOINT_ENV = "STATESET_FAILPOINT"  # tests: SIGKILL the process at a named point of commit()
+
+Op = tuple[bytes, bytes | None]
+
+
+class CorruptStore(Exception):
+    """The database does not hold a consistent commit (not a user error: the node must stop)."""
+
+
+@dataclass
+class _Staged:
+    height: int
+    changes: list[Op]
+    nodes: NodeWrites
+    app_hash: bytes
+
+
+class CommitStore:
+    def __init__(
+        self,
+        raw: KVStore,
+        apply: Callable[[list[Op]], None],
+        state: KVStore | None = None,
+        close: Callable[[], None] | None = None,
+    ) -> None:
+        self._raw = raw
+        self._apply = apply
+        self._close = close
+        self.state: KVStore = state if state is not None else PrefixKV(raw, STATE, readonly=True)
+        self._cache: dict[bytes, bytes | None] = {}
+        self.tree = SparseMerkleTree(self._load_node)
+        self._staged: _Staged | None = None
+        self._failpoint = os.environ.get(FAILPOINT_ENV, "")
+        height = raw.get(META_HEIGHT)
+        self.last_height = int.from_bytes(height, "big") if height else 0
+        self.last_app_hash = raw.get(META_APP_HASH) or EMPTY
+        if self.tree.root() != self.last_app_hash:
+            raise CorruptStore(
+                f"tree root {self.tree.root().hex()} != stored app hash "
+                f"{self.last_app_hash.hex()} at height {self.last_height}"
+            )
+
+    @classmethod
+    def open(cls, path: str) -> CommitStore:
+        """The node's LevelDB at ``path`` (created if missing)."""
+        db = leveldb.open_db(path)
+        return cls(
+            leveldb.LevelDBKV(db),
+            lambda ops: leveldb.write_batch(db, ops, sync=True),
+            state=_ReadOnlyLevelDB(db, STATE),
+            close=db.close,
+        )
+
+    @classmethod
+    def in_memory(cls) -> CommitStore:
+        raw = MemoryKV()
+
+        def apply(ops: list[Op]) -> None:
+            for k, v in ops:
+                if v is None:
+                    raw.delete(k)
+                else:
+                    raw.set(k, v)
+
+        return cls(raw, apply)
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close()
+
+    # -- the tree's view of committed nodes ----------------------------------------------
+
+    def _load_node(self, key: bytes) -> bytes | None:
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        value = self._raw.get(TREE + key)
+        if int.from_bytes(key[:2], "big") <= CACHE_DEPTH:
+            self._cache[key] = value
+        return value
+
+    # -- staging and committing ----------------------------------------------------------
+
+    def stage(self, changes: Iterable[Op], height: int) -> bytes:
+        """The app hash after applying ``changes`` to the committed state; replaces any earlier
+        staged block (InitChain stages genesis, then block 1 restages genesis + block 1)."""
+        changes = list(changes)
+        app_hash, nodes = self.tree.update(changes)
+        self._staged = _Staged(height, changes, nodes, app_hash)
+        return app_hash
+
+    def discard_staged(self) -> None:
+        self._staged = None
+
+    def commit(self) -> tuple[int, bytes]:
+        """Makes the staged block durable in one atomic, synced write; returns (height, hash)."""
+        staged = self._staged
+        if staged is None:
+            raise RuntimeError("commit without a staged block")
+        if staged.height <= self.last_height:
+            raise RuntimeError(f"commit of height {staged.height} after {self.last_height}")
+        ops: list[Op] = [(STATE + k, v) for k, v in staged.changes]
+        ops += [(TREE + k, v) for k, v in staged.nodes.items()]
+        ops.append((META_HEIGHT, staged.height.to_bytes(8, "big")))
+        ops.append((META_APP_HASH, staged.app_hash))
+        self._fail("before-write")
+        self._apply(ops)
+        self._fail("after-write")
+        for k, v in staged.nodes.items():
+            if k in self._cache or int.from_bytes(k[:2], "big") <= CACHE_DEPTH:
+                self._cache[k] = v
+        self.last_height = staged.height
+        self.last_app_hash = staged.app_hash
+        self._staged = None
+        return self.last_height, self.last_app_hash
+
+    def _fail(self, point: str) -> None:
+        if self._failpoint == point:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    # -- proofs and checks ---------------------------------------------------------------
+
+    def prove(self, key: bytes) -> tuple[bytes | None, Proof]:
+        """The committed value of ``key`` (None if absent) and its proof against last_app_hash."""
+        return self.state.get(key), self.tree.prove(key)
+
+    def recompute_app_hash(self) -> bytes:
+        """The root rebuilt from every state key (O(state): for tests and `statesetd` checks)."""
+        fresh = SparseMerkleTree(lambda _key: None)
+        root, _ = fresh.update(self.state.iterate())
+        return root
+
+
+class _ReadOnlyLevelDB(leveldb.LevelDBKV):
+    """The committed state straight from LevelDB (one call per read: the hot path)."""
+
+    def set(self, key: bytes, value: bytes) -> None:
+        raise TypeError("read-only store view: write through a Branch")
+
+    def delete(self, key: bytes) -> None:
+        raise TypeError("read-only store view: write through a Branch")

@@ -1,0 +1,124 @@
+"""CommitStore: staging computes without persisting, commit persists state + tree + height + hash
+together, and a reopened LevelDB reports exactly the last commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from stateset_chain.store.commit import CommitStore, CorruptStore
+from stateset_chain.store.smt import EMPTY, verify_proof
+
+
+@pytest.fixture(params=["memory", "leveldb"])
+def opener(request, tmp_path):
+    if request.param == "memory":
+        store = CommitStore.in_memory()
+        yield lambda: store
+        return
+    opened: list[CommitStore] = []
+
+    def open_():
+        if opened:
+            opened.pop().close()
+        opened.append(CommitStore.open(str(tmp_path / "state")))
+        return opened[-1]
+
+    yield open_
+    for s in opened:
+        s.close()
+
+
+def test_fresh_store_is_empty(opener):
+    s = opener()
+    assert (s.last_height, s.last_app_hash) == (0, EMPTY)
+    assert list(s.state.iterate()) == []
+
+
+def test_stage_persists_nothing_until_commit(opener):
+    s = opener()
+    h = s.stage([(b"a", b"1")], 1)
+    assert h != EMPTY
+    assert s.state.get(b"a") is None and s.last_height == 0
+    assert s.commit() == (1, h)
+    assert s.state.get(b"a") == b"1"
+    assert (s.last_height, s.last_app_hash) == (1, h)
+
+
+def test_restage_replaces_the_staged_block(opener):
+    s = opener()
+    s.stage([(b"genesis", b"g")], 0)
+    h = s.stage([(b"genesis", b"g"), (b"block1", b"x")], 1)
+    s.commit()
+    assert s.last_app_hash == h == s.recompute_app_hash()
+    assert s.state.get(b"block1") == b"x"
+
+
+def test_commit_rules(opener):
+    s = opener()
+    with pytest.raises(RuntimeError):
+        s.commit()
+    s.stage([(b"a", b"1")], 1)
+    s.commit()
+    s.stage([(b"a", b"2")], 1)
+    with pytest.raises(RuntimeError):  # heights only go up
+        s.commit()
+    s.discard_staged()
+    with pytest.raises(RuntimeError):
+        s.commit()
+
+
+def test_state_view_is_read_only(opener):
+    with pytest.raises(TypeError):
+        opener().state.set(b"k", b"v")
+
+
+def test_reopen_reports_last_commit_and_proves(opener):
+    s = opener()
+    for height in range(1, 6):
+        changes = {f"k{height}".encode(): b"v", b"k1": str(height).encode()}
+        s.stage(sorted(changes.items()), height)
+        s.commit()
+    h = s.last_app_hash
+    s = opener()
+    assert (s.last_height, s.last_app_hash) == (5, h)
+    assert s.recompute_app_hash() == h
+    value, proof = s.prove(b"k1")
+    assert value == b"5" and verify_proof(h, b"k1", value, proof)
+    value, proof = s.prove(b"missing")
+    assert value is None and verify_proof(h, b"missing", None, proof)
+
+
+def test_deletes_are_committed(opener):
+    s = opener()
+    s.stage([(b"a", b"1"), (b"b", b"2")], 1)
+    s.commit()
+    s.stage([(b"a", None)], 2)
+    s.commit()
+    s = opener()
+    assert list(s.state.iterate()) == [(b"b", b"2")]
+    assert s.last_app_hash == s.recompute_app_hash()
+
+
+def test_app_hash_depends_on_state_only():
+    a, b = CommitStore.in_memory(), CommitStore.in_memory()
+    a.stage([(b"x", b"1"), (b"y", b"2")], 1)
+    a.commit()
+    b.stage([(b"x", b"1")], 1)
+    b.commit()
+    b.stage([(b"y", b"2")], 7)
+    b.commit()
+    assert a.last_app_hash == b.last_app_hash
+
+
+def test_inconsistent_database_is_refused(tmp_path):
+    s = CommitStore.open(str(tmp_path / "db"))
+    s.stage([(b"a", b"1")], 1)
+    s.commit()
+    s.close()
+    import plyvel
+
+    db = plyvel.DB(str(tmp_path / "db"))
+    db.put(b"m/app_hash", bytes(32 * [7]))
+    db.close()
+    with pytest.raises(CorruptStore):
+        CommitStore.open(str(tmp_path / "db"))
