@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -101,7 +102,7 @@ class App(BaseApplication):
         """The node's app over the LevelDB state in ``data_dir`` with the standard modules."""
         from stateset_chain.wiring import standard_app
 
-        return standard_app(CommitStore.open(data_dir))
+        return standard_app(CommitStore.open(os.path.join(data_dir, "state")))
 
     # -- handshake ---------------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ from typing import Any
 import requests
 
 from stateset_chain.coins import SSUSD, USDC
+from stateset_chain.crypto.address import module_address
+from stateset_chain.stablecoin.keys import RESERVE_ACCOUNT as RESERVE
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMETBFT = Path(os.environ.get("COMETBFT_BIN", REPO_ROOT / ".bin" / "cometbft"))
@@ -87,9 +89,21 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
     """The genesis ``app_state``: every demo account exists and holds its initial balances.
 
     ``accounts``: ``[{"address": "stateset1...", "balances": [{"denom", "amount"}, ...]}]``.
-    Balances are listed by address and coins by denom, so the JSON is canonical.
+    Every ussusd handed out is backed by the same amount of uusdc in the stablecoin reserve (the
+    stablecoin module's invariant). Balances are listed by address and coins by denom, so the
+    JSON is canonical.
     """
-    ordered = sorted(accounts, key=lambda a: a["address"])
+    holdings = [
+        {
+            "address": a["address"],
+            "balances": [(c["denom"], int(c["amount"])) for c in a["balances"]],
+        }
+        for a in accounts
+    ]
+    backing = sum(n for a in holdings for d, n in a["balances"] if d == SSUSD)
+    if backing:
+        holdings.append({"address": module_address(RESERVE), "balances": [(USDC, backing)]})
+    ordered = sorted(holdings, key=lambda a: a["address"])
     return {
         "auth": {"accounts": [{"address": a["address"]} for a in ordered]},
         "bank": {
@@ -97,8 +111,7 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
                 {
                     "address": a["address"],
                     "coins": [
-                        {"denom": c["denom"], "amount": str(c["amount"])}
-                        for c in sorted(a["balances"], key=lambda c: c["denom"])
+                        {"denom": d, "amount": str(n)} for d, n in sorted(a["balances"]) if n
                     ],
                 }
                 for a in ordered

@@ -12,6 +12,7 @@ import pytest
 
 from stateset_chain import localnet
 from stateset_chain.client import wallet_from_mnemonic
+from stateset_chain.crypto.address import module_address
 from stateset_chain.localnet import (
     CHAIN_ID,
     build_app_state,
@@ -40,12 +41,18 @@ def test_app_state_funds_every_account_with_coins_sorted_by_denom():
         {"address": "stateset1a", "balances": [{"denom": "uusdc", "amount": "5"}]},
     ]
     state = build_app_state(accounts)
-    assert state["auth"]["accounts"] == [{"address": "stateset1a"}, {"address": "stateset1b"}]
-    assert state["bank"]["balances"] == [
-        {"address": "stateset1a", "coins": [{"denom": "uusdc", "amount": "5"}]},
-        {"address": "stateset1b", "coins": [{"denom": "ussusd", "amount": "1"},
-                                            {"denom": "uusdc", "amount": "2"}]},
-    ]
+    reserve = module_address("stablecoin_reserve")
+    assert state["auth"]["accounts"] == sorted(
+        [{"address": "stateset1a"}, {"address": "stateset1b"}, {"address": reserve}],
+        key=lambda a: a["address"],
+    )
+    balances = {b["address"]: b["coins"] for b in state["bank"]["balances"]}
+    assert balances == {
+        "stateset1a": [{"denom": "uusdc", "amount": "5"}],
+        "stateset1b": [{"denom": "ussusd", "amount": "1"}, {"denom": "uusdc", "amount": "2"}],
+        reserve: [{"denom": "uusdc", "amount": "1"}],  # backs the 1 ussusd handed out
+    }
+    assert [b["address"] for b in state["bank"]["balances"]] == sorted(balances)
     assert state["bank"]["denoms"] == ["uusdc", "ussusd"]
 
 

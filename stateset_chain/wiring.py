@@ -1,0 +1,36 @@
+"""The standard app: which modules a node runs, in which order, and how they depend on each other.
+
+Order matters twice: genesis runs in this order (auth creates accounts before the bank funds
+them), and so do end-block hooks and invariants.
+"""
+
+from __future__ import annotations
+
+from stateset_chain.app import App, TxPipeline
+from stateset_chain.auth.ante import make_ante
+from stateset_chain.auth.module import auth_module
+from stateset_chain.auth.state import AuthKeeper
+from stateset_chain.auth.tx import decode_tx
+from stateset_chain.bank.module import bank_module
+from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
+from stateset_chain.stablecoin.module import stablecoin_module
+from stateset_chain.stablecoin.state import StablecoinKeeper
+from stateset_chain.store.commit import CommitStore
+
+
+def module_accounts() -> dict[str, frozenset[str]]:
+    """Every module account the bank knows, with its permissions (mint/burn)."""
+    return dict(DEFAULT_MODULE_ACCOUNTS)
+
+
+def standard_app(store: CommitStore) -> App:
+    auth = AuthKeeper()
+    bank = BankKeeper(auth, module_accounts())
+    stablecoin = StablecoinKeeper(bank)
+    modules = [
+        auth_module(auth),
+        bank_module(bank),
+        stablecoin_module(stablecoin),
+    ]
+    pipeline = TxPipeline(decode=decode_tx, ante=make_ante(auth, bank))
+    return App(store, modules, pipeline)
