@@ -30,7 +30,9 @@ TREE = b"t/"
 META_HEIGHT = b"m/height"
 META_APP_HASH = b"m/app_hash"
 CACHE_DEPTH = 16  # tree nodes this shallow stay in memory (at most 2^17 of them)
-FAILPOINT_ENV = "STATESET_FAILPOINT"  # tests: SIGKILL the process at a named point of commit()
+# Crash tests: ``STATESET_FAILPOINT=<point>[@<height>]`` SIGKILLs the process at that point of
+# commit() (points: before-write, after-write), at any height or only at the given one.
+FAILPOINT_ENV = "STATESET_FAILPOINT"
 
 Op = tuple[bytes, bytes | None]
 
@@ -136,9 +138,9 @@ class CommitStore:
         ops += [(TREE + k, v) for k, v in staged.nodes.items()]
         ops.append((META_HEIGHT, staged.height.to_bytes(8, "big")))
         ops.append((META_APP_HASH, staged.app_hash))
-        self._fail("before-write")
+        self._fail("before-write", staged.height)
         self._apply(ops)
-        self._fail("after-write")
+        self._fail("after-write", staged.height)
         for k, v in staged.nodes.items():
             if k in self._cache or int.from_bytes(k[:2], "big") <= CACHE_DEPTH:
                 self._cache[k] = v
@@ -147,8 +149,8 @@ class CommitStore:
         self._staged = None
         return self.last_height, self.last_app_hash
 
-    def _fail(self, point: str) -> None:
-        if self._failpoint == point:
+    def _fail(self, point: str, height: int) -> None:
+        if self._failpoint and self._failpoint in (point, f"{point}@{height}"):
             os.kill(os.getpid(), signal.SIGKILL)
 
     # -- proofs and checks ---------------------------------------------------------------
