@@ -1,0 +1,39 @@
+"""Child process for the crash tests: a deterministic chain over LevelDB, one block after another.
+
+    python -m tests.app.crash_child <data_dir> <blocks>
+
+Block h sends (h % 3 + 1) transfers; run in memory with the same arguments it gives the expected
+app hash of every height (``expected_hashes``).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from stateset_chain.store.commit import CommitStore
+from tests.chain import Chain, address
+
+
+def run(chain: Chain, blocks: int, on_commit=None) -> None:
+    for _ in range(blocks):
+        h = chain.height + 1
+        txs = [
+            chain.send(chain.wallets[i % 4], address(chain.wallets[(i + 1) % 4]), h * 10 + i)
+            for i in range(h % 3 + 1)
+        ]
+        chain.block(txs)
+        if on_commit is not None:
+            on_commit(chain)
+
+
+def expected_hashes(blocks: int) -> dict[int, bytes]:
+    chain = Chain.start()
+    hashes = {chain.height: chain.app.store.last_app_hash}
+    run(chain, blocks, lambda c: hashes.__setitem__(c.height, c.app.store.last_app_hash))
+    return hashes
+
+
+if __name__ == "__main__":
+    data_dir, blocks = sys.argv[1], int(sys.argv[2])
+    chain = Chain.start(store=CommitStore.open(data_dir))
+    run(chain, blocks, lambda c: print(c.height, flush=True))

@@ -1,0 +1,68 @@
+"""Crash safety: a SIGKILL between FinalizeBlock and Commit, inside Commit, or at a random moment
+leaves exactly the previous or the new commit: state, tree, height and app hash together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from stateset_chain.store.commit import FAILPOINT_ENV, CommitStore
+from tests.app.crash_child import expected_hashes
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BLOCKS = 8
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[int, bytes]:
+    return expected_hashes(BLOCKS)
+
+
+def run_child(data_dir: str, failpoint: str | None = None, blocks: int = BLOCKS):
+    env = {**os.environ}
+    env.pop(FAILPOINT_ENV, None)
+    if failpoint:
+        env[FAILPOINT_ENV] = failpoint
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.app.crash_child", data_dir, str(blocks)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def committed(data_dir: str) -> tuple[int, bytes, bytes]:
+    store = CommitStore.open(data_dir)  # refuses an inconsistent database
+    try:
+        return store.last_height, store.last_app_hash, store.recompute_app_hash()
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "failpoint, height",
+    [("before-write@5", 4), ("after-write@5", 5)],
+    ids=["killed-after-finalize-before-commit-write", "killed-right-after-commit-write"],
+)
+def test_kill_at_commit_points(tmp_path, expected, failpoint, height):
+    child = run_child(str(tmp_path / "state"), failpoint)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == -signal.SIGKILL, err
+    last, app_hash, recomputed = committed(str(tmp_path / "state"))
+    assert last == height
+    assert app_hash == expected[height] == recomputed
+
+
+@pytest.mark.parametrize("delay", [0.6, 0.9, 1.3])
+def test_kill_at_a_random_moment(tmp_path, delay):
+    child = run_child(str(tmp_path / "state"), blocks=100_000)  # runs until killed
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    last, app_hash, recomputed = committed(str(tmp_path / "state"))
+    assert app_hash == recomputed
+    assert last > 1, "killed before it committed anything: raise the delay"
+    assert app_hash == expected_hashes(last - 1)[last]
