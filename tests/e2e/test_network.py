@@ -179,3 +179,40 @@ def test_d_bad_transactions_get_clear_errors_and_blocks_continue(four):
     assert client.wait_for_tx(ok.txhash).code == 0
     four.wait_for_height(0, start + 3, timeout=60)
     assert len(same_app_hash(four, start + 2)) == 1
+
+
+def test_idle_chain_stays_idle_without_empty_blocks(single):
+    """The app hash depends on state only, so with create_empty_blocks = false CometBFT makes no
+    blocks while nothing happens (a height-dependent hash would force one block after another)."""
+    import signal as sig
+    from pathlib import Path
+
+    from stateset_chain.localnet import set_config
+
+    single.kill_node(0, sig.SIGTERM)
+    config = Path(single.nodes[0].home) / "config" / "config.toml"
+    set_config(config, {"consensus.create_empty_blocks": False})
+    single.start_node(0)
+    client = single.client(0)
+
+    def settled_height() -> int:
+        last, stable_since = -1, time.monotonic()
+        while time.monotonic() - stable_since < 3.0:
+            try:
+                h = single.height(0)
+            except Exception:  # RPC not up yet
+                h = -1
+            if h != last:
+                last, stable_since = h, time.monotonic()
+            time.sleep(0.2)
+        return last
+
+    idle = settled_height()
+    time.sleep(3)
+    assert single.height(0) == idle, "an idle chain kept producing blocks"
+    alice, bob = demo_wallets()[:2]
+    res = client.send(alice, [msg_send(address_of(alice), address_of(bob), [Coin(USDC, 1)])])
+    assert res.code == 0, res.log
+    assert client.wait_for_tx(res.txhash).code == 0
+    after = settled_height()
+    assert idle < after <= idle + 2  # the tx's block, then at most one to record the new hash
