@@ -43,7 +43,7 @@ def parse_dec(text: str) -> int:
     """``"0.01"`` -> 10**16: the exact numerator over 10^18 of a non-negative decimal string."""
     match = _DECIMAL.match(text) if isinstance(text, str) else None
     if match is None:
-        raise InvalidParams(f"expected a non-negative decimal string like \"0.01\", got {text!r}")
+        raise InvalidParams(f'expected a non-negative decimal string like "0.01", got {text!r}')
     whole, frac = match.group(1), match.group(2) or ""
     value = int(whole) * DEC_ONE + int(frac.ljust(DEC_PRECISION, "0"))
     if value > MAX_DEC_NUMERATOR:
@@ -137,7 +137,7 @@ class Params:
         values: dict = {}
         for name in _UINT_FIELDS:
             if name in data:
-                values[name] = _uint(name, data[name])
+                values[name] = parse_uint(name, data[name])
         if "fee_denoms" in data:
             denoms = data["fee_denoms"]
             if not isinstance(denoms, list) or not all(isinstance(d, str) for d in denoms):
@@ -157,13 +157,13 @@ _UINT_FIELDS = (
 )
 
 
-def _uint(name: str, value) -> int:
-    """A JSON integer or decimal string (the SDK writes uint64 as strings)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
+def parse_uint(name: str, value) -> int:
+    """A 64-bit unsigned JSON integer or decimal string (the SDK writes uint64 as strings)."""
     if isinstance(value, str) and _UINT_TEXT.match(value):
-        return int(value)
-    raise InvalidParams(f"{name} must be a non-negative integer, got {value!r}")
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UINT64:
+        return value
+    raise InvalidParams(f"{name} must be an unsigned 64-bit integer, got {value!r}")
 
 
 DEFAULT_PARAMS = Params()

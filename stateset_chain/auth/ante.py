@@ -1,0 +1,338 @@
+"""The ante chain: what every transaction must pass before its messages run.
+
+An explicit ordered list of small steps, in the Cosmos SDK's order (``x/auth/ante.NewAnteHandler``)
+and with its error codes and log texts. Each step is ``step(ctx, tx, st)``: ``ctx`` is the tx's
+context (gas-metered ante branch), ``tx`` the ``DecodedTx`` (parsed once, never re-parsed), and
+``st`` the per-tx ``AnteState`` that carries the params and the signer accounts between steps, so
+params are read once and each signer's account is read once and written once.
+
+ 1. set_up_context             gas limit > 0 (sdk 41), <= 2^63-1 (sdk 18); loads params
+ 2. reject_extension_options   no critical extension options (sdk 31)
+ 3. validate_basic             signatures present (sdk 15); one per signer and one signer info
+                               per signature (sdk 4); every signer SIGN_MODE_DIRECT (auth 2)
+ 4. check_timeout_height       block height <= timeout height, if set (sdk 30)
+ 5. validate_memo              memo <= max_memo_characters bytes (sdk 12)
+ 6. consume_tx_size_gas        raw size <= max_tx_bytes (sdk 21); gas size * cost_per_byte
+ 7. load_signer_accounts       every signer has an account (sdk 9)
+ 8. check_fee                  fee denoms accepted (auth 3); fee >= ceil(gas * min_gas_price)
+                               in one fee denom (sdk 13)
+ 9. deduct_fee                 no fee granter (sdk 18); payer -> fee_collector (sdk 5)
+10. set_pubkey                 signer-info key hashes to the signer (sdk 8); stored on first use
+11. validate_sig_count         signatures <= tx_sig_limit (sdk 14)
+12. consume_sig_gas            sig_verify_cost_secp256k1 per signature
+13. verify_signatures          sequence matches (sdk 32); SIGN_MODE_DIRECT signature (sdk 4)
+14. increment_sequence         every signer's sequence + 1 (the one account write)
+
+The minimum gas price is a consensus param, applied the same way in CheckTx and FinalizeBlock.
+In simulation (``ctx.is_simulate``) the zero-gas, fee-minimum and signature checks are skipped,
+as in the SDK. All writes happen on the ante branch: if a step fails the app discards it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.auth.errors import FeeDenomNotAccepted, InvalidGasLimit, UnsupportedSignMode
+from stateset_chain.auth.keys import FEE_COLLECTOR
+from stateset_chain.auth.params import DEFAULT_PARAMS, Params
+from stateset_chain.auth.state import (
+    AuthKeeper,
+    account_pubkey,
+    accounts,
+    address_bytes,
+    set_account_pubkey,
+)
+from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx
+from stateset_chain.coins import format_coins
+from stateset_chain.context import Context
+from stateset_chain.crypto import secp256k1
+from stateset_chain.crypto.address import pubkey_to_address_bytes
+from stateset_chain.errors import (
+    InsufficientFee,
+    InvalidPubKey,
+    InvalidRequest,
+    MemoTooLarge,
+    NoSignatures,
+    TooManySignatures,
+    TxTimeoutHeight,
+    TxTooLarge,
+    Unauthorized,
+    UnknownAddress,
+    UnknownExtensionOptions,
+    WrongSequence,
+)
+
+from cosmos.auth.v1beta1 import auth_pb2
+from cosmos.tx.signing.v1beta1 import signing_pb2
+from tendermint.abci import types_pb2 as abci
+
+MAX_GAS_WANTED = 2**63 - 1  # the SDK's tx.MaxGasWanted
+SIGN_MODE_DIRECT = signing_pb2.SIGN_MODE_DIRECT
+
+
+class FeeBank(Protocol):
+    """What the ante chain needs from the bank: move the fee to a module account."""
+
+    def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list) -> None: ...
+
+
+@dataclass(slots=True)
+class AnteState:
+    """What one tx's steps share: loaded once, used by several steps."""
+
+    auth: AuthKeeper
+    bank: FeeBank
+    params: Params = DEFAULT_PARAMS
+    signer_bytes: list[bytes] = field(default_factory=list)
+    accounts: list[auth_pb2.BaseAccount] = field(default_factory=list)
+    pubkeys: list[bytes] = field(default_factory=list)  # the key each signature is checked with
+
+
+# -- the steps, in order --------------------------------------------------------------------
+
+
+def set_up_context(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    if tx.gas_limit == 0 and not ctx.is_simulate:
+        raise InvalidGasLimit("must provide positive gas")
+    if tx.gas_limit > MAX_GAS_WANTED:
+        raise InvalidRequest(f"invalid gas supplied; {tx.gas_limit} > {MAX_GAS_WANTED}")
+    st.params = st.auth.params(ctx.store)
+
+
+def reject_extension_options(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    if tx.extension_options:
+        raise UnknownExtensionOptions()
+
+
+def validate_basic(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    n_sigs = len(tx.signatures)
+    if n_sigs == 0:
+        raise NoSignatures()
+    if n_sigs != len(tx.signers):
+        raise Unauthorized(f"wrong number of signers; expected {len(tx.signers)}, got {n_sigs}")
+    if len(tx.signer_infos) != n_sigs:
+        raise Unauthorized(
+            f"wrong number of signer infos; expected {n_sigs}, got {len(tx.signer_infos)}"
+        )
+    for i, info in enumerate(tx.signer_infos):
+        if info.mode != SIGN_MODE_DIRECT:
+            raise UnsupportedSignMode(
+                f"signer {i}: only SIGN_MODE_DIRECT is supported, got {_mode_name(info.mode)}"
+            )
+
+
+def check_timeout_height(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    if tx.timeout_height and ctx.block.height > tx.timeout_height:
+        raise TxTimeoutHeight(
+            f"block height: {ctx.block.height}, timeout height: {tx.timeout_height}"
+        )
+
+
+def validate_memo(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    if not tx.memo:
+        return
+    length = len(tx.memo.encode())  # the SDK counts bytes (Go's len(string))
+    if length > st.params.max_memo_characters:
+        raise MemoTooLarge(
+            f"maximum number of characters is {st.params.max_memo_characters} "
+            f"but received {length} characters"
+        )
+
+
+def consume_tx_size_gas(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    if tx.raw_len > st.params.max_tx_bytes:
+        raise TxTooLarge(
+            f"tx size {tx.raw_len} bytes exceeds max_tx_bytes {st.params.max_tx_bytes}"
+        )
+    ctx.gas.consume(st.params.tx_size_cost_per_byte * tx.raw_len, "txSize")
+
+
+def load_signer_accounts(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    for signer in tx.signers:
+        raw = address_bytes(signer)
+        account = accounts.get(ctx.store, raw)
+        if account is None:
+            raise UnknownAddress(f"account {signer} does not exist")
+        st.signer_bytes.append(raw)
+        st.accounts.append(account)
+
+
+def check_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    params = st.params
+    for coin in tx.fee:
+        if coin.denom not in params.fee_denoms:
+            raise FeeDenomNotAccepted(
+                f"fee denom {coin.denom} is not accepted; pay fees in one of: "
+                + ", ".join(params.fee_denoms)
+            )
+    if ctx.is_simulate:
+        return
+    required = params.required_fee(tx.gas_limit)
+    if required and not any(coin.amount >= required for coin in tx.fee):
+        raise InsufficientFee(
+            f"insufficient fees; got: {format_coins(tx.fee)} required: "
+            + ",".join(f"{required}{denom}" for denom in params.fee_denoms)
+        )
+
+
+def deduct_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    if tx.fee_granter:
+        raise InvalidRequest("fee grants are not enabled")
+    if tx.fee:
+        st.bank.send_to_module(ctx, tx.payer, FEE_COLLECTOR, tx.fee)
+    ctx.events.emit_raw(_tx_event(("fee", format_coins(tx.fee)), ("fee_payer", tx.payer)))
+
+
+def set_pubkey(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    for i, (info, account) in enumerate(zip(tx.signer_infos, st.accounts, strict=True)):
+        stored = account_pubkey(account)
+        given = info.pubkey
+        if given is not None and given != stored:
+            if pubkey_to_address_bytes(given) != st.signer_bytes[i]:
+                raise InvalidPubKey(
+                    f"pubKey does not match signer address {tx.signers[i]} with signer index: {i}"
+                )
+            if stored is None:
+                set_account_pubkey(account, given)
+                stored = given
+        if stored is None:
+            raise InvalidPubKey("pubkey on account is not set")
+        st.pubkeys.append(stored)
+        ctx.events.emit_raw(_tx_event(("acc_seq", f"{tx.signers[i]}/{info.sequence}")))
+
+
+def validate_sig_count(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    if len(tx.signatures) > st.params.tx_sig_limit:
+        raise TooManySignatures(
+            f"signatures: {len(tx.signatures)}, limit: {st.params.tx_sig_limit}"
+        )
+
+
+def consume_sig_gas(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    cost = st.params.sig_verify_cost_secp256k1
+    for _ in tx.signatures:
+        ctx.gas.consume(cost, "ante verify: secp256k1")
+
+
+def verify_signatures(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    chain_id = ctx.block.chain_id
+    prefix = sign_doc_prefix(tx.body_bytes, tx.auth_info_bytes, chain_id)
+    for i, account in enumerate(st.accounts):
+        sequence = tx.signer_infos[i].sequence
+        if sequence != account.sequence:
+            raise WrongSequence(
+                f"account sequence mismatch, expected {account.sequence}, got {sequence}"
+            )
+        if ctx.is_simulate:
+            continue
+        sign_bytes = prefix + _uint_field(4, account.account_number)
+        if not secp256k1.verify(st.pubkeys[i], sign_bytes, tx.signatures[i]):
+            raise Unauthorized(
+                f"signature verification failed; please verify account number "
+                f"({account.account_number}), sequence ({account.sequence}) "
+                f"and chain-id ({chain_id})"
+            )
+
+
+def increment_sequence(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    for raw, account in zip(st.signer_bytes, st.accounts, strict=True):
+        account.sequence += 1
+        accounts.set(ctx.store, raw, account)
+
+
+Step = Callable[[Context, DecodedTx, AnteState], None]
+
+STEPS: tuple[Step, ...] = (
+    set_up_context,
+    reject_extension_options,
+    validate_basic,
+    check_timeout_height,
+    validate_memo,
+    consume_tx_size_gas,
+    load_signer_accounts,
+    check_fee,
+    deduct_fee,
+    set_pubkey,
+    validate_sig_count,
+    consume_sig_gas,
+    verify_signatures,
+    increment_sequence,
+)
+
+ANTE_STEPS: tuple[str, ...] = tuple(step.__name__ for step in STEPS)
+
+
+def make_ante(auth: AuthKeeper, bank: FeeBank) -> Callable[[Context, DecodedTx], None]:
+    """The app's ante handler: runs every step in order; the first failure raises."""
+
+    def ante(ctx: Context, tx: DecodedTx) -> None:
+        st = AnteState(auth, bank)
+        for step in STEPS:
+            step(ctx, tx, st)
+
+    return ante
+
+
+# -- SignDoc --------------------------------------------------------------------------------
+
+
+def sign_doc_bytes(
+    body_bytes: bytes, auth_info_bytes: bytes, chain_id: str, account_number: int
+) -> bytes:
+    """``cosmos.tx.v1beta1.SignDoc{body_bytes, auth_info_bytes, chain_id, account_number}``
+    serialized as protobuf does (fields in order, defaults omitted): the bytes a SIGN_MODE_DIRECT
+    signer signs. Hand-encoded because it runs for every signature."""
+    return sign_doc_prefix(body_bytes, auth_info_bytes, chain_id) + _uint_field(4, account_number)
+
+
+def sign_doc_prefix(body_bytes: bytes, auth_info_bytes: bytes, chain_id: str) -> bytes:
+    return (
+        _bytes_field(1, body_bytes)
+        + _bytes_field(2, auth_info_bytes)
+        + _bytes_field(3, chain_id.encode())
+    )
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _bytes_field(number: int, data: bytes) -> bytes:
+    if not data:
+        return b""
+    return _varint(number << 3 | 2) + _varint(len(data)) + data
+
+
+def _uint_field(number: int, value: int) -> bytes:
+    if not value:
+        return b""
+    return _varint(number << 3) + _varint(value)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _tx_event(*attributes: tuple[str, str]) -> abci.Event:
+    """The SDK's ante ``tx`` events (``tx.fee``, ``tx.fee_payer``, ``tx.acc_seq``) that
+    explorers and wallets search by."""
+    event = abci.Event(type="tx")
+    for key, value in attributes:
+        event.attributes.add(key=key, value=value, index=True)
+    return event
+
+
+def _mode_name(mode: int) -> str:
+    if mode < 0:
+        return "multisig" if mode == MULTI_SIGNER else "no mode info"
+    try:
+        return signing_pb2.SignMode.Name(mode)
+    except ValueError:
+        return str(mode)

@@ -1,0 +1,71 @@
+"""Auth queries, at the SDK's gRPC method paths where the SDK has one.
+
+    /cosmos.auth.v1beta1.Query/Account   (address) -> Any(/cosmos.auth.v1beta1.BaseAccount)
+    /cosmos.auth.v1beta1.Query/Params    ()        -> the SDK-shaped subset of our params
+    /stateset.auth.v1.Query/Params       ()        -> all params (fee denoms, min gas price, ...)
+
+An unknown account answers ``sdk/38 NotFound`` ("account stateset1... not found"), as the SDK's
+gRPC NotFound status does; cosmpy's ``query_account`` and our client read the Any shape.
+"""
+
+from __future__ import annotations
+
+from google.protobuf.any_pb2 import Any as PbAny
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.auth.state import AuthKeeper, accounts, address_bytes
+from stateset_chain.context import Context
+from stateset_chain.errors import InvalidAddress, NotFound
+from stateset_chain.module import QueryRoute
+
+from cosmos.auth.v1beta1 import auth_pb2
+from cosmos.auth.v1beta1 import query_pb2 as q
+from stateset.auth.v1 import query_pb2 as ours
+
+SERVICE = "/cosmos.auth.v1beta1.Query/"
+OUR_SERVICE = "/stateset.auth.v1.Query/"
+BASE_ACCOUNT_URL = "/cosmos.auth.v1beta1.BaseAccount"
+
+
+def account(keeper: AuthKeeper, ctx: Context, req: q.QueryAccountRequest) -> q.QueryAccountResponse:
+    try:
+        raw = address_bytes(req.address)
+    except InvalidAddress as e:
+        raise InvalidAddress(f"invalid address {req.address!r}: {e.detail}") from None
+    found = accounts.get(ctx.store, raw)
+    if found is None:
+        raise NotFound(f"account {req.address} not found")
+    packed = PbAny(type_url=BASE_ACCOUNT_URL, value=found.SerializeToString(deterministic=True))
+    return q.QueryAccountResponse(account=packed)
+
+
+def sdk_params(
+    keeper: AuthKeeper, ctx: Context, req: q.QueryParamsRequest
+) -> q.QueryParamsResponse:
+    p = keeper.params(ctx.store)
+    return q.QueryParamsResponse(
+        params=auth_pb2.Params(
+            max_memo_characters=p.max_memo_characters,
+            tx_sig_limit=p.tx_sig_limit,
+            tx_size_cost_per_byte=p.tx_size_cost_per_byte,
+            sig_verify_cost_ed25519=0,  # ed25519 accounts are not supported
+            sig_verify_cost_secp256k1=p.sig_verify_cost_secp256k1,
+        )
+    )
+
+
+def params(
+    keeper: AuthKeeper, ctx: Context, req: ours.QueryParamsRequest
+) -> ours.QueryParamsResponse:
+    return ours.QueryParamsResponse(params=keeper.params(ctx.store).to_proto())
+
+
+def routes(keeper: AuthKeeper) -> list[QueryRoute]:
+    def bind(fn):
+        return lambda ctx, req: fn(keeper, ctx, req)
+
+    return [
+        QueryRoute(SERVICE + "Account", q.QueryAccountRequest, bind(account)),
+        QueryRoute(SERVICE + "Params", q.QueryParamsRequest, bind(sdk_params)),
+        QueryRoute(OUR_SERVICE + "Params", ours.QueryParamsRequest, bind(params)),
+    ]

@@ -1,0 +1,238 @@
+"""Decoding a Cosmos SDK transaction (``cosmos.tx.v1beta1.TxRaw``), once, into ``DecodedTx``.
+
+A wallet (cosmpy, or any Cosmos SDK client) sends ``TxRaw{body_bytes, auth_info_bytes,
+signatures}``. Signatures cover the raw ``body_bytes`` and ``auth_info_bytes`` (SIGN_MODE_DIRECT),
+so those bytes are kept as received and never re-encoded. ``decode_tx`` parses everything the
+ante chain and the handlers need, checks what can be checked without state, and returns a frozen
+``DecodedTx``; nothing downstream parses protobuf again.
+
+Rules, following the SDK's decoder (``x/tx/decode``) and ``Tx.ValidateBasic``:
+
+- ``TxRaw`` must be canonical (ADR-027) with no unknown fields            -> sdk 2 TxDecodeError
+- ``AuthInfo`` (and everything in it) may carry no unknown field          -> sdk 2
+- ``TxBody`` may carry unknown *non-critical* fields (number has bit 11, i.e. ``& 1024``), no
+  critical ones                                                           -> sdk 2
+- messages: every type URL must have a route                              -> sdk 6 UnknownRequest
+  and parse without unknown fields (stricter than the SDK, which allows non-critical ones there)
+- at least one message                                                    -> sdk 18 InvalidRequest
+- unordered txs and ``timeout_timestamp`` are not supported               -> sdk 18
+- each message passes its route's ``validate`` (stateless ValidateBasic)  -> the route's error
+- fee coins valid (positive, sorted, unique)                              -> sdk 13 InsufficientFee
+- fee payer, if set, a canonical address                                  -> sdk 7 InvalidAddress
+- public keys are ``/cosmos.crypto.secp256k1.PubKey`` or omitted          -> sdk 8 InvalidPubKey
+
+Signers are the messages' signers, deduplicated in first-appearance order, then the fee payer if
+set and not already among them (the SDK's ``GetSigners``). The payer is ``fee.payer`` or else the
+first signer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from google.protobuf import unknown_fields
+from google.protobuf.message import DecodeError, Message
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.auth.state import pubkey_from_any_value
+from stateset_chain.coins import Coin, coins_from_proto
+from stateset_chain.crypto import address
+from stateset_chain.errors import (
+    InsufficientFee,
+    InvalidAddress,
+    InvalidCoins,
+    InvalidPubKey,
+    InvalidRequest,
+    TxDecodeError,
+    UnknownRequest,
+)
+from stateset_chain.module import MsgRoute
+
+from cosmos.tx.v1beta1 import tx_pb2
+
+SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
+MULTI_SIGNER = -1  # SignerInfo.mode when the signer uses ModeInfo.multi (not supported)
+NO_MODE = -2  # SignerInfo.mode when mode_info is missing
+_NON_CRITICAL_BIT = 1 << 10  # ADR-020: body field numbers with bit 11 set may be ignored
+
+
+@dataclass(frozen=True, slots=True)
+class SignerInfo:
+    """One ``AuthInfo.signer_infos`` entry, parsed."""
+
+    pubkey: bytes | None  # compressed secp256k1 key as sent (length unchecked), None if omitted
+    sequence: int
+    mode: int  # a cosmos.tx.signing.v1beta1.SignMode, or MULTI_SIGNER / NO_MODE
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedTx:
+    raw_len: int
+    hash: bytes  # sha256(raw): CometBFT's tx hash
+    body_bytes: bytes
+    auth_info_bytes: bytes
+    signatures: list[bytes]
+    msgs: list[Message]
+    routes: list[MsgRoute]
+    signers: list[str]  # bech32, deduplicated, first appearance first; fee payer last if added
+    signer_infos: list[SignerInfo]
+    gas_limit: int
+    fee: list[Coin]
+    payer: str
+    memo: str
+    timeout_height: int
+    fee_granter: str = ""
+    extension_options: int = 0  # number of (critical) extension options in the body
+
+
+def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
+    """Parse and statelessly validate ``raw``; raises a ChainError (see the module docstring)."""
+    if not isinstance(raw, bytes | bytearray):
+        raise TxDecodeError(f"tx must be bytes, got {type(raw).__name__}")
+    raw = bytes(raw)
+    tx_raw = _parse(tx_pb2.TxRaw, raw, "TxRaw")
+    if unknown_fields.UnknownFieldSet(tx_raw) or tx_raw.SerializeToString() != raw:
+        raise TxDecodeError("TxRaw is not in canonical form (ADR-027) or has unknown fields")
+    body_bytes, auth_info_bytes = tx_raw.body_bytes, tx_raw.auth_info_bytes
+    body = _parse(tx_pb2.TxBody, body_bytes, "TxBody")
+    _reject_critical_unknown_fields(body)
+    auth_info = _parse(tx_pb2.AuthInfo, auth_info_bytes, "AuthInfo")
+    _reject_any_unknown_fields(auth_info, "AuthInfo")
+    if auth_info.HasField("tip"):
+        raise TxDecodeError("tips are not supported")
+    if body.unordered:
+        raise InvalidRequest("unordered transactions are not supported")
+    if body.HasField("timeout_timestamp"):
+        raise InvalidRequest("timeout_timestamp is not supported; use timeout_height")
+
+    msgs, msg_routes, signers = _decode_msgs(body, routes)
+    fee = auth_info.fee
+    payer = fee.payer
+    if payer:
+        _require_canonical(payer, "Invalid fee payer address")
+        if payer not in signers:
+            signers.append(payer)
+    if not signers:
+        raise InvalidRequest("tx has no signers")
+    return DecodedTx(
+        raw_len=len(raw),
+        hash=hashlib.sha256(raw).digest(),
+        body_bytes=body_bytes,
+        auth_info_bytes=auth_info_bytes,
+        signatures=list(tx_raw.signatures),
+        msgs=msgs,
+        routes=msg_routes,
+        signers=signers,
+        signer_infos=[_signer_info(si) for si in auth_info.signer_infos],
+        gas_limit=fee.gas_limit,
+        fee=_fee_coins(fee),
+        payer=payer or signers[0],
+        memo=body.memo,
+        timeout_height=body.timeout_height,
+        fee_granter=fee.granter,
+        extension_options=len(body.extension_options),
+    )
+
+
+def _decode_msgs(
+    body: tx_pb2.TxBody, routes: Mapping[str, MsgRoute]
+) -> tuple[list[Message], list[MsgRoute], list[str]]:
+    if not body.messages:
+        raise InvalidRequest("must contain at least one message")
+    msgs: list[Message] = []
+    msg_routes: list[MsgRoute] = []
+    signers: list[str] = []
+    for packed in body.messages:
+        route = routes.get(packed.type_url)
+        if route is None:
+            raise UnknownRequest(f"unrecognized message type: {packed.type_url}")
+        msg = _parse(route.msg_cls, packed.value, packed.type_url)
+        _reject_any_unknown_fields(msg, packed.type_url)
+        route.validate(msg)
+        for signer in route.signers(msg):
+            if signer not in signers:
+                signers.append(signer)
+        msgs.append(msg)
+        msg_routes.append(route)
+    return msgs, msg_routes, signers
+
+
+def _signer_info(si: tx_pb2.SignerInfo) -> SignerInfo:
+    kind = si.mode_info.WhichOneof("sum")
+    if kind == "single":
+        mode = si.mode_info.single.mode
+    else:
+        mode = MULTI_SIGNER if kind == "multi" else NO_MODE
+    return SignerInfo(pubkey=_pubkey(si), sequence=si.sequence, mode=mode)
+
+
+def _pubkey(si: tx_pb2.SignerInfo) -> bytes | None:
+    if not si.HasField("public_key"):
+        return None
+    any_key = si.public_key
+    if any_key.type_url != SECP256K1_PUBKEY_URL:
+        raise InvalidPubKey(f"unsupported public key type {any_key.type_url!r}")
+    try:
+        key = pubkey_from_any_value(any_key.value)
+    except DecodeError as e:
+        raise TxDecodeError(f"cannot decode {SECP256K1_PUBKEY_URL}: {e}") from None
+    if len(any_key.value) != len(key) + 2:  # anything beyond field 1: unknown fields
+        raise TxDecodeError(f"unknown field in {SECP256K1_PUBKEY_URL}")
+    return key
+
+
+def _fee_coins(fee: tx_pb2.Fee) -> list[Coin]:
+    amount = fee.amount
+    if len(amount) == 1:  # the usual fee: one coin, the same few values over and over
+        key = (amount[0].denom, amount[0].amount)
+        coin = _single_fee_cache.get(key)
+        if coin is not None:
+            return [coin]
+    try:
+        coins = coins_from_proto(amount)
+    except InvalidCoins as e:
+        raise InsufficientFee(f"invalid fee amount: {e.detail}") from None
+    if len(coins) == 1:
+        if len(_single_fee_cache) >= _MAX_CACHED_FEES:
+            del _single_fee_cache[next(iter(_single_fee_cache))]
+        _single_fee_cache[key] = coins[0]
+    return coins
+
+
+_MAX_CACHED_FEES = 1024
+_single_fee_cache: dict[tuple[str, str], Coin] = {}
+
+
+def _require_canonical(addr: str, what: str) -> None:
+    try:
+        raw = address.decode(addr)
+    except InvalidAddress as e:
+        raise InvalidAddress(f"{what} ({addr}): {e.detail}") from None
+    if not addr.islower() or address.encode(raw) != addr:
+        raise InvalidAddress(f"{what} ({addr}): not in canonical form")
+
+
+def _parse(cls: type[Message], data: bytes, what: str):
+    msg = cls()
+    try:
+        msg.ParseFromString(data)
+    except DecodeError as e:
+        raise TxDecodeError(f"cannot decode {what}: {e}") from None
+    return msg
+
+
+def _reject_critical_unknown_fields(body: tx_pb2.TxBody) -> None:
+    for field in unknown_fields.UnknownFieldSet(body):
+        if not field.field_number & _NON_CRITICAL_BIT:
+            raise TxDecodeError(f"unknown critical field {field.field_number} in TxBody")
+
+
+def _reject_any_unknown_fields(msg: Message, what: str) -> None:
+    """Unknown fields anywhere inside ``msg`` (nested included): they would count towards the
+    encoded size, so the size drops iff dropping them removed something."""
+    size = msg.ByteSize()
+    msg.DiscardUnknownFields()
+    if msg.ByteSize() != size:
+        raise TxDecodeError(f"unknown field in {what}")
