@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import bech32 as _bech32
 from Crypto.Hash import RIPEMD160
@@ -24,10 +25,17 @@ def module_address_bytes(name: str) -> bytes:
     return hashlib.sha256(name.encode()).digest()[:20]
 
 
+# bech32 in pure Python costs ~40 µs per call and a transfer needs several; addresses repeat a lot,
+# so both directions are memoized (results are pure functions of the inputs).
+_CACHE = 1 << 18
+
+
+@lru_cache(maxsize=_CACHE)
 def encode(addr: bytes, prefix: str = PREFIX) -> str:
     return _bech32.bech32_encode(prefix, _bech32.convertbits(addr, 8, 5))
 
 
+@lru_cache(maxsize=_CACHE)
 def decode(address: str, prefix: str = PREFIX) -> bytes:
     """The address bytes of a bech32 string; raises InvalidAddress with the reason."""
     if not isinstance(address, str) or not address:
@@ -48,6 +56,7 @@ def validate(address: str) -> str:
     return address
 
 
+@lru_cache(maxsize=256)
 def module_address(name: str) -> str:
     return encode(module_address_bytes(name))
 
