@@ -1,0 +1,50 @@
+"""Checks the message handlers share: the signer, amounts, bytes32 fields and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from google.protobuf.message import Message as ProtoMessage
+
+from stateset_chain.bank.handlers import require_address
+from stateset_chain.cctp.codec import MAX_UINT256, require_bytes32
+from stateset_chain.cctp.errors import CctpError, InvalidAmount
+from stateset_chain.context import Context
+from stateset_chain.module import MsgRoute
+
+__all__ = ["parse_amount", "require_address", "require_bytes32", "require_role", "route"]
+
+
+def parse_amount(text: str, allow_zero: bool = False) -> int:
+    """An amount in base units written canonically (digits, no leading zeros), <= 2**256 - 1."""
+    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
+        raise InvalidAmount(f"amount {text!r} is not a canonical decimal integer")
+    amount = int(text)
+    if amount > MAX_UINT256:
+        raise InvalidAmount(f"amount {text} is out of range")
+    if amount == 0 and not allow_zero:
+        raise InvalidAmount("amount must be positive")
+    return amount
+
+
+def require_role(holder: str, signer: str, error: type[CctpError]) -> None:
+    """``signer`` holds the role (an unset role, "", is held by no one)."""
+    if not holder or signer != holder:
+        raise error(f"{signer} is not {holder or 'set'}")
+
+
+def signer(msg: Any) -> list[str]:
+    return [msg.signer]
+
+
+def validate_signer(msg: Any) -> None:
+    require_address(msg.signer, "signer")
+
+
+def route(
+    msg_cls: type[ProtoMessage],
+    validate: Callable[[Any], None],
+    handler: Callable[[Context, Any], ProtoMessage | None],
+) -> MsgRoute:
+    return MsgRoute(msg_cls=msg_cls, signers=signer, validate=validate, handler=handler)
