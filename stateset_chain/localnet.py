@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -119,6 +120,45 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
             "denoms": [USDC, SSUSD],
         },
         "stablecoin": {},
+        "cctp": build_cctp_genesis(accounts[0]["address"], localnet_attester_keys())
+        if accounts else {},
+    }
+
+
+# CCTP on the localnet: a domain Circle has not assigned, Ethereum (domain 0) as the linked remote
+# chain with Circle's real TokenMessenger and USDC addresses there, and TEST-ONLY attesters whose
+# private keys are public (sha256 of a fixed phrase): tests and demos sign messages with them.
+LOCALNET_CCTP_DOMAIN = 100
+ETHEREUM_DOMAIN = 0
+ETHEREUM_TOKEN_MESSENGER = "0x000000000000000000000000bd3fa81b58ba92a82136038b25adec7066af3155"
+ETHEREUM_USDC = "0x000000000000000000000000a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"
+
+
+def localnet_attester_keys(n: int = 2) -> list[bytes]:
+    """TEST-ONLY attester keys of the localnet (never use them anywhere else)."""
+    return [hashlib.sha256(f"stateset-localnet TEST ONLY attester {i}".encode()).digest()
+            for i in range(n)]
+
+
+def build_cctp_genesis(admin: str, attester_keys: Sequence[bytes]) -> dict:
+    from coincurve import PrivateKey
+
+    pubkeys = [
+        "0x" + PrivateKey(k).public_key.format(compressed=False).hex() for k in attester_keys
+    ]
+    return {
+        "local_domain": LOCALNET_CCTP_DOMAIN,
+        "owner": admin, "attester_manager": admin, "pauser": admin, "token_controller": admin,
+        "attesters": pubkeys,
+        "signature_threshold": len(pubkeys),
+        "remote_token_messengers": [
+            {"domain_id": ETHEREUM_DOMAIN, "address": ETHEREUM_TOKEN_MESSENGER}
+        ],
+        "token_pairs": [
+            {"remote_domain": ETHEREUM_DOMAIN, "remote_token": ETHEREUM_USDC, "local_token": USDC}
+        ],
+        "per_message_burn_limits": [{"denom": USDC, "amount": "1000000000000"}],
+        "max_message_body_size": "8192",
     }
 
 
