@@ -216,3 +216,42 @@ def test_idle_chain_stays_idle_without_empty_blocks(single):
     assert client.wait_for_tx(res.txhash).code == 0
     after = settled_height()
     assert idle < after <= idle + 2  # the tx's block, then at most one to record the new hash
+
+
+def test_cctp_message_signed_by_genesis_attesters_is_relayed(single):
+    """A burn on Ethereum (domain 0), attested by the localnet's TEST-ONLY attesters, relayed by
+    any account through CometBFT: the recipient gets uusdc and a replay is refused."""
+    from coincurve import PrivateKey
+
+    from stateset_chain.localnet import (
+        ETHEREUM_TOKEN_MESSENGER,
+        ETHEREUM_USDC,
+        LOCALNET_CCTP_DOMAIN,
+        localnet_attester_keys,
+    )
+    from tests.cctp.helpers import inbound_message, sign
+
+    from stateset.cctp.v1 import tx_pb2 as cctp_tx
+
+    client = single.client(0)
+    relayer, bob = demo_wallets()[2], address_of(demo_wallets()[1])
+    before = client.balance(bob, USDC)
+    message = inbound_message(
+        amount=2_500_000, recipient=bob, nonce=777, destination=LOCALNET_CCTP_DOMAIN,
+        sender=bytes.fromhex(ETHEREUM_TOKEN_MESSENGER[2:]),
+        burn_token=bytes.fromhex(ETHEREUM_USDC[2:]),
+    )
+    attestation = sign(message, [PrivateKey(k) for k in localnet_attester_keys()])
+    msg = cctp_tx.MsgReceiveMessage(
+        signer=address_of(relayer), message=message, attestation=attestation
+    )
+    res = client.send(relayer, [msg])
+    assert res.code == 0, res.log
+    done = client.wait_for_tx(res.txhash)
+    assert done.code == 0, done.log
+    assert client.balance(bob, USDC) == before + 2_500_000
+    replay = client.send(relayer, [msg])
+    if replay.code == 0:
+        replay = client.wait_for_tx(replay.txhash)
+    assert replay.code != 0 and "nonce" in replay.log.lower()
+    assert client.balance(bob, USDC) == before + 2_500_000
