@@ -92,3 +92,17 @@ def test_fast_json_matches_json_format(cls, data):
     fill(msg, data.draw)
     assert to_json_dict(msg) == reference(msg)
     assert parse_typed_event(typed_event(msg), cls) == msg
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=8,
+))
+def test_attribute_json_is_json_dumps(value):
+    import json
+
+    from stateset_chain.events import _json
+
+    assert _json(value) == json.dumps(value, separators=(",", ":"), sort_keys=True)
