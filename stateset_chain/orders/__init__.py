@@ -1,0 +1,1 @@
+"""The orders module: the order lifecycle with stablecoin escrow, settlement and list queries."""

@@ -1,0 +1,143 @@
+"""Money in and out of the ``orders_escrow`` module account, and the order's accounting.
+
+Per order, in its one denom: ``escrowed = amount_paid - amount_refunded - amount_settled``. The
+module invariant checks that the escrow account's balance equals the sum of that over all orders.
+
+- ``take_payment``: payer -> escrow; records a Payment.
+- ``refund``: escrow -> payers. Payments are refunded in the order they were made (oldest
+  first), each up to what is left of it; a payer who paid twice may receive two payouts. Orders
+  are never refunded after they settle, so ``escrowed == Σ (payment.amount - payment.refunded)``.
+- ``settle``: escrow -> merchant side; the merchant less ``platform_fee_bps`` to the platform, or
+  the order's revenue split (see ``money.split_settlement``).
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import Coin
+from stateset_chain.context import Context
+from stateset_chain.errors import InvariantBroken
+from stateset_chain.orders.keys import ESCROW_ACCOUNT
+from stateset_chain.orders.money import split_settlement
+from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.timefmt import timestamp
+
+from stateset.orders.v1.orders_pb2 import (
+    Order,
+    Payment,
+    PaymentStatus,
+    Payout,
+    Refund,
+    Settlement,
+)
+from stateset.orders.v1.params_pb2 import Params
+
+
+def escrowed(order: Order) -> int:
+    return order.amount_paid - order.amount_refunded - order.amount_settled
+
+
+def amount_due(order: Order) -> int:
+    return order.total - order.amount_paid
+
+
+def payment_status(order: Order) -> int:
+    """Derived from the amounts; stored on the order after every money movement."""
+    if order.amount_paid == 0:
+        return PaymentStatus.PAYMENT_STATUS_UNPAID
+    if order.amount_refunded == order.amount_paid:
+        return PaymentStatus.PAYMENT_STATUS_REFUNDED
+    if order.settled:
+        return PaymentStatus.PAYMENT_STATUS_SETTLED
+    if order.amount_refunded:
+        return PaymentStatus.PAYMENT_STATUS_PARTIALLY_REFUNDED
+    if order.amount_paid < order.total:
+        return PaymentStatus.PAYMENT_STATUS_PARTIALLY_PAID
+    return PaymentStatus.PAYMENT_STATUS_PAID
+
+
+def take_payment(
+    keeper: OrdersKeeper, ctx: Context, order: Order, payer: str, amount: int, method: str
+) -> Payment:
+    keeper.bank.send_to_module(ctx, payer, ESCROW_ACCOUNT, [Coin(order.denom, amount)])
+    payment = Payment(
+        id=keeper.next_payment_id(ctx.store),
+        payer=payer,
+        amount=amount,
+        denom=order.denom,
+        method=method,
+        height=ctx.block.height,
+        time=timestamp(ctx.block.time_ns),
+    )
+    order.payments.append(payment)
+    order.amount_paid += amount
+    order.payment_status = payment_status(order)
+    return payment
+
+
+def refund(
+    keeper: OrdersKeeper, ctx: Context, order: Order, amount: int, reason: str, signer: str
+) -> Refund:
+    """Return ``amount`` (0 < amount <= escrowed) to the payers, oldest payment first."""
+    if not 0 < amount <= escrowed(order) or order.amount_settled:
+        raise InvariantBroken(f"orders: refund of {amount} from order {order.id} is impossible")
+    record = Refund(
+        id=keeper.next_refund_id(ctx.store),
+        amount=amount,
+        denom=order.denom,
+        reason=reason,
+        signer=signer,
+        height=ctx.block.height,
+        time=timestamp(ctx.block.time_ns),
+    )
+    left = amount
+    for payment in order.payments:
+        part = min(left, payment.amount - payment.refunded)
+        if part == 0:
+            continue
+        keeper.bank.send_from_module(ctx, ESCROW_ACCOUNT, payment.payer, [Coin(order.denom, part)])
+        payment.refunded += part
+        record.payouts.append(Payout(recipient=payment.payer, amount=part))
+        left -= part
+        if left == 0:
+            break
+    order.refunds.append(record)
+    order.amount_refunded += amount
+    order.payment_status = payment_status(order)
+    return record
+
+
+def settle(keeper: OrdersKeeper, ctx: Context, order: Order, params: Params) -> Settlement:
+    """Pay everything still in escrow to the merchant side; the order is then settled."""
+    amount = escrowed(order)
+    split = order.revenue_split if order.HasField("revenue_split") else None
+    shares = split_settlement(
+        amount,
+        params.platform_fee_bps,
+        supplier_bps=split.supplier_bps if split else 0,
+        platform_bps=split.platform_bps if split else None,
+    )
+    record = Settlement(
+        amount=amount,
+        denom=order.denom,
+        merchant=order.merchant,
+        merchant_amount=shares.merchant,
+        supplier=split.supplier if split else "",
+        supplier_amount=shares.supplier,
+        platform=params.platform_address,
+        platform_amount=shares.platform,
+        height=ctx.block.height,
+        time=timestamp(ctx.block.time_ns),
+    )
+    for recipient, part in (
+        (record.merchant, record.merchant_amount),
+        (record.supplier, record.supplier_amount),
+        (record.platform, record.platform_amount),
+    ):
+        if part:
+            keeper.bank.send_from_module(ctx, ESCROW_ACCOUNT, recipient, [Coin(order.denom, part)])
+    order.amount_settled += amount
+    order.settled = True
+    order.settlement.CopyFrom(record)
+    order.payment_status = payment_status(order)
+    return record

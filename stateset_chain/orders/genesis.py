@@ -1,0 +1,122 @@
+"""Orders genesis JSON (``stateset.orders.v1.GenesisState`` with proto field names), and its
+inverse.
+
+    {"params": {"authority": "stateset1...", "platform_fee_bps": 100, ...},
+     "orders": [...], "payment_sequence": "1", "refund_sequence": "1"}
+
+Missing params fields keep their defaults (``params.default_params``), so ``{}`` is valid. Orders
+are optional; when given they must have sequences 1..N in order, non-decreasing creation times,
+unique ids and client ids, and consistent amounts; their indexes, counters and settlement queue
+entries are rebuilt from them. Their escrow lives in the bank genesis (the ``orders_escrow``
+balance), and the ``escrow_balance`` invariant checks the two agree. Export writes every field,
+orders in sequence order, so ``init(export(s))`` reproduces the module's state byte for byte.
+"""
+
+from __future__ import annotations
+
+from google.protobuf import json_format
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import Context
+from stateset_chain.crypto import address
+from stateset_chain.errors import ChainError
+from stateset_chain.orders import escrow, ids
+from stateset_chain.orders.errors import InvalidGenesis, InvalidParams
+from stateset_chain.orders.lifecycle import DELIVERED, TRANSITIONS
+from stateset_chain.orders.msgs.create import CURRENCY_DENOMS
+from stateset_chain.orders.params import default_params, validate_params
+from stateset_chain.orders.state import OrdersKeeper, payment_sequence, refund_sequence
+from stateset_chain.orders.timefmt import timestamp_ns
+
+from stateset.orders.v1.genesis_pb2 import GenesisState
+from stateset.orders.v1.orders_pb2 import Order
+
+_FIELDS = {"params", "orders", "payment_sequence", "refund_sequence"}
+
+
+def init_genesis(keeper: OrdersKeeper, ctx: Context, data: dict) -> None:
+    try:
+        _init(keeper, ctx, data)
+    except json_format.ParseError as e:
+        raise InvalidGenesis(str(e)) from None
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
+        raise InvalidGenesis(f"malformed orders genesis: {e!r}") from e
+
+
+def _init(keeper: OrdersKeeper, ctx: Context, data: dict) -> None:
+    unknown = sorted(set(data) - _FIELDS)
+    if unknown:
+        raise InvalidGenesis(f"unknown fields {unknown}")
+    params = default_params()
+    try:
+        json_format.ParseDict(data.get("params", {}), params)
+    except json_format.ParseError as e:
+        raise InvalidParams(str(e)) from None
+    validate_params(params)
+    keeper.set_params(ctx.store, params)
+
+    state = GenesisState()
+    json_format.ParseDict({k: v for k, v in data.items() if k != "params"}, state)
+    last_created = 0
+    for seq, order in enumerate(state.orders, start=1):
+        _check_order(keeper, ctx, order, seq, last_created)
+        last_created = timestamp_ns(order.created_at)
+        keeper.insert_order(ctx.store, order)
+        if order.status == DELIVERED and not order.settled:
+            keeper.enqueue_settlement(ctx.store, timestamp_ns(order.settlement_due), order.id)
+    keeper.set_next_sequence(ctx.store, len(state.orders) + 1)
+    payment_sequence.set(ctx.store, max(1, state.payment_sequence))
+    refund_sequence.set(ctx.store, max(1, state.refund_sequence))
+
+
+def _check_order(
+    keeper: OrdersKeeper, ctx: Context, order: Order, seq: int, last_created: int
+) -> None:
+    where = f"order {seq} ({order.id})"
+    _require(ids.is_order_id(order.id), f"{where}: malformed id")
+    _require(keeper.get_order(ctx.store, order.id) is None, f"{where}: duplicate id")
+    _require(order.sequence == seq, f"{where}: sequence {order.sequence}, expected {seq}")
+    for field in ("customer", "merchant"):
+        value = getattr(order, field)
+        try:
+            canonical = address.encode(address.decode(value))
+        except ChainError:
+            canonical = ""
+        _require(canonical == value, f"{where}: {field} {value!r} is not a canonical address")
+    _require(order.customer != order.merchant, f"{where}: customer is the merchant")
+    _require(
+        not order.client_order_id
+        or keeper.order_id_by_client_id(ctx.store, order.client_order_id) is None,
+        f"{where}: duplicate client order id",
+    )
+    _require(order.status in TRANSITIONS, f"{where}: unknown status {order.status}")
+    _require(CURRENCY_DENOMS.get(order.currency) == order.denom, f"{where}: currency/denom")
+    _require(0 < order.total, f"{where}: zero total")
+    _require(
+        order.amount_refunded + order.amount_settled <= order.amount_paid <= order.total,
+        f"{where}: amounts",
+    )
+    _require(escrow.payment_status(order) == order.payment_status, f"{where}: payment status")
+    created = timestamp_ns(order.created_at)
+    _require(created >= last_created, f"{where}: created before the previous order")
+    _require(
+        order.status != DELIVERED or order.settled or order.HasField("settlement_due"),
+        f"{where}: delivered without settlement_due",
+    )
+
+
+def _require(ok: bool, why: str) -> None:
+    if not ok:
+        raise InvalidGenesis(why)
+
+
+def export_genesis(keeper: OrdersKeeper, ctx: Context) -> dict:
+    state = GenesisState(
+        params=keeper.params(ctx.store),
+        orders=list(keeper.iterate_orders(ctx.store)),
+        payment_sequence=payment_sequence.peek(ctx.store),
+        refund_sequence=refund_sequence.peek(ctx.store),
+    )
+    return json_format.MessageToDict(
+        state, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )

@@ -1,0 +1,43 @@
+"""Deterministic ids: a prefix and 10 base62 characters, like ``ord_7x9kPm2nQ1``.
+
+    id = prefix + base62(int(sha256(domain | u64 seq | u32 attempt)) mod 62**10), 10 characters
+
+Orders use the order sequence and are collision-checked: if the id is taken, the next attempt
+number is tried (the sequence stays dense). Payment and refund ids use their own sequences; they
+are labels inside an order, never store keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+LENGTH = 10
+SPACE = 62**LENGTH
+
+ORDER_PREFIX = "ord_"
+PAYMENT_PREFIX = "pay_"
+REFUND_PREFIX = "rfd_"
+
+ORDER_ID = re.compile(r"^ord_[0-9A-Za-z]{10}$")
+
+
+def base62(n: int, width: int = LENGTH) -> str:
+    chars = []
+    for _ in range(width):
+        n, r = divmod(n, 62)
+        chars.append(ALPHABET[r])
+    return "".join(reversed(chars))
+
+
+def make_id(prefix: str, seq: int, attempt: int = 0) -> str:
+    digest = hashlib.sha256(
+        b"stateset/orders/" + prefix.encode() + struct.pack(">QI", seq, attempt)
+    ).digest()
+    return prefix + base62(int.from_bytes(digest, "big") % SPACE)
+
+
+def is_order_id(text: str) -> bool:
+    return ORDER_ID.fullmatch(text) is not None

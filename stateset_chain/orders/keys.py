@@ -1,0 +1,53 @@
+"""Store layout and account names of the orders module (all under ``orders/``).
+
+    orders/ 0x01                                   -> Params
+    orders/ 0x02 | len(id) id                      -> Order                 the orders
+    orders/ 0x03 | len(cid) cid                    -> order id              client order ids
+    orders/ 0x04                                   -> u64                   next order sequence
+    orders/ 0x05                                   -> u64                   next payment id seed
+    orders/ 0x06                                   -> u64                   next refund id seed
+    orders/ 0x10 | len(addr) addr | seq u64        -> order id              index by customer
+    orders/ 0x11 | len(addr) addr | seq u64        -> order id              index by merchant
+    orders/ 0x12 | status u32 | seq u64            -> order id              index by status
+    orders/ 0x13 | created_ns u64 | seq u64        -> (empty)               index by creation time
+    orders/ 0x14 | total u64 | seq u64             -> order id              index by order total
+    orders/ 0x15 | seq u64                         -> order id              every order, list order
+    orders/ 0x20 | len(addr) addr                  -> u64                   orders per customer
+    orders/ 0x21 | len(addr) addr                  -> u64                   orders per merchant
+    orders/ 0x22 | status u32                      -> u64                   orders per status
+    orders/ 0x30 | due_ns u64 | len(id) id         -> (empty)               settlement queue
+
+``seq`` is the order's sequence number (1, 2, 3, ...; dense, never reused, orders are never
+deleted), so every index lists its orders in creation order. ``addr`` is the raw address bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+MODULE_NAME = "orders"
+STORE_PREFIX = b"orders/"
+
+PARAMS_KEY = STORE_PREFIX + b"\x01"
+ORDERS_PREFIX = STORE_PREFIX + b"\x02"
+CLIENT_IDS_PREFIX = STORE_PREFIX + b"\x03"
+ORDER_SEQUENCE_KEY = STORE_PREFIX + b"\x04"
+PAYMENT_SEQUENCE_KEY = STORE_PREFIX + b"\x05"
+REFUND_SEQUENCE_KEY = STORE_PREFIX + b"\x06"
+
+BY_CUSTOMER_PREFIX = STORE_PREFIX + b"\x10"
+BY_MERCHANT_PREFIX = STORE_PREFIX + b"\x11"
+BY_STATUS_PREFIX = STORE_PREFIX + b"\x12"
+BY_CREATED_PREFIX = STORE_PREFIX + b"\x13"
+BY_TOTAL_PREFIX = STORE_PREFIX + b"\x14"
+BY_SEQUENCE_PREFIX = STORE_PREFIX + b"\x15"
+
+CUSTOMER_COUNT_PREFIX = STORE_PREFIX + b"\x20"
+MERCHANT_COUNT_PREFIX = STORE_PREFIX + b"\x21"
+STATUS_COUNT_PREFIX = STORE_PREFIX + b"\x22"
+
+SETTLEMENT_QUEUE_PREFIX = STORE_PREFIX + b"\x30"
+
+# The module account holding every order's escrow. It neither mints nor burns.
+ESCROW_ACCOUNT = "orders_escrow"
+ORDERS_MODULE_ACCOUNTS: Mapping[str, frozenset[str]] = {ESCROW_ACCOUNT: frozenset()}

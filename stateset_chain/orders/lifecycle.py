@@ -1,0 +1,96 @@
+"""The order lifecycle: the transition table, and the one function that changes a status.
+
+    CREATED    -> PAID, CANCELLED
+    PAID       -> FULFILLED, HELD, REFUNDED, DISPUTED
+    FULFILLED  -> SHIPPED, CANCELLED, DISPUTED
+    SHIPPED    -> DELIVERED, RETURNED, DISPUTED
+    DELIVERED  -> RETURNED, DISPUTED
+    HELD       -> PAID (release), CANCELLED
+    RETURNED   -> REFUNDED
+    DISPUTED   -> RESOLVED
+    CANCELLED, REFUNDED, RESOLVED: terminal
+
+``start`` gives a new order its first status (CREATED); ``transition`` is the only other code that
+assigns ``order.status``. Both append a timeline entry (status, block height, block time).
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import Context
+from stateset_chain.orders.errors import InvalidTransition
+from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.timefmt import timestamp
+
+from stateset.orders.v1.orders_pb2 import Order, OrderStatus, TimelineEntry
+
+CREATED = OrderStatus.ORDER_STATUS_CREATED
+PAID = OrderStatus.ORDER_STATUS_PAID
+FULFILLED = OrderStatus.ORDER_STATUS_FULFILLED
+SHIPPED = OrderStatus.ORDER_STATUS_SHIPPED
+DELIVERED = OrderStatus.ORDER_STATUS_DELIVERED
+HELD = OrderStatus.ORDER_STATUS_HELD
+CANCELLED = OrderStatus.ORDER_STATUS_CANCELLED
+RETURNED = OrderStatus.ORDER_STATUS_RETURNED
+REFUNDED = OrderStatus.ORDER_STATUS_REFUNDED
+DISPUTED = OrderStatus.ORDER_STATUS_DISPUTED
+RESOLVED = OrderStatus.ORDER_STATUS_RESOLVED
+
+TRANSITIONS: dict[int, frozenset[int]] = {
+    CREATED: frozenset({PAID, CANCELLED}),
+    PAID: frozenset({FULFILLED, HELD, REFUNDED, DISPUTED}),
+    FULFILLED: frozenset({SHIPPED, CANCELLED, DISPUTED}),
+    SHIPPED: frozenset({DELIVERED, RETURNED, DISPUTED}),
+    DELIVERED: frozenset({RETURNED, DISPUTED}),
+    HELD: frozenset({PAID, CANCELLED}),
+    CANCELLED: frozenset(),
+    RETURNED: frozenset({REFUNDED}),
+    REFUNDED: frozenset(),
+    DISPUTED: frozenset({RESOLVED}),
+    RESOLVED: frozenset(),
+}
+
+TERMINAL = frozenset(s for s, nexts in TRANSITIONS.items() if not nexts)
+
+
+def status_name(status: int) -> str:
+    """``ORDER_STATUS_PAID`` -> ``PAID``."""
+    return OrderStatus.Name(status).removeprefix("ORDER_STATUS_")
+
+
+def sources_of(to: int) -> list[int]:
+    """The statuses that may move to ``to``, in enum order."""
+    return sorted(s for s, nexts in TRANSITIONS.items() if to in nexts)
+
+
+def require_transition(order: Order, to: int) -> None:
+    """Raise InvalidTransition unless the table allows ``order.status -> to``."""
+    if to not in TRANSITIONS[order.status]:
+        allowed = ", ".join(status_name(s) for s in sources_of(to)) or "none"
+        raise InvalidTransition(
+            f"order {order.id} is {status_name(order.status)}; "
+            f"{status_name(to)} is reachable only from {allowed}"
+        )
+
+
+def start(ctx: Context, order: Order) -> None:
+    """A new order's first status and timeline entry."""
+    order.status = CREATED
+    _stamp(ctx, order)
+
+
+def transition(keeper: OrdersKeeper, ctx: Context, order: Order, to: int) -> None:
+    """Move ``order`` to ``to`` through the table, re-index it, and log it on the timeline.
+
+    The caller saves the order afterwards.
+    """
+    require_transition(order, to)
+    keeper.move_status(ctx.store, order, to)
+    order.status = to
+    _stamp(ctx, order)
+
+
+def _stamp(ctx: Context, order: Order) -> None:
+    now = timestamp(ctx.block.time_ns)
+    order.timeline.append(TimelineEntry(status=order.status, height=ctx.block.height, time=now))
+    order.updated_at.CopyFrom(now)

@@ -1,0 +1,85 @@
+"""Money arithmetic of orders: exact decimal prices, integer base units, basis points.
+
+Every amount is an integer count of base units; a currency unit is 10**6 base units (USDC and
+ssUSD both have 6 decimals). Prices arrive as exact decimal strings and are converted without
+floats; a price with more than 6 decimals is refused, never rounded.
+
+Rounding rules (the only two):
+- tax: round half up, once per order: ``tax = (subtotal * rate_bps + 5000) // 10000``.
+- shares at settlement (platform fee, supplier and platform split shares): rounded down
+  (``amount * bps // 10000``); the merchant receives the remainder, so the parts always sum to
+  the settled amount exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stateset_chain.orders.errors import InvalidAmount, InvalidPrice
+
+DECIMALS = 6
+UNIT = 10**DECIMALS
+BPS = 10_000
+MAX_ORDER_AMOUNT = 2**64 - 1  # totals are u64 (the amount index key is 8 bytes)
+
+_PRICE = re.compile(r"^(0|[1-9][0-9]{0,12})(?:\.([0-9]{1,6}))?$")
+_AMOUNT = re.compile(r"^(0|[1-9][0-9]*)$")
+
+
+def parse_price(text: str) -> int:
+    """``"999.99"`` -> 999_990_000 base units. At most 13 integer digits and 6 decimals."""
+    m = _PRICE.fullmatch(text)
+    if m is None:
+        raise InvalidPrice(f"price {text!r} is not a decimal with at most {DECIMALS} decimals")
+    whole, frac = m.group(1), m.group(2) or ""
+    return int(whole) * UNIT + int(frac.ljust(DECIMALS, "0"))
+
+
+def format_units(amount: int) -> str:
+    """Base units as an exact decimal (inverse of ``parse_price`` on canonical input)."""
+    whole, frac = divmod(amount, UNIT)
+    return f"{whole}.{frac:06d}".rstrip("0").rstrip(".") if frac else str(whole)
+
+
+def parse_amount(text: str, field: str = "amount") -> int:
+    """A positive base-unit amount written canonically (digits only, no leading zeros)."""
+    if not text.isascii() or _AMOUNT.fullmatch(text) is None:
+        raise InvalidAmount(f"{field} {text!r} is not a canonical decimal integer")
+    amount = int(text)
+    if amount == 0:
+        raise InvalidAmount(f"{field} must be positive")
+    if amount > MAX_ORDER_AMOUNT:
+        raise InvalidAmount(f"{field} {text} is out of range")
+    return amount
+
+
+def tax_of(subtotal: int, rate_bps: int) -> int:
+    """Tax on the subtotal, rounded half up."""
+    return (subtotal * rate_bps + BPS // 2) // BPS
+
+
+def share_of(amount: int, bps: int) -> int:
+    """A basis-point share, rounded down."""
+    return amount * bps // BPS
+
+
+@dataclass(frozen=True)
+class Shares:
+    merchant: int
+    supplier: int
+    platform: int
+
+
+def split_settlement(
+    amount: int, platform_fee_bps: int, supplier_bps: int = 0, platform_bps: int | None = None
+) -> Shares:
+    """Divide a settled amount. Without a split (``platform_bps is None``) the platform takes
+    ``platform_fee_bps``; with one, the supplier and platform take their shares. Shares other than
+    the merchant's round down and the merchant gets the remainder."""
+    if platform_bps is None:
+        platform = share_of(amount, platform_fee_bps)
+        return Shares(merchant=amount - platform, supplier=0, platform=platform)
+    supplier = share_of(amount, supplier_bps)
+    platform = share_of(amount, platform_bps)
+    return Shares(merchant=amount - supplier - platform, supplier=supplier, platform=platform)

@@ -1,0 +1,41 @@
+"""One module per message, each with ``MSG`` (the proto class), ``signers(msg)``,
+``validate(msg)`` (stateless) and ``handle(keeper, ctx, msg)`` (validate, load, guard, change
+state, emit). ``ALL`` lists them in the order of the Msg service."""
+
+from __future__ import annotations
+
+from stateset_chain.orders.msgs import (
+    batch_create,
+    batch_pay,
+    cancel,
+    create,
+    deliver,
+    dispute,
+    fulfill,
+    hold,
+    pay,
+    refund,
+    release,
+    resolve,
+    return_order,
+    ship,
+    update_params,
+)
+
+ALL = (
+    create,
+    batch_create,
+    pay,
+    batch_pay,
+    fulfill,
+    ship,
+    deliver,
+    cancel,
+    hold,
+    release,
+    return_order,
+    refund,
+    dispute,
+    resolve,
+    update_params,
+)

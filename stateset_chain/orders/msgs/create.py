@@ -1,0 +1,232 @@
+"""MsgCreateOrder: a new order, priced by the chain, awaiting payment.
+
+signer    creator, who must be the customer or the merchant
+validate  creator, customer, merchant are canonical addresses              -> sdk InvalidAddress
+          customer != merchant                                             -> CustomerIsMerchant
+          creator is the customer or the merchant                          -> CreatorNotParty
+          client_order_id is at most 128 bytes                             -> FieldTooLong
+          currency is "", ssusd, usdc or usd (any case)                    -> InvalidCurrency
+          at least one item                                                -> NoItems
+          each item has sku or product_id, and name or description         -> InvalidItem
+          each item has 1 <= quantity <= 1,000,000                         -> InvalidQuantity
+          each unit price is an exact decimal with <= 6 decimals           -> InvalidPrice
+          shipping country is 2 letters; region [A-Za-z0-9-]{0,16}         -> InvalidCountry
+          revenue split: bps sum to 10000; supplier set iff supplier_bps>0 -> InvalidRevenueSplit
+          a revenue split only when the creator is the merchant            -> SplitNotAllowed
+guard     items <= max_items_per_order                                     -> TooManyItems
+          metadata entries <= max_metadata_entries                         -> TooManyMetadataEntries
+          text fields <= max_text_length bytes                             -> FieldTooLong
+          client_order_id not used yet                                     -> DuplicateClientOrderId
+          shipping method "" or in the fee table                           -> UnknownShippingMethod
+          total > 0                                                        -> ZeroTotal
+          total <= 2**64 - 1                                               -> OrderTotalTooLarge
+change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
+          total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed
+emit      OrderCreated{order}
+"""
+
+from __future__ import annotations
+
+import re
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import SSUSD, USDC
+from stateset_chain.context import Context
+from stateset_chain.orders import escrow, lifecycle
+from stateset_chain.orders.errors import (
+    CreatorNotParty,
+    CustomerIsMerchant,
+    DuplicateClientOrderId,
+    InvalidCountry,
+    InvalidCurrency,
+    InvalidItem,
+    InvalidQuantity,
+    InvalidRevenueSplit,
+    NoItems,
+    OrderTotalTooLarge,
+    SplitNotAllowed,
+    TooManyItems,
+    TooManyMetadataEntries,
+    UnknownShippingMethod,
+    ZeroTotal,
+)
+from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT, parse_price, tax_of
+from stateset_chain.orders.msgs.common import require_address, require_length
+from stateset_chain.orders.params import shipping_fee, tax_rate_bps
+from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.timefmt import timestamp
+
+from stateset.orders.v1 import events_pb2 as events
+from stateset.orders.v1 import tx_pb2 as tx
+from stateset.orders.v1.orders_pb2 import LineItem, Order, OrderItem, ShippingAddress, ShippingInfo
+from stateset.orders.v1.params_pb2 import Params
+
+MSG = tx.MsgCreateOrder
+
+# The denom each currency is paid, refunded and settled in ("usd" settles 1:1 in ssUSD).
+CURRENCY_DENOMS = {"ssusd": SSUSD, "usd": SSUSD, "usdc": USDC}
+DEFAULT_CURRENCY = "ssusd"
+MAX_QUANTITY = 1_000_000
+MAX_CLIENT_ORDER_ID_BYTES = 128
+
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_REGION = re.compile(r"^[A-Za-z0-9-]{0,16}$")
+
+
+def signers(msg: tx.MsgCreateOrder) -> list[str]:
+    return [msg.creator]
+
+
+def currency_of(msg: tx.MsgCreateOrder) -> str:
+    currency = (msg.currency or DEFAULT_CURRENCY).lower()
+    if currency not in CURRENCY_DENOMS:
+        raise InvalidCurrency(f"{msg.currency!r}; use one of ssusd, usdc, usd")
+    return currency
+
+
+def validate(msg: tx.MsgCreateOrder) -> None:
+    require_address(msg.creator, "creator")
+    require_address(msg.customer, "customer")
+    require_address(msg.merchant, "merchant")
+    if msg.customer == msg.merchant:
+        raise CustomerIsMerchant(msg.customer)
+    if msg.creator not in (msg.customer, msg.merchant):
+        raise CreatorNotParty(f"creator {msg.creator}")
+    require_length(msg.client_order_id, "client_order_id", MAX_CLIENT_ORDER_ID_BYTES)
+    currency_of(msg)
+    if not msg.items:
+        raise NoItems()
+    for i, item in enumerate(msg.items):
+        _validate_item(i, item)
+    if msg.HasField("shipping_address"):
+        _validate_address(msg.shipping_address)
+    if msg.HasField("revenue_split"):
+        _validate_split(msg)
+
+
+def _validate_item(i: int, item: LineItem) -> None:
+    if not (item.sku or item.product_id):
+        raise InvalidItem(f"item {i} needs a sku or a product_id")
+    if not (item.name or item.description):
+        raise InvalidItem(f"item {i} needs a name or a description")
+    if not 1 <= item.quantity <= MAX_QUANTITY:
+        raise InvalidQuantity(f"item {i} quantity {item.quantity} is not in 1..{MAX_QUANTITY}")
+    parse_price(item.unit_price)
+
+
+def _validate_address(a: ShippingAddress) -> None:
+    if a.country and not _COUNTRY.fullmatch(a.country):
+        raise InvalidCountry(f"country {a.country!r} is not an ISO 3166-1 alpha-2 code")
+    if not _REGION.fullmatch(a.region):
+        raise InvalidCountry(f"region {a.region!r}")
+
+
+def _validate_split(msg: tx.MsgCreateOrder) -> None:
+    s = msg.revenue_split
+    if s.merchant_bps + s.supplier_bps + s.platform_bps != BPS:
+        raise InvalidRevenueSplit("merchant_bps + supplier_bps + platform_bps must be 10000")
+    if s.supplier_bps and not s.supplier:
+        raise InvalidRevenueSplit("supplier_bps > 0 needs a supplier")
+    if s.supplier and not s.supplier_bps:
+        raise InvalidRevenueSplit("a supplier needs supplier_bps > 0")
+    if s.supplier:
+        require_address(s.supplier, "supplier")
+    if msg.creator != msg.merchant:
+        raise SplitNotAllowed(f"creator {msg.creator} is not the merchant")
+
+
+def check_limits(msg: tx.MsgCreateOrder, params: Params) -> None:
+    if len(msg.items) > params.max_items_per_order:
+        raise TooManyItems(f"{len(msg.items)} items, the limit is {params.max_items_per_order}")
+    if len(msg.metadata) > params.max_metadata_entries:
+        raise TooManyMetadataEntries(
+            f"{len(msg.metadata)} entries, the limit is {params.max_metadata_entries}"
+        )
+    limit = params.max_text_length
+    for field in ("name", "number", "source", "shipping_method", "preferred_payment_method"):
+        require_length(getattr(msg, field), field, limit)
+    for i, item in enumerate(msg.items):
+        for field in ("sku", "product_id", "name", "description"):
+            require_length(getattr(item, field), f"items[{i}].{field}", limit)
+    for f in ShippingAddress.DESCRIPTOR.fields:
+        require_length(getattr(msg.shipping_address, f.name), f"shipping_address.{f.name}", limit)
+    for key in sorted(msg.metadata):
+        require_length(key, "metadata key", limit)
+        require_length(msg.metadata[key], f"metadata[{key!r}]", limit)
+
+
+def price_item(item: LineItem) -> OrderItem:
+    unit = parse_price(item.unit_price)
+    return OrderItem(
+        sku=item.sku,
+        product_id=item.product_id,
+        name=item.name,
+        description=item.description,
+        quantity=item.quantity,
+        unit_price=item.unit_price,
+        unit_price_amount=unit,
+        line_total=unit * item.quantity,
+    )
+
+
+def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.MsgCreateOrderResponse:
+    params = keeper.params(ctx.store)
+    check_limits(msg, params)
+    if msg.client_order_id and keeper.order_id_by_client_id(ctx.store, msg.client_order_id):
+        raise DuplicateClientOrderId(msg.client_order_id)
+    fee = shipping_fee(params, msg.shipping_method)
+    if fee is None:
+        raise UnknownShippingMethod(repr(msg.shipping_method))
+    ship_to = _normalized(msg.shipping_address)
+    subtotal = sum(parse_price(i.unit_price) * i.quantity for i in msg.items)
+    rate = tax_rate_bps(params, ship_to.country, ship_to.region)
+    tax = tax_of(subtotal, rate)
+    total = subtotal + tax + fee
+    if total == 0:
+        raise ZeroTotal()
+    if total > MAX_ORDER_AMOUNT:
+        raise OrderTotalTooLarge(f"total {total} exceeds {MAX_ORDER_AMOUNT}")
+
+    items = [price_item(i) for i in msg.items]
+    seq, order_id = keeper.next_order_id(ctx.store)
+    currency = currency_of(msg)
+    order = Order(
+        id=order_id,
+        sequence=seq,
+        client_order_id=msg.client_order_id,
+        name=msg.name,
+        number=msg.number,
+        source=msg.source,
+        customer=msg.customer,
+        merchant=msg.merchant,
+        creator=msg.creator,
+        items=items,
+        shipping=ShippingInfo(method=msg.shipping_method),
+        metadata=dict(msg.metadata),
+        currency=currency,
+        denom=CURRENCY_DENOMS[currency],
+        preferred_payment_method=msg.preferred_payment_method,
+        subtotal=subtotal,
+        tax_rate_bps=rate,
+        tax=tax,
+        shipping_fee=fee,
+        total=total,
+        created_at=timestamp(ctx.block.time_ns),
+    )
+    if msg.HasField("shipping_address"):
+        order.shipping_address.CopyFrom(ship_to)
+    if msg.HasField("revenue_split"):
+        order.revenue_split.CopyFrom(msg.revenue_split)
+    lifecycle.start(ctx, order)
+    order.payment_status = escrow.payment_status(order)
+    keeper.insert_order(ctx.store, order)
+    ctx.events.emit(events.OrderCreated(order=order))
+    return tx.MsgCreateOrderResponse(order_id=order_id, total=total, denom=order.denom)
+
+
+def _normalized(a: ShippingAddress) -> ShippingAddress:
+    out = ShippingAddress()
+    out.CopyFrom(a)
+    out.country = a.country.upper()
+    out.region = a.region.upper()
+    return out

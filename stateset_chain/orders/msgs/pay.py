@@ -1,0 +1,107 @@
+"""MsgPayOrder: anyone pays an order, in full or in part, into escrow.
+
+signer    payer (anyone)
+validate  payer is a canonical address                                     -> sdk InvalidAddress
+          order id is ord_ + 10 base62 characters                          -> InvalidOrderId
+          amount is a valid coin                                           -> sdk InvalidCoins
+          amount > 0                                                       -> InvalidAmount
+guard     the order exists                                                 -> OrderNotFound
+          method <= max_text_length bytes                                  -> FieldTooLong
+          the order is CREATED (awaiting payment)                          -> InvalidTransition
+          denom is the order's denom (ussusd for ssusd/usd, uusdc for usdc) -> WrongDenom
+          amount <= total - amount_paid                                    -> Overpayment
+          the payer holds the amount                                       -> sdk InsufficientFunds
+change    amount: payer -> orders_escrow; a Payment record; amount_paid += amount;
+          payment status partially_paid, or PAID (CREATED -> PAID) when the total is covered
+emit      PaymentReceived; OrderPaid when the order became PAID
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import Coin
+from stateset_chain.context import Context
+from stateset_chain.orders import escrow, lifecycle
+from stateset_chain.orders.errors import InvalidAmount, InvalidTransition, Overpayment, WrongDenom
+from stateset_chain.orders.lifecycle import CREATED, PAID, status_name
+from stateset_chain.orders.msgs.common import (
+    DEFAULT_PAYMENT_METHOD,
+    require_address,
+    require_length,
+    require_order_id,
+)
+from stateset_chain.orders.state import OrdersKeeper
+
+from stateset.orders.v1 import events_pb2 as events
+from stateset.orders.v1 import tx_pb2 as tx
+
+MSG = tx.MsgPayOrder
+
+
+def signers(msg: tx.MsgPayOrder) -> list[str]:
+    return [msg.payer]
+
+
+def validate_payment(order_id: str, amount) -> None:
+    require_order_id(order_id)
+    if Coin.from_proto(amount).amount == 0:
+        raise InvalidAmount("payment amount must be positive")
+
+
+def validate(msg: tx.MsgPayOrder) -> None:
+    require_address(msg.payer, "payer")
+    validate_payment(msg.order_id, msg.amount)
+
+
+def pay_order(
+    keeper: OrdersKeeper, ctx: Context, payer: str, order_id: str, amount: Coin, method: str
+) -> tx.MsgPayOrderResponse:
+    """One payment, as MsgPayOrder describes (other modules may call it for their payers)."""
+    params = keeper.params(ctx.store)
+    order = keeper.must_get_order(ctx.store, order_id)
+    require_length(method, "method", params.max_text_length)
+    if order.status != CREATED:
+        raise InvalidTransition(
+            f"order {order.id} is {status_name(order.status)}; only CREATED orders take payments"
+        )
+    if amount.denom != order.denom:
+        raise WrongDenom(f"order {order.id} is paid in {order.denom}, not {amount.denom}")
+    due = escrow.amount_due(order)
+    if amount.amount > due:
+        raise Overpayment(f"{amount} paid, {due}{order.denom} due on order {order.id}")
+
+    payment = escrow.take_payment(
+        keeper, ctx, order, payer, amount.amount, method or DEFAULT_PAYMENT_METHOD
+    )
+    ctx.events.emit(
+        events.PaymentReceived(
+            order_id=order.id,
+            payment=payment,
+            amount_paid=order.amount_paid,
+            amount_due=escrow.amount_due(order),
+            payment_status=order.payment_status,
+        )
+    )
+    if order.amount_paid == order.total:
+        lifecycle.transition(keeper, ctx, order, PAID)
+        ctx.events.emit(
+            events.OrderPaid(
+                order_id=order.id,
+                customer=order.customer,
+                merchant=order.merchant,
+                payment=payment,
+                total=order.total,
+                denom=order.denom,
+            )
+        )
+    keeper.save_order(ctx.store, order)
+    return tx.MsgPayOrderResponse(
+        payment_id=payment.id,
+        amount_paid=order.amount_paid,
+        payment_status=order.payment_status,
+        status=order.status,
+    )
+
+
+def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgPayOrder) -> tx.MsgPayOrderResponse:
+    return pay_order(keeper, ctx, msg.payer, msg.order_id, Coin.from_proto(msg.amount), msg.method)

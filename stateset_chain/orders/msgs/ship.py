@@ -1,0 +1,74 @@
+"""MsgShipOrder: the merchant handed the order to a carrier.
+
+signer    signer, who must be the merchant
+validate  signer is a canonical address                           -> sdk InvalidAddress
+          order id is ord_ + 10 base62 characters                 -> InvalidOrderId
+          carrier and tracking number are given                   -> MissingField
+          estimated delivery "" or ISO 8601                       -> InvalidTimestamp
+guard     the order exists                                        -> OrderNotFound
+          the signer is the merchant                              -> NotAuthorized
+          carrier, tracking number <= max_text_length bytes        -> FieldTooLong
+          FULFILLED -> SHIPPED                                    -> InvalidTransition
+change    status SHIPPED; shipping carrier, tracking number, estimated delivery, shipped_at
+emit      OrderShipped{order_id, merchant, customer, shipping}
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import Context
+from stateset_chain.orders import lifecycle
+from stateset_chain.orders.lifecycle import SHIPPED
+from stateset_chain.orders.msgs.common import (
+    MERCHANT,
+    require_address,
+    require_length,
+    require_order_id,
+    require_present,
+    require_role,
+)
+from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.timefmt import parse_iso8601, timestamp
+
+from stateset.orders.v1 import events_pb2 as events
+from stateset.orders.v1 import tx_pb2 as tx
+
+MSG = tx.MsgShipOrder
+
+
+def signers(msg: tx.MsgShipOrder) -> list[str]:
+    return [msg.signer]
+
+
+def validate(msg: tx.MsgShipOrder) -> None:
+    require_address(msg.signer, "signer")
+    require_order_id(msg.order_id)
+    require_present(msg.carrier, "carrier")
+    require_present(msg.tracking_number, "tracking_number")
+    if msg.estimated_delivery:
+        parse_iso8601(msg.estimated_delivery, "estimated_delivery")
+
+
+def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder) -> tx.MsgShipOrderResponse:
+    params = keeper.params(ctx.store)
+    order = keeper.must_get_order(ctx.store, msg.order_id)
+    require_role(msg.signer, order, params, frozenset({MERCHANT}), "ship")
+    require_length(msg.carrier, "carrier", params.max_text_length)
+    require_length(msg.tracking_number, "tracking_number", params.max_text_length)
+    lifecycle.transition(keeper, ctx, order, SHIPPED)
+    order.shipping.carrier = msg.carrier
+    order.shipping.tracking_number = msg.tracking_number
+    if msg.estimated_delivery:
+        eta = parse_iso8601(msg.estimated_delivery, "estimated_delivery")
+        order.shipping.estimated_delivery.CopyFrom(timestamp(eta))
+    order.shipping.shipped_at.CopyFrom(timestamp(ctx.block.time_ns))
+    keeper.save_order(ctx.store, order)
+    ctx.events.emit(
+        events.OrderShipped(
+            order_id=order.id,
+            merchant=order.merchant,
+            customer=order.customer,
+            shipping=order.shipping,
+        )
+    )
+    return tx.MsgShipOrderResponse(status=order.status)

@@ -1,0 +1,107 @@
+"""Orders params: defaults and validation (genesis and MsgUpdateParams use the same rules)."""
+
+from __future__ import annotations
+
+import re
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.crypto import address
+from stateset_chain.errors import InvalidAddress
+from stateset_chain.orders.errors import InvalidParams
+from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT
+
+from stateset.orders.v1.params_pb2 import Params, ShippingRate, TaxRate
+
+# Until genesis names one, the authority is the (unsignable) gov module address, as in the SDK.
+DEFAULT_AUTHORITY = address.module_address("gov")
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_REGION = re.compile(r"^[A-Z0-9-]{0,16}$")
+_METHOD = re.compile(r"^[a-z0-9_-]{1,32}$")
+
+
+def default_params() -> Params:
+    return Params(
+        authority=DEFAULT_AUTHORITY,
+        arbiter=DEFAULT_AUTHORITY,
+        platform_address=DEFAULT_AUTHORITY,
+        platform_fee_bps=100,
+        return_window_seconds=14 * 86400,
+        max_batch_size=100,
+        max_items_per_order=100,
+        max_text_length=256,
+        max_reason_length=1024,
+        max_metadata_entries=32,
+        max_evidence_items=10,
+        settlement_drain_limit=1000,
+    )
+
+
+def validate_params(p: Params) -> None:
+    """Every rule, one per line; raises InvalidParams naming the field."""
+    for field in ("authority", "arbiter", "platform_address"):
+        _require_address(getattr(p, field), field)
+    _require(p.platform_fee_bps <= BPS, "platform_fee_bps must be <= 10000")
+    _require(p.return_window_seconds <= 10 * 365 * 86400, "return_window_seconds above 10 years")
+    for field in (
+        "max_batch_size",
+        "max_items_per_order",
+        "max_text_length",
+        "max_reason_length",
+        "settlement_drain_limit",
+    ):
+        _require(getattr(p, field) >= 1, f"{field} must be >= 1")
+    _require(p.max_text_length <= 4096, "max_text_length must be <= 4096")
+    seen_rates: set[tuple[str, str]] = set()
+    for rate in p.tax_rates:
+        _validate_tax_rate(rate)
+        key = (rate.country, rate.region)
+        _require(key not in seen_rates, f"duplicate tax rate for {key}")
+        seen_rates.add(key)
+    seen_methods: set[str] = set()
+    for ship in p.shipping_rates:
+        _validate_shipping_rate(ship)
+        _require(ship.method not in seen_methods, f"duplicate shipping method {ship.method!r}")
+        seen_methods.add(ship.method)
+
+
+def _validate_tax_rate(rate: TaxRate) -> None:
+    _require(_COUNTRY.fullmatch(rate.country) is not None, f"tax country {rate.country!r}")
+    _require(_REGION.fullmatch(rate.region) is not None, f"tax region {rate.region!r}")
+    _require(rate.rate_bps <= BPS, f"tax rate_bps {rate.rate_bps} > 10000")
+
+
+def _validate_shipping_rate(ship: ShippingRate) -> None:
+    _require(_METHOD.fullmatch(ship.method) is not None, f"shipping method {ship.method!r}")
+    _require(ship.fee <= MAX_ORDER_AMOUNT, "shipping fee out of range")
+
+
+def _require(ok: bool, why: str) -> None:
+    if not ok:
+        raise InvalidParams(why)
+
+
+def _require_address(addr: str, field: str) -> None:
+    try:
+        raw = address.decode(addr)
+    except InvalidAddress as e:
+        raise InvalidParams(f"{field}: {e.detail}") from None
+    _require(address.encode(raw) == addr, f"{field} {addr!r} is not canonical")
+
+
+def tax_rate_bps(p: Params, country: str, region: str) -> int:
+    """The (country, region) rate, else the country's ("" region) rate, else 0."""
+    by_key = {(r.country, r.region): r.rate_bps for r in p.tax_rates}
+    if region and (country, region) in by_key:
+        return by_key[(country, region)]
+    return by_key.get((country, ""), 0)
+
+
+def shipping_fee(p: Params, method: str) -> int | None:
+    """The method's fee, 0 for no method, None for an unknown method."""
+    if not method:
+        return 0
+    for ship in p.shipping_rates:
+        if ship.method == method:
+            return ship.fee
+    return None

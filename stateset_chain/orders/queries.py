@@ -1,0 +1,105 @@
+"""Orders queries (ABCI query paths named like gRPC methods).
+
+    /stateset.orders.v1.Query/Order    (order_id | client_order_id) -> order
+    /stateset.orders.v1.Query/Orders   filters, limit, offset, starting_after
+                                       -> orders (newest first), total_count, has_more
+    /stateset.orders.v1.Query/Params   () -> params
+
+Bad requests: InvalidRequest (sdk 18), InvalidTimestamp (orders 29) for a bad ISO 8601 time,
+InvalidOrderId / OrderNotFound for a bad or unknown order id or cursor.
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import Context
+from stateset_chain.crypto import address
+from stateset_chain.errors import InvalidAddress, InvalidRequest
+from stateset_chain.module import QueryRoute
+from stateset_chain.orders.errors import OrderNotFound
+from stateset_chain.orders.listing import OrderFilter, list_orders
+from stateset_chain.orders.msgs.common import require_order_id
+from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.timefmt import parse_iso8601
+
+from stateset.orders.v1 import query_pb2 as q
+from stateset.orders.v1.orders_pb2 import OrderStatus
+
+SERVICE = "/stateset.orders.v1.Query/"
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def order(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrderRequest) -> q.QueryOrderResponse:
+    if bool(req.order_id) == bool(req.client_order_id):
+        raise InvalidRequest("give exactly one of order_id and client_order_id")
+    order_id = req.order_id
+    if req.client_order_id:
+        found = keeper.order_id_by_client_id(ctx.store, req.client_order_id)
+        if found is None:
+            raise OrderNotFound(f"client order id {req.client_order_id!r}")
+        order_id = found
+    require_order_id(order_id)
+    return q.QueryOrderResponse(order=keeper.must_get_order(ctx.store, order_id))
+
+
+def orders(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrdersRequest) -> q.QueryOrdersResponse:
+    limit = req.limit or DEFAULT_LIMIT
+    if limit > MAX_LIMIT:
+        raise InvalidRequest(f"limit {req.limit} is above {MAX_LIMIT}")
+    if req.starting_after:
+        require_order_id(req.starting_after)
+    page = list_orders(keeper, ctx.store, filter_of(req), limit, req.offset, req.starting_after)
+    return q.QueryOrdersResponse(
+        orders=page.orders, total_count=page.total_count, has_more=page.has_more
+    )
+
+
+def params(keeper: OrdersKeeper, ctx: Context, req: q.QueryParamsRequest) -> q.QueryParamsResponse:
+    return q.QueryParamsResponse(params=keeper.params(ctx.store))
+
+
+def filter_of(req: q.QueryOrdersRequest) -> OrderFilter:
+    if req.status and req.status not in OrderStatus.values():
+        raise InvalidRequest(f"unknown status {req.status}")
+    return OrderFilter(
+        customer=_canonical(req.customer, "customer"),
+        merchant=_canonical(req.merchant, "merchant"),
+        status=req.status,
+        created_after_ns=_time(req.created_after, "created_after"),
+        created_before_ns=_time(req.created_before, "created_before"),
+        amount_min=_amount(req.amount_min, "amount_min"),
+        amount_max=_amount(req.amount_max, "amount_max"),
+    )
+
+
+def _canonical(addr: str, field: str) -> str:
+    if not addr:
+        return ""
+    try:
+        return address.encode(address.decode(addr))
+    except InvalidAddress as e:
+        raise InvalidRequest(f"{field}: {e.detail}") from None
+
+
+def _time(text: str, field: str) -> int | None:
+    return parse_iso8601(text, field) if text else None
+
+
+def _amount(text: str, field: str) -> int | None:
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
+        raise InvalidRequest(f"{field} {text!r} is not a canonical decimal integer")
+    return int(text)
+
+
+def routes(keeper: OrdersKeeper) -> list[QueryRoute]:
+    def bind(fn):
+        return lambda ctx, req: fn(keeper, ctx, req)
+
+    return [
+        QueryRoute(SERVICE + "Order", q.QueryOrderRequest, bind(order)),
+        QueryRoute(SERVICE + "Orders", q.QueryOrdersRequest, bind(orders)),
+        QueryRoute(SERVICE + "Params", q.QueryParamsRequest, bind(params)),
+    ]

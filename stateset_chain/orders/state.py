@@ -1,0 +1,211 @@
+"""The orders keeper: params, orders, their secondary indexes and counters, the settlement queue.
+
+Indexes are exact on every write because only two places touch them:
+
+- ``insert_order`` (a new order, or one imported at genesis) writes the order and every index
+  entry and counter: customer, merchant, status, created time, total, sequence, client id;
+- ``move_status`` (called only by ``lifecycle.transition``) moves the order between status
+  index entries and counters.
+
+Every other indexed field (customer, merchant, created time, total, sequence, client id) never
+changes after creation, so ``save_order`` writes only the order itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.crypto import address
+from stateset_chain.orders import ids
+from stateset_chain.orders.errors import OrderNotFound
+from stateset_chain.orders.expected import BankKeeper
+from stateset_chain.orders.keys import (
+    BY_CREATED_PREFIX,
+    BY_CUSTOMER_PREFIX,
+    BY_MERCHANT_PREFIX,
+    BY_SEQUENCE_PREFIX,
+    BY_STATUS_PREFIX,
+    BY_TOTAL_PREFIX,
+    CLIENT_IDS_PREFIX,
+    CUSTOMER_COUNT_PREFIX,
+    ESCROW_ACCOUNT,
+    MERCHANT_COUNT_PREFIX,
+    ORDER_SEQUENCE_KEY,
+    ORDERS_PREFIX,
+    PARAMS_KEY,
+    PAYMENT_SEQUENCE_KEY,
+    REFUND_SEQUENCE_KEY,
+    SETTLEMENT_QUEUE_PREFIX,
+    STATUS_COUNT_PREFIX,
+)
+from stateset_chain.orders.params import default_params
+from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.store.collections import (
+    BytesKey,
+    Item,
+    KeySet,
+    Map,
+    ProtoValue,
+    Sequence,
+    StrKey,
+    StrValue,
+    TupleKey,
+    U32Key,
+    U64Key,
+    U64Value,
+)
+from stateset_chain.store.kv import KVStore
+
+from stateset.orders.v1.orders_pb2 import Order
+from stateset.orders.v1.params_pb2 import Params
+
+params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
+orders: Map[str, Order] = Map(ORDERS_PREFIX, StrKey, ProtoValue(Order))
+client_ids: Map[str, str] = Map(CLIENT_IDS_PREFIX, StrKey, StrValue)
+order_sequence = Sequence(ORDER_SEQUENCE_KEY, start=1)
+payment_sequence = Sequence(PAYMENT_SEQUENCE_KEY, start=1)
+refund_sequence = Sequence(REFUND_SEQUENCE_KEY, start=1)
+
+by_customer: Map[tuple[bytes, int], str] = Map(
+    BY_CUSTOMER_PREFIX, TupleKey(BytesKey, U64Key), StrValue
+)
+by_merchant: Map[tuple[bytes, int], str] = Map(
+    BY_MERCHANT_PREFIX, TupleKey(BytesKey, U64Key), StrValue
+)
+by_status: Map[tuple[int, int], str] = Map(BY_STATUS_PREFIX, TupleKey(U32Key, U64Key), StrValue)
+by_created: KeySet[tuple[int, int]] = KeySet(BY_CREATED_PREFIX, TupleKey(U64Key, U64Key))
+by_total: Map[tuple[int, int], str] = Map(BY_TOTAL_PREFIX, TupleKey(U64Key, U64Key), StrValue)
+by_sequence: Map[int, str] = Map(BY_SEQUENCE_PREFIX, U64Key, StrValue)
+
+customer_counts: Map[bytes, int] = Map(CUSTOMER_COUNT_PREFIX, BytesKey, U64Value)
+merchant_counts: Map[bytes, int] = Map(MERCHANT_COUNT_PREFIX, BytesKey, U64Value)
+status_counts: Map[int, int] = Map(STATUS_COUNT_PREFIX, U32Key, U64Value)
+
+settlement_queue: KeySet[tuple[int, str]] = KeySet(
+    SETTLEMENT_QUEUE_PREFIX, TupleKey(U64Key, StrKey)
+)
+
+
+class OrdersKeeper:
+    def __init__(self, bank: BankKeeper) -> None:
+        self.bank = bank
+        self.escrow_address = address.module_address(ESCROW_ACCOUNT)
+
+    # -- params ------------------------------------------------------------------------------
+
+    def params(self, store: KVStore) -> Params:
+        return params_item.get(store) or default_params()
+
+    def set_params(self, store: KVStore, params: Params) -> None:
+        params_item.set(store, params)
+
+    # -- orders ------------------------------------------------------------------------------
+
+    def get_order(self, store: KVStore, order_id: str) -> Order | None:
+        return orders.get(store, order_id)
+
+    def must_get_order(self, store: KVStore, order_id: str) -> Order:
+        order = orders.get(store, order_id)
+        if order is None:
+            raise OrderNotFound(f"order {order_id}")
+        return order
+
+    def order_id_by_client_id(self, store: KVStore, client_order_id: str) -> str | None:
+        return client_ids.get(store, client_order_id)
+
+    def order_id_at(self, store: KVStore, seq: int) -> str | None:
+        return by_sequence.get(store, seq)
+
+    def next_order_id(self, store: KVStore) -> tuple[int, str]:
+        """Take the next sequence number and an unused id derived from it."""
+        seq = order_sequence.next(store)
+        attempt = 0
+        order_id = ids.make_id(ids.ORDER_PREFIX, seq, attempt)
+        while orders.has(store, order_id):
+            attempt += 1
+            order_id = ids.make_id(ids.ORDER_PREFIX, seq, attempt)
+        return seq, order_id
+
+    def next_payment_id(self, store: KVStore) -> str:
+        return ids.make_id(ids.PAYMENT_PREFIX, payment_sequence.next(store))
+
+    def next_refund_id(self, store: KVStore) -> str:
+        return ids.make_id(ids.REFUND_PREFIX, refund_sequence.next(store))
+
+    def insert_order(self, store: KVStore, order: Order) -> None:
+        """Store a new order with every index entry and counter."""
+        seq, oid = order.sequence, order.id
+        customer, merchant = address.decode(order.customer), address.decode(order.merchant)
+        orders.set(store, oid, order)
+        if order.client_order_id:
+            client_ids.set(store, order.client_order_id, oid)
+        by_sequence.set(store, seq, oid)
+        by_customer.set(store, (customer, seq), oid)
+        by_merchant.set(store, (merchant, seq), oid)
+        by_status.set(store, (order.status, seq), oid)
+        by_created.add(store, (timestamp_ns(order.created_at), seq))
+        by_total.set(store, (order.total, seq), oid)
+        _increment(customer_counts, store, customer, 1)
+        _increment(merchant_counts, store, merchant, 1)
+        _increment(status_counts, store, order.status, 1)
+
+    def save_order(self, store: KVStore, order: Order) -> None:
+        orders.set(store, order.id, order)
+
+    def move_status(self, store: KVStore, order: Order, to: int) -> None:
+        """Re-index ``order`` under status ``to`` (only ``lifecycle.transition`` calls this)."""
+        by_status.delete(store, (order.status, order.sequence))
+        _increment(status_counts, store, order.status, -1)
+        by_status.set(store, (to, order.sequence), order.id)
+        _increment(status_counts, store, to, 1)
+
+    def iterate_orders(self, store: KVStore) -> Iterator[Order]:
+        """Every order in sequence order (genesis export, invariants)."""
+        for _, oid in by_sequence.iterate(store):
+            yield self.must_get_order(store, oid)
+
+    # -- counters ----------------------------------------------------------------------------
+
+    def next_sequence(self, store: KVStore) -> int:
+        return order_sequence.peek(store)
+
+    def set_next_sequence(self, store: KVStore, seq: int) -> None:
+        order_sequence.set(store, seq)
+
+    def order_count(self, store: KVStore) -> int:
+        return order_sequence.peek(store) - 1
+
+    def customer_count(self, store: KVStore, customer: bytes) -> int:
+        return customer_counts.get(store, customer) or 0
+
+    def merchant_count(self, store: KVStore, merchant: bytes) -> int:
+        return merchant_counts.get(store, merchant) or 0
+
+    def status_count(self, store: KVStore, status: int) -> int:
+        return status_counts.get(store, status) or 0
+
+    # -- settlement queue --------------------------------------------------------------------
+
+    def enqueue_settlement(self, store: KVStore, due_ns: int, order_id: str) -> None:
+        settlement_queue.add(store, (due_ns, order_id))
+
+    def dequeue_settlement(self, store: KVStore, due_ns: int, order_id: str) -> None:
+        settlement_queue.remove(store, (due_ns, order_id))
+
+    def due_settlements(self, store: KVStore, now_ns: int, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` queue entries with due time <= now, earliest first."""
+        due: list[tuple[int, str]] = []
+        for entry in settlement_queue.iterate(store, end=(now_ns + 1, "")):
+            if len(due) == limit:
+                break
+            due.append(entry)
+        return due
+
+
+def _increment(counter: Map, store: KVStore, key, delta: int) -> None:
+    value = (counter.get(store, key) or 0) + delta
+    if value:
+        counter.set(store, key, value)
+    else:
+        counter.delete(store, key)

@@ -1,0 +1,95 @@
+"""Block times and ISO 8601, with integer arithmetic only.
+
+Times are unix nanoseconds (``ctx.block.time_ns``). Accepted ISO 8601 forms:
+
+    YYYY-MM-DD                                    midnight UTC
+    YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)  a zone is required
+
+Years 0001-9999; no leap seconds. The result may be negative (before 1970); callers clamp.
+"""
+
+from __future__ import annotations
+
+import re
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from stateset_chain.orders.errors import InvalidTimestamp
+
+NS = 1_000_000_000
+_ISO = re.compile(
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:[0-9]{2}))?$"
+)
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(days: int) -> tuple[int, int, int]:
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+def parse_iso8601(text: str, field: str = "timestamp") -> int:
+    """Unix nanoseconds of an ISO 8601 date or date-time (see the module docstring)."""
+    m = _ISO.fullmatch(text)
+    if m is None:
+        raise InvalidTimestamp(f"{field} {text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    hour, minute, second = (int(m.group(i) or 0) for i in (4, 5, 6))
+    frac, zone = m.group(7) or "", m.group(8) or "Z"
+    if year < 1 or not 1 <= month <= 12:
+        raise InvalidTimestamp(f"{field} {text!r}: no such month")
+    days_in_month = 29 if month == 2 and _is_leap(year) else _DAYS_IN_MONTH[month - 1]
+    if not 1 <= day <= days_in_month:
+        raise InvalidTimestamp(f"{field} {text!r}: no such day")
+    if hour > 23 or minute > 59 or second > 59:
+        raise InvalidTimestamp(f"{field} {text!r}: no such time of day")
+    offset = 0
+    if zone != "Z":
+        zh, zm = int(zone[1:3]), int(zone[4:6])
+        if zh > 23 or zm > 59:
+            raise InvalidTimestamp(f"{field} {text!r}: no such zone offset")
+        offset = (zh * 3600 + zm * 60) * (1 if zone[0] == "+" else -1)
+    seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    return (seconds - offset) * NS + int(frac.ljust(9, "0"))
+
+
+def format_iso8601(ns: int) -> str:
+    """``YYYY-MM-DDTHH:MM:SS[.fffffffff]Z`` (fraction trimmed; inverse of ``parse_iso8601``)."""
+    seconds, frac = divmod(ns, NS)
+    days, rest = divmod(seconds, 86400)
+    year, month, day = civil_from_days(days)
+    hh, rest = divmod(rest, 3600)
+    mm, ss = divmod(rest, 60)
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hh:02d}:{mm:02d}:{ss:02d}"
+    return text + (f".{frac:09d}".rstrip("0") if frac else "") + "Z"
+
+
+def timestamp(ns: int) -> Timestamp:
+    seconds, nanos = divmod(ns, NS)
+    return Timestamp(seconds=seconds, nanos=nanos)
+
+
+def timestamp_ns(ts: Timestamp) -> int:
+    return ts.seconds * NS + ts.nanos

@@ -1,0 +1,242 @@
+"""Test harness for the orders module: a bank with funded accounts, the module's genesis, and a
+``Chain`` that delivers messages the way the app does (validate, then every message of a tx on
+one branch, written only if all succeed) and advances blocks (running end-block settlement).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.bank import invariants as bank_invariants
+from stateset_chain.bank.state import BankKeeper
+from stateset_chain.coins import Coin
+from stateset_chain.context import BlockInfo, Context
+from stateset_chain.crypto import address
+from stateset_chain.events import EventManager, parse_typed_event
+from stateset_chain.orders import genesis, settlement
+from stateset_chain.orders.keys import ESCROW_ACCOUNT, ORDERS_MODULE_ACCOUNTS
+from stateset_chain.orders.module import orders_module
+from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.timefmt import parse_iso8601
+from stateset_chain.store.kv import Branch, MemoryKV
+from tests.bank.helpers import ALICE, BOB, CAROL, TEST_MODULE_ACCOUNTS, FakeAccounts, fund
+
+from stateset.orders.v1 import tx_pb2 as tx
+from stateset.orders.v1.orders_pb2 import LineItem, Order, RevenueSplit, ShippingAddress
+
+CUSTOMER = ALICE
+MERCHANT = BOB
+STRANGER = CAROL
+AUTHORITY = address.encode(bytes([10]) * 20)
+ARBITER = address.encode(bytes([11]) * 20)
+PLATFORM = address.encode(bytes([12]) * 20)
+SUPPLIER = address.encode(bytes([13]) * 20)
+ESCROW = address.module_address(ESCROW_ACCOUNT)
+
+UNIT = 1_000_000  # base units per dollar
+START_NS = parse_iso8601("2025-01-01T00:00:00Z")
+DAY = 86_400
+RETURN_WINDOW = 7 * DAY
+
+TEST_PARAMS = {
+    "authority": AUTHORITY,
+    "arbiter": ARBITER,
+    "platform_address": PLATFORM,
+    "platform_fee_bps": 250,
+    "return_window_seconds": str(RETURN_WINDOW),
+    "max_batch_size": 5,
+    "max_items_per_order": 10,
+    "max_text_length": 64,
+    "max_reason_length": 128,
+    "max_metadata_entries": 4,
+    "max_evidence_items": 3,
+    "settlement_drain_limit": 100,
+    "tax_rates": [
+        {"country": "US", "region": "CA", "rate_bps": 725},
+        {"country": "US", "region": "", "rate_bps": 500},
+        {"country": "DE", "region": "", "rate_bps": 1900},
+    ],
+    "shipping_rates": [
+        {"method": "standard", "fee": str(5 * UNIT)},
+        {"method": "express", "fee": str(15 * UNIT)},
+    ],
+}
+
+RICH = {"ussusd": 1_000_000 * UNIT, "uusdc": 1_000_000 * UNIT}
+
+
+@dataclass
+class Chain:
+    """One in-memory chain: deliver txs, advance blocks, check invariants."""
+
+    holdings: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {CUSTOMER: dict(RICH), MERCHANT: dict(RICH), STRANGER: dict(RICH)}
+    )
+    params: dict = field(default_factory=lambda: dict(TEST_PARAMS))
+
+    def __post_init__(self) -> None:
+        self.store = MemoryKV()
+        self.bank = BankKeeper(FakeAccounts(), {**TEST_MODULE_ACCOUNTS, **ORDERS_MODULE_ACCOUNTS})
+        self.keeper = OrdersKeeper(self.bank)
+        self.module = orders_module(self.keeper)
+        self.routes = {route.msg_cls: route for route in self.module.msgs}
+        self.block = BlockInfo(1, START_NS, "test")
+        self.events: list = []
+        ctx = self.ctx()
+        fund(self.bank, ctx, self.holdings)
+        genesis.init_genesis(self.keeper, ctx, {"params": self.params})
+
+    def ctx(self, store=None, events: EventManager | None = None) -> Context:
+        return Context(
+            store=store if store is not None else self.store,
+            block=self.block,
+            events=events or EventManager(),
+        )
+
+    # -- transactions ------------------------------------------------------------------------
+
+    def signers(self, msg) -> list[str]:
+        return self.routes[type(msg)].signers(msg)
+
+    def deliver(self, *msgs):
+        """Run ``msgs`` as one tx: all validated, then all handled on one branch; on any error
+        nothing is written and the error propagates. Returns the responses (one msg: just it)."""
+        for msg in msgs:
+            self.routes[type(msg)].validate(msg)
+        branch = Branch(self.store)
+        events = EventManager()
+        ctx = self.ctx(branch, events)
+        responses = [self.routes[type(msg)].handler(ctx, msg) for msg in msgs]
+        branch.write()
+        self.events = events.events
+        return responses[0] if len(msgs) == 1 else responses
+
+    def advance(self, seconds: int = 5) -> None:
+        """A new (empty) block ``seconds`` later, with its end-block settlement."""
+        self.block = BlockInfo(self.block.height + 1, self.block.time_ns + seconds * 10**9, "test")
+        events = EventManager()
+        self.module.end_block(self.ctx(events=events))
+        self.events = events.events
+
+    def end_block(self) -> None:
+        events = EventManager()
+        settlement.end_block(self.keeper, self.ctx(events=events))
+        self.events = events.events
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def order(self, order_id: str) -> Order:
+        return self.keeper.must_get_order(self.store, order_id)
+
+    def balance(self, addr: str, denom: str = "ussusd") -> int:
+        return self.bank.balance(self.store, addr, denom)
+
+    def typed(self, cls) -> list:
+        """The last tx's (or block's) events of one type, parsed."""
+        return [
+            parse_typed_event(e, cls) for e in self.events if e.type == cls.DESCRIPTOR.full_name
+        ]
+
+    def event_types(self) -> list[str]:
+        return [e.type.rsplit(".", 1)[-1] for e in self.events]
+
+    def order_events(self) -> list[str]:
+        """The last tx's orders events, without the bank's."""
+        return [e.type.rsplit(".", 1)[-1] for e in self.events if ".orders." in e.type]
+
+    def check_invariants(self) -> None:
+        ctx = self.ctx()
+        for check in self.module.invariants:
+            check(ctx)
+        bank_invariants.total_supply(ctx)
+
+    # -- common flows ------------------------------------------------------------------------
+
+    def create(self, **kwargs) -> str:
+        return self.deliver(create_msg(**kwargs)).order_id
+
+    def pay(self, order_id: str, amount: int | None = None, payer: str = CUSTOMER) -> None:
+        order = self.order(order_id)
+        due = order.total - order.amount_paid if amount is None else amount
+        self.deliver(pay_msg(order_id, due, order.denom, payer))
+
+    def paid_order(self, **kwargs) -> str:
+        oid = self.create(**kwargs)
+        self.pay(oid)
+        return oid
+
+    def to_status(self, status: str, **kwargs) -> str:
+        """An order driven along the happy path to FULFILLED, SHIPPED or DELIVERED, or to HELD,
+        RETURNED or DISPUTED."""
+        oid = self.paid_order(**kwargs)
+        if status == "PAID":
+            return oid
+        if status == "HELD":
+            self.deliver(tx.MsgHoldOrder(signer=MERCHANT, order_id=oid, reason="check"))
+            return oid
+        self.deliver(tx.MsgFulfillOrder(signer=MERCHANT, order_id=oid))
+        if status == "FULFILLED":
+            return oid
+        self.deliver(ship_msg(oid))
+        if status == "SHIPPED":
+            return oid
+        if status == "DISPUTED":
+            self.deliver(tx.MsgDisputeOrder(signer=CUSTOMER, order_id=oid, reason="late"))
+            return oid
+        self.deliver(tx.MsgDeliverOrder(signer=MERCHANT, order_id=oid))
+        if status == "RETURNED":
+            self.deliver(tx.MsgReturnOrder(signer=CUSTOMER, order_id=oid, reason="broken"))
+        return oid
+
+
+def item(sku="SKU-1", name="Widget", quantity=1, price="10") -> LineItem:
+    return LineItem(sku=sku, name=name, quantity=quantity, unit_price=price)
+
+
+def create_msg(
+    creator: str = CUSTOMER,
+    customer: str = CUSTOMER,
+    merchant: str = MERCHANT,
+    items: list[LineItem] | None = None,
+    currency: str = "",
+    country: str = "",
+    region: str = "",
+    shipping_method: str = "",
+    client_order_id: str = "",
+    split: RevenueSplit | None = None,
+    metadata: dict | None = None,
+    **fields,
+) -> tx.MsgCreateOrder:
+    msg = tx.MsgCreateOrder(
+        creator=creator,
+        customer=customer,
+        merchant=merchant,
+        items=items if items is not None else [item()],
+        currency=currency,
+        shipping_method=shipping_method,
+        client_order_id=client_order_id,
+        metadata=metadata or {},
+        **fields,
+    )
+    if country or region:
+        msg.shipping_address.CopyFrom(
+            ShippingAddress(name="A. Customer", line1="1 Main St", country=country, region=region)
+        )
+    if split is not None:
+        msg.revenue_split.CopyFrom(split)
+    return msg
+
+
+def pay_msg(order_id: str, amount: int, denom: str = "ussusd", payer: str = CUSTOMER):
+    return tx.MsgPayOrder(payer=payer, order_id=order_id, amount=Coin(denom, amount).to_proto())
+
+
+def ship_msg(order_id: str, signer: str = MERCHANT, eta: str = "2025-01-05") -> tx.MsgShipOrder:
+    return tx.MsgShipOrder(
+        signer=signer,
+        order_id=order_id,
+        carrier="UPS",
+        tracking_number="1Z999",
+        estimated_delivery=eta,
+    )

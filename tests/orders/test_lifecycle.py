@@ -1,0 +1,96 @@
+"""The transition table is the issue's, and ``transition`` is the only way a status changes."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import BlockInfo, Context
+from stateset_chain.orders import lifecycle
+from stateset_chain.orders.errors import InvalidTransition
+from stateset_chain.orders.lifecycle import TRANSITIONS, status_name
+from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.store.kv import Branch
+from tests.orders.helpers import Chain
+
+from stateset.orders.v1.orders_pb2 import Order, OrderStatus
+
+# The issue's table, verbatim.
+ISSUE_TABLE = {
+    "CREATED": {"PAID", "CANCELLED"},
+    "PAID": {"FULFILLED", "HELD", "REFUNDED", "DISPUTED"},
+    "FULFILLED": {"SHIPPED", "CANCELLED", "DISPUTED"},
+    "SHIPPED": {"DELIVERED", "RETURNED", "DISPUTED"},
+    "DELIVERED": {"RETURNED", "DISPUTED"},
+    "HELD": {"PAID", "CANCELLED"},
+    "CANCELLED": set(),
+    "RETURNED": {"REFUNDED"},
+    "REFUNDED": set(),
+    "DISPUTED": {"RESOLVED"},
+    "RESOLVED": set(),
+}
+STATUSES = [s for s in OrderStatus.values() if s]
+
+
+def test_the_table_is_the_issues_table():
+    as_names = {status_name(a): {status_name(b) for b in bs} for a, bs in TRANSITIONS.items()}
+    assert as_names == ISSUE_TABLE
+
+
+def test_terminal_statuses():
+    assert {status_name(s) for s in lifecycle.TERMINAL} == {"CANCELLED", "REFUNDED", "RESOLVED"}
+
+
+@pytest.mark.parametrize("source", STATUSES, ids=status_name)
+@pytest.mark.parametrize("target", STATUSES, ids=status_name)
+def test_require_transition_accepts_exactly_the_table(source, target):
+    order = Order(id="ord_0000000000", status=source)
+    if status_name(target) in ISSUE_TABLE[status_name(source)]:
+        lifecycle.require_transition(order, target)
+    else:
+        with pytest.raises(InvalidTransition):
+            lifecycle.require_transition(order, target)
+
+
+def test_transition_reindexes_and_appends_the_timeline():
+    chain = Chain()
+    oid = chain.create()
+    ctx = Context(Branch(chain.store), BlockInfo(7, 123 * 10**9, "test"))
+    order = chain.keeper.must_get_order(ctx.store, oid)
+    lifecycle.transition(chain.keeper, ctx, order, lifecycle.CANCELLED)
+    chain.keeper.save_order(ctx.store, order)
+    last = order.timeline[-1]
+    assert (last.status, last.height, timestamp_ns(last.time)) == (
+        lifecycle.CANCELLED,
+        7,
+        123 * 10**9,
+    )
+    assert timestamp_ns(order.updated_at) == 123 * 10**9
+    assert chain.keeper.status_count(ctx.store, lifecycle.CREATED) == 0
+    assert chain.keeper.status_count(ctx.store, lifecycle.CANCELLED) == 1
+    ctx.store.write()
+    chain.check_invariants()
+
+
+def test_a_refused_transition_changes_nothing():
+    chain = Chain()
+    oid = chain.create()
+    order = chain.order(oid)
+    with pytest.raises(InvalidTransition):
+        lifecycle.transition(chain.keeper, chain.ctx(), order, lifecycle.SHIPPED)
+    assert order == chain.order(oid)
+    chain.check_invariants()
+
+
+def test_no_code_but_lifecycle_assigns_a_status():
+    root = pathlib.Path(lifecycle.__file__).parent
+    assign = re.compile(r"\.status\s*=[^=]")
+    offenders = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "lifecycle.py" and assign.search(path.read_text())
+    ]
+    assert offenders == []

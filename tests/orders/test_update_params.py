@@ -1,0 +1,74 @@
+"""MsgUpdateParams: only the authority changes params; new values apply to new orders."""
+
+from __future__ import annotations
+
+import pytest
+from google.protobuf import json_format
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.orders.errors import InvalidParams, NotAuthorized
+from tests.orders.helpers import AUTHORITY, MERCHANT, TEST_PARAMS, UNIT, Chain, item
+
+from stateset.orders.v1 import events_pb2
+from stateset.orders.v1 import tx_pb2 as tx
+from stateset.orders.v1.params_pb2 import Params, TaxRate
+
+
+def params(**changes) -> Params:
+    p = json_format.ParseDict(TEST_PARAMS, Params())
+    for name, value in changes.items():
+        if isinstance(value, list):
+            p.ClearField(name)
+            getattr(p, name).extend(value)
+        else:
+            setattr(p, name, value)
+    return p
+
+
+def test_authority_replaces_params_for_new_orders():
+    chain = Chain()
+    old = chain.create(country="US", items=[item(price="100")])
+    new_params = params(tax_rates=[TaxRate(country="US", rate_bps=1000)])
+    chain.deliver(tx.MsgUpdateParams(authority=AUTHORITY, params=new_params))
+    [event] = chain.typed(events_pb2.ParamsUpdated)
+    assert (event.authority, event.params) == (AUTHORITY, new_params)
+    assert chain.keeper.params(chain.store) == new_params
+    new = chain.create(country="US", items=[item(price="100")])
+    assert chain.order(old).tax == 5 * UNIT
+    assert chain.order(new).tax == 10 * UNIT
+
+
+def test_a_new_authority_takes_over():
+    chain = Chain()
+    chain.deliver(tx.MsgUpdateParams(authority=AUTHORITY, params=params(authority=MERCHANT)))
+    with pytest.raises(NotAuthorized):
+        chain.deliver(tx.MsgUpdateParams(authority=AUTHORITY, params=params()))
+    chain.deliver(tx.MsgUpdateParams(authority=MERCHANT, params=params()))
+
+
+def test_others_may_not_update():
+    with pytest.raises(NotAuthorized):
+        Chain().deliver(tx.MsgUpdateParams(authority=MERCHANT, params=params()))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"platform_fee_bps": 10001},
+        {"arbiter": "nobody"},
+        {"platform_address": ""},
+        {"max_batch_size": 0},
+        {"settlement_drain_limit": 0},
+        {"tax_rates": [TaxRate(country="US", rate_bps=1), TaxRate(country="US", rate_bps=2)]},
+        {"tax_rates": [TaxRate(country="usa", rate_bps=1)]},
+        {"tax_rates": [TaxRate(country="US", rate_bps=10001)]},
+    ],
+)
+def test_invalid_params_are_refused(changes):
+    with pytest.raises(InvalidParams):
+        Chain().deliver(tx.MsgUpdateParams(authority=AUTHORITY, params=params(**changes)))
+
+
+def test_missing_params_are_refused():
+    with pytest.raises(InvalidParams):
+        Chain().deliver(tx.MsgUpdateParams(authority=AUTHORITY))
