@@ -120,6 +120,7 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
             "denoms": [USDC, SSUSD],
         },
         "stablecoin": {},
+        "orders": build_orders_genesis(accounts[0]["address"]) if accounts else {},
         "cctp": build_cctp_genesis(accounts[0]["address"], localnet_attester_keys())
         if accounts else {},
     }
@@ -160,6 +161,12 @@ def build_cctp_genesis(admin: str, attester_keys: Sequence[bytes]) -> dict:
         "per_message_burn_limits": [{"denom": USDC, "amount": "1000000000000"}],
         "max_message_body_size": "8192",
     }
+
+
+def build_orders_genesis(admin: str) -> dict:
+    """Orders params for the localnet: the first demo account is authority, arbiter and platform;
+    a few tax and shipping rates so totals are interesting (see stateset_chain/orders/SPEC.md)."""
+    return {"params": {"authority": admin, "arbiter": admin, "platform_address": admin}}
 
 
 def build_genesis(base: Mapping[str, Any], app_state: Mapping[str, Any], chain_id: str) -> dict:

@@ -16,6 +16,9 @@ from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
 from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
+from stateset_chain.orders.module import orders_module
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.stablecoin.module import stablecoin_module
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.commit import CommitStore
@@ -23,18 +26,20 @@ from stateset_chain.store.commit import CommitStore
 
 def module_accounts() -> dict[str, frozenset[str]]:
     """Every module account the bank knows, with its permissions (mint/burn)."""
-    return {**DEFAULT_MODULE_ACCOUNTS, **CCTP_MODULE_ACCOUNTS}
+    return {**DEFAULT_MODULE_ACCOUNTS, **ORDERS_MODULE_ACCOUNTS, **CCTP_MODULE_ACCOUNTS}
 
 
 def standard_app(store: CommitStore) -> App:
     auth = AuthKeeper()
     bank = BankKeeper(auth, module_accounts())
     stablecoin = StablecoinKeeper(bank)
+    orders = OrdersKeeper(bank)
     cctp = CctpKeeper(bank)
     modules = [
         auth_module(auth),
         bank_module(bank),
         stablecoin_module(stablecoin),
+        orders_module(orders),
         cctp_module(cctp),
     ]
     pipeline = TxPipeline(decode=decode_tx, ante=make_ante(auth, bank))

@@ -5,7 +5,13 @@
     statesetd keys  add NAME [--recover] | list | show NAME [--address]    (plaintext test keyring)
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
                     | stablecoin redeem FROM AMOUNT
+                    | orders <message> FROM [--field V ...] | cctp <message> FROM [...]
     statesetd query account ADDR | balance ADDR [--denom D] | supply [--denom D]
+                    | orders get --order-id ID | orders list [--customer A --status PAID ...]
+                    | stablecoin <query> | cctp <query> [--field V ...]
+
+``tx orders|cctp`` and ``query orders|stablecoin|cctp`` are generated from the modules' protobuf
+services (cli/protocmd.py), so every message and query has a command; ``--help`` lists them.
 
 The CLI is an edge: it parses arguments and calls ``stateset_chain.client`` (transactions and
 queries through CometBFT's JSON-RPC) or ``App`` + the ABCI server (``start``). A user error (bad
@@ -24,6 +30,7 @@ from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 
+from stateset_chain.cli import protocmd
 from stateset_chain.cli.keyring import DEFAULT_KEYRING_DIR, Keyring
 from stateset_chain.client import (
     DEFAULT_GAS,
@@ -196,6 +203,11 @@ def cmd_query_supply(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_query(args: argparse.Namespace, path: str, request, response_cls) -> int:
+    emit(to_dict(NodeClient(args.node).query(path, request, response_cls)))
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------------
 
 
@@ -287,6 +299,14 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("amount", metavar="AMOUNT", help="e.g. 1000000ussusd")
     p.set_defaults(func=cmd_stablecoin_redeem)
 
+    from stateset.cctp.v1 import tx_pb2 as cctp_tx
+    from stateset.orders.v1 import tx_pb2 as orders_tx
+
+    protocmd.add_tx_commands(_group(tx, "orders", "order lifecycle messages"), orders_tx,
+                             parents, broadcast_msgs)
+    protocmd.add_tx_commands(_group(tx, "cctp", "Circle CCTP messages"), cctp_tx,
+                             parents, broadcast_msgs)
+
 
 def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     query = _group(sub, "query", "query the chain (JSON output)")
@@ -300,6 +320,18 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     p = query.add_parser("supply", parents=parents, help="total supply")
     p.add_argument("--denom", help="one denom only")
     p.set_defaults(func=cmd_query_supply)
+
+    from stateset.cctp.v1 import query_pb2 as cctp_query
+    from stateset.orders.v1 import query_pb2 as orders_query
+    from stateset.stablecoin.v1 import query_pb2 as stablecoin_query
+
+    protocmd.add_query_commands(_group(query, "orders", "orders: get, list (filters), params"),
+                                orders_query, parents, run_query,
+                                aliases={"get": "order", "list": "orders"})
+    protocmd.add_query_commands(_group(query, "stablecoin", "ssUSD params and reserve"),
+                                stablecoin_query, parents, run_query)
+    protocmd.add_query_commands(_group(query, "cctp", "CCTP state"), cctp_query, parents,
+                                run_query)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
