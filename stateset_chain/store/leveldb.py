@@ -34,9 +34,36 @@ class LevelDBKV(KVStore):
         lo = p + start if start is not None else (p or None)
         hi = p + end if end is not None else (prefix_end(p) if p else None)
         n = len(p)
-        with self.db.iterator(start=lo, stop=hi, reverse=reverse) as it:
+        if reverse:
+            yield from _reverse(self.db, lo, hi, n)
+            return
+        with self.db.iterator(start=lo, stop=hi) as it:
             for k, v in it:
                 yield k[n:], v
+
+
+def _reverse(db: plyvel.DB, lo: bytes | None, hi: bytes | None, n: int):
+    """Descending lo <= key < hi. plyvel 1.5's ``iterator(reverse=True, start, stop)`` misses
+    keys when ``stop`` is absent and keys containing zero bytes follow it, so this walks a raw
+    iterator by hand (tests/store/test_conformance.py has the case)."""
+    it = db.raw_iterator()
+    try:
+        if hi is None:
+            it.seek_to_last()
+        else:
+            it.seek(hi)  # first key >= hi: step back from it (or from the end)
+            if it.valid():
+                it.prev()
+            else:
+                it.seek_to_last()
+        while it.valid():
+            k = it.key()
+            if lo is not None and k < lo:
+                break
+            yield k[n:], it.value()
+            it.prev()
+    finally:
+        it.close()
 
 
 def open_db(path: str) -> plyvel.DB:

@@ -255,3 +255,66 @@ def test_cctp_message_signed_by_genesis_attesters_is_relayed(single):
         replay = client.wait_for_tx(replay.txhash)
     assert replay.code != 0 and "nonce" in replay.log.lower()
     assert client.balance(bob, USDC) == before + 2_500_000
+
+
+def test_order_created_and_paid_with_cosmpy_signed_txs(single, tmp_path):
+    """Issue 3's end-to-end: bob creates an order at carol's, pays it in ssUSD from his balance
+    into escrow, carol fulfils it; `statesetd query orders` sees each step."""
+    import json
+    import subprocess
+    import sys
+
+    from stateset_chain.coins import SSUSD
+    from stateset_chain.crypto.address import module_address
+
+    from stateset.orders.v1 import orders_pb2
+    from stateset.orders.v1 import tx_pb2 as orders_tx
+
+    client = single.client(0)
+    wallets = demo_wallets()
+    bob, carol = wallets[1], wallets[2]
+    b, c = address_of(bob), address_of(carol)
+    escrow = module_address("orders_escrow")
+
+    def cli(*args) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-m", "stateset_chain.cli.main", *args,
+             "--node", single.rpc_url(0)],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    create = orders_tx.MsgCreateOrder(
+        creator=b, customer=b, merchant=c, client_order_id="e2e-order-1", name="Desk",
+        items=[orders_pb2.LineItem(sku="DESK-1", name="Standing desk", quantity=2,
+                                   unit_price="499.50")],
+    )
+    res = client.send(bob, [create])
+    assert res.code == 0, res.log
+    assert client.wait_for_tx(res.txhash).code == 0
+
+    got = cli("query", "orders", "get", "--client-order-id", "e2e-order-1")["order"]
+    assert got["status"] == "ORDER_STATUS_CREATED" and got["customer"] == b
+    order_id, total = got["id"], int(got["total"])
+    assert total >= 999_000_000  # 2 x 499.50 ssUSD, plus any tax/shipping
+
+    before_escrow = client.balance(escrow, SSUSD)
+    pay = orders_tx.MsgPayOrder(payer=b, order_id=order_id,
+                                amount=Coin(SSUSD, total).to_proto())
+    res = client.send(bob, [pay])
+    assert res.code == 0, res.log
+    done = client.wait_for_tx(res.txhash)
+    assert done.code == 0, done.log
+    assert client.balance(escrow, SSUSD) == before_escrow + total
+
+    res = client.send(carol, [orders_tx.MsgFulfillOrder(signer=c, order_id=order_id)])
+    assert res.code == 0, res.log
+    assert client.wait_for_tx(res.txhash).code == 0
+
+    listed = cli("query", "orders", "list", "--customer", b, "--status", "ORDER_STATUS_FULFILLED")
+    assert [o["id"] for o in listed["orders"]] == [order_id]
+    assert listed["total_count"] == "1"
+    statuses = [e["status"] for e in cli("query", "orders", "get", "--order-id", order_id)
+                ["order"]["timeline"]]
+    assert statuses == ["ORDER_STATUS_CREATED", "ORDER_STATUS_PAID", "ORDER_STATUS_FULFILLED"]

@@ -36,6 +36,18 @@ def check_iteration_order_and_bounds(s: KVStore) -> None:
     assert all(v == k + b"!" for k, v in s.iterate())
 
 
+def check_reverse_range_with_zero_bytes(s: KVStore) -> None:
+    # fixed-width big-endian keys, the bound absent, more keys after it (plyvel 1.5 got this wrong)
+    p = b"idx\x15"
+    for i in (1, 3):
+        s.set(p + i.to_bytes(8, "big"), b"v")
+    s.set(b"idx\x20after", b"w")
+    got = [k for k, _ in s.iterate(p + (1).to_bytes(8, "big"), p + (2).to_bytes(8, "big"), True)]
+    assert got == [p + (1).to_bytes(8, "big")]
+    got = [k for k, _ in s.iterate(p, p + (9).to_bytes(8, "big"), reverse=True)]
+    assert got == [p + (3).to_bytes(8, "big"), p + (1).to_bytes(8, "big")]
+
+
 def check_rejects_bad_keys(s: KVStore) -> None:
     with pytest.raises(TypeError):
         s.set(b"", b"v")
@@ -49,5 +61,6 @@ CHECKS = [
     check_get_set_delete,
     check_empty_value_is_present,
     check_iteration_order_and_bounds,
+    check_reverse_range_with_zero_bytes,
     check_rejects_bad_keys,
 ]
