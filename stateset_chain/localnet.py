@@ -239,6 +239,7 @@ class NodeLayout:
     p2p: int
     rpc: int
     abci: str  # proxy_app: unix:///.../app.sock, or tcp://127.0.0.1:PORT if the path is too long
+    grpc: int = 0  # the gRPC gateway for wallets (statesetd gateway); 0 = none
 
     @property
     def name(self) -> str:
@@ -266,13 +267,20 @@ def free_ports(count: int) -> list[int]:
         return [s.getsockname()[1] for s in socks]
 
 
-def plan_ports(validators: int, base_port: int) -> list[tuple[int, int, int]]:
-    """``(p2p, rpc, abci_tcp)`` per node: ``base + 100*i + (0, 1, 2)``; free ports if base is 0."""
+GRPC_BASE_PORT = 9090  # the Cosmos SDK's gRPC port; node i: 9090 + 100*i
+
+
+def plan_ports(validators: int, base_port: int) -> list[tuple[int, int, int, int]]:
+    """``(p2p, rpc, abci_tcp, grpc)`` per node: ``base + 100*i + (0, 1, 2)`` and
+    ``9090 + 100*i`` (shifted like base when base is not the default); free ports if base is 0."""
     if base_port == 0:
-        ports = free_ports(3 * validators)
-        return [tuple(ports[3 * i : 3 * i + 3]) for i in range(validators)]  # type: ignore[misc]
-    starts = [base_port + PORT_STRIDE * i for i in range(validators)]
-    return [(p, p + 1, p + 2) for p in starts]
+        ports = free_ports(4 * validators)
+        return [tuple(ports[4 * i : 4 * i + 4]) for i in range(validators)]  # type: ignore[misc]
+    grpc_base = GRPC_BASE_PORT + (base_port - BASE_PORT)
+    return [
+        (p, p + 1, p + 2, grpc_base + PORT_STRIDE * i)
+        for i, p in enumerate(base_port + PORT_STRIDE * i for i in range(validators))
+    ]
 
 
 def abci_address(home: Path, tcp_port: int) -> str:
@@ -329,8 +337,8 @@ def generate(
     homes = [directory / f"node{i}" for i in range(validators)]
     ids = _node_ids_from_testnet(homes[0] / "config" / "config.toml", validators)
     nodes = [
-        NodeLayout(i, str(home), ids[i], p2p, rpc, abci_address(home, abci_tcp))
-        for i, (home, (p2p, rpc, abci_tcp)) in enumerate(
+        NodeLayout(i, str(home), ids[i], p2p, rpc, abci_address(home, abci_tcp), grpc)
+        for i, (home, (p2p, rpc, abci_tcp, grpc)) in enumerate(
             zip(homes, plan_ports(validators, base_port), strict=True)
         )
     ]
@@ -462,13 +470,15 @@ class Localnet:
                 self.start_node(node.index)
             for node in self.nodes:
                 self.wait_for_height(node.index, 1, self.start_timeout)
+            for node in self.nodes:
+                self.start_gateway(node.index)
         except BaseException:
             self.stop()
             raise
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM every node, then every app; SIGKILL what has not exited after ``timeout``."""
-        for kind in ("cometbft", "app"):
+        for kind in ("gateway", "cometbft", "app"):
             targets = [(n.index, kind) for n in self.nodes]
             for i, k in targets:
                 self._signal(i, k, signal.SIGTERM)
@@ -511,6 +521,17 @@ class Localnet:
         if wait:
             self._wait_app_listening(i)
 
+    def start_gateway(self, i: int) -> None:
+        """Node i's gRPC gateway (``statesetd gateway``) for wallets such as cosmpy."""
+        node = self.nodes[i]
+        if not node.grpc:
+            return
+        cmd = [
+            self.python, "-m", "stateset_chain.cli.main", "gateway",
+            "--node", node.rpc_url, "--address", f"127.0.0.1:{node.grpc}",
+        ]
+        self._spawn(i, "gateway", cmd, self.app_env(i))
+
     def start_node(self, i: int) -> None:
         cmd = [str(COMETBFT), "start", "--home", self.nodes[i].home]
         self._spawn(i, "cometbft", cmd, dict(os.environ))
@@ -526,7 +547,7 @@ class Localnet:
             self._wait_exit(i, "cometbft", time.monotonic() + 10.0)
 
     def running(self, i: int, kind: str | None = None) -> bool:
-        kinds = [kind] if kind else ["cometbft", "app"]
+        kinds = [kind] if kind else ["gateway", "cometbft", "app"]
         return any(self._pid(i, k) is not None for k in kinds)
 
     def _spawn(self, i: int, kind: str, cmd: list[str], env: Mapping[str, str]) -> None:
@@ -552,7 +573,9 @@ class Localnet:
             pid = int(path.read_text().strip())
         except (OSError, ValueError):
             return None
-        return pid if _pid_alive(pid, self.nodes[i].home) else None
+        node = self.nodes[i]
+        marker = f"127.0.0.1:{node.grpc}" if kind == "gateway" else node.home
+        return pid if _pid_alive(pid, marker) else None
 
     def _signal(self, i: int, kind: str, sig: int) -> None:
         pid = self._pid(i, kind)
@@ -630,7 +653,8 @@ class Localnet:
         rows = []
         for n in self.nodes:
             row: dict[str, Any] = {
-                "node": n.name, "rpc": n.rpc_url, "p2p": n.p2p, "abci": n.abci,
+                "node": n.name, "rpc": n.rpc_url, "grpc": f"127.0.0.1:{n.grpc}" if n.grpc else None,
+                "p2p": n.p2p, "abci": n.abci,
                 "cometbft_pid": self._pid(n.index, "cometbft"),
                 "app_pid": self._pid(n.index, "app"),
             }

@@ -2,6 +2,7 @@
 
     statesetd init  --home DIR [--moniker NAME]
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
+    statesetd gateway [--node URL] [--address 127.0.0.1:9090]   (gRPC for cosmpy & co.)
     statesetd keys  add NAME [--recover] | list | show NAME [--address]    (plaintext test keyring)
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
                     | stablecoin redeem FROM AMOUNT
@@ -91,6 +92,23 @@ def cmd_start(args: argparse.Namespace) -> int:
         raise ClientError(f"invalid --address {args.address!r}: {e}") from None
     app = App.open(str(home / "data"))
     return run(app, args.address)
+
+
+def cmd_gateway(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
+    from stateset_chain.gateway import serve
+
+    try:
+        server = serve(args.node, args.address)
+    except OSError as e:
+        raise ClientError(str(e)) from None
+    try:
+        server.wait_for_termination()
+    except KeyboardInterrupt:
+        server.stop(2)
+    return 0
 
 
 # --- keys ----------------------------------------------------------------------------------
@@ -254,6 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default=DEFAULT_ABCI_ADDRESS, help="tcp://HOST:PORT or unix:///PATH")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_start)
+
+    p = sub.add_parser(
+        "gateway", help="serve the Cosmos SDK gRPC services (cosmpy LedgerClient) for a node"
+    )
+    p.add_argument("--node", default=DEFAULT_NODE, help="CometBFT RPC (default %(default)s)")
+    p.add_argument("--address", default="127.0.0.1:9090", help="gRPC listen address")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.set_defaults(func=cmd_gateway)
 
     _add_keys(sub, keyring)
     _add_tx(sub, [keyring, node, tx])

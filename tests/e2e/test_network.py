@@ -318,3 +318,44 @@ def test_order_created_and_paid_with_cosmpy_signed_txs(single, tmp_path):
     statuses = [e["status"] for e in cli("query", "orders", "get", "--order-id", order_id)
                 ["order"]["timeline"]]
     assert statuses == ["ORDER_STATUS_CREATED", "ORDER_STATUS_PAID", "ORDER_STATUS_FULFILLED"]
+
+
+@pytest.fixture(scope="module")
+def gateway(single):
+    """The localnet's own gRPC gateway process of node 0 (statesetd gateway)."""
+    import socket
+
+    port = single.nodes[0].grpc
+    deadline = time.monotonic() + 20
+    while True:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        assert time.monotonic() < deadline, "gateway not listening"
+        time.sleep(0.2)
+    return f"grpc+http://127.0.0.1:{port}"
+
+
+def test_cosmpy_ledger_client_sends_through_the_grpc_gateway(single, gateway):
+    """A wallet using cosmpy's high-level LedgerClient (gRPC) works unchanged."""
+    from cosmpy.aerial.client import LedgerClient, NetworkConfig
+    from cosmpy.aerial.client.bank import create_bank_send_msg
+    from cosmpy.aerial.client.utils import prepare_and_broadcast_basic_transaction
+    from cosmpy.aerial.tx import Transaction, TxFee
+
+    cfg = NetworkConfig(
+        chain_id=CHAIN_ID, url=gateway, fee_minimum_gas_price=0.025,
+        fee_denomination=USDC, staking_denomination=USDC,
+    )
+    ledger = LedgerClient(cfg)
+    alice, dave = demo_wallets()[0], demo_wallets()[3]
+    d = address_of(dave)
+    before = ledger.query_bank_balance(d, USDC)
+    tx = Transaction()
+    tx.add_message(create_bank_send_msg(alice.address(), d, 4321, USDC))
+    fee = TxFee(amount="5000uusdc", gas_limit=200_000)
+    submitted = prepare_and_broadcast_basic_transaction(ledger, tx, alice, fee=fee)
+    submitted.wait_to_complete(poll_period=0.5)
+    assert submitted.response.code == 0
+    assert ledger.query_bank_balance(d, USDC) == before + 4321
+    assert ledger.query_height() > 0

@@ -141,4 +141,10 @@ def test_reset_refuses_a_folder_that_is_not_a_localnet(tmp_path):
 def test_free_port_plan_gives_distinct_ports():
     plan = localnet.plan_ports(4, 0)
     ports = [p for node in plan for p in node]
-    assert len(set(ports)) == 12
+    assert len(set(ports)) == 16  # p2p, rpc, abci tcp, grpc for each of 4 nodes
+
+
+def test_default_ports_follow_the_documented_plan():
+    plan = localnet.plan_ports(4, localnet.BASE_PORT)
+    assert plan[0] == (26656, 26657, 26658, 9090)
+    assert plan[3] == (26956, 26957, 26958, 9390)
