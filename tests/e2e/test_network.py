@@ -359,3 +359,27 @@ def test_cosmpy_ledger_client_sends_through_the_grpc_gateway(single, gateway):
     assert submitted.response.code == 0
     assert ledger.query_bank_balance(d, USDC) == before + 4321
     assert ledger.query_height() > 0
+
+
+def test_grpc_gateway_errors_are_grpc_status_codes(gateway):
+    import grpc
+
+    from cosmos.auth.v1beta1 import query_pb2 as auth_query
+    from cosmos.auth.v1beta1 import query_pb2_grpc as auth_grpc
+    from cosmos.tx.v1beta1 import service_pb2, service_pb2_grpc
+
+    channel = grpc.insecure_channel(gateway.removeprefix("grpc+http://"))
+    tx_service = service_pb2_grpc.ServiceStub(channel)
+    with pytest.raises(grpc.RpcError) as e:
+        tx_service.GetTx(service_pb2.GetTxRequest(hash="AB" * 32))
+    assert e.value.code() == grpc.StatusCode.NOT_FOUND and "not found" in e.value.details()
+    with pytest.raises(grpc.RpcError) as e:
+        auth_grpc.QueryStub(channel).Account(
+            auth_query.QueryAccountRequest(address="stateset1notanaddress")
+        )
+    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT and e.value.details()
+    unknown = channel.unary_unary("/cosmos.gov.v1.Query/Proposal")
+    with pytest.raises(grpc.RpcError) as e:
+        unknown(b"")
+    assert e.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    channel.close()
