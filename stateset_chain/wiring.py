@@ -16,6 +16,11 @@ from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
 from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.crosschain.hook import mint_hook
+from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
+from stateset_chain.crosschain.module import crosschain_module
+from stateset_chain.crosschain.refunder import CctpRefunder
+from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
@@ -26,7 +31,12 @@ from stateset_chain.store.commit import CommitStore
 
 def module_accounts() -> dict[str, frozenset[str]]:
     """Every module account the bank knows, with its permissions (mint/burn)."""
-    return {**DEFAULT_MODULE_ACCOUNTS, **ORDERS_MODULE_ACCOUNTS, **CCTP_MODULE_ACCOUNTS}
+    return {
+        **DEFAULT_MODULE_ACCOUNTS,
+        **ORDERS_MODULE_ACCOUNTS,
+        **CCTP_MODULE_ACCOUNTS,
+        **CROSSCHAIN_MODULE_ACCOUNTS,
+    }
 
 
 def standard_app(store: CommitStore) -> App:
@@ -35,12 +45,18 @@ def standard_app(store: CommitStore) -> App:
     stablecoin = StablecoinKeeper(bank)
     orders = OrdersKeeper(bank)
     cctp = CctpKeeper(bank)
+    # cross-chain order payments: cctp mints to an order's deposit address pay the order, and
+    # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md)
+    crosschain = CrosschainKeeper(bank, orders, cctp)
+    cctp.on_mint = mint_hook(crosschain)
+    orders.cross_chain_refunder = CctpRefunder(crosschain)
     modules = [
         auth_module(auth),
         bank_module(bank),
         stablecoin_module(stablecoin),
         orders_module(orders),
         cctp_module(cctp),
+        crosschain_module(crosschain),
     ]
     pipeline = TxPipeline(decode=decode_tx, ante=make_ante(auth, bank))
     return App(store, modules, pipeline)

@@ -7,6 +7,9 @@ module invariant checks that the escrow account's balance equals the sum of that
 - ``refund``: escrow -> payers. Payments are refunded in the order they were made (oldest
   first), each up to what is left of it; a payer who paid twice may receive two payouts. Orders
   are never refunded after they settle, so ``escrowed == Σ (payment.amount - payment.refunded)``.
+  Each payment goes back the way it came: a local one to its payer, one with a ``cross_chain``
+  origin (a CCTP burn on another chain) through ``keeper.cross_chain_refunder``, which burns it
+  back to the original sender on the source domain.
 - ``settle``: escrow -> merchant side; the merchant less ``platform_fee_bps`` to the platform, or
   the order's revenue split (see ``money.split_settlement``).
 """
@@ -23,6 +26,7 @@ from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import timestamp
 
 from stateset.orders.v1.orders_pb2 import (
+    CrossChainOrigin,
     Order,
     Payment,
     PaymentStatus,
@@ -57,7 +61,13 @@ def payment_status(order: Order) -> int:
 
 
 def take_payment(
-    keeper: OrdersKeeper, ctx: Context, order: Order, payer: str, amount: int, method: str
+    keeper: OrdersKeeper,
+    ctx: Context,
+    order: Order,
+    payer: str,
+    amount: int,
+    method: str,
+    cross_chain: CrossChainOrigin | None = None,
 ) -> Payment:
     keeper.bank.send_to_module(ctx, payer, ESCROW_ACCOUNT, [Coin(order.denom, amount)])
     payment = Payment(
@@ -68,6 +78,7 @@ def take_payment(
         method=method,
         height=ctx.block.height,
         time=timestamp(ctx.block.time_ns),
+        cross_chain=cross_chain,
     )
     order.payments.append(payment)
     order.amount_paid += amount
@@ -95,9 +106,8 @@ def refund(
         part = min(left, payment.amount - payment.refunded)
         if part == 0:
             continue
-        keeper.bank.send_from_module(ctx, ESCROW_ACCOUNT, payment.payer, [Coin(order.denom, part)])
+        record.payouts.append(_pay_back(keeper, ctx, order, payment, part))
         payment.refunded += part
-        record.payouts.append(Payout(recipient=payment.payer, amount=part))
         left -= part
         if left == 0:
             break
@@ -105,6 +115,21 @@ def refund(
     order.amount_refunded += amount
     order.payment_status = payment_status(order)
     return record
+
+
+def _pay_back(
+    keeper: OrdersKeeper, ctx: Context, order: Order, payment: Payment, part: int
+) -> Payout:
+    """Refund ``part`` of one payment the way it came."""
+    if not payment.HasField("cross_chain"):
+        keeper.bank.send_from_module(ctx, ESCROW_ACCOUNT, payment.payer, [Coin(order.denom, part)])
+        return Payout(recipient=payment.payer, amount=part)
+    if keeper.cross_chain_refunder is None:
+        raise InvariantBroken(
+            f"orders: payment {payment.id} of order {order.id} came from another chain, "
+            "but no cross-chain refunder is wired"
+        )
+    return keeper.cross_chain_refunder.refund(ctx, order.id, payment, part)
 
 
 def settle(keeper: OrdersKeeper, ctx: Context, order: Order, params: Params) -> Settlement:

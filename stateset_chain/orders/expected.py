@@ -1,6 +1,8 @@
-"""What the orders module needs from the bank (the Cosmos SDK's ``expected_keepers``).
+"""What the orders module needs from other modules (the Cosmos SDK's ``expected_keepers``).
 
-Reads, and moves to and from its own ``orders_escrow`` module account. ``BankKeeper`` fits.
+- ``BankKeeper``: reads, and moves to and from its own ``orders_escrow`` module account.
+- ``CrossChainRefunder``: refunds a payment that arrived from another chain the way it came
+  (``stateset_chain/crosschain`` supplies one that burns through CCTP; the wiring sets it).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
 
+from stateset.orders.v1.orders_pb2 import Payment, Payout
+
 
 class BankKeeper(Protocol):
     def balance(self, store: KVStore, addr: str, denom: str) -> int: ...
@@ -20,3 +24,12 @@ class BankKeeper(Protocol):
     def send_from_module(
         self, ctx: Context, module: str, to_addr: str, coins: list[Coin]
     ) -> None: ...
+
+
+class CrossChainRefunder(Protocol):
+    def refund(self, ctx: Context, order_id: str, payment: Payment, amount: int) -> Payout:
+        """Move ``amount`` of ``payment`` (one with ``cross_chain`` set) out of ``orders_escrow``
+        back towards its origin and return the payout record. It must not fail for a business
+        reason (the order's refund is already decided): when the money cannot be sent across
+        now, it must still leave the escrow to a place it can be returned from."""
+        ...

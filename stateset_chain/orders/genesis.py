@@ -29,7 +29,7 @@ from stateset_chain.orders.state import OrdersKeeper, payment_sequence, refund_s
 from stateset_chain.orders.timefmt import timestamp_ns
 
 from stateset.orders.v1.genesis_pb2 import GenesisState
-from stateset.orders.v1.orders_pb2 import Order
+from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
 
 _FIELDS = {"params", "orders", "payment_sequence", "refund_sequence"}
 
@@ -102,6 +102,19 @@ def _check_order(
     _require(
         order.status != DELIVERED or order.settled or order.HasField("settlement_due"),
         f"{where}: delivered without settlement_due",
+    )
+    for payment in order.payments:
+        _require(
+            not payment.HasField("cross_chain") or _is_origin(payment.cross_chain),
+            f"{where}: payment {payment.id}: cross_chain hashes must be 64 lower-case hex digits",
+        )
+
+
+def _is_origin(origin: CrossChainOrigin) -> bool:
+    """A cross-chain payment's refund is burned to ``original_sender``: both are bytes32 hex."""
+    return all(
+        len(h) == 64 and all(c in "0123456789abcdef" for c in h)
+        for h in (origin.message_hash, origin.original_sender)
     )
 
 

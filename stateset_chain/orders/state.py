@@ -19,7 +19,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import OrderNotFound
-from stateset_chain.orders.expected import BankKeeper
+from stateset_chain.orders.expected import BankKeeper, CrossChainRefunder
 from stateset_chain.orders.keys import (
     BY_CREATED_PREFIX,
     BY_CUSTOMER_PREFIX,
@@ -88,8 +88,11 @@ settlement_queue: KeySet[tuple[int, str]] = KeySet(
 
 
 class OrdersKeeper:
-    def __init__(self, bank: BankKeeper) -> None:
+    def __init__(self, bank: BankKeeper, refunder: CrossChainRefunder | None = None) -> None:
         self.bank = bank
+        # refunds payments with a ``cross_chain`` origin; wired after construction (it needs
+        # this keeper's escrow account and the cctp keeper): see stateset_chain/wiring.py
+        self.cross_chain_refunder: CrossChainRefunder | None = refunder
         self.escrow_address = address.module_address(ESCROW_ACCOUNT)
 
     # -- params ------------------------------------------------------------------------------

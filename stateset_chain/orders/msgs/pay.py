@@ -34,6 +34,7 @@ from stateset_chain.orders.state import OrdersKeeper
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
+from stateset.orders.v1.orders_pb2 import CrossChainOrigin
 
 MSG = tx.MsgPayOrder
 
@@ -54,9 +55,19 @@ def validate(msg: tx.MsgPayOrder) -> None:
 
 
 def pay_order(
-    keeper: OrdersKeeper, ctx: Context, payer: str, order_id: str, amount: Coin, method: str
+    keeper: OrdersKeeper,
+    ctx: Context,
+    payer: str,
+    order_id: str,
+    amount: Coin,
+    method: str,
+    cross_chain: CrossChainOrigin | None = None,
 ) -> tx.MsgPayOrderResponse:
-    """One payment, as MsgPayOrder describes (other modules may call it for their payers)."""
+    """One payment, as MsgPayOrder describes (other modules may call it for their payers).
+
+    ``cross_chain``: where the money came from when it arrived by a CCTP burn on another chain
+    (``stateset_chain/crosschain`` pays from the order's deposit address); recorded on the
+    Payment, whose refunds then go back across chains."""
     params = keeper.params(ctx.store)
     order = keeper.must_get_order(ctx.store, order_id)
     require_length(method, "method", params.max_text_length)
@@ -71,7 +82,7 @@ def pay_order(
         raise Overpayment(f"{amount} paid, {due}{order.denom} due on order {order.id}")
 
     payment = escrow.take_payment(
-        keeper, ctx, order, payer, amount.amount, method or DEFAULT_PAYMENT_METHOD
+        keeper, ctx, order, payer, amount.amount, method or DEFAULT_PAYMENT_METHOD, cross_chain
     )
     ctx.events.emit(
         events.PaymentReceived(

@@ -1,0 +1,66 @@
+"""Deposit addresses: where a CCTP burn on another chain mints to pay a given order.
+
+    deposit_address(order_id) = ascii(order_id) (14 bytes) || sha256(DOMAIN || order_id)[:6]
+    DOMAIN = b"stateset/orders/deposit/"
+
+A 20-byte account address, derived from the order id alone, so anyone can compute it (and the
+query ``DepositAddress`` returns it) before or after the order exists. The payer puts it, left-
+padded to bytes32 as for any Cosmos recipient, in ``depositForBurn(amount, destinationDomain,
+mintRecipient, burnToken)`` on the source chain; nothing else is needed there.
+
+Why the id is spelled out in the address instead of hashed away: the chain must recognise a
+deposit, and the order it names, from the address alone, without an index of orders, also for an
+order id that does not exist (yet), so that such a payment is parked as unclaimed rather than
+left at an address nobody controls. The 6-byte checksum (with the ``ord_`` prefix and base62
+spelling) makes an ordinary key-derived address pass for a deposit address with probability
+below 2^-96, and nobody can hold a key for a deposit address (a 160-bit preimage). The cctp
+module mints to the last 20 bytes of the mint recipient, so the padding bytes do not matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from stateset_chain.cctp.codec import pad_address
+from stateset_chain.crypto import address
+from stateset_chain.orders.ids import is_order_id
+
+DOMAIN = b"stateset/orders/deposit/"
+ADDRESS_LENGTH = 20
+ORDER_ID_LENGTH = 14  # "ord_" + 10 base62 characters
+CHECKSUM_LENGTH = ADDRESS_LENGTH - ORDER_ID_LENGTH
+
+
+def _checksum(order_id: bytes) -> bytes:
+    return hashlib.sha256(DOMAIN + order_id).digest()[:CHECKSUM_LENGTH]
+
+
+def deposit_address_bytes(order_id: str) -> bytes:
+    """The 20-byte deposit address of ``order_id`` (a well-formed order id)."""
+    if not is_order_id(order_id):
+        raise ValueError(f"{order_id!r} is not an order id")
+    raw = order_id.encode("ascii")
+    return raw + _checksum(raw)
+
+
+def deposit_address(order_id: str) -> str:
+    """The bech32 (``stateset1...``) deposit address of ``order_id``."""
+    return address.encode(deposit_address_bytes(order_id))
+
+
+def deposit_mint_recipient(order_id: str) -> bytes:
+    """The bytes32 a payer passes as ``mintRecipient`` to ``depositForBurn``."""
+    return pad_address(deposit_address_bytes(order_id))
+
+
+def order_id_of(account: bytes) -> str | None:
+    """The order id a 20-byte account is the deposit address of, or None for any other account."""
+    if len(account) != ADDRESS_LENGTH:
+        return None
+    raw, checksum = account[:ORDER_ID_LENGTH], account[ORDER_ID_LENGTH:]
+    if not raw.isascii():
+        return None
+    order_id = raw.decode("ascii")
+    if not is_order_id(order_id) or checksum != _checksum(raw):
+        return None
+    return order_id

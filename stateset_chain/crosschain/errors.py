@@ -1,0 +1,71 @@
+"""Failures of the cross-chain glue (codespace ``crosschain``), one class per distinct failure.
+
+    CrosschainError
+    ├── InvalidGenesis 2
+    ├── UnclaimedNotFound 3          no unclaimed funds under that message hash
+    ├── InvalidMessageHash 4         a message hash that is not 32 bytes
+    ├── InvalidAmount 5              an amount that is not a canonical positive integer
+    ├── AmountExceedsUnclaimed 6     more than the record holds
+    ├── NotOriginalSender 7          a local claim by anyone but the original sender's account
+    ├── RecipientIsModuleAccount 8   a claim paid to a module account
+    └── RecipientIsDepositAddress 9  a claim paid to an order's deposit address (no one holds it)
+
+Errors of the cctp module (a burn refused: paused, over the limit...) and of the bank pass
+through unchanged.
+"""
+
+from __future__ import annotations
+
+from stateset_chain.errors import ChainError, register
+
+
+class CrosschainError(ChainError):
+    codespace = "crosschain"
+
+
+@register
+class InvalidGenesis(CrosschainError):
+    code = 2
+    description = "invalid crosschain genesis"
+
+
+@register
+class UnclaimedNotFound(CrosschainError):
+    code = 3
+    description = "no unclaimed funds for this message hash"
+
+
+@register
+class InvalidMessageHash(CrosschainError):
+    code = 4
+    description = "message hash must be 32 bytes"
+
+
+@register
+class InvalidAmount(CrosschainError):
+    code = 5
+    description = "invalid amount"
+
+
+@register
+class AmountExceedsUnclaimed(CrosschainError):
+    code = 6
+    description = "amount exceeds the unclaimed funds"
+
+
+@register
+class NotOriginalSender(CrosschainError):
+    code = 7
+    description = "only the original sender's own account may claim these funds here"
+
+
+@register
+class RecipientIsModuleAccount(CrosschainError):
+    code = 8
+    description = "module accounts cannot receive claimed funds"
+
+
+@register
+class RecipientIsDepositAddress(CrosschainError):
+    code = 9
+    description = "an order's deposit address cannot receive claimed funds"

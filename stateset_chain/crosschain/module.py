@@ -1,0 +1,47 @@
+"""Builds the cross-chain glue's ``Module`` and connects it to cctp and orders.
+
+    keeper = CrosschainKeeper(bank, orders_keeper, cctp_keeper)
+    cctp_keeper.on_mint = mint_hook(keeper)                    # hook.py
+    orders_keeper.cross_chain_refunder = CctpRefunder(keeper)  # refunder.py
+    module = crosschain_module(keeper)
+
+The bank must declare ``keys.CROSSCHAIN_MODULE_ACCOUNTS`` (``crosschain_unclaimed``, no mint or
+burn permission); cctp and orders keep their own accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import Context
+from stateset_chain.crosschain import genesis, invariants, msgs, queries
+from stateset_chain.crosschain.keys import MODULE_NAME
+from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.module import Module, MsgRoute
+
+
+def crosschain_module(keeper: CrosschainKeeper) -> Module:
+    return Module(
+        name=MODULE_NAME,
+        msgs=[
+            MsgRoute(
+                msg_cls=m.MSG,
+                signers=m.signers,
+                validate=m.validate,
+                handler=_bind(keeper, m.handle),
+            )
+            for m in msgs.ALL
+        ],
+        queries=queries.routes(keeper),
+        init_genesis=lambda ctx, data: genesis.init_genesis(keeper, ctx, data),
+        export_genesis=lambda ctx: genesis.export_genesis(keeper, ctx),
+        invariants=[_bind(keeper, inv) for inv in invariants.ALL],
+    )
+
+
+def _bind(keeper: CrosschainKeeper, fn: Callable) -> Callable:
+    def bound(ctx: Context, *args):
+        return fn(keeper, ctx, *args)
+
+    return bound

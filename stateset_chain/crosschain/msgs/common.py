@@ -1,0 +1,51 @@
+"""Checks the handlers share: message hashes, amounts, and loading a record."""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.bank.handlers import require_address
+from stateset_chain.crosschain.errors import (
+    AmountExceedsUnclaimed,
+    InvalidAmount,
+    InvalidMessageHash,
+    UnclaimedNotFound,
+)
+from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.store.kv import KVStore
+
+from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds
+
+__all__ = ["load_record", "parse_amount", "require_address", "require_message_hash", "take"]
+
+MAX_UINT256 = 2**256 - 1
+
+
+def require_message_hash(message_hash: bytes) -> None:
+    if len(message_hash) != 32:
+        raise InvalidMessageHash(f"{len(message_hash)} bytes")
+
+
+def parse_amount(text: str) -> int:
+    """A positive amount in base units, written canonically (digits, no leading zeros)."""
+    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
+        raise InvalidAmount(f"amount {text!r} is not a canonical decimal integer")
+    amount = int(text)
+    if amount == 0 or amount > MAX_UINT256:
+        raise InvalidAmount(f"amount {text} must be in 1..2^256-1")
+    return amount
+
+
+def load_record(keeper: CrosschainKeeper, store: KVStore, message_hash: bytes) -> UnclaimedFunds:
+    record = keeper.get_unclaimed(store, message_hash)
+    if record is None:
+        raise UnclaimedNotFound(f"0x{message_hash.hex()}")
+    return record
+
+
+def take(record: UnclaimedFunds, amount_text: str) -> int:
+    """The amount asked ("" = all of the record), at most what the record holds."""
+    held = int(record.amount)
+    amount = parse_amount(amount_text) if amount_text else held
+    if amount > held:
+        raise AmountExceedsUnclaimed(f"{amount} asked, {held}{record.denom} held")
+    return amount

@@ -1,0 +1,73 @@
+"""Cross-chain queries at ``/stateset.crosschain.v1.Query/<Method>``.
+
+DepositAddress(order_id)   -> address, mint_recipient (bytes32 and hex), order_exists
+                              (any well-formed order id; InvalidRequest otherwise)
+Unclaimed(message_hash)    -> the record (NotFound if none; InvalidRequest if not 32 bytes)
+AllUnclaimed               -> every record, by message hash
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import Context
+from stateset_chain.crosschain.deposit import (
+    deposit_address,
+    deposit_mint_recipient,
+)
+from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.errors import InvalidRequest, NotFound
+from stateset_chain.module import QueryRoute
+from stateset_chain.orders.ids import is_order_id
+
+from stateset.crosschain.v1 import query_pb2 as q
+
+SERVICE = "/stateset.crosschain.v1.Query/"
+
+
+def deposit_address_of(
+    keeper: CrosschainKeeper, ctx: Context, req: q.QueryDepositAddressRequest
+) -> q.QueryDepositAddressResponse:
+    if not is_order_id(req.order_id):
+        raise InvalidRequest(f"{req.order_id!r} is not ord_ followed by 10 base62 characters")
+    mint_recipient = deposit_mint_recipient(req.order_id)
+    return q.QueryDepositAddressResponse(
+        address=deposit_address(req.order_id),
+        mint_recipient=mint_recipient,
+        mint_recipient_hex="0x" + mint_recipient.hex(),
+        order_exists=keeper.orders.get_order(ctx.store, req.order_id) is not None,
+    )
+
+
+def unclaimed(
+    keeper: CrosschainKeeper, ctx: Context, req: q.QueryUnclaimedRequest
+) -> q.QueryUnclaimedResponse:
+    if len(req.message_hash) != 32:
+        raise InvalidRequest(f"message hash must be 32 bytes, not {len(req.message_hash)}")
+    record = keeper.get_unclaimed(ctx.store, req.message_hash)
+    if record is None:
+        raise NotFound(f"no unclaimed funds for 0x{req.message_hash.hex()}")
+    return q.QueryUnclaimedResponse(unclaimed=record)
+
+
+def all_unclaimed(
+    keeper: CrosschainKeeper, ctx: Context, req: q.QueryAllUnclaimedRequest
+) -> q.QueryAllUnclaimedResponse:
+    return q.QueryAllUnclaimedResponse(unclaimed=list(keeper.all_unclaimed(ctx.store)))
+
+
+def routes(keeper: CrosschainKeeper) -> list[QueryRoute]:
+    table: list[tuple[str, type, Callable]] = [
+        ("DepositAddress", q.QueryDepositAddressRequest, deposit_address_of),
+        ("Unclaimed", q.QueryUnclaimedRequest, unclaimed),
+        ("AllUnclaimed", q.QueryAllUnclaimedRequest, all_unclaimed),
+    ]
+    return [
+        QueryRoute(SERVICE + name, request_cls, _bind(keeper, handler))
+        for name, request_cls, handler in table
+    ]
+
+
+def _bind(keeper: CrosschainKeeper, handler: Callable) -> Callable:
+    return lambda ctx, req: handler(keeper, ctx, req)

@@ -1,0 +1,106 @@
+"""The orders keeper's ``CrossChainRefunder``: refunds of cross-chain payments go back by burn.
+
+``refund(ctx, order_id, payment, amount)`` for a payment with a ``cross_chain`` origin:
+
+1. try ``CctpKeeper.deposit_for_burn(depositor = orders_escrow, amount, destination domain = the
+   payment's source domain, mint recipient = its original sender)`` on a branch: every check of
+   MsgDepositForBurn; escrow -> cctp -> burned; the outbound message is emitted in full
+   (``MessageSent``, ``DepositForBurn``) for a relayer to get attested. Then emit
+   ``CrossChainRefundInitiated`` and return a payout naming the message.
+2. if cctp refuses now (burning or messaging paused, no remote token messenger for the domain any
+   more, over the per-message burn limit, ...), the order's refund still happens: the amount moves
+   from escrow to ``crosschain_unclaimed`` under the payment's message hash (reason
+   ``REFUND_NOT_SENT``), from where anyone can send it back later (MsgRefundUnclaimed) or the
+   original sender's own local account can claim it (MsgClaimUnclaimed).
+
+The order's lifecycle, refund record and events are the orders module's, as for a local refund.
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.cctp.results import SentMessage
+from stateset_chain.context import Context
+from stateset_chain.crosschain.sandbox import attempt, describe
+from stateset_chain.crosschain.state import CrosschainKeeper
+
+from stateset.cctp.v1 import events_pb2 as cctp_events
+from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
+from stateset.orders.v1.orders_pb2 import CrossChainPayout, Payment, Payout
+
+CCTP_REFUSALS = frozenset({"cctp"})
+
+
+class CctpRefunder:
+    def __init__(self, keeper: CrosschainKeeper) -> None:
+        self.keeper = keeper
+
+    def refund(self, ctx: Context, order_id: str, payment: Payment, amount: int) -> Payout:
+        origin = payment.cross_chain
+        escrow = self.keeper.orders.escrow_address
+        outcome = attempt(
+            ctx,
+            lambda sub: self.keeper.cctp.deposit_for_burn(
+                sub, escrow, amount, origin.source_domain, bytes.fromhex(origin.original_sender)
+            ),
+            CCTP_REFUSALS,
+        )
+        if outcome.refusal is None and outcome.value is not None:
+            return self._sent(ctx, order_id, payment, amount, outcome.value)
+        return self._parked(ctx, order_id, payment, amount, describe(outcome.refusal))
+
+    def _sent(
+        self, ctx: Context, order_id: str, payment: Payment, amount: int, sent: SentMessage
+    ) -> Payout:
+        origin = payment.cross_chain
+        ctx.events.emit(
+            cctp_events.CrossChainRefundInitiated(
+                order_id=order_id,
+                destination_domain=origin.source_domain,
+                amount=str(amount),
+                message_hash=sent.message_hash,
+                mint_recipient=bytes.fromhex(origin.original_sender),
+                nonce=sent.nonce,
+                payment_id=payment.id,
+            )
+        )
+        return Payout(
+            recipient=self.keeper.cctp.module_address,
+            amount=amount,
+            cross_chain=CrossChainPayout(
+                destination_domain=origin.source_domain,
+                mint_recipient=origin.original_sender,
+                message_hash=sent.message_hash.hex(),
+                nonce=sent.nonce,
+            ),
+        )
+
+    def _parked(
+        self, ctx: Context, order_id: str, payment: Payment, amount: int, why: str
+    ) -> Payout:
+        origin = payment.cross_chain
+        self.keeper.credit(
+            ctx,
+            self.keeper.orders.escrow_address,
+            UnclaimedFunds(
+                message_hash=bytes.fromhex(origin.message_hash),
+                source_domain=origin.source_domain,
+                original_sender=bytes.fromhex(origin.original_sender),
+                nonce=origin.nonce,
+                denom=payment.denom,
+                order_id=order_id,
+                payment_id=payment.id,
+                reason=UnclaimedReason.UNCLAIMED_REASON_REFUND_NOT_SENT,
+                detail=why,
+            ),
+            amount,
+        )
+        return Payout(
+            recipient=self.keeper.unclaimed_address,
+            amount=amount,
+            cross_chain=CrossChainPayout(
+                destination_domain=origin.source_domain,
+                mint_recipient=origin.original_sender,
+                unclaimed_id=origin.message_hash,
+            ),
+        )

@@ -1,0 +1,81 @@
+"""The cross-chain keeper: unclaimed funds records, and the moves in and out of their account.
+
+``credit`` moves coins into ``crosschain_unclaimed`` and adds them to the record of their
+received message (creating it); ``debit`` takes them off the record (removing it at zero) after a
+message sent them on. The keeper also holds the orders and cctp keepers for the hook and the
+refunder; ``stateset_chain/wiring.py`` builds it once both exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import Coin
+from stateset_chain.context import Context
+from stateset_chain.crosschain.expected import BankKeeper, CctpKeeper
+from stateset_chain.crosschain.keys import UNCLAIMED_ACCOUNT, UNCLAIMED_PREFIX
+from stateset_chain.crypto import address
+from stateset_chain.errors import InvariantBroken
+from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.store.collections import BytesKey, Map, ProtoValue
+from stateset_chain.store.kv import KVStore
+
+from stateset.crosschain.v1 import events_pb2 as events
+from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds
+
+unclaimed: Map[bytes, UnclaimedFunds] = Map(UNCLAIMED_PREFIX, BytesKey, ProtoValue(UnclaimedFunds))
+
+
+class CrosschainKeeper:
+    def __init__(self, bank: BankKeeper, orders: OrdersKeeper, cctp: CctpKeeper) -> None:
+        self.bank = bank
+        self.orders = orders
+        self.cctp = cctp
+        self.unclaimed_address = address.module_address(UNCLAIMED_ACCOUNT)
+
+    # -- records -----------------------------------------------------------------------------
+
+    def get_unclaimed(self, store: KVStore, message_hash: bytes) -> UnclaimedFunds | None:
+        return unclaimed.get(store, message_hash)
+
+    def set_unclaimed(self, store: KVStore, record: UnclaimedFunds) -> None:
+        unclaimed.set(store, record.message_hash, record)
+
+    def all_unclaimed(self, store: KVStore) -> Iterator[UnclaimedFunds]:
+        """Every record, by message hash."""
+        for _, record in unclaimed.iterate(store):
+            yield record
+
+    # -- money -------------------------------------------------------------------------------
+
+    def credit(
+        self, ctx: Context, from_addr: str, record: UnclaimedFunds, amount: int
+    ) -> UnclaimedFunds:
+        """Move ``amount`` from ``from_addr`` to the unclaimed account and add it to the record
+        of ``record.message_hash`` (``record`` itself when there is none yet)."""
+        self.bank.send(ctx, from_addr, self.unclaimed_address, [Coin(record.denom, amount)])
+        existing = unclaimed.get(ctx.store, record.message_hash)
+        if existing is not None:
+            existing.amount = str(int(existing.amount) + amount)
+            record = existing
+        else:
+            record.amount = str(amount)
+            record.height = ctx.block.height
+            record.time.CopyFrom(timestamp(ctx.block.time_ns))
+        unclaimed.set(ctx.store, record.message_hash, record)
+        ctx.events.emit(events.UnclaimedFundsCredited(record=record, amount=str(amount)))
+        return record
+
+    def debit(self, ctx: Context, record: UnclaimedFunds, amount: int) -> int:
+        """Take ``amount`` (already moved out of the account) off the record; the remainder."""
+        left = int(record.amount) - amount
+        if left < 0:
+            raise InvariantBroken(f"crosschain: debit of {amount} from {record.amount}")
+        if left:
+            record.amount = str(left)
+            unclaimed.set(ctx.store, record.message_hash, record)
+        else:
+            unclaimed.delete(ctx.store, record.message_hash)
+        return left
