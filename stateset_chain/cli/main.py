@@ -326,12 +326,17 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_stablecoin_redeem)
 
     from stateset.cctp.v1 import tx_pb2 as cctp_tx
+    from stateset.crosschain.v1 import tx_pb2 as crosschain_tx
     from stateset.orders.v1 import tx_pb2 as orders_tx
 
     protocmd.add_tx_commands(_group(tx, "orders", "order lifecycle messages"), orders_tx,
                              parents, broadcast_msgs)
     protocmd.add_tx_commands(_group(tx, "cctp", "Circle CCTP messages"), cctp_tx,
                              parents, broadcast_msgs)
+    protocmd.add_tx_commands(
+        _group(tx, "crosschain", "unclaimed cross-chain payments: refund or claim"),
+        crosschain_tx, parents, broadcast_msgs,
+    )
 
 
 def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
@@ -348,6 +353,7 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_query_supply)
 
     from stateset.cctp.v1 import query_pb2 as cctp_query
+    from stateset.crosschain.v1 import query_pb2 as crosschain_query
     from stateset.orders.v1 import query_pb2 as orders_query
     from stateset.stablecoin.v1 import query_pb2 as stablecoin_query
 
@@ -358,6 +364,10 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
                                 stablecoin_query, parents, run_query)
     protocmd.add_query_commands(_group(query, "cctp", "CCTP state"), cctp_query, parents,
                                 run_query)
+    protocmd.add_query_commands(
+        _group(query, "crosschain", "order deposit addresses, unclaimed funds"),
+        crosschain_query, parents, run_query,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
