@@ -1,0 +1,422 @@
+"""End to end: localnets of real CometBFT nodes, our app next to CometBFT's built-in kvstore.
+
+Each run brings up a fresh ``stateset_chain.localnet`` layout (``base_port=0``, a temporary
+directory, the localnet's consensus timeouts) with 1 or 4 validators and either
+
+- ``stateset``: our app, one ``statesetd start`` process per node over a unix socket, with
+  ``senders`` extra deterministic bench accounts in genesis; transfers are pre-signed MsgSends
+  (1 uusdc to another sender) with account numbers queried once before the clock starts; or
+- ``kvstore``: the same generated layout with ``proxy_app = "kvstore"`` (CometBFT's in-process
+  example app), no app processes; txs are ``bench<n>=<padding>``, as long as our transfers.
+
+Load: one client thread per sender (so each sender's sequences arrive in order), each bound to
+one node (sender ``s`` -> node ``s % validators``), broadcasting with ``broadcast_tx_sync`` as
+fast as CheckTx answers (retrying after 50 ms when the mempool is full), until ``txs`` are sent
+or ``duration`` seconds pass; then up to ``drain`` seconds for the last commits. A watcher polls
+node 0 every ``poll`` seconds; a tx counts as committed when the watcher first sees its block
+executed there (``/block`` has the block and ``/block_results`` its results; the results are
+stored after the app's FinalizeBlock, and the app's Commit follows at once). Latency = that moment
+minus the moment its (accepted) broadcast started, so it includes up to one poll interval;
+throughput = committed txs divided by the time from the first broadcast to the last commit seen.
+The watcher also counts committed txs whose result code is not 0 ("failed in block"; expected 0).
+
+The client, the watcher and every node and app share the machine's cores: the figures are what
+this box does with everything on it, not what one validator would do on its own hardware.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from stateset_chain.bench import report, txs
+from stateset_chain.localnet import CHAIN_ID, CONSENSUS, Localnet, LocalnetError, set_config
+
+KINDS = ("stateset", "kvstore")
+
+
+@dataclass
+class NetResult:
+    kind: str
+    validators: int
+    sent: int
+    rejected: int
+    committed: int
+    failed_in_block: int
+    elapsed_s: float
+    latencies_s: list[float]
+    blocks: int
+    max_block_txs: int
+    send_s: float = 0.0
+    peak_rss_mib: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def tps(self) -> float:
+        return self.committed / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def row(self) -> list[object]:
+        lat = self.latencies_s or [0.0]
+        rss = ", ".join(f"{k} {v:,.0f}" for k, v in self.peak_rss_mib.items())
+        return [
+            self.kind, self.validators, self.sent, self.rejected, self.send_s, self.committed,
+            self.failed_in_block, self.elapsed_s, self.tps, report.percentile(lat, 50) * 1000,
+            report.percentile(lat, 95) * 1000, max(lat) * 1000, self.blocks,
+            self.max_block_txs, rss or "-",
+        ]
+
+
+HEADERS = [
+    "app", "validators", "sent", "rejected by CheckTx", "sending took s", "committed",
+    "failed in block",
+    "elapsed s", "committed tx/s", "p50 ms", "p95 ms", "max ms", "blocks", "max txs/block",
+    "peak RSS MiB (per process, max)",
+]
+
+
+@dataclass
+class NetworkResult:
+    runs: list[NetResult]
+    settings: str
+    peak_rss_mib: float = 0.0
+
+    def markdown(self) -> str:
+        t = report.table(HEADERS, [r.row() for r in self.runs])
+        notes = "".join(f"\n- {r.kind} × {r.validators}: {r.note}" for r in self.runs if r.note)
+        return (
+            f"Localnet end to end ({self.settings}).\n\n{t}\n\n"
+            f"Benchmark driver peak RSS: {self.peak_rss_mib:,.0f} MiB.{notes}\n"
+        )
+
+
+# -- load generation ------------------------------------------------------------------------
+
+
+class _Rpc:
+    """CometBFT JSON-RPC over one kept-alive ``http.client`` connection: ~5× the calls per
+    second of ``requests`` on this machine, so the load generator is not the first bottleneck."""
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        host, _, port = url.removeprefix("http://").rstrip("/").rpartition(":")
+        self.host, self.port, self.timeout = host, int(port), timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def call(self, method: str, **params) -> dict:
+        """The reply's ``result``; raises RpcError for an error reply or a broken connection."""
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self.conn.request("POST", "/", body, {"Content-Type": "application/json"})
+            reply = json.loads(self.conn.getresponse().read())
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            self.close()
+            raise RpcError(f"{method}: {type(e).__name__}: {e}") from None
+        if "result" not in reply:
+            raise RpcError(f"{method}: {reply.get('error')}")
+        return reply["result"]
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class RpcError(Exception):
+    pass
+
+
+class _Watcher(threading.Thread):
+    """Polls node 0 and records when each tx's block has been executed there: the block is
+    decided (``/block`` has it) and its results are stored (``/block_results`` answers), which
+    CometBFT does after the app's FinalizeBlock. ``/status`` alone is not enough: a block is in
+    the block store before the app has executed it."""
+
+    def __init__(self, rpc_url: str, start_height: int, poll: float) -> None:
+        super().__init__(daemon=True)
+        self.url = rpc_url
+        self.height = start_height
+        self.poll = poll
+        self.seen: dict[bytes, float] = {}
+        self.block_sizes: dict[int, int] = {}
+        self.failed = 0  # committed txs whose result code is not 0
+        self._pending: dict[int, list[bytes]] = {}
+        self.stop_event = threading.Event()
+        self.rpc = _Rpc(rpc_url, timeout=10)
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                self._catch_up()
+            except (RpcError, KeyError, ValueError, TypeError):
+                pass  # not there yet (or a hiccup): try again at the next poll
+            self.stop_event.wait(self.poll)
+        self.rpc.close()
+
+    def _catch_up(self) -> None:
+        latest = int(self.rpc.call("status")["sync_info"]["latest_block_height"])
+        while self.height < latest:
+            h = self.height + 1
+            if h not in self._pending:
+                block = self.rpc.call("block", height=str(h))
+                raw = block["block"]["data"]["txs"] or []
+                self._pending[h] = [hashlib.sha256(base64.b64decode(tx)).digest() for tx in raw]
+            # Raises until the block is executed (decided blocks are stored before that).
+            results = self.rpc.call("block_results", height=str(h))
+            now = time.monotonic()
+            hashes = self._pending.pop(h)
+            for tx_hash in hashes:
+                self.seen.setdefault(tx_hash, now)
+            codes = [int(r.get("code", 0)) for r in results.get("txs_results") or []]
+            self.failed += sum(1 for c in codes if c != 0)
+            self.block_sizes[h] = len(hashes)
+            self.height = h
+
+
+def _drive(
+    urls: Sequence[str],
+    groups: Sequence[Sequence[bytes]],
+    txs_limit: int,
+    duration: float,
+    poll: float,
+    drain: float,
+    log,
+) -> tuple[dict[bytes, float], _Watcher, int, int, float, float]:
+    """Broadcast ``groups`` (one thread per group, group g -> urls[g % len(urls)]); returns
+    send times by tx hash, the watcher, the number sent and rejected, the start time and how
+    long sending took. A "mempool is full" answer is retried after 50 ms (until ``duration``)."""
+    start_height = _height(urls[0])
+    watcher = _Watcher(urls[0], start_height, poll)
+    watcher.start()
+    sent_at: dict[bytes, float] = {}
+    rejected = [0]
+    retries = [0]
+    budget = threading.Semaphore(txs_limit)
+    lock = threading.Lock()
+    t_start = time.monotonic()
+    deadline = t_start + duration
+
+    def worker(g: int) -> None:
+        rpc = _Rpc(urls[g % len(urls)])
+        for tx in groups[g]:
+            if time.monotonic() > deadline or not budget.acquire(blocking=False):
+                break
+            h = hashlib.sha256(tx).digest()
+            encoded = base64.b64encode(tx).decode()
+            while True:
+                t = time.monotonic()
+                try:
+                    code = int(rpc.call("broadcast_tx_sync", tx=encoded).get("code", 0))
+                except RpcError as e:
+                    if "mempool is full" in str(e) and time.monotonic() < deadline:
+                        with lock:
+                            retries[0] += 1
+                        time.sleep(0.05)  # back-pressure: wait for a block to drain it
+                        continue
+                    code = -1
+                break
+            with lock:
+                if code == 0:
+                    sent_at[h] = t
+                else:
+                    rejected[0] += 1
+            if code != 0:
+                break  # later sequences of this sender would fail too
+        rpc.close()
+
+    threads = [threading.Thread(target=worker, args=(g,), daemon=True) for g in range(len(groups))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    send_s = time.monotonic() - t_start
+    log(f"  sent {len(sent_at)} (rejected {rejected[0]}, mempool-full retries {retries[0]}) "
+        f"in {send_s:.1f} s; waiting for commits ...")
+    end = time.monotonic() + drain
+    while time.monotonic() < end:
+        if all(h in watcher.seen for h in sent_at):
+            break
+        time.sleep(poll)
+    watcher.stop_event.set()
+    watcher.join(timeout=10)
+    return sent_at, watcher, len(sent_at), rejected[0], t_start, send_s
+
+
+def _height(url: str) -> int:
+    rpc = _Rpc(url, timeout=10)
+    try:
+        return int(rpc.call("status")["sync_info"]["latest_block_height"])
+    finally:
+        rpc.close()
+
+
+def _summarize(
+    kind: str, validators: int, sent_at: dict[bytes, float], watcher: _Watcher, sent: int,
+    rejected: int, t_start: float, send_s: float,
+) -> NetResult:
+    latencies = [watcher.seen[h] - t for h, t in sent_at.items() if h in watcher.seen]
+    last = max((watcher.seen[h] for h in sent_at if h in watcher.seen), default=t_start)
+    heights = sorted(h for h, n in watcher.block_sizes.items() if n)
+    return NetResult(
+        kind=kind, validators=validators, sent=sent, rejected=rejected,
+        committed=len(latencies), failed_in_block=watcher.failed,
+        elapsed_s=last - t_start, latencies_s=latencies, blocks=len(heights),
+        max_block_txs=max(watcher.block_sizes.values(), default=0), send_s=send_s,
+    )
+
+
+def _process_rss(net: Localnet) -> dict[str, float]:
+    """Peak RSS (VmHWM) of the nodes' processes, the largest of each kind."""
+    out: dict[str, float] = {}
+    for kind in ("cometbft", "app"):
+        values = []
+        for node in net.nodes:
+            pid = net._pid(node.index, kind)
+            rss = report.process_peak_rss_mib(pid) if pid else None
+            if rss is not None:
+                values.append(rss)
+        if values:
+            out[kind] = max(values)
+    return out
+
+
+# -- the two apps ---------------------------------------------------------------------------
+
+
+def run_stateset(
+    validators: int, n_txs: int, senders: int, duration: float, poll: float, drain: float, log
+) -> NetResult:
+    accs = txs.accounts(senders)
+    per_sender = -(-n_txs // senders)
+    with _temp_dir() as tmp:
+        net = Localnet(tmp / "run", validators=validators, base_port=0,
+                       accounts=txs.genesis_entries(accs))
+        log(f"stateset × {validators}: starting localnet in {net.dir} ...")
+        net.start()
+        try:
+            client = net.client(0)
+            numbers = [client.account(a.address).account_number for a in accs]
+            groups = []
+            for s, sender in enumerate(accs):
+                to = accs[(s + 1) % senders].address
+                groups.append([
+                    txs.sign_send(sender, to, 1, chain_id=CHAIN_ID, account_number=numbers[s],
+                                  sequence=q)
+                    for q in range(per_sender)
+                ])
+            urls = [net.rpc_url(i) for i in range(validators)]
+            load = _drive(urls, groups, n_txs, duration, poll, drain, log)
+            result = _summarize("stateset", validators, *load)
+            result.peak_rss_mib = _process_rss(net)
+        finally:
+            net.stop()
+    return result
+
+
+def run_kvstore(
+    validators: int, n_txs: int, senders: int, duration: float, poll: float, drain: float, log,
+) -> NetResult:
+    tx_size = len(_sample_transfer())  # kvstore txs as large as our transfers
+    with _temp_dir() as tmp:
+        net = Localnet(tmp / "run", validators=validators, base_port=0)
+        net.generate()
+        for node in net.nodes:
+            set_config(Path(node.home) / "config" / "config.toml", {"proxy_app": "kvstore"})
+        log(f"kvstore × {validators}: starting localnet in {net.dir} ...")
+        try:
+            for node in net.nodes:
+                net.start_node(node.index)
+            _wait_height(net, 1, timeout=60)
+            per_sender = -(-n_txs // senders)
+            groups = [
+                [_kv_tx(s, q, tx_size) for q in range(per_sender)] for s in range(senders)
+            ]
+            urls = [net.rpc_url(i) for i in range(validators)]
+            load = _drive(urls, groups, n_txs, duration, poll, drain, log)
+            result = _summarize("kvstore", validators, *load)
+            result.peak_rss_mib = _process_rss(net)
+        finally:
+            net.stop()
+    return result
+
+
+def _sample_transfer() -> bytes:
+    a, b = txs.account(0), txs.account(1)
+    return txs.sign_send(a, b.address, 1, chain_id=CHAIN_ID, account_number=1000, sequence=10)
+
+
+def _kv_tx(sender: int, seq: int, size: int) -> bytes:
+    head = f"bench{sender:04d}x{seq:06d}=".encode()
+    return head + b"v" * max(1, size - len(head))
+
+
+def _wait_height(net: Localnet, height: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    for node in net.nodes:
+        while True:
+            try:
+                if net.height(node.index) >= height:
+                    break
+            except (requests.RequestException, LocalnetError, KeyError, ValueError):
+                pass  # still starting (Localnet.height uses requests)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{node.name} did not reach height {height}; logs in "
+                                   f"{net.logs_dir}")
+            time.sleep(0.2)
+
+
+class _temp_dir:
+    """A temporary directory removed afterwards (kept if ``STATESET_BENCH_KEEP`` is set)."""
+
+    def __enter__(self) -> Path:
+        self.path = Path(tempfile.mkdtemp(prefix="ssbench-"))
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        import os
+
+        if not os.environ.get("STATESET_BENCH_KEEP"):
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def settings_text(senders: int, n_txs: int, duration: float, poll: float) -> str:
+    timeouts = ", ".join(
+        f"{k.split('.', 1)[1]}={v}" for k, v in CONSENSUS.items() if k.startswith("consensus.")
+    )
+    return (
+        f"up to {n_txs:,} txs or {duration:.0f} s per run, {senders} sender threads, "
+        f"broadcast_tx_sync, height polled every {poll * 1000:.0f} ms; consensus: {timeouts}"
+    )
+
+
+def run(
+    validators: Sequence[int] = (1, 4),
+    kinds: Sequence[str] = KINDS,
+    n_txs: int = 10_000,
+    senders: int = 20,
+    duration: float = 60.0,
+    poll: float = 0.05,
+    drain: float = 30.0,
+    log: Callable = print,
+) -> NetworkResult:
+    runs = []
+    for v in validators:
+        for kind in kinds:
+            runner = run_stateset if kind == "stateset" else run_kvstore
+            r = runner(v, n_txs, senders, duration, poll, drain, log)
+            log(f"  {kind} × {v}: {r.committed}/{r.sent} committed, {r.tps:,.0f} tx/s, "
+                f"p95 {report.percentile(r.latencies_s or [0], 95) * 1000:,.0f} ms")
+            runs.append(r)
+    return NetworkResult(runs, settings_text(senders, n_txs, duration, poll),
+                         report.peak_rss_mib())

@@ -1,0 +1,104 @@
+"""Markdown tables, timing statistics, memory and machine facts for the benchmark output."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A GitHub markdown table; numbers right-aligned."""
+    cells = [[_cell(c) for c in row] for row in rows]
+    align = ["---:" if rows and _is_number(rows[0][i]) else "---" for i in range(len(headers))]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
+    return "\n".join(lines)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        if value >= 100:
+            return f"{value:,.0f}"
+        if value >= 10:
+            return f"{value:.1f}"
+        return f"{value:.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (``pct`` in 0..100) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))
+    return ordered[int(rank) - 1]
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_peak_rss_mib(pid: int) -> float | None:
+    """Another live process's peak RSS (VmHWM), or None if it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def machine() -> str:
+    """One line: CPU model, cores, memory, OS, Python, key library versions."""
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f", {int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
+                break
+    except OSError:
+        pass
+    libs = []
+    for name in ("plyvel", "coincurve", "google.protobuf"):
+        try:
+            module = __import__(name, fromlist=["__version__"])
+            libs.append(f"{name.split('.')[-1]} {getattr(module, '__version__', '?')}")
+        except ImportError:
+            continue
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+        f"Python {sys.version.split()[0]} ({platform.python_implementation()}); "
+        + ", ".join(libs)
+    )
+
+
+def pin_to_one_cpu(cpu: int) -> str:
+    """Restrict this process (and the threads it starts later, e.g. LevelDB's compaction
+    thread) to one CPU; returns what was done, for the report."""
+    if cpu < 0 or not hasattr(os, "sched_setaffinity"):
+        return "not pinned"
+    os.sched_setaffinity(0, {cpu})
+    return f"pinned to CPU {cpu}"
