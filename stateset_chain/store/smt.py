@@ -48,25 +48,41 @@ def bit(key_hash: bytes, depth: int) -> int:
     return (key_hash[depth >> 3] >> (7 - (depth & 7))) & 1
 
 
+# A node's hash is computed when first asked for: most nodes loaded during an update are only
+# walked through (their parent already holds their hash), so hashing them on load is waste.
+
+
 class Leaf:
-    __slots__ = ("key_hash", "value_hash", "hash")
+    __slots__ = ("key_hash", "value_hash", "_hash")
 
     def __init__(self, key_hash: bytes, value_hash: bytes) -> None:
         self.key_hash = key_hash
         self.value_hash = value_hash
-        self.hash = leaf_hash(key_hash, value_hash)
+        self._hash: bytes | None = None
+
+    @property
+    def hash(self) -> bytes:
+        if self._hash is None:
+            self._hash = leaf_hash(self.key_hash, self.value_hash)
+        return self._hash
 
     def encode(self) -> bytes:
         return bytes([_NODE_LEAF]) + self.key_hash + self.value_hash
 
 
 class Inner:
-    __slots__ = ("left", "right", "hash")
+    __slots__ = ("left", "right", "_hash")
 
     def __init__(self, left: bytes, right: bytes) -> None:
         self.left = left
         self.right = right
-        self.hash = inner_hash(left, right)
+        self._hash: bytes | None = None
+
+    @property
+    def hash(self) -> bytes:
+        if self._hash is None:
+            self._hash = inner_hash(self.left, self.right)
+        return self._hash
 
     def encode(self) -> bytes:
         return bytes([_NODE_INNER]) + self.left + self.right
