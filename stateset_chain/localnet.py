@@ -657,6 +657,7 @@ class Localnet:
                 "p2p": n.p2p, "abci": n.abci,
                 "cometbft_pid": self._pid(n.index, "cometbft"),
                 "app_pid": self._pid(n.index, "app"),
+                "gateway_pid": self._pid(n.index, "gateway"),
             }
             try:
                 info = self.rpc(n.index, "status")["sync_info"]
@@ -704,7 +705,10 @@ def _print_status(net: Localnet) -> None:
         height = "-" if row["height"] is None else row["height"]
         app_hash = row["app_hash"] or "-"
         procs = f"cometbft={row['cometbft_pid'] or 'down'} app={row['app_pid'] or 'down'}"
-        print(f"{row['node']}  height={height}  app_hash={app_hash}  rpc={row['rpc']}  {procs}")
+        if row.get("grpc"):
+            procs += f" gateway={row['gateway_pid'] or 'down'}"
+        grpc = f"  grpc={row['grpc']}" if row.get("grpc") else ""
+        print(f"{row['node']}  height={height}  app_hash={app_hash}  rpc={row['rpc']}{grpc}  {procs}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
