@@ -708,7 +708,8 @@ def _print_status(net: Localnet) -> None:
         if row.get("grpc"):
             procs += f" gateway={row['gateway_pid'] or 'down'}"
         grpc = f"  grpc={row['grpc']}" if row.get("grpc") else ""
-        print(f"{row['node']}  height={height}  app_hash={app_hash}  rpc={row['rpc']}{grpc}  {procs}")
+        where = f"rpc={row['rpc']}{grpc}"
+        print(f"{row['node']}  height={height}  app_hash={app_hash}  {where}  {procs}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
