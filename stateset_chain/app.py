@@ -21,6 +21,7 @@ message on one branch that is written only if all of them succeed. Each message'
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -40,7 +41,7 @@ from stateset_chain.errors import (
     TxDecodeError,
     UnknownRequest,
 )
-from stateset_chain.events import EventManager
+from stateset_chain.events import EventManager, encode_event_into, encode_field, encode_varint
 from stateset_chain.gas import GasKV, GasMeter
 from stateset_chain.module import Module, MsgRoute, QueryRoute
 from stateset_chain.store.collections import Item, StrValue
@@ -175,9 +176,13 @@ class App(BaseApplication):
         changes = self._block_changes(block)
         self._block = block
         app_hash = self.store.stage(changes, req.height)
-        return abci.ResponseFinalizeBlock(
-            tx_results=results, events=end_events.events, app_hash=app_hash
+        # Each result comes serialized (see deliver_tx): the response is parsed once.
+        response = abci.ResponseFinalizeBlock.FromString(
+            b"".join([encode_field(_TX_RESULTS, result) for result in results])
         )
+        end_events.write_to(response.events)
+        response.app_hash = app_hash
+        return response
 
     def _block_changes(self, block: Branch) -> list[tuple[bytes, bytes | None]]:
         if self._genesis is None:
@@ -190,8 +195,10 @@ class App(BaseApplication):
                 merged.set(k, v)
         return merged.changes()
 
-    def deliver_tx(self, block: Branch, info: BlockInfo, raw: bytes) -> abci.ExecTxResult:
-        """Runs one transaction against the block branch; never raises a ChainError."""
+    def deliver_tx(self, block: Branch, info: BlockInfo, raw: bytes) -> bytes:
+        """Runs one transaction against the block branch and returns its ``ExecTxResult``,
+        serialized (building thousands of event attributes as protobuf objects costs more than
+        writing their bytes); never raises a ChainError."""
         meter = GasMeter(None)
         ante_branch = Branch(block)
         ante_events = EventManager()
@@ -207,37 +214,47 @@ class App(BaseApplication):
         ante_branch.write()
 
         msg_branch = Branch(block)
-        events = list(ante_events.events)
-        responses = []
+        # Each message's events are kept in its own manager and go into the result only when
+        # every message has succeeded (a failed tx keeps its ante events alone).
+        msg_events = []
+        responses = sdk_abci.TxMsgData()
         for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
-            msg_events = EventManager()
-            mctx = Context(GasKV(msg_branch, meter), info, meter, msg_events)
+            events = EventManager()
+            mctx = Context(GasKV(msg_branch, meter), info, meter, events)
             try:
                 response = route.handler(mctx, msg)
             except ChainError as e:
                 log_text = f"failed to execute message; message index: {i}: {e.log}"
-                return _failed(e, log_text, gas_wanted, meter.consumed, ante_events.events)
+                return _failed(e, log_text, gas_wanted, meter.consumed, ante_events)
             except InvariantBroken:
                 raise
             except Exception as e:  # a handler bug: deterministic, so recover like the SDK
                 log.exception("handler panic in %s", route.type_url)
-                return abci.ExecTxResult(
+                result = abci.ExecTxResult(
                     code=PANIC_CODE,
                     codespace="sdk",
                     log=f"panic in message {i}: {type(e).__name__}",
                     gas_wanted=gas_wanted,
                     gas_used=meter.consumed,
-                    events=ante_events.events,
                 )
-            for ev in [_message_event(route, msg), *msg_events.events]:
-                ev.attributes.add(key="msg_index", value=str(i), index=True)
-                events.append(ev)
-            responses.append(_pack(response))
+                ante_events.write_to(result.events)
+                return result.SerializeToString()
+            msg_events.append((route, msg, events))
+            _pack_into(responses.msg_responses.add(), response)
         msg_branch.write()
-        data = sdk_abci.TxMsgData(msg_responses=responses).SerializeToString(deterministic=True)
-        return abci.ExecTxResult(
-            code=0, data=data, gas_wanted=gas_wanted, gas_used=meter.consumed, events=events
-        )
+
+        # ExecTxResult{code: 0, data, gas_wanted, gas_used, events}, in field order.
+        out = [
+            encode_field(_RESULT_DATA, responses.SerializeToString(deterministic=True)),
+            _int64_field(_RESULT_GAS_WANTED, gas_wanted),
+            _int64_field(_RESULT_GAS_USED, meter.consumed),
+        ]
+        ante_events.encode_into(out, _RESULT_EVENTS)
+        for i, (route, msg, manager) in enumerate(msg_events):
+            msg_index = (("msg_index", str(i)),)
+            _message_event_into(out, route, msg, msg_index)
+            manager.encode_into(out, _RESULT_EVENTS, msg_index)
+        return b"".join(out)
 
     def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         if self._block is None and self._genesis is None:
@@ -311,32 +328,53 @@ def _time_ns(ts) -> int:
 
 
 def _failed(
-    e: ChainError, log_text: str, gas_wanted: int, gas_used: int, ante_events=()
-) -> abci.ExecTxResult:
+    e: ChainError, log_text: str, gas_wanted: int, gas_used: int,
+    ante_events: EventManager | None = None,
+) -> bytes:
     # A failed tx keeps only its ante events (fee paid); message events are dropped, as in the SDK.
-    return abci.ExecTxResult(
+    result = abci.ExecTxResult(
         code=e.code, codespace=e.codespace, log=log_text,
-        gas_wanted=gas_wanted, gas_used=gas_used, events=list(ante_events),
+        gas_wanted=gas_wanted, gas_used=gas_used,
     )
+    if ante_events is not None:
+        ante_events.write_to(result.events)
+    return result.SerializeToString()
 
 
-def _message_event(route: MsgRoute, msg) -> abci.Event:
-    """The SDK's per-message ``message`` event: action, sender (first signer), module."""
+# Field tags of the hand-serialized messages (tendermint/abci/types.proto).
+_TX_RESULTS = b"\x12"  # ResponseFinalizeBlock.tx_results: field 2, length-delimited
+_RESULT_DATA = b"\x12"  # ExecTxResult.data: field 2, length-delimited
+_RESULT_GAS_WANTED = b"\x28"  # ExecTxResult.gas_wanted: field 5, varint
+_RESULT_GAS_USED = b"\x30"  # ExecTxResult.gas_used: field 6, varint
+_RESULT_EVENTS = b"\x3a"  # ExecTxResult.events: field 7, length-delimited
+
+
+def _int64_field(tag: bytes, value: int) -> bytes:
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"Value out of range: {value}")  # as protobuf refuses it
+    return tag + encode_varint(value & 0xFFFF_FFFF_FFFF_FFFF) if value else b""
+
+
+def _message_event_into(
+    out: list[bytes], route: MsgRoute, msg, msg_index: tuple[tuple[str, str], ...]
+) -> None:
+    """Appends the SDK's per-message ``message`` event (action, sender = first signer, module,
+    then ``msg_index``) as an ``ExecTxResult.events`` field."""
     signers = route.signers(msg)
-    sender = signers[0] if signers else ""
-    module = route.msg_cls.DESCRIPTOR.full_name.split(".")[-3]
-    return abci.Event(
-        type="message",
-        attributes=[
-            abci.EventAttribute(key="action", value=route.type_url, index=True),
-            abci.EventAttribute(key="sender", value=sender, index=True),
-            abci.EventAttribute(key="module", value=module, index=True),
-        ],
-    )
+    action, module = _action_and_module(route.msg_cls.DESCRIPTOR.full_name)
+    attributes = (action, ("sender", signers[0] if signers else ""), module)
+    encode_event_into(out, _RESULT_EVENTS, "message", attributes, msg_index)
 
 
-def _pack(response) -> PbAny:
-    packed = PbAny()
+@functools.lru_cache(maxsize=256)
+def _action_and_module(msg_full_name: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """``cosmos.bank.v1beta1.MsgSend`` -> the attributes ``action=/cosmos.bank.v1beta1.MsgSend``
+    and ``module=bank``."""
+    return ("action", "/" + msg_full_name), ("module", msg_full_name.split(".")[-3])
+
+
+def _pack_into(packed: PbAny, response) -> None:
+    """``packed.Pack(response, type_url_prefix="/")``, or left empty for no response."""
     if response is not None:
-        packed.Pack(response, type_url_prefix="/")
-    return packed
+        packed.type_url = "/" + response.DESCRIPTOR.full_name
+        packed.value = response.SerializeToString()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
 from stateset_chain.errors import InvalidCoins
+
+from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
 
 USDC = "uusdc"
 SSUSD = "ussusd"
@@ -33,22 +36,46 @@ class Coin:
     @classmethod
     def from_proto(cls, pb) -> Coin:
         """From a ``cosmos.base.v1beta1.Coin`` (amount is a decimal string)."""
-        if not _AMOUNT.match(pb.amount or ""):
-            raise InvalidCoins(f"invalid amount {pb.amount!r} for {pb.denom!r}")
-        return cls(pb.denom, int(pb.amount))
+        if cls is Coin:
+            return _parse_coin(pb.denom, pb.amount)
+        return cls._parse(pb.denom, pb.amount)
 
-    def to_proto(self):
-        from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
+    @classmethod
+    def _parse(cls, denom: str, amount: str) -> Coin:
+        if not _AMOUNT.match(amount or ""):
+            raise InvalidCoins(f"invalid amount {amount!r} for {denom!r}")
+        return cls(denom, int(amount))
 
+    def to_proto(self) -> PbCoin:
         return PbCoin(denom=self.denom, amount=str(self.amount))
+
+
+# Parsing a coin (two regexes, an int, a frozen dataclass) runs several times per transfer, for
+# the same few (denom, amount) strings: a MsgSend's amount is parsed by its validation and again
+# by its handler, fees repeat. A ``Coin`` is immutable and a pure function of the two strings, so
+# parsed coins are shared through a bounded cache (failures are never cached).
+_MAX_CACHED_COINS = 4096
+_coin_cache: dict[tuple[str, str], Coin] = {}
+
+
+def _parse_coin(denom: str, amount: str) -> Coin:
+    key = (denom, amount)
+    coin = _coin_cache.get(key)
+    if coin is None:
+        coin = Coin._parse(denom, amount)
+        if len(_coin_cache) >= _MAX_CACHED_COINS:
+            del _coin_cache[next(iter(_coin_cache))]  # oldest first
+        _coin_cache[key] = coin
+    return coin
 
 
 def coins_from_proto(pbs, allow_zero: bool = False) -> list[Coin]:
     """Validated coins, sorted by denom, no duplicates; positive unless allow_zero."""
-    coins = [Coin.from_proto(c) for c in pbs]
-    denoms = [c.denom for c in coins]
-    if denoms != sorted(denoms) or len(set(denoms)) != len(denoms):
-        raise InvalidCoins(f"coins must be sorted by denom without duplicates: {denoms}")
+    coins = [_parse_coin(c.denom, c.amount) for c in pbs]
+    if len(coins) > 1:
+        denoms = [c.denom for c in coins]
+        if denoms != sorted(denoms) or len(set(denoms)) != len(denoms):
+            raise InvalidCoins(f"coins must be sorted by denom without duplicates: {denoms}")
     for c in coins:
         if c.amount == 0 and not allow_zero:
             raise InvalidCoins(f"zero amount for {c.denom}")

@@ -8,8 +8,10 @@ from stateset_chain.events import EventManager
 from stateset_chain.gas import GasMeter
 from stateset_chain.store.kv import KVStore
 
+# slots: a Context (and its meter) is built for every transaction and read at every store access.
 
-@dataclass
+
+@dataclass(slots=True)
 class BlockInfo:
     height: int
     time_ns: int  # block time from the header, unix nanoseconds: the only clock
@@ -20,7 +22,7 @@ class BlockInfo:
         return self.time_ns // 1_000_000_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     store: KVStore
     block: BlockInfo

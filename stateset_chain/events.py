@@ -21,6 +21,7 @@ from tendermint.abci import types_pb2 as abci
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
 _quote = json.encoder.encode_basestring_ascii  # what json.dumps does to a str, in C
+json_string = _quote  # a str as JSON text, as json.dumps writes it (ASCII, escaped)
 
 
 def _json(value) -> str:
@@ -37,9 +38,20 @@ def _json(value) -> str:
 
 
 def typed_event(msg: Message) -> abci.Event:
-    fields = to_json_dict(msg)
-    attrs = [abci.EventAttribute(key=k, value=_json(fields[k]), index=True) for k in sorted(fields)]
-    return abci.Event(type=msg.DESCRIPTOR.full_name, attributes=attrs)
+    return _to_event((msg.DESCRIPTOR.full_name, typed_attributes(msg)))
+
+
+def typed_attributes(msg: Message) -> list[tuple[str, str]]:
+    """The event attributes of ``msg``: (field name, JSON of its value), sorted by name."""
+    fields = _compiled(msg.DESCRIPTOR)
+    if fields is None:
+        values = to_json_dict(msg)
+        return [(k, _json(values[k])) for k in sorted(values)]
+    return [
+        (name, _field_json(msg, name, repeated, encode))
+        for name, _, presence, repeated, encode in fields
+        if not presence or msg.HasField(name)
+    ]
 
 
 # -- proto3 JSON, fast --------------------------------------------------------------------------
@@ -117,6 +129,85 @@ def to_json_dict(msg: Message) -> dict:
     return out
 
 
+# -- JSON text straight from the message ----------------------------------------------------------
+# ``typed_attributes`` needs each field's JSON *text*; going through ``to_json_dict`` and then
+# ``json.dumps`` builds dicts only to take them apart again. For the message types ``_plan``
+# accepts, each field is compiled once into a function that writes exactly what
+# ``json.dumps(to_json_dict(msg)[name], separators=(",", ":"), sort_keys=True)`` would (nested
+# keys sorted, strings ASCII-escaped; tests compare the two on every event type).
+
+_compiled_fields: dict[str, list | None] = {}
+
+
+def _compiled(descriptor) -> list | None:
+    """Per message type: (name, '"name":', has_presence, repeated, encode) sorted by name, or None
+    when ``_plan`` falls back to json_format."""
+    full = descriptor.full_name
+    if full in _compiled_fields:
+        return _compiled_fields[full]
+    plan = _plan(descriptor)
+    fields = None
+    if plan is not None:
+        fields = [
+            (name, _quote(name) + ":", presence, repeated, _scalar_json(kind, f))
+            for name, kind, repeated, presence, f in sorted(plan, key=lambda p: p[0])
+        ]
+    _compiled_fields[full] = fields
+    return fields
+
+
+def _field_json(msg: Message, name: str, repeated: bool, encode) -> str:
+    value = getattr(msg, name)
+    if repeated:
+        return "[" + ",".join([encode(v) for v in value]) + "]"
+    return encode(value)
+
+
+def _scalar_json(kind: str, f):
+    """A function from one value of field ``f`` to its JSON text."""
+    if kind == "plain":
+        if f.type == _T.TYPE_STRING:
+            return _quote
+        if f.type == _T.TYPE_BOOL:
+            return _json_bool
+        return str  # 32-bit integers are JSON numbers
+    if kind == "qint":
+        return _quoted_int
+    if kind == "bytes":
+        return _json_bytes
+    if kind == "enum":
+        return lambda v: _json_enum(f, v)
+    sub = f.message_type
+    return lambda v: _message_json(sub, v)
+
+
+def _json_bool(v: bool) -> str:
+    return "true" if v else "false"
+
+
+def _quoted_int(v: int) -> str:
+    return '"' + str(v) + '"'  # 64-bit integers are JSON strings in proto3 JSON
+
+
+def _json_bytes(v: bytes) -> str:
+    return '"' + base64.b64encode(v).decode() + '"'  # the base64 alphabet needs no escaping
+
+
+def _json_enum(f, v: int) -> str:
+    ev = f.enum_type.values_by_number.get(v)
+    return _quote(ev.name) if ev is not None else str(v)
+
+
+def _message_json(descriptor, msg: Message) -> str:
+    fields = _compiled(descriptor)
+    assert fields is not None  # a parent compiles only if every nested type does (see _plan)
+    return "{" + ",".join([
+        key + _field_json(msg, name, repeated, encode)
+        for name, key, presence, repeated, encode in fields
+        if not presence or msg.HasField(name)
+    ]) + "}"
+
+
 def parse_typed_event(event: abci.Event, cls: type[Message]) -> Message:
     """The inverse of ``typed_event`` (ignores ``msg_index`` and unknown attributes)."""
     if event.type != cls.DESCRIPTOR.full_name:
@@ -126,14 +217,186 @@ def parse_typed_event(event: abci.Event, cls: type[Message]) -> Message:
     return json_format.ParseDict(data, cls())
 
 
+# An event not yet turned into protobuf: (type, [(key, value), ...]), every attribute indexed.
+PendingEvent = tuple[str, list[tuple[str, str]]]
+
+
 class EventManager:
-    """Collects events in emission order."""
+    """Collects events in emission order.
+
+    Building ``abci.Event`` objects is costly (each attribute is a protobuf message, copied again
+    into the tx result), so typed events are kept as plain (type, attributes) pairs that the app
+    serializes straight into its tx result (``encode_into``; ``write_to`` adds them to a protobuf
+    repeated field instead). Reading ``events`` turns them into ``abci.Event`` objects in place,
+    and from then on every emitted event is stored as one, so a caller holding that list sees the
+    same events either way.
+    """
 
     def __init__(self) -> None:
-        self.events: list[abci.Event] = []
+        self._events: list[abci.Event | PendingEvent] = []
+        self._as_protos = False  # True once ``events`` was read
+
+    @property
+    def events(self) -> list[abci.Event]:
+        if not self._as_protos:
+            self._events[:] = [_to_event(e) for e in self._events]
+            self._as_protos = True
+        return self._events  # type: ignore[return-value]
 
     def emit(self, msg: Message) -> None:
-        self.events.append(typed_event(msg))
+        self.emit_pending(msg.DESCRIPTOR.full_name, typed_attributes(msg))
+
+    def emit_pending(self, type_: str, attributes: list[tuple[str, str]]) -> None:
+        """An event of ``type_`` whose attributes (key, value) are all indexed (the list is kept
+        as given, not copied)."""
+        event = (type_, attributes)
+        self._events.append(_to_event(event) if self._as_protos else event)
 
     def emit_raw(self, event: abci.Event) -> None:
-        self.events.append(event)
+        self._events.append(event)
+
+    def write_to(self, out, extra: tuple[tuple[str, str], ...] = ()) -> None:
+        """Appends every event to ``out`` (a repeated ``abci.Event`` field), each followed by the
+        indexed ``extra`` attributes (the app's ``msg_index``)."""
+        for event in self._events:
+            if isinstance(event, tuple):
+                type_, attributes = event
+                add = out.add(type=type_).attributes.add
+            else:
+                copy = out.add()
+                copy.CopyFrom(event)
+                add = copy.attributes.add
+                attributes = ()
+            for key, value in attributes:
+                add(key=key, value=value, index=True)
+            for key, value in extra:
+                add(key=key, value=value, index=True)
+
+    def encode_into(
+        self, out: list[bytes], tag: bytes, extra: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        """Appends to ``out`` every event as a length-delimited field ``tag`` (e.g.
+        ``ExecTxResult.events``), each followed by the indexed ``extra`` attributes: what
+        ``write_to`` would add, serialized."""
+        for event in self._events:
+            if isinstance(event, tuple):
+                encode_event_into(out, tag, event[0], event[1], extra)
+            else:  # attributes are field 2, after the type: appending more attributes is valid
+                data = event.SerializeToString() + encode_event("", (), extra)
+                out.append(tag + encode_varint(len(data)))
+                out.append(data)
+
+
+def _to_event(event: abci.Event | PendingEvent) -> abci.Event:
+    if not isinstance(event, tuple):
+        return event
+    type_, attributes = event
+    return abci.Event(
+        type=type_,
+        attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in attributes],
+    )
+
+
+# -- wire encoding -------------------------------------------------------------------------------
+# A block's results hold thousands of event attributes, and making each one a protobuf object
+# costs more than writing its bytes. So the app serializes its tx results itself and parses the
+# whole FinalizeBlock response once. ``encode_event`` writes exactly what protobuf writes for
+# ``abci.Event(type=..., attributes=[EventAttribute(key=..., value=..., index=True), ...])``
+# (fields in number order, empty strings omitted; tests compare the bytes).
+
+_ONE_BYTE_VARINTS = tuple(bytes((n,)) for n in range(0x80))
+_EVENT_TYPE = b"\x0a"  # Event.type: field 1, length-delimited
+_EVENT_ATTRIBUTE = b"\x12"  # Event.attributes: field 2, length-delimited
+_ATTRIBUTE_KEY = b"\x0a"  # EventAttribute.key: field 1
+_ATTRIBUTE_VALUE = b"\x12"  # EventAttribute.value: field 2
+_ATTRIBUTE_INDEXED = b"\x18\x01"  # EventAttribute.index: field 3, varint true
+
+
+def encode_varint(n: int) -> bytes:
+    """Protobuf's base-128 varint of a non-negative integer."""
+    if n < 0x80:
+        return _ONE_BYTE_VARINTS[n]
+    if n < 0x4000:  # two bytes: most event and tx result sizes
+        return bytes((n & 0x7F | 0x80, n >> 7))
+    if n < 0x200000:  # three bytes: gas figures
+        return bytes((n & 0x7F | 0x80, (n >> 7) & 0x7F | 0x80, n >> 14))
+    out = bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def encode_field(tag: bytes, data: bytes) -> bytes:
+    """A length-delimited field: tag, length, bytes."""
+    n = len(data)
+    return tag + (_ONE_BYTE_VARINTS[n] if n < 0x80 else encode_varint(n)) + data
+
+
+def encode_event(type_: str, attributes, extra=()) -> bytes:
+    """The wire bytes of an ``abci.Event`` whose attributes (key, value) are all indexed."""
+    return b"".join(_event_body(type_, attributes, extra)[1])
+
+
+def encode_event_into(out: list[bytes], tag: bytes, type_: str, attributes, extra=()) -> None:
+    """Appends to ``out`` the pieces of ``encode_event(...)`` as a length-delimited field
+    ``tag``; the caller joins them once (one join per tx result, not one per attribute)."""
+    size, body = _event_body(type_, attributes, extra)
+    out.append(tag + encode_varint(size))
+    out += body
+
+
+def _event_body(type_: str, attributes, extra) -> tuple[int, list[bytes]]:
+    type_field = _type_fields.get(type_)
+    if type_field is None:
+        type_field = _cached(_type_fields, type_, encode_string_field(_EVENT_TYPE, type_))
+    body = [type_field]
+    size = len(type_field)
+    for key, value in (*attributes, *extra):
+        data = value.encode()
+        n = len(data)
+        head = _attribute_heads.get(key)  # key field + value tag
+        if head is None:
+            head = _cached(_attribute_heads, key, _attribute_head(key))
+        attribute_size = len(head) + n + 3  # + value length byte + index field
+        if 0 < n < 0x80 and attribute_size < 0x80:  # the usual case: one-byte lengths
+            body += (_ATTRIBUTE_SIZES[attribute_size], head, _ONE_BYTE_VARINTS[n], data,
+                     _ATTRIBUTE_INDEXED)
+            size += attribute_size + 2
+        else:
+            attribute = _encode_attribute(key, data)
+            body.append(attribute)
+            size += len(attribute)
+    return size, body
+
+
+def _encode_attribute(key: str, data: bytes) -> bytes:
+    body = encode_string_field(_ATTRIBUTE_KEY, key)
+    if data:
+        body += encode_field(_ATTRIBUTE_VALUE, data)
+    return encode_field(_EVENT_ATTRIBUTE, body + _ATTRIBUTE_INDEXED)
+
+
+def _attribute_head(key: str) -> bytes:
+    return encode_string_field(_ATTRIBUTE_KEY, key) + _ATTRIBUTE_VALUE
+
+
+def encode_string_field(tag: bytes, text: str) -> bytes:
+    """A string field, or nothing for an empty string (proto3 omits defaults)."""
+    return encode_field(tag, text.encode()) if text else b""
+
+
+# Event types and attribute keys are a small set (type names, field names, msg_index), so
+# their encoded bytes are kept, up to a bound.
+_MAX_CACHED_FIELDS = 1024
+_type_fields: dict[str, bytes] = {}
+_attribute_heads: dict[str, bytes] = {}
+# Event.attributes tag + the attribute's size, for every size below 0x80.
+_ATTRIBUTE_SIZES = tuple(_EVENT_ATTRIBUTE + bytes((n,)) for n in range(0x80))
+
+
+def _cached(cache: dict[str, bytes], text: str, field: bytes) -> bytes:
+    if len(cache) < _MAX_CACHED_FIELDS:
+        cache[text] = field
+    return field

@@ -20,7 +20,7 @@ TX_SIZE_COST_PER_BYTE = 10
 SIG_VERIFY_COST_SECP256K1 = 1000
 
 
-@dataclass
+@dataclass(slots=True)
 class GasMeter:
     """Counts gas up to ``limit``; ``limit=None`` means unmetered (genesis, end-block)."""
 
@@ -37,21 +37,38 @@ class GasMeter:
 
 
 class GasKV(KVStore):
-    """A view of ``parent`` that charges ``meter`` for each read, write, delete and step."""
+    """A view of ``parent`` that charges ``meter`` for each read, write, delete and step.
+
+    ``get`` and ``set`` run for every store access, so they charge the meter inline (the same
+    amounts, in the same order, failing at the same point with the same descriptor as
+    ``meter.consume``)."""
 
     def __init__(self, parent: KVStore, meter: GasMeter) -> None:
         self.parent = parent
         self.meter = meter
 
     def get(self, key):
-        self.meter.consume(READ_COST_FLAT, "ReadFlat")
+        meter = self.meter
+        limit = meter.limit
+        consumed = meter.consumed = meter.consumed + READ_COST_FLAT
+        if limit is not None and consumed > limit:
+            meter.consume(0, "ReadFlat")  # raises OutOfGas
         value = self.parent.get(key)
-        self.meter.consume(READ_COST_PER_BYTE * (len(key) + len(value or b"")), "ReadPerByte")
+        size = len(key) + len(value) if value else len(key)
+        consumed = meter.consumed = consumed + READ_COST_PER_BYTE * size
+        if limit is not None and consumed > limit:
+            meter.consume(0, "ReadPerByte")
         return value
 
     def set(self, key, value):
-        self.meter.consume(WRITE_COST_FLAT, "WriteFlat")
-        self.meter.consume(WRITE_COST_PER_BYTE * (len(key) + len(value)), "WritePerByte")
+        meter = self.meter
+        limit = meter.limit
+        consumed = meter.consumed = meter.consumed + WRITE_COST_FLAT
+        if limit is not None and consumed > limit:
+            meter.consume(0, "WriteFlat")
+        consumed = meter.consumed = consumed + WRITE_COST_PER_BYTE * (len(key) + len(value))
+        if limit is not None and consumed > limit:
+            meter.consume(0, "WritePerByte")
         self.parent.set(key, value)
 
     def delete(self, key):

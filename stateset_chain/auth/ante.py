@@ -67,7 +67,6 @@ from stateset_chain.errors import (
 
 from cosmos.auth.v1beta1 import auth_pb2
 from cosmos.tx.signing.v1beta1 import signing_pb2
-from tendermint.abci import types_pb2 as abci
 
 MAX_GAS_WANTED = 2**63 - 1  # the SDK's tx.MaxGasWanted
 SIGN_MODE_DIRECT = signing_pb2.SIGN_MODE_DIRECT
@@ -183,7 +182,7 @@ def deduct_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
         raise InvalidRequest("fee grants are not enabled")
     if tx.fee:
         st.bank.send_to_module(ctx, tx.payer, FEE_COLLECTOR, tx.fee)
-    ctx.events.emit_raw(_tx_event(("fee", format_coins(tx.fee)), ("fee_payer", tx.payer)))
+    _emit_tx_event(ctx, ("fee", format_coins(tx.fee)), ("fee_payer", tx.payer))
 
 
 def set_pubkey(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
@@ -201,7 +200,7 @@ def set_pubkey(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
         if stored is None:
             raise InvalidPubKey("pubkey on account is not set")
         st.pubkeys.append(stored)
-        ctx.events.emit_raw(_tx_event(("acc_seq", f"{tx.signers[i]}/{info.sequence}")))
+        _emit_tx_event(ctx, ("acc_seq", f"{tx.signers[i]}/{info.sequence}"))
 
 
 def validate_sig_count(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
@@ -296,7 +295,14 @@ def sign_doc_prefix(body_bytes: bytes, auth_info_bytes: bytes, chain_id: str) ->
     )
 
 
+_ONE_BYTE_VARINTS = tuple(bytes((n,)) for n in range(0x80))
+
+
 def _varint(n: int) -> bytes:
+    if n < 0x80:
+        return _ONE_BYTE_VARINTS[n]
+    if n < 0x4000:  # two bytes: the usual body length
+        return bytes((n & 0x7F | 0x80, n >> 7))
     out = bytearray()
     while n > 0x7F:
         out.append((n & 0x7F) | 0x80)
@@ -320,13 +326,10 @@ def _uint_field(number: int, value: int) -> bytes:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _tx_event(*attributes: tuple[str, str]) -> abci.Event:
+def _emit_tx_event(ctx: Context, *attributes: tuple[str, str]) -> None:
     """The SDK's ante ``tx`` events (``tx.fee``, ``tx.fee_payer``, ``tx.acc_seq``) that
-    explorers and wallets search by."""
-    event = abci.Event(type="tx")
-    for key, value in attributes:
-        event.attributes.add(key=key, value=value, index=True)
-    return event
+    explorers and wallets search by (every attribute indexed)."""
+    ctx.events.emit_pending("tx", list(attributes))
 
 
 def _mode_name(mode: int) -> str:

@@ -29,8 +29,9 @@ from stateset.auth.v1 import params_pb2
 BaseAccount = auth_pb2.BaseAccount
 SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 
+# Keyed by address bytes; a signer's account is read then written in every transaction.
 accounts: Map[bytes, auth_pb2.BaseAccount] = Map(
-    ACCOUNTS_PREFIX, BytesKey, ProtoValue(auth_pb2.BaseAccount)
+    ACCOUNTS_PREFIX, BytesKey, ProtoValue(auth_pb2.BaseAccount), cached_keys=4096
 )
 next_account_number = Sequence(NEXT_ACCOUNT_NUMBER_KEY)
 

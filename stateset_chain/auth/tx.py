@@ -28,9 +28,8 @@ first signer.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
@@ -39,6 +38,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.auth.state import pubkey_from_any_value
 from stateset_chain.coins import Coin, coins_from_proto
 from stateset_chain.crypto import address
+from stateset_chain.crypto.hashes import sha256
 from stateset_chain.errors import (
     InsufficientFee,
     InvalidAddress,
@@ -57,9 +57,16 @@ MULTI_SIGNER = -1  # SignerInfo.mode when the signer uses ModeInfo.multi (not su
 NO_MODE = -2  # SignerInfo.mode when mode_info is missing
 _NON_CRITICAL_BIT = 1 << 10  # ADR-020: body field numbers with bit 11 set may be ignored
 
+# _REPEATED_NOTE: upb's repeated fields (and UnknownFieldSet) have no __iter__, so ``for x in
+# msg.field`` and ``list(msg.field)`` go through __getitem__ until an IndexError is raised and
+# formatted (about half the cost of a short loop); slicing (``msg.field[:]``) builds the list in C.
 
-@dataclass(frozen=True, slots=True)
-class SignerInfo:
+
+# Both are immutable NamedTuples rather than frozen dataclasses: one of each is built per
+# transaction, and a frozen dataclass's __init__ (object.__setattr__ per field) costs ~2 µs more.
+
+
+class SignerInfo(NamedTuple):
     """One ``AuthInfo.signer_infos`` entry, parsed."""
 
     pubkey: bytes | None  # compressed secp256k1 key as sent (length unchecked), None if omitted
@@ -67,8 +74,7 @@ class SignerInfo:
     mode: int  # a cosmos.tx.signing.v1beta1.SignMode, or MULTI_SIGNER / NO_MODE
 
 
-@dataclass(frozen=True, slots=True)
-class DecodedTx:
+class DecodedTx(NamedTuple):
     raw_len: int
     hash: bytes  # sha256(raw): CometBFT's tx hash
     body_bytes: bytes
@@ -118,14 +124,14 @@ def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
         raise InvalidRequest("tx has no signers")
     return DecodedTx(
         raw_len=len(raw),
-        hash=hashlib.sha256(raw).digest(),
+        hash=sha256(raw),
         body_bytes=body_bytes,
         auth_info_bytes=auth_info_bytes,
-        signatures=list(tx_raw.signatures),
+        signatures=tx_raw.signatures[:],  # a list (see _REPEATED_NOTE)
         msgs=msgs,
         routes=msg_routes,
         signers=signers,
-        signer_infos=[_signer_info(si) for si in auth_info.signer_infos],
+        signer_infos=[_signer_info(si) for si in auth_info.signer_infos[:]],
         gas_limit=fee.gas_limit,
         fee=_fee_coins(fee),
         payer=payer or signers[0],
@@ -139,17 +145,19 @@ def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
 def _decode_msgs(
     body: tx_pb2.TxBody, routes: Mapping[str, MsgRoute]
 ) -> tuple[list[Message], list[MsgRoute], list[str]]:
-    if not body.messages:
+    messages = body.messages[:]
+    if not messages:
         raise InvalidRequest("must contain at least one message")
     msgs: list[Message] = []
     msg_routes: list[MsgRoute] = []
     signers: list[str] = []
-    for packed in body.messages:
-        route = routes.get(packed.type_url)
+    for packed in messages:
+        type_url = packed.type_url
+        route = routes.get(type_url)
         if route is None:
-            raise UnknownRequest(f"unrecognized message type: {packed.type_url}")
-        msg = _parse(route.msg_cls, packed.value, packed.type_url)
-        _reject_any_unknown_fields(msg, packed.type_url)
+            raise UnknownRequest(f"unrecognized message type: {type_url}")
+        msg = _parse(route.msg_cls, packed.value, type_url)
+        _reject_any_unknown_fields(msg, type_url)
         route.validate(msg)
         for signer in route.signers(msg):
             if signer not in signers:
@@ -160,9 +168,10 @@ def _decode_msgs(
 
 
 def _signer_info(si: tx_pb2.SignerInfo) -> SignerInfo:
-    kind = si.mode_info.WhichOneof("sum")
+    mode_info = si.mode_info
+    kind = mode_info.WhichOneof("sum")
     if kind == "single":
-        mode = si.mode_info.single.mode
+        mode = mode_info.single.mode
     else:
         mode = MULTI_SIGNER if kind == "multi" else NO_MODE
     return SignerInfo(pubkey=_pubkey(si), sequence=si.sequence, mode=mode)
@@ -174,35 +183,21 @@ def _pubkey(si: tx_pb2.SignerInfo) -> bytes | None:
     any_key = si.public_key
     if any_key.type_url != SECP256K1_PUBKEY_URL:
         raise InvalidPubKey(f"unsupported public key type {any_key.type_url!r}")
+    value = any_key.value
     try:
-        key = pubkey_from_any_value(any_key.value)
+        key = pubkey_from_any_value(value)
     except DecodeError as e:
         raise TxDecodeError(f"cannot decode {SECP256K1_PUBKEY_URL}: {e}") from None
-    if len(any_key.value) != len(key) + 2:  # anything beyond field 1: unknown fields
+    if len(value) != len(key) + 2:  # anything beyond field 1: unknown fields
         raise TxDecodeError(f"unknown field in {SECP256K1_PUBKEY_URL}")
     return key
 
 
 def _fee_coins(fee: tx_pb2.Fee) -> list[Coin]:
-    amount = fee.amount
-    if len(amount) == 1:  # the usual fee: one coin, the same few values over and over
-        key = (amount[0].denom, amount[0].amount)
-        coin = _single_fee_cache.get(key)
-        if coin is not None:
-            return [coin]
     try:
-        coins = coins_from_proto(amount)
+        return coins_from_proto(fee.amount[:])  # parsed coins are cached (see coins.py)
     except InvalidCoins as e:
         raise InsufficientFee(f"invalid fee amount: {e.detail}") from None
-    if len(coins) == 1:
-        if len(_single_fee_cache) >= _MAX_CACHED_FEES:
-            del _single_fee_cache[next(iter(_single_fee_cache))]
-        _single_fee_cache[key] = coins[0]
-    return coins
-
-
-_MAX_CACHED_FEES = 1024
-_single_fee_cache: dict[tuple[str, str], Coin] = {}
 
 
 def _require_canonical(addr: str, what: str) -> None:
@@ -224,7 +219,10 @@ def _parse(cls: type[Message], data: bytes, what: str):
 
 
 def _reject_critical_unknown_fields(body: tx_pb2.TxBody) -> None:
-    for field in unknown_fields.UnknownFieldSet(body):
+    unknown = unknown_fields.UnknownFieldSet(body)
+    if not unknown:  # the usual case (see _REPEATED_NOTE: iterating even an empty set costs)
+        return
+    for field in unknown:
         if not field.field_number & _NON_CRITICAL_BIT:
             raise TxDecodeError(f"unknown critical field {field.field_number} in TxBody")
 

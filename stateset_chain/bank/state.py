@@ -23,6 +23,7 @@ from stateset_chain.coins import MAX_AMOUNT, Coin, format_coins
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidCoins
+from stateset_chain.events import json_string as _quote
 from stateset_chain.store.collections import BytesKey, KeySet, Map, StrKey, TupleKey, UIntValue
 from stateset_chain.store.kv import KVStore
 
@@ -38,7 +39,10 @@ DEFAULT_MODULE_ACCOUNTS: Mapping[str, frozenset[str]] = {
     "stablecoin_reserve": frozenset(),
 }
 
-balances: Map[tuple[bytes, str], int] = Map(BALANCES_PREFIX, TupleKey(BytesKey, StrKey), UIntValue)
+# (address bytes, denom) keys, encoded once for the read and the write of each transfer.
+balances: Map[tuple[bytes, str], int] = Map(
+    BALANCES_PREFIX, TupleKey(BytesKey, StrKey), UIntValue, cached_keys=4096
+)
 supplies: Map[str, int] = Map(SUPPLY_PREFIX, StrKey, UIntValue)
 known_denoms: KeySet[str] = KeySet(DENOMS_PREFIX, StrKey)
 
@@ -94,13 +98,12 @@ class BankKeeper:
         """Move ``coins`` from one address to another; raises InsufficientFunds, writes nothing."""
         if not _checked(coins):
             return
-        self._subtract(ctx.store, from_addr, coins)
-        self._add(ctx.store, to_addr, coins)
-        self.accounts.ensure_account(ctx.store, to_addr)
-        ctx.events.emit(
-            events.CoinsTransferred(
-                sender=from_addr, recipient=to_addr, amount=[c.to_proto() for c in coins]
-            )
+        store = ctx.store
+        self._subtract(store, address.decode(from_addr), coins)
+        self._add(store, address.decode(to_addr), coins)
+        self.accounts.ensure_account(store, to_addr)
+        ctx.events.emit_pending(
+            COINS_TRANSFERRED, coins_transferred_attributes(from_addr, to_addr, coins)
         )
 
     def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list[Coin]) -> None:
@@ -121,7 +124,7 @@ class BankKeeper:
         for c in coins:
             supplies.set(ctx.store, c.denom, self.supply(ctx.store, c.denom) + c.amount)
             known_denoms.add(ctx.store, c.denom)
-        self._add(ctx.store, module_addr, coins)
+        self._add(ctx.store, address.decode(module_addr), coins)
         self.accounts.ensure_account(ctx.store, module_addr)
         ctx.events.emit(events.CoinsMinted(module=module, amount=[c.to_proto() for c in coins]))
 
@@ -130,15 +133,14 @@ class BankKeeper:
         self._require_permission(module, BURNER)
         if not _checked(coins):
             return
-        self._subtract(ctx.store, address.module_address(module), coins)
+        self._subtract(ctx.store, address.module_address_bytes(module), coins)
         for c in coins:
             _set_or_delete(supplies, ctx.store, c.denom, self.supply(ctx.store, c.denom) - c.amount)
         ctx.events.emit(events.CoinsBurned(module=module, amount=[c.to_proto() for c in coins]))
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _subtract(self, store: KVStore, addr: str, coins: list[Coin]) -> None:
-        raw = address.decode(addr)
+    def _subtract(self, store: KVStore, raw: bytes, coins: list[Coin]) -> None:
         held = [balances.get(store, (raw, c.denom)) or 0 for c in coins]
         for c, have in zip(coins, held, strict=True):
             if have < c.amount:
@@ -148,8 +150,7 @@ class BankKeeper:
         for c, have in zip(coins, held, strict=True):
             _set_or_delete(balances, store, (raw, c.denom), have - c.amount)
 
-    def _add(self, store: KVStore, addr: str, coins: list[Coin]) -> None:
-        raw = address.decode(addr)
+    def _add(self, store: KVStore, raw: bytes, coins: list[Coin]) -> None:
         for c in coins:
             held = balances.get(store, (raw, c.denom)) or 0
             balances.set(store, (raw, c.denom), held + c.amount)
@@ -161,10 +162,30 @@ class BankKeeper:
 
 def _checked(coins: list[Coin]) -> bool:
     """Refuses unsorted, duplicate or zero coins; False for an empty list (nothing to move)."""
+    if len(coins) == 1 and coins[0].amount > 0:  # the usual case, checked in one step
+        return True
     denoms = [c.denom for c in coins]
     if denoms != sorted(set(denoms)) or any(c.amount <= 0 for c in coins):
         raise InvalidCoins(f"coins must be positive, sorted and unique: {format_coins(coins)}")
     return bool(coins)
+
+
+COINS_TRANSFERRED = events.CoinsTransferred.DESCRIPTOR.full_name
+
+
+def coins_transferred_attributes(
+    sender: str, recipient: str, coins: list[Coin]
+) -> list[tuple[str, str]]:
+    """``typed_attributes(CoinsTransferred(sender, recipient, amount))``, written directly.
+
+    Every transfer emits this event twice (fee and message); building the protobuf message only
+    to read its fields back as JSON costs more than the rest of the event. Fields sorted by name,
+    proto3 JSON values (a coin's amount is a string); tests compare it with the typed event."""
+    amount = ",".join(
+        ['{"amount":"' + str(c.amount) + '","denom":' + _quote(c.denom) + "}" for c in coins]
+    )
+    return [("amount", "[" + amount + "]"), ("recipient", _quote(recipient)),
+            ("sender", _quote(sender))]
 
 
 def _set_or_delete(collection: Map, store: KVStore, key, amount: int) -> None:

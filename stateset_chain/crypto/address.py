@@ -10,15 +10,15 @@ import hashlib
 from functools import lru_cache
 
 import bech32 as _bech32
-from Crypto.Hash import RIPEMD160
 
+from stateset_chain.crypto.hashes import ripemd160, sha256
 from stateset_chain.errors import InvalidAddress
 
 PREFIX = "stateset"
 
 
 def pubkey_to_address_bytes(compressed_pubkey: bytes) -> bytes:
-    return RIPEMD160.new(hashlib.sha256(compressed_pubkey).digest()).digest()
+    return ripemd160(sha256(compressed_pubkey))
 
 
 def module_address_bytes(name: str) -> bytes:

@@ -12,10 +12,10 @@ is cached, which saves ~5 µs per signature of a known account).
 
 from __future__ import annotations
 
-import hashlib
-
 from coincurve.context import GLOBAL_CONTEXT
 from coincurve.ecdsa import ffi, lib
+
+from stateset_chain.crypto.hashes import sha256
 
 PUBKEY_SIZE = 33
 SIGNATURE_SIZE = 64
@@ -24,7 +24,11 @@ SIGNATURE_SIZE = 64
 N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 HALF_N = N // 2
 
+_HALF_N_BYTES = HALF_N.to_bytes(32, "big")
+
 _CTX = GLOBAL_CONTEXT.ctx
+_SIGNATURE_TYPE = ffi.typeof("secp256k1_ecdsa_signature *")  # looked up once, not per call
+_PUBKEY_TYPE = ffi.typeof("secp256k1_pubkey *")
 _MAX_CACHED_KEYS = 8192
 _parsed_keys: dict[bytes, object] = {}
 
@@ -35,15 +39,15 @@ def verify(pubkey33: bytes, msg: bytes, sig64: bytes) -> bool:
         return False
     if not isinstance(msg, bytes | bytearray):
         return False
-    if int.from_bytes(sig64[32:], "big") > HALF_N:
+    if sig64[32:] > _HALF_N_BYTES:  # both 32 bytes big-endian: byte order is numeric order
         return False
     key = _parse_pubkey(pubkey33)
     if key is None:
         return False
-    sig = ffi.new("secp256k1_ecdsa_signature *")
+    sig = ffi.new(_SIGNATURE_TYPE)
     if not lib.secp256k1_ecdsa_signature_parse_compact(_CTX, sig, bytes(sig64)):
         return False  # r or s >= n
-    return lib.secp256k1_ecdsa_verify(_CTX, sig, hashlib.sha256(msg).digest(), key) == 1
+    return lib.secp256k1_ecdsa_verify(_CTX, sig, sha256(msg), key) == 1
 
 
 def is_valid_pubkey(pubkey33: bytes) -> bool:
@@ -59,7 +63,7 @@ def _parse_pubkey(pubkey33: bytes):
     key = _parsed_keys.get(pubkey33)
     if key is not None:
         return key
-    key = ffi.new("secp256k1_pubkey *")
+    key = ffi.new(_PUBKEY_TYPE)
     if not lib.secp256k1_ec_pubkey_parse(_CTX, key, pubkey33, PUBKEY_SIZE):
         return None
     if len(_parsed_keys) >= _MAX_CACHED_KEYS:

@@ -48,24 +48,39 @@ U64Key = _UInt(">Q")
 U32Key = _UInt(">I")
 
 
-class _LenPrefixed:
-    def __init__(self, text: bool) -> None:
-        self._text = text
+# Key encoding runs for every store access (several per transfer), so the codecs below avoid
+# per-call allocations: the length byte comes from a table, tuples join a list, not a generator.
+_LENGTH_BYTE = tuple(bytes((n,)) for n in range(256))
 
-    def encode(self, key) -> bytes:
-        raw = key.encode() if self._text else bytes(key)
-        if len(raw) > 255:
-            raise ValueError(f"key part longer than 255 bytes: {len(raw)}")
-        return bytes([len(raw)]) + raw
 
-    def decode(self, data: bytes):
+class _LenPrefixedStr:
+    def encode(self, key: str) -> bytes:
+        raw = key.encode()
+        try:
+            return _LENGTH_BYTE[len(raw)] + raw
+        except IndexError:
+            raise ValueError(f"key part longer than 255 bytes: {len(raw)}") from None
+
+    def decode(self, data: bytes) -> tuple[str, int]:
         n = data[0]
-        raw = data[1 : 1 + n]
-        return (raw.decode() if self._text else bytes(raw)), 1 + n
+        return data[1 : 1 + n].decode(), 1 + n
 
 
-StrKey = _LenPrefixed(text=True)
-BytesKey = _LenPrefixed(text=False)
+class _LenPrefixedBytes:
+    def encode(self, key: bytes) -> bytes:
+        raw = key if type(key) is bytes else bytes(key)
+        try:
+            return _LENGTH_BYTE[len(raw)] + raw
+        except IndexError:
+            raise ValueError(f"key part longer than 255 bytes: {len(raw)}") from None
+
+    def decode(self, data: bytes) -> tuple[bytes, int]:
+        n = data[0]
+        return bytes(data[1 : 1 + n]), 1 + n
+
+
+StrKey = _LenPrefixedStr()
+BytesKey = _LenPrefixedBytes()
 
 
 class TupleKey:
@@ -73,12 +88,15 @@ class TupleKey:
         self.parts = parts
 
     def encode(self, key: tuple) -> bytes:
-        if len(key) != len(self.parts):
-            raise ValueError(f"key {key!r} needs {len(self.parts)} parts")
-        return self.encode_prefix(key)
+        parts = self.parts
+        if len(key) != len(parts):
+            raise ValueError(f"key {key!r} needs {len(parts)} parts")
+        if len(parts) == 2:  # the usual shape, e.g. balances' (address, denom): no loop
+            return parts[0].encode(key[0]) + parts[1].encode(key[1])
+        return b"".join([c.encode(k) for c, k in zip(parts, key, strict=True)])
 
     def encode_prefix(self, key: tuple) -> bytes:
-        return b"".join(c.encode(k) for c, k in zip(self.parts, key, strict=False))
+        return b"".join([c.encode(k) for c, k in zip(self.parts, key, strict=False)])
 
     def decode(self, data: bytes) -> tuple[tuple, int]:
         out, off = [], 0
@@ -97,9 +115,7 @@ class ProtoValue(Generic[V]):
         return value.SerializeToString(deterministic=True)
 
     def decode(self, data: bytes):
-        m = self.cls()
-        m.ParseFromString(data)
-        return m
+        return self.cls.FromString(data)
 
 
 class U64Value:
@@ -147,25 +163,47 @@ class BytesValue:
 
 
 class Map(Generic[K, V]):
-    """``prefix | key -> value``."""
+    """``prefix | key -> value``.
 
-    def __init__(self, prefix: bytes, key: Any, value: Any) -> None:
+    ``cached_keys=n`` remembers the store keys of the last ``n`` keys used (encoding is a pure
+    function of the key): for a hot map whose keys are tuples the module builds itself from
+    fixed types, e.g. the bank's (address bytes, denom), read then written in every transfer.
+    """
+
+    def __init__(self, prefix: bytes, key: Any, value: Any, cached_keys: int = 0) -> None:
         self.prefix = prefix
         self.key = key
         self.value = value
+        # Bound once: get/has/set run for nearly every store access of every transaction.
+        self._encode_key = key.encode
+        self._encode_value = value.encode
+        self._decode_value = value.decode
+        self._cached_keys = cached_keys
+        self._keys: dict[Any, bytes] = {}
 
     def _k(self, key) -> bytes:
-        return self.prefix + self.key.encode(key)
+        if not self._cached_keys:
+            return self.prefix + self._encode_key(key)
+        try:
+            k = self._keys.get(key)
+        except TypeError:  # an unhashable key (a bytearray): encoded every time
+            return self.prefix + self._encode_key(key)
+        if k is None:
+            k = self.prefix + self._encode_key(key)
+            if len(self._keys) >= self._cached_keys:
+                del self._keys[next(iter(self._keys))]  # oldest first
+            self._keys[key] = k
+        return k
 
     def get(self, store: KVStore, key: K) -> V | None:
         raw = store.get(self._k(key))
-        return None if raw is None else self.value.decode(raw)
+        return None if raw is None else self._decode_value(raw)
 
     def has(self, store: KVStore, key: K) -> bool:
         return store.get(self._k(key)) is not None
 
     def set(self, store: KVStore, key: K, value: V) -> None:
-        store.set(self._k(key), self.value.encode(value))
+        store.set(self._k(key), self._encode_value(value))
 
     def delete(self, store: KVStore, key: K) -> None:
         store.delete(self._k(key))

@@ -137,13 +137,23 @@ class Branch(KVStore):
         writes = self._writes
         if key in writes:
             return writes[key]
-        return self.parent.get(key)
+        parent = self.parent
+        if type(parent) is Branch:
+            # A tx's branch sits on the block's: look there too without another call (reads are
+            # the most frequent store operation).
+            writes = parent._writes
+            if key in writes:
+                return writes[key]
+            parent = parent.parent
+        return parent.get(key)
 
     def set(self, key: bytes, value: bytes) -> None:
-        _check(key, value)
-        if key not in self._writes:
+        if type(key) is not bytes or type(value) is not bytes or not key:
+            _check(key, value)  # raises unless a bytes subclass: the common case skips the call
+        writes = self._writes
+        if key not in writes:
             self._pending.append(key)
-        self._writes[key] = value
+        writes[key] = value
 
     def delete(self, key: bytes) -> None:
         _check(key)

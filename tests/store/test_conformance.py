@@ -7,7 +7,8 @@ from tests.store.conformance import CHECKS
 
 
 @pytest.fixture(
-    params=["memory", "leveldb", "leveldb-prefixed", "branch", "branch-of-branch", "prefix"]
+    params=["memory", "leveldb", "leveldb-prefixed", "branch", "branch-of-branch",
+            "branch-of-branch-of-branch", "prefix"]
 )
 def store(request, tmp_path):
     kind = request.param
@@ -27,6 +28,8 @@ def store(request, tmp_path):
         yield Branch(MemoryKV())
     elif kind == "branch-of-branch":
         yield Branch(Branch(MemoryKV()))
+    elif kind == "branch-of-branch-of-branch":
+        yield Branch(Branch(Branch(MemoryKV())))
     else:
         parent = MemoryKV()
         parent.set(b"o", b"outside")  # neighbours of the prefix must stay invisible
@@ -73,3 +76,36 @@ def test_readonly_prefix_view_refuses_writes():
         view.set(b"k", b"v")
     with pytest.raises(TypeError):
         view.delete(b"k")
+
+
+def test_a_read_sees_the_nearest_branch_that_wrote_or_deleted_the_key():
+    """tx -> block -> genesis -> state: a read stops at the first level holding the key."""
+    state = MemoryKV()
+    for k in [b"a", b"b", b"c", b"d"]:
+        state.set(k, b"state")
+    genesis = Branch(state)
+    genesis.set(b"b", b"genesis")
+    genesis.delete(b"c")
+    block = Branch(genesis)
+    block.set(b"c", b"block")
+    block.delete(b"d")
+    tx = Branch(block)
+    tx.set(b"a", b"tx")
+    assert [tx.get(k) for k in [b"a", b"b", b"c", b"d", b"e"]] == [
+        b"tx", b"genesis", b"block", None, None
+    ]
+    assert [block.get(k) for k in [b"a", b"b", b"c", b"d"]] == [
+        b"state", b"genesis", b"block", None
+    ]
+
+
+def test_branch_set_refuses_what_the_store_refuses_but_takes_bytes_subclasses():
+    class Key(bytes):
+        pass
+
+    b = Branch(MemoryKV())
+    b.set(Key(b"k"), Key(b"v"))
+    assert b.get(b"k") == b"v"
+    for key, value in [("k", b"v"), (b"", b"v"), (b"k", "v"), (b"k", 1)]:
+        with pytest.raises(TypeError):
+            b.set(key, value)
