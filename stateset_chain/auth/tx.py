@@ -93,6 +93,9 @@ class DecodedTx(NamedTuple):
     extension_options: int = 0  # number of (critical) extension options in the body
 
 
+MAX_GAS_WANTED = (1 << 63) - 1
+
+
 def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
     """Parse and statelessly validate ``raw``; raises a ChainError (see the module docstring)."""
     if not isinstance(raw, bytes | bytearray):
@@ -115,6 +118,8 @@ def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
 
     msgs, msg_routes, signers = _decode_msgs(body, routes)
     fee = auth_info.fee
+    if fee.gas_limit > MAX_GAS_WANTED:  # results carry gas as int64 (the SDK's MaxGasWanted)
+        raise InvalidRequest(f"invalid gas supplied; {fee.gas_limit} > {MAX_GAS_WANTED}")
     payer = fee.payer
     if payer:
         _require_canonical(payer, "Invalid fee payer address")

@@ -199,3 +199,15 @@ def test_queries_answer_errors_not_exceptions(chain):
 def test_genesis_json_is_what_localnet_writes():
     state = json.loads(genesis_bytes([wallet(0)]))
     assert set(state) >= {"auth", "bank", "stablecoin"}
+
+
+def test_gas_limit_beyond_int64_is_refused_not_a_crash(chain):
+    """ExecTxResult.gas_wanted is int64: a uint64 gas limit above it must be an error result."""
+    alice, bob = chain.wallets[0], chain.wallets[1]
+    tx = chain.send(alice, address(bob), 1, gas=(1 << 63), fees=[Coin(USDC, 10**30)])
+    check = chain.app.check_tx(abci.RequestCheckTx(tx=tx))
+    assert (check.code, check.codespace) == (18, "sdk") and "invalid gas supplied" in check.log
+    r = chain.block([tx]).tx_results[0]
+    assert (r.code, r.codespace) == (18, "sdk")
+    ok = chain.block([chain.send(alice, address(bob), 1, sequence=0)]).tx_results[0]
+    assert ok.code == 0, ok.log  # the refused tx used no sequence
