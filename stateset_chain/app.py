@@ -36,6 +36,7 @@ from stateset_chain.abci.application import BaseApplication
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.errors import (
     ChainError,
+    InvalidRequest,
     InvariantBroken,
     KeyNotFound,
     TxDecodeError,
@@ -49,6 +50,8 @@ from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import Branch, KVStore
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
+from cosmos.tx.v1beta1 import service_pb2 as tx_service
+from cosmos.tx.v1beta1 import tx_pb2
 from tendermint.abci import types_pb2 as abci
 from tendermint.crypto import proof_pb2
 
@@ -59,6 +62,7 @@ APP_VERSION = 1
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 STORE_KEY_PATH = "/store/key"
 PROOF_OP_TYPE = "stateset:smt"
+SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 
 _chain_id = Item(b"app/chain_id", StrValue)
 
@@ -195,19 +199,22 @@ class App(BaseApplication):
                 merged.set(k, v)
         return merged.changes()
 
-    def deliver_tx(self, block: Branch, info: BlockInfo, raw: bytes) -> bytes:
+    def deliver_tx(
+        self, block: Branch, info: BlockInfo, raw: bytes, simulate: bool = False
+    ) -> bytes:
         """Runs one transaction against the block branch and returns its ``ExecTxResult``,
         serialized (building thousands of event attributes as protobuf objects costs more than
-        writing their bytes); never raises a ChainError."""
+        writing their bytes); never raises a ChainError. ``simulate``: no gas limit and the
+        ante's simulation rules (Simulate queries, on a throwaway branch)."""
         meter = GasMeter(None)
         ante_branch = Branch(block)
         ante_events = EventManager()
-        ctx = Context(GasKV(ante_branch, meter), info, meter, ante_events)
+        ctx = Context(GasKV(ante_branch, meter), info, meter, ante_events, is_simulate=simulate)
         gas_wanted = 0
         try:
             tx = self.pipeline.decode(raw, self.routes)
             gas_wanted = tx.gas_limit
-            meter.limit = tx.gas_limit
+            meter.limit = None if simulate else tx.gas_limit
             self.pipeline.ante(ctx, tx)
         except ChainError as e:
             return _failed(e, e.log, gas_wanted, meter.consumed)
@@ -220,7 +227,7 @@ class App(BaseApplication):
         responses = sdk_abci.TxMsgData()
         for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
             events = EventManager()
-            mctx = Context(GasKV(msg_branch, meter), info, meter, events)
+            mctx = Context(GasKV(msg_branch, meter), info, meter, events, is_simulate=simulate)
             try:
                 response = route.handler(mctx, msg)
             except ChainError as e:
@@ -274,6 +281,20 @@ class App(BaseApplication):
                 raise UnknownRequest(f"only the latest height {height} can be queried")
             if req.path == STORE_KEY_PATH:
                 return self._query_store_key(req, height)
+            if req.path == SIMULATE_PATH:
+                result = self.simulate(tx_service.SimulateRequest.FromString(req.data))
+                if result.code != 0:  # the tx's own error, as the tx would get it
+                    return abci.ResponseQuery(
+                        code=result.code, codespace=result.codespace, log=result.log,
+                        height=height,
+                    )
+                response = tx_service.SimulateResponse(
+                    gas_info=sdk_abci.GasInfo(
+                        gas_wanted=result.gas_wanted, gas_used=result.gas_used
+                    ),
+                    result=sdk_abci.Result(data=result.data, events=result.events),
+                )
+                return abci.ResponseQuery(code=0, value=response.SerializeToString(), height=height)
             route = self.queries.get(req.path)
             if route is None:
                 raise UnknownRequest(f"unknown query path {req.path!r}")
@@ -289,6 +310,23 @@ class App(BaseApplication):
         except DecodeError as e:
             err = TxDecodeError(f"cannot decode query data for {req.path}: {e}")
             return abci.ResponseQuery(code=err.code, codespace=err.codespace, log=err.log)
+
+    def simulate(self, req: tx_service.SimulateRequest) -> abci.ExecTxResult:
+        """Runs a transaction as the next block would, on a branch of the check state that is
+        then dropped: the gas it uses (wallets add a margin) and its events. Signatures, the
+        zero-gas and the minimum-fee checks are skipped, as in the SDK's simulate mode."""
+        raw = bytes(req.tx_bytes)
+        if not raw and req.HasField("tx"):  # the deprecated field cosmpy still uses
+            raw = tx_pb2.TxRaw(
+                body_bytes=req.tx.body.SerializeToString(),
+                auth_info_bytes=req.tx.auth_info.SerializeToString(),
+                signatures=list(req.tx.signatures),
+            ).SerializeToString()
+        if not raw:
+            raise InvalidRequest("empty tx")
+        return abci.ExecTxResult.FromString(
+            self.deliver_tx(Branch(self._check), self._check_block_info(), raw, simulate=True)
+        )
 
     def _query_store_key(self, req: abci.RequestQuery, height: int) -> abci.ResponseQuery:
         key = bytes(req.data)

@@ -211,3 +211,28 @@ def test_gas_limit_beyond_int64_is_refused_not_a_crash(chain):
     assert (r.code, r.codespace) == (18, "sdk")
     ok = chain.block([chain.send(alice, address(bob), 1, sequence=0)]).tx_results[0]
     assert ok.code == 0, ok.log  # the refused tx used no sequence
+
+
+def test_simulate_reports_gas_and_changes_nothing(chain):
+    from cosmos.tx.v1beta1 import service_pb2, tx_pb2
+
+    alice, bob = chain.wallets[0], chain.wallets[1]
+    tx = chain.send(alice, address(bob), 9, gas=0, fees=[])  # as cosmpy simulates: no fee, no gas
+    raw = tx_pb2.TxRaw.FromString(tx)
+    as_tx = tx_pb2.Tx(body=tx_pb2.TxBody.FromString(raw.body_bytes),
+                      auth_info=tx_pb2.AuthInfo.FromString(raw.auth_info_bytes),
+                      signatures=list(raw.signatures))
+    before = chain.app.store.last_app_hash
+    requests = [service_pb2.SimulateRequest(tx_bytes=tx), service_pb2.SimulateRequest(tx=as_tx)]
+    for request in requests:
+        res = chain.query("/cosmos.tx.v1beta1.Service/Simulate", request)
+        assert res.code == 0, res.log
+        sim = service_pb2.SimulateResponse.FromString(res.value)
+        assert 20_000 < sim.gas_info.gas_used < 200_000
+        assert any(e.type == "stateset.bank.v1.CoinsTransferred" for e in sim.result.events)
+    assert chain.balance(address(bob), USDC) == 10**12  # nothing was applied
+    assert chain.app.store.last_app_hash == before
+    too_much = chain.send(alice, address(bob), 10**18, gas=0, fees=[], sequence=0)
+    res = chain.query("/cosmos.tx.v1beta1.Service/Simulate",
+                      service_pb2.SimulateRequest(tx_bytes=too_much))
+    assert (res.code, res.codespace) == (5, "sdk") and "insufficient funds" in res.log

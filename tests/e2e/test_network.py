@@ -358,6 +358,11 @@ def test_cosmpy_ledger_client_sends_through_the_grpc_gateway(single, gateway):
     submitted.wait_to_complete(poll_period=0.5)
     assert submitted.response.code == 0
     assert ledger.query_bank_balance(d, USDC) == before + 4321
+    # the one-call path: LedgerClient simulates the gas first (Simulate through the gateway)
+    sent = ledger.send_tokens(d, 1000, USDC, alice)
+    sent.wait_to_complete(poll_period=0.5)
+    assert sent.response.code == 0
+    assert ledger.query_bank_balance(d, USDC) == before + 4321 + 1000
     assert ledger.query_height() > 0
 
 
