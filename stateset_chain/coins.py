@@ -64,7 +64,7 @@ def _parse_coin(denom: str, amount: str) -> Coin:
     if coin is None:
         coin = Coin._parse(denom, amount)
         if len(_coin_cache) >= _MAX_CACHED_COINS:
-            del _coin_cache[next(iter(_coin_cache))]  # oldest first
+            _coin_cache.clear()  # full: start over (evicting the oldest is O(n) in CPython)
         _coin_cache[key] = coin
     return coin
 

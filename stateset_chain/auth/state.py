@@ -46,7 +46,7 @@ def address_bytes(addr: str) -> bytes:
     if raw is None:
         raw = address.decode(addr)
         if len(_address_cache) >= _MAX_CACHED_ADDRESSES:
-            del _address_cache[next(iter(_address_cache))]
+            _address_cache.clear()  # full: start over (evicting the oldest is O(n) in CPython)
         _address_cache[addr] = raw
     return raw
 

@@ -29,7 +29,7 @@ _HALF_N_BYTES = HALF_N.to_bytes(32, "big")
 _CTX = GLOBAL_CONTEXT.ctx
 _SIGNATURE_TYPE = ffi.typeof("secp256k1_ecdsa_signature *")  # looked up once, not per call
 _PUBKEY_TYPE = ffi.typeof("secp256k1_pubkey *")
-_MAX_CACHED_KEYS = 8192
+_MAX_CACHED_KEYS = 1 << 17
 _parsed_keys: dict[bytes, object] = {}
 
 
@@ -67,6 +67,6 @@ def _parse_pubkey(pubkey33: bytes):
     if not lib.secp256k1_ec_pubkey_parse(_CTX, key, pubkey33, PUBKEY_SIZE):
         return None
     if len(_parsed_keys) >= _MAX_CACHED_KEYS:
-        del _parsed_keys[next(iter(_parsed_keys))]  # oldest first: a bounded cache
+        _parsed_keys.clear()  # full: start over (evicting the oldest is O(n) in CPython)
     _parsed_keys[pubkey33] = key
     return key

@@ -191,7 +191,7 @@ class Map(Generic[K, V]):
         if k is None:
             k = self.prefix + self._encode_key(key)
             if len(self._keys) >= self._cached_keys:
-                del self._keys[next(iter(self._keys))]  # oldest first
+                self._keys.clear()  # full: start over (evicting the oldest is O(n) in CPython)
             self._keys[key] = k
         return k
 

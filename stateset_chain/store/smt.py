@@ -19,10 +19,11 @@ commit grows with the block's writes and the depth, never with the size of the s
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from stateset_chain.crypto.hashes import sha256
 
 EMPTY = bytes(32)
 LEAF_PREFIX = b"\x00"
@@ -31,8 +32,7 @@ _NODE_LEAF = 0
 _NODE_INNER = 1
 
 
-def _sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+_sha256 = sha256  # an initialized context copied per call (see crypto/hashes.py)
 
 
 def leaf_hash(key_hash: bytes, value_hash: bytes) -> bytes:
