@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks (a command, not a test): installs what it needs first, then runs
 # `python -m stateset_chain.bench` with the arguments given, e.g.
-#   scripts/bench.sh all                       # every part (about 5 minutes on 2 cores)
+#   scripts/bench.sh all                       # every part (about 15 minutes on 2 cores)
 #   scripts/bench.sh all --quick               # a smoke run of every part (under a minute)
 #   scripts/bench.sh inprocess --accounts 100000 --blocks 1000,2000,5000
 #   scripts/bench.sh commit --sizes 10000,1000000

@@ -10,9 +10,15 @@ Parts:
                  (``commit.py``);
 - ``localnet``   1 and 4 validators end to end, our app next to CometBFT's kvstore
                  (``network.py``);
+- ``orders``     MsgCreateOrder and MsgPayOrder throughput with many existing orders, and
+                 ListOrders latency at a small and a large order count (``orders.py``; the
+                 synthetic orders and their import in ``orders_data.py``);
+- ``cctp``       MsgReceiveMessage throughput, two attester signatures each (``cctp.py``);
 - ``all``        each of them in its own process.
 
-``txs.py`` signs transactions with libsecp256k1 (coincurve) exactly as cosmpy would, byte for
-byte, but ~12 times faster (55 µs against 0.7 ms per transaction here); ``report.py`` formats
-tables and reads memory and machine facts.
+``chain.py`` is the in-process chain the throughput parts drive (InitChain, then
+FinalizeBlock + Commit per block, timed, every result code 0). ``txs.py`` signs transactions
+of any messages with libsecp256k1 (coincurve) exactly as cosmpy would, byte for byte, but ~12
+times faster (55 µs against 0.7 ms per transaction here); ``report.py`` formats tables and reads
+memory, machine and commit facts.
 """

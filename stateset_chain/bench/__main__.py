@@ -1,4 +1,5 @@
-"""``python -m stateset_chain.bench {inprocess,commit,localnet,all}``: see stateset_chain.bench."""
+"""``python -m stateset_chain.bench {inprocess,commit,localnet,orders,cctp,all}``: see
+stateset_chain.bench."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def _ints(text: str) -> list[int]:
     if not values or any(v <= 0 for v in values):
         raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
     return values
+
+
+# The issue's figure. Importing the orders takes ~8 of the part's ~11 minutes on the 2-core
+# reference machine (docs/benchmarks.md); ``--orders 200000`` takes ~2 minutes.
+ORDERS_DEFAULT = 1_000_000
 
 
 def _log(*args) -> None:
@@ -61,6 +67,39 @@ def _parser() -> argparse.ArgumentParser:
                    help="stop broadcasting after this many seconds (%(default)s)")
     p.add_argument("--poll", type=float, default=0.05, help="height poll interval, s")
 
+    p = sub.add_parser("orders", help="MsgCreateOrder/MsgPayOrder throughput with many orders; "
+                       "ListOrders latency at a small and a large order count")
+    p.add_argument("--orders", type=int, default=ORDERS_DEFAULT,
+                   help="existing orders for the transactions and the large query run "
+                   "(%(default)s)")
+    p.add_argument("--small", type=int, default=1_000,
+                   help="orders for the small query run (%(default)s)")
+    p.add_argument("--blocks", type=_ints, default=[1_000, 5_000],
+                   help="block sizes in txs, comma-separated (1000,5000)")
+    p.add_argument("--repeats", type=int, default=3, help="blocks per size and kind (%(default)s)")
+    p.add_argument("--accounts", type=int, default=10_000,
+                   help="funded signing accounts (%(default)s)")
+    p.add_argument("--chunk", type=int, default=100_000,
+                   help="orders per import commit (%(default)s)")
+    p.add_argument("--reps", type=int, default=20,
+                   help="queries per filter shape and limit, each from another anchor order "
+                   "(%(default)s)")
+    p.add_argument("--cpu", type=int, default=-1,
+                   help="pin the process to this CPU; -1 (default) does not pin")
+    p.add_argument("--no-profile", dest="profile", action="store_false",
+                   help="skip the cProfile blocks")
+
+    p = sub.add_parser("cctp", help="MsgReceiveMessage (2 attester signatures) throughput")
+    p.add_argument("--blocks", type=_ints, default=[1_000, 5_000],
+                   help="block sizes in txs, comma-separated (1000,5000)")
+    p.add_argument("--repeats", type=int, default=3, help="blocks per size (%(default)s)")
+    p.add_argument("--accounts", type=int, default=10_000,
+                   help="funded relayer accounts (%(default)s)")
+    p.add_argument("--cpu", type=int, default=-1,
+                   help="pin the process to this CPU; -1 (default) does not pin")
+    p.add_argument("--no-profile", dest="profile", action="store_false",
+                   help="skip the cProfile block")
+
     p = sub.add_parser("all", help="every part with its defaults, each in its own process")
     p.add_argument("--quick", action="store_true",
                    help="small sizes: a smoke run of the whole command (under a minute)")
@@ -75,18 +114,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.monotonic()
     load_before = os.getloadavg()[0]
+    revision = report.revision()  # at the start: others may commit while a long part runs
     if args.part == "inprocess":
         from stateset_chain.bench import inprocess
 
-        r = inprocess.run(args.accounts, args.blocks, args.repeats, args.profile, args.cpu, _log)
-        text = "### In-process throughput\n\n" + r.markdown()
+        ip = inprocess.run(args.accounts, args.blocks, args.repeats, args.profile, args.cpu, _log)
+        text = "### In-process throughput\n\n" + ip.markdown()
         if args.profile:
-            text += "\n" + r.profile_markdown()
+            text += "\n" + ip.profile_markdown()
     elif args.part == "commit":
         from stateset_chain.bench import commit
 
-        r = commit.run(args.sizes, args.block, args.repeats, _log)
-        text = "### Commit time against state size\n\n" + r.markdown()
+        text = "### Commit time against state size\n\n" + commit.run(
+            args.sizes, args.block, args.repeats, _log).markdown()
+    elif args.part == "orders":
+        from stateset_chain.bench import orders
+
+        od = orders.run(args.orders, args.small, args.blocks, args.repeats, args.accounts,
+                        args.chunk, args.reps, args.profile, args.cpu, _log)
+        text = "### Orders\n\n" + od.markdown()
+        if args.profile:
+            text += "\n" + od.profile_markdown()
+    elif args.part == "cctp":
+        from stateset_chain.bench import cctp
+
+        cc = cctp.run(args.blocks, args.repeats, args.accounts, args.profile, args.cpu, _log)
+        text = "### CCTP MsgReceiveMessage\n\n" + cc.markdown()
+        if args.profile:
+            text += "\n" + cc.profile_markdown()
     else:
         from stateset_chain.bench import network
 
@@ -95,13 +150,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             _log(f"unknown app(s) {unknown}; choose from {network.KINDS}")
             return 2
-        r = network.run(args.validators, kinds, args.txs, args.senders, args.duration,
-                        args.poll, log=_log)
-        text = "### Localnet end to end\n\n" + r.markdown()
+        text = "### Localnet end to end\n\n" + network.run(
+            args.validators, kinds, args.txs, args.senders, args.duration, args.poll,
+            log=_log).markdown()
     command = "python -m stateset_chain.bench " + " ".join(
         argv if argv is not None else sys.argv[1:])
     print(text)
-    print(f"Machine: {report.machine()}. Command: `{command}` "
+    print(f"Machine: {report.machine()}. Commit {revision} (plus any uncommitted changes), "
+          f"{time.strftime('%Y-%m-%d', time.gmtime())}. Command: `{command}` "
           f"({time.monotonic() - started:.0f} s). Load average (1 min; other processes "
           f"included) {load_before:.1f} at start, {os.getloadavg()[0]:.1f} at end.\n", flush=True)
     return 0
@@ -113,9 +169,12 @@ def _run_all(quick: bool) -> int:
             ["inprocess", "--accounts", "5000", "--blocks", "1000,2000", "--repeats", "1"],
             ["commit", "--sizes", "10000,100000", "--repeats", "1"],
             ["localnet", "--validators", "1", "--txs", "300", "--duration", "20"],
+            ["orders", "--orders", "20000", "--blocks", "500", "--repeats", "1", "--accounts",
+             "1000", "--reps", "3", "--no-profile"],
+            ["cctp", "--blocks", "500", "--repeats", "1", "--accounts", "1000", "--no-profile"],
         ]
     else:
-        parts = [["inprocess"], ["commit"], ["localnet"]]
+        parts = [["inprocess"], ["commit"], ["localnet"], ["orders"], ["cctp"]]
     status = 0
     for part in parts:
         # One process per part: each reports its own peak RSS, and pinning stays local.

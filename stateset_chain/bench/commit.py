@@ -85,7 +85,7 @@ def _measure(n: int, block: int, repeats: int, log) -> SizeResult:
         # Diagnostics only: count the tree-node reads that miss CommitStore's in-memory top of
         # the tree and go to LevelDB (everything the tree reads goes through ``_raw.get``).
         reads = _CountingKV(store._raw)
-        store._raw = reads
+        store._raw = reads  # type: ignore[assignment]
         try:
             height = 0
             t = time.perf_counter()

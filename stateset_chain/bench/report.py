@@ -95,6 +95,26 @@ def machine() -> str:
     )
 
 
+def revision() -> str:
+    """The checked-out commit, short, read from ``.git`` (no git process); "unknown" if there
+    is none. Uncommitted changes in the working tree are not visible here."""
+    git = Path(__file__).resolve().parents[2] / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head[:7]
+        ref = head[5:]
+        loose = git / ref
+        if loose.exists():
+            return loose.read_text().strip()[:7]
+        for line in (git / "packed-refs").read_text().splitlines():
+            if line.endswith(" " + ref):
+                return line[:7]
+    except OSError:
+        pass
+    return "unknown"
+
+
 def pin_to_one_cpu(cpu: int) -> str:
     """Restrict this process (and the threads it starts later, e.g. LevelDB's compaction
     thread) to one CPU; returns what was done, for the report."""

@@ -1,13 +1,16 @@
-"""Benchmark accounts and fast pre-signed MsgSend transactions.
+"""Benchmark accounts and fast pre-signed transactions (any list of messages).
 
 cosmpy's signer (pure-Python ``ecdsa``) takes ~0.7 ms per transaction here, so the benchmark signs
 with libsecp256k1 through coincurve instead (~55 µs) and builds the same protobufs cosmpy does:
 
-- ``TxBody{messages: [Any("/cosmos.bank.v1beta1.MsgSend", MsgSend)], memo}``
+- ``TxBody{messages: [Any("/" + full name, msg) for each msg], memo}``
 - ``AuthInfo{signer_infos: [{public_key: Any("/cosmos.crypto.secp256k1.PubKey", PubKey{key}),
   mode_info.single.mode: SIGN_MODE_DIRECT, sequence}], fee: {amount, gas_limit}}``
 - signature = the 64-byte compact ``r || s`` of ``sha256(SignDoc)`` (RFC 6979 nonce, low S),
-  which is what cosmpy produces, byte for byte; ``check_matches_cosmpy`` asserts that.
+  which is what cosmpy produces, byte for byte; ``check_matches_cosmpy`` asserts that, for a
+  MsgSend and for a transaction of two orders messages.
+
+``sign_tx`` signs any messages; ``sign_send`` is the one-MsgSend case.
 
 Accounts are deterministic (``sha256("stateset bench account <i>")`` is account i's private key),
 so every run funds and signs for the same addresses. TEST ONLY: these keys are public.
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 
 import coincurve
 from google.protobuf.any_pb2 import Any as PbAny
+from google.protobuf.message import Message
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
 from stateset_chain.client import default_fee
@@ -98,9 +102,29 @@ def sign_send(
         from_address=sender.address, to_address=to_address,
         amount=[PbCoin(denom=denom, amount=str(amount))],
     )
-    packed = PbAny()
-    packed.Pack(msg, type_url_prefix="/")
-    body = tx_pb2.TxBody(messages=[packed], memo=memo).SerializeToString()
+    return sign_tx(sender, [msg], chain_id=chain_id, account_number=account_number,
+                   sequence=sequence, gas=gas, fee=fee, memo=memo)
+
+
+def sign_tx(
+    sender: BenchAccount,
+    msgs: Sequence[Message],
+    *,
+    chain_id: str,
+    account_number: int,
+    sequence: int,
+    gas: int = GAS,
+    fee: Coin | None = None,
+    memo: str = "",
+) -> bytes:
+    """A signed ``TxRaw`` carrying ``msgs`` (any protobuf messages, packed as ``Any`` with the
+    type URL ``"/" + full name``), signed by ``sender`` alone, as cosmpy would build it."""
+    packed = []
+    for msg in msgs:
+        any_msg = PbAny()
+        any_msg.Pack(msg, type_url_prefix="/")
+        packed.append(any_msg)
+    body = tx_pb2.TxBody(messages=packed, memo=memo).SerializeToString()
     fee = fee or default_fee(gas)
     pub_any = PbAny(type_url=PUBKEY_URL,
                     value=keys_pb2.PubKey(key=sender.pubkey).SerializeToString())
@@ -125,19 +149,41 @@ def _sha256(data: bytes) -> bytes:
 
 
 def check_matches_cosmpy(chain_id: str = "bench-check-1") -> None:
-    """Raises AssertionError unless ``sign_send`` and cosmpy (``client.sign_tx``) give the same
-    bytes for the same transaction: the benchmark measures what a real wallet sends."""
+    """Raises AssertionError unless ``sign_send``/``sign_tx`` and cosmpy (``client.sign_tx``) give
+    the same bytes for the same transactions (a MsgSend; a MsgCreateOrder + MsgPayOrder): the
+    benchmark measures what a real wallet sends."""
     from cosmpy.aerial.wallet import LocalWallet
     from cosmpy.crypto.keypairs import PrivateKey
 
-    from stateset_chain.client import msg_send, sign_tx
+    from stateset_chain.client import msg_send
+    from stateset_chain.client import sign_tx as cosmpy_sign_tx
 
     sender, recipient = account(0), account(1)
     wallet = LocalWallet(PrivateKey(sender.secret), prefix="stateset")
     assert str(wallet.address()) == sender.address, "address derivation differs from cosmpy"
     ours = sign_send(sender, recipient.address, 1234, chain_id=chain_id,
                      account_number=7, sequence=3)
-    theirs = sign_tx(wallet, [msg_send(sender.address, recipient.address, [Coin(USDC, 1234)])],
-                     chain_id=chain_id, account_number=7, sequence=3,
-                     fees=[default_fee(GAS)], gas=GAS)
+    theirs = cosmpy_sign_tx(
+        wallet, [msg_send(sender.address, recipient.address, [Coin(USDC, 1234)])],
+        chain_id=chain_id, account_number=7, sequence=3, fees=[default_fee(GAS)], gas=GAS)
     assert ours == theirs, "fast signer and cosmpy disagree on the transaction bytes"
+
+    msgs = _sample_order_msgs(sender.address, recipient.address)
+    ours = sign_tx(sender, msgs, chain_id=chain_id, account_number=7, sequence=4, memo="m")
+    theirs = cosmpy_sign_tx(wallet, msgs, chain_id=chain_id, account_number=7, sequence=4,
+                            fees=[default_fee(GAS)], gas=GAS, memo="m")
+    assert ours == theirs, "fast signer and cosmpy disagree on a multi-message transaction"
+
+
+def _sample_order_msgs(customer: str, merchant: str) -> list[Message]:
+    from stateset.orders.v1 import tx_pb2 as orders_tx
+    from stateset.orders.v1.orders_pb2 import LineItem
+
+    create = orders_tx.MsgCreateOrder(
+        creator=customer, customer=customer, merchant=merchant, client_order_id="check-1",
+        items=[LineItem(sku="SKU-1", name="Widget", quantity=2, unit_price="19.99")],
+        metadata={"b": "2", "a": "1"},  # a map: its serialization order must agree as well
+    )
+    pay = orders_tx.MsgPayOrder(payer=customer, order_id="ord_0000000001",
+                                amount=PbCoin(denom=SSUSD, amount="39980000"))
+    return [create, pay]
