@@ -9,17 +9,15 @@ Steps, each a small function so a multi-node setup can reuse them:
         wait_for_height(node.rpc_url, 3)
         rpc_call(node.rpc_url, "broadcast_tx_commit", tx=b64(b"k=v"))
 
-``set_config`` edits config.toml by section-aware line substitution, keeping its comments.
+``set_config`` (from stateset_chain.localnet) edits config.toml by section-aware line
+substitution, keeping its comments.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import json
 import os
-import re
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -28,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from stateset_chain.localnet import free_ports, set_config  # one config writer, shared
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMETBFT = Path(os.environ.get("COMETBFT_BIN", REPO_ROOT / ".bin" / "cometbft"))
@@ -44,15 +44,6 @@ FAST_CONSENSUS = {
 }
 
 
-def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
-    """``count`` distinct ports free right now (all held open together, so no duplicates)."""
-    with contextlib.ExitStack() as stack:
-        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for sock in sockets:
-            sock.bind((host, 0))
-        return [sock.getsockname()[1] for sock in sockets]
-
-
 @dataclass(frozen=True)
 class NodePorts:
     p2p: int
@@ -61,7 +52,7 @@ class NodePorts:
 
     @classmethod
     def free(cls, host: str = "127.0.0.1") -> NodePorts:
-        p2p, rpc = free_ports(2, host)
+        p2p, rpc = free_ports(2)
         return cls(p2p=p2p, rpc=rpc, host=host)
 
     @property
@@ -79,40 +70,6 @@ def init_home(home: Path) -> Path:
 
 def config_path(home: Path) -> Path:
     return Path(home) / "config" / "config.toml"
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    raise TypeError(f"unsupported config value {value!r}")
-
-
-def set_config(path: Path, values: dict[str, object]) -> None:
-    """Set existing keys of config.toml: ``"proxy_app"`` (top level) or ``"rpc.laddr"``.
-
-    Raises KeyError for a key the file does not have, so a typo cannot pass silently.
-    """
-    wanted = dict(values)
-    lines = Path(path).read_text().splitlines(keepends=True)
-    section = ""
-    for i, line in enumerate(lines):
-        header = re.match(r"^\[([^\]]+)\]\s*$", line)
-        if header:
-            section = header.group(1)
-            continue
-        match = re.match(r"^([A-Za-z0-9_\-]+)\s*=", line)
-        if not match:
-            continue
-        key = f"{section}.{match.group(1)}" if section else match.group(1)
-        if key in wanted:
-            lines[i] = f"{match.group(1)} = {_toml_value(wanted.pop(key))}\n"
-    if wanted:
-        raise KeyError(f"not in {path}: {sorted(wanted)}")
-    Path(path).write_text("".join(lines))
 
 
 def configure_node(
