@@ -62,6 +62,8 @@ class NodePorts:
 
 def init_home(home: Path) -> Path:
     """``cometbft init --home HOME``: keys, genesis (one validator) and a default config.toml."""
+    if not COMETBFT.exists():
+        raise FileNotFoundError(f"no cometbft at {COMETBFT}: run bash scripts/setup.sh")
     subprocess.run(
         [str(COMETBFT), "init", "--home", str(home)], check=True, capture_output=True, text=True
     )

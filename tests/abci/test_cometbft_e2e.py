@@ -9,7 +9,6 @@ import pytest
 from stateset_chain.abci.server import ABCIServer
 from tests.abci.kv_app import KVApp
 from tests.cometbft_helpers import (
-    COMETBFT,
     NodePorts,
     b64,
     configure_node,
@@ -19,10 +18,7 @@ from tests.cometbft_helpers import (
     wait_for_height,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not COMETBFT.exists(), reason=f"no cometbft binary at {COMETBFT}"),
-]
+pytestmark = [pytest.mark.e2e]  # never skipped: without CometBFT these fail (run scripts/setup.sh)
 
 
 def test_cometbft_commits_a_tx_through_the_abci_server_and_it_is_queryable(tmp_path):
