@@ -7,8 +7,9 @@
   with the items, the payment status with the amounts, money with the status (a terminal or
   settled order holds no escrow, a paid-state order is fully paid), and its timeline walks the
   transition table from CREATED to its current status.
-- ``indexes_consistent``: every index, counter, client id and settlement queue entry is exactly
-  what the orders imply; sequences are 1..N with non-decreasing creation times.
+- ``indexes_consistent``: every index (the compound (merchant, status) and (customer, status)
+  ones too), counter, client id and settlement queue entry is exactly what the orders imply;
+  sequences are 1..N with non-decreasing creation times.
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
         "by_merchant": sorted(((raw(o.merchant), o.sequence), o.id) for o in everything),
         "by_status": sorted(((o.status, o.sequence), o.id) for o in everything),
         "by_total": sorted(((o.total, o.sequence), o.id) for o in everything),
+        "by_merchant_status": [((raw(o.merchant), o.status, o.sequence), o.id) for o in everything],
+        "by_customer_status": [((raw(o.customer), o.status, o.sequence), o.id) for o in everything],
     }
     for name, want in expected.items():
         index = getattr(state, name)
@@ -122,6 +125,10 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
     _check_counter(state.customer_counts, store, Counter(raw(o.customer) for o in everything))
     _check_counter(state.merchant_counts, store, Counter(raw(o.merchant) for o in everything))
     _check_counter(state.status_counts, store, Counter(o.status for o in everything))
+    by_merchant_status = Counter((raw(o.merchant), o.status) for o in everything)
+    _check_counter(state.merchant_status_counts, store, by_merchant_status)
+    by_customer_status = Counter((raw(o.customer), o.status) for o in everything)
+    _check_counter(state.customer_status_counts, store, by_customer_status)
     queue = sorted(
         (timestamp_ns(o.settlement_due), o.id)
         for o in everything

@@ -12,9 +12,15 @@
     orders/ 0x13 | created_ns u64 | seq u64        -> (empty)               index by creation time
     orders/ 0x14 | total u64 | seq u64             -> order id              index by order total
     orders/ 0x15 | seq u64                         -> order id              every order, list order
+    orders/ 0x16 | len(addr) addr | status u32 | seq u64
+                                                   -> order id              by merchant, status
+    orders/ 0x17 | len(addr) addr | status u32 | seq u64
+                                                   -> order id              by customer, status
     orders/ 0x20 | len(addr) addr                  -> u64                   orders per customer
     orders/ 0x21 | len(addr) addr                  -> u64                   orders per merchant
     orders/ 0x22 | status u32                      -> u64                   orders per status
+    orders/ 0x23 | len(addr) addr | status u32     -> u64                   per merchant, status
+    orders/ 0x24 | len(addr) addr | status u32     -> u64                   per customer, status
     orders/ 0x30 | due_ns u64 | len(id) id         -> (empty)               settlement queue
 
 ``seq`` is the order's sequence number (1, 2, 3, ...; dense, never reused, orders are never
@@ -41,10 +47,14 @@ BY_STATUS_PREFIX = STORE_PREFIX + b"\x12"
 BY_CREATED_PREFIX = STORE_PREFIX + b"\x13"
 BY_TOTAL_PREFIX = STORE_PREFIX + b"\x14"
 BY_SEQUENCE_PREFIX = STORE_PREFIX + b"\x15"
+BY_MERCHANT_STATUS_PREFIX = STORE_PREFIX + b"\x16"
+BY_CUSTOMER_STATUS_PREFIX = STORE_PREFIX + b"\x17"
 
 CUSTOMER_COUNT_PREFIX = STORE_PREFIX + b"\x20"
 MERCHANT_COUNT_PREFIX = STORE_PREFIX + b"\x21"
 STATUS_COUNT_PREFIX = STORE_PREFIX + b"\x22"
+MERCHANT_STATUS_COUNT_PREFIX = STORE_PREFIX + b"\x23"
+CUSTOMER_STATUS_COUNT_PREFIX = STORE_PREFIX + b"\x24"
 
 SETTLEMENT_QUEUE_PREFIX = STORE_PREFIX + b"\x30"
 

@@ -12,17 +12,20 @@ How a query avoids scanning all orders:
    deleted) and creation times never decrease along them, so "created in (after, before)" is
    exactly the sequences ``[lo, hi)``: two seeks in the created-time index find ``lo`` and
    ``hi``. Every source below is cut to that window by its key range.
-2. **Pick the smallest source.** Candidates: the customer, merchant and status indexes (their
-   sizes are kept in counters), and the window itself (``hi - lo`` orders). Then, if an amount
-   range is given, the total index is walked over that range, but only while it stays smaller
-   than the best candidate; if it finishes first it becomes the source (its sequences sorted).
+2. **Pick the smallest source.** Candidates: the customer, merchant and status indexes, the
+   compound (merchant, status) and (customer, status) indexes when both of their filters are
+   given (all sizes are kept in counters), and the window itself (``hi - lo`` orders). Then,
+   if an amount range is given, the total index is walked over that range, but only while it
+   stays smaller than the best candidate; if it finishes first it becomes the source (its
+   sequences sorted).
 3. **Filter the rest.** Filters the source does not imply are checked on each candidate order.
    When nothing is left to check and the source's size is exact (the window; the amount set; an
    index counter when there is no time window), ``total_count`` is that size and only the page
    is read. Otherwise the source is read once: every candidate counted, the page collected.
 
 So the cost is about the size of the most selective filter, not of all orders; with no filter at
-all, the sequence index *is* the list and a page reads ``offset + limit + 1`` entries.
+all, or with only a customer, a merchant or a status (or a customer or merchant with a status),
+the source *is* the list: a page reads ``offset + limit + 1`` index entries, however many match.
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from stateset_chain.orders.state import (
     OrdersKeeper,
     by_created,
     by_customer,
+    by_customer_status,
     by_merchant,
+    by_merchant_status,
     by_sequence,
     by_status,
     by_total,
@@ -178,24 +183,31 @@ def _choose_source(
     keeper: OrdersKeeper, store: KVStore, f: OrderFilter, lo: int, hi: int, next_seq: int
 ) -> _Source:
     whole = (lo, hi) == (1, next_seq)
+    customer = address.decode(f.customer) if f.customer else None
+    merchant = address.decode(f.merchant) if f.merchant else None
     sources = []
-    if f.customer:
-        raw = address.decode(f.customer)
+    # compound indexes first: on a tie in size they leave fewer filters to check
+    if merchant is not None and f.status:
+        count = keeper.merchant_status_count(store, merchant, f.status)
+        key = (merchant, f.status)
         sources.append(
-            _index(
-                store, by_customer, raw, keeper.customer_count(store, raw), CUSTOMER, lo, hi, whole
-            )
+            _index(store, by_merchant_status, key, count, {MERCHANT, STATUS}, lo, hi, whole)
         )
-    if f.merchant:
-        raw = address.decode(f.merchant)
+    if customer is not None and f.status:
+        count = keeper.customer_status_count(store, customer, f.status)
+        key = (customer, f.status)
         sources.append(
-            _index(
-                store, by_merchant, raw, keeper.merchant_count(store, raw), MERCHANT, lo, hi, whole
-            )
+            _index(store, by_customer_status, key, count, {CUSTOMER, STATUS}, lo, hi, whole)
         )
+    if customer is not None:
+        count = keeper.customer_count(store, customer)
+        sources.append(_index(store, by_customer, (customer,), count, {CUSTOMER}, lo, hi, whole))
+    if merchant is not None:
+        count = keeper.merchant_count(store, merchant)
+        sources.append(_index(store, by_merchant, (merchant,), count, {MERCHANT}, lo, hi, whole))
     if f.status:
         count = keeper.status_count(store, f.status)
-        sources.append(_index(store, by_status, f.status, count, STATUS, lo, hi, whole))
+        sources.append(_index(store, by_status, (f.status,), count, {STATUS}, lo, hi, whole))
     sources.append(_sequence_window(store, lo, hi))
     best = min(sources, key=lambda s: s.size)  # first smallest: an index before the window
     if f.amount_min is not None or f.amount_max is not None:
@@ -215,17 +227,28 @@ def _sequence_window(store: KVStore, lo: int, hi: int) -> _Source:
 
 
 def _index(
-    store: KVStore, index: Map, part, count: int, name: str, lo: int, hi: int, whole: bool
+    store: KVStore,
+    index: Map,
+    parts: tuple,
+    count: int,
+    names: set[str],
+    lo: int,
+    hi: int,
+    whole: bool,
 ) -> _Source:
+    """The entries of ``index`` under the key prefix ``parts`` (the values of the filters
+    ``names``), cut to the window; ``count`` is how many there are under ``parts``."""
+
     def entries(below: int) -> Iterator[tuple[int, str]]:
         end = min(hi, below)
         if lo < end:
-            for (_, seq), oid in index.iterate(
-                store, start=(part, lo), end=(part, end), reverse=True
+            for key, oid in index.iterate(
+                store, start=(*parts, lo), end=(*parts, end), reverse=True
             ):
-                yield seq, oid
+                yield key[-1], oid
 
-    return _Source(size=count, exact=whole, covers=frozenset({name, CREATED}), entries=entries)
+    covers = frozenset(names | {CREATED})
+    return _Source(size=count, exact=whole, covers=covers, entries=entries)
 
 
 def _amount_matches(

@@ -3,9 +3,10 @@
 Indexes are exact on every write because only two places touch them:
 
 - ``insert_order`` (a new order, or one imported at genesis) writes the order and every index
-  entry and counter: customer, merchant, status, created time, total, sequence, client id;
-- ``move_status`` (called only by ``lifecycle.transition``) moves the order between status
-  index entries and counters.
+  entry and counter: customer, merchant, status, (merchant, status), (customer, status),
+  created time, total, sequence, client id;
+- ``move_status`` (called only by ``lifecycle.transition``) moves the order between the entries
+  and counters of every index that includes the status.
 
 Every other indexed field (customer, merchant, created time, total, sequence, client id) never
 changes after creation, so ``save_order`` writes only the order itself.
@@ -23,14 +24,18 @@ from stateset_chain.orders.expected import BankKeeper, CrossChainRefunder
 from stateset_chain.orders.keys import (
     BY_CREATED_PREFIX,
     BY_CUSTOMER_PREFIX,
+    BY_CUSTOMER_STATUS_PREFIX,
     BY_MERCHANT_PREFIX,
+    BY_MERCHANT_STATUS_PREFIX,
     BY_SEQUENCE_PREFIX,
     BY_STATUS_PREFIX,
     BY_TOTAL_PREFIX,
     CLIENT_IDS_PREFIX,
     CUSTOMER_COUNT_PREFIX,
+    CUSTOMER_STATUS_COUNT_PREFIX,
     ESCROW_ACCOUNT,
     MERCHANT_COUNT_PREFIX,
+    MERCHANT_STATUS_COUNT_PREFIX,
     ORDER_SEQUENCE_KEY,
     ORDERS_PREFIX,
     PARAMS_KEY,
@@ -77,10 +82,23 @@ by_status: Map[tuple[int, int], str] = Map(BY_STATUS_PREFIX, TupleKey(U32Key, U6
 by_created: KeySet[tuple[int, int]] = KeySet(BY_CREATED_PREFIX, TupleKey(U64Key, U64Key))
 by_total: Map[tuple[int, int], str] = Map(BY_TOTAL_PREFIX, TupleKey(U64Key, U64Key), StrValue)
 by_sequence: Map[int, str] = Map(BY_SEQUENCE_PREFIX, U64Key, StrValue)
+# compound indexes, so "this merchant's (customer's) orders in this status" is one key range
+by_merchant_status: Map[tuple[bytes, int, int], str] = Map(
+    BY_MERCHANT_STATUS_PREFIX, TupleKey(BytesKey, U32Key, U64Key), StrValue
+)
+by_customer_status: Map[tuple[bytes, int, int], str] = Map(
+    BY_CUSTOMER_STATUS_PREFIX, TupleKey(BytesKey, U32Key, U64Key), StrValue
+)
 
 customer_counts: Map[bytes, int] = Map(CUSTOMER_COUNT_PREFIX, BytesKey, U64Value)
 merchant_counts: Map[bytes, int] = Map(MERCHANT_COUNT_PREFIX, BytesKey, U64Value)
 status_counts: Map[int, int] = Map(STATUS_COUNT_PREFIX, U32Key, U64Value)
+merchant_status_counts: Map[tuple[bytes, int], int] = Map(
+    MERCHANT_STATUS_COUNT_PREFIX, TupleKey(BytesKey, U32Key), U64Value
+)
+customer_status_counts: Map[tuple[bytes, int], int] = Map(
+    CUSTOMER_STATUS_COUNT_PREFIX, TupleKey(BytesKey, U32Key), U64Value
+)
 
 settlement_queue: KeySet[tuple[int, str]] = KeySet(
     SETTLEMENT_QUEUE_PREFIX, TupleKey(U64Key, StrKey)
@@ -146,22 +164,40 @@ class OrdersKeeper:
         by_sequence.set(store, seq, oid)
         by_customer.set(store, (customer, seq), oid)
         by_merchant.set(store, (merchant, seq), oid)
-        by_status.set(store, (order.status, seq), oid)
         by_created.add(store, (timestamp_ns(order.created_at), seq))
         by_total.set(store, (order.total, seq), oid)
         _increment(customer_counts, store, customer, 1)
         _increment(merchant_counts, store, merchant, 1)
-        _increment(status_counts, store, order.status, 1)
+        self._index_status(store, order, order.status)
 
     def save_order(self, store: KVStore, order: Order) -> None:
         orders.set(store, order.id, order)
 
     def move_status(self, store: KVStore, order: Order, to: int) -> None:
         """Re-index ``order`` under status ``to`` (only ``lifecycle.transition`` calls this)."""
-        by_status.delete(store, (order.status, order.sequence))
-        _increment(status_counts, store, order.status, -1)
-        by_status.set(store, (to, order.sequence), order.id)
-        _increment(status_counts, store, to, 1)
+        self._unindex_status(store, order, order.status)
+        self._index_status(store, order, to)
+
+    def _index_status(self, store: KVStore, order: Order, status: int) -> None:
+        """Add ``order`` under ``status`` to every index and counter that includes the status."""
+        seq, oid = order.sequence, order.id
+        customer, merchant = address.decode(order.customer), address.decode(order.merchant)
+        by_status.set(store, (status, seq), oid)
+        by_merchant_status.set(store, (merchant, status, seq), oid)
+        by_customer_status.set(store, (customer, status, seq), oid)
+        _increment(status_counts, store, status, 1)
+        _increment(merchant_status_counts, store, (merchant, status), 1)
+        _increment(customer_status_counts, store, (customer, status), 1)
+
+    def _unindex_status(self, store: KVStore, order: Order, status: int) -> None:
+        seq = order.sequence
+        customer, merchant = address.decode(order.customer), address.decode(order.merchant)
+        by_status.delete(store, (status, seq))
+        by_merchant_status.delete(store, (merchant, status, seq))
+        by_customer_status.delete(store, (customer, status, seq))
+        _increment(status_counts, store, status, -1)
+        _increment(merchant_status_counts, store, (merchant, status), -1)
+        _increment(customer_status_counts, store, (customer, status), -1)
 
     def iterate_orders(self, store: KVStore) -> Iterator[Order]:
         """Every order in sequence order (genesis export, invariants)."""
@@ -187,6 +223,12 @@ class OrdersKeeper:
 
     def status_count(self, store: KVStore, status: int) -> int:
         return status_counts.get(store, status) or 0
+
+    def merchant_status_count(self, store: KVStore, merchant: bytes, status: int) -> int:
+        return merchant_status_counts.get(store, (merchant, status)) or 0
+
+    def customer_status_count(self, store: KVStore, customer: bytes, status: int) -> int:
+        return customer_status_counts.get(store, (customer, status)) or 0
 
     # -- settlement queue --------------------------------------------------------------------
 

@@ -85,6 +85,18 @@ def test_order_accounting_catches_a_jump_outside_the_table(chain):
         lambda c, o: state.settlement_queue.add(c.store, (1, o.id)),
         lambda c, o: state.by_sequence.delete(c.store, o.sequence),
         lambda c, o: state.by_created.add(c.store, (0, o.sequence)),
+        lambda c, o: state.by_merchant_status.set(  # stale entry under another status
+            c.store, (address.decode(o.merchant), SHIPPED, o.sequence), o.id
+        ),
+        lambda c, o: state.by_customer_status.delete(
+            c.store, (address.decode(o.customer), o.status, o.sequence)
+        ),
+        lambda c, o: state.merchant_status_counts.set(
+            c.store, (address.decode(o.merchant), o.status), 99
+        ),
+        lambda c, o: state.customer_status_counts.delete(
+            c.store, (address.decode(o.customer), o.status)
+        ),
     ],
 )
 def test_indexes_consistent_catches_stale_or_missing_entries(chain, corrupt):

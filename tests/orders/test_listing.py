@@ -1,5 +1,6 @@
 """ListOrders against a brute-force filter (Hypothesis), and proof that it reads only what the
-most selective filter implies, never all orders."""
+most selective filter implies, never all orders, and only the page for a merchant or customer
+with a status (the compound indexes)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from hypothesis import strategies as st
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import BlockInfo
 from stateset_chain.crypto import address
-from stateset_chain.orders.keys import ORDERS_PREFIX
+from stateset_chain.orders.keys import (
+    BY_CUSTOMER_PREFIX,
+    BY_MERCHANT_PREFIX,
+    BY_MERCHANT_STATUS_PREFIX,
+    BY_STATUS_PREFIX,
+    ORDERS_PREFIX,
+)
 from stateset_chain.orders.listing import OrderFilter, list_orders
 from stateset_chain.orders.state import orders
 from stateset_chain.orders.timefmt import NS, format_iso8601, timestamp_ns
-from stateset_chain.store.kv import Branch
+from stateset_chain.store.kv import Branch, KVStore
 from tests.orders.helpers import START_NS, UNIT, Chain, item
 from tests.orders.test_settlement import RecordingKV
 
@@ -25,6 +32,13 @@ CUSTOMERS = [address.encode(bytes([20 + i]) * 20) for i in range(4)]  # the 4th 
 MERCHANTS = [address.encode(bytes([30 + i]) * 20) for i in range(3)]  # the 3rd never sells
 FUNDS = {"ussusd": 10**9 * UNIT}
 TARGETS = ["CREATED", "PARTIAL", "PAID", "CANCELLED", "FULFILLED", "HELD"]
+REACHED = [  # the statuses ``build`` leaves orders in
+    OrderStatus.ORDER_STATUS_CREATED,
+    OrderStatus.ORDER_STATUS_PAID,
+    OrderStatus.ORDER_STATUS_CANCELLED,
+    OrderStatus.ORDER_STATUS_FULFILLED,
+    OrderStatus.ORDER_STATUS_HELD,
+]
 
 order_specs = st.lists(
     st.tuples(
@@ -38,8 +52,10 @@ order_specs = st.lists(
 )
 
 
-def build(specs) -> Chain:
-    chain = Chain(holdings={a: dict(FUNDS) for a in CUSTOMERS + MERCHANTS})
+def build(specs, chain: Chain | None = None) -> Chain:
+    """A chain (a new one, or ``chain``) with one more order per spec."""
+    if chain is None:
+        chain = Chain(holdings={a: dict(FUNDS) for a in CUSTOMERS + MERCHANTS})
     for customer_i, merchant_i, price, target, gap in specs:
         if gap:
             chain.block = BlockInfo(chain.block.height + 1, chain.block.time_ns + gap * NS, "test")
@@ -83,6 +99,20 @@ requests = st.fixed_dictionaries(
 )
 
 
+@st.composite
+def party_with_status(draw) -> dict:
+    """A customer and/or a merchant with a status an order is in: the compound index sources.
+    Half of them carry no other filter, so the page-only path (exact counter) answers them."""
+    r = dict(draw(requests))
+    party = draw(st.sampled_from(["customer", "merchant", "both"]))
+    r["customer"] = draw(st.sampled_from(CUSTOMERS)) if party != "merchant" else None
+    r["merchant"] = draw(st.sampled_from(MERCHANTS)) if party != "customer" else None
+    r["status"] = draw(st.sampled_from(REACHED))
+    if draw(st.booleans()):
+        r.update(created_after=None, created_before=None, amount_min=None, amount_max=None)
+    return r
+
+
 def brute_force(all_orders: list[Order], r: dict, cursor_seq: int | None):
     def keep(o: Order) -> bool:
         created = timestamp_ns(o.created_at)
@@ -103,7 +133,7 @@ def brute_force(all_orders: list[Order], r: dict, cursor_seq: int | None):
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(order_specs, st.lists(requests, min_size=1, max_size=6))
+@given(order_specs, st.lists(st.one_of(requests, party_with_status()), min_size=1, max_size=8))
 def test_list_orders_equals_a_brute_force_filter(specs, reqs):
     chain = build(specs)
     all_orders = [o for _, o in orders.iterate(chain.store)]
@@ -175,3 +205,76 @@ def test_a_time_window_is_counted_without_reading_orders():
     )
     assert page.total_count == 99 and page.has_more
     assert len({k for k in store.seen if k.startswith(ORDERS_PREFIX)}) == 5
+
+
+class CountingKV(KVStore):
+    """Counts every key read (a get, or an entry an iteration yields)."""
+
+    def __init__(self, parent: KVStore) -> None:
+        self.parent = parent
+        self.read: list[bytes] = []
+
+    def get(self, key):
+        self.read.append(key)
+        return self.parent.get(key)
+
+    def set(self, key, value):
+        self.parent.set(key, value)
+
+    def delete(self, key):
+        self.parent.delete(key)
+
+    def iterate(self, start=None, end=None, reverse=False):
+        for key, value in self.parent.iterate(start, end, reverse):
+            self.read.append(key)
+            yield key, value
+
+    def count(self, *prefixes: bytes) -> int:
+        return sum(1 for key in self.read if key.startswith(prefixes))
+
+
+INDEXES = (BY_CUSTOMER_PREFIX, BY_MERCHANT_PREFIX, BY_STATUS_PREFIX, BY_MERCHANT_STATUS_PREFIX)
+
+
+def test_merchant_and_status_reads_only_the_page_however_many_orders_the_merchant_has():
+    """Merchant 0 sells every order, every other one PAID (so merchant, status and the pair are
+    all large); at 20 and at 220 of its orders a page of merchant 0's PAID orders reads at most
+    offset + limit + 1 index entries, the same store keys count both times, and is correct."""
+    merchant, paid = MERCHANTS[0], OrderStatus.ORDER_STATUS_PAID
+    chain = build([(i % 3, 0, 1 + i % 9, "PAID" if i % 2 else "CREATED", 1) for i in range(20)])
+    limit, offset = 5, 2
+    reads = []
+    for extra in (0, 200):
+        more = [(i % 3, 0, 2, "PAID" if i % 2 else "CREATED", 1) for i in range(extra)]
+        chain = build(more, chain)
+        store = CountingKV(Branch(chain.store))
+        page = list_orders(
+            chain.keeper, store, OrderFilter(merchant=merchant, status=paid), limit, offset
+        )
+        everything = sorted(
+            (o for _, o in orders.iterate(chain.store) if o.status == paid),
+            key=lambda o: -o.sequence,
+        )
+        assert [o.id for o in page.orders] == [o.id for o in everything[offset : offset + limit]]
+        assert (page.total_count, page.has_more) == (len(everything), True)
+        assert store.count(BY_MERCHANT_STATUS_PREFIX) <= offset + limit + 1
+        assert store.count(*INDEXES) == store.count(BY_MERCHANT_STATUS_PREFIX)
+        assert store.count(ORDERS_PREFIX) == limit
+        reads.append(len(store.read))
+    assert reads[0] == reads[1]
+
+
+def test_a_status_change_moves_the_order_between_compound_index_pages():
+    """Paying an order takes it off its merchant's CREATED list and puts it on the PAID one."""
+    chain = build([(0, 1, 3, "CREATED", 1), (1, 1, 4, "CREATED", 1)])
+    first, second = sorted((o for _, o in orders.iterate(chain.store)), key=lambda o: o.sequence)
+    chain.pay(first.id, payer=first.customer)
+
+    def listed(**kw) -> list[str]:
+        return [o.id for o in list_orders(chain.keeper, chain.store, OrderFilter(**kw), 10).orders]
+
+    created, paid = OrderStatus.ORDER_STATUS_CREATED, OrderStatus.ORDER_STATUS_PAID
+    assert listed(merchant=MERCHANTS[1], status=created) == [second.id]
+    assert listed(merchant=MERCHANTS[1], status=paid) == [first.id]
+    assert listed(customer=CUSTOMERS[0], status=created) == []
+    assert listed(customer=CUSTOMERS[0], status=paid) == [first.id]
