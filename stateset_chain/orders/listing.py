@@ -248,7 +248,11 @@ def _index(
                 yield key[-1], oid
 
     covers = frozenset(names | {CREATED})
-    return _Source(size=count, exact=whole, covers=covers, entries=entries)
+    # Inside a created-time window the index holds at most one entry per order of the window,
+    # so it is never a worse source than the window itself (and, covering more filters, it wins
+    # ties). Without a window, ``count`` is exact (it becomes total_count).
+    size = count if whole else min(count, hi - lo)
+    return _Source(size=size, exact=whole, covers=covers, entries=entries)
 
 
 def _amount_matches(
