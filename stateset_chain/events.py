@@ -67,7 +67,8 @@ _plans: dict[str, list | None] = {}
 
 
 def _plan(descriptor) -> list | None:
-    """Per message type: (name, kind, repeated, has_presence, sub-descriptor) or None (fallback)."""
+    """Per message type: (name, kind, repeated, has_presence, field) or None when a field kind
+    is not handled here (json_format then writes the JSON)."""
     full = descriptor.full_name
     if full in _plans:
         return _plans[full]
@@ -99,40 +100,17 @@ def _plan(descriptor) -> list | None:
     return plan
 
 
-def _value(kind: str, f, v):
-    if kind == "plain":
-        return v
-    if kind == "qint":
-        return str(v)
-    if kind == "bytes":
-        return base64.b64encode(v).decode()
-    if kind == "enum":
-        ev = f.enum_type.values_by_number.get(v)
-        return ev.name if ev is not None else v
-    return to_json_dict(v)
-
-
 def to_json_dict(msg: Message) -> dict:
-    """``json_format.MessageToDict(msg, preserving_proto_field_name=True,
-    always_print_fields_with_no_presence=True)``, fast for plain messages."""
-    plan = _plan(msg.DESCRIPTOR)
-    if plan is None:
-        return json_format.MessageToDict(
-            msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-        )
-    out = {}
-    for name, kind, repeated, presence, f in plan:
-        if presence and not msg.HasField(name):
-            continue
-        v = getattr(msg, name)
-        out[name] = [_value(kind, f, x) for x in v] if repeated else _value(kind, f, v)
-    return out
+    """``json_format``'s dict of ``msg`` (proto field names, defaults included): the reference
+    the compiled encoder below matches, and its fallback for the types ``_plan`` refuses."""
+    return json_format.MessageToDict(
+        msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
 
 
 # -- JSON text straight from the message ----------------------------------------------------------
-# ``typed_attributes`` needs each field's JSON *text*; going through ``to_json_dict`` and then
-# ``json.dumps`` builds dicts only to take them apart again. For the message types ``_plan``
-# accepts, each field is compiled once into a function that writes exactly what
+# ``typed_attributes`` needs each field's JSON *text*. For the message types ``_plan`` accepts,
+# each field is compiled once into a function that writes exactly what
 # ``json.dumps(to_json_dict(msg)[name], separators=(",", ":"), sort_keys=True)`` would (nested
 # keys sorted, strings ASCII-escaped; tests compare the two on every event type).
 

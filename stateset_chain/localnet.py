@@ -630,12 +630,15 @@ class Localnet:
                 raise
             return info["latest_app_hash"].upper()
 
-    def wait_for_height(self, i: int, height: int, timeout: float = 60.0) -> int:
-        """Poll node i until it has committed ``height``; fail fast if its processes died."""
+    def wait_for_height(
+        self, i: int, height: int, timeout: float = 60.0, kinds: Sequence[str] = ("cometbft", "app")
+    ) -> int:
+        """Poll node i until it has committed ``height``; fail fast if one of its ``kinds`` of
+        process died (``("cometbft",)`` for a node with a built-in app such as kvstore)."""
         deadline = time.monotonic() + timeout
         last: Exception | None = None
         while time.monotonic() < deadline:
-            for kind in ("cometbft", "app"):
+            for kind in kinds:
                 if self._pid(i, kind) is None:
                     raise self._failure(i, kind, f"node{i} {kind} exited")
             try:

@@ -35,20 +35,9 @@ accounts: Map[bytes, auth_pb2.BaseAccount] = Map(
 )
 next_account_number = Sequence(NEXT_ACCOUNT_NUMBER_KEY)
 
-_MAX_CACHED_ADDRESSES = 65536
-_address_cache: dict[str, bytes] = {}
-
-
-def address_bytes(addr: str) -> bytes:
-    """``address.decode`` memoized: bech32 decoding costs ~40 µs in pure Python and the same few
-    addresses sign most transactions. Raises InvalidAddress (never cached) like ``decode``."""
-    raw = _address_cache.get(addr)
-    if raw is None:
-        raw = address.decode(addr)
-        if len(_address_cache) >= _MAX_CACHED_ADDRESSES:
-            _address_cache.clear()  # full: start over (evicting the oldest is O(n) in CPython)
-        _address_cache[addr] = raw
-    return raw
+# The account key of a bech32 address; ``address.decode`` is itself memoized (bech32 in pure
+# Python costs ~40 µs) and raises InvalidAddress, never cached.
+address_bytes = address.decode
 
 
 def account_pubkey(account: auth_pb2.BaseAccount) -> bytes | None:

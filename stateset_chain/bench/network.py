@@ -38,10 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
 from stateset_chain.bench import report, txs
-from stateset_chain.localnet import CHAIN_ID, CONSENSUS, Localnet, LocalnetError, set_config
+from stateset_chain.localnet import CHAIN_ID, CONSENSUS, Localnet, set_config
 
 KINDS = ("stateset", "kvstore")
 
@@ -337,7 +335,8 @@ def run_kvstore(
         try:
             for node in net.nodes:
                 net.start_node(node.index)
-            _wait_height(net, 1, timeout=60)
+            for node in net.nodes:
+                net.wait_for_height(node.index, 1, timeout=60, kinds=("cometbft",))
             per_sender = -(-n_txs // senders)
             groups = [
                 [_kv_tx(s, q, tx_size) for q in range(per_sender)] for s in range(senders)
@@ -359,21 +358,6 @@ def _sample_transfer() -> bytes:
 def _kv_tx(sender: int, seq: int, size: int) -> bytes:
     head = f"bench{sender:04d}x{seq:06d}=".encode()
     return head + b"v" * max(1, size - len(head))
-
-
-def _wait_height(net: Localnet, height: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    for node in net.nodes:
-        while True:
-            try:
-                if net.height(node.index) >= height:
-                    break
-            except (requests.RequestException, LocalnetError, KeyError, ValueError):
-                pass  # still starting (Localnet.height uses requests)
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{node.name} did not reach height {height}; logs in "
-                                   f"{net.logs_dir}")
-            time.sleep(0.2)
 
 
 class _temp_dir:
