@@ -16,6 +16,7 @@ from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
 from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.crosschain.deposit import is_deposit_address
 from stateset_chain.crosschain.hook import mint_hook
 from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
 from stateset_chain.crosschain.module import crosschain_module
@@ -41,7 +42,10 @@ def module_accounts() -> dict[str, frozenset[str]]:
 
 def standard_app(store: CommitStore) -> App:
     auth = AuthKeeper()
-    bank = BankKeeper(auth, module_accounts())
+    # nobody holds a deposit address's key: a user send there would strand the coins
+    bank = BankKeeper(
+        auth, module_accounts(), blocked_predicates={"an order deposit address": is_deposit_address}
+    )
     stablecoin = StablecoinKeeper(bank)
     orders = OrdersKeeper(bank)
     cctp = CctpKeeper(bank)

@@ -1,7 +1,8 @@
 """``cosmos.bank.v1beta1.MsgSend``: move coins from the signer to another address.
 
 validate  from/to are canonical ``stateset`` bech32; coins non-empty, positive, sorted, unique
-guard     the recipient is not a module account            -> BlockedRecipient
+guard     the recipient is not blocked: a module account,
+          or a wired extra (an order deposit address)      -> BlockedRecipient
           every denom is known (genesis ``denoms`` or minted) -> UnknownDenom
           the sender holds every coin                       -> InsufficientFunds (sdk 5)
 change    balances move; the recipient gets an account if it had none
@@ -45,8 +46,9 @@ def validate_send(msg: tx_pb2.MsgSend) -> None:
 
 def handle_send(keeper: BankKeeper, ctx: Context, msg: tx_pb2.MsgSend) -> tx_pb2.MsgSendResponse:
     coins = coins_from_proto(msg.amount)
-    if keeper.is_blocked(msg.to_address):
-        raise BlockedRecipient(f"{msg.to_address} is a module account")
+    blocked = keeper.blocked_reason(msg.to_address)
+    if blocked is not None:
+        raise BlockedRecipient(f"{msg.to_address} is {blocked}")
     for c in coins:
         if not keeper.is_known_denom(ctx.store, c.denom):
             raise UnknownDenom(f"denom {c.denom!r} is not sendable")

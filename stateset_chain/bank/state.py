@@ -8,13 +8,15 @@ typed event, and makes sure every address that receives coins has an account (``
 
 Module accounts are declared up front with their permissions (the SDK's ``maccPerms``): only a
 ``minter`` may mint and only a ``burner`` may burn, and no declared module account may receive a
-``MsgSend`` (users cannot strand coins there). Other modules should depend on the narrowest view
-they need (see ``stateset_chain/stablecoin/expected.py``), never on this class.
+``MsgSend`` (users cannot strand coins there). Wiring may block more addresses from user sends
+(``blocked_predicates``: e.g. orders' cross-chain deposit addresses, which nobody holds a key for)
+without the bank knowing the module that defines them. Other modules should depend on the
+narrowest view they need (see ``stateset_chain/stablecoin/expected.py``), never on this class.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
 from stateset_chain.bank.expected import AccountKeeper
@@ -47,6 +49,12 @@ supplies: Map[str, int] = Map(SUPPLY_PREFIX, StrKey, UIntValue)
 known_denoms: KeySet[str] = KeySet(DENOMS_PREFIX, StrKey)
 
 
+MODULE_ACCOUNT = "a module account"
+
+# Recognises a class of addresses from the raw address bytes alone (no store, no state).
+AddressPredicate = Callable[[bytes], bool]
+
+
 class ModulePermissionError(Exception):
     """A module minted or burned without the permission: a wiring bug, not a user error."""
 
@@ -56,11 +64,17 @@ class BankKeeper:
         self,
         accounts: AccountKeeper,
         module_accounts: Mapping[str, Iterable[str]] = DEFAULT_MODULE_ACCOUNTS,
+        blocked_predicates: Mapping[str, AddressPredicate] | None = None,
     ) -> None:
+        """``blocked_predicates``: more addresses no user may send to, as ``{description:
+        predicate}``; the description completes "<address> is ..." in the refusal's log (e.g.
+        ``{"an order deposit address": crosschain.deposit.is_deposit_address}``). Checked in
+        insertion order, after the module accounts."""
         # may be assigned after construction: auth and bank need each other
         self.accounts = accounts
         self.permissions = {name: frozenset(p) for name, p in module_accounts.items()}
         self._blocked = frozenset(address.module_address_bytes(n) for n in module_accounts)
+        self.blocked_predicates: dict[str, AddressPredicate] = dict(blocked_predicates or {})
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -89,8 +103,26 @@ class BankKeeper:
         known_denoms.add(store, denom)
 
     def is_blocked(self, addr: str) -> bool:
-        """True for declared module accounts: they receive coins only from their module."""
+        """True for declared module accounts: they receive coins only from their module.
+
+        Callers that give a module account its own error use this; a user-initiated transfer
+        checks ``blocked_reason``, which also covers ``blocked_predicates``."""
         return address.decode(addr) in self._blocked
+
+    def blocked_reason(self, addr: str) -> str | None:
+        """Why no user may send coins to ``addr`` (``MODULE_ACCOUNT``, or the description of the
+        first matching ``blocked_predicates`` entry), or None if users may.
+
+        Only user-initiated transfers (MsgSend) ask; the movement primitives below never refuse a
+        recipient, so a module still pays its own account, and cctp still mints to a deposit
+        address (whose hook moves the coins on in the same message)."""
+        raw = address.decode(addr)
+        if raw in self._blocked:
+            return MODULE_ACCOUNT
+        for description, matches in self.blocked_predicates.items():
+            if matches(raw):
+                return description
+        return None
 
     # -- movements ---------------------------------------------------------------------------
 

@@ -15,6 +15,10 @@ left at an address nobody controls. The 6-byte checksum (with the ``ord_`` prefi
 spelling) makes an ordinary key-derived address pass for a deposit address with probability
 below 2^-96, and nobody can hold a key for a deposit address (a 160-bit preimage). The cctp
 module mints to the last 20 bytes of the mint recipient, so the padding bytes do not matter.
+
+Because nobody holds a key, a deposit address must never keep a balance: cctp mints to it and the
+hook moves the coins on in the same message, and the bank refuses user sends to it (wiring passes
+``is_deposit_address`` to the ``BankKeeper`` as a blocked-recipient predicate).
 """
 
 from __future__ import annotations
@@ -64,3 +68,11 @@ def order_id_of(account: bytes) -> str | None:
     if not is_order_id(order_id) or checksum != _checksum(raw):
         return None
     return order_id
+
+
+def is_deposit_address(account: bytes) -> bool:
+    """True if the raw ``account`` bytes are some order's deposit address (existing or not).
+
+    Pure, from the bytes alone (14 ascii order-id bytes, then their 6-byte checksum): the bank's
+    predicate for refusing user sends to deposit addresses."""
+    return order_id_of(account) is not None
