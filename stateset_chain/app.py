@@ -91,10 +91,16 @@ class App(BaseApplication):
                 self._add(self.routes, r.type_url, r)
             for q in m.queries:
                 self._add(self.queries, q.path, q)
+        self._local = tuple(prefix for m in modules for prefix in m.local_prefixes)
+        store.local_prefixes = self._local
         self.check_invariants_every_block = False
         self._genesis: Branch | None = None  # InitChain writes, until the first Commit
         self._block: Branch | None = None  # the block being finalized, until Commit
         self._check = Branch(store.state)
+
+    def _metered(self, store: KVStore, meter: GasMeter) -> GasKV:
+        """``store`` charging ``meter``; node-local keys at the transient-store prices."""
+        return GasKV(store, meter, self._local)
 
     @staticmethod
     def _add(table: dict, key: str, value) -> None:
@@ -144,7 +150,8 @@ class App(BaseApplication):
         transactions per block (their sequences accumulate here until the next Commit)."""
         meter = GasMeter(None)
         branch = Branch(self._check)
-        ctx = Context(GasKV(branch, meter), self._check_block_info(), meter, is_check_tx=True)
+        store = self._metered(branch, meter)
+        ctx = Context(store, self._check_block_info(), meter, is_check_tx=True)
         gas_wanted = 0
         try:
             tx = self.pipeline.decode(req.tx, self.routes)
@@ -209,7 +216,8 @@ class App(BaseApplication):
         meter = GasMeter(None)
         ante_branch = Branch(block)
         ante_events = EventManager()
-        ctx = Context(GasKV(ante_branch, meter), info, meter, ante_events, is_simulate=simulate)
+        store = self._metered(ante_branch, meter)
+        ctx = Context(store, info, meter, ante_events, is_simulate=simulate)
         gas_wanted = 0
         try:
             tx = self.pipeline.decode(raw, self.routes)
@@ -227,7 +235,8 @@ class App(BaseApplication):
         responses = sdk_abci.TxMsgData()
         for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
             events = EventManager()
-            mctx = Context(GasKV(msg_branch, meter), info, meter, events, is_simulate=simulate)
+            store = self._metered(msg_branch, meter)
+            mctx = Context(store, info, meter, events, is_simulate=simulate)
             try:
                 response = route.handler(mctx, msg)
             except ChainError as e:
@@ -335,6 +344,8 @@ class App(BaseApplication):
         if not req.prove:
             value = self.store.state.get(key)
             return abci.ResponseQuery(code=0, key=key, value=value or b"", height=height)
+        if self.store.is_local(key):
+            raise InvalidRequest(f"key {key.hex()} is a node-local query index: it has no proof")
         value, proof = self.store.prove(key)
         op = proof_pb2.ProofOp(type=PROOF_OP_TYPE, key=key, data=proof.encode())
         return abci.ResponseQuery(

@@ -36,6 +36,15 @@ class GasMeter:
             )
 
 
+# Node-local keys (``Module.local_prefixes``: query indexes outside the app hash) are charged the
+# Cosmos SDK's TransientGasConfig, the SDK's price for its own store outside the app hash.
+LOCAL_READ_COST_FLAT = 100
+LOCAL_WRITE_COST_FLAT = 200
+LOCAL_WRITE_COST_PER_BYTE = 3
+LOCAL_DELETE_COST = 100
+LOCAL_ITER_NEXT_COST_FLAT = 3
+
+
 class GasKV(KVStore):
     """A view of ``parent`` that charges ``meter`` for each read, write, delete and step.
 
@@ -43,11 +52,15 @@ class GasKV(KVStore):
     amounts, in the same order, failing at the same point with the same descriptor as
     ``meter.consume``)."""
 
-    def __init__(self, parent: KVStore, meter: GasMeter) -> None:
+    def __init__(self, parent: KVStore, meter: GasMeter, local: tuple[bytes, ...] = ()) -> None:
         self.parent = parent
         self.meter = meter
+        self.local = local  # prefixes of node-local keys: charged the transient prices
 
     def get(self, key):
+        if self.local and key.startswith(self.local):
+            self.meter.consume(LOCAL_READ_COST_FLAT, "ReadFlat")
+            return self.parent.get(key)
         meter = self.meter
         limit = meter.limit
         consumed = meter.consumed = meter.consumed + READ_COST_FLAT
@@ -61,6 +74,12 @@ class GasKV(KVStore):
         return value
 
     def set(self, key, value):
+        if self.local and key.startswith(self.local):
+            self.meter.consume(LOCAL_WRITE_COST_FLAT, "WriteFlat")
+            per_byte = LOCAL_WRITE_COST_PER_BYTE * (len(key) + len(value))
+            self.meter.consume(per_byte, "WritePerByte")
+            self.parent.set(key, value)
+            return
         meter = self.meter
         limit = meter.limit
         consumed = meter.consumed = meter.consumed + WRITE_COST_FLAT
@@ -72,11 +91,16 @@ class GasKV(KVStore):
         self.parent.set(key, value)
 
     def delete(self, key):
-        self.meter.consume(DELETE_COST, "Delete")
+        local = self.local and key.startswith(self.local)
+        self.meter.consume(LOCAL_DELETE_COST if local else DELETE_COST, "Delete")
         self.parent.delete(key)
 
     def iterate(self, start=None, end=None, reverse=False):
+        local = self.local
         for k, v in self.parent.iterate(start, end, reverse):
-            self.meter.consume(ITER_NEXT_COST_FLAT, "IterNextFlat")
-            self.meter.consume(READ_COST_PER_BYTE * (len(k) + len(v)), "ValuePerByte")
+            if local and k.startswith(local):
+                self.meter.consume(LOCAL_ITER_NEXT_COST_FLAT, "IterNextFlat")
+            else:
+                self.meter.consume(ITER_NEXT_COST_FLAT, "IterNextFlat")
+                self.meter.consume(READ_COST_PER_BYTE * (len(k) + len(v)), "ValuePerByte")
             yield k, v

@@ -63,3 +63,7 @@ class Module:
     export_genesis: Callable[[Context], dict] | None = None
     end_block: Callable[[Context], None] | None = None
     invariants: list[Callable[[Context], None]] = field(default_factory=list)
+    # Key prefixes of node-local query indexes: derived from the module's own state, written in
+    # the same atomic commit, but kept out of the app hash (no tree work, no proofs, transient-
+    # store gas). No message handler may read them: they serve queries and invariants only.
+    local_prefixes: tuple[bytes, ...] = ()

@@ -21,7 +21,7 @@ from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.orders import escrow, state
+from stateset_chain.orders import escrow, histogram, state
 from stateset_chain.orders.lifecycle import (
     CANCELLED,
     CREATED,
@@ -111,6 +111,10 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
         "by_total": sorted(((o.total, o.sequence), o.id) for o in everything),
         "by_merchant_status": [((raw(o.merchant), o.status, o.sequence), o.id) for o in everything],
         "by_customer_status": [((raw(o.customer), o.status, o.sequence), o.id) for o in everything],
+        "by_status_amount": [
+            ((o.status, o.sequence >> state.EPOCH_BITS, o.total, o.sequence), o.id)
+            for o in everything
+        ],
     }
     for name, want in expected.items():
         index = getattr(state, name)
@@ -129,6 +133,10 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
     _check_counter(state.merchant_status_counts, store, by_merchant_status)
     by_customer_status = Counter((raw(o.customer), o.status) for o in everything)
     _check_counter(state.customer_status_counts, store, by_customer_status)
+    want = histogram.expected((o.status, o.total) for o in everything)
+    got = {group: list(counters) for group, counters in state.amount_histogram.iterate(store)}
+    if got != want:
+        raise InvariantBroken("orders: the totals histogram does not match the orders")
     queue = sorted(
         (timestamp_ns(o.settlement_due), o.id)
         for o in everything

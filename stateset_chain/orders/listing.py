@@ -32,11 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
+from stateset_chain.orders import state
 from stateset_chain.orders.state import (
+    U64_MAX,
     OrdersKeeper,
     by_created,
     by_customer,
@@ -45,14 +46,13 @@ from stateset_chain.orders.state import (
     by_merchant_status,
     by_sequence,
     by_status,
+    by_status_amount,
     by_total,
 )
 from stateset_chain.store.collections import Map
 from stateset_chain.store.kv import KVStore
 
 from stateset.orders.v1.orders_pb2 import Order
-
-U64_MAX = 2**64 - 1
 
 CUSTOMER, MERCHANT, STATUS, CREATED, AMOUNT = "customer", "merchant", "status", "created", "amount"
 
@@ -111,10 +111,28 @@ class Page:
 class _Source:
     """Candidates as (seq, order id), newest first, all inside the window."""
 
-    size: int  # exact when ``exact``, else an upper bound
-    exact: bool
+    name: str
+    size: int  # entries in the window: exact or an estimate (only costs depend on it)
     covers: frozenset[str]  # filters every candidate satisfies
     entries: Callable[[int], Iterator[tuple[int, str]]]  # (below) -> entries with seq < below
+    seeks: int = 1  # key ranges opened to walk every entry
+    reads_all: bool = False  # reads every entry before yielding the first
+
+    def cost(self, active: frozenset[str], need: int | None, total: int | None) -> int:
+        """Estimated store reads to find ``need`` matches of ``total`` (None: to walk it all)."""
+        checks = bool(active - self.covers)  # candidates must be loaded to check a filter
+        if need is None or self.reads_all or total is None:
+            read = self.size
+        elif checks:
+            read = min(self.size, -(-need * self.size // max(total, 1)))
+        else:
+            read = min(self.size, need)
+        opened = -(-self.seeks * read // max(self.size, 1))
+        return read * (2 if checks else 1) + SEEK_COST * max(opened, 1)
+
+
+# A key range opened costs about this many entries read (a seek in every store layer).
+SEEK_COST = 3
 
 
 def list_orders(
@@ -124,29 +142,38 @@ def list_orders(
     limit: int,
     offset: int = 0,
     starting_after: str = "",
+    choose: Callable[[list[_Source], frozenset[str], int | None, int | None], _Source]
+    | None = None,
 ) -> Page:
+    """One page of the orders matching ``f``, newest first (see the module doc). ``choose``
+    picks the source among the candidates (tests force each one); the default is the cheapest."""
     next_seq = keeper.next_sequence(store)
     lo, hi = _window(store, f, next_seq)
     below = hi
     if starting_after:
         below = min(hi, keeper.must_get_order(store, starting_after).sequence)
-    source = _choose_source(keeper, store, f, lo, hi, next_seq)
-    unchecked = f.active() - source.covers
+    active = f.active()
+    whole = (lo, hi) == (1, next_seq)
+    total = _known_total(keeper, store, f, active, whole, lo, hi)
+    if total == 0:
+        return Page([], 0, False)
+    need = None if total is None else offset + limit + 1
+    sources = _sources(keeper, store, f, lo, hi, next_seq)
+    if choose is None:
+        source = min(sources, key=lambda s: s.cost(active, need, total))
+    else:
+        source = choose(sources, active, need, total)
+    unchecked = active - source.covers
 
     def load(order_id: str) -> Order:
         return keeper.must_get_order(store, order_id)
 
-    if source.exact and not unchecked:
-        window = list(islice(source.entries(below), offset, offset + limit + 1))
-        page = [load(oid) for _, oid in window[:limit]]
-        return Page(page, source.size, len(window) > limit)
-
-    total, skipped, page, more = 0, 0, [], False
-    for seq, oid in source.entries(hi):
+    counted, skipped, page, more = 0, 0, [], False
+    for seq, oid in source.entries(hi if total is None else below):
         order = load(oid) if unchecked else None
         if order is not None and not f.matches(order, unchecked):
             continue
-        total += 1
+        counted += 1
         if seq >= below:
             continue
         if skipped < offset:
@@ -155,7 +182,43 @@ def list_orders(
             page.append(order if order is not None else load(oid))
         else:
             more = True
-    return Page(page, total, more)
+            if total is not None:
+                break  # the count is known: stop at the first match after the page
+    return Page(page, counted if total is None else total, more)
+
+
+def _known_total(
+    keeper: OrdersKeeper,
+    store: KVStore,
+    f: OrderFilter,
+    active: frozenset[str],
+    whole: bool,
+    lo: int,
+    hi: int,
+) -> int | None:
+    """The number of matches when counters give it without reading orders, else None."""
+    if active <= {CREATED}:
+        return hi - lo
+    if not whole:
+        return None
+    names = active - {CREATED}  # the window is every order: the time filter excludes none
+    customer = address.decode(f.customer) if f.customer else b""
+    merchant = address.decode(f.merchant) if f.merchant else b""
+    if names == {CUSTOMER}:
+        return keeper.customer_count(store, customer)
+    if names == {MERCHANT}:
+        return keeper.merchant_count(store, merchant)
+    if names == {STATUS}:
+        return keeper.status_count(store, f.status)
+    if names == {MERCHANT, STATUS}:
+        return keeper.merchant_status_count(store, merchant, f.status)
+    if names == {CUSTOMER, STATUS}:
+        return keeper.customer_status_count(store, customer, f.status)
+    if names == {AMOUNT}:
+        return keeper.amount_count(store, None, *f.amount_range())
+    if names == {STATUS, AMOUNT}:
+        return keeper.amount_count(store, f.status, *f.amount_range())
+    return None
 
 
 def _window(store: KVStore, f: OrderFilter, next_seq: int) -> tuple[int, int]:
@@ -179,65 +242,60 @@ def _first_seq_created_from(store: KVStore, ns: int, next_seq: int) -> int:
     return next_seq
 
 
-def _choose_source(
+def _sources(
     keeper: OrdersKeeper, store: KVStore, f: OrderFilter, lo: int, hi: int, next_seq: int
-) -> _Source:
+) -> list[_Source]:
+    """Every source that can serve ``f``: the window, the index of each filter given (and the
+    compound index of a party and a status), and for an amount range the amount sources."""
     whole = (lo, hi) == (1, next_seq)
     customer = address.decode(f.customer) if f.customer else None
     merchant = address.decode(f.merchant) if f.merchant else None
-    sources = []
-    # compound indexes first: on a tie in size they leave fewer filters to check
+
+    def index(name, idx, parts, count, names) -> _Source:
+        # inside a window the index holds at most one entry per order of the window
+        size = count if whole else min(count, hi - lo)
+        return _Source(name, size, frozenset(names | {CREATED}), _index(store, idx, parts, lo, hi))
+
+    sources = [_Source("window", hi - lo, frozenset({CREATED}), _sequence_window(store, lo, hi))]
+    # compound indexes first: on a tie in cost they leave fewer filters to check
     if merchant is not None and f.status:
         count = keeper.merchant_status_count(store, merchant, f.status)
-        key = (merchant, f.status)
+        parts = (merchant, f.status)
         sources.append(
-            _index(store, by_merchant_status, key, count, {MERCHANT, STATUS}, lo, hi, whole)
+            index("merchant+status", by_merchant_status, parts, count, {MERCHANT, STATUS})
         )
     if customer is not None and f.status:
         count = keeper.customer_status_count(store, customer, f.status)
-        key = (customer, f.status)
+        parts = (customer, f.status)
         sources.append(
-            _index(store, by_customer_status, key, count, {CUSTOMER, STATUS}, lo, hi, whole)
+            index("customer+status", by_customer_status, parts, count, {CUSTOMER, STATUS})
         )
     if customer is not None:
         count = keeper.customer_count(store, customer)
-        sources.append(_index(store, by_customer, (customer,), count, {CUSTOMER}, lo, hi, whole))
+        sources.append(index("customer", by_customer, (customer,), count, {CUSTOMER}))
     if merchant is not None:
         count = keeper.merchant_count(store, merchant)
-        sources.append(_index(store, by_merchant, (merchant,), count, {MERCHANT}, lo, hi, whole))
+        sources.append(index("merchant", by_merchant, (merchant,), count, {MERCHANT}))
     if f.status:
         count = keeper.status_count(store, f.status)
-        sources.append(_index(store, by_status, (f.status,), count, {STATUS}, lo, hi, whole))
-    sources.append(_sequence_window(store, lo, hi))
-    best = min(sources, key=lambda s: s.size)  # first smallest: an index before the window
-    if f.amount_min is not None or f.amount_max is not None:
-        amounts = _amount_matches(store, f, lo, hi, budget=best.size)
-        if amounts is not None:
-            best = amounts
-    return best
+        sources.append(index("status", by_status, (f.status,), count, {STATUS}))
+    if AMOUNT in f.active():
+        sources += _amount_sources(keeper, store, f, lo, hi, next_seq)
+    sources.sort(key=lambda s: s.name != "window")  # the window last: it loses every tie
+    return sources
 
 
-def _sequence_window(store: KVStore, lo: int, hi: int) -> _Source:
+def _sequence_window(store: KVStore, lo: int, hi: int):
     def entries(below: int) -> Iterator[tuple[int, str]]:
         end = min(hi, below)
         if lo < end:
             yield from by_sequence.iterate(store, start=lo, end=end, reverse=True)
 
-    return _Source(size=hi - lo, exact=True, covers=frozenset({CREATED}), entries=entries)
+    return entries
 
 
-def _index(
-    store: KVStore,
-    index: Map,
-    parts: tuple,
-    count: int,
-    names: set[str],
-    lo: int,
-    hi: int,
-    whole: bool,
-) -> _Source:
-    """The entries of ``index`` under the key prefix ``parts`` (the values of the filters
-    ``names``), cut to the window; ``count`` is how many there are under ``parts``."""
+def _index(store: KVStore, index: Map, parts: tuple, lo: int, hi: int):
+    """The entries of ``index`` under the key prefix ``parts``, cut to the window."""
 
     def entries(below: int) -> Iterator[tuple[int, str]]:
         end = min(hi, below)
@@ -247,33 +305,88 @@ def _index(
             ):
                 yield key[-1], oid
 
-    covers = frozenset(names | {CREATED})
-    # Inside a created-time window the index holds at most one entry per order of the window,
-    # so it is never a worse source than the window itself (and, covering more filters, it wins
-    # ties). Without a window, ``count`` is exact (it becomes total_count).
-    size = count if whole else min(count, hi - lo)
-    return _Source(size=size, exact=whole, covers=covers, entries=entries)
+    return entries
 
 
-def _amount_matches(
-    store: KVStore, f: OrderFilter, lo: int, hi: int, budget: int
-) -> _Source | None:
-    """The orders in the amount range and the window, if walking the range takes at most
-    ``budget`` steps; None when another source is smaller."""
+def _amount_sources(
+    keeper: OrdersKeeper, store: KVStore, f: OrderFilter, lo: int, hi: int, next_seq: int
+) -> list[_Source]:
+    """Two ways to list an amount range: block by block through the (status, epoch, total)
+    index, newest first (cheap for a page of a common range), or the whole range of the total
+    index, sorted (cheap for a rare range)."""
     low, high = f.amount_range()
-    found: list[tuple[int, str]] = []
-    if low <= high:
-        end = (high + 1, 0) if high < U64_MAX else None
-        for steps, ((_, seq), oid) in enumerate(by_total.iterate(store, start=(low, 0), end=end)):
-            if steps >= budget:
-                return None
-            if lo <= seq < hi:
-                found.append((seq, oid))
-    found.sort(reverse=True)
+    if f.status:
+        statuses = [f.status]
+        in_range = keeper.amount_count(store, f.status, low, high)
+    else:
+        statuses = [status for status, _ in state.status_counts.iterate(store)]
+        in_range = keeper.amount_count(store, None, low, high)
+    everything = keeper.amount_count(store, None, low, high) if f.status else in_range
+    orders = next_seq - 1
+    # the window's share of the range, assuming amounts spread evenly over time (an estimate)
+    share = -(-in_range * (hi - lo) // max(orders, 1))
+    bits = state.EPOCH_BITS
+    epochs = ((hi - 1) >> bits) - (lo >> bits) + 1 if lo < hi else 0
+    covers = {AMOUNT, CREATED} | ({STATUS} if f.status else set())
+    return [
+        _Source(
+            "amount blocks",
+            share,
+            frozenset(covers),
+            _amount_blocks(store, statuses, low, high, lo, hi),
+            seeks=epochs * len(statuses),
+        ),
+        _Source(
+            "amount range",
+            everything,
+            frozenset({AMOUNT, CREATED}),
+            _amount_range(store, low, high, lo, hi),
+            reads_all=True,
+        ),
+    ]
+
+
+def _amount_blocks(store: KVStore, statuses: list[int], low: int, high: int, lo: int, hi: int):
+    """Orders of ``statuses`` with a total in [low, high], newest first: for each block of
+    2^EPOCH_BITS sequences, newest block first, the total range of each status, sorted."""
+    bits = state.EPOCH_BITS
 
     def entries(below: int) -> Iterator[tuple[int, str]]:
+        end = min(hi, below)
+        if lo >= end:
+            return
+        for epoch in range((end - 1) >> bits, (lo >> bits) - 1, -1):
+            found = []
+            for status in statuses:
+                stop = (status, epoch, high + 1, 0) if high < U64_MAX else (status, epoch + 1, 0, 0)
+                for (_, _, _, seq), oid in by_status_amount.iterate(
+                    store, start=(status, epoch, low, 0), end=stop
+                ):
+                    if lo <= seq < end:
+                        found.append((seq, oid))
+            found.sort(reverse=True)
+            yield from found
+
+    return entries
+
+
+def _amount_range(store: KVStore, low: int, high: int, lo: int, hi: int):
+    """Orders with a total in [low, high] inside the window, read whole from the total index
+    and sorted newest first."""
+    found: list[tuple[int, str]] | None = None
+
+    def entries(below: int) -> Iterator[tuple[int, str]]:
+        nonlocal found
+        if found is None:
+            end = (high + 1, 0) if high < U64_MAX else None
+            found = sorted(
+                (
+                    (seq, oid)
+                    for (_, seq), oid in by_total.iterate(store, start=(low, 0), end=end)
+                    if lo <= seq < hi
+                ),
+                reverse=True,
+            )
         return (entry for entry in found if entry[0] < below)
 
-    return _Source(
-        size=len(found), exact=True, covers=frozenset({AMOUNT, CREATED}), entries=entries
-    )
+    return entries

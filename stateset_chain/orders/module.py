@@ -12,7 +12,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.module import Module, MsgRoute
 from stateset_chain.orders import genesis, invariants, msgs, queries, settlement
-from stateset_chain.orders.keys import MODULE_NAME
+from stateset_chain.orders.keys import LOCAL_PREFIXES, MODULE_NAME
 from stateset_chain.orders.state import OrdersKeeper
 
 
@@ -37,6 +37,7 @@ def orders_module(keeper: OrdersKeeper) -> Module:
             _bind(keeper, invariants.order_accounting),
             _bind(keeper, invariants.indexes_consistent),
         ],
+        local_prefixes=LOCAL_PREFIXES,
     )
 
 

@@ -4,7 +4,7 @@ Indexes are exact on every write because only two places touch them:
 
 - ``insert_order`` (a new order, or one imported at genesis) writes the order and every index
   entry and counter: customer, merchant, status, (merchant, status), (customer, status),
-  created time, total, sequence, client id;
+  (status, epoch, total), the totals histogram, created time, total, sequence, client id;
 - ``move_status`` (called only by ``lifecycle.transition``) moves the order between the entries
   and counters of every index that includes the status.
 
@@ -21,13 +21,16 @@ from stateset_chain.crypto import address
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import OrderNotFound
 from stateset_chain.orders.expected import BankKeeper, CrossChainRefunder
+from stateset_chain.orders.histogram import AmountHistogram
 from stateset_chain.orders.keys import (
+    AMOUNT_HISTOGRAM_PREFIX,
     BY_CREATED_PREFIX,
     BY_CUSTOMER_PREFIX,
     BY_CUSTOMER_STATUS_PREFIX,
     BY_MERCHANT_PREFIX,
     BY_MERCHANT_STATUS_PREFIX,
     BY_SEQUENCE_PREFIX,
+    BY_STATUS_AMOUNT_PREFIX,
     BY_STATUS_PREFIX,
     BY_TOTAL_PREFIX,
     CLIENT_IDS_PREFIX,
@@ -65,6 +68,8 @@ from stateset_chain.store.kv import KVStore
 from stateset.orders.v1.orders_pb2 import Order
 from stateset.orders.v1.params_pb2 import Params
 
+U64_MAX = 2**64 - 1
+
 params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
 orders: Map[str, Order] = Map(ORDERS_PREFIX, StrKey, ProtoValue(Order))
 client_ids: Map[str, str] = Map(CLIENT_IDS_PREFIX, StrKey, StrValue)
@@ -89,6 +94,14 @@ by_merchant_status: Map[tuple[bytes, int, int], str] = Map(
 by_customer_status: Map[tuple[bytes, int, int], str] = Map(
     BY_CUSTOMER_STATUS_PREFIX, TupleKey(BytesKey, U32Key, U64Key), StrValue
 )
+# "this status, this amount range, newest first": by status, then in blocks of 2^EPOCH_BITS
+# consecutive orders, then by total (listing.py walks it block by block, newest first)
+EPOCH_BITS = 10
+by_status_amount: Map[tuple[int, int, int, int], str] = Map(
+    BY_STATUS_AMOUNT_PREFIX, TupleKey(U32Key, U64Key, U64Key, U64Key), StrValue
+)
+# how many orders of a status have a total in a range (histogram.py)
+amount_histogram = AmountHistogram(AMOUNT_HISTOGRAM_PREFIX)
 
 customer_counts: Map[bytes, int] = Map(CUSTOMER_COUNT_PREFIX, BytesKey, U64Value)
 merchant_counts: Map[bytes, int] = Map(MERCHANT_COUNT_PREFIX, BytesKey, U64Value)
@@ -185,6 +198,8 @@ class OrdersKeeper:
         by_status.set(store, (status, seq), oid)
         by_merchant_status.set(store, (merchant, status, seq), oid)
         by_customer_status.set(store, (customer, status, seq), oid)
+        by_status_amount.set(store, (status, seq >> EPOCH_BITS, order.total, seq), oid)
+        amount_histogram.add(store, status, order.total, 1)
         _increment(status_counts, store, status, 1)
         _increment(merchant_status_counts, store, (merchant, status), 1)
         _increment(customer_status_counts, store, (customer, status), 1)
@@ -195,6 +210,8 @@ class OrdersKeeper:
         by_status.delete(store, (status, seq))
         by_merchant_status.delete(store, (merchant, status, seq))
         by_customer_status.delete(store, (customer, status, seq))
+        by_status_amount.delete(store, (status, seq >> EPOCH_BITS, order.total, seq))
+        amount_histogram.add(store, status, order.total, -1)
         _increment(status_counts, store, status, -1)
         _increment(merchant_status_counts, store, (merchant, status), -1)
         _increment(customer_status_counts, store, (customer, status), -1)
@@ -229,6 +246,25 @@ class OrdersKeeper:
 
     def customer_status_count(self, store: KVStore, customer: bytes, status: int) -> int:
         return customer_status_counts.get(store, (customer, status)) or 0
+
+    def amount_count(self, store: KVStore, status: int | None, low: int, high: int) -> int:
+        """How many orders (in ``status``; None = any) have ``low <= total <= high``: a few
+        histogram keys, whatever the number of orders (histogram.py)."""
+        if low > high:
+            return 0
+        statuses = None if status is None else frozenset((status,))
+
+        def level0(a: int, b: int) -> int:
+            found = by_total.iterate(store, start=(a, 0), end=(b, 0))
+            if status is None:
+                return sum(1 for _ in found)
+            return sum(1 for _, oid in found if self.must_get_order(store, oid).status == status)
+
+        if high >= U64_MAX:
+            upto = self.order_count(store) if status is None else self.status_count(store, status)
+        else:
+            upto = amount_histogram.below(store, statuses, high + 1, level0)
+        return upto - amount_histogram.below(store, statuses, low, level0)
 
     # -- settlement queue --------------------------------------------------------------------
 

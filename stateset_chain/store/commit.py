@@ -12,6 +12,11 @@ anything; ``commit()`` writes the state changes, the tree nodes, the height and 
 LevelDB ``WriteBatch`` with ``sync=True``. A crash at any point leaves either the previous commit or
 this one, never a mix; on restart ``last_height``/``last_app_hash`` tell CometBFT's handshake which
 blocks to replay.
+
+**Node-local keys.** Keys under ``local_prefixes`` (set by the app from its modules) are stored and
+committed like any state key, in the same batch, but are left out of the tree: they are query
+indexes a module derives from its own state (the orders' list indexes), so they need no proof and
+cost no tree work. They have no proofs (``prove`` refuses them) and do not count in the app hash.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ class CorruptStore(Exception):
     """The database does not hold a consistent commit (not a user error: the node must stop)."""
 
 
+class NotProvable(ValueError):
+    """A proof was asked for a node-local key, which the tree does not hold."""
+
+
 @dataclass
 class _Staged:
     height: int
@@ -66,6 +75,7 @@ class CommitStore:
         self._deep = _TwoGenerationCache(DEEP_CACHE_NODES)  # recently used deeper nodes
         self.tree = SparseMerkleTree(self._load_node)
         self._staged: _Staged | None = None
+        self.local_prefixes: tuple[bytes, ...] = ()  # keys kept out of the tree (see above)
         self._failpoint = os.environ.get(FAILPOINT_ENV, "")
         height = raw.get(META_HEIGHT)
         self.last_height = int.from_bytes(height, "big") if height else 0
@@ -129,7 +139,9 @@ class CommitStore:
         """The app hash after applying ``changes`` to the committed state; replaces any earlier
         staged block (InitChain stages genesis, then block 1 restages genesis + block 1)."""
         changes = list(changes)
-        app_hash, nodes = self.tree.update(changes)
+        local = self.local_prefixes
+        merklized = [op for op in changes if not op[0].startswith(local)] if local else changes
+        app_hash, nodes = self.tree.update(merklized)
         self._staged = _Staged(height, changes, nodes, app_hash)
         return app_hash
 
@@ -168,14 +180,20 @@ class CommitStore:
 
     # -- proofs and checks ---------------------------------------------------------------
 
+    def is_local(self, key: bytes) -> bool:
+        return bool(self.local_prefixes) and key.startswith(self.local_prefixes)
+
     def prove(self, key: bytes) -> tuple[bytes | None, Proof]:
         """The committed value of ``key`` (None if absent) and its proof against last_app_hash."""
+        if self.is_local(key):
+            raise NotProvable(f"key {key!r} is a node-local query index, outside the app hash")
         return self.state.get(key), self.tree.prove(key)
 
     def recompute_app_hash(self) -> bytes:
-        """The root rebuilt from every state key (O(state): for tests and `statesetd` checks)."""
+        """The root rebuilt from every state key but the node-local ones (O(state): for tests and
+        `statesetd` checks)."""
         fresh = SparseMerkleTree(lambda _key: None)
-        root, _ = fresh.update(self.state.iterate())
+        root, _ = fresh.update((k, v) for k, v in self.state.iterate() if not self.is_local(k))
         return root
 
 

@@ -236,3 +236,22 @@ def test_simulate_reports_gas_and_changes_nothing(chain):
     res = chain.query("/cosmos.tx.v1beta1.Service/Simulate",
                       service_pb2.SimulateRequest(tx_bytes=too_much))
     assert (res.code, res.codespace) == (5, "sdk") and "insufficient funds" in res.log
+
+
+def test_orders_list_indexes_are_node_local(chain):
+    """The orders' list indexes are committed (a query reads them) but are outside the app hash:
+    no proof is given for them, and the root recomputed without them is the app hash."""
+    from stateset_chain.orders.keys import LOCAL_PREFIXES, STATUS_COUNT_PREFIX
+    from tests.app.test_stores_agree import create
+
+    res = chain.block([create(chain, chain.wallets[0], chain.wallets[3], 1)])
+    assert res.tx_results[0].code == 0, res.tx_results[0].log
+    assert chain.app.store.local_prefixes == LOCAL_PREFIXES
+    key = STATUS_COUNT_PREFIX + (1).to_bytes(4, "big")  # orders in CREATED
+    plain = chain.app.query(abci.RequestQuery(path="/store/key", data=key))
+    assert plain.code == 0 and int.from_bytes(plain.value, "big") == 1
+    proved = chain.app.query(abci.RequestQuery(path="/store/key", data=key, prove=True))
+    assert proved.code != 0 and "node-local" in proved.log
+    assert chain.app.store.recompute_app_hash() == chain.app.store.last_app_hash
+    everything = chain.app.store.state.iterate()
+    assert any(k.startswith(LOCAL_PREFIXES) for k, _ in everything)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from stateset_chain.store.commit import CommitStore, CorruptStore
+from stateset_chain.store.commit import CommitStore, CorruptStore, NotProvable
 from stateset_chain.store.smt import EMPTY, verify_proof
 
 
@@ -156,3 +156,26 @@ def test_two_generation_cache_keeps_recent_entries():
     assert c.get(b"b") is None
     c.drop(b"a")
     assert c.get(b"a") is None
+
+
+def test_local_keys_are_committed_but_outside_the_app_hash(opener):
+    """Keys under ``local_prefixes`` are written in the commit's batch and read back after a
+    reopen, but the app hash, the recomputed root and proofs ignore them."""
+    plain = CommitStore.in_memory()
+    plain.stage([(b"x", b"1")], 1)
+    plain.commit()
+    s = opener()
+    s.local_prefixes = (b"idx/",)
+    s.stage([(b"x", b"1"), (b"idx/a", b"9")], 1)
+    s.commit()
+    assert s.last_app_hash == plain.last_app_hash
+    s = opener()
+    s.local_prefixes = (b"idx/",)
+    assert s.state.get(b"idx/a") == b"9" and s.last_app_hash == plain.last_app_hash
+    assert s.recompute_app_hash() == plain.last_app_hash
+    s.stage([(b"idx/a", None), (b"idx/b", b"2")], 2)  # only local changes: the same root
+    s.commit()
+    assert s.last_app_hash == plain.last_app_hash
+    assert list(s.state.iterate()) == [(b"idx/b", b"2"), (b"x", b"1")]
+    with pytest.raises(NotProvable):
+        s.prove(b"idx/b")
