@@ -12,20 +12,22 @@ How a query avoids scanning all orders:
    deleted) and creation times never decrease along them, so "created in (after, before)" is
    exactly the sequences ``[lo, hi)``: two seeks in the created-time index find ``lo`` and
    ``hi``. Every source below is cut to that window by its key range.
-2. **Pick the smallest source.** Candidates: the customer, merchant and status indexes, the
-   compound (merchant, status) and (customer, status) indexes when both of their filters are
-   given (all sizes are kept in counters), and the window itself (``hi - lo`` orders). Then,
-   if an amount range is given, the total index is walked over that range, but only while it
-   stays smaller than the best candidate; if it finishes first it becomes the source (its
-   sequences sorted).
-3. **Filter the rest.** Filters the source does not imply are checked on each candidate order.
-   When nothing is left to check and the source's size is exact (the window; the amount set; an
-   index counter when there is no time window), ``total_count`` is that size and only the page
-   is read. Otherwise the source is read once: every candidate counted, the page collected.
+2. **Count from counters when they know.** No filter or a window alone: ``hi - lo``. Without a
+   window: a customer, a merchant, a status, a party with a status (the counters); an amount
+   range, alone or with a status (the totals histogram, histogram.py). Otherwise the count is
+   unknown and the chosen source is walked whole.
+3. **Pick the cheapest source.** Candidates: the window; the customer, merchant and status
+   indexes and the compound (merchant, status) and (customer, status) ones; for an amount range,
+   the (status, block, total) index walked block by block, newest block first, and the whole
+   range of the total index, sorted. ``_Source.cost`` estimates each one's store reads: with a
+   known count, to find ``offset + limit + 1`` matches (a source whose candidates must be loaded
+   to check a filter needs ``size / count`` candidates per match); without one, its whole size.
+4. **Filter the rest.** Filters the source does not imply are checked on each candidate order;
+   with a known count the walk stops at the first match after the page.
 
-So the cost is about the size of the most selective filter, not of all orders; with no filter at
-all, or with only a customer, a merchant or a status (or a customer or merchant with a status),
-the source *is* the list: a page reads ``offset + limit + 1`` index entries, however many match.
+So a page costs about ``offset + limit + 1`` index entries plus the page's orders for every
+combination with a known count, whatever the number of orders; the others cost about the size of
+their most selective source (for a window, at most the window).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
 from stateset_chain.orders import state
+from stateset_chain.orders.histogram import ANY_STATUS
 from stateset_chain.orders.state import (
     U64_MAX,
     OrdersKeeper,
@@ -154,11 +157,12 @@ def list_orders(
         below = min(hi, keeper.must_get_order(store, starting_after).sequence)
     active = f.active()
     whole = (lo, hi) == (1, next_seq)
-    total = _known_total(keeper, store, f, active, whole, lo, hi)
+    amounts = _AmountCounts(keeper, store, *f.amount_range())
+    total = _known_total(keeper, store, f, active, whole, lo, hi, amounts)
     if total == 0:
         return Page([], 0, False)
     need = None if total is None else offset + limit + 1
-    sources = _sources(keeper, store, f, lo, hi, next_seq)
+    sources = _sources(keeper, store, f, lo, hi, next_seq, amounts)
     if choose is None:
         source = min(sources, key=lambda s: s.cost(active, need, total))
     else:
@@ -195,6 +199,7 @@ def _known_total(
     whole: bool,
     lo: int,
     hi: int,
+    amounts: _AmountCounts,
 ) -> int | None:
     """The number of matches when counters give it without reading orders, else None."""
     if active <= {CREATED}:
@@ -215,9 +220,9 @@ def _known_total(
     if names == {CUSTOMER, STATUS}:
         return keeper.customer_status_count(store, customer, f.status)
     if names == {AMOUNT}:
-        return keeper.amount_count(store, None, *f.amount_range())
+        return amounts.of(ANY_STATUS)
     if names == {STATUS, AMOUNT}:
-        return keeper.amount_count(store, f.status, *f.amount_range())
+        return amounts.of(f.status)
     return None
 
 
@@ -243,7 +248,13 @@ def _first_seq_created_from(store: KVStore, ns: int, next_seq: int) -> int:
 
 
 def _sources(
-    keeper: OrdersKeeper, store: KVStore, f: OrderFilter, lo: int, hi: int, next_seq: int
+    keeper: OrdersKeeper,
+    store: KVStore,
+    f: OrderFilter,
+    lo: int,
+    hi: int,
+    next_seq: int,
+    amounts: _AmountCounts,
 ) -> list[_Source]:
     """Every source that can serve ``f``: the window, the index of each filter given (and the
     compound index of a party and a status), and for an amount range the amount sources."""
@@ -280,7 +291,7 @@ def _sources(
         count = keeper.status_count(store, f.status)
         sources.append(index("status", by_status, (f.status,), count, {STATUS}))
     if AMOUNT in f.active():
-        sources += _amount_sources(keeper, store, f, lo, hi, next_seq)
+        sources += _amount_sources(store, f, lo, hi, next_seq, amounts)
     sources.sort(key=lambda s: s.name != "window")  # the window last: it loses every tie
     return sources
 
@@ -308,8 +319,21 @@ def _index(store: KVStore, index: Map, parts: tuple, lo: int, hi: int):
     return entries
 
 
+class _AmountCounts:
+    """Orders of a status (or any) with a total in the filter's range, each counted once."""
+
+    def __init__(self, keeper: OrdersKeeper, store: KVStore, low: int, high: int) -> None:
+        self.keeper, self.store, self.low, self.high = keeper, store, low, high
+        self._counts: dict[int, int] = {}
+
+    def of(self, status: int) -> int:
+        if status not in self._counts:
+            self._counts[status] = self.keeper.amount_count(self.store, status, self.low, self.high)
+        return self._counts[status]
+
+
 def _amount_sources(
-    keeper: OrdersKeeper, store: KVStore, f: OrderFilter, lo: int, hi: int, next_seq: int
+    store: KVStore, f: OrderFilter, lo: int, hi: int, next_seq: int, amounts: _AmountCounts
 ) -> list[_Source]:
     """Two ways to list an amount range: block by block through the (status, epoch, total)
     index, newest first (cheap for a page of a common range), or the whole range of the total
@@ -317,11 +341,9 @@ def _amount_sources(
     low, high = f.amount_range()
     if f.status:
         statuses = [f.status]
-        in_range = keeper.amount_count(store, f.status, low, high)
     else:
         statuses = [status for status, _ in state.status_counts.iterate(store)]
-        in_range = keeper.amount_count(store, None, low, high)
-    everything = keeper.amount_count(store, None, low, high) if f.status else in_range
+    in_range, everything = amounts.of(f.status), amounts.of(ANY_STATUS)
     orders = next_seq - 1
     # the window's share of the range, assuming amounts spread evenly over time (an estimate)
     share = -(-in_range * (hi - lo) // max(orders, 1))

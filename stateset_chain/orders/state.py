@@ -21,7 +21,7 @@ from stateset_chain.crypto import address
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import OrderNotFound
 from stateset_chain.orders.expected import BankKeeper, CrossChainRefunder
-from stateset_chain.orders.histogram import AmountHistogram
+from stateset_chain.orders.histogram import ANY_STATUS, AmountHistogram
 from stateset_chain.orders.keys import (
     AMOUNT_HISTOGRAM_PREFIX,
     BY_CREATED_PREFIX,
@@ -181,6 +181,7 @@ class OrdersKeeper:
         by_total.set(store, (order.total, seq), oid)
         _increment(customer_counts, store, customer, 1)
         _increment(merchant_counts, store, merchant, 1)
+        amount_histogram.add(store, ANY_STATUS, order.total, 1)
         self._index_status(store, order, order.status)
 
     def save_order(self, store: KVStore, order: Order) -> None:
@@ -247,24 +248,23 @@ class OrdersKeeper:
     def customer_status_count(self, store: KVStore, customer: bytes, status: int) -> int:
         return customer_status_counts.get(store, (customer, status)) or 0
 
-    def amount_count(self, store: KVStore, status: int | None, low: int, high: int) -> int:
-        """How many orders (in ``status``; None = any) have ``low <= total <= high``: a few
+    def amount_count(self, store: KVStore, status: int, low: int, high: int) -> int:
+        """How many orders of ``status`` (0: any) have ``low <= total <= high``: at most 30
         histogram keys, whatever the number of orders (histogram.py)."""
         if low > high:
             return 0
-        statuses = None if status is None else frozenset((status,))
 
         def level0(a: int, b: int) -> int:
             found = by_total.iterate(store, start=(a, 0), end=(b, 0))
-            if status is None:
+            if status == ANY_STATUS:
                 return sum(1 for _ in found)
             return sum(1 for _, oid in found if self.must_get_order(store, oid).status == status)
 
         if high >= U64_MAX:
-            upto = self.order_count(store) if status is None else self.status_count(store, status)
+            upto = self.status_count(store, status) if status else self.order_count(store)
         else:
-            upto = amount_histogram.below(store, statuses, high + 1, level0)
-        return upto - amount_histogram.below(store, statuses, low, level0)
+            upto = amount_histogram.below(store, status, high + 1, level0)
+        return upto - amount_histogram.below(store, status, low, level0)
 
     # -- settlement queue --------------------------------------------------------------------
 
