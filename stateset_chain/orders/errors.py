@@ -17,7 +17,9 @@ bank's ``InsufficientFunds`` (sdk 5); bad query requests are ``InvalidRequest`` 
     ├── batches          EmptyBatch 31, BatchTooLarge 32, BatchCreatorMismatch 33
     ├── disputes         InvalidOutcome 34
     ├── configuration    InvalidParams 35, InvalidGenesis 36
-    └── messages         MissingField 37
+    ├── messages         MissingField 37
+    └── recipients       BlockedSettlementRecipient 38 (settlement would pay an address nobody
+                         can spend from: a module account or an order deposit address)
 """
 
 from __future__ import annotations
@@ -71,3 +73,6 @@ InvalidOutcome = _error("InvalidOutcome", 34, "invalid dispute outcome")
 InvalidParams = _error("InvalidParams", 35, "invalid orders params")
 InvalidGenesis = _error("InvalidGenesis", 36, "invalid orders genesis")
 MissingField = _error("MissingField", 37, "required field is empty")
+BlockedSettlementRecipient = _error(
+    "BlockedSettlementRecipient", 38, "it cannot receive settlement"
+)

@@ -1,6 +1,7 @@
 """What the orders module needs from other modules (the Cosmos SDK's ``expected_keepers``).
 
-- ``BankKeeper``: reads, and moves to and from its own ``orders_escrow`` module account.
+- ``BankKeeper``: reads, and moves to and from its own ``orders_escrow`` module account; and
+  ``blocked_reason``, so that orders never name a settlement recipient nobody can spend from.
 - ``CrossChainRefunder``: refunds a payment that arrived from another chain the way it came
   (``stateset_chain/crosschain`` supplies one that burns through CCTP; the wiring sets it).
 """
@@ -18,6 +19,11 @@ from stateset.orders.v1.orders_pb2 import Payment, Payout
 
 class BankKeeper(Protocol):
     def balance(self, store: KVStore, addr: str, denom: str) -> int: ...
+    def blocked_reason(self, addr: str) -> str | None:
+        """Why coins sent to ``addr`` would be stranded (e.g. "a module account", "an order
+        deposit address"), or None for an ordinary account."""
+        ...
+
     def send_to_module(
         self, ctx: Context, from_addr: str, module: str, coins: list[Coin]
     ) -> None: ...

@@ -4,12 +4,15 @@ inverse.
     {"params": {"authority": "stateset1...", "platform_fee_bps": 100, ...},
      "orders": [...], "payment_sequence": "1", "refund_sequence": "1"}
 
-Missing params fields keep their defaults (``params.default_params``), so ``{}`` is valid. Orders
-are optional; when given they must have sequences 1..N in order, non-decreasing creation times,
-unique ids and client ids, and consistent amounts; their indexes, counters and settlement queue
-entries are rebuilt from them. Their escrow lives in the bank genesis (the ``orders_escrow``
-balance), and the ``escrow_balance`` invariant checks the two agree. Export writes every field,
-orders in sequence order, so ``init(export(s))`` reproduces the module's state byte for byte.
+Missing params fields keep their defaults (``params.default_params``), so ``{}`` is valid, but the
+``platform_address`` may not be one the bank blocks (``BlockedSettlementRecipient``, as for
+MsgUpdateParams). Orders are optional; when given they must have sequences 1..N in order,
+non-decreasing creation times, unique ids and client ids, and consistent amounts, and an order
+not yet settled may not name a blocked merchant or supplier (as for MsgCreateOrder); their
+indexes, counters and settlement queue entries are rebuilt from them. Their escrow lives in the
+bank genesis (the ``orders_escrow`` balance), and the ``escrow_balance`` invariant checks the two
+agree. Export writes every field, orders in sequence order, so ``init(export(s))`` reproduces the
+module's state byte for byte.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import ChainError
-from stateset_chain.orders import escrow, ids
+from stateset_chain.orders import escrow, ids, settlement
 from stateset_chain.orders.errors import InvalidGenesis, InvalidParams
 from stateset_chain.orders.lifecycle import DELIVERED, TRANSITIONS
 from stateset_chain.orders.msgs.create import CURRENCY_DENOMS
@@ -53,6 +56,7 @@ def _init(keeper: OrdersKeeper, ctx: Context, data: dict) -> None:
     except json_format.ParseError as e:
         raise InvalidParams(str(e)) from None
     validate_params(params)
+    settlement.require_settleable(keeper.bank, "platform_address", params.platform_address)
     keeper.set_params(ctx.store, params)
 
     state = GenesisState()
@@ -76,14 +80,18 @@ def _check_order(
     _require(ids.is_order_id(order.id), f"{where}: malformed id")
     _require(keeper.get_order(ctx.store, order.id) is None, f"{where}: duplicate id")
     _require(order.sequence == seq, f"{where}: sequence {order.sequence}, expected {seq}")
-    for field in ("customer", "merchant"):
-        value = getattr(order, field)
-        try:
-            canonical = address.encode(address.decode(value))
-        except ChainError:
-            canonical = ""
-        _require(canonical == value, f"{where}: {field} {value!r} is not a canonical address")
+    supplier = order.revenue_split.supplier
+    addresses = [("customer", order.customer), ("merchant", order.merchant)]
+    if supplier:
+        addresses.append(("supplier", supplier))
+    for field, value in addresses:
+        _require(_is_canonical(value), f"{where}: {field} {value!r} is not a canonical address")
     _require(order.customer != order.merchant, f"{where}: customer is the merchant")
+    # what settlement would pay (an unsettled order) must not be stranded there
+    if not order.settled:
+        settlement.require_settleable(keeper.bank, f"{where}: merchant", order.merchant)
+        if supplier:
+            settlement.require_settleable(keeper.bank, f"{where}: supplier", supplier)
     _require(
         not order.client_order_id
         or keeper.order_id_by_client_id(ctx.store, order.client_order_id) is None,
@@ -108,6 +116,13 @@ def _check_order(
             not payment.HasField("cross_chain") or _is_origin(payment.cross_chain),
             f"{where}: payment {payment.id}: cross_chain hashes must be 64 lower-case hex digits",
         )
+
+
+def _is_canonical(value: str) -> bool:
+    try:
+        return address.encode(address.decode(value)) == value
+    except ChainError:
+        return False
 
 
 def _is_origin(origin: CrossChainOrigin) -> bool:

@@ -8,6 +8,13 @@ escrow remainder goes to the merchant (less the platform fee) or to the revenue 
 only queue entries that are due, never the orders at large. Entries past the limit wait for the
 next block. A DELIVERED order whose due time has passed can no longer be returned, disputed or
 partially refunded, whether or not its queue entry has been drained yet.
+
+Settlement pays ``order.merchant``, the revenue split's ``supplier`` and ``params.platform_address``
+with plain module sends, which never refuse a recipient. Coins paid to an address nobody can
+spend from (a module account, an order's cross-chain deposit address: whatever the bank's
+``blocked_reason`` names) would be stranded for good, so such an address is refused where it
+enters: ``require_settleable`` in MsgCreateOrder, MsgBatchCreateOrders, MsgUpdateParams and
+genesis.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders import escrow
+from stateset_chain.orders.errors import BlockedSettlementRecipient
+from stateset_chain.orders.expected import BankKeeper
 from stateset_chain.orders.lifecycle import DELIVERED
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import NS, timestamp, timestamp_ns
@@ -22,6 +31,13 @@ from stateset_chain.orders.timefmt import NS, timestamp, timestamp_ns
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1.orders_pb2 import Order, Settlement
 from stateset.orders.v1.params_pb2 import Params
+
+
+def require_settleable(bank: BankKeeper, field: str, addr: str) -> None:
+    """Refuse ``addr`` (named ``field`` in the log) if settling to it would strand the coins."""
+    reason = bank.blocked_reason(addr)
+    if reason is not None:
+        raise BlockedSettlementRecipient(f"{field} {addr} is {reason}")
 
 
 def schedule(keeper: OrdersKeeper, ctx: Context, order: Order, params: Params) -> int:

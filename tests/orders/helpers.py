@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank import invariants as bank_invariants
-from stateset_chain.bank.state import BankKeeper
+from stateset_chain.bank.state import MODULE_ACCOUNT, BankKeeper
 from stateset_chain.coins import Coin
 from stateset_chain.context import BlockInfo, Context
+from stateset_chain.crosschain.deposit import deposit_address, is_deposit_address
 from stateset_chain.crypto import address
 from stateset_chain.events import EventManager, parse_typed_event
-from stateset_chain.orders import genesis, settlement
+from stateset_chain.orders import genesis, ids, settlement
 from stateset_chain.orders.keys import ESCROW_ACCOUNT, ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
@@ -33,6 +34,7 @@ ARBITER = address.encode(bytes([11]) * 20)
 PLATFORM = address.encode(bytes([12]) * 20)
 SUPPLIER = address.encode(bytes([13]) * 20)
 ESCROW = address.module_address(ESCROW_ACCOUNT)
+FEE_COLLECTOR = address.module_address("fee_collector")
 
 UNIT = 1_000_000  # base units per dollar
 START_NS = parse_iso8601("2025-01-01T00:00:00Z")
@@ -65,6 +67,31 @@ TEST_PARAMS = {
 
 RICH = {"ussusd": 1_000_000 * UNIT, "uusdc": 1_000_000 * UNIT}
 
+DEPOSIT_ADDRESS = "an order deposit address"
+
+# As stateset_chain/wiring.py wires the bank: besides module accounts, it blocks order deposit
+# addresses (nobody holds their key).
+BLOCKED_PREDICATES = {DEPOSIT_ADDRESS: is_deposit_address}
+
+# Addresses the bank blocks, with its reason: settlement paying one would strand the coins.
+BLOCKED = [
+    (ESCROW, MODULE_ACCOUNT),
+    (FEE_COLLECTOR, MODULE_ACCOUNT),
+    (deposit_address(ids.make_id(ids.ORDER_PREFIX, 1)), DEPOSIT_ADDRESS),  # the first order's
+    (deposit_address("ord_ZZZZZZZZZZ"), DEPOSIT_ADDRESS),  # an order that does not exist
+]
+BLOCKED_IDS = ["escrow", "fee_collector", "deposit-of-next-order", "deposit-of-other-order"]
+
+
+def new_bank() -> BankKeeper:
+    """The bank the orders tests run against: the test and orders module accounts, and the
+    deposit-address predicate."""
+    return BankKeeper(
+        FakeAccounts(),
+        {**TEST_MODULE_ACCOUNTS, **ORDERS_MODULE_ACCOUNTS},
+        blocked_predicates=BLOCKED_PREDICATES,
+    )
+
 
 @dataclass
 class Chain:
@@ -77,7 +104,7 @@ class Chain:
 
     def __post_init__(self) -> None:
         self.store = MemoryKV()
-        self.bank = BankKeeper(FakeAccounts(), {**TEST_MODULE_ACCOUNTS, **ORDERS_MODULE_ACCOUNTS})
+        self.bank = new_bank()
         self.keeper = OrdersKeeper(self.bank)
         self.module = orders_module(self.keeper)
         self.routes = {route.msg_cls: route for route in self.module.msgs}

@@ -9,14 +9,25 @@ from stateset_chain.errors import InvalidAddress
 from stateset_chain.orders.errors import (
     BatchCreatorMismatch,
     BatchTooLarge,
+    BlockedSettlementRecipient,
     DuplicateClientOrderId,
     EmptyBatch,
     NoItems,
 )
-from tests.orders.helpers import CUSTOMER, MERCHANT, STRANGER, Chain, create_msg
+from tests.orders.helpers import (
+    BLOCKED,
+    BLOCKED_IDS,
+    CUSTOMER,
+    MERCHANT,
+    STRANGER,
+    SUPPLIER,
+    Chain,
+    create_msg,
+)
 
 from stateset.orders.v1 import events_pb2
 from stateset.orders.v1 import tx_pb2 as tx
+from stateset.orders.v1.orders_pb2 import RevenueSplit
 
 
 def batch(n: int, creator: str = MERCHANT, **kwargs) -> tx.MsgBatchCreateOrders:
@@ -88,3 +99,30 @@ def test_one_refused_order_refuses_the_batch():
 
 def test_signer_is_the_batch_creator():
     assert Chain().signers(batch(1)) == [MERCHANT]
+
+
+@pytest.mark.parametrize(("blocked", "reason"), BLOCKED, ids=BLOCKED_IDS)
+def test_a_blocked_merchant_in_one_order_refuses_the_batch(blocked, reason):
+    chain = Chain()
+    msg = batch(3, creator=CUSTOMER)
+    msg.orders[2].merchant = blocked  # the first two orders were fine
+    before = list(chain.store.iterate())
+    with pytest.raises(BlockedSettlementRecipient) as refused:
+        chain.deliver(msg)
+    assert refused.value.code == 38
+    assert f"merchant {blocked} is {reason}" in refused.value.log
+    assert list(chain.store.iterate()) == before
+
+
+@pytest.mark.parametrize(("blocked", "reason"), BLOCKED, ids=BLOCKED_IDS)
+def test_a_blocked_supplier_in_one_order_refuses_the_batch(blocked, reason):
+    chain = Chain()
+    msg = batch(2, split=RevenueSplit(supplier=SUPPLIER, merchant_bps=9000, supplier_bps=1000))
+    msg.orders[1].revenue_split.supplier = blocked
+    before = list(chain.store.iterate())
+    with pytest.raises(BlockedSettlementRecipient) as refused:
+        chain.deliver(msg)
+    assert f"supplier {blocked} is {reason}" in refused.value.log
+    assert list(chain.store.iterate()) == before
+    msg.orders[1].revenue_split.supplier = SUPPLIER
+    assert len(chain.deliver(msg).orders) == 2

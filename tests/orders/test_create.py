@@ -8,6 +8,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.errors import InvalidAddress
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import (
+    BlockedSettlementRecipient,
     CreatorNotParty,
     CustomerIsMerchant,
     DuplicateClientOrderId,
@@ -29,8 +30,11 @@ from stateset_chain.orders.errors import (
 from stateset_chain.orders.state import orders
 from stateset_chain.orders.timefmt import timestamp_ns
 from tests.orders.helpers import (
+    BLOCKED,
+    BLOCKED_IDS,
     CUSTOMER,
     MERCHANT,
+    RETURN_WINDOW,
     START_NS,
     STRANGER,
     SUPPLIER,
@@ -273,3 +277,39 @@ def test_a_refused_create_writes_nothing():
     with pytest.raises(DuplicateClientOrderId):
         chain.create(client_order_id="c")
     assert list(chain.store.iterate()) == before
+
+
+@pytest.mark.parametrize(("blocked", "reason"), BLOCKED, ids=BLOCKED_IDS)
+def test_a_merchant_the_bank_blocks_is_refused_and_nothing_is_written(blocked, reason):
+    """Settlement pays the merchant with a module send that never refuses: a module account or a
+    deposit address there would strand the coins, so the order is refused up front."""
+    chain = Chain()
+    before = list(chain.store.iterate())
+    with pytest.raises(BlockedSettlementRecipient) as refused:
+        chain.deliver(create_msg(merchant=blocked))
+    assert (refused.value.codespace, refused.value.code) == ("orders", 38)
+    assert refused.value.log == f"merchant {blocked} is {reason}: it cannot receive settlement"
+    assert list(chain.store.iterate()) == before
+
+
+@pytest.mark.parametrize(("blocked", "reason"), BLOCKED, ids=BLOCKED_IDS)
+def test_a_revenue_split_supplier_the_bank_blocks_is_refused(blocked, reason):
+    chain = Chain()
+    split = RevenueSplit(supplier=blocked, merchant_bps=7000, supplier_bps=2500, platform_bps=500)
+    before = list(chain.store.iterate())
+    with pytest.raises(BlockedSettlementRecipient) as refused:
+        chain.deliver(create_msg(creator=MERCHANT, split=split))
+    assert refused.value.log == f"supplier {blocked} is {reason}: it cannot receive settlement"
+    assert list(chain.store.iterate()) == before
+
+
+def test_an_ordinary_merchant_and_supplier_are_settled_to():
+    """The guard refuses only blocked addresses: a key-holding merchant and supplier are paid."""
+    chain = Chain()
+    split = RevenueSplit(supplier=SUPPLIER, merchant_bps=9000, supplier_bps=1000)
+    oid = chain.to_status("DELIVERED", creator=MERCHANT, split=split)
+    merchant_before, supplier_before = chain.balance(MERCHANT), chain.balance(SUPPLIER)
+    chain.advance(RETURN_WINDOW)
+    assert chain.order(oid).settled
+    assert chain.balance(MERCHANT) - merchant_before == 9 * UNIT
+    assert chain.balance(SUPPLIER) - supplier_before == 1 * UNIT

@@ -8,25 +8,32 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank import genesis as bank_genesis
-from stateset_chain.bank.state import BankKeeper
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.orders import genesis
-from stateset_chain.orders.errors import InvalidGenesis, InvalidParams
-from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS, STORE_PREFIX
+from stateset_chain.orders.errors import BlockedSettlementRecipient, InvalidGenesis, InvalidParams
+from stateset_chain.orders.keys import STORE_PREFIX
 from stateset_chain.orders.params import DEFAULT_AUTHORITY
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.store.kv import MemoryKV
-from tests.bank.helpers import TEST_MODULE_ACCOUNTS, FakeAccounts
 from tests.orders.genesis_helpers import busy_chain
-from tests.orders.helpers import MERCHANT, RETURN_WINDOW, START_NS, Chain
+from tests.orders.helpers import (
+    BLOCKED,
+    BLOCKED_IDS,
+    MERCHANT,
+    RETURN_WINDOW,
+    START_NS,
+    SUPPLIER,
+    TEST_PARAMS,
+    Chain,
+    new_bank,
+)
 
 from stateset.orders.v1 import events_pb2
 from stateset.orders.v1.orders_pb2 import OrderStatus
 
 
 def fresh() -> tuple[OrdersKeeper, Context]:
-    bank = BankKeeper(FakeAccounts(), {**TEST_MODULE_ACCOUNTS, **ORDERS_MODULE_ACCOUNTS})
-    return OrdersKeeper(bank), Context(MemoryKV(), BlockInfo(1, START_NS, "test"))
+    return OrdersKeeper(new_bank()), Context(MemoryKV(), BlockInfo(1, START_NS, "test"))
 
 
 def test_empty_genesis_gives_default_params():
@@ -146,3 +153,57 @@ def test_statuses_survive_the_round_trip():
     data = genesis.export_genesis(chain.keeper, chain.ctx())
     statuses = {o["status"] for o in data["orders"]}
     assert {OrderStatus.Name(s) for s in (2, 4, 5, 6, 8, 10)} <= statuses
+
+
+@pytest.mark.parametrize(("blocked", "reason"), BLOCKED, ids=BLOCKED_IDS)
+def test_a_platform_address_the_bank_blocks_is_refused(blocked, reason):
+    keeper, ctx = fresh()
+    with pytest.raises(BlockedSettlementRecipient) as refused:
+        genesis.init_genesis(keeper, ctx, {"params": {**TEST_PARAMS, "platform_address": blocked}})
+    assert refused.value.log.startswith(f"platform_address {blocked} is {reason}")
+
+
+def _first(data: dict, settled: bool) -> dict:
+    return next(o for o in data["orders"] if o["settled"] == settled)
+
+
+def _split(supplier: str) -> dict:
+    return {"supplier": supplier, "merchant_bps": 9000, "supplier_bps": 1000}
+
+
+@pytest.mark.parametrize(("blocked", "reason"), BLOCKED, ids=BLOCKED_IDS)
+@pytest.mark.parametrize("role", ["merchant", "supplier"])
+def test_an_unsettled_order_paying_a_blocked_address_is_refused(role, blocked, reason):
+    def change(data):
+        order = _first(data, settled=False)
+        if role == "merchant":
+            order["merchant"] = blocked
+        else:
+            order["revenue_split"] = _split(blocked)
+
+    keeper, ctx = fresh()
+    with pytest.raises(BlockedSettlementRecipient) as refused:
+        genesis.init_genesis(keeper, ctx, mutated(busy_chain(), change))
+    assert f": {role} {blocked} is {reason}" in refused.value.log
+
+
+def test_a_settled_order_is_history_and_not_checked_for_blocked_recipients():
+    """An order settled before the check existed still imports: settlement will not pay again."""
+    [(blocked, _), *_] = BLOCKED
+
+    def change(data):
+        order = _first(data, settled=True)
+        order["merchant"] = blocked
+        order["revenue_split"] = _split(blocked)
+
+    keeper, ctx = fresh()
+    genesis.init_genesis(keeper, ctx, mutated(busy_chain(), change))
+
+
+def test_an_imported_supplier_must_be_a_canonical_address():
+    def change(data):
+        _first(data, settled=True)["revenue_split"] = _split(SUPPLIER.upper())
+
+    keeper, ctx = fresh()
+    with pytest.raises(InvalidGenesis):
+        genesis.init_genesis(keeper, ctx, mutated(busy_chain(), change))

@@ -6,8 +6,19 @@ import pytest
 from google.protobuf import json_format
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.orders.errors import InvalidParams, NotAuthorized
-from tests.orders.helpers import AUTHORITY, MERCHANT, TEST_PARAMS, UNIT, Chain, item
+from stateset_chain.orders.errors import BlockedSettlementRecipient, InvalidParams, NotAuthorized
+from tests.orders.helpers import (
+    AUTHORITY,
+    BLOCKED,
+    BLOCKED_IDS,
+    MERCHANT,
+    RETURN_WINDOW,
+    STRANGER,
+    TEST_PARAMS,
+    UNIT,
+    Chain,
+    item,
+)
 
 from stateset.orders.v1 import events_pb2
 from stateset.orders.v1 import tx_pb2 as tx
@@ -72,3 +83,37 @@ def test_invalid_params_are_refused(changes):
 def test_missing_params_are_refused():
     with pytest.raises(InvalidParams):
         Chain().deliver(tx.MsgUpdateParams(authority=AUTHORITY))
+
+
+@pytest.mark.parametrize(("blocked", "reason"), BLOCKED, ids=BLOCKED_IDS)
+def test_a_platform_address_the_bank_blocks_is_refused(blocked, reason):
+    """The platform's share of every later settlement would be stranded there."""
+    chain = Chain()
+    before = list(chain.store.iterate())
+    with pytest.raises(BlockedSettlementRecipient) as refused:
+        chain.deliver(
+            tx.MsgUpdateParams(authority=AUTHORITY, params=params(platform_address=blocked))
+        )
+    assert (refused.value.codespace, refused.value.code) == ("orders", 38)
+    assert refused.value.log == (
+        f"platform_address {blocked} is {reason}: it cannot receive settlement"
+    )
+    assert list(chain.store.iterate()) == before
+
+
+def test_a_non_authority_is_refused_before_the_platform_address_is_looked_at():
+    [(blocked, _), *_] = BLOCKED
+    with pytest.raises(NotAuthorized):
+        Chain().deliver(
+            tx.MsgUpdateParams(authority=MERCHANT, params=params(platform_address=blocked))
+        )
+
+
+def test_an_ordinary_new_platform_address_receives_the_fee():
+    chain = Chain()
+    oid = chain.to_status("DELIVERED")
+    chain.deliver(tx.MsgUpdateParams(authority=AUTHORITY, params=params(platform_address=STRANGER)))
+    before = chain.balance(STRANGER)
+    chain.advance(RETURN_WINDOW)
+    assert chain.order(oid).settlement.platform == STRANGER
+    assert chain.balance(STRANGER) - before == 10 * UNIT * 250 // 10000

@@ -6,7 +6,8 @@ validate  creator is a canonical address                                   -> sd
           each order's creator is "" or the batch creator                  -> BatchCreatorMismatch
           each order passes MsgCreateOrder's validation (creator filled in)
 guard     number of orders <= max_batch_size                               -> BatchTooLarge
-          each order passes MsgCreateOrder's guards, in order
+          each order passes MsgCreateOrder's guards, in order (e.g. no order's
+          merchant or supplier is blocked by the bank) -> BlockedSettlementRecipient
 change    the orders are created in order (consecutive sequences)
 emit      OrderCreated per order
 

@@ -13,7 +13,9 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           shipping country is 2 letters; region [A-Za-z0-9-]{0,16}         -> InvalidCountry
           revenue split: bps sum to 10000; supplier set iff supplier_bps>0 -> InvalidRevenueSplit
           a revenue split only when the creator is the merchant            -> SplitNotAllowed
-guard     items <= max_items_per_order                                     -> TooManyItems
+guard     merchant and split supplier are not blocked by the bank (a module account or an
+          order deposit address: settlement would strand their pay) -> BlockedSettlementRecipient
+          items <= max_items_per_order                                     -> TooManyItems
           metadata entries <= max_metadata_entries                         -> TooManyMetadataEntries
           text fields <= max_text_length bytes                             -> FieldTooLong
           client_order_id not used yet                                     -> DuplicateClientOrderId
@@ -32,7 +34,7 @@ import re
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle
+from stateset_chain.orders import escrow, lifecycle, settlement
 from stateset_chain.orders.errors import (
     CreatorNotParty,
     CustomerIsMerchant,
@@ -135,6 +137,14 @@ def _validate_split(msg: tx.MsgCreateOrder) -> None:
         raise SplitNotAllowed(f"creator {msg.creator} is not the merchant")
 
 
+def check_recipients(keeper: OrdersKeeper, msg: tx.MsgCreateOrder) -> None:
+    """Settlement pays the merchant and the split's supplier (the platform is a param, checked
+    when set): refuse either if nobody could spend what it receives."""
+    settlement.require_settleable(keeper.bank, "merchant", msg.merchant)
+    if msg.revenue_split.supplier:
+        settlement.require_settleable(keeper.bank, "supplier", msg.revenue_split.supplier)
+
+
 def check_limits(msg: tx.MsgCreateOrder, params: Params) -> None:
     if len(msg.items) > params.max_items_per_order:
         raise TooManyItems(f"{len(msg.items)} items, the limit is {params.max_items_per_order}")
@@ -171,6 +181,7 @@ def price_item(item: LineItem) -> OrderItem:
 
 def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.MsgCreateOrderResponse:
     params = keeper.params(ctx.store)
+    check_recipients(keeper, msg)
     check_limits(msg, params)
     if msg.client_order_id and keeper.order_id_by_client_id(ctx.store, msg.client_order_id):
         raise DuplicateClientOrderId(msg.client_order_id)

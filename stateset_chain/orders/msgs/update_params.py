@@ -4,6 +4,9 @@ signer    authority, who must be the current params.authority
 validate  authority is a canonical address                        -> sdk InvalidAddress
           params are present and valid (see params.validate_params) -> InvalidParams
 guard     the signer is the current authority                     -> NotAuthorized
+          platform_address is not blocked by the bank (a module
+          account or an order deposit address: settlement would
+          strand the platform's share there)                      -> BlockedSettlementRecipient
 change    params replaced (tax table, shipping table, fees, windows, limits, roles)
 emit      ParamsUpdated{authority, params}
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
+from stateset_chain.orders import settlement
 from stateset_chain.orders.errors import InvalidParams, NotAuthorized
 from stateset_chain.orders.msgs.common import require_address
 from stateset_chain.orders.params import validate_params
@@ -42,6 +46,7 @@ def handle(
     current = keeper.params(ctx.store)
     if msg.authority != current.authority:
         raise NotAuthorized(f"{msg.authority} is not the orders authority")
+    settlement.require_settleable(keeper.bank, "platform_address", msg.params.platform_address)
     keeper.set_params(ctx.store, msg.params)
     ctx.events.emit(events.ParamsUpdated(authority=msg.authority, params=msg.params))
     return tx.MsgUpdateParamsResponse()
