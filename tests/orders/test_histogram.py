@@ -78,4 +78,4 @@ def test_a_count_reads_a_few_keys_however_many_orders():
         counting = CountingKV(store)
         h.below(counting, 1, 0x0102_0304_0506_0708, lambda a, b: 0)
         reads.append(len(counting.read))
-    assert reads == [7, 7]  # x has 7 nonzero hex digits above the lowest
+    assert reads == [8, 8]  # x has 7 nonzero hex digits above the lowest, and the MAG key
