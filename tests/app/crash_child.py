@@ -2,8 +2,9 @@
 
     python -m tests.app.crash_child <data_dir> <blocks>
 
-Block h sends (h % 3 + 1) transfers; run in memory with the same arguments it gives the expected
-app hash of every height (``expected_hashes``).
+Block h sends (h % 3 + 1) transfers and creates an order (whose list indexes are node-local keys,
+committed in the same batch); run in memory with the same arguments it gives the expected app hash
+of every height (``expected_hashes``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from stateset_chain.store.commit import CommitStore
+from tests.app.test_stores_agree import create
 from tests.chain import Chain, address
 
 
@@ -21,6 +23,7 @@ def run(chain: Chain, blocks: int, on_commit=None) -> None:
             chain.send(chain.wallets[i % 4], address(chain.wallets[(i + 1) % 4]), h * 10 + i)
             for i in range(h % 3 + 1)
         ]
+        txs.append(create(chain, chain.wallets[h % 3], chain.wallets[3], h))
         chain.block(txs)
         if on_commit is not None:
             on_commit(chain)

@@ -1,5 +1,6 @@
 """Crash safety: a SIGKILL between FinalizeBlock and Commit, inside Commit, or at a random moment
-leaves exactly the previous or the new commit: state, tree, height and app hash together."""
+leaves exactly the previous or the new commit: state, tree, height and app hash together, and the
+node-local orders indexes exactly matching the committed orders."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ import time
 
 import pytest
 
+from stateset_chain.auth.state import AuthKeeper
+from stateset_chain.bank.state import BankKeeper
+from stateset_chain.context import BlockInfo, Context
+from stateset_chain.orders import invariants
+from stateset_chain.orders.keys import LOCAL_PREFIXES
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.store.commit import FAILPOINT_ENV, CommitStore
+from stateset_chain.store.kv import Branch
 from tests.app.crash_child import expected_hashes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,8 +44,15 @@ def run_child(data_dir: str, failpoint: str | None = None, blocks: int = BLOCKS,
 
 
 def committed(data_dir: str) -> tuple[int, bytes, bytes]:
+    """(height, app hash, root recomputed from the state) of the database, after checking that
+    the orders' node-local indexes match its orders."""
     store = CommitStore.open(data_dir)  # refuses an inconsistent database
+    store.local_prefixes = LOCAL_PREFIXES
     try:
+        ctx = Context(Branch(store.state), BlockInfo(store.last_height, 0, "crash"))
+        keeper = OrdersKeeper(BankKeeper(AuthKeeper()))
+        assert keeper.order_count(ctx.store) > 0  # every block created one
+        invariants.indexes_consistent(keeper, ctx)
         return store.last_height, store.last_app_hash, store.recompute_app_hash()
     finally:
         store.close()
