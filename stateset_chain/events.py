@@ -48,21 +48,24 @@ def typed_attributes(msg: Message) -> list[tuple[str, str]]:
         values = to_json_dict(msg)
         return [(k, _json(values[k])) for k in sorted(values)]
     return [
-        (name, _field_json(msg, name, repeated, encode))
-        for name, _, presence, repeated, encode in fields
+        (name, encode(getattr(msg, name)))
+        for name, _, presence, encode in fields
         if not presence or msg.HasField(name)
     ]
 
 
 # -- proto3 JSON, fast --------------------------------------------------------------------------
-# json_format.MessageToDict is generic and slow (~30 µs per event); events are small flat messages,
-# so the common field kinds are encoded here with exactly json_format's output (tests compare the
-# two), and anything unusual (maps, floats, well-known types) falls back to json_format.
+# json_format.MessageToDict is generic and slow (~30 µs per event, ~100 µs for a whole order);
+# events are small messages, so the field kinds they use are encoded here with exactly
+# json_format's output (tests compare the two), and anything unusual (floats, non-string map keys,
+# well-known types other than Timestamp and Duration) falls back to json_format.
 
 _T = FieldDescriptor
 _QUOTED_INTS = {_T.TYPE_INT64, _T.TYPE_UINT64, _T.TYPE_SINT64, _T.TYPE_FIXED64, _T.TYPE_SFIXED64}
 _PLAIN = {_T.TYPE_INT32, _T.TYPE_UINT32, _T.TYPE_SINT32, _T.TYPE_FIXED32, _T.TYPE_SFIXED32,
           _T.TYPE_BOOL, _T.TYPE_STRING}
+# Well-known types json_format writes as the string of their own ``ToJsonString()``.
+_TIME_TYPES = ("google.protobuf.Timestamp", "google.protobuf.Duration")
 _plans: dict[str, list | None] = {}
 
 
@@ -70,34 +73,43 @@ def _plan(descriptor) -> list | None:
     """Per message type: (name, kind, repeated, has_presence, field) or None when a field kind
     is not handled here (json_format then writes the JSON)."""
     full = descriptor.full_name
-    if full in _plans:
-        return _plans[full]
-    plan: list | None = []
-    if full.startswith("google.protobuf."):
-        plan = None
-    else:
-        for f in descriptor.fields:
-            repeated = f.label == _T.LABEL_REPEATED
-            if f.type in _QUOTED_INTS:
-                kind = "qint"
-            elif f.type in _PLAIN:
-                kind = "plain"
-            elif f.type == _T.TYPE_BYTES:
-                kind = "bytes"
-            elif f.type == _T.TYPE_ENUM:
-                kind = "enum"
-            elif f.type == _T.TYPE_MESSAGE and not f.message_type.GetOptions().map_entry:
-                if _plan(f.message_type) is None:
-                    plan = None
-                    break
-                kind = "msg"
-            else:
-                plan = None
-                break
-            presence = (not repeated) and f.has_presence
-            plan.append((f.name, kind, repeated, presence, f))
-    _plans[full] = plan
+    if full not in _plans:
+        _plans[full] = None  # while planning: a type that contains itself is left to json_format
+        _plans[full] = None if full.startswith("google.protobuf.") else _plan_fields(descriptor)
+    return _plans[full]
+
+
+def _plan_fields(descriptor) -> list | None:
+    plan = []
+    for f in descriptor.fields:
+        kind = _kind(f)
+        if kind is None:
+            return None
+        repeated = f.label == _T.LABEL_REPEATED and kind != "map"
+        presence = (not repeated) and f.has_presence  # a map field has no presence
+        plan.append((f.name, kind, repeated, presence, f))
     return plan
+
+
+def _kind(f) -> str | None:
+    """How one value of field ``f`` is written, or None when json_format must write it."""
+    if f.type in _QUOTED_INTS:
+        return "qint"
+    if f.type in _PLAIN:
+        return "plain"
+    if f.type == _T.TYPE_BYTES:
+        return "bytes"
+    if f.type == _T.TYPE_ENUM:
+        return "enum"
+    if f.type != _T.TYPE_MESSAGE:
+        return None  # float, double
+    sub = f.message_type
+    if sub.full_name in _TIME_TYPES:
+        return "time"
+    if sub.GetOptions().map_entry:  # string keys only (json_format writes other keys as text)
+        key, value = sub.fields_by_name["key"], sub.fields_by_name["value"]
+        return "map" if key.type == _T.TYPE_STRING and _kind(value) is not None else None
+    return "msg" if _plan(sub) is not None else None
 
 
 def to_json_dict(msg: Message) -> dict:
@@ -118,8 +130,9 @@ _compiled_fields: dict[str, list | None] = {}
 
 
 def _compiled(descriptor) -> list | None:
-    """Per message type: (name, '"name":', has_presence, repeated, encode) sorted by name, or None
-    when ``_plan`` falls back to json_format."""
+    """Per message type: (name, '"name":', has_presence, encode) sorted by name, where ``encode``
+    takes the field's value (a list for a repeated field), or None when ``_plan`` falls back to
+    json_format."""
     full = descriptor.full_name
     if full in _compiled_fields:
         return _compiled_fields[full]
@@ -127,18 +140,19 @@ def _compiled(descriptor) -> list | None:
     fields = None
     if plan is not None:
         fields = [
-            (name, _quote(name) + ":", presence, repeated, _scalar_json(kind, f))
+            (name, _quote(name) + ":", presence, _field_json(kind, f, repeated))
             for name, kind, repeated, presence, f in sorted(plan, key=lambda p: p[0])
         ]
     _compiled_fields[full] = fields
     return fields
 
 
-def _field_json(msg: Message, name: str, repeated: bool, encode) -> str:
-    value = getattr(msg, name)
+def _field_json(kind: str, f, repeated: bool):
+    """A function from the value of field ``f`` to its JSON text."""
+    encode = _scalar_json(kind, f)
     if repeated:
-        return "[" + ",".join([encode(v) for v in value]) + "]"
-    return encode(value)
+        return lambda values: "[" + ",".join([encode(v) for v in values]) + "]"
+    return encode
 
 
 def _scalar_json(kind: str, f):
@@ -154,9 +168,17 @@ def _scalar_json(kind: str, f):
     if kind == "bytes":
         return _json_bytes
     if kind == "enum":
-        return lambda v: _json_enum(f, v)
-    sub = f.message_type
-    return lambda v: _message_json(sub, v)
+        return _enum_json(f)
+    if kind == "time":
+        return _time_json(_time_texts[f.message_type.full_name])
+    if kind == "map":
+        value = f.message_type.fields_by_name["value"]
+        value_kind = _kind(value)
+        assert value_kind is not None  # (see _kind)
+        return _map_json(_scalar_json(value_kind, value))
+    fields = _compiled(f.message_type)
+    assert fields is not None  # a parent compiles only if every nested type does (see _plan)
+    return lambda v: _message_json(fields, v)
 
 
 def _json_bool(v: bool) -> str:
@@ -171,17 +193,51 @@ def _json_bytes(v: bytes) -> str:
     return '"' + base64.b64encode(v).decode() + '"'  # the base64 alphabet needs no escaping
 
 
-def _json_enum(f, v: int) -> str:
-    ev = f.enum_type.values_by_number.get(v)
-    return _quote(ev.name) if ev is not None else str(v)
+def _enum_json(f):
+    """A function from a number of ``f``'s enum to its JSON: the value's name, or the number when
+    it names none (an open enum). The names are looked up once (descriptor lookups are slow)."""
+    names = {n: _quote(ev.name) for n, ev in f.enum_type.values_by_number.items()}
+    return lambda v: names.get(v) or str(v)
 
 
-def _message_json(descriptor, msg: Message) -> str:
-    fields = _compiled(descriptor)
-    assert fields is not None  # a parent compiles only if every nested type does (see _plan)
+def _map_json(encode_value):
+    """A function from a map with string keys to its JSON object, keys sorted (``sort_keys``)."""
+
+    def encode(m) -> str:
+        if not m:
+            return "{}"  # (sorting an empty protobuf map costs ~1 µs)
+        return "{" + ",".join([_quote(k) + ":" + encode_value(m[k]) for k in sorted(m)]) + "}"
+
+    return encode
+
+
+# A Timestamp's text costs ~2.4 µs (datetime), and a block writes the same few (its block time)
+# over and over, so the texts are kept by (seconds, nanos), per type, up to a bound.
+_MAX_CACHED_TIMES = 4096
+_time_texts: dict[str, dict[tuple[int, int], str]] = {name: {} for name in _TIME_TYPES}
+
+
+def _time_json(texts: dict[tuple[int, int], str]):
+    """A function from a Timestamp (or Duration) to its JSON: the quoted ``ToJsonString()``,
+    which is what json_format writes (RFC 3339 with 'Z' and 0, 3, 6 or 9 fractional digits)."""
+
+    def encode(v) -> str:
+        key = (v.seconds, v.nanos)
+        text = texts.get(key)
+        if text is None:
+            text = _quote(v.ToJsonString())  # out of range: ValueError (json_format wraps it)
+            if len(texts) >= _MAX_CACHED_TIMES:
+                texts.clear()
+            texts[key] = text
+        return text
+
+    return encode
+
+
+def _message_json(fields: list, msg: Message) -> str:
     return "{" + ",".join([
-        key + _field_json(msg, name, repeated, encode)
-        for name, key, presence, repeated, encode in fields
+        key + encode(getattr(msg, name))
+        for name, key, presence, encode in fields
         if not presence or msg.HasField(name)
     ]) + "}"
 
