@@ -120,6 +120,7 @@ SHAPES: list[tuple[str, Filter]] = [
     ("status + amount range", _all(_status, _amount)),
     ("created + amount range", _all(_created, _amount)),
     ("merchant + amount range", _all(_merchant, _amount)),
+    ("merchant + status + amount range", _all(_merchant, _status, _amount)),
     ("merchant + status + created + amount", _all(_merchant, _status, _created, _amount)),
     ("all five filters", _all(_customer, _merchant, _status, _created, _amount)),
 ]

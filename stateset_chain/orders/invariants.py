@@ -111,6 +111,8 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
         "by_total": sorted(((o.total, o.sequence), o.id) for o in everything),
         "by_merchant_status": [((raw(o.merchant), o.status, o.sequence), o.id) for o in everything],
         "by_customer_status": [((raw(o.customer), o.status, o.sequence), o.id) for o in everything],
+        "by_customer_total": [((raw(o.customer), o.total, o.sequence), o.id) for o in everything],
+        "by_merchant_total": [((raw(o.merchant), o.total, o.sequence), o.id) for o in everything],
         "by_status_amount": [
             ((o.status, o.sequence >> state.EPOCH_BITS, o.total, o.sequence), o.id)
             for o in everything

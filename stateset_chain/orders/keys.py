@@ -18,6 +18,10 @@
                                                    -> order id              by customer, status
     orders/ 0x18 | status u32 | epoch u64 | total u64 | seq u64
                                                    -> order id              by status, epoch, total
+    orders/ 0x19 | len(addr) addr | total u64 | seq u64
+                                                   -> order id              by customer, total
+    orders/ 0x1A | len(addr) addr | total u64 | seq u64
+                                                   -> order id              by merchant, total
     orders/ 0x20 | len(addr) addr                  -> u64                   orders per customer
     orders/ 0x21 | len(addr) addr                  -> u64                   orders per merchant
     orders/ 0x22 | status u32                      -> u64                   orders per status
@@ -57,6 +61,8 @@ BY_SEQUENCE_PREFIX = STORE_PREFIX + b"\x15"
 BY_MERCHANT_STATUS_PREFIX = STORE_PREFIX + b"\x16"
 BY_CUSTOMER_STATUS_PREFIX = STORE_PREFIX + b"\x17"
 BY_STATUS_AMOUNT_PREFIX = STORE_PREFIX + b"\x18"
+BY_CUSTOMER_TOTAL_PREFIX = STORE_PREFIX + b"\x19"
+BY_MERCHANT_TOTAL_PREFIX = STORE_PREFIX + b"\x1a"
 
 CUSTOMER_COUNT_PREFIX = STORE_PREFIX + b"\x20"
 MERCHANT_COUNT_PREFIX = STORE_PREFIX + b"\x21"
@@ -67,7 +73,7 @@ AMOUNT_HISTOGRAM_PREFIX = STORE_PREFIX + b"\x25"
 
 SETTLEMENT_QUEUE_PREFIX = STORE_PREFIX + b"\x30"
 
-# The list indexes and their counters (0x10-0x18, 0x20-0x25) serve ListOrders only: no message
+# The list indexes and their counters (0x10-0x1A, 0x20-0x25) serve ListOrders only: no message
 # handler reads them. They are node-local (``Module.local_prefixes``): committed with the block,
 # derived from the orders, outside the app hash. Everything else above is consensus state.
 LOCAL_PREFIXES = (
@@ -80,6 +86,8 @@ LOCAL_PREFIXES = (
     BY_MERCHANT_STATUS_PREFIX,
     BY_CUSTOMER_STATUS_PREFIX,
     BY_STATUS_AMOUNT_PREFIX,
+    BY_CUSTOMER_TOTAL_PREFIX,
+    BY_MERCHANT_TOTAL_PREFIX,
     CUSTOMER_COUNT_PREFIX,
     MERCHANT_COUNT_PREFIX,
     STATUS_COUNT_PREFIX,

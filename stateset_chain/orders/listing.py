@@ -45,8 +45,10 @@ from stateset_chain.orders.state import (
     by_created,
     by_customer,
     by_customer_status,
+    by_customer_total,
     by_merchant,
     by_merchant_status,
+    by_merchant_total,
     by_sequence,
     by_status,
     by_status_amount,
@@ -291,7 +293,14 @@ def _sources(
         count = keeper.status_count(store, f.status)
         sources.append(index("status", by_status, (f.status,), count, {STATUS}))
     if AMOUNT in f.active():
-        sources += _amount_sources(store, f, lo, hi, next_seq, amounts)
+        parties = []
+        if customer is not None:
+            count = keeper.customer_count(store, customer)
+            parties.append((CUSTOMER, customer, by_customer_total, count))
+        if merchant is not None:
+            count = keeper.merchant_count(store, merchant)
+            parties.append((MERCHANT, merchant, by_merchant_total, count))
+        sources += _amount_sources(store, f, lo, hi, next_seq, amounts, parties)
     sources.sort(key=lambda s: s.name != "window")  # the window last: it loses every tie
     return sources
 
@@ -333,11 +342,18 @@ class _AmountCounts:
 
 
 def _amount_sources(
-    store: KVStore, f: OrderFilter, lo: int, hi: int, next_seq: int, amounts: _AmountCounts
+    store: KVStore,
+    f: OrderFilter,
+    lo: int,
+    hi: int,
+    next_seq: int,
+    amounts: _AmountCounts,
+    parties: list[tuple[str, bytes, Map, int]],
 ) -> list[_Source]:
-    """Two ways to list an amount range: block by block through the (status, epoch, total)
-    index, newest first (cheap for a page of a common range), or the whole range of the total
-    index, sorted (cheap for a rare range)."""
+    """The ways to list an amount range: block by block through the (status, epoch, total)
+    index, newest first (cheap for a page of a common range); the whole range of the total
+    index, sorted (cheap for a rare range); and for a customer or merchant filter (``parties``:
+    (filter name, address, index, its order count)), that party's range, sorted."""
     low, high = f.amount_range()
     if f.status:
         statuses = [f.status]
@@ -350,7 +366,7 @@ def _amount_sources(
     bits = state.EPOCH_BITS
     epochs = ((hi - 1) >> bits) - (lo >> bits) + 1 if lo < hi else 0
     covers = {AMOUNT, CREATED} | ({STATUS} if f.status else set())
-    return [
+    sources = [
         _Source(
             "amount blocks",
             share,
@@ -362,10 +378,23 @@ def _amount_sources(
             "amount range",
             everything,
             frozenset({AMOUNT, CREATED}),
-            _amount_range(store, low, high, lo, hi),
+            _amount_range(store, by_total, (), low, high, lo, hi),
             reads_all=True,
         ),
     ]
+    # a party's orders in the range: the (party, total) index; its size is estimated from the
+    # party's share of all orders (the walk costs what the range holds of the party's orders)
+    for name, party, index, count in parties:
+        sources.append(
+            _Source(
+                f"{name}+amount range",
+                -(-count * everything // max(orders, 1)),
+                frozenset({AMOUNT, CREATED, name}),
+                _amount_range(store, index, (party,), low, high, lo, hi),
+                reads_all=True,
+            )
+        )
+    return sources
 
 
 def _amount_blocks(store: KVStore, statuses: list[int], low: int, high: int, lo: int, hi: int):
@@ -392,22 +421,18 @@ def _amount_blocks(store: KVStore, statuses: list[int], low: int, high: int, lo:
     return entries
 
 
-def _amount_range(store: KVStore, low: int, high: int, lo: int, hi: int):
-    """Orders with a total in [low, high] inside the window, read whole from the total index
-    and sorted newest first."""
+def _amount_range(store: KVStore, index: Map, parts: tuple, low: int, high: int, lo: int, hi: int):
+    """The entries under ``parts`` of an index keyed (*parts, total, seq) with a total in
+    [low, high] and inside the window, read whole and sorted newest first."""
     found: list[tuple[int, str]] | None = None
 
     def entries(below: int) -> Iterator[tuple[int, str]]:
         nonlocal found
         if found is None:
-            end = (high + 1, 0) if high < U64_MAX else None
+            end = (*parts, high + 1, 0) if high < U64_MAX else None
+            walked = index.iterate(store, prefix=parts, start=(*parts, low, 0), end=end)
             found = sorted(
-                (
-                    (seq, oid)
-                    for (_, seq), oid in by_total.iterate(store, start=(low, 0), end=end)
-                    if lo <= seq < hi
-                ),
-                reverse=True,
+                ((key[-1], oid) for key, oid in walked if lo <= key[-1] < hi), reverse=True
             )
         return (entry for entry in found if entry[0] < below)
 

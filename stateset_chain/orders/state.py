@@ -4,7 +4,8 @@ Indexes are exact on every write because only two places touch them:
 
 - ``insert_order`` (a new order, or one imported at genesis) writes the order and every index
   entry and counter: customer, merchant, status, (merchant, status), (customer, status),
-  (status, epoch, total), the totals histogram, created time, total, sequence, client id;
+  (customer, total), (merchant, total), (status, epoch, total), the totals histogram, created
+  time, total, sequence, client id;
 - ``move_status`` (called only by ``lifecycle.transition``) moves the order between the entries
   and counters of every index that includes the status.
 
@@ -27,8 +28,10 @@ from stateset_chain.orders.keys import (
     BY_CREATED_PREFIX,
     BY_CUSTOMER_PREFIX,
     BY_CUSTOMER_STATUS_PREFIX,
+    BY_CUSTOMER_TOTAL_PREFIX,
     BY_MERCHANT_PREFIX,
     BY_MERCHANT_STATUS_PREFIX,
+    BY_MERCHANT_TOTAL_PREFIX,
     BY_SEQUENCE_PREFIX,
     BY_STATUS_AMOUNT_PREFIX,
     BY_STATUS_PREFIX,
@@ -93,6 +96,14 @@ by_merchant_status: Map[tuple[bytes, int, int], str] = Map(
 )
 by_customer_status: Map[tuple[bytes, int, int], str] = Map(
     BY_CUSTOMER_STATUS_PREFIX, TupleKey(BytesKey, U32Key, U64Key), StrValue
+)
+# "this party's orders in this amount range": by party, then total (a party with an amount range
+# reads what the range holds of the party's orders, not all of them)
+by_customer_total: Map[tuple[bytes, int, int], str] = Map(
+    BY_CUSTOMER_TOTAL_PREFIX, TupleKey(BytesKey, U64Key, U64Key), StrValue
+)
+by_merchant_total: Map[tuple[bytes, int, int], str] = Map(
+    BY_MERCHANT_TOTAL_PREFIX, TupleKey(BytesKey, U64Key, U64Key), StrValue
 )
 # "this status, this amount range, newest first": by status, then in blocks of 2^EPOCH_BITS
 # consecutive orders, then by total (listing.py walks it block by block, newest first)
@@ -179,6 +190,8 @@ class OrdersKeeper:
         by_merchant.set(store, (merchant, seq), oid)
         by_created.add(store, (timestamp_ns(order.created_at), seq))
         by_total.set(store, (order.total, seq), oid)
+        by_customer_total.set(store, (customer, order.total, seq), oid)
+        by_merchant_total.set(store, (merchant, order.total, seq), oid)
         _increment(customer_counts, store, customer, 1)
         _increment(merchant_counts, store, merchant, 1)
         amount_histogram.add(store, ANY_STATUS, order.total, 1)

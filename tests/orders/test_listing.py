@@ -369,3 +369,27 @@ def pages_by_source(chain: Chain, f: OrderFilter, r: dict, cursor: Order | None)
         name: run(lambda sources, *_, name=name: next(s for s in sources if s.name == name))
         for name in names
     }
+
+
+def test_every_source_lists_the_same_page_for_a_party_with_an_amount_range():
+    """The same check on fixed cases: a customer or merchant with an amount range (the party's
+    own (party, total) index among the sources), with and without a status and a cursor."""
+    specs = [(i % 3, i % 2, 1 + (7 * i) % 40, TARGETS[i % len(TARGETS)], i % 2) for i in range(30)]
+    with blocks_of_four():
+        chain = build(specs)
+        all_orders = sorted((o for _, o in orders.iterate(chain.store)), key=lambda o: o.sequence)
+        base = dict(created_after=None, created_before=None, limit=3, offset=1, cursor=None)
+        cases = [
+            dict(base, customer=None, merchant=MERCHANTS[0], status=0),
+            dict(base, customer=CUSTOMERS[1], merchant=None, status=0),
+            dict(base, customer=None, merchant=MERCHANTS[1], status=REACHED[1]),
+            dict(base, customer=CUSTOMERS[2], merchant=MERCHANTS[0], status=0),
+        ]
+        for r in cases:
+            r.update(amount_min=5 * UNIT, amount_max=30 * UNIT)
+            for cursor in (None, all_orders[20]):
+                want = brute_force(all_orders, r, cursor.sequence if cursor else None)
+                pages = pages_by_source(chain, filter_of(r), r, cursor)
+                assert any(name.endswith("+amount range") for name in pages)
+                for name, got in pages.items():
+                    assert got == want, name
