@@ -164,9 +164,10 @@ def build_cctp_genesis(admin: str, attester_keys: Sequence[bytes]) -> dict:
 
 
 def build_orders_genesis(admin: str) -> dict:
-    """Orders params for the localnet: the first demo account is authority, arbiter and platform;
-    a few tax and shipping rates so totals are interesting (see stateset_chain/orders/SPEC.md)."""
-    return {"params": {"authority": admin, "arbiter": admin, "platform_address": admin}}
+    """Orders params for the localnet: the first demo account is authority, arbiter and platform
+    (taking a 1% platform fee at settlement; see stateset_chain/orders/SPEC.md)."""
+    params = {"authority": admin, "arbiter": admin, "platform_address": admin}
+    return {"params": {**params, "platform_fee_bps": 100}}
 
 
 def build_genesis(base: Mapping[str, Any], app_state: Mapping[str, Any], chain_id: str) -> dict:

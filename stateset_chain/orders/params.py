@@ -25,7 +25,7 @@ def default_params() -> Params:
         authority=DEFAULT_AUTHORITY,
         arbiter=DEFAULT_AUTHORITY,
         platform_address=DEFAULT_AUTHORITY,
-        platform_fee_bps=100,
+        platform_fee_bps=0,  # no fee until genesis names a platform: gov cannot spend it
         return_window_seconds=14 * 86400,
         max_batch_size=100,
         max_items_per_order=100,

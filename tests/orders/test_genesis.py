@@ -44,7 +44,7 @@ def test_empty_genesis_gives_default_params():
     assert (p["authority"], p["arbiter"], p["platform_fee_bps"]) == (
         DEFAULT_AUTHORITY,
         DEFAULT_AUTHORITY,
-        100,
+        0,  # no platform fee until genesis names a platform (gov holds no key)
     )
     assert p["return_window_seconds"] == str(14 * 86400)
     assert exported["orders"] == [] and exported["payment_sequence"] == "1"
