@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
+from stateset_chain.cache import BoundedCache
 from stateset_chain.errors import InvalidCoins
 
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
@@ -54,18 +55,14 @@ class Coin:
 # the same few (denom, amount) strings: a MsgSend's amount is parsed by its validation and again
 # by its handler, fees repeat. A ``Coin`` is immutable and a pure function of the two strings, so
 # parsed coins are shared through a bounded cache (failures are never cached).
-_MAX_CACHED_COINS = 4096
-_coin_cache: dict[tuple[str, str], Coin] = {}
+_coin_cache: BoundedCache[tuple[str, str], Coin] = BoundedCache(4096)
 
 
 def _parse_coin(denom: str, amount: str) -> Coin:
     key = (denom, amount)
     coin = _coin_cache.get(key)
     if coin is None:
-        coin = Coin._parse(denom, amount)
-        if len(_coin_cache) >= _MAX_CACHED_COINS:
-            _coin_cache.clear()  # full: start over (evicting the oldest is O(n) in CPython)
-        _coin_cache[key] = coin
+        coin = _coin_cache.put(key, Coin._parse(denom, amount))
     return coin
 
 

@@ -16,6 +16,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.cache import BoundedCache
 
 from tendermint.abci import types_pb2 as abci
 
@@ -213,11 +214,12 @@ def _map_json(encode_value):
 
 # A Timestamp's text costs ~2.4 µs (datetime), and a block writes the same few (its block time)
 # over and over, so the texts are kept by (seconds, nanos), per type, up to a bound.
-_MAX_CACHED_TIMES = 4096
-_time_texts: dict[str, dict[tuple[int, int], str]] = {name: {} for name in _TIME_TYPES}
+_time_texts: dict[str, BoundedCache[tuple[int, int], str]] = {
+    name: BoundedCache(4096) for name in _TIME_TYPES
+}
 
 
-def _time_json(texts: dict[tuple[int, int], str]):
+def _time_json(texts: BoundedCache[tuple[int, int], str]):
     """A function from a Timestamp (or Duration) to its JSON: the quoted ``ToJsonString()``,
     which is what json_format writes (RFC 3339 with 'Z' and 0, 3, 6 or 9 fractional digits)."""
 
@@ -226,9 +228,7 @@ def _time_json(texts: dict[tuple[int, int], str]):
         text = texts.get(key)
         if text is None:
             text = _quote(v.ToJsonString())  # out of range: ValueError (json_format wraps it)
-            if len(texts) >= _MAX_CACHED_TIMES:
-                texts.clear()
-            texts[key] = text
+            texts.put(key, text)
         return text
 
     return encode

@@ -49,7 +49,7 @@ def test_cached_parsing_gives_what_parsing_gives(entries):
 
 
 def test_the_coin_cache_is_bounded_and_keeps_no_failures(monkeypatch):
-    monkeypatch.setattr(coins_module, "_MAX_CACHED_COINS", 3)
+    monkeypatch.setattr(coins_module._coin_cache, "capacity", 3)
     coins_module._coin_cache.clear()
     for n in range(10):
         coins_from_proto([pb("uusdc", str(n + 1))])

@@ -242,8 +242,8 @@ def test_timestamp_texts_are_kept_up_to_a_bound(monkeypatch):
 
     from stateset.orders.v1 import events_pb2
 
-    monkeypatch.setattr(events, "_MAX_CACHED_TIMES", 3)
     texts = events._time_texts["google.protobuf.Timestamp"]
+    monkeypatch.setattr(texts, "capacity", 3)
     texts.clear()  # a cache: only speed depends on it
     for second in range(10):
         msg = events_pb2.OrderDelivered(delivered_at=Timestamp(seconds=second, nanos=second))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from coincurve.context import GLOBAL_CONTEXT
 from coincurve.ecdsa import ffi, lib
 
+from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto.hashes import sha256
 
 PUBKEY_SIZE = 33
@@ -29,8 +30,7 @@ _HALF_N_BYTES = HALF_N.to_bytes(32, "big")
 _CTX = GLOBAL_CONTEXT.ctx
 _SIGNATURE_TYPE = ffi.typeof("secp256k1_ecdsa_signature *")  # looked up once, not per call
 _PUBKEY_TYPE = ffi.typeof("secp256k1_pubkey *")
-_MAX_CACHED_KEYS = 1 << 17
-_parsed_keys: dict[bytes, object] = {}
+_parsed_keys: BoundedCache[bytes, object] = BoundedCache(1 << 17)
 
 
 def verify(pubkey33: bytes, msg: bytes, sig64: bytes) -> bool:
@@ -66,7 +66,4 @@ def _parse_pubkey(pubkey33: bytes):
     key = ffi.new(_PUBKEY_TYPE)
     if not lib.secp256k1_ec_pubkey_parse(_CTX, key, pubkey33, PUBKEY_SIZE):
         return None
-    if len(_parsed_keys) >= _MAX_CACHED_KEYS:
-        _parsed_keys.clear()  # full: start over (evicting the oldest is O(n) in CPython)
-    _parsed_keys[pubkey33] = key
-    return key
+    return _parsed_keys.put(pubkey33, key)

@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from google.protobuf.message import Message
 
+from stateset_chain.cache import BoundedCache
 from stateset_chain.store.kv import KVStore, prefix_end
 
 K = TypeVar("K")
@@ -179,7 +180,7 @@ class Map(Generic[K, V]):
         self._encode_value = value.encode
         self._decode_value = value.decode
         self._cached_keys = cached_keys
-        self._keys: dict[Any, bytes] = {}
+        self._keys: BoundedCache[Any, bytes] = BoundedCache(cached_keys)
 
     def _k(self, key) -> bytes:
         if not self._cached_keys:
@@ -189,10 +190,7 @@ class Map(Generic[K, V]):
         except TypeError:  # an unhashable key (a bytearray): encoded every time
             return self.prefix + self._encode_key(key)
         if k is None:
-            k = self.prefix + self._encode_key(key)
-            if len(self._keys) >= self._cached_keys:
-                self._keys.clear()  # full: start over (evicting the oldest is O(n) in CPython)
-            self._keys[key] = k
+            k = self._keys.put(key, self.prefix + self._encode_key(key))
         return k
 
     def get(self, store: KVStore, key: K) -> V | None:

@@ -10,6 +10,7 @@ from cosmpy.crypto.keypairs import PrivateKey as CosmpyKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto import secp256k1
 from stateset_chain.crypto.secp256k1 import HALF_N, N, is_valid_pubkey, verify
 
@@ -104,8 +105,7 @@ def test_non_bytes_inputs_fail_without_raising(bad):
 
 
 def test_the_parsed_key_cache_is_bounded_and_does_not_change_answers(monkeypatch):
-    monkeypatch.setattr(secp256k1, "_MAX_CACHED_KEYS", 3)
-    monkeypatch.setattr(secp256k1, "_parsed_keys", {})
+    monkeypatch.setattr(secp256k1, "_parsed_keys", BoundedCache(3))
     keys = [PrivateKey(bytes([i]) * 32) for i in range(1, 7)]
     for _ in range(2):
         for k in keys:
