@@ -58,13 +58,13 @@ from tendermint.crypto import proof_pb2
 log = logging.getLogger("stateset.app")
 
 APP_NAME = "stateset-chain"
-APP_VERSION = 1
+APP_VERSION = 2  # 2: the orders' list indexes left the app hash (node-local keys)
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 STORE_KEY_PATH = "/store/key"
 PROOF_OP_TYPE = "stateset:smt"
 SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 
-_chain_id = Item(b"app/chain_id", StrValue)
+_chain_id: Item[str] = Item(b"app/chain_id", StrValue)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ _CACHE = 1 << 18
 
 @lru_cache(maxsize=_CACHE)
 def encode(addr: bytes, prefix: str = PREFIX) -> str:
-    return _bech32.bech32_encode(prefix, _bech32.convertbits(addr, 8, 5))
+    data = _bech32.convertbits(addr, 8, 5)
+    assert data is not None  # 8-to-5 bit conversion with padding cannot fail
+    return _bech32.bech32_encode(prefix, data)
 
 
 @lru_cache(maxsize=_CACHE)

@@ -135,9 +135,8 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
     _check_counter(state.merchant_status_counts, store, by_merchant_status)
     by_customer_status = Counter((raw(o.customer), o.status) for o in everything)
     _check_counter(state.customer_status_counts, store, by_customer_status)
-    want = histogram.expected((o.status, o.total) for o in everything)
-    got = {group: list(counters) for group, counters in state.amount_histogram.iterate(store)}
-    if got != want:
+    counted = {group: list(counters) for group, counters in state.amount_histogram.iterate(store)}
+    if counted != histogram.expected((o.status, o.total) for o in everything):
         raise InvariantBroken("orders: the totals histogram does not match the orders")
     queue = sorted(
         (timestamp_ns(o.settlement_due), o.id)

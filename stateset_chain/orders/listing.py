@@ -174,7 +174,8 @@ def list_orders(
     def load(order_id: str) -> Order:
         return keeper.must_get_order(store, order_id)
 
-    counted, skipped, page, more = 0, 0, [], False
+    page: list[Order] = []
+    counted, skipped, more = 0, 0, False
     for seq, oid in source.entries(hi if total is None else below):
         order = load(oid) if unchecked else None
         if order is not None and not f.matches(order, unchecked):
