@@ -262,7 +262,7 @@ class OrdersKeeper:
         return customer_status_counts.get(store, (customer, status)) or 0
 
     def amount_count(self, store: KVStore, status: int, low: int, high: int) -> int:
-        """How many orders of ``status`` (0: any) have ``low <= total <= high``: at most 30
+        """How many orders of ``status`` (0: any) have ``low <= total <= high``: at most 32
         histogram keys, whatever the number of orders (histogram.py)."""
         if low > high:
             return 0
