@@ -23,8 +23,8 @@ def _ints(text: str) -> list[int]:
     return values
 
 
-# The figure. Importing the orders takes ~8 of the part's ~11 minutes on the 2-core
-# reference machine (docs/benchmarks.md); ``--orders 200000`` takes ~2 minutes.
+# The figure. Importing the orders takes ~6 of the part's ~7 minutes on the 2-core
+# reference machine (docs/benchmarks.md); ``--orders 200000`` takes ~1.5 minutes.
 ORDERS_DEFAULT = 1_000_000
 
 
