@@ -45,7 +45,7 @@ from stateset_chain.errors import (
 from stateset_chain.events import EventManager, encode_event_into, encode_field, encode_varint
 from stateset_chain.gas import GasKV, GasMeter
 from stateset_chain.module import Module, MsgRoute, QueryRoute
-from stateset_chain.store.collections import Item, StrValue
+from stateset_chain.store.collections import Item, StrValue, U64Value
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import Branch, KVStore
 
@@ -58,6 +58,8 @@ from tendermint.crypto import proof_pb2
 log = logging.getLogger("stateset.app")
 
 APP_NAME = "stateset-chain"
+# Also the state layout version, stored at genesis (``app/state_version``): a node refuses to run
+# over a database another layout wrote, instead of computing app hashes its peers do not.
 APP_VERSION = 2  # 2: the orders' list indexes left the app hash (node-local keys)
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 STORE_KEY_PATH = "/store/key"
@@ -65,6 +67,11 @@ PROOF_OP_TYPE = "stateset:smt"
 SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 
 _chain_id: Item[str] = Item(b"app/chain_id", StrValue)
+_state_version: Item[int] = Item(b"app/state_version", U64Value)
+
+
+class IncompatibleState(Exception):
+    """The database holds state in a layout this build does not run (the node must not start)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,14 @@ class App(BaseApplication):
                 self._add(self.queries, q.path, q)
         self._local = tuple(prefix for m in modules for prefix in m.local_prefixes)
         store.local_prefixes = self._local
+        if store.last_height > 0:
+            found = _state_version.get(store.state) or 1  # version 1 did not record it
+            if found != APP_VERSION:
+                raise IncompatibleState(
+                    f"the state at height {store.last_height} was written in layout version "
+                    f"{found}; this build runs version {APP_VERSION}: start this node from genesis "
+                    "again (reset its data) or migrate the state"
+                )
         self.check_invariants_every_block = False
         self._genesis: Branch | None = None  # InitChain writes, until the first Commit
         self._block: Branch | None = None  # the block being finalized, until Commit
@@ -135,6 +150,7 @@ class App(BaseApplication):
         block = BlockInfo(req.initial_height or 1, _time_ns(req.time), req.chain_id)
         ctx = Context(branch, block)
         _chain_id.set(branch, req.chain_id)
+        _state_version.set(branch, APP_VERSION)
         for m in self.modules:
             if m.init_genesis is not None:
                 m.init_genesis(ctx, genesis.get(m.name, {}))

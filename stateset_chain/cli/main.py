@@ -90,7 +90,13 @@ def cmd_start(args: argparse.Namespace) -> int:
         parse_address(args.address)
     except ValueError as e:
         raise ClientError(f"invalid --address {args.address!r}: {e}") from None
-    app = App.open(str(home / "data"))
+    from stateset_chain.app import IncompatibleState
+    from stateset_chain.store.commit import CorruptStore
+
+    try:
+        app = App.open(str(home / "data"))
+    except (IncompatibleState, CorruptStore) as e:
+        raise ClientError(f"cannot start over {home / 'data'}: {e}") from None
     return run(app, args.address)
 
 

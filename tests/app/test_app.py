@@ -255,3 +255,30 @@ def test_orders_list_indexes_are_node_local(chain):
     assert chain.app.store.recompute_app_hash() == chain.app.store.last_app_hash
     everything = chain.app.store.state.iterate()
     assert any(k.startswith(LOCAL_PREFIXES) for k, _ in everything)
+
+
+def test_a_database_of_another_state_layout_is_refused_at_start(tmp_path, capsys):
+    """A node never runs over state another layout wrote (it would compute app hashes its peers
+    do not): the app refuses to open it, and `statesetd start` exits 1 saying why."""
+    from stateset_chain.app import APP_VERSION, IncompatibleState
+    from stateset_chain.cli.main import main
+
+    (tmp_path / "data").mkdir()
+    store = CommitStore.open(str(tmp_path / "data" / "state"))
+    store.stage([(b"app/chain_id", b"old-chain")], 1)  # version 1 recorded no layout version
+    store.commit()
+    expected = f"layout version 1; this build runs version {APP_VERSION}"
+    with pytest.raises(IncompatibleState, match=expected):
+        standard_app(store)
+    store.close()
+    assert main(["start", "--home", str(tmp_path), "--address", "tcp://127.0.0.1:0"]) == 1
+    assert "layout version 1" in capsys.readouterr().err
+
+
+def test_genesis_records_the_state_layout_version(chain):
+    from stateset_chain.app import APP_VERSION
+
+    res = chain.app.query(abci.RequestQuery(path="/store/key", data=b"app/state_version"))
+    assert int.from_bytes(res.value, "big") == APP_VERSION
+    reopened = standard_app(chain.app.store)  # a database of this layout opens
+    assert reopened.store.last_height == chain.height
