@@ -46,7 +46,7 @@ from stateset_chain.events import EventManager, encode_event_into, encode_field,
 from stateset_chain.gas import GasKV, GasMeter
 from stateset_chain.module import Module, MsgRoute, QueryRoute
 from stateset_chain.store.collections import Item, StrValue, U64Value
-from stateset_chain.store.commit import CommitStore
+from stateset_chain.store.commit import CommitStore, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
@@ -360,9 +360,10 @@ class App(BaseApplication):
         if not req.prove:
             value = self.store.state.get(key)
             return abci.ResponseQuery(code=0, key=key, value=value or b"", height=height)
-        if self.store.is_local(key):
-            raise InvalidRequest(f"key {key.hex()} is a node-local query index: it has no proof")
-        value, proof = self.store.prove(key)
+        try:
+            value, proof = self.store.prove(key)
+        except NotProvable as e:
+            raise InvalidRequest(str(e)) from None
         op = proof_pb2.ProofOp(type=PROOF_OP_TYPE, key=key, data=proof.encode())
         return abci.ResponseQuery(
             code=0, key=key, value=value or b"", height=height,

@@ -23,6 +23,8 @@ from stateset_chain.localnet import build_app_state
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app
 
+from stateset.orders.v1 import orders_pb2
+from stateset.orders.v1 import tx_pb2 as orders_tx
 from tendermint.abci import types_pb2 as abci
 
 CHAIN_ID = "stateset-test-1"
@@ -141,3 +143,13 @@ class Chain:
 
     def send(self, sender: LocalWallet, to: str, amount: int, denom: str = USDC, **kw) -> bytes:
         return self.sign(sender, [msg_send(address(sender), to, [Coin(denom, amount)])], **kw)
+
+    def create_order(self, customer: LocalWallet, merchant: LocalWallet, n: int) -> bytes:
+        """A MsgCreateOrder signed by the customer: order number ``n`` of a small, varied set."""
+        c, m = address(customer), address(merchant)
+        msg = orders_tx.MsgCreateOrder(
+            creator=c, customer=c, merchant=m, name=f"order {n}",
+            items=[orders_pb2.LineItem(sku=f"SKU-{n}", name="thing", quantity=1 + n % 3,
+                                       unit_price=f"{1 + n % 7}.25")],
+        )
+        return self.sign(customer, [msg])

@@ -27,6 +27,7 @@ this box does with everything on it, not what one validator would do on its own 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import http.client
 import json
@@ -155,10 +156,9 @@ class _Watcher(threading.Thread):
 
     def run(self) -> None:
         while not self.stop_event.is_set():
-            try:
+            # a node not there yet, or a hiccup: try again at the next poll
+            with contextlib.suppress(RpcError, KeyError, ValueError, TypeError):
                 self._catch_up()
-            except (RpcError, KeyError, ValueError, TypeError):
-                pass  # not there yet (or a hiccup): try again at the next poll
             self.stop_event.wait(self.poll)
         self.rpc.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import resource
@@ -66,21 +67,11 @@ def process_peak_rss_mib(pid: int) -> float | None:
 def machine() -> str:
     """One line: CPU model, cores, memory, OS, Python, key library versions."""
     cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    if (line := _first_line("/proc/cpuinfo", "model name")) is not None:
+        cpu = line.split(":", 1)[1].strip()
     mem = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = f", {int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
-                break
-    except OSError:
-        pass
+    if (line := _first_line("/proc/meminfo", "MemTotal:")) is not None:
+        mem = f", {int(line.split()[1]) / 1024 / 1024:.0f} GiB RAM"
     libs = []
     for name in ("plyvel", "coincurve", "google.protobuf"):
         try:
@@ -95,11 +86,20 @@ def machine() -> str:
     )
 
 
+def _first_line(path: str, prefix: str) -> str | None:
+    """The first line of ``path`` that starts with ``prefix`` (None if none, or no such file)."""
+    with contextlib.suppress(OSError):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(prefix):
+                return line
+    return None
+
+
 def revision() -> str:
     """The checked-out commit, short, read from ``.git`` (no git process); "unknown" if there
     is none. Uncommitted changes in the working tree are not visible here."""
     git = Path(__file__).resolve().parents[2] / ".git"
-    try:
+    with contextlib.suppress(OSError):
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head[:7]
@@ -110,8 +110,6 @@ def revision() -> str:
         for line in (git / "packed-refs").read_text().splitlines():
             if line.endswith(" " + ref):
                 return line[:7]
-    except OSError:
-        pass
     return "unknown"
 
 

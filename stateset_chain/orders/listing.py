@@ -40,7 +40,6 @@ from stateset_chain.crypto import address
 from stateset_chain.orders import state
 from stateset_chain.orders.histogram import ANY_STATUS
 from stateset_chain.orders.state import (
-    U64_MAX,
     OrdersKeeper,
     by_created,
     by_customer,
@@ -58,6 +57,8 @@ from stateset_chain.store.collections import Map
 from stateset_chain.store.kv import KVStore
 
 from stateset.orders.v1.orders_pb2 import Order
+
+U64_MAX = 2**64 - 1
 
 CUSTOMER, MERCHANT, STATUS, CREATED, AMOUNT = "customer", "merchant", "status", "created", "amount"
 
@@ -117,7 +118,8 @@ class _Source:
     """Candidates as (seq, order id), newest first, all inside the window."""
 
     name: str
-    size: int  # entries in the window: exact or an estimate (only costs depend on it)
+    size: int  # entries in the window: exact when ``exact``, else an estimate for costs
+    exact: bool
     covers: frozenset[str]  # filters every candidate satisfies
     entries: Callable[[int], Iterator[tuple[int, str]]]  # (below) -> entries with seq < below
     seeks: int = 1  # key ranges opened to walk every entry
@@ -158,13 +160,11 @@ def list_orders(
     if starting_after:
         below = min(hi, keeper.must_get_order(store, starting_after).sequence)
     active = f.active()
-    whole = (lo, hi) == (1, next_seq)
-    amounts = _AmountCounts(keeper, store, *f.amount_range())
-    total = _known_total(keeper, store, f, active, whole, lo, hi, amounts)
+    sources = _sources(keeper, store, f, lo, hi, next_seq)
+    total = _known_total(sources, active)
     if total == 0:
         return Page([], 0, False)
     need = None if total is None else offset + limit + 1
-    sources = _sources(keeper, store, f, lo, hi, next_seq, amounts)
     if choose is None:
         source = min(sources, key=lambda s: s.cost(active, need, total))
     else:
@@ -194,38 +194,14 @@ def list_orders(
     return Page(page, counted if total is None else total, more)
 
 
-def _known_total(
-    keeper: OrdersKeeper,
-    store: KVStore,
-    f: OrderFilter,
-    active: frozenset[str],
-    whole: bool,
-    lo: int,
-    hi: int,
-    amounts: _AmountCounts,
-) -> int | None:
-    """The number of matches when counters give it without reading orders, else None."""
-    if active <= {CREATED}:
-        return hi - lo
-    if not whole:
-        return None
-    names = active - {CREATED}  # the window is every order: the time filter excludes none
-    customer = address.decode(f.customer) if f.customer else b""
-    merchant = address.decode(f.merchant) if f.merchant else b""
-    if names == {CUSTOMER}:
-        return keeper.customer_count(store, customer)
-    if names == {MERCHANT}:
-        return keeper.merchant_count(store, merchant)
-    if names == {STATUS}:
-        return keeper.status_count(store, f.status)
-    if names == {MERCHANT, STATUS}:
-        return keeper.merchant_status_count(store, merchant, f.status)
-    if names == {CUSTOMER, STATUS}:
-        return keeper.customer_status_count(store, customer, f.status)
-    if names == {AMOUNT}:
-        return amounts.of(ANY_STATUS)
-    if names == {STATUS, AMOUNT}:
-        return amounts.of(f.status)
+def _known_total(sources: list[_Source], active: frozenset[str]) -> int | None:
+    """The number of matches when a source's size gives it without reading orders (an exact
+    source whose candidates are exactly the matches: it covers the active filters and no
+    other), else None."""
+    wanted = active - {CREATED}  # every source is cut to the window
+    for source in sources:
+        if source.exact and source.covers - {CREATED} == wanted:
+            return source.size
     return None
 
 
@@ -257,7 +233,6 @@ def _sources(
     lo: int,
     hi: int,
     next_seq: int,
-    amounts: _AmountCounts,
 ) -> list[_Source]:
     """Every source that can serve ``f``: the window, the index of each filter given (and the
     compound index of a party and a status), and for an amount range the amount sources."""
@@ -266,11 +241,15 @@ def _sources(
     merchant = address.decode(f.merchant) if f.merchant else None
 
     def index(name, idx, parts, count, names) -> _Source:
-        # inside a window the index holds at most one entry per order of the window
+        # inside a window the index holds at most one entry per order of the window; without
+        # one, the counter is exact
         size = count if whole else min(count, hi - lo)
-        return _Source(name, size, frozenset(names | {CREATED}), _index(store, idx, parts, lo, hi))
+        entries = _index(store, idx, parts, lo, hi)
+        return _Source(name, size, whole, frozenset(names | {CREATED}), entries)
 
-    sources = [_Source("window", hi - lo, frozenset({CREATED}), _sequence_window(store, lo, hi))]
+    window = _sequence_window(store, lo, hi)
+    sources = [_Source("window", hi - lo, True, frozenset({CREATED}), window)]
+    parties = []  # (filter, address, its (party, total) index, its order count)
     # compound indexes first: on a tie in cost they leave fewer filters to check
     if merchant is not None and f.status:
         count = keeper.merchant_status_count(store, merchant, f.status)
@@ -287,21 +266,16 @@ def _sources(
     if customer is not None:
         count = keeper.customer_count(store, customer)
         sources.append(index("customer", by_customer, (customer,), count, {CUSTOMER}))
+        parties.append((CUSTOMER, customer, by_customer_total, count))
     if merchant is not None:
         count = keeper.merchant_count(store, merchant)
         sources.append(index("merchant", by_merchant, (merchant,), count, {MERCHANT}))
+        parties.append((MERCHANT, merchant, by_merchant_total, count))
     if f.status:
         count = keeper.status_count(store, f.status)
         sources.append(index("status", by_status, (f.status,), count, {STATUS}))
     if AMOUNT in f.active():
-        parties = []
-        if customer is not None:
-            count = keeper.customer_count(store, customer)
-            parties.append((CUSTOMER, customer, by_customer_total, count))
-        if merchant is not None:
-            count = keeper.merchant_count(store, merchant)
-            parties.append((MERCHANT, merchant, by_merchant_total, count))
-        sources += _amount_sources(store, f, lo, hi, next_seq, amounts, parties)
+        sources += _amount_sources(keeper, store, f, lo, hi, next_seq, parties)
     sources.sort(key=lambda s: s.name != "window")  # the window last: it loses every tie
     return sources
 
@@ -329,26 +303,13 @@ def _index(store: KVStore, index: Map, parts: tuple, lo: int, hi: int):
     return entries
 
 
-class _AmountCounts:
-    """Orders of a status (or any) with a total in the filter's range, each counted once."""
-
-    def __init__(self, keeper: OrdersKeeper, store: KVStore, low: int, high: int) -> None:
-        self.keeper, self.store, self.low, self.high = keeper, store, low, high
-        self._counts: dict[int, int] = {}
-
-    def of(self, status: int) -> int:
-        if status not in self._counts:
-            self._counts[status] = self.keeper.amount_count(self.store, status, self.low, self.high)
-        return self._counts[status]
-
-
 def _amount_sources(
+    keeper: OrdersKeeper,
     store: KVStore,
     f: OrderFilter,
     lo: int,
     hi: int,
     next_seq: int,
-    amounts: _AmountCounts,
     parties: list[tuple[str, bytes, Map, int]],
 ) -> list[_Source]:
     """The ways to list an amount range: block by block through the (status, epoch, total)
@@ -360,8 +321,10 @@ def _amount_sources(
         statuses = [f.status]
     else:
         statuses = [status for status, _ in state.status_counts.iterate(store)]
-    in_range, everything = amounts.of(f.status), amounts.of(ANY_STATUS)
+    everything = keeper.amount_count(store, ANY_STATUS, low, high)
+    in_range = keeper.amount_count(store, f.status, low, high) if f.status else everything
     orders = next_seq - 1
+    whole = (lo, hi) == (1, next_seq)
     # the window's share of the range, assuming amounts spread evenly over time (an estimate)
     share = -(-in_range * (hi - lo) // max(orders, 1))
     bits = state.EPOCH_BITS
@@ -371,6 +334,7 @@ def _amount_sources(
         _Source(
             "amount blocks",
             share,
+            whole,
             frozenset(covers),
             _amount_blocks(store, statuses, low, high, lo, hi),
             seeks=epochs * len(statuses),
@@ -378,6 +342,7 @@ def _amount_sources(
         _Source(
             "amount range",
             everything,
+            whole,
             frozenset({AMOUNT, CREATED}),
             _amount_range(store, by_total, (), low, high, lo, hi),
             reads_all=True,
@@ -390,6 +355,7 @@ def _amount_sources(
             _Source(
                 f"{name}+amount range",
                 -(-count * everything // max(orders, 1)),
+                False,
                 frozenset({AMOUNT, CREATED, name}),
                 _amount_range(store, index, (party,), low, high, lo, hi),
                 reads_all=True,

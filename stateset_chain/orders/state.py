@@ -50,6 +50,7 @@ from stateset_chain.orders.keys import (
     SETTLEMENT_QUEUE_PREFIX,
     STATUS_COUNT_PREFIX,
 )
+from stateset_chain.orders.money import MAX_ORDER_AMOUNT
 from stateset_chain.orders.params import default_params
 from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.store.collections import (
@@ -70,8 +71,6 @@ from stateset_chain.store.kv import KVStore
 
 from stateset.orders.v1.orders_pb2 import Order
 from stateset.orders.v1.params_pb2 import Params
-
-U64_MAX = 2**64 - 1
 
 params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
 orders: Map[str, Order] = Map(ORDERS_PREFIX, StrKey, ProtoValue(Order))
@@ -273,7 +272,7 @@ class OrdersKeeper:
                 return sum(1 for _ in found)
             return sum(1 for _, oid in found if self.must_get_order(store, oid).status == status)
 
-        if high >= U64_MAX:
+        if high >= MAX_ORDER_AMOUNT:
             upto = self.status_count(store, status) if status else self.order_count(store)
         else:
             upto = amount_histogram.below(store, status, high + 1, level0)

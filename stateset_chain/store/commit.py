@@ -186,7 +186,7 @@ class CommitStore:
     def prove(self, key: bytes) -> tuple[bytes | None, Proof]:
         """The committed value of ``key`` (None if absent) and its proof against last_app_hash."""
         if self.is_local(key):
-            raise NotProvable(f"key {key!r} is a node-local query index, outside the app hash")
+            raise NotProvable(f"key {key.hex()} is a node-local query index: it has no proof")
         return self.state.get(key), self.tree.prove(key)
 
     def recompute_app_hash(self) -> bytes:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 
 from stateset_chain.store.commit import CommitStore
-from tests.app.test_stores_agree import create
 from tests.chain import Chain, address
 
 
@@ -23,7 +22,7 @@ def run(chain: Chain, blocks: int, on_commit=None) -> None:
             chain.send(chain.wallets[i % 4], address(chain.wallets[(i + 1) % 4]), h * 10 + i)
             for i in range(h % 3 + 1)
         ]
-        txs.append(create(chain, chain.wallets[h % 3], chain.wallets[3], h))
+        txs.append(chain.create_order(chain.wallets[h % 3], chain.wallets[3], h))
         chain.block(txs)
         if on_commit is not None:
             on_commit(chain)

@@ -242,9 +242,7 @@ def test_orders_list_indexes_are_node_local(chain):
     """The orders' list indexes are committed (a query reads them) but are outside the app hash:
     no proof is given for them, and the root recomputed without them is the app hash."""
     from stateset_chain.orders.keys import LOCAL_PREFIXES, STATUS_COUNT_PREFIX
-    from tests.app.test_stores_agree import create
-
-    res = chain.block([create(chain, chain.wallets[0], chain.wallets[3], 1)])
+    res = chain.block([chain.create_order(chain.wallets[0], chain.wallets[3], 1)])
     assert res.tx_results[0].code == 0, res.tx_results[0].log
     assert chain.app.store.local_prefixes == LOCAL_PREFIXES
     key = STATUS_COUNT_PREFIX + (1).to_bytes(4, "big")  # orders in CREATED

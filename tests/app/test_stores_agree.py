@@ -12,19 +12,9 @@ from stateset.orders.v1 import orders_pb2, query_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx
 
 
-def create(chain: Chain, customer, merchant, n: int) -> bytes:
-    c, m = address(customer), address(merchant)
-    msg = orders_tx.MsgCreateOrder(
-        creator=c, customer=c, merchant=m, name=f"order {n}",
-        items=[orders_pb2.LineItem(sku=f"SKU-{n}", name="thing", quantity=1 + n % 3,
-                                   unit_price=f"{1 + n % 7}.25")],
-    )
-    return chain.sign(customer, [msg])
-
-
 def run(chain: Chain) -> list:
     w = chain.wallets
-    chain.block([create(chain, w[i % 3], w[3], i) for i in range(12)])
+    chain.block([chain.create_order(w[i % 3], w[3], i) for i in range(12)])
     answers = []
     listed = query_pb2.QueryOrdersResponse.FromString(
         chain.query("/stateset.orders.v1.Query/Orders", query_pb2.QueryOrdersRequest()).value
