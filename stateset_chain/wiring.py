@@ -25,6 +25,8 @@ from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.privacy.module import privacy_module
+from stateset_chain.privacy.state import PrivacyKeeper
 from stateset_chain.stablecoin.module import stablecoin_module
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.commit import CommitStore
@@ -48,6 +50,9 @@ def standard_app(store: CommitStore) -> App:
     )
     stablecoin = StablecoinKeeper(bank)
     orders = OrdersKeeper(bank)
+    privacy = PrivacyKeeper()
+    # sealed personal data on orders must be sealed to registered keys (docs/privacy.md)
+    orders.encryption_keys = privacy
     cctp = CctpKeeper(bank)
     # cross-chain order payments: cctp mints to an order's deposit address pay the order, and
     # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md)
@@ -58,6 +63,7 @@ def standard_app(store: CommitStore) -> App:
         auth_module(auth),
         bank_module(bank),
         stablecoin_module(stablecoin),
+        privacy_module(privacy),
         orders_module(orders),
         cctp_module(cctp),
         crosschain_module(crosschain),

@@ -18,8 +18,10 @@ bank's ``InsufficientFunds`` (sdk 5); bad query requests are ``InvalidRequest`` 
     ├── disputes         InvalidOutcome 34
     ├── configuration    InvalidParams 35, InvalidGenesis 36
     ├── messages         MissingField 37
-    └── recipients       BlockedSettlementRecipient 38 (settlement would pay an address nobody
-                         can spend from: a module account or an order deposit address)
+    ├── recipients       BlockedSettlementRecipient 38 (settlement would pay an address nobody
+    │                    can spend from: a module account or an order deposit address)
+    └── privacy          PersonalDataInClear 39 (a personal metadata key or an email address in
+                         clear text), NoPersonalData 40 (nothing to erase)
 """
 
 from __future__ import annotations
@@ -76,3 +78,7 @@ MissingField = _error("MissingField", 37, "required field is empty")
 BlockedSettlementRecipient = _error(
     "BlockedSettlementRecipient", 38, "it cannot receive settlement"
 )
+PersonalDataInClear = _error(
+    "PersonalDataInClear", 39, "personal data must be sealed, not sent in clear"
+)
+NoPersonalData = _error("NoPersonalData", 40, "the order holds no sealed personal data")

@@ -4,6 +4,8 @@
   ``blocked_reason``, so that orders never name a settlement recipient nobody can spend from.
 - ``CrossChainRefunder``: refunds a payment that arrived from another chain the way it came
   (``stateset_chain/crosschain`` supplies one that burns through CCTP; the wiring sets it).
+- ``EncryptionKeys``: the privacy module's key registry, read only: an order's sealed personal
+  data must be sealed to its recipients' current keys.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
 
 from stateset.orders.v1.orders_pb2 import Payment, Payout
+from stateset.privacy.v1.privacy_pb2 import SealedPersonalData
 
 
 class BankKeeper(Protocol):
@@ -38,4 +41,11 @@ class CrossChainRefunder(Protocol):
         back towards its origin and return the payout record. It must not fail for a business
         reason (the order's refund is already decided): when the money cannot be sent across
         now, it must still leave the escrow to a place it can be returned from."""
+        ...
+
+
+class EncryptionKeys(Protocol):
+    def require_current_keys(self, store: KVStore, env: SealedPersonalData) -> None:
+        """Raise (privacy UnknownEncryptionKey / StaleEncryptionKey) unless every recipient of
+        ``env`` has a registered key and ``env`` is sealed to its current version."""
         ...

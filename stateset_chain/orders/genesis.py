@@ -30,6 +30,7 @@ from stateset_chain.orders.msgs.create import CURRENCY_DENOMS
 from stateset_chain.orders.params import default_params, validate_params
 from stateset_chain.orders.state import OrdersKeeper, payment_sequence, refund_sequence
 from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.privacy.envelope import validate_envelope
 
 from stateset.orders.v1.genesis_pb2 import GenesisState
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
@@ -87,6 +88,11 @@ def _check_order(
     for field, value in addresses:
         _require(_is_canonical(value), f"{where}: {field} {value!r} is not a canonical address")
     _require(order.customer != order.merchant, f"{where}: customer is the merchant")
+    if order.HasField("personal_data"):
+        try:
+            validate_envelope(order.personal_data, merchant=order.merchant, customer=order.customer)
+        except ChainError as e:
+            raise InvalidGenesis(f"{where}: personal_data: {e.log}") from None
     # what settlement would pay (an unsettled order) must not be stranded there
     if not order.settled:
         settlement.require_settleable(keeper.bank, f"{where}: merchant", order.merchant)

@@ -21,7 +21,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import OrderNotFound
-from stateset_chain.orders.expected import BankKeeper, CrossChainRefunder
+from stateset_chain.orders.expected import BankKeeper, CrossChainRefunder, EncryptionKeys
 from stateset_chain.orders.histogram import ANY_STATUS, AmountHistogram
 from stateset_chain.orders.keys import (
     AMOUNT_HISTOGRAM_PREFIX,
@@ -135,6 +135,9 @@ class OrdersKeeper:
         # this keeper's escrow account and the cctp keeper): see stateset_chain/wiring.py
         self.cross_chain_refunder: CrossChainRefunder | None = refunder
         self.escrow_address = address.module_address(ESCROW_ACCOUNT)
+        # the privacy module's key registry: sealed personal data must name current keys
+        # (wired after construction, see stateset_chain/wiring.py; None: nothing can be sealed)
+        self.encryption_keys: EncryptionKeys | None = None
 
     # -- params ------------------------------------------------------------------------------
 

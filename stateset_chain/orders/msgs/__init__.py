@@ -11,6 +11,7 @@ from stateset_chain.orders.msgs import (
     create,
     deliver,
     dispute,
+    erase_personal_data,
     fulfill,
     hold,
     pay,
@@ -38,4 +39,5 @@ ALL = (
     dispute,
     resolve,
     update_params,
+    erase_personal_data,
 )

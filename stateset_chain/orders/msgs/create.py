@@ -13,18 +13,23 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           shipping country is 2 letters; region [A-Za-z0-9-]{0,16}         -> InvalidCountry
           revenue split: bps sum to 10000; supplier set iff supplier_bps>0 -> InvalidRevenueSplit
           a revenue split only when the creator is the merchant            -> SplitNotAllowed
+          no personal metadata key, no email address in clear text         -> PersonalDataInClear
+          personal_data: a well-formed envelope to the merchant (+ customer)
+                                                         -> privacy errors 4-7 (envelope.py)
 guard     merchant and split supplier are not blocked by the bank (a module account or an
           order deposit address: settlement would strand their pay) -> BlockedSettlementRecipient
           items <= max_items_per_order                                     -> TooManyItems
           metadata entries <= max_metadata_entries                         -> TooManyMetadataEntries
           text fields <= max_text_length bytes                             -> FieldTooLong
           client_order_id not used yet                                     -> DuplicateClientOrderId
+          personal_data sealed to each recipient's current registered key
+                                          -> privacy UnknownEncryptionKey, StaleEncryptionKey
           shipping method "" or in the fee table                           -> UnknownShippingMethod
           total > 0                                                        -> ZeroTotal
           total <= 2**64 - 1                                               -> OrderTotalTooLarge
 change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
           total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed
-emit      OrderCreated{order}
+emit      OrderCreated{order} (without personal_data: personal.public_view)
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import re
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle, settlement
+from stateset_chain.orders import escrow, lifecycle, personal, settlement
 from stateset_chain.orders.errors import (
     CreatorNotParty,
     CustomerIsMerchant,
@@ -104,6 +109,7 @@ def validate(msg: tx.MsgCreateOrder) -> None:
         _validate_address(msg.shipping_address)
     if msg.HasField("revenue_split"):
         _validate_split(msg)
+    personal.validate(msg)
 
 
 def _validate_item(i: int, item: LineItem) -> None:
@@ -185,6 +191,8 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     check_limits(msg, params)
     if msg.client_order_id and keeper.order_id_by_client_id(ctx.store, msg.client_order_id):
         raise DuplicateClientOrderId(msg.client_order_id)
+    if msg.HasField("personal_data"):
+        personal.check_recipient_keys(keeper.encryption_keys, ctx.store, msg.personal_data)
     fee = shipping_fee(params, msg.shipping_method)
     if fee is None:
         raise UnknownShippingMethod(repr(msg.shipping_method))
@@ -228,10 +236,12 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
         order.shipping_address.CopyFrom(ship_to)
     if msg.HasField("revenue_split"):
         order.revenue_split.CopyFrom(msg.revenue_split)
+    if msg.HasField("personal_data"):
+        order.personal_data.CopyFrom(msg.personal_data)
     lifecycle.start(ctx, order)
     order.payment_status = escrow.payment_status(order)
     keeper.insert_order(ctx.store, order)
-    ctx.events.emit(events.OrderCreated(order=order))
+    ctx.events.emit(events.OrderCreated(order=personal.public_view(order)))
     return tx.MsgCreateOrderResponse(order_id=order_id, total=total, denom=order.denom)
 
 
