@@ -60,7 +60,8 @@ log = logging.getLogger("stateset.app")
 APP_NAME = "stateset-chain"
 # Also the state layout version, stored at genesis (``app/state_version``): a node refuses to run
 # over a database another layout wrote, instead of computing app hashes its peers do not.
-APP_VERSION = 2  # 2: the orders' list indexes left the app hash (node-local keys)
+APP_VERSION = 3  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
+# personal data sealed (ShippingAddress is country + region only) and the privacy key registry
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 STORE_KEY_PATH = "/store/key"
 PROOF_OP_TYPE = "stateset:smt"

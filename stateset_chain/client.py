@@ -52,6 +52,8 @@ BALANCE_PATH = "/cosmos.bank.v1beta1.Query/Balance"
 ALL_BALANCES_PATH = "/cosmos.bank.v1beta1.Query/AllBalances"
 TOTAL_SUPPLY_PATH = "/cosmos.bank.v1beta1.Query/TotalSupply"
 SUPPLY_OF_PATH = "/cosmos.bank.v1beta1.Query/SupplyOf"
+ENCRYPTION_KEY_PATH = "/stateset.privacy.v1.Query/EncryptionKey"
+ORDER_PATH = "/stateset.orders.v1.Query/Order"
 
 
 class ClientError(Exception):
@@ -216,6 +218,30 @@ class NodeClient:
             bank_query.QueryTotalSupplyResponse,
         )
 
+    def encryption_key(self, address: str):
+        """The account's registered X25519 key (``stateset.privacy.v1.EncryptionKey``), or None."""
+        from stateset.privacy.v1 import query_pb2 as privacy_query
+
+        try:
+            response = self.query(
+                ENCRYPTION_KEY_PATH, privacy_query.QueryEncryptionKeyRequest(address=address),
+                privacy_query.QueryEncryptionKeyResponse,
+            )
+        except ClientError as e:
+            if "(privacy 3)" in str(e):  # EncryptionKeyNotFound
+                return None
+            raise
+        return response.key
+
+    def order(self, order_id: str):
+        """The stored order (``stateset.orders.v1.Order``), personal data still sealed."""
+        from stateset.orders.v1 import query_pb2 as orders_query
+
+        return self.query(
+            ORDER_PATH, orders_query.QueryOrderRequest(order_id=order_id),
+            orders_query.QueryOrderResponse,
+        ).order
+
     # -- transactions ----------------------------------------------------------------------
 
     def broadcast(self, tx_bytes: bytes) -> BroadcastResult:
@@ -342,3 +368,10 @@ def msg_issue_stablecoin(sender: str, amount: Coin) -> Message:
 def msg_redeem_stablecoin(sender: str, amount: Coin) -> Message:
     """Burn ``amount`` ussusd, receive as much uusdc from the reserve."""
     return _stablecoin_msg("MsgRedeemStablecoin", sender, amount)
+
+
+def msg_register_encryption_key(owner: str, public_key: bytes) -> Message:
+    """Publish (or rotate to) ``public_key``, the X25519 key orders seal personal data to."""
+    from stateset.privacy.v1 import tx_pb2 as privacy_tx
+
+    return privacy_tx.MsgRegisterEncryptionKey(owner=owner, public_key=public_key)

@@ -7,6 +7,13 @@ read the folder can spend the funds. Use it for the localnet and tests only, nev
 Keys derive from BIP39 mnemonics on the Cosmos HD path ``m/44'/118'/0'/0/0`` (cosmpy), with
 addresses in the ``stateset`` bech32 prefix. A recovered mnemonic's checksum is verified, so a
 mistyped word is refused instead of silently giving another account.
+
+Encryption keys (docs/privacy.md): ``<keyring-dir>/<name>.x25519`` holds the account's X25519
+private keys, oldest first, as JSON ``{"keys": [{"private_key", "public_key"}]}`` (hex), also in
+plaintext. They are random, not derived from the account's secp256k1 key: a key that could be
+derived again could never be destroyed, and destroying retired keys is how sealed personal data
+is erased. The newest is the one registered on chain; older ones open older orders until
+``destroy_retired_encryption_keys`` deletes them.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from cosmpy.aerial.wallet import LocalWallet
 from cosmpy.crypto.keypairs import PrivateKey
 from cosmpy.mnemonic import generate_mnemonic
 from cosmpy.mnemonic.words import ENGLISH_MNEMONIC_WORDS_LIST
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from stateset_chain.client import PREFIX, ClientError, address_of, wallet_from_mnemonic
 
@@ -113,3 +121,47 @@ class Keyring:
     def wallet(self, name: str) -> LocalWallet:
         record = self._record(name)
         return LocalWallet(PrivateKey(bytes.fromhex(record["private_key"])), prefix=PREFIX)
+
+    # -- encryption keys (X25519, see the module docstring) ---------------------------------
+
+    def _encryption_path(self, name: str) -> Path:
+        return self._path(name).with_suffix(".x25519")
+
+    def encryption_keys(self, name: str) -> list[X25519PrivateKey]:
+        """The account's X25519 private keys, oldest first ([] if it has none)."""
+        path = self._encryption_path(name)
+        if not path.exists():
+            return []
+        records = json.loads(path.read_text())["keys"]
+        return [X25519PrivateKey.from_private_bytes(bytes.fromhex(r["private_key"]))
+                for r in records]
+
+    def new_encryption_key(self, name: str) -> X25519PrivateKey:
+        """A fresh random X25519 key appended to the account's keys (its newest)."""
+        self._record(name)  # the account must exist
+        key = X25519PrivateKey.generate()
+        self._write_encryption_keys(name, [*self.encryption_keys(name), key])
+        return key
+
+    def destroy_retired_encryption_keys(self, name: str) -> int:
+        """Delete every key but the newest; returns how many were destroyed. Orders sealed only
+        to those keys can no longer be opened with this keyring (erasure, docs/privacy.md)."""
+        keys = self.encryption_keys(name)
+        if len(keys) <= 1:
+            return 0
+        self._write_encryption_keys(name, keys[-1:])
+        return len(keys) - 1
+
+    def _write_encryption_keys(self, name: str, keys: list[X25519PrivateKey]) -> None:
+        records = [
+            {"private_key": k.private_bytes_raw().hex(),
+             "public_key": k.public_key().public_bytes_raw().hex()}
+            for k in keys
+        ]
+        path = self._encryption_path(name)
+        tmp = path.with_suffix(".x25519.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"keys": records}, f, indent=2)
+            f.write("\n")
+        os.replace(tmp, path)

@@ -4,12 +4,20 @@
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
     statesetd gateway [--node URL] [--address 127.0.0.1:9090]   (gRPC for cosmpy & co.)
     statesetd keys  add NAME [--recover] | list | show NAME [--address]    (plaintext test keyring)
+                    | destroy-retired-encryption-keys NAME
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
                     | stablecoin redeem FROM AMOUNT
                     | orders <message> FROM [--field V ...] | cctp <message> FROM [...]
+                    | privacy register-key FROM [--rotate]
     statesetd query account ADDR | balance ADDR [--denom D] | supply [--denom D]
                     | orders get --order-id ID | orders list [--customer A --status PAID ...]
                     | stablecoin <query> | cctp <query> [--field V ...]
+                    | privacy encryption-key --address A
+
+Orders carry the customer's personal data sealed (docs/privacy.md): ``tx orders create-order``
+and ``batch-create-orders`` take the address in clear and seal it before signing, and ``query
+orders get|list`` opens it with the keyring's encryption keys or shows it redacted
+(cli/sealing.py).
 
 ``tx orders|cctp`` and ``query orders|stablecoin|cctp`` are generated from the modules' protobuf
 services (cli/protocmd.py), so every message and query has a command; ``--help`` lists them.
@@ -31,7 +39,7 @@ from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 
-from stateset_chain.cli import protocmd
+from stateset_chain.cli import protocmd, sealing
 from stateset_chain.cli.keyring import DEFAULT_KEYRING_DIR, Keyring
 from stateset_chain.client import (
     DEFAULT_GAS,
@@ -232,6 +240,20 @@ def run_query(args: argparse.Namespace, path: str, request, response_cls) -> int
     return 0
 
 
+def run_orders_query(args: argparse.Namespace, path: str, request, response_cls) -> int:
+    """As run_query; orders' personal data opened for its recipients, else redacted."""
+    client = NodeClient(args.node)
+    response = client.query(path, request, response_cls)
+    emit(sealing.revealed(args, client, response, to_dict(response)))
+    return 0
+
+
+def cmd_keys_destroy_retired(args: argparse.Namespace) -> int:
+    destroyed = Keyring(args.keyring_dir).destroy_retired_encryption_keys(args.name)
+    emit({"name": args.name, "destroyed": destroyed})
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------------
 
 
@@ -310,6 +332,12 @@ def _add_keys(sub, keyring: argparse.ArgumentParser) -> None:
     p.add_argument("name")
     p.add_argument("--address", action="store_true", help="print only the address")
     p.set_defaults(func=cmd_keys_show)
+    p = keys.add_parser(
+        "destroy-retired-encryption-keys", parents=[keyring],
+        help="delete every X25519 key of NAME but the newest (erasure, docs/privacy.md)",
+    )
+    p.add_argument("name")
+    p.set_defaults(func=cmd_keys_destroy_retired)
 
 
 def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
@@ -335,8 +363,11 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     from stateset.crosschain.v1 import tx_pb2 as crosschain_tx
     from stateset.orders.v1 import tx_pb2 as orders_tx
 
-    protocmd.add_tx_commands(_group(tx, "orders", "order lifecycle messages"), orders_tx,
-                             parents, broadcast_msgs)
+    orders = _group(tx, "orders", "order lifecycle messages")
+    protocmd.add_tx_commands(orders, orders_tx, parents, broadcast_msgs)
+    sealing.add_create_flags(orders, broadcast_msgs)
+    sealing.add_privacy_tx(_group(tx, "privacy", "encryption keys for sealed personal data"),
+                           parents, broadcast_msgs)
     protocmd.add_tx_commands(_group(tx, "cctp", "Circle CCTP messages"), cctp_tx,
                              parents, broadcast_msgs)
     protocmd.add_tx_commands(
@@ -361,11 +392,15 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     from stateset.cctp.v1 import query_pb2 as cctp_query
     from stateset.crosschain.v1 import query_pb2 as crosschain_query
     from stateset.orders.v1 import query_pb2 as orders_query
+    from stateset.privacy.v1 import query_pb2 as privacy_query
     from stateset.stablecoin.v1 import query_pb2 as stablecoin_query
 
-    protocmd.add_query_commands(_group(query, "orders", "orders: get, list (filters), params"),
-                                orders_query, parents, run_query,
+    orders = _group(query, "orders", "orders: get, list (filters), params")
+    protocmd.add_query_commands(orders, orders_query, parents, run_orders_query,
                                 aliases={"get": "order", "list": "orders"})
+    sealing.add_reveal_flags(orders)
+    protocmd.add_query_commands(_group(query, "privacy", "registered encryption keys"),
+                                privacy_query, parents, run_query)
     protocmd.add_query_commands(_group(query, "stablecoin", "ssUSD params and reserve"),
                                 stablecoin_query, parents, run_query)
     protocmd.add_query_commands(_group(query, "cctp", "CCTP state"), cctp_query, parents,

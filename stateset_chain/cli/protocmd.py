@@ -58,9 +58,10 @@ def _parse_value(field: FieldDescriptor, text: str) -> Any:
     return text  # strings, 64-bit integers (JSON strings), enums by name, bytes as base64
 
 
-def build_message(
+def message_data(
     cls: type[Message], args: argparse.Namespace, skip: str | None = None
-) -> Message:
+) -> dict[str, Any]:
+    """The flags given for ``cls``'s fields, as protobuf JSON (not yet checked against it)."""
     data: dict[str, Any] = {}
     for field in cls.DESCRIPTOR.fields:
         if field.name == skip:
@@ -68,6 +69,20 @@ def build_message(
         text = getattr(args, "f_" + field.name, None)
         if text is not None:
             data[field.name] = _parse_value(field, text)
+    return data
+
+
+def parse_message(cls: type[Message], data: dict[str, Any]) -> Message:
+    try:
+        return json_format.ParseDict(data, cls())
+    except json_format.ParseError as e:
+        raise ClientError(f"invalid {cls.DESCRIPTOR.name}: {e}") from None
+
+
+def build_message(
+    cls: type[Message], args: argparse.Namespace, skip: str | None = None
+) -> Message:
+    data = message_data(cls, args, skip)
     try:
         return json_format.ParseDict(data, cls())
     except json_format.ParseError as e:

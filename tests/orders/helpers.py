@@ -248,7 +248,7 @@ def create_msg(
     )
     if country or region:
         msg.shipping_address.CopyFrom(
-            ShippingAddress(name="A. Customer", line1="1 Main St", country=country, region=region)
+            ShippingAddress(country=country, region=region)
         )
     if split is not None:
         msg.revenue_split.CopyFrom(split)
