@@ -1,0 +1,98 @@
+"""End to end on a real CometBFT node: the CLI seals an address given in clear and shows it to
+the order's merchant and customer, redacted to anyone else; the chain (RPC: the tx, its events,
+the stored order) never shows it in clear."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+
+import pytest
+
+from stateset_chain.localnet import Localnet, load_demo_accounts
+
+pytestmark = pytest.mark.e2e
+
+NAME = "Ingrid Verysecret-Holloway"
+STREET = "4471 Unlisted Cul-de-sac"
+EMAIL = "ingrid.holloway@private-mail.test"
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    net = Localnet(tmp_path_factory.mktemp("privacy") / "run", validators=1, base_port=0)
+    net.start()
+    yield net
+    net.stop()
+
+
+def test_cli_seals_on_create_and_opens_on_get(node, tmp_path):
+    keyring = str(tmp_path / "keyring")
+
+    def cli(*args, stdin: str | None = None, ok: bool = True) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-m", "stateset_chain.cli.main", *args, "--keyring-dir", keyring],
+            capture_output=True, text=True, timeout=90, input=stdin,
+        )
+        if ok:
+            assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout) if out.stdout.strip() else {"stderr": out.stderr}
+
+    accounts = load_demo_accounts()
+    names = ["alice", "bob", "carol"]
+    for name, account in zip(names, accounts, strict=False):
+        cli("keys", "add", name, "--recover", stdin=account["mnemonic"])
+    rpc = ["--node", node.rpc_url(0)]
+    bob = cli("keys", "show", "bob")["address"]
+    carol = cli("keys", "show", "carol")["address"]
+
+    address = {"name": NAME, "line1": STREET, "city": "Quietville", "postal_code": "55555",
+               "region": "CA", "country": "US"}
+    items = json.dumps([{"sku": "LAMP-1", "name": "Lamp", "quantity": 1, "unit_price": "25"}])
+    create = ["tx", "orders", "create-order", "bob", "--customer", bob, "--merchant", carol,
+              "--client-order-id", "priv-e2e-1", "--items", items,
+              "--shipping-address", json.dumps(address), "--email", EMAIL, "--wait", *rpc]
+
+    # the merchant has no key yet: the CLI refuses rather than send the address anywhere
+    refused = subprocess.run(
+        [sys.executable, "-m", "stateset_chain.cli.main", *create, "--keyring-dir", keyring],
+        capture_output=True, text=True, timeout=90,
+    )
+    assert refused.returncode == 1 and "registered no encryption key" in refused.stderr
+
+    for who in ("carol", "bob"):
+        assert cli("tx", "privacy", "register-key", who, "--wait", *rpc)["code"] == 0
+    key = cli("query", "privacy", "encryption-key", "--address", carol, *rpc)["key"]
+    assert key["version"] == "1"
+
+    sent = cli(*create)
+    assert sent["code"] == 0, sent
+
+    for who in ("carol", "bob"):
+        got = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1", "--as", who, *rpc)
+        personal = got["order"]["personal_data"]
+        assert personal["opened_by"] == (carol if who == "carol" else bob)
+        assert personal["data"]["shipping_address"]["name"] == NAME
+        assert personal["data"]["email"] == EMAIL
+        assert got["order"]["shipping_address"] == {"region": "CA", "country": "US"}
+    other = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1", "--as", "alice",
+                *rpc)["order"]["personal_data"]
+    assert other["redacted"] is True and "data" not in other
+    assert sorted(other["sealed_to"]) == sorted([bob, carol])
+
+    # what anyone sees through the node's RPC: the tx, its events, the stored order
+    client = node.client(0)
+    tx = client.rpc("tx", hash=base64.b64encode(bytes.fromhex(sent["txhash"])).decode())
+    seen = json.dumps(tx) + base64.b64decode(tx["tx"]).decode("latin-1")
+    seen += json.dumps(client.rpc("block_results", height=str(tx["height"])))
+    for secret in (NAME, STREET, EMAIL, "Quietville"):
+        assert secret not in seen
+        for event in tx["tx_result"]["events"]:
+            for attr in event["attributes"]:
+                assert secret not in str(attr.get("value", ""))
+
+    # listing opens too, with every key of the keyring
+    listed = cli("query", "orders", "list", "--customer", bob, *rpc)
+    assert listed["orders"][0]["personal_data"]["data"]["shipping_address"]["line1"] == STREET
