@@ -18,6 +18,7 @@ is erased. The newest is the one registered on chain; older ones open older orde
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -127,7 +128,7 @@ class Keyring:
     def _encryption_path(self, name: str) -> Path:
         return self._path(name).with_suffix(".x25519")
 
-    def encryption_keys(self, name: str) -> list[X25519PrivateKey]:
+    def encryption_keys(self, name: str) -> builtins.list[X25519PrivateKey]:
         """The account's X25519 private keys, oldest first ([] if it has none)."""
         path = self._encryption_path(name)
         if not path.exists():
@@ -152,7 +153,9 @@ class Keyring:
         self._write_encryption_keys(name, keys[-1:])
         return len(keys) - 1
 
-    def _write_encryption_keys(self, name: str, keys: list[X25519PrivateKey]) -> None:
+    def _write_encryption_keys(
+        self, name: str, keys: builtins.list[X25519PrivateKey]
+    ) -> None:
         records = [
             {"private_key": k.private_bytes_raw().hex(),
              "public_key": k.public_key().public_bytes_raw().hex()}

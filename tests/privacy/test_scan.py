@@ -101,7 +101,7 @@ def test_the_scan_sees_the_orders_and_their_public_fields(world):
     """The scan above would catch a leak: what is public is found by the same search."""
     chain, raw, txs, res, ids, _, _ = world
     store = b"\x00".join(k + b"\x00" + v for k, v in raw.iterate())
-    for i, order_id in enumerate(ids):
+    for order_id in ids:
         order = get_order(chain, order_id)
         assert order.shipping_address.country == "US" and order.shipping_address.region == "OR"
         assert order.HasField("personal_data")
