@@ -6,6 +6,8 @@ Everything a wallet, the ``statesetd`` CLI or an end-to-end test needs:
 - queries: ``abci_query`` sends a gRPC-style path (``/cosmos.bank.v1beta1.Query/Balance``) with
   protobuf data through ``/abci_query``; ``account``, ``balance``, ``all_balances``, ``supply``
   decode the answers;
+- orders with personal data: ``create_order`` / ``batch_create_orders`` take the address in
+  clear and seal it (docs/privacy.md); ``read_order`` opens it for a recipient's keys;
 - transactions: ``sign_tx`` builds a Cosmos SDK ``TxRaw`` with cosmpy's ``Transaction``
   (SIGN_MODE_DIRECT, secp256k1); ``send`` fetches account number and sequence, signs, and
   broadcasts with ``broadcast_tx_sync``; ``wait_for_tx`` polls ``/tx`` until the tx is in a block.
@@ -273,6 +275,59 @@ class NodeClient:
                 codespace=res.get("codespace", ""), log=res.get("log", ""),
                 height=int(r["height"]), gas_used=int(res.get("gas_used", 0)),
             )
+
+    # -- orders with personal data (sealed transparently, docs/privacy.md) ----------------------
+
+    def order_msg(self, order: dict, creator: str, chain_id: str | None = None) -> Message:
+        """A MsgCreateOrder from an order written with its address in clear (a full
+        ``shipping_address``, ``email``, ``phone``, ``billing_address``, ``private_metadata``,
+        ``note``): country and region stay public, the rest is sealed to the merchant's
+        registered key and the customer's (if any). ClientError if the merchant has no key."""
+        from google.protobuf import json_format
+
+        from stateset_chain.privacy.client import PersonalDataError, seal_order, split_order
+
+        from stateset.orders.v1 import tx_pb2 as orders_tx
+
+        try:
+            public, data = split_order(order)
+            msg = json_format.ParseDict(public, orders_tx.MsgCreateOrder())
+            msg.creator = msg.creator or creator
+            if data is not None:
+                seal_order(msg, data, chain_id=chain_id or self.chain_id(),
+                           lookup=self.encryption_key)
+        except PersonalDataError as e:
+            raise ClientError(str(e)) from None
+        except json_format.ParseError as e:
+            raise ClientError(f"invalid order: {e}") from None
+        return msg
+
+    def create_order(self, wallet: LocalWallet, order: dict, **send_kw: Any) -> BroadcastResult:
+        """Sign and broadcast ``order`` (see ``order_msg``) as ``wallet``."""
+        msg = self.order_msg(order, address_of(wallet), send_kw.get("chain_id"))
+        return self.send(wallet, [msg], **send_kw)
+
+    def batch_create_orders(
+        self, wallet: LocalWallet, orders: Sequence[dict], **send_kw: Any
+    ) -> BroadcastResult:
+        """One MsgBatchCreateOrders of ``orders``, each sealed as ``order_msg`` does."""
+        from stateset.orders.v1 import tx_pb2 as orders_tx
+
+        chain_id = send_kw.get("chain_id") or self.chain_id()
+        inner = [self.order_msg(o, "", chain_id) for o in orders]
+        batch = orders_tx.MsgBatchCreateOrders(creator=address_of(wallet), orders=inner)
+        return self.send(wallet, [batch], **{**send_kw, "chain_id": chain_id})
+
+    def read_order(self, order_id: str, keys: dict) -> dict:
+        """The order as JSON with ``personal_data`` opened when ``keys`` (address -> X25519
+        private keys) hold a recipient's key, else redacted (privacy.client.reveal)."""
+        from google.protobuf.json_format import MessageToDict
+
+        from stateset_chain.privacy.client import reveal
+
+        order = self.order(order_id)
+        as_json = MessageToDict(order, preserving_proto_field_name=True)
+        return reveal(as_json, order, chain_id=self.chain_id(), keys=keys)
 
     def send(
         self,

@@ -96,3 +96,45 @@ def test_cli_seals_on_create_and_opens_on_get(node, tmp_path):
     # listing opens too, with every key of the keyring
     listed = cli("query", "orders", "list", "--customer", bob, *rpc)
     assert listed["orders"][0]["personal_data"]["data"]["shipping_address"]["line1"] == STREET
+
+
+def test_python_client_seals_create_and_batch_and_reads_back(node):
+    """NodeClient.create_order / batch_create_orders seal; read_order opens for the merchant."""
+    from stateset_chain.client import msg_register_encryption_key, wallet_from_mnemonic
+    from stateset_chain.privacy import seal
+
+    client = node.client(0)
+    accounts = load_demo_accounts()
+    alice, dave = (wallet_from_mnemonic(accounts[i]["mnemonic"]) for i in (0, 3))
+    a, d = str(alice.address()), str(dave.address())
+    dave_key = seal.generate_private_key()
+    res = client.send(dave, [msg_register_encryption_key(d, seal.public_bytes(dave_key))])
+    assert client.wait_for_tx(res.txhash).code == 0
+
+    def order(i: int) -> dict:
+        return {"customer": a, "merchant": d, "client_order_id": f"py-priv-{i}",
+                "items": [{"sku": "S", "name": "Soap", "quantity": 1, "unit_price": "3"}],
+                "shipping_address": {**{"name": f"{NAME} {i}", "line1": STREET}, "country": "US"},
+                "email": EMAIL}
+
+    first = client.create_order(alice, order(0))
+    assert first.code == 0, first.log
+    assert client.wait_for_tx(first.txhash).code == 0
+    batch = client.batch_create_orders(alice, [order(1), order(2)])
+    assert batch.code == 0, batch.log
+    done = client.wait_for_tx(batch.txhash)
+    assert done.code == 0, done.log
+
+    from stateset.orders.v1 import query_pb2 as q
+
+    for i in range(3):
+        response = client.query("/stateset.orders.v1.Query/Order",
+                                q.QueryOrderRequest(client_order_id=f"py-priv-{i}"),
+                                q.QueryOrderResponse)
+        mine = client.read_order(response.order.id, {d: [dave_key]})
+        assert mine["personal_data"]["data"]["shipping_address"]["name"] == f"{NAME} {i}"
+        theirs = client.read_order(response.order.id, {a: [seal.generate_private_key()]})
+        assert theirs["personal_data"]["redacted"] is True
+    for txhash in (first.txhash, batch.txhash):
+        tx = client.rpc("tx", hash=base64.b64encode(bytes.fromhex(txhash)).decode())
+        assert NAME not in json.dumps(tx) + base64.b64decode(tx["tx"]).decode("latin-1")
