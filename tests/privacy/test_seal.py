@@ -4,6 +4,8 @@ to an envelope makes it fail to open (AEAD tags, the order binding, the commitme
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.privacy import envelope, seal
@@ -122,3 +124,21 @@ def test_low_order_public_keys_are_refused_when_sealing():
     with pytest.raises(seal.SealError):
         seal.seal(DATA, chain_id=CHAIN, merchant=MERCHANT, customer=CUSTOMER,
                   recipients=[Recipient(MERCHANT, 1, bytes(32))])
+
+
+
+_TEXT = st.text(min_size=8, max_size=60)  # long enough that random bytes never contain one
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=_TEXT, line1=_TEXT, email=_TEXT, extra=st.dictionaries(_TEXT, _TEXT, max_size=3))
+def test_any_personal_data_round_trips_and_never_shows(keys, name, line1, email, extra):
+    data = PersonalData(shipping_address=PostalAddress(name=name, line1=line1), email=email,
+                        metadata=extra)
+    env = seal.seal(data, chain_id=CHAIN, merchant=MERCHANT, customer=CUSTOMER,
+                    recipients=[Recipient(MERCHANT, 1, seal.public_bytes(keys[MERCHANT]))])
+    envelope.validate_envelope(env, merchant=MERCHANT, customer=CUSTOMER)
+    wire = env.SerializeToString()
+    for text in (name, line1, email, *extra, *extra.values()):
+        assert text.encode() not in wire
+    assert opened(env, keys, MERCHANT, client_order_id="").data == data
