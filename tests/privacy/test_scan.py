@@ -2,7 +2,8 @@
 through every path that exists (MsgCreateOrder by the customer and by the merchant,
 MsgBatchCreateOrders; subscriptions, conditional orders and create-and-pay do not exist yet) as
 real signed txs on the in-process App, and none of those strings appears anywhere in the whole
-store (state, node-local indexes, tree nodes, metadata), in any event, tx result or tx byte.
+store (state, node-local indexes, tree nodes, metadata), in any event, tx result or tx byte, or
+in what the Orders query answers.
 The merchant and the customer then read them back; nobody else can."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.privacy.sealed import (
     secrets,
 )
 
+from stateset.orders.v1 import query_pb2 as orders_query
 from stateset.orders.v1 import tx_pb2 as orders_tx
 
 
@@ -83,8 +85,13 @@ def _by_merchant(msg: orders_tx.MsgCreateOrder) -> orders_tx.MsgCreateOrder:
 
 def test_no_personal_string_is_anywhere_on_chain(world):
     chain, raw, txs, res, ids, _, _ = world
+    listed = chain.query("/stateset.orders.v1.Query/Orders",
+                         orders_query.QueryOrdersRequest(limit=100))
+    assert listed.code == 0 and len(orders_query.QueryOrdersResponse.FromString(
+        listed.value).orders) == 5
     blobs = {
         "store": b"\x00".join(k + b"\x00" + v for k, v in raw.iterate()),
+        "query_orders": listed.value,
         "txs": b"\x00".join(txs),
         "finalize_block": res.SerializeToString(),  # events, tx results (data, log, events)
         "events": json.dumps([[e.type, [(a.key, a.value) for a in e.attributes]]
