@@ -14,7 +14,14 @@ from stateset_chain.privacy.errors import (
     UnknownEncryptionKey,
 )
 from tests.chain import Chain, address
-from tests.privacy.sealed import KeyBook, order_json, plain_item, register, sealed_msg
+from tests.privacy.sealed import (
+    KeyBook,
+    created_ids,
+    order_json,
+    plain_item,
+    register,
+    sealed_msg,
+)
 
 from stateset.orders.v1 import tx_pb2 as orders_tx
 from stateset.orders.v1.orders_pb2 import ShippingAddress
@@ -125,3 +132,26 @@ def test_an_envelope_must_name_the_merchant_first(chain):
     msg.personal_data.recipients.extend(entries[::-1])
     r = assert_refused(chain, msg, InvalidRecipients)
     assert "first recipient must be the merchant" in r.log
+
+
+EMAIL_IN_TEXT = "write to jane.doe@example.org"
+
+
+@pytest.mark.parametrize("build", [
+    lambda s, o: orders_tx.MsgCancelOrder(signer=s, order_id=o, reason=EMAIL_IN_TEXT),
+    lambda s, o: orders_tx.MsgHoldOrder(signer=s, order_id=o, reason=EMAIL_IN_TEXT),
+    lambda s, o: orders_tx.MsgReleaseOrder(signer=s, order_id=o, reason=EMAIL_IN_TEXT),
+    lambda s, o: orders_tx.MsgReturnOrder(signer=s, order_id=o, reason=EMAIL_IN_TEXT),
+    lambda s, o: orders_tx.MsgRefundOrder(signer=s, order_id=o, reason=EMAIL_IN_TEXT),
+    lambda s, o: orders_tx.MsgDisputeOrder(signer=s, order_id=o, reason=EMAIL_IN_TEXT),
+    lambda s, o: orders_tx.MsgDisputeOrder(signer=s, order_id=o, reason="late",
+                                           evidence=["photo.jpg", EMAIL_IN_TEXT]),
+    lambda s, o: orders_tx.MsgResolveDispute(arbiter=s, order_id=o, note=EMAIL_IN_TEXT,
+                                             outcome=1),
+])
+def test_an_email_address_in_a_reason_is_refused(chain, build):
+    """Reasons, notes and evidence are public forever: no email address in them either."""
+    c, _ = parties(chain)
+    r = run(chain, plain(chain))
+    assert r.code == 0, r.log
+    assert_refused(chain, build(c, created_ids(r)[0]), PersonalDataInClear)

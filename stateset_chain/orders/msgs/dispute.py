@@ -4,6 +4,7 @@ signer    signer: the customer or the merchant
 validate  signer is a canonical address                           -> sdk InvalidAddress
           order id is ord_ + 10 base62 characters                 -> InvalidOrderId
           reason is given                                         -> MissingField
+          reason and evidence hold no email address (docs/privacy.md) -> PersonalDataInClear
 guard     the order exists                                        -> OrderNotFound
           the signer is the customer or the merchant              -> NotAuthorized
           reason, evidence entries <= max_reason_length bytes      -> FieldTooLong
@@ -31,6 +32,7 @@ from stateset_chain.orders.msgs.common import (
     require_present,
     require_role,
 )
+from stateset_chain.orders.personal import require_no_email
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import timestamp
 
@@ -49,6 +51,9 @@ def validate(msg: tx.MsgDisputeOrder) -> None:
     require_address(msg.signer, "signer")
     require_order_id(msg.order_id)
     require_present(msg.reason, "reason")
+    require_no_email(msg.reason, "reason")
+    for i, entry in enumerate(msg.evidence):
+        require_no_email(entry, f"evidence[{i}]")
 
 
 def handle(

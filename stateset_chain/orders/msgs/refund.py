@@ -3,6 +3,7 @@
 signer    signer, who must be the merchant
 validate  signer is a canonical address                           -> sdk InvalidAddress
           order id is ord_ + 10 base62 characters                 -> InvalidOrderId
+          reason holds no email address (docs/privacy.md)         -> PersonalDataInClear
           amount "" (everything in escrow) or a positive integer  -> InvalidAmount
 guard     the order exists                                        -> OrderNotFound
           the signer is the merchant                              -> NotAuthorized
@@ -49,6 +50,7 @@ from stateset_chain.orders.msgs.common import (
     require_order_id,
     require_role,
 )
+from stateset_chain.orders.personal import require_no_email
 from stateset_chain.orders.state import OrdersKeeper
 
 from stateset.orders.v1 import events_pb2 as events
@@ -69,6 +71,7 @@ def validate(msg: tx.MsgRefundOrder) -> None:
     require_order_id(msg.order_id)
     if msg.amount:
         parse_amount(msg.amount, "refund amount")
+    require_no_email(msg.reason, "reason")
 
 
 def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgRefundOrder) -> tx.MsgRefundOrderResponse:

@@ -3,6 +3,7 @@
 signer    signer: the authority, or the merchant if the merchant placed the hold
 validate  signer is a canonical address                           -> sdk InvalidAddress
           order id is ord_ + 10 base62 characters                 -> InvalidOrderId
+          reason holds no email address (docs/privacy.md)         -> PersonalDataInClear
 guard     the order exists                                        -> OrderNotFound
           the signer is the merchant or the authority             -> NotAuthorized
           reason <= max_reason_length bytes                       -> FieldTooLong
@@ -27,6 +28,7 @@ from stateset_chain.orders.msgs.common import (
     require_order_id,
     require_role,
 )
+from stateset_chain.orders.personal import require_no_email
 from stateset_chain.orders.state import OrdersKeeper
 
 from stateset.orders.v1 import events_pb2 as events
@@ -42,6 +44,7 @@ def signers(msg: tx.MsgReleaseOrder) -> list[str]:
 def validate(msg: tx.MsgReleaseOrder) -> None:
     require_address(msg.signer, "signer")
     require_order_id(msg.order_id)
+    require_no_email(msg.reason, "reason")
 
 
 def handle(

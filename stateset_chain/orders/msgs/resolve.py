@@ -3,6 +3,7 @@
 signer    arbiter, who must be params.arbiter
 validate  arbiter is a canonical address                          -> sdk InvalidAddress
           order id is ord_ + 10 base62 characters                 -> InvalidOrderId
+          note holds no email address (docs/privacy.md)           -> PersonalDataInClear
           outcome is REFUND_FULL, REFUND_PARTIAL or RELEASE_TO_MERCHANT -> InvalidOutcome
           refund_amount: a positive integer for REFUND_PARTIAL     -> InvalidAmount
                          empty for the other outcomes              -> InvalidOutcome
@@ -33,6 +34,7 @@ from stateset_chain.orders.msgs.common import (
     require_order_id,
     require_role,
 )
+from stateset_chain.orders.personal import require_no_email
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import timestamp
 
@@ -60,6 +62,7 @@ def validate(msg: tx.MsgResolveDispute) -> None:
         parse_amount(msg.refund_amount, "refund_amount")
     elif msg.refund_amount:
         raise InvalidOutcome("refund_amount is only for DISPUTE_OUTCOME_REFUND_PARTIAL")
+    require_no_email(msg.note, "note")
 
 
 def handle(
