@@ -17,6 +17,18 @@ Transaction execution follows the Cosmos SDK's baseapp: decode, the ante chain (
 failing message, so a failed transaction still pays its fee and uses its sequence), then every
 message on one branch that is written only if all of them succeed. Each message's events get
 ``msg_index``; a failure gets the error's code, codespace and log.
+
+Nothing in a tx's bytes can raise out of CheckTx or FinalizeBlock. A ``ChainError`` is the tx's
+result; any other exception anywhere in a tx's processing (decode, validation, ante, handlers) is
+a bug that every node hits the same way, so it is recovered as the SDK's panic code (sdk 111222)
+with nothing of the tx's messages written, and the block goes on. Only a broken invariant
+(``InvariantBroken``) or a store failure (``STORE_FAILURES``, ``MemoryError``) stops the node,
+because those are not a function of the tx.
+
+ProcessProposal accepts a block only if every tx decodes, fits ``max_tx_bytes`` and the block's
+``max_gas``, and the txs' gas limits sum to at most ``max_gas`` (``check_proposal``); each rule is
+a pure function of the proposal's bytes and the last committed state, so honest validators agree.
+PrepareProposal proposes only txs that pass the same rules.
 """
 
 from __future__ import annotations
@@ -32,7 +44,7 @@ from google.protobuf.any_pb2 import Any as PbAny
 from google.protobuf.message import DecodeError
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
-from stateset_chain.abci.application import BaseApplication
+from stateset_chain.abci.application import BaseApplication, tx_proto_size
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.errors import (
     ChainError,
@@ -46,7 +58,7 @@ from stateset_chain.events import EventManager, encode_event_into, encode_field,
 from stateset_chain.gas import GasKV, GasMeter
 from stateset_chain.module import Module, MsgRoute, QueryRoute
 from stateset_chain.store.collections import Item, StrValue, U64Value
-from stateset_chain.store.commit import CommitStore, NotProvable
+from stateset_chain.store.commit import STORE_FAILURES, CommitStore, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
@@ -60,15 +72,23 @@ log = logging.getLogger("stateset.app")
 APP_NAME = "stateset-chain"
 # Also the state layout version, stored at genesis (``app/state_version``): a node refuses to run
 # over a database another layout wrote, instead of computing app hashes its peers do not.
-APP_VERSION = 3  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
-# personal data sealed (ShippingAddress is country + region only) and the privacy key registry
+APP_VERSION = 4  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
+# personal data sealed (ShippingAddress is country + region only) and the privacy key registry;
+# 4: app/block_max_gas recorded at genesis
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
+# The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
+# -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures
+# (docs/benchmarks.md); 500 txs asking the default 200,000 gas each.
+DEFAULT_BLOCK_MAX_GAS = 100_000_000
+# Exceptions that are not a tx's doing and must stop the node rather than become a tx result.
+FATAL: tuple[type[BaseException], ...] = (InvariantBroken, MemoryError, *STORE_FAILURES)
 STORE_KEY_PATH = "/store/key"
 PROOF_OP_TYPE = "stateset:smt"
 SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 
 _chain_id: Item[str] = Item(b"app/chain_id", StrValue)
 _state_version: Item[int] = Item(b"app/state_version", U64Value)
+_block_max_gas: Item[int] = Item(b"app/block_max_gas", U64Value)  # 0: no limit
 
 
 class IncompatibleState(Exception):
@@ -79,12 +99,15 @@ class IncompatibleState(Exception):
 class TxPipeline:
     """How the app turns bytes into a checked transaction (provided by the auth module).
 
-    ``decode(raw, routes)`` returns a decoded tx with ``.msgs``, ``.routes``, ``.gas_limit`` and
-    ``.signers``, or raises a ChainError; ``ante(ctx, tx)`` runs the ante chain.
+    ``decode(raw, routes, limits)`` returns a decoded tx with ``.msgs``, ``.routes``,
+    ``.gas_limit`` and ``.signers``, or raises a ChainError; it checks ``limits`` (size, gas,
+    message count) before decoding any message. ``limits(store, max_gas)`` gives those limits
+    from the state's params and the block gas limit. ``ante(ctx, tx)`` runs the ante chain.
     """
 
     decode: Callable
     ante: Callable
+    limits: Callable
 
 
 class App(BaseApplication):
@@ -109,6 +132,7 @@ class App(BaseApplication):
                     f"{found}; this build runs version {APP_VERSION}: start this node from genesis "
                     "again (reset its data) or migrate the state"
                 )
+        self.block_max_gas = (_block_max_gas.get(store.state) or 0) if store.last_height > 0 else 0
         self.check_invariants_every_block = False
         self._genesis: Branch | None = None  # InitChain writes, until the first Commit
         self._block: Branch | None = None  # the block being finalized, until Commit
@@ -152,13 +176,22 @@ class App(BaseApplication):
         ctx = Context(branch, block)
         _chain_id.set(branch, req.chain_id)
         _state_version.set(branch, APP_VERSION)
+        given = req.consensus_params.block.max_gas
+        self.block_max_gas = given if given > 0 else DEFAULT_BLOCK_MAX_GAS
+        _block_max_gas.set(branch, self.block_max_gas)
         for m in self.modules:
             if m.init_genesis is not None:
                 m.init_genesis(ctx, genesis.get(m.name, {}))
         self._run_invariants(ctx)
         self._genesis = branch
         app_hash = self.store.stage(branch.changes(), 0)
-        return abci.ResponseInitChain(app_hash=app_hash)
+        response = abci.ResponseInitChain(app_hash=app_hash)
+        if req.HasField("consensus_params") and given <= 0:
+            # A genesis without a block gas limit gets the default: CometBFT takes the block
+            # params from this response (both fields: it copies max_bytes too).
+            response.consensus_params.block.max_bytes = req.consensus_params.block.max_bytes
+            response.consensus_params.block.max_gas = self.block_max_gas
+        return response
 
     # -- mempool -----------------------------------------------------------------------------
 
@@ -171,7 +204,7 @@ class App(BaseApplication):
         ctx = Context(store, self._check_block_info(), meter, is_check_tx=True)
         gas_wanted = 0
         try:
-            tx = self.pipeline.decode(req.tx, self.routes)
+            tx = self.pipeline.decode(req.tx, self.routes, self._limits(self._check))
             gas_wanted = tx.gas_limit
             meter.limit = tx.gas_limit
             self.pipeline.ante(ctx, tx)
@@ -180,17 +213,80 @@ class App(BaseApplication):
                 code=e.code, codespace=e.codespace, log=e.log,
                 gas_wanted=gas_wanted, gas_used=meter.consumed,
             )
+        except FATAL:
+            raise
+        except Exception as e:  # a bug: refused like the SDK's recovered panic
+            log.exception("panic in CheckTx")
+            return abci.ResponseCheckTx(
+                code=PANIC_CODE, codespace="sdk", log=_panic_log(e),
+                gas_wanted=gas_wanted, gas_used=meter.consumed,
+            )
         branch.write()
         return abci.ResponseCheckTx(code=0, gas_wanted=gas_wanted, gas_used=meter.consumed)
+
+    def _limits(self, store: KVStore):
+        return self.pipeline.limits(store, self.block_max_gas)
 
     def _check_block_info(self) -> BlockInfo:
         # CheckTx validates against the next block: timeout heights compare with it.
         return BlockInfo(self.store.last_height + 1, 0, self.chain_id(self._check))
 
+    # -- proposals ---------------------------------------------------------------------------
+
+    def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
+        """The mempool's txs in order, without those ProcessProposal would refuse (they do not
+        decode, or exceed max_tx_bytes or the block gas limit), up to the first that would not
+        fit in ``max_tx_bytes`` or the block's gas (a prefix, as ``fit_txs``: a later tx of one
+        sender needs the earlier one's sequence)."""
+        limits = self._limits(self._consensus_base())
+        kept: list[bytes] = []
+        size = gas = 0
+        for raw in req.txs:
+            wanted = self._proposable_gas(raw, limits)
+            if wanted is None:
+                continue
+            size += tx_proto_size(raw)
+            gas += wanted
+            if size > req.max_tx_bytes or (self.block_max_gas and gas > self.block_max_gas):
+                break
+            kept.append(raw)
+        return abci.ResponsePrepareProposal(txs=kept)
+
+    def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
+        status = abci.ResponseProcessProposal
+        ok = self.check_proposal(req.txs)
+        return status(status=status.ACCEPT if ok else status.REJECT)
+
+    def check_proposal(self, txs) -> bool:
+        """A proposal is valid iff every tx decodes within the limits (size, gas, message count)
+        and the txs' gas limits sum to at most the block gas limit. Deterministic: it reads only
+        the txs' bytes, the committed params and the genesis gas limit, which every honest
+        validator holds alike at this height."""
+        limits = self._limits(self._consensus_base())
+        total = 0
+        for raw in txs:
+            wanted = self._proposable_gas(raw, limits)
+            if wanted is None:
+                return False
+            total += wanted
+        return not self.block_max_gas or total <= self.block_max_gas
+
+    def _proposable_gas(self, raw: bytes, limits) -> int | None:
+        """The tx's gas limit if a proposal may carry it, else None."""
+        try:
+            return self.pipeline.decode(raw, self.routes, limits).gas_limit
+        except FATAL:
+            raise
+        except Exception:  # ChainError or a decoder bug: refused the same way by every node
+            return None
+
+    def _consensus_base(self) -> KVStore:
+        return self._genesis if self._genesis is not None else self.store.state
+
     # -- consensus ---------------------------------------------------------------------------
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
-        base: KVStore = self._genesis if self._genesis is not None else self.store.state
+        base = self._consensus_base()
         block = Branch(base)
         info = BlockInfo(req.height, _time_ns(req.time), self.chain_id(base))
         results = [self.deliver_tx(block, info, raw) for raw in req.txs]
@@ -228,22 +324,42 @@ class App(BaseApplication):
     ) -> bytes:
         """Runs one transaction against the block branch and returns its ``ExecTxResult``,
         serialized (building thousands of event attributes as protobuf objects costs more than
-        writing their bytes); never raises a ChainError. ``simulate``: no gas limit and the
-        ante's simulation rules (Simulate queries, on a throwaway branch)."""
-        meter = GasMeter(None)
+        writing their bytes). Raises only what is ``FATAL``; any other exception is the SDK's
+        recovered panic: the tx fails with code 111222, its ante writes (fee, sequence) kept only
+        if the ante had completed. ``simulate``: no gas limit and the ante's simulation rules
+        (Simulate queries, on a throwaway branch)."""
+        run = _TxRun(GasMeter(None), EventManager())
+        try:
+            return self._run_tx(block, info, raw, run, simulate)
+        except FATAL:
+            raise
+        except Exception as e:  # deterministic: every node runs the same code on the same bytes
+            log.exception("panic while running a tx")
+            result = abci.ExecTxResult(
+                code=PANIC_CODE, codespace="sdk", log=_panic_log(e),
+                gas_wanted=run.gas_wanted, gas_used=run.meter.consumed,
+            )
+            if run.ante_done:
+                run.ante_events.write_to(result.events)
+            return result.SerializeToString(deterministic=True)
+
+    def _run_tx(
+        self, block: Branch, info: BlockInfo, raw: bytes, run: _TxRun, simulate: bool
+    ) -> bytes:
+        meter, ante_events = run.meter, run.ante_events
         ante_branch = Branch(block)
-        ante_events = EventManager()
         store = self._metered(ante_branch, meter)
         ctx = Context(store, info, meter, ante_events, is_simulate=simulate)
-        gas_wanted = 0
         try:
-            tx = self.pipeline.decode(raw, self.routes)
-            gas_wanted = tx.gas_limit
+            tx = self.pipeline.decode(raw, self.routes, self._limits(block))
+            run.gas_wanted = tx.gas_limit
             meter.limit = None if simulate else tx.gas_limit
             self.pipeline.ante(ctx, tx)
         except ChainError as e:
-            return _failed(e, e.log, gas_wanted, meter.consumed)
+            return _failed(e, e.log, run.gas_wanted, meter.consumed)
         ante_branch.write()
+        run.ante_done = True
+        gas_wanted = run.gas_wanted
 
         msg_branch = Branch(block)
         # Each message's events are kept in its own manager and go into the result only when
@@ -259,19 +375,6 @@ class App(BaseApplication):
             except ChainError as e:
                 log_text = f"failed to execute message; message index: {i}: {e.log}"
                 return _failed(e, log_text, gas_wanted, meter.consumed, ante_events)
-            except InvariantBroken:
-                raise
-            except Exception as e:  # a handler bug: deterministic, so recover like the SDK
-                log.exception("handler panic in %s", route.type_url)
-                result = abci.ExecTxResult(
-                    code=PANIC_CODE,
-                    codespace="sdk",
-                    log=f"panic in message {i}: {type(e).__name__}",
-                    gas_wanted=gas_wanted,
-                    gas_used=meter.consumed,
-                )
-                ante_events.write_to(result.events)
-                return result.SerializeToString()
             msg_events.append((route, msg, events))
             _pack_into(responses.msg_responses.add(), response)
         msg_branch.write()
@@ -320,7 +423,9 @@ class App(BaseApplication):
                     ),
                     result=sdk_abci.Result(data=result.data, events=result.events),
                 )
-                return abci.ResponseQuery(code=0, value=response.SerializeToString(), height=height)
+                return abci.ResponseQuery(
+                    code=0, value=response.SerializeToString(deterministic=True), height=height
+                )
             route = self.queries.get(req.path)
             if route is None:
                 raise UnknownRequest(f"unknown query path {req.path!r}")
@@ -390,6 +495,22 @@ class App(BaseApplication):
         self._run_invariants(Context(Branch(self.store.state), self._query_block_info()))
 
 
+@dataclass(slots=True)
+class _TxRun:
+    """What one tx's run has reached, for the result of a recovered panic."""
+
+    meter: GasMeter
+    ante_events: EventManager
+    gas_wanted: int = 0
+    ante_done: bool = False
+
+
+def _panic_log(e: Exception) -> str:
+    # The type only: an exception's text may hold memory addresses or other node-local detail,
+    # and the log is part of what every node returns (not of the results hash, but keep it equal).
+    return f"panic: {type(e).__name__}: recovered"
+
+
 def _time_ns(ts) -> int:
     return ts.seconds * 1_000_000_000 + ts.nanos
 
@@ -405,7 +526,7 @@ def _failed(
     )
     if ante_events is not None:
         ante_events.write_to(result.events)
-    return result.SerializeToString()
+    return result.SerializeToString(deterministic=True)
 
 
 # Field tags of the hand-serialized messages (tendermint/abci/types.proto).
@@ -444,4 +565,4 @@ def _pack_into(packed: PbAny, response) -> None:
     """``packed.Pack(response, type_url_prefix="/")``, or left empty for no response."""
     if response is not None:
         packed.type_url = "/" + response.DESCRIPTOR.full_name
-        packed.value = response.SerializeToString()
+        packed.value = response.SerializeToString(deterministic=True)

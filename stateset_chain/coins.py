@@ -1,4 +1,12 @@
-"""Coins: integer amounts in base units of a denom (``uusdc``, ``ussusd``: 6 decimals)."""
+"""Coins: integer amounts in base units of a denom (``uusdc``, ``ussusd``: 6 decimals).
+
+``parse_amount`` is the chain's one parser of amount text (a ``Coin.amount``, a message's
+``amount`` field): every module calls it, so an amount means the same everywhere. The grammar is
+a canonical decimal integer: ASCII digits only, no sign, no whitespace, no leading zero except
+``"0"`` itself, at most 78 digits (``2**256 - 1`` has 78). The length is checked before the text is
+converted, so no input can make ``int()`` raise (it refuses more than 4,300 digits). Every failure
+is the one class the caller names (its module's ``InvalidAmount``; ``InvalidCoins`` for coins).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
 from stateset_chain.cache import BoundedCache
-from stateset_chain.errors import InvalidCoins
+from stateset_chain.errors import ChainError, InvalidCoins
 
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
 
@@ -15,9 +23,33 @@ USDC = "uusdc"
 SSUSD = "ussusd"
 STABLE_DENOMS = (USDC, SSUSD)
 
-_DENOM = re.compile(r"^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$")
-_AMOUNT = re.compile(r"^[0-9]{1,78}$")
+_DENOM = re.compile(r"[a-zA-Z][a-zA-Z0-9/:._-]{2,127}")  # fullmatch (no trailing newline)
 MAX_AMOUNT = 2**256 - 1
+MAX_AMOUNT_DIGITS = 78  # len(str(2**256 - 1))
+# fullmatch, not match: "$" would accept a trailing newline.
+_AMOUNT = re.compile(f"0|[1-9][0-9]{{0,{MAX_AMOUNT_DIGITS - 1}}}")
+
+
+def parse_amount(
+    text: str,
+    error: type[ChainError] = InvalidCoins,
+    *,
+    field: str = "amount",
+    allow_zero: bool = False,
+    maximum: int = MAX_AMOUNT,
+) -> int:
+    """The integer a canonical amount text denotes (see the module docstring); ``error`` for any
+    text that is not one, is zero (unless ``allow_zero``) or exceeds ``maximum``."""
+    if not isinstance(text, str) or _AMOUNT.fullmatch(text) is None:
+        text = str(text)
+        shown = text if len(text) <= 90 else f"{text[:40]}...({len(text)} characters)"
+        raise error(f"{field} {shown!r} is not a canonical decimal integer")
+    amount = int(text)
+    if amount == 0 and not allow_zero:
+        raise error(f"{field} must be positive")
+    if amount > maximum:
+        raise error(f"{field} {text} is out of range (at most {maximum})")
+    return amount
 
 
 @dataclass(frozen=True, order=True)
@@ -26,7 +58,7 @@ class Coin:
     amount: int
 
     def __post_init__(self) -> None:
-        if not _DENOM.match(self.denom):
+        if not isinstance(self.denom, str) or not _DENOM.fullmatch(self.denom):
             raise InvalidCoins(f"invalid denom {self.denom!r}")
         if not isinstance(self.amount, int) or self.amount < 0 or self.amount > MAX_AMOUNT:
             raise InvalidCoins(f"invalid amount {self.amount!r}")
@@ -43,9 +75,8 @@ class Coin:
 
     @classmethod
     def _parse(cls, denom: str, amount: str) -> Coin:
-        if not _AMOUNT.match(amount or ""):
-            raise InvalidCoins(f"invalid amount {amount!r} for {denom!r}")
-        return cls(denom, int(amount))
+        value = parse_amount(amount, field=f"amount of {denom!r}", allow_zero=True)
+        return cls(denom, value)
 
     def to_proto(self) -> PbCoin:
         return PbCoin(denom=self.denom, amount=str(self.amount))

@@ -24,7 +24,8 @@ returns once every node has committed block 1. The e2e tests drive it from Pytho
 
 Every node's genesis.json is the same file content: chain id ``stateset-localnet-1`` and an
 ``app_state`` funding the TEST-ONLY demo accounts of ``localnet/accounts.json``
-(``build_app_state`` is the one place that shapes it).
+(``build_app_state`` is the one place that shapes it), and a block gas limit
+(``consensus_params.block.max_gas = DEFAULT_BLOCK_MAX_GAS``, see docs/security.md).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from typing import Any
 
 import requests
 
+from stateset_chain.app import DEFAULT_BLOCK_MAX_GAS
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.crypto.address import module_address
 from stateset_chain.stablecoin.keys import RESERVE_ACCOUNT as RESERVE
@@ -171,8 +173,11 @@ def build_orders_genesis(admin: str) -> dict:
 
 
 def build_genesis(base: Mapping[str, Any], app_state: Mapping[str, Any], chain_id: str) -> dict:
-    """CometBFT's generated genesis (validators, consensus params), our chain id and app state."""
-    return {**base, "chain_id": chain_id, "app_state": app_state}
+    """CometBFT's generated genesis (validators, consensus params), our chain id and app state,
+    with the block gas limit set (``DEFAULT_BLOCK_MAX_GAS``; CometBFT's default is none)."""
+    params = dict(base.get("consensus_params") or {})
+    params["block"] = {**(params.get("block") or {}), "max_gas": str(DEFAULT_BLOCK_MAX_GAS)}
+    return {**base, "chain_id": chain_id, "consensus_params": params, "app_state": app_state}
 
 
 # --- config.toml ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from stateset_chain.app import App, TxPipeline
 from stateset_chain.auth.ante import make_ante
 from stateset_chain.auth.module import auth_module
 from stateset_chain.auth.state import AuthKeeper
-from stateset_chain.auth.tx import decode_tx
+from stateset_chain.auth.tx import NO_LIMITS, TxLimits, decode_tx
 from stateset_chain.bank.module import bank_module
 from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
@@ -30,6 +30,7 @@ from stateset_chain.privacy.state import PrivacyKeeper
 from stateset_chain.stablecoin.module import stablecoin_module
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.commit import CommitStore
+from stateset_chain.store.kv import KVStore
 
 
 def module_accounts() -> dict[str, frozenset[str]]:
@@ -68,5 +69,17 @@ def standard_app(store: CommitStore) -> App:
         cctp_module(cctp),
         crosschain_module(crosschain),
     ]
-    pipeline = TxPipeline(decode=decode_tx, ante=make_ante(auth, bank))
-    return App(store, modules, pipeline)
+    return App(store, modules, tx_pipeline(auth, bank))
+
+
+def tx_pipeline(auth: AuthKeeper, bank: BankKeeper) -> TxPipeline:
+    """Decode without message validation (the ante's ``validate_messages`` does it once the
+    signers are known), the auth ante chain, and limits from the auth params."""
+
+    def decode(raw: bytes, routes, limits: TxLimits = NO_LIMITS):
+        return decode_tx(raw, routes, limits, validate=False)
+
+    def limits(store: KVStore, max_gas: int) -> TxLimits:
+        return TxLimits(max_tx_bytes=auth.params(store).max_tx_bytes, max_gas=max_gas)
+
+    return TxPipeline(decode=decode, ante=make_ante(auth, bank), limits=limits)

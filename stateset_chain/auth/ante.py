@@ -14,14 +14,16 @@ params are read once and each signer's account is read once and written once.
  5. validate_memo              memo <= max_memo_characters bytes (sdk 12)
  6. consume_tx_size_gas        raw size <= max_tx_bytes (sdk 21); gas size * cost_per_byte
  7. load_signer_accounts       every signer has an account (sdk 9)
- 8. check_fee                  fee denoms accepted (auth 3); fee >= ceil(gas * min_gas_price)
+ 8. validate_messages          each message's stateless validation (its route's error), only
+                               now: an unknown signer's messages are never validated
+ 9. check_fee                  fee denoms accepted (auth 3); fee >= ceil(gas * min_gas_price)
                                in one fee denom (sdk 13)
- 9. deduct_fee                 no fee granter (sdk 18); payer -> fee_collector (sdk 5)
-10. set_pubkey                 signer-info key hashes to the signer (sdk 8); stored on first use
-11. validate_sig_count         signatures <= tx_sig_limit (sdk 14)
-12. consume_sig_gas            sig_verify_cost_secp256k1 per signature
-13. verify_signatures          sequence matches (sdk 32); SIGN_MODE_DIRECT signature (sdk 4)
-14. increment_sequence         every signer's sequence + 1 (the one account write)
+10. deduct_fee                 no fee granter (sdk 18); payer -> fee_collector (sdk 5)
+11. set_pubkey                 signer-info key hashes to the signer (sdk 8); stored on first use
+12. validate_sig_count         signatures <= tx_sig_limit (sdk 14)
+13. consume_sig_gas            sig_verify_cost_secp256k1 per signature
+14. verify_signatures          sequence matches (sdk 32); SIGN_MODE_DIRECT signature (sdk 4)
+15. increment_sequence         every signer's sequence + 1 (the one account write)
 
 The minimum gas price is a consensus param, applied the same way in CheckTx and FinalizeBlock.
 In simulation (``ctx.is_simulate``) the zero-gas, fee-minimum and signature checks are skipped,
@@ -45,7 +47,7 @@ from stateset_chain.auth.state import (
     address_bytes,
     set_account_pubkey,
 )
-from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx
+from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx, validate_msgs
 from stateset_chain.coins import format_coins
 from stateset_chain.context import Context
 from stateset_chain.crypto import secp256k1
@@ -159,6 +161,10 @@ def load_signer_accounts(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
         st.accounts.append(account)
 
 
+def validate_messages(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    validate_msgs(tx)
+
+
 def check_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
     params = st.params
     for coin in tx.fee:
@@ -252,6 +258,7 @@ STEPS: tuple[Step, ...] = (
     validate_memo,
     consume_tx_size_gas,
     load_signer_accounts,
+    validate_messages,
     check_fee,
     deduct_fee,
     set_pubkey,

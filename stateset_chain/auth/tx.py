@@ -8,6 +8,15 @@ ante chain and the handlers need, checks what can be checked without state, and 
 
 Rules, following the SDK's decoder (``x/tx/decode``) and ``Tx.ValidateBasic``:
 
+First, before any message is decoded (so an oversized or overlong tx costs almost nothing):
+
+- the raw size is at most ``limits.max_tx_bytes`` (auth param)          -> sdk 21 TxTooLarge
+- the gas limit is at most 2^63-1                                       -> sdk 18 InvalidRequest
+  and at most the block's ``max_gas`` when one is set                   -> sdk 41 InvalidGasLimit
+- 1 to ``limits.max_msgs`` (256) messages                               -> sdk 18 InvalidRequest
+
+Then:
+
 - ``TxRaw`` must be canonical (ADR-027) with no unknown fields            -> sdk 2 TxDecodeError
 - ``AuthInfo`` (and everything in it) may carry no unknown field          -> sdk 2
 - ``TxBody`` may carry unknown *non-critical* fields (number has bit 11, i.e. ``& 1024``), no
@@ -17,6 +26,8 @@ Rules, following the SDK's decoder (``x/tx/decode``) and ``Tx.ValidateBasic``:
 - at least one message                                                    -> sdk 18 InvalidRequest
 - unordered txs and ``timeout_timestamp`` are not supported               -> sdk 18
 - each message passes its route's ``validate`` (stateless ValidateBasic)  -> the route's error
+  (``validate=False`` leaves this to the ante step ``validate_messages``, which the app runs once
+  the signers' accounts are known to exist: an unknown signer costs no message validation)
 - fee coins valid (positive, sorted, unique)                              -> sdk 13 InsufficientFee
 - fee payer, if set, a canonical address                                  -> sdk 7 InvalidAddress
 - public keys are ``/cosmos.crypto.secp256k1.PubKey`` or omitted          -> sdk 8 InvalidPubKey
@@ -35,6 +46,7 @@ from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.auth.errors import InvalidGasLimit
 from stateset_chain.auth.state import pubkey_from_any_value
 from stateset_chain.coins import Coin, coins_from_proto
 from stateset_chain.crypto import address
@@ -46,6 +58,7 @@ from stateset_chain.errors import (
     InvalidPubKey,
     InvalidRequest,
     TxDecodeError,
+    TxTooLarge,
     UnknownRequest,
 )
 from stateset_chain.module import MsgRoute
@@ -94,20 +107,51 @@ class DecodedTx(NamedTuple):
 
 
 MAX_GAS_WANTED = (1 << 63) - 1
+MAX_MSGS_PER_TX = 256
 
 
-def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
+class TxLimits(NamedTuple):
+    """What a tx may weigh, checked before any of its messages is decoded (0: no limit)."""
+
+    max_tx_bytes: int = 0  # auth param max_tx_bytes
+    max_gas: int = 0  # the block's consensus max_gas
+    max_msgs: int = MAX_MSGS_PER_TX
+
+
+NO_LIMITS = TxLimits()
+
+
+def decode_tx(
+    raw: bytes,
+    routes: Mapping[str, MsgRoute],
+    limits: TxLimits = NO_LIMITS,
+    validate: bool = True,
+) -> DecodedTx:
     """Parse and statelessly validate ``raw``; raises a ChainError (see the module docstring)."""
     if not isinstance(raw, bytes | bytearray):
         raise TxDecodeError(f"tx must be bytes, got {type(raw).__name__}")
     raw = bytes(raw)
+    if limits.max_tx_bytes and len(raw) > limits.max_tx_bytes:
+        raise TxTooLarge(f"tx size {len(raw)} bytes exceeds max_tx_bytes {limits.max_tx_bytes}")
     tx_raw = _parse(tx_pb2.TxRaw, raw, "TxRaw")
     if unknown_fields.UnknownFieldSet(tx_raw) or tx_raw.SerializeToString() != raw:
         raise TxDecodeError("TxRaw is not in canonical form (ADR-027) or has unknown fields")
     body_bytes, auth_info_bytes = tx_raw.body_bytes, tx_raw.auth_info_bytes
-    body = _parse(tx_pb2.TxBody, body_bytes, "TxBody")
-    _reject_critical_unknown_fields(body)
     auth_info = _parse(tx_pb2.AuthInfo, auth_info_bytes, "AuthInfo")
+    fee = auth_info.fee
+    if fee.gas_limit > MAX_GAS_WANTED:  # results carry gas as int64 (the SDK's MaxGasWanted)
+        raise InvalidRequest(f"invalid gas supplied; {fee.gas_limit} > {MAX_GAS_WANTED}")
+    if limits.max_gas and fee.gas_limit > limits.max_gas:
+        raise InvalidGasLimit(
+            f"tx gas limit {fee.gas_limit} exceeds the block gas limit {limits.max_gas}"
+        )
+    body = _parse(tx_pb2.TxBody, body_bytes, "TxBody")  # messages stay packed Any bytes
+    n_msgs = len(body.messages)
+    if not n_msgs:
+        raise InvalidRequest("must contain at least one message")
+    if n_msgs > limits.max_msgs:
+        raise InvalidRequest(f"{n_msgs} messages; a tx may carry at most {limits.max_msgs}")
+    _reject_critical_unknown_fields(body)
     _reject_any_unknown_fields(auth_info, "AuthInfo")
     if auth_info.HasField("tip"):
         raise TxDecodeError("tips are not supported")
@@ -116,10 +160,7 @@ def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
     if body.HasField("timeout_timestamp"):
         raise InvalidRequest("timeout_timestamp is not supported; use timeout_height")
 
-    msgs, msg_routes, signers = _decode_msgs(body, routes)
-    fee = auth_info.fee
-    if fee.gas_limit > MAX_GAS_WANTED:  # results carry gas as int64 (the SDK's MaxGasWanted)
-        raise InvalidRequest(f"invalid gas supplied; {fee.gas_limit} > {MAX_GAS_WANTED}")
+    msgs, msg_routes, signers = _decode_msgs(body, routes, validate)
     payer = fee.payer
     if payer:
         _require_canonical(payer, "Invalid fee payer address")
@@ -148,11 +189,9 @@ def decode_tx(raw: bytes, routes: Mapping[str, MsgRoute]) -> DecodedTx:
 
 
 def _decode_msgs(
-    body: tx_pb2.TxBody, routes: Mapping[str, MsgRoute]
+    body: tx_pb2.TxBody, routes: Mapping[str, MsgRoute], validate: bool
 ) -> tuple[list[Message], list[MsgRoute], list[str]]:
     messages = body.messages[:]
-    if not messages:
-        raise InvalidRequest("must contain at least one message")
     msgs: list[Message] = []
     msg_routes: list[MsgRoute] = []
     signers: list[str] = []
@@ -163,13 +202,20 @@ def _decode_msgs(
             raise UnknownRequest(f"unrecognized message type: {type_url}")
         msg = _parse(route.msg_cls, packed.value, type_url)
         _reject_any_unknown_fields(msg, type_url)
-        route.validate(msg)
+        if validate:
+            route.validate(msg)
         for signer in route.signers(msg):
             if signer not in signers:
                 signers.append(signer)
         msgs.append(msg)
         msg_routes.append(route)
     return msgs, msg_routes, signers
+
+
+def validate_msgs(tx: DecodedTx) -> None:
+    """Every message's stateless validation (the ``validate`` ``decode_tx`` may defer)."""
+    for msg, route in zip(tx.msgs, tx.routes, strict=True):
+        route.validate(msg)
 
 
 def _signer_info(si: tx_pb2.SignerInfo) -> SignerInfo:

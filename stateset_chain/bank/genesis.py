@@ -15,7 +15,7 @@ from __future__ import annotations
 from stateset_chain.bank.errors import InvalidGenesis
 from stateset_chain.bank.handlers import require_address
 from stateset_chain.bank.state import BankKeeper, balances, supplies
-from stateset_chain.coins import MAX_AMOUNT, Coin
+from stateset_chain.coins import MAX_AMOUNT, Coin, parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import ChainError
@@ -99,6 +99,4 @@ def coin_to_json(c: Coin) -> dict:
 
 
 def _amount(text) -> int:
-    if not isinstance(text, str) or not text.isdigit() or not text.isascii():
-        raise InvalidGenesis(f"amount must be a decimal string, got {text!r}")
-    return int(text)
+    return parse_amount(text, InvalidGenesis, allow_zero=True)

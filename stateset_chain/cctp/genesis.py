@@ -32,6 +32,7 @@ from stateset_chain.cctp.codec import BYTES32, MAX_UINT32, MAX_UINT64, MAX_UINT2
 from stateset_chain.cctp.errors import InvalidGenesis
 from stateset_chain.cctp.keys import LOCAL_TOKEN
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.coins import parse_amount
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 
@@ -172,9 +173,7 @@ def _uint(value, limit: int, field: str) -> int:
     if isinstance(value, bool):
         raise InvalidGenesis(f"{field} must be an integer, got {value!r}")
     if isinstance(value, str):
-        if not value.isascii() or not value.isdigit() or str(int(value)) != value:
-            raise InvalidGenesis(f"{field} {value!r} is not a canonical decimal integer")
-        value = int(value)
+        value = parse_amount(value, InvalidGenesis, field=field, allow_zero=True)
     if not isinstance(value, int) or not 0 <= value <= limit:
         raise InvalidGenesis(f"{field} {value!r} is not an integer in 0..{limit}")
     return value

@@ -17,7 +17,7 @@ from __future__ import annotations
 from google.protobuf import json_format
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.coins import USDC
+from stateset_chain.coins import USDC, parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crosschain.errors import InvalidGenesis
 from stateset_chain.crosschain.state import CrosschainKeeper
@@ -51,7 +51,7 @@ def _problem(record: UnclaimedFunds, seen: set[bytes]) -> str | None:
         (len(record.message_hash) == 32, "message hash is not 32 bytes"),
         (record.message_hash not in seen, "duplicate message hash"),
         (len(record.original_sender) == 32, "original sender is not 32 bytes"),
-        (amount.isascii() and amount.isdigit() and str(int(amount or 0)) == amount, "amount"),
+        (_canonical(amount), "amount"),
         (amount != "0", "zero amount"),
         (record.denom == USDC, f"denom is not {USDC}"),
         (
@@ -64,3 +64,11 @@ def _problem(record: UnclaimedFunds, seen: set[bytes]) -> str | None:
         if not ok:
             return why
     return None
+
+
+def _canonical(amount: str) -> bool:
+    try:
+        parse_amount(amount, InvalidGenesis, allow_zero=True)
+    except InvalidGenesis:
+        return False
+    return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stateset_chain import coins
 from stateset_chain.orders.errors import InvalidAmount, InvalidPrice
 
 DECIMALS = 6
@@ -24,7 +25,6 @@ BPS = 10_000
 MAX_ORDER_AMOUNT = 2**64 - 1  # totals are u64 (the amount index key is 8 bytes)
 
 _PRICE = re.compile(r"^(0|[1-9][0-9]{0,12})(?:\.([0-9]{1,6}))?$")
-_AMOUNT = re.compile(r"^(0|[1-9][0-9]*)$")
 
 
 def parse_price(text: str) -> int:
@@ -43,15 +43,8 @@ def format_units(amount: int) -> str:
 
 
 def parse_amount(text: str, field: str = "amount") -> int:
-    """A positive base-unit amount written canonically (digits only, no leading zeros)."""
-    if not text.isascii() or _AMOUNT.fullmatch(text) is None:
-        raise InvalidAmount(f"{field} {text!r} is not a canonical decimal integer")
-    amount = int(text)
-    if amount == 0:
-        raise InvalidAmount(f"{field} must be positive")
-    if amount > MAX_ORDER_AMOUNT:
-        raise InvalidAmount(f"{field} {text} is out of range")
-    return amount
+    """A positive base-unit amount (the chain's one grammar, ``coins.parse_amount``), <= u64."""
+    return coins.parse_amount(text, InvalidAmount, field=field, maximum=MAX_ORDER_AMOUNT)
 
 
 def tax_of(subtotal: int, rate_bps: int) -> int:

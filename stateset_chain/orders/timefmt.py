@@ -5,7 +5,10 @@ Times are unix nanoseconds (``ctx.block.time_ns``). Accepted ISO 8601 forms:
     YYYY-MM-DD                                    midnight UTC
     YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)  a zone is required
 
-Years 0001-9999; no leap seconds. The result may be negative (before 1970); callers clamp.
+Years 0001-9999; no leap seconds. The result may be negative (before 1970); callers clamp. The
+instant itself must lie in protobuf's Timestamp range, 0001-01-01T00:00:00Z to
+9999-12-31T23:59:59.999999999Z (a zone offset can push a date at either end outside it), so every
+parsed time can be stored and emitted as a ``google.protobuf.Timestamp``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ _ISO = re.compile(
     r"(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:[0-9]{2}))?$"
 )
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+MIN_NS = -62_135_596_800 * NS  # 0001-01-01T00:00:00Z
+MAX_NS = 253_402_300_799 * NS + NS - 1  # 9999-12-31T23:59:59.999999999Z
 
 
 def _is_leap(year: int) -> bool:
@@ -72,7 +79,10 @@ def parse_iso8601(text: str, field: str = "timestamp") -> int:
             raise InvalidTimestamp(f"{field} {text!r}: no such zone offset")
         offset = (zh * 3600 + zm * 60) * (1 if zone[0] == "+" else -1)
     seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
-    return (seconds - offset) * NS + int(frac.ljust(9, "0"))
+    ns = (seconds - offset) * NS + int(frac.ljust(9, "0"))
+    if not MIN_NS <= ns <= MAX_NS:
+        raise InvalidTimestamp(f"{field} {text!r} is outside 0001-01-01T00:00:00Z..9999-12-31")
+    return ns
 
 
 def format_iso8601(ns: int) -> str:

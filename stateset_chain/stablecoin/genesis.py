@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from google.protobuf import json_format
 
+from stateset_chain import coins
 from stateset_chain.context import Context
 from stateset_chain.stablecoin.errors import InvalidParams
 from stateset_chain.stablecoin.state import StablecoinKeeper, default_params
@@ -36,5 +37,5 @@ def export_genesis(keeper: StablecoinKeeper, ctx: Context) -> dict:
 
 def validate_params(params: Params) -> None:
     cap = params.max_supply
-    if cap and (not cap.isascii() or not cap.isdigit() or str(int(cap)) != cap):
-        raise InvalidParams(f"max_supply {cap!r} is not a canonical decimal integer")
+    if cap:
+        coins.parse_amount(cap, InvalidParams, field="max_supply", allow_zero=True)

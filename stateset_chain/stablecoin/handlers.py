@@ -20,8 +20,9 @@ MsgRedeemStablecoin{sender, amount}        (always open, even when issuance is d
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain import coins
 from stateset_chain.bank.handlers import require_address
-from stateset_chain.coins import MAX_AMOUNT, SSUSD, USDC, Coin
+from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.context import Context
 from stateset_chain.errors import InsufficientFunds
 from stateset_chain.stablecoin.errors import (
@@ -38,15 +39,8 @@ from stateset.stablecoin.v1 import tx_pb2 as tx
 
 
 def parse_amount(text: str) -> int:
-    """A positive amount in base units, written canonically (digits only, no leading zeros)."""
-    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
-        raise InvalidAmount(f"amount {text!r} is not a canonical decimal integer")
-    amount = int(text)
-    if amount == 0:
-        raise InvalidAmount("amount must be positive")
-    if amount > MAX_AMOUNT:
-        raise InvalidAmount(f"amount {text} is out of range")
-    return amount
+    """A positive amount in base units (the chain's one grammar, ``coins.parse_amount``)."""
+    return coins.parse_amount(text, InvalidAmount)
 
 
 def signers(msg: tx.MsgIssueStablecoin | tx.MsgRedeemStablecoin) -> list[str]:

@@ -47,6 +47,12 @@ class CorruptStore(Exception):
     """The database does not hold a consistent commit (not a user error: the node must stop)."""
 
 
+# What a read or write of the state can raise that is not the transaction's doing: the app lets
+# these stop the node instead of recording them as a tx's failure (a disk error on one node is
+# not what its peers see).
+STORE_FAILURES: tuple[type[BaseException], ...] = (CorruptStore, leveldb.StoreError, OSError)
+
+
 class NotProvable(ValueError):
     """A proof was asked for a node-local key, which the tree does not hold."""
 

@@ -66,6 +66,9 @@ def _reverse(db: plyvel.DB, lo: bytes | None, hi: bytes | None, n: int):
         it.close()
 
 
+StoreError = plyvel.Error  # an I/O or corruption error of the database
+
+
 def open_db(path: str) -> plyvel.DB:
     """One LevelDB per node home, tuned for a write-heavy state machine."""
     return plyvel.DB(

@@ -7,6 +7,7 @@ from typing import Any
 
 from google.protobuf.message import Message as ProtoMessage
 
+from stateset_chain import coins
 from stateset_chain.bank.handlers import require_address
 from stateset_chain.cctp.codec import MAX_UINT256, require_bytes32
 from stateset_chain.cctp.errors import CctpError, InvalidAmount
@@ -17,15 +18,8 @@ __all__ = ["parse_amount", "require_address", "require_bytes32", "require_role",
 
 
 def parse_amount(text: str, allow_zero: bool = False) -> int:
-    """An amount in base units written canonically (digits, no leading zeros), <= 2**256 - 1."""
-    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
-        raise InvalidAmount(f"amount {text!r} is not a canonical decimal integer")
-    amount = int(text)
-    if amount > MAX_UINT256:
-        raise InvalidAmount(f"amount {text} is out of range")
-    if amount == 0 and not allow_zero:
-        raise InvalidAmount("amount must be positive")
-    return amount
+    """An amount in base units, <= 2**256 - 1 (the chain's one grammar, ``coins.parse_amount``)."""
+    return coins.parse_amount(text, InvalidAmount, allow_zero=allow_zero, maximum=MAX_UINT256)
 
 
 def require_role(holder: str, signer: str, error: type[CctpError]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain import coins
 from stateset_chain.bank.handlers import require_address
 from stateset_chain.crosschain.errors import (
     AmountExceedsUnclaimed,
@@ -26,13 +27,8 @@ def require_message_hash(message_hash: bytes) -> None:
 
 
 def parse_amount(text: str) -> int:
-    """A positive amount in base units, written canonically (digits, no leading zeros)."""
-    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
-        raise InvalidAmount(f"amount {text!r} is not a canonical decimal integer")
-    amount = int(text)
-    if amount == 0 or amount > MAX_UINT256:
-        raise InvalidAmount(f"amount {text} must be in 1..2^256-1")
-    return amount
+    """A positive amount in base units (the chain's one grammar, ``coins.parse_amount``)."""
+    return coins.parse_amount(text, InvalidAmount, maximum=MAX_UINT256)
 
 
 def load_record(keeper: CrosschainKeeper, store: KVStore, message_hash: bytes) -> UnclaimedFunds:
