@@ -449,10 +449,10 @@ class App(BaseApplication):
         raw = bytes(req.tx_bytes)
         if not raw and req.HasField("tx"):  # the deprecated field cosmpy still uses
             raw = tx_pb2.TxRaw(
-                body_bytes=req.tx.body.SerializeToString(),
-                auth_info_bytes=req.tx.auth_info.SerializeToString(),
+                body_bytes=req.tx.body.SerializeToString(deterministic=True),
+                auth_info_bytes=req.tx.auth_info.SerializeToString(deterministic=True),
                 signatures=list(req.tx.signatures),
-            ).SerializeToString()
+            ).SerializeToString(deterministic=True)
         if not raw:
             raise InvalidRequest("empty tx")
         return abci.ExecTxResult.FromString(

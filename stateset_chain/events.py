@@ -316,7 +316,7 @@ class EventManager:
             if isinstance(event, tuple):
                 encode_event_into(out, tag, event[0], event[1], extra)
             else:  # attributes are field 2, after the type: appending more attributes is valid
-                data = event.SerializeToString() + encode_event("", (), extra)
+                data = event.SerializeToString(deterministic=True) + encode_event("", (), extra)
                 out.append(tag + encode_varint(len(data)))
                 out.append(data)
 

@@ -224,7 +224,7 @@ class ABCIServer:
             response = await self._call_app(request)
         if response is None:
             return False
-        writer.write(encode_frame(response.SerializeToString()))
+        writer.write(encode_frame(response.SerializeToString(deterministic=True)))
         if method == "flush" or writer.transport.get_write_buffer_size() > WRITE_HIGH_WATER:
             await writer.drain()
         return True

@@ -63,7 +63,7 @@ def set_account_pubkey(account: auth_pb2.BaseAccount, pubkey33: bytes) -> None:
     account.pub_key.CopyFrom(
         PbAny(
             type_url=SECP256K1_PUBKEY_URL,
-            value=keys_pb2.PubKey(key=pubkey33).SerializeToString(),
+            value=keys_pb2.PubKey(key=pubkey33).SerializeToString(deterministic=True),
         )
     )
 

@@ -134,7 +134,8 @@ def decode_tx(
     if limits.max_tx_bytes and len(raw) > limits.max_tx_bytes:
         raise TxTooLarge(f"tx size {len(raw)} bytes exceeds max_tx_bytes {limits.max_tx_bytes}")
     tx_raw = _parse(tx_pb2.TxRaw, raw, "TxRaw")
-    if unknown_fields.UnknownFieldSet(tx_raw) or tx_raw.SerializeToString() != raw:
+    canonical = tx_raw.SerializeToString(deterministic=True)
+    if unknown_fields.UnknownFieldSet(tx_raw) or canonical != raw:
         raise TxDecodeError("TxRaw is not in canonical form (ADR-027) or has unknown fields")
     body_bytes, auth_info_bytes = tx_raw.body_bytes, tx_raw.auth_info_bytes
     auth_info = _parse(tx_pb2.AuthInfo, auth_info_bytes, "AuthInfo")

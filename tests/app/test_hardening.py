@@ -229,3 +229,69 @@ def test_message_responses_are_deterministic_bytes_whatever_the_map_insertion_or
     forward, backward = chain.block(txs).tx_results
     assert forward.code == 0 and backward.code == 0, (forward.log, backward.log)
     assert forward.data == backward.data
+
+
+# Code that only talks to clients (wallet helpers, the CLI, the gRPC gateway, benchmarks) may
+# serialize as it likes; everything else can reach consensus (state, results, events, proofs).
+_OFF_CONSENSUS = ("bench/", "cli/", "client.py", "gateway.py", "pb/")
+
+
+def test_every_serialization_in_consensus_code_is_deterministic():
+    """A map field (orders' metadata today, any future one) serializes in insertion or hash
+    order unless ``deterministic=True``: every ``SerializeToString`` of the package's consensus
+    code must pass it, so a new map field cannot reach the app hash or the results hash in a
+    node-dependent order."""
+    import pathlib
+    import re
+
+    import stateset_chain
+
+    root = pathlib.Path(stateset_chain.__file__).parent
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(_OFF_CONSENSUS):
+            continue
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            for call in re.finditer(r"\.Serialize(?:Partial)?ToString\(([^)]*)\)", line):
+                if "deterministic=True" not in call.group(1):
+                    offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_map_fields_of_registered_types_are_known_and_covered():
+    """Every message type the app routes, every type of the files they come from (responses) and
+    of their modules' ``events.proto``, scanned for map fields, nested included: today only the
+    orders' ``metadata``. A new one must be added here knowingly (and is then covered by the two
+    deterministic-encoding tests above)."""
+    from stateset_chain.store.commit import CommitStore
+    from stateset_chain.wiring import standard_app
+
+    app = standard_app(CommitStore.in_memory())
+    seen: set[str] = set()
+    maps: set[str] = set()
+
+    def scan(descriptor) -> None:
+        if descriptor.full_name in seen:
+            return
+        seen.add(descriptor.full_name)
+        for f in descriptor.fields:
+            if f.message_type is None:
+                continue
+            if f.message_type.GetOptions().map_entry:
+                maps.add(f"{descriptor.full_name}.{f.name}")
+            scan(f.message_type)
+
+    for route in app.routes.values():
+        file = route.msg_cls.DESCRIPTOR.file
+        names = [file.name, file.name.rsplit("/", 1)[0] + "/events.proto"]
+        for name in names:
+            try:
+                found = file.pool.FindFileByName(name)
+            except KeyError:
+                continue
+            for descriptor in found.message_types_by_name.values():
+                scan(descriptor)
+    assert len(seen) > 50
+    assert maps == {"stateset.orders.v1.MsgCreateOrder.metadata",
+                    "stateset.orders.v1.Order.metadata"}
