@@ -295,3 +295,25 @@ def test_the_map_fields_of_registered_types_are_known_and_covered():
     assert len(seen) > 50
     assert maps == {"stateset.orders.v1.MsgCreateOrder.metadata",
                     "stateset.orders.v1.Order.metadata"}
+
+
+def test_init_chain_gives_a_genesis_without_a_block_gas_limit_the_default():
+    from stateset_chain.app import DEFAULT_BLOCK_MAX_GAS
+    from stateset_chain.store.commit import CommitStore
+    from stateset_chain.wiring import standard_app
+    from tests.chain import CHAIN_ID, genesis_bytes, timestamp, wallet
+
+    def init(max_gas: int):
+        app = standard_app(CommitStore.in_memory())
+        req = abci.RequestInitChain(chain_id=CHAIN_ID, app_state_bytes=genesis_bytes([wallet(0)]),
+                                    initial_height=1, time=timestamp(0))
+        req.consensus_params.block.max_bytes = 22020096
+        req.consensus_params.block.max_gas = max_gas
+        return app, app.init_chain(req)
+
+    app, res = init(-1)
+    assert app.block_max_gas == DEFAULT_BLOCK_MAX_GAS
+    assert res.consensus_params.block.max_gas == DEFAULT_BLOCK_MAX_GAS
+    assert res.consensus_params.block.max_bytes == 22020096  # CometBFT copies both fields
+    app, res = init(5_000_000)  # a genesis that sets one keeps it
+    assert app.block_max_gas == 5_000_000 and not res.HasField("consensus_params")

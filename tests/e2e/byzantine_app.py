@@ -3,8 +3,9 @@
 It is the standard app in every respect but one: each PrepareProposal appends hostile txs to the
 honest proposal, in turn (``KINDS``):
 
-- ``huge_amount``  a decodable MsgSend from a funded account with a 4,301-digit amount (the
-                   critical finding: it used to raise out of FinalizeBlock on every honest node);
+- ``huge_amount``  a decodable MsgRefundOrder from a funded account with a 4,301-digit amount
+                   (the critical finding: it raised ``ValueError`` out of FinalizeBlock on every
+                   honest node, which then crashed at each replay of the block);
                    honest validators accept such a block and give the tx a failed result;
 - ``random_bytes`` bytes that do not decode;
 - ``unknown_msg``  a tx whose message type has no route;
@@ -35,6 +36,7 @@ from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmos.base.v1beta1.coin_pb2 import Coin
 from cosmos.tx.signing.v1beta1 import signing_pb2
 from cosmos.tx.v1beta1 import tx_pb2
+from stateset.orders.v1 import tx_pb2 as orders_tx
 from tendermint.abci import types_pb2 as abci
 
 KINDS = ("huge_amount", "random_bytes", "huge_amount", "unknown_msg", "huge_amount", "over_gas",
@@ -68,7 +70,11 @@ def _send(amount: str) -> PbAny:
 def hostile_tx(kind: str, max_gas: int) -> bytes:
     """The hostile tx of ``kind`` (a pure function: the test computes the same bytes)."""
     if kind == "huge_amount":
-        return _tx([_send("9" * 4301)], gas=200_000)
+        refund = orders_tx.MsgRefundOrder(signer=load_demo_accounts()[0]["address"],
+                                          order_id="ord_0123456789", amount="9" * 4301)
+        packed = PbAny(type_url="/stateset.orders.v1.MsgRefundOrder",
+                       value=refund.SerializeToString(deterministic=True))
+        return _tx([packed], gas=200_000)
     if kind == "random_bytes":
         return hashlib.sha256(b"byzantine").digest() * 8
     if kind == "unknown_msg":

@@ -7,8 +7,8 @@ The test proves:
 
 - the chain keeps committing blocks (honest validators reject the undecodable, oversized and
   over-gas proposals in ProcessProposal; the next round's proposer is honest);
-- the decodable hostile tx is committed with a clear failed result (sdk 10 InvalidCoins), not a
-  crash: before the fix it raised out of FinalizeBlock on every node and halted the chain;
+- the decodable hostile tx is committed with a clear failed result (orders 12 InvalidAmount), not
+  a crash: before the fix it raised out of FinalizeBlock on every node and halted the chain;
 - every app, the Byzantine one included (it executes honestly), computes the same app hashes;
 - an honest wallet's transfers are committed meanwhile.
 """
@@ -71,7 +71,7 @@ def test_a_byzantine_proposer_cannot_halt_or_split_the_chain(net):
 
     huge = hostile_tx("huge_amount", max_gas=0)
     found = client.wait_for_tx(hashlib.sha256(huge).hexdigest().upper(), timeout=60)
-    assert (found.codespace, found.code) == ("sdk", 10), found.log  # InvalidCoins, no panic
+    assert (found.codespace, found.code) == ("orders", 12), found.log  # InvalidAmount, no panic
     assert "not a canonical decimal integer" in found.log
 
     for kind in KINDS[1:]:  # refused by every honest validator: never in a block
