@@ -377,9 +377,9 @@ class App(BaseApplication):
                 return _failed(e, log_text, gas_wanted, meter.consumed, ante_events)
             msg_events.append((route, msg, events))
             _pack_into(responses.msg_responses.add(), response)
-        msg_branch.write()
-
-        # ExecTxResult{code: 0, data, gas_wanted, gas_used, events}, in field order.
+        # ExecTxResult{code: 0, data, gas_wanted, gas_used, events}, in field order. Encoded
+        # before the messages' writes are kept: if encoding failed (a bug), the recovered panic
+        # result would otherwise sit on top of state the messages had changed.
         out = [
             encode_field(_RESULT_DATA, responses.SerializeToString(deterministic=True)),
             _int64_field(_RESULT_GAS_WANTED, gas_wanted),
@@ -390,7 +390,9 @@ class App(BaseApplication):
             msg_index = (("msg_index", str(i)),)
             _message_event_into(out, route, msg, msg_index)
             manager.encode_into(out, _RESULT_EVENTS, msg_index)
-        return b"".join(out)
+        result = b"".join(out)
+        msg_branch.write()
+        return result
 
     def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         if self._block is None and self._genesis is None:

@@ -317,3 +317,29 @@ def test_init_chain_gives_a_genesis_without_a_block_gas_limit_the_default():
     assert res.consensus_params.block.max_bytes == 22020096  # CometBFT copies both fields
     app, res = init(5_000_000)  # a genesis that sets one keeps it
     assert app.block_max_gas == 5_000_000 and not res.HasField("consensus_params")
+
+
+def test_a_panic_after_a_message_ran_keeps_none_of_its_writes(chain):
+    """A handler that moves coins and then fails unexpectedly (here: a response that cannot be
+    packed) leaves the balances as they were; only the ante's fee and sequence are kept."""
+    from stateset_chain.coins import USDC, Coin
+
+    bank = None
+    for route in chain.app.routes.values():
+        if route.type_url == "/cosmos.bank.v1beta1.MsgSend":
+            bank = route
+    assert bank is not None
+
+    def handler(ctx, msg):
+        bank.handler(ctx, bank_tx.MsgSend(from_address=msg.customer, to_address=msg.merchant,
+                                          amount=[Coin(USDC, 1_000).to_proto()]))
+        return object()  # not a protobuf message: packing it raises AttributeError
+
+    add_probe_route(chain, handler=handler)
+    alice, bob = chain.wallets[0], chain.wallets[1]
+    before = chain.balance(address(bob), USDC)
+    tx = chain.sign(alice, [orders_pb2.Order(customer=address(alice), merchant=address(bob))])
+    r = chain.block([tx]).tx_results[0]
+    assert (r.codespace, r.code) == ("sdk", PANIC_CODE)
+    assert chain.balance(address(bob), USDC) == before
+    assert chain.query_account(address(alice)).sequence == 1  # the ante's writes are kept
