@@ -412,6 +412,7 @@ def test_the_steps_run_in_the_sdk_order():
         "validate_memo",
         "consume_tx_size_gas",
         "load_signer_accounts",
+        "validate_messages",
         "check_fee",
         "deduct_fee",
         "set_pubkey",
