@@ -343,3 +343,13 @@ def test_a_panic_after_a_message_ran_keeps_none_of_its_writes(chain):
     assert (r.codespace, r.code) == ("sdk", PANIC_CODE)
     assert chain.balance(address(bob), USDC) == before
     assert chain.query_account(address(alice)).sequence == 1  # the ante's writes are kept
+
+
+def test_prepare_proposal_keeps_the_mempool_order_within_max_tx_bytes(chain):
+    from stateset_chain.abci.application import tx_proto_size
+
+    txs = [chain.send(chain.wallets[0], address(chain.wallets[1]), n) for n in range(1, 5)]
+    room = sum(tx_proto_size(t) for t in txs[:2])
+    prepared = chain.app.prepare_proposal(abci.RequestPrepareProposal(
+        txs=[txs[0], b"junk", txs[1], txs[2], txs[3]], max_tx_bytes=room, height=2))
+    assert list(prepared.txs) == txs[:2]  # the junk is dropped and costs no room
