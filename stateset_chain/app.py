@@ -336,7 +336,7 @@ class App(BaseApplication):
         except Exception as e:  # deterministic: every node runs the same code on the same bytes
             log.exception("panic while running a tx")
             result = abci.ExecTxResult(
-                code=PANIC_CODE, codespace="sdk", log=_panic_log(e),
+                code=PANIC_CODE, codespace="sdk", log=_panic_log(e, run.stage),
                 gas_wanted=run.gas_wanted, gas_used=run.meter.consumed,
             )
             if run.ante_done:
@@ -370,6 +370,7 @@ class App(BaseApplication):
             events = EventManager()
             store = self._metered(msg_branch, meter)
             mctx = Context(store, info, meter, events, is_simulate=simulate)
+            run.stage = f"message {i}"
             try:
                 response = route.handler(mctx, msg)
             except ChainError as e:
@@ -377,6 +378,7 @@ class App(BaseApplication):
                 return _failed(e, log_text, gas_wanted, meter.consumed, ante_events)
             msg_events.append((route, msg, events))
             _pack_into(responses.msg_responses.add(), response)
+        run.stage = "the result's encoding"
         # ExecTxResult{code: 0, data, gas_wanted, gas_used, events}, in field order. Encoded
         # before the messages' writes are kept: if encoding failed (a bug), the recovered panic
         # result would otherwise sit on top of state the messages had changed.
@@ -505,12 +507,13 @@ class _TxRun:
     ante_events: EventManager
     gas_wanted: int = 0
     ante_done: bool = False
+    stage: str = "decoding or the ante"
 
 
-def _panic_log(e: Exception) -> str:
+def _panic_log(e: Exception, stage: str = "CheckTx") -> str:
     # The type only: an exception's text may hold memory addresses or other node-local detail,
     # and the log is part of what every node returns (not of the results hash, but keep it equal).
-    return f"panic: {type(e).__name__}: recovered"
+    return f"panic in {stage}: {type(e).__name__}: recovered"
 
 
 def _time_ns(ts) -> int:
