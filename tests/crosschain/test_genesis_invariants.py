@@ -44,7 +44,7 @@ def busy() -> Net:
     net = Net.start()
     paid = net.create_order("50")
     net.pay_from_ethereum(paid, 50 * UNIT)
-    net.relay(7 * UNIT, deposit_mint_recipient("ord_ZZZZZZZZZZ"))
+    net.relay(7 * UNIT, deposit_mint_recipient("ord_ZZZZZZZZZZ", CHAIN_ID))
     refunded = net.create_order("20")
     net.pay_from_ethereum(refunded, 20 * UNIT)
     net.ok(net.admin, [cctp_tx.MsgPauseBurningAndMinting(signer=address(net.admin))])

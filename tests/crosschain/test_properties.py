@@ -26,7 +26,7 @@ from stateset_chain.crosschain.deposit import deposit_address, deposit_mint_reci
 from stateset_chain.crypto import address as addr
 from stateset_chain.events import parse_typed_event
 from tests.cctp.helpers import sign
-from tests.chain import address
+from tests.chain import CHAIN_ID, address
 from tests.crosschain.helpers import (
     ALICE_ETH,
     ATTESTERS,
@@ -117,7 +117,8 @@ class CrossChainMachine(RuleBasedStateMachine):
         self.relay_payment(order_id, amount, self.senders[who])
 
     def relay_payment(self, order_id: str, amount: int, sender: bytes) -> None:
-        result, raw = self.net.relay(amount, deposit_mint_recipient(order_id), sender=sender)
+        recipient = deposit_mint_recipient(order_id, CHAIN_ID)
+        result, raw = self.net.relay(amount, recipient, sender=sender)
         self.attested[self.net.nonce] = amount
         if self.paused:  # nothing minted; the nonce stays unused
             assert (result.codespace, result.code) == ("cctp", 15)
@@ -151,12 +152,14 @@ class CrossChainMachine(RuleBasedStateMachine):
     def unattested(self, amount, forged):
         """A message the attesters did not sign: tampered after signing, or signed by others."""
         self.net.nonce += 1
-        raw = burn_message(amount, deposit_mint_recipient(self.pick_order(0)), self.net.nonce)
+        recipient = deposit_mint_recipient(self.pick_order(0), CHAIN_ID)
+        raw = burn_message(amount, recipient, self.net.nonce)
         if forged:
             attestation = sign(raw, STRANGERS)
         else:
             attestation = sign(raw, ATTESTERS)
-            raw = burn_message(amount + 1, deposit_mint_recipient(UNKNOWN_ORDER), self.net.nonce)
+            unknown = deposit_mint_recipient(UNKNOWN_ORDER, CHAIN_ID)
+            raw = burn_message(amount + 1, unknown, self.net.nonce)
         msg = cctp_tx.MsgReceiveMessage(
             signer=address(self.net.relayer), message=raw, attestation=attestation
         )
@@ -267,7 +270,7 @@ class CrossChainMachine(RuleBasedStateMachine):
         if not hasattr(self, "net"):
             return
         for order_id in [*self.orders, UNKNOWN_ORDER]:
-            assert self.net.balance(deposit_address(order_id)) == 0
+            assert self.net.balance(deposit_address(order_id, CHAIN_ID)) == 0
 
 
 CrossChainMachine.TestCase.settings = settings(
