@@ -168,6 +168,24 @@ class Net:
         )
         return self.tx(wallet, [msg])
 
+    def set_refund_destination(
+        self, order_id: str, domain: int, recipient: bytes, wallet=None
+    ) -> abci.ExecTxResult:
+        """MsgSetRefundDestination signed by ``wallet`` (default: the customer); not asserted."""
+        wallet = wallet or self.customer
+        msg = xtx.MsgSetRefundDestination(
+            signer=address(wallet), order_id=order_id, domain=domain, recipient=recipient
+        )
+        return self.tx(wallet, [msg])
+
+    def deposit_address_info(self, order_id: str) -> xq.QueryDepositAddressResponse:
+        res = self.chain.query(
+            "/stateset.crosschain.v1.Query/DepositAddress",
+            xq.QueryDepositAddressRequest(order_id=order_id),
+        )
+        assert res.code == 0, res.log
+        return xq.QueryDepositAddressResponse.FromString(res.value)
+
     # -- queries -----------------------------------------------------------------------------
 
     def order(self, order_id: str) -> orders_pb2.Order:
