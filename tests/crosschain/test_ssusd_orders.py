@@ -151,3 +151,34 @@ def test_an_ssusd_refund_that_cannot_be_burned_now_waits_as_usdc(net):
     assert peg(net) == (reserve - 10 * UNIT, ssusd_supply - 10 * UNIT)
     assert net.order(order_id).status == ORDER_STATUS_REFUNDED
 
+
+
+def test_a_payment_the_stablecoin_cannot_issue_for_is_parked_as_usdc():
+    """Issuance disabled (stablecoin params): the order is not paid, no ssUSD exists, and the
+    minted USDC waits as unclaimed funds (PAYMENT_REFUSED, detail names the stablecoin error)."""
+    import json
+
+    from stateset_chain.store.commit import CommitStore
+    from stateset_chain.wiring import standard_app
+    from tests.chain import Chain, genesis_bytes, wallet
+
+    from stateset.crosschain.v1.crosschain_pb2 import UnclaimedReason
+
+    wallets = [wallet(i) for i in range(4)]
+    state = json.loads(genesis_bytes(wallets))
+    state["stablecoin"] = {"params": {"issuance_enabled": False, "max_supply": "0"}}
+    app = standard_app(CommitStore.in_memory())
+    app.check_invariants_every_block = True
+    chain = Chain(app, wallets)
+    chain.init(json.dumps(state, sort_keys=True).encode())
+    chain.block([])
+    net = Net(chain)
+    order_id = net.create_order("10", currency="ssusd")
+    reserve, ssusd_supply = peg(net)
+    _, raw = net.pay_from_ethereum(order_id, 10 * UNIT)
+    record = net.unclaimed(keccak256(raw))
+    assert record.reason == UnclaimedReason.UNCLAIMED_REASON_PAYMENT_REFUSED
+    assert record.detail.startswith("stablecoin/3:")
+    assert (record.denom, record.amount) == (USDC, str(10 * UNIT))
+    assert net.order(order_id).amount_paid == 0
+    assert peg(net) == (reserve, ssusd_supply)
