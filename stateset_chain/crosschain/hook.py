@@ -43,6 +43,7 @@ from stateset_chain.stablecoin.handlers import issue_for
 from stateset.cctp.v1 import events_pb2 as cctp_events
 from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin
+from stateset.orders.v1.tx_pb2 import MsgPayOrderResponse
 
 PAYMENT_REFUSALS = frozenset({"orders", "stablecoin"})
 
@@ -97,7 +98,7 @@ def on_mint(keeper: CrosschainKeeper, ctx: Context, info: MintInfo) -> bool:
 
 def pay_from_mint(
     keeper: CrosschainKeeper, ctx: Context, info: MintInfo, order_id: str, origin: CrossChainOrigin
-):
+) -> MsgPayOrderResponse:
     """Pay the order from its deposit address: in USDC as minted, or for an ssUSD order in ssUSD
     issued 1:1 from the minted USDC (only when the orders module then takes the payment: a
     refusal drops the branch, issuance included)."""
