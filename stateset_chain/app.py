@@ -51,6 +51,7 @@ from stateset_chain.errors import (
     InvalidRequest,
     InvariantBroken,
     KeyNotFound,
+    NotFound,
     TxDecodeError,
     UnknownRequest,
 )
@@ -72,10 +73,10 @@ log = logging.getLogger("stateset.app")
 APP_NAME = "stateset-chain"
 # Also the state layout version, stored at genesis (``app/state_version``): a node refuses to run
 # over a database another layout wrote, instead of computing app hashes its peers do not.
-APP_VERSION = 5  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
+APP_VERSION = 6  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
 # personal data sealed (ShippingAddress is country + region only) and the privacy key registry;
 # 4: app/block_max_gas recorded at genesis; 5: order ids and deposit addresses bind the chain
-# id, refund destinations (crosschain 0x02)
+# id, refund destinations (crosschain 0x02); 6: bank denom metadata
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
 # -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures
@@ -440,6 +441,15 @@ class App(BaseApplication):
             response = route.handler(ctx, request)
             return abci.ResponseQuery(
                 code=0, value=response.SerializeToString(deterministic=True), height=height
+            )
+        except NotFound as e:
+            # A query's "no such thing" is a gRPC NotFound status in the SDK, which baseapp
+            # reports over ABCI as ErrKeyNotFound wrapping the status text; clients match that
+            # text (cosmjs returns null for an unknown account only on "rpc error: code =
+            # NotFound"), and the gateway turns it back into the status.
+            err = KeyNotFound(f"rpc error: code = NotFound desc = {e.detail}")
+            return abci.ResponseQuery(
+                code=err.code, codespace=err.codespace, log=err.log, height=height
             )
         except ChainError as e:
             return abci.ResponseQuery(code=e.code, codespace=e.codespace, log=e.log, height=height)

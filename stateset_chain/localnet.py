@@ -62,6 +62,7 @@ CHAIN_ID = "stateset-localnet-1"
 BASE_PORT = 26656
 PORT_STRIDE = 100
 LAYOUT_FILE = "localnet.json"
+CHAIN_INFO_FILE = "chain.json"  # Keplr's ChainInfo for node0 (keplr_chain_info)
 MAX_UNIX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux, 104 on macOS
 
 # Loopback timeouts: fast, but with room for 4 Python apps sharing 2 cores.
@@ -120,6 +121,7 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
                 for a in ordered
             ],
             "denoms": [USDC, SSUSD],
+            "denom_metadata": denom_metadata(),
         },
         "stablecoin": {},
         "orders": build_orders_genesis(accounts[0]["address"]) if accounts else {},
@@ -170,6 +172,61 @@ def build_orders_genesis(admin: str) -> dict:
     (taking a 1% platform fee at settlement; see stateset_chain/orders/SPEC.md)."""
     params = {"authority": admin, "arbiter": admin, "platform_address": admin}
     return {"params": {**params, "platform_fee_bps": 100}}
+
+
+# The two denoms as wallets show them: 6 decimals, display units USDC and ssUSD (the bank's
+# denom metadata in genesis, served at /cosmos/bank/v1beta1/denoms_metadata; Keplr's currencies).
+DISPLAY = {USDC: ("usdc", "USDC", "USD Coin"), SSUSD: ("ssusd", "ssUSD", "StateSet USD")}
+DECIMALS = 6
+
+
+def denom_metadata() -> list[dict]:
+    """``cosmos.bank.v1beta1.Metadata`` of each denom, as the bank genesis takes it."""
+    out = []
+    for base, (display, symbol, name) in sorted(DISPLAY.items()):
+        out.append({
+            "description": f"{name}, in millionths ({base})",
+            "denom_units": [
+                {"denom": base, "exponent": 0, "aliases": [f"micro{display}"]},
+                {"denom": display, "exponent": DECIMALS, "aliases": [symbol]},
+            ],
+            "base": base, "display": display, "name": name, "symbol": symbol,
+        })
+    return out
+
+
+# Keplr's gas price steps per fee denom (base units per gas): low is the chain's default minimum
+# (0.01, auth's min_gas_price), average the statesetd/cosmpy default (0.025).
+GAS_PRICE_STEP = {"low": 0.01, "average": 0.025, "high": 0.04}
+
+
+def keplr_chain_info(chain_id: str, node: NodeLayout) -> dict:
+    """Keplr's ``ChainInfo`` for ``node`` (``window.keplr.experimentalSuggestChain(info)``);
+    also the fields a chain-registry ``chain.json`` needs for a local chain."""
+    currencies = [
+        {"coinDenom": DISPLAY[d][1], "coinMinimalDenom": d, "coinDecimals": DECIMALS}
+        for d in DISPLAY
+    ]
+    prefix = "stateset"
+    return {
+        "chainId": chain_id,
+        "chainName": "StateSet localnet",
+        "rpc": node.rpc_url,
+        "rest": node.rest_url,
+        "bip44": {"coinType": 118},
+        "bech32Config": {
+            "bech32PrefixAccAddr": prefix,
+            "bech32PrefixAccPub": prefix + "pub",
+            "bech32PrefixValAddr": prefix + "valoper",
+            "bech32PrefixValPub": prefix + "valoperpub",
+            "bech32PrefixConsAddr": prefix + "valcons",
+            "bech32PrefixConsPub": prefix + "valconspub",
+        },
+        "currencies": currencies,
+        "feeCurrencies": [{**c, "gasPriceStep": dict(GAS_PRICE_STEP)} for c in currencies],
+        "stakeCurrency": currencies[0],
+        "features": [],
+    }
 
 
 def build_genesis(base: Mapping[str, Any], app_state: Mapping[str, Any], chain_id: str) -> dict:
@@ -246,6 +303,7 @@ class NodeLayout:
     rpc: int
     abci: str  # proxy_app: unix:///.../app.sock, or tcp://127.0.0.1:PORT if the path is too long
     grpc: int = 0  # the gRPC gateway for wallets (statesetd gateway); 0 = none
+    rest: int = 0  # the same gateway's REST (LCD) face; 0 = none
 
     @property
     def name(self) -> str:
@@ -258,6 +316,10 @@ class NodeLayout:
     @property
     def rpc_url(self) -> str:
         return f"http://127.0.0.1:{self.rpc}"
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.rest}" if self.rest else ""
 
     @property
     def p2p_address(self) -> str:
@@ -274,17 +336,22 @@ def free_ports(count: int) -> list[int]:
 
 
 GRPC_BASE_PORT = 9090  # the Cosmos SDK's gRPC port; node i: 9090 + 100*i
+REST_BASE_PORT = 1317  # the Cosmos SDK's REST (LCD) port; node i: 1317 + 100*i
+PORTS_PER_NODE = 5
 
 
-def plan_ports(validators: int, base_port: int) -> list[tuple[int, int, int, int]]:
-    """``(p2p, rpc, abci_tcp, grpc)`` per node: ``base + 100*i + (0, 1, 2)`` and
-    ``9090 + 100*i`` (shifted like base when base is not the default); free ports if base is 0."""
+def plan_ports(validators: int, base_port: int) -> list[tuple[int, int, int, int, int]]:
+    """``(p2p, rpc, abci_tcp, grpc, rest)`` per node: ``base + 100*i + (0, 1, 2)``,
+    ``9090 + 100*i`` and ``1317 + 100*i`` (the last two shifted like base when base is not the
+    default); free ports if base is 0."""
+    n = PORTS_PER_NODE
     if base_port == 0:
-        ports = free_ports(4 * validators)
-        return [tuple(ports[4 * i : 4 * i + 4]) for i in range(validators)]  # type: ignore[misc]
-    grpc_base = GRPC_BASE_PORT + (base_port - BASE_PORT)
+        ports = free_ports(n * validators)
+        return [tuple(ports[n * i : n * i + n]) for i in range(validators)]  # type: ignore[misc]
+    shift = base_port - BASE_PORT
     return [
-        (p, p + 1, p + 2, grpc_base + PORT_STRIDE * i)
+        (p, p + 1, p + 2, GRPC_BASE_PORT + shift + PORT_STRIDE * i,
+         REST_BASE_PORT + shift + PORT_STRIDE * i)
         for i, p in enumerate(base_port + PORT_STRIDE * i for i in range(validators))
     ]
 
@@ -343,8 +410,8 @@ def generate(
     homes = [directory / f"node{i}" for i in range(validators)]
     ids = _node_ids_from_testnet(homes[0] / "config" / "config.toml", validators)
     nodes = [
-        NodeLayout(i, str(home), ids[i], p2p, rpc, abci_address(home, abci_tcp), grpc)
-        for i, (home, (p2p, rpc, abci_tcp, grpc)) in enumerate(
+        NodeLayout(i, str(home), ids[i], p2p, rpc, abci_address(home, abci_tcp), grpc, rest)
+        for i, (home, (p2p, rpc, abci_tcp, grpc, rest)) in enumerate(
             zip(homes, plan_ports(validators, base_port), strict=True)
         )
     ]
@@ -359,6 +426,8 @@ def generate(
     (directory / "pids").mkdir()
     layout = {"chain_id": chain_id, "nodes": [asdict(n) for n in nodes]}
     (directory / LAYOUT_FILE).write_text(json.dumps(layout, indent=2) + "\n")
+    chain_info = keplr_chain_info(chain_id, nodes[0])
+    (directory / CHAIN_INFO_FILE).write_text(json.dumps(chain_info, indent=2) + "\n")
     return nodes
 
 
@@ -536,6 +605,8 @@ class Localnet:
             self.python, "-m", "stateset_chain.cli.main", "gateway",
             "--node", node.rpc_url, "--address", f"127.0.0.1:{node.grpc}",
         ]
+        if node.rest:  # local wallet UIs run in a browser: allow their origin
+            cmd += ["--rest", f"127.0.0.1:{node.rest}", "--cors"]
         self._spawn(i, "gateway", cmd, self.app_env(i))
 
     def start_node(self, i: int) -> None:
@@ -663,6 +734,7 @@ class Localnet:
         for n in self.nodes:
             row: dict[str, Any] = {
                 "node": n.name, "rpc": n.rpc_url, "grpc": f"127.0.0.1:{n.grpc}" if n.grpc else None,
+                "rest": n.rest_url or None,
                 "p2p": n.p2p, "abci": n.abci,
                 "cometbft_pid": self._pid(n.index, "cometbft"),
                 "app_pid": self._pid(n.index, "app"),
@@ -717,7 +789,8 @@ def _print_status(net: Localnet) -> None:
         if row.get("grpc"):
             procs += f" gateway={row['gateway_pid'] or 'down'}"
         grpc = f"  grpc={row['grpc']}" if row.get("grpc") else ""
-        where = f"rpc={row['rpc']}{grpc}"
+        rest = f"  rest={row['rest']}" if row.get("rest") else ""
+        where = f"rpc={row['rpc']}{grpc}{rest}"
         print(f"{row['node']}  height={height}  app_hash={app_hash}  {where}  {procs}")
 
 

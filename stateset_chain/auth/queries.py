@@ -4,8 +4,11 @@
     /cosmos.auth.v1beta1.Query/Params    ()        -> the SDK-shaped subset of our params
     /stateset.auth.v1.Query/Params       ()        -> all params (fee denoms, min gas price, ...)
 
-An unknown account answers ``sdk/38 NotFound`` ("account stateset1... not found"), as the SDK's
-gRPC NotFound status does; cosmpy's ``query_account`` and our client read the Any shape.
+An unknown account raises ``NotFound`` ("account stateset1... not found"): the SDK's gRPC
+NotFound status, which ``App.query`` answers over ABCI as baseapp does (``sdk/22``, log
+``rpc error: code = NotFound desc = account ... not found: key not found``; cosmjs returns null
+on it) and the gateway over gRPC as NOT_FOUND. cosmpy's ``query_account`` and our client read
+the Any shape.
 """
 
 from __future__ import annotations

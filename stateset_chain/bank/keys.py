@@ -3,6 +3,7 @@
     bank/ 0x01 | len(addr) addr | len(denom) denom  -> amount   balances (zero balances deleted)
     bank/ 0x02 | len(denom) denom                   -> amount   total supply (zero deleted)
     bank/ 0x03 | len(denom) denom                   -> (empty)  known denoms (genesis + minted)
+    bank/ 0x04 | len(denom) denom                   -> Metadata denom metadata (genesis only)
 
 ``addr`` is the 20- or 32-byte account address (not its bech32 text), so one account has one key
 whatever the case of the string it was given as. Amounts are minimal big-endian unsigned bytes.
@@ -17,3 +18,4 @@ STORE_PREFIX = b"bank/"
 BALANCES_PREFIX = STORE_PREFIX + b"\x01"
 SUPPLY_PREFIX = STORE_PREFIX + b"\x02"
 DENOMS_PREFIX = STORE_PREFIX + b"\x03"
+METADATA_PREFIX = STORE_PREFIX + b"\x04"

@@ -20,15 +20,29 @@ from collections.abc import Callable, Iterable, Mapping
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
 from stateset_chain.bank.expected import AccountKeeper
-from stateset_chain.bank.keys import BALANCES_PREFIX, DENOMS_PREFIX, SUPPLY_PREFIX
+from stateset_chain.bank.keys import (
+    BALANCES_PREFIX,
+    DENOMS_PREFIX,
+    METADATA_PREFIX,
+    SUPPLY_PREFIX,
+)
 from stateset_chain.coins import MAX_AMOUNT, Coin, format_coins
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidCoins
 from stateset_chain.events import json_string as _quote
-from stateset_chain.store.collections import BytesKey, KeySet, Map, StrKey, TupleKey, UIntValue
+from stateset_chain.store.collections import (
+    BytesKey,
+    KeySet,
+    Map,
+    ProtoValue,
+    StrKey,
+    TupleKey,
+    UIntValue,
+)
 from stateset_chain.store.kv import KVStore
 
+from cosmos.bank.v1beta1 import bank_pb2
 from stateset.bank.v1 import events_pb2 as events
 
 MINTER = "minter"
@@ -47,6 +61,10 @@ balances: Map[tuple[bytes, str], int] = Map(
 )
 supplies: Map[str, int] = Map(SUPPLY_PREFIX, StrKey, UIntValue)
 known_denoms: KeySet[str] = KeySet(DENOMS_PREFIX, StrKey)
+# How wallets display a denom (units, symbol); set in genesis, read by the DenomMetadata queries.
+denom_metadata: Map[str, bank_pb2.Metadata] = Map(
+    METADATA_PREFIX, StrKey, ProtoValue(bank_pb2.Metadata)
+)
 
 
 MODULE_ACCOUNT = "a module account"

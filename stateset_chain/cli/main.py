@@ -2,7 +2,7 @@
 
     statesetd init  --home DIR [--moniker NAME]
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
-    statesetd gateway [--node URL] [--address 127.0.0.1:9090]   (gRPC for cosmpy & co.)
+    statesetd gateway [--node URL] [--address 127.0.0.1:9090] [--rest 127.0.0.1:1317]
     statesetd keys  add NAME [--recover] | list | show NAME [--address]    (plaintext test keyring)
                     | destroy-retired-encryption-keys NAME
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
@@ -109,18 +109,35 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_gateway(args: argparse.Namespace) -> int:
+    """The gRPC face (and with ``--rest`` the REST face) of the gateway, one process."""
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
-    from stateset_chain.gateway import serve
+    from stateset_chain.abci.server import parse_address
+    from stateset_chain.client import NodeClient
+    from stateset_chain.gateway import Gateway, serve_gateway
 
+    gateway = Gateway(NodeClient(args.node))
+    rest = None
+    if args.rest:
+        try:
+            rest = parse_address("tcp://" + args.rest.removeprefix("tcp://"))
+        except ValueError as e:
+            raise ClientError(f"invalid --rest {args.rest!r}: {e}") from None
     try:
-        server = serve(args.node, args.address)
+        server = serve_gateway(gateway, args.address)
     except OSError as e:
         raise ClientError(str(e)) from None
     try:
-        server.wait_for_termination()
+        if rest is not None:
+            from stateset_chain.rest import serve_rest
+
+            serve_rest(gateway, rest.host, rest.port, cors=args.cors)  # until SIGTERM/SIGINT
+        else:
+            server.wait_for_termination()
     except KeyboardInterrupt:
+        pass
+    finally:
         server.stop(2)
     return 0
 
@@ -306,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--node", default=DEFAULT_NODE, help="CometBFT RPC (default %(default)s)")
     p.add_argument("--address", default="127.0.0.1:9090", help="gRPC listen address")
+    p.add_argument(
+        "--rest", default="", metavar="HOST:PORT",
+        help="also serve the Cosmos SDK REST (LCD) routes there (e.g. 127.0.0.1:1317)",
+    )
+    p.add_argument("--cors", action="store_true", help="REST: allow any browser origin")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_gateway)
 

@@ -51,7 +51,9 @@ def test_export_is_deterministic_and_round_trips():
 def test_empty_genesis_is_valid_and_exports_empty():
     keeper, ctx = new_bank(), new_ctx()
     genesis.init_genesis(keeper, ctx, {})
-    assert genesis.export_genesis(keeper, ctx) == {"balances": [], "denoms": [], "supply": []}
+    assert genesis.export_genesis(keeper, ctx) == {
+        "balances": [], "denoms": [], "denom_metadata": [], "supply": []
+    }
 
 
 def test_denoms_held_in_genesis_become_known():

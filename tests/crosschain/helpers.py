@@ -202,7 +202,8 @@ class Net:
             xq.QueryUnclaimedRequest(message_hash=message_hash),
         )
         if res.code != 0:
-            assert (res.codespace, res.code) == ("sdk", 38), res.log
+            assert (res.codespace, res.code) == ("sdk", 22), res.log  # a gRPC NotFound
+            assert res.log.startswith("rpc error: code = NotFound desc = "), res.log
             return None
         return xq.QueryUnclaimedResponse.FromString(res.value).unclaimed
 

@@ -140,10 +140,36 @@ def test_reset_refuses_a_folder_that_is_not_a_localnet(tmp_path):
 def test_free_port_plan_gives_distinct_ports():
     plan = localnet.plan_ports(4, 0)
     ports = [p for node in plan for p in node]
-    assert len(set(ports)) == 16  # p2p, rpc, abci tcp, grpc for each of 4 nodes
+    assert len(set(ports)) == 20  # p2p, rpc, abci tcp, grpc, rest for each of 4 nodes
 
 
 def test_default_ports_follow_the_documented_plan():
     plan = localnet.plan_ports(4, localnet.BASE_PORT)
-    assert plan[0] == (26656, 26657, 26658, 9090)
-    assert plan[3] == (26956, 26957, 26958, 9390)
+    assert plan[0] == (26656, 26657, 26658, 9090, 1317)
+    assert plan[3] == (26956, 26957, 26958, 9390, 1617)
+
+
+@pytest.mark.e2e
+@needs_cometbft
+def test_generate_writes_keplr_chain_info_for_node0(four_nodes):
+    directory, nodes = four_nodes
+    info = json.loads((Path(directory) / localnet.CHAIN_INFO_FILE).read_text())
+    assert info["chainId"] == localnet.CHAIN_ID
+    assert info["rpc"] == nodes[0].rpc_url and info["rest"] == f"http://127.0.0.1:{nodes[0].rest}"
+    assert info["bech32Config"]["bech32PrefixAccAddr"] == "stateset"
+    assert info["bech32Config"]["bech32PrefixConsAddr"] == "statesetvalcons"
+    shown = {c["coinMinimalDenom"]: (c["coinDenom"], c["coinDecimals"]) for c in info["currencies"]}
+    assert shown == {"uusdc": ("USDC", 6), "ussusd": ("ssUSD", 6)}
+    assert [c["coinMinimalDenom"] for c in info["feeCurrencies"]] == ["uusdc", "ussusd"]
+    step = info["feeCurrencies"][0]["gasPriceStep"]
+    assert step["low"] <= step["average"] <= step["high"]
+
+
+def test_genesis_has_denom_metadata_for_both_denoms_with_6_decimals():
+    state = localnet.build_app_state(localnet.load_demo_accounts())
+    metas = {m["base"]: m for m in state["bank"]["denom_metadata"]}
+    assert list(metas) == sorted(metas) == ["ussusd", "uusdc"]  # genesis wants them by base
+    for base, symbol in (("uusdc", "USDC"), ("ussusd", "ssUSD")):
+        units = {u["denom"]: u["exponent"] for u in metas[base]["denom_units"]}
+        assert units[base] == 0 and units[metas[base]["display"]] == 6
+        assert metas[base]["symbol"] == symbol
