@@ -14,15 +14,17 @@ params are read once and each signer's account is read once and written once.
  4. check_timeout_height       block height <= timeout height, if set (sdk 30)
  5. validate_memo              memo <= max_memo_characters bytes (sdk 12)
  6. consume_tx_size_gas        raw size <= max_tx_bytes (sdk 21); gas size * cost_per_byte
-                               (simulation: + a full signature's size per empty signature)
+                               (simulation: + a full signature's size per empty signature,
+                               + a public key's size per signer info without one)
  7. load_signer_accounts       every signer has an account (sdk 9)
  8. validate_messages          each message's stateless validation (its route's error), only
                                now: an unknown signer's messages are never validated
  9. check_fee                  fee denoms accepted (auth 3); fee >= ceil(gas * min_gas_price)
                                in one fee denom (sdk 13)
 10. deduct_fee                 no fee granter (sdk 18); payer -> fee_collector (sdk 5)
+                               (simulation with no fee: 1 base unit, for the transfer's gas)
 11. set_pubkey                 signer-info key hashes to the signer (sdk 8); stored on first use
-                               (simulation: a new account may omit it)
+                               (simulation: a new account may omit it; a placeholder is set)
 12. validate_sig_count         signatures <= tx_sig_limit (sdk 14)
 13. consume_sig_gas            sig_verify_cost_secp256k1 per signature
 14. verify_signatures          sequence matches (sdk 32); SIGN_MODE_DIRECT signature (sdk 4)
@@ -33,9 +35,9 @@ In simulation (``ctx.is_simulate``) the zero-gas, fee-minimum and signature chec
 as in the SDK, so the unsigned forms wallets simulate with pass: cosmjs sends SIGN_MODE_UNSPECIFIED,
 an empty signature and an empty fee; Keplr SIGN_MODE_LEGACY_AMINO_JSON, 64 zero bytes and no
 public key. The gas of the signature the real tx will carry is charged as the SDK charges it, so
-an estimate covers the signed tx: the signature check's cost always, and for an empty signature
-the size of a full one (``SIMULATED_SIGNATURE_BYTES``). All writes happen on the ante branch: if a
-step fails the app discards it.
+an estimate covers the signed tx: the signature check's cost always, for an empty signature the
+size of a full one (``SIMULATED_SIGNATURE_BYTES``), and for an empty fee the fee transfer. All
+writes happen on the ante branch: if a step fails the app discards it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from stateset_chain.auth.state import (
     set_account_pubkey,
 )
 from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx, validate_msgs
-from stateset_chain.coins import format_coins
+from stateset_chain.coins import Coin, format_coins
 from stateset_chain.context import Context
 from stateset_chain.crypto import secp256k1
 from stateset_chain.crypto.address import pubkey_to_address_bytes
@@ -82,6 +84,12 @@ MAX_GAS_WANTED = 2**63 - 1  # the SDK's tx.MaxGasWanted
 # The SDK's simulated signature size (ConsumeTxSizeGasDecorator): an amino StdSignature of a
 # secp256k1 key (40 bytes) and a 64-byte signature (66 bytes), plus 6.
 SIMULATED_SIGNATURE_BYTES = 40 + 66 + 6
+# What a signer info's public key adds to the signed tx (Any of a secp256k1 PubKey: 2 + 31 type
+# URL bytes, 2 + 35 value bytes, 2 for the field): charged when a wallet simulates without it.
+SIMULATED_PUBKEY_BYTES = 72
+# The placeholder key a simulated new account gets, so its account write costs what storing the
+# real key will (the SDK's simSecp256k1Pubkey plays the same part).
+SIMULATED_PUBKEY = b"\x02" + bytes(32)
 SIGN_MODE_DIRECT = signing_pb2.SIGN_MODE_DIRECT
 
 
@@ -89,6 +97,8 @@ class FeeBank(Protocol):
     """What the ante chain needs from the bank: move the fee to a module account."""
 
     def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list) -> None: ...
+
+    def balance(self, store, addr: str, denom: str) -> int: ...
 
 
 @dataclass(slots=True)
@@ -162,12 +172,15 @@ def consume_tx_size_gas(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
             f"tx size {tx.raw_len} bytes exceeds max_tx_bytes {st.params.max_tx_bytes}"
         )
     ctx.gas.consume(st.params.tx_size_cost_per_byte * tx.raw_len, "txSize")
-    if ctx.is_simulate:  # the signatures the signed tx will carry
+    if ctx.is_simulate:  # the signatures (and keys) the signed tx will carry
         for i in range(len(tx.signers)):
             if i >= len(tx.signatures) or not tx.signatures[i]:
-                ctx.gas.consume(
-                    st.params.tx_size_cost_per_byte * SIMULATED_SIGNATURE_BYTES, "txSize"
-                )
+                missing = SIMULATED_SIGNATURE_BYTES
+            elif i < len(tx.signer_infos) and tx.signer_infos[i].pubkey is None:
+                missing = SIMULATED_PUBKEY_BYTES
+            else:
+                continue
+            ctx.gas.consume(st.params.tx_size_cost_per_byte * missing, "txSize")
 
 
 def load_signer_accounts(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
@@ -207,7 +220,19 @@ def deduct_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
         raise InvalidRequest("fee grants are not enabled")
     if tx.fee:
         st.bank.send_to_module(ctx, tx.payer, FEE_COLLECTOR, tx.fee)
+    elif ctx.is_simulate:
+        _move_simulated_fee(ctx, tx, st)
     _emit_tx_event(ctx, ("fee", format_coins(tx.fee)), ("fee_payer", tx.payer))
+
+
+def _move_simulated_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
+    """Wallets simulate with an empty fee, but the signed tx pays one: move one base unit of the
+    first fee denom the payer holds (on the simulation's throwaway branch) so the estimate
+    includes the fee transfer's reads and writes."""
+    for denom in st.params.fee_denoms:
+        if st.bank.balance(ctx.store, tx.payer, denom) > 0:
+            st.bank.send_to_module(ctx, tx.payer, FEE_COLLECTOR, [Coin(denom, 1)])
+            return
 
 
 def set_pubkey(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
@@ -222,9 +247,12 @@ def set_pubkey(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
             if stored is None:
                 set_account_pubkey(account, given)
                 stored = given
-        if stored is None and not ctx.is_simulate:
+        if stored is None and ctx.is_simulate:  # a new account simulating without its key
+            set_account_pubkey(account, SIMULATED_PUBKEY)
+            stored = SIMULATED_PUBKEY
+        if stored is None:
             raise InvalidPubKey("pubkey on account is not set")
-        st.pubkeys.append(stored or b"")  # simulation does not verify: no key needed
+        st.pubkeys.append(stored)
         _emit_tx_event(ctx, ("acc_seq", f"{tx.signers[i]}/{info.sequence}"))
 
 
