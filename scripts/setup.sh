@@ -29,3 +29,14 @@ if [ "$have" != "$COMETBFT_VERSION" ]; then
   echo "setup: building cometbft $COMETBFT_VERSION (go install) ..." >&2
   GOBIN="$root/.bin" go install "github.com/cometbft/cometbft/cmd/cometbft@${COMETBFT_VERSION}"
 fi
+
+# cosmjs for the end-to-end tests that drive the localnet from Node (tests/js, pinned by its
+# package-lock.json); skipped when npm is not installed (those tests then say so and skip).
+if command -v npm >/dev/null; then
+  js_stamp="tests/js/node_modules/.installed-$(sha256sum tests/js/package-lock.json | cut -c1-16)"
+  if [ ! -f "$js_stamp" ]; then
+    echo "setup: installing cosmjs for the tests (npm ci in tests/js) ..." >&2
+    (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$js_stamp"
+  fi
+fi
