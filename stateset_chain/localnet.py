@@ -6,6 +6,7 @@
 Layout of ``dir`` (default ``localnet/run``):
 
     localnet.json                  chain id and each node's ports (what status/stop read)
+    chain.json                     Keplr's ChainInfo for node0 (``keplr_chain_info``)
     node{i}/config/, node{i}/data/ CometBFT home: config.toml, the ONE genesis.json, keys, blocks
     node{i}/app/data/              the app's LevelDB state (``statesetd start --home node{i}/app``)
     node{i}/app.sock               the ABCI socket CometBFT connects to (``proxy_app``)
@@ -13,8 +14,9 @@ Layout of ``dir`` (default ``localnet/run``):
     pids/node{i}-cometbft.pid, pids/node{i}-app.pid
 
 Ports: node i uses p2p ``26656 + 100*i`` and RPC ``26657 + 100*i`` on 127.0.0.1 (node0's RPC is
-the CLI's default ``http://127.0.0.1:26657``); prometheus and pprof stay off. ``base_port=0``
-picks free ports instead (tests).
+the CLI's default ``http://127.0.0.1:26657``), and its gateway gRPC ``9090 + 100*i`` and REST
+``1317 + 100*i`` (started after the node, stopped before it); prometheus and pprof stay off.
+``base_port=0`` picks free ports instead (tests).
 
 Config generation is pure file work (``generate``), so a test can check it without running
 anything; ``Localnet`` then starts the apps first (each waits on its socket), then the nodes, and

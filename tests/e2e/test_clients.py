@@ -339,6 +339,8 @@ def test_errors_are_grpc_statuses_as_the_sdk_gateway_writes_them(rest, channel):
         r = get(rest, path)
         assert r.status_code == 501, path
         assert r.json() == {"code": 12, "message": "Not Implemented", "details": []}
+    # a POST-only route asked with GET: 501 too, as on an SDK chain
+    assert get(rest, "/cosmos/tx/v1beta1/simulate").status_code == 501
     # a declared route the app does not serve: UNIMPLEMENTED too, with the app's reason
     r = get(rest, "/cosmos/bank/v1beta1/denom_owners/uusdc")
     assert r.status_code == 501 and r.json()["code"] == 12
@@ -376,3 +378,30 @@ def test_cosmpy_send_tokens_over_rest(rest, net):
     assert done.response.code == 0 and done.response.height > 0
     assert net.client(0).balance(to, USDC) == before + 4242
     assert ledger.query_height() >= done.response.height
+
+
+def test_keplr_style_simulate_over_rest_covers_the_signed_tx(rest, net):
+    """Keplr simulates over REST with SIGN_MODE_LEGACY_AMINO_JSON, a 64-byte zero signature and
+    no public key (bob has never sent, so his account has none either)."""
+    from cosmos.tx.signing.v1beta1 import signing_pb2
+    from cosmos.tx.v1beta1 import tx_pb2
+
+    client = net.client(0)
+    bob = wallet_from_mnemonic(accounts()[1]["mnemonic"])
+    assert not client.account(address_of(bob)).HasField("pub_key")
+    signed = client_tx(client, bob, accounts()[0]["address"])
+    raw = tx_pb2.TxRaw.FromString(signed)
+    auth = tx_pb2.AuthInfo.FromString(raw.auth_info_bytes)
+    auth.signer_infos[0].ClearField("public_key")
+    auth.signer_infos[0].mode_info.single.mode = signing_pb2.SIGN_MODE_LEGACY_AMINO_JSON
+    auth.fee.Clear()
+    keplr = tx_pb2.TxRaw(body_bytes=raw.body_bytes, auth_info_bytes=auth.SerializeToString(),
+                         signatures=[bytes(64)]).SerializeToString()
+    r = requests.post(rest + "/cosmos/tx/v1beta1/simulate",
+                      json={"tx_bytes": base64.b64encode(keplr).decode()}, timeout=10)
+    assert r.status_code == 200, r.text
+    estimate = int(r.json()["gas_info"]["gas_used"])
+    res = client.broadcast(signed)
+    assert res.code == 0, res.log
+    done = client.wait_for_tx(res.txhash)
+    assert done.code == 0 and done.gas_used <= estimate, (done.gas_used, estimate)
