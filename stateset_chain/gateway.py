@@ -63,6 +63,7 @@ TM_SERVICE = "/cosmos.base.tendermint.v1beta1.Service/"
 NOT_FOUND_CODE = 38  # the SDK's ErrNotFound
 KEY_NOT_FOUND_CODE = 22  # the SDK's ErrKeyNotFound: what a gRPC NotFound becomes over ABCI
 VALCONS_PREFIX = address.PREFIX + "valcons"
+COSMOS_SDK_API = "v0.50.0"
 DEFAULT_TXS_LIMIT = 100  # the SDK's default page size for GetTxsEvent
 MAX_TXS_LIMIT = 100  # CometBFT's tx_search per_page maximum
 # baseapp's ABCI form of a gRPC status error: "rpc error: code = NotFound desc = <message>: ..."
@@ -240,7 +241,9 @@ class Gateway:
         v.name = "stateset-chain"
         v.app_name = "statesetd"
         v.version = str(APP_VERSION)
-        v.cosmos_sdk_version = "v0.50.0-compatible"
+        # Not an SDK binary: the SDK API level its services follow. A bare version, because
+        # clients parse it (cosmpy's query_node_info reads it as a PEP 440 version).
+        v.cosmos_sdk_version = COSMOS_SDK_API
         return response
 
     def syncing(self, _req) -> tm_query.GetSyncingResponse:

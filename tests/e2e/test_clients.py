@@ -378,6 +378,8 @@ def test_cosmpy_send_tokens_over_rest(rest, net):
     assert done.response.code == 0 and done.response.height > 0
     assert net.client(0).balance(to, USDC) == before + 4242
     assert ledger.query_height() >= done.response.height
+    info = ledger.query_node_info()  # parses the versions: they must be PEP 440 versions
+    assert info.app_name == "stateset-chain" and str(info.cosmos_sdk_version) == "0.50.0"
 
 
 def test_keplr_style_simulate_over_rest_covers_the_signed_tx(rest, net):
