@@ -8,7 +8,8 @@ node. ``Gateway.invoke(method, request) -> response`` is the one implementation:
 - ``cosmos.tx.v1beta1.Service``: BroadcastTx -> ``broadcast_tx_sync`` (``_async`` for ASYNC);
   GetTx -> ``/tx`` plus ``/block`` (for the time); GetTxsEvent -> ``/tx_search`` (``query`` or
   the ``events`` joined with AND; ``page``/``limit``, or the legacy ``pagination``);
-  GetBlockWithTxs -> ``/block``; Simulate -> the app (``abci_query`` of the same path);
+  GetBlockWithTxs -> ``/block``; TxDecode/TxEncode (TxRaw bytes <-> Tx, no node); Simulate ->
+  the app (``abci_query`` of the same path);
 - ``cosmos.base.tendermint.v1beta1.Service``: GetNodeInfo, GetSyncing -> ``/status``;
   GetLatestBlock, GetBlockByHeight -> ``/block``; GetLatestValidatorSet,
   GetValidatorSetByHeight -> ``/validators``; ABCIQuery -> ``/abci_query``;
@@ -97,6 +98,8 @@ class Gateway:
             TX_SERVICE + "GetBlockWithTxs": (
                 service_pb2.GetBlockWithTxsRequest, self.get_block_with_txs
             ),
+            TX_SERVICE + "TxDecode": (service_pb2.TxDecodeRequest, self.tx_decode),
+            TX_SERVICE + "TxEncode": (service_pb2.TxEncodeRequest, self.tx_encode),
             TM_SERVICE + "GetNodeInfo": (tm_query.GetNodeInfoRequest, self.node_info),
             TM_SERVICE + "GetSyncing": (tm_query.GetSyncingRequest, self.syncing),
             TM_SERVICE + "GetLatestBlock": (tm_query.GetLatestBlockRequest, self.latest_block),
@@ -215,6 +218,22 @@ class Gateway:
             response.txs.append(tx if tx is not None else tx_pb2.Tx())
         response.pagination.total = len(block.data.txs)
         return response
+
+    def tx_decode(self, req: service_pb2.TxDecodeRequest) -> service_pb2.TxDecodeResponse:
+        tx = _tx_of(bytes(req.tx_bytes)) if req.tx_bytes else None
+        if tx is None:
+            raise invalid("tx bytes are not a cosmos.tx.v1beta1.TxRaw")
+        return service_pb2.TxDecodeResponse(tx=tx)
+
+    def tx_encode(self, req: service_pb2.TxEncodeRequest) -> service_pb2.TxEncodeResponse:
+        if not req.HasField("tx"):
+            raise invalid("invalid empty tx")
+        raw = tx_pb2.TxRaw(
+            body_bytes=req.tx.body.SerializeToString(deterministic=True),
+            auth_info_bytes=req.tx.auth_info.SerializeToString(deterministic=True),
+            signatures=list(req.tx.signatures),
+        )
+        return service_pb2.TxEncodeResponse(tx_bytes=raw.SerializeToString(deterministic=True))
 
     def simulate(self, data: bytes) -> bytes:
         return self.query(SIMULATE_PATH, data)

@@ -10,12 +10,13 @@ handler the gRPC face calls (``Gateway.invoke``), so REST and gRPC cannot disagr
 
 Answers are proto3 JSON the way the SDK's gateway writes it: field names as in the proto
 (``tx_response``, ``gas_used``), 64-bit integers as strings, enums by name, bytes base64, ``Any``
-with ``@type``, fields at their defaults included. Errors carry the gRPC status as grpc-gateway
-does: HTTP status from the code (NotFound 404, InvalidArgument 400, Unimplemented 501,
-Unavailable 503) and the body ``{"code": <gRPC code>, "message": "...", "details": []}``. A route
-no service declares (staking, distribution, gov, mint, ...: modules this chain does not have)
-answers ``501 {"code": 12, "message": "Not Implemented", "details": []}``, as an SDK chain without
-the module does, so explorers can tell "no such module" from "broken".
+with ``@type``, every field present (unset messages and empty bytes as ``null``). Errors carry
+the gRPC status as grpc-gateway does: HTTP status from the code (NotFound 404, InvalidArgument
+400, Unimplemented 501, Unavailable 503) and the body
+``{"code": <gRPC code>, "message": "...", "details": []}``. A route no service declares
+(staking, distribution, gov, mint, ...: modules this chain does not have) answers
+``501 {"code": 12, "message": "Not Implemented", "details": []}``, as an SDK chain without the
+module does, so explorers can tell "no such module" from "broken".
 
 ``GET /openapi.json`` serves the OpenAPI 3 document built from the same routes and descriptors
 (checked in as ``docs/openapi.json``; ``python -m stateset_chain.rest > docs/openapi.json``
@@ -36,7 +37,7 @@ from typing import Any
 
 import grpc
 from google.api import annotations_pb2
-from google.protobuf import json_format, message_factory
+from google.protobuf import json_format, message_factory, symbol_database
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from google.protobuf.message import Message
 from starlette.applications import Starlette
@@ -253,10 +254,56 @@ def _scalar(field: FieldDescriptor, value: str) -> Any:
 
 
 def to_json(message: Message) -> dict[str, Any]:
-    """Proto3 JSON as the SDK's gateway writes it (proto field names, defaults included)."""
-    return json_format.MessageToDict(
+    """Proto3 JSON as the SDK's gateway writes it (gogoproto's jsonpb with ``OrigName`` and
+    ``EmitDefaults``): proto field names, every field present, and an unset message or empty
+    bytes as ``null`` (``"pub_key": null``, ``"next_key": null``), so a client may read
+    ``pagination.total`` without checking that ``pagination`` exists."""
+    out = json_format.MessageToDict(
         message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
     )
+    _emit_nulls(message, out)
+    return out
+
+
+def _emit_nulls(message: Message, out: dict[str, Any]) -> None:
+    full_name = message.DESCRIPTOR.full_name
+    if full_name == "google.protobuf.Any":
+        inner = _unpacked(message)
+        if inner is not None and inner.DESCRIPTOR.full_name not in _WELL_KNOWN:
+            _emit_nulls(inner, out)
+        return
+    if full_name in _WELL_KNOWN:
+        return
+    for field in message.DESCRIPTOR.fields:
+        name = field.name
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            continue
+        if _is_repeated(field):
+            if field.message_type is not None:
+                for item, item_out in zip(getattr(message, name), out.get(name, []), strict=False):
+                    if isinstance(item_out, dict):
+                        _emit_nulls(item, item_out)
+            continue
+        if field.message_type is not None:
+            if not message.HasField(name):
+                out[name] = None
+            elif isinstance(out.get(name), dict):
+                _emit_nulls(getattr(message, name), out[name])
+        elif field.type == FieldDescriptor.TYPE_BYTES and not getattr(message, name):
+            if field.containing_oneof is None:
+                out[name] = None
+
+
+def _unpacked(packed: Any) -> Message | None:
+    try:
+        descriptor = symbol_database.Default().pool.FindMessageTypeByName(
+            packed.type_url.split("/")[-1]
+        )
+    except KeyError:
+        return None
+    inner = _message_class(descriptor)()
+    inner.ParseFromString(packed.value)
+    return inner
 
 
 def error_body(code: grpc.StatusCode, message: str) -> dict[str, Any]:

@@ -141,3 +141,23 @@ def test_the_checked_in_openapi_document_is_the_generated_one():
     assert schema["account_number"] == {"type": "string", "format": "uint64"}
     simulate = doc["paths"]["/cosmos/tx/v1beta1/simulate"]["post"]
     assert "requestBody" in simulate
+
+
+def test_json_is_the_sdk_gateways_every_field_present_with_nulls():
+    from cosmos.auth.v1beta1 import auth_pb2
+    from cosmos.auth.v1beta1 import query_pb2 as auth_query
+    from cosmos.bank.v1beta1 import query_pb2 as bank_query
+
+    assert rest.to_json(bank_query.QueryAllBalancesResponse()) == {
+        "balances": [], "pagination": None
+    }
+    page = bank_query.QueryAllBalancesResponse()
+    page.pagination.total = 3
+    assert rest.to_json(page)["pagination"] == {"next_key": None, "total": "3"}
+    answer = auth_query.QueryAccountResponse()
+    answer.account.Pack(auth_pb2.BaseAccount(address="stateset1x", account_number=2),
+                        type_url_prefix="/")
+    assert rest.to_json(answer) == {"account": {
+        "@type": "/cosmos.auth.v1beta1.BaseAccount", "address": "stateset1x",
+        "pub_key": None, "account_number": "2", "sequence": "0",
+    }}

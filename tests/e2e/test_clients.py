@@ -17,13 +17,12 @@ from pathlib import Path
 import grpc
 import pytest
 import requests
-from google.protobuf import json_format
 
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
 from stateset_chain.crypto.address import encode
 from stateset_chain.localnet import CHAIN_ID, Localnet, load_demo_accounts
-from stateset_chain.rest import SERVED  # noqa: F401  (the Any types its answers carry)
+from stateset_chain.rest import to_json as rest_json
 
 from cosmos.auth.v1beta1 import query_pb2 as auth_query
 from cosmos.auth.v1beta1 import query_pb2_grpc as auth_grpc
@@ -45,9 +44,8 @@ UNKNOWN = encode(bytes(range(20)))  # a valid address no one has used
 
 
 def to_json(message) -> dict:
-    return json_format.MessageToDict(
-        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-    )
+    """A gRPC answer as the REST face renders it (the SDK gateway's JSON)."""
+    return rest_json(message)
 
 
 @pytest.fixture(scope="module")
@@ -273,6 +271,11 @@ def test_tx_routes_simulate_broadcast_get_and_search_match_grpc(rest, channel, n
     grpc_sim = txs.Simulate(tx_service.SimulateRequest(tx_bytes=tx_bytes))
     assert r.json() == to_json(grpc_sim)
     assert int(r.json()["gas_info"]["gas_used"]) > 20_000
+    decoded = requests.post(rest + "/cosmos/tx/v1beta1/decode", json=body, timeout=10).json()
+    assert decoded == to_json(txs.TxDecode(tx_service.TxDecodeRequest(tx_bytes=tx_bytes)))
+    assert decoded["tx"]["body"]["messages"][0]["@type"] == "/cosmos.bank.v1beta1.MsgSend"
+    encoded = requests.post(rest + "/cosmos/tx/v1beta1/encode", json=decoded, timeout=10).json()
+    assert base64.b64decode(encoded["tx_bytes"]) == tx_bytes  # cosmpy signs canonical bytes
     block_txs = get(rest, f"/cosmos/tx/v1beta1/txs/block/{one['tx_response']['height']}").json()
     assert block_txs["block"]["header"]["height"] == one["tx_response"]["height"]
     assert len(block_txs["txs"]) >= 1
