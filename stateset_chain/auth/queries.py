@@ -2,6 +2,8 @@
 
     /cosmos.auth.v1beta1.Query/Account   (address) -> Any(/cosmos.auth.v1beta1.BaseAccount)
     /cosmos.auth.v1beta1.Query/Params    ()        -> the SDK-shaped subset of our params
+    /cosmos.auth.v1beta1.Query/AccountInfo (address) -> the BaseAccount itself (NotFound as Account)
+    /cosmos.auth.v1beta1.Query/Bech32Prefix ()     -> "stateset"
     /stateset.auth.v1.Query/Params       ()        -> all params (fee denoms, min gas price, ...)
 
 An unknown account raises ``NotFound`` ("account stateset1... not found"): the SDK's gRPC
@@ -18,6 +20,7 @@ from google.protobuf.any_pb2 import Any as PbAny
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.auth.state import AuthKeeper, accounts, address_bytes
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import PREFIX
 from stateset_chain.errors import InvalidAddress, NotFound
 from stateset_chain.module import QueryRoute
 
@@ -31,15 +34,32 @@ BASE_ACCOUNT_URL = "/cosmos.auth.v1beta1.BaseAccount"
 
 
 def account(keeper: AuthKeeper, ctx: Context, req: q.QueryAccountRequest) -> q.QueryAccountResponse:
-    try:
-        raw = address_bytes(req.address)
-    except InvalidAddress as e:
-        raise InvalidAddress(f"invalid address {req.address!r}: {e.detail}") from None
-    found = accounts.get(ctx.store, raw)
-    if found is None:
-        raise NotFound(f"account {req.address} not found")
+    found = _account(ctx, req.address)
     packed = PbAny(type_url=BASE_ACCOUNT_URL, value=found.SerializeToString(deterministic=True))
     return q.QueryAccountResponse(account=packed)
+
+
+def account_info(
+    keeper: AuthKeeper, ctx: Context, req: q.QueryAccountInfoRequest
+) -> q.QueryAccountInfoResponse:
+    return q.QueryAccountInfoResponse(info=_account(ctx, req.address))
+
+
+def bech32_prefix(
+    keeper: AuthKeeper, ctx: Context, req: q.Bech32PrefixRequest
+) -> q.Bech32PrefixResponse:
+    return q.Bech32PrefixResponse(bech32_prefix=PREFIX)
+
+
+def _account(ctx: Context, address: str) -> auth_pb2.BaseAccount:
+    try:
+        raw = address_bytes(address)
+    except InvalidAddress as e:
+        raise InvalidAddress(f"invalid address {address!r}: {e.detail}") from None
+    found = accounts.get(ctx.store, raw)
+    if found is None:
+        raise NotFound(f"account {address} not found")
+    return found
 
 
 def sdk_params(
@@ -70,5 +90,7 @@ def routes(keeper: AuthKeeper) -> list[QueryRoute]:
     return [
         QueryRoute(SERVICE + "Account", q.QueryAccountRequest, bind(account)),
         QueryRoute(SERVICE + "Params", q.QueryParamsRequest, bind(sdk_params)),
+        QueryRoute(SERVICE + "AccountInfo", q.QueryAccountInfoRequest, bind(account_info)),
+        QueryRoute(SERVICE + "Bech32Prefix", q.Bech32PrefixRequest, bind(bech32_prefix)),
         QueryRoute(OUR_SERVICE + "Params", ours.QueryParamsRequest, bind(params)),
     ]

@@ -19,6 +19,8 @@ def test_the_module_shape():
     assert [r.path for r in module.queries] == [
         "/cosmos.auth.v1beta1.Query/Account",
         "/cosmos.auth.v1beta1.Query/Params",
+        "/cosmos.auth.v1beta1.Query/AccountInfo",
+        "/cosmos.auth.v1beta1.Query/Bech32Prefix",
         "/stateset.auth.v1.Query/Params",
     ]
     ctx = Context(Branch(MemoryKV()), BlockInfo(0, 0, "t"))

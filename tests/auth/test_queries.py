@@ -68,3 +68,16 @@ def test_params_at_the_sdk_path_and_ours():
     assert list(full.fee_denoms) == ["uusdc", "ussusd"]
     assert int(full.min_gas_price) == parse_dec("0.02")
     assert full.max_tx_bytes == 65536
+
+
+def test_account_info_is_the_account_itself_and_the_prefix_is_stateset():
+    chain = new_chain(auth_data={"params": {"min_gas_price": "0"}})
+    _, branch, _ = chain.run(signed([(ALICE, 0, 0)], fee=[]))
+    info = ask(chain, "/cosmos.auth.v1beta1.Query/AccountInfo",
+               q.QueryAccountInfoRequest(address=addr(ALICE)), branch).info
+    assert (info.address, info.sequence) == (addr(ALICE), 1)
+    with pytest.raises(NotFound):
+        ask(chain, "/cosmos.auth.v1beta1.Query/AccountInfo",
+            q.QueryAccountInfoRequest(address=addr(BOB)))
+    prefix = ask(chain, "/cosmos.auth.v1beta1.Query/Bech32Prefix", q.Bech32PrefixRequest())
+    assert prefix.bech32_prefix == "stateset"
