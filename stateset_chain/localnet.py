@@ -20,8 +20,8 @@ the CLI's default ``http://127.0.0.1:26657``), and its gateway gRPC ``9090 + 100
 
 Config generation is pure file work (``generate``), so a test can check it without running
 anything; ``Localnet`` then starts the apps first (each waits on its socket), then the nodes, and
-returns once every node has committed block 1. The e2e tests drive it from Python:
-``Localnet(dir, validators=4, env_per_app=...)``, ``start()``, ``kill_app(i, sig)``,
+returns once every node has committed block 1 and every gateway listens. The e2e tests drive it
+from Python: ``Localnet(dir, validators=4, env_per_app=...)``, ``start()``, ``kill_app(i, sig)``,
 ``start_app(i)``, ``height(i)``, ``app_hash(i, height)``, ``stop()``.
 
 Every node's genesis.json is the same file content: chain id ``stateset-localnet-1`` and an
@@ -549,6 +549,8 @@ class Localnet:
                 self.wait_for_height(node.index, 1, self.start_timeout)
             for node in self.nodes:
                 self.start_gateway(node.index)
+            for node in self.nodes:
+                self._wait_gateway_listening(node.index)
         except BaseException:
             self.stop()
             raise
@@ -679,6 +681,22 @@ class Localnet:
                 return
             time.sleep(0.1)
         raise self._failure(i, "app", f"the app did not listen on {node.abci} in {timeout}s")
+
+    def _wait_gateway_listening(self, i: int, timeout: float = 30.0) -> None:
+        """Until node i's gateway accepts connections on its gRPC and REST ports."""
+        node = self.nodes[i]
+        ports = [p for p in (node.grpc, node.rest) if p]
+        deadline = time.monotonic() + timeout
+        while ports and time.monotonic() < deadline:
+            if self._pid(i, "gateway") is None:
+                raise self._failure(i, "gateway", "the gateway exited during startup")
+            if all(_listening(f"tcp://127.0.0.1:{p}") for p in ports):
+                return
+            time.sleep(0.1)
+        if ports:
+            raise self._failure(
+                i, "gateway", f"the gateway did not listen on {ports} in {timeout}s"
+            )
 
     # -- inspection ------------------------------------------------------------------------
 
