@@ -68,6 +68,8 @@ from stateset.crosschain.v1 import query_pb2 as crosschain_query
 from stateset.crosschain.v1 import tx_pb2 as crosschain_tx
 from stateset.orders.v1 import query_pb2 as orders_query
 from stateset.orders.v1 import tx_pb2 as orders_tx
+from stateset.privacy.v1 import query_pb2 as privacy_query
+from stateset.privacy.v1 import tx_pb2 as privacy_tx
 from stateset.stablecoin.v1 import query_pb2 as stablecoin_query
 from stateset.stablecoin.v1 import tx_pb2 as stablecoin_tx
 
@@ -75,11 +77,12 @@ from stateset.stablecoin.v1 import tx_pb2 as stablecoin_tx
 SERVED: tuple[ModuleType, ...] = (
     auth_query, bank_query, tm_query, tx_service, consensus_query,
     stateset_auth_query, orders_query, cctp_query, crosschain_query, stablecoin_query,
+    privacy_query,
 )
 # Imported so that Any values (accounts, keys, messages in txs) print with their fields.
 _ANY_TYPES = (
     auth_pb2, bank_tx, ed25519_keys, secp256k1_keys, cctp_tx, crosschain_tx, orders_tx,
-    stablecoin_tx,
+    privacy_tx, stablecoin_tx,
 )
 
 NOT_IMPLEMENTED = grpc.StatusCode.UNIMPLEMENTED
