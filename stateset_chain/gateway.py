@@ -337,7 +337,14 @@ class Gateway:
         )
 
     def consensus_params(self, _req) -> consensus_query.QueryParamsResponse:
-        params = self.node.rpc("consensus_params")["consensus_params"]
+        try:
+            found = self.node.rpc("consensus_params")
+        except ClientError:
+            # CometBFT answers for its newest block, whose params it may not have saved yet
+            # ("could not find consensus params for height #N"): the block before has them.
+            height = self.node.height()
+            found = self.node.rpc("consensus_params", height=str(max(height - 1, 1)))
+        params = found["consensus_params"]
         block = params["block"]
         return consensus_query.QueryParamsResponse(
             params=params_pb2.ConsensusParams(
