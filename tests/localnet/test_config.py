@@ -173,3 +173,18 @@ def test_genesis_has_denom_metadata_for_both_denoms_with_6_decimals():
         units = {u["denom"]: u["exponent"] for u in metas[base]["denom_units"]}
         assert units[base] == 0 and units[metas[base]["display"]] == 6
         assert metas[base]["symbol"] == symbol
+
+
+@pytest.mark.e2e
+@needs_cometbft
+def test_status_lists_each_nodes_grpc_and_rest(four_nodes, capsys):
+    directory, nodes = four_nodes
+    assert [(n.grpc, n.rest) for n in nodes] == [(9090 + 100 * i, 1317 + 100 * i) for i in range(4)]
+    assert json.loads((Path(directory) / "localnet.json").read_text())["nodes"][3]["rest"] == 1617
+    localnet._print_status(localnet.Localnet(directory))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    for i, line in enumerate(lines):
+        assert f"grpc=127.0.0.1:{9090 + 100 * i}" in line
+        assert f"rest=http://127.0.0.1:{1317 + 100 * i}" in line
+        assert "gateway=down" in line  # generated, not started
