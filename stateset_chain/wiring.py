@@ -60,6 +60,7 @@ def standard_app(store: CommitStore) -> App:
     # ssUSD orders are paid in ssUSD issued from the minted USDC, and refunded by redeeming it
     crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
     cctp.on_mint = mint_hook(crosschain)
+    cctp.hook_recipients = is_deposit_address  # the only blocked recipients a mint may pay
     orders.cross_chain_refunder = CctpRefunder(crosschain)
     modules = [
         auth_module(auth),

@@ -21,6 +21,9 @@ Source: circlefin/noble-cctp ``x/cctp/keeper/msg_server_receive_message.go`` (an
    a remote token messenger is set for the source domain      UnknownRemoteTokenMessenger
    and is the message's sender                                SenderNotRemoteTokenMessenger
    amount > 0                                                 InvalidAmount
+   the recipient is not an address the bank blocks (a module  MintRecipientBlocked
+   account, ...), unless the on_mint hook takes charge of
+   such addresses (``hook_recipients``: order deposit addresses)
    mint the amount to bech32(mint_recipient[12:]); emit MintAndWithdraw; call ``on_mint``
 10. emit MessageReceived.
 
@@ -43,6 +46,7 @@ from stateset_chain.cctp.errors import (
     BurningAndMintingPaused,
     InvalidAmount,
     MessagesPaused,
+    MintRecipientBlocked,
     NonceAlreadyUsed,
     SenderNotRemoteTokenMessenger,
     TokenPairNotLinked,
@@ -122,7 +126,11 @@ def _mint(keeper: CctpKeeper, ctx: Context, message: Message, message_hash: byte
     if burn.amount == 0:
         raise InvalidAmount("a burn message must carry a positive amount")
 
-    recipient = address.encode(address_from_bytes32(burn.mint_recipient))
+    recipient_raw = address_from_bytes32(burn.mint_recipient)
+    recipient = address.encode(recipient_raw)
+    blocked = keeper.bank.blocked_reason(recipient)
+    if blocked is not None and not keeper.hook_takes(recipient_raw):
+        raise MintRecipientBlocked(f"mint recipient {recipient} is {blocked}")
     coins = [Coin(denom, burn.amount)]
     keeper.bank.mint(ctx, MODULE_ACCOUNT, coins)
     keeper.bank.send_from_module(ctx, MODULE_ACCOUNT, recipient, coins)

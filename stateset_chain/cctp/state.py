@@ -19,7 +19,7 @@ the nonce stays unused and the coins are not minted until a later relay succeeds
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp import keys, outbound
@@ -90,8 +90,18 @@ class CctpKeeper:
         self.bank = bank
         # wired after construction when the receiving module needs this keeper too
         self.on_mint: MintHook | None = on_mint
+        # addresses the bank blocks that the on_mint hook takes charge of (it moves the coins
+        # on in the same message): a mint there is allowed; any other blocked recipient is
+        # refused (MintRecipientBlocked). Wiring sets it with the hook.
+        self.hook_recipients: Callable[[bytes], bool] | None = None
         self.module_address = address.module_address(keys.MODULE_ACCOUNT)
         self.module_bytes32 = pad_address(address.module_address_bytes(keys.MODULE_ACCOUNT))
+
+    def hook_takes(self, raw: bytes) -> bool:
+        """Whether the on_mint hook takes charge of a mint to these address bytes."""
+        return self.on_mint is not None and self.hook_recipients is not None and bool(
+            self.hook_recipients(raw)
+        )
 
     # -- domain and roles --------------------------------------------------------------------
 
