@@ -100,8 +100,9 @@ def _check_order(
             settlement.require_settleable(keeper.bank, f"{where}: supplier", supplier)
     _require(
         not order.client_order_id
-        or keeper.order_id_by_client_id(ctx.store, order.client_order_id) is None,
-        f"{where}: duplicate client order id",
+        or keeper.order_id_by_client_id(ctx.store, order.merchant, order.client_order_id)
+        is None,
+        f"{where}: duplicate client order id for its merchant",
     )
     _require(order.status in TRANSITIONS, f"{where}: unknown status {order.status}")
     _require(CURRENCY_DENOMS.get(order.currency) == order.denom, f"{where}: currency/denom")

@@ -1,6 +1,6 @@
 """Orders queries (ABCI query paths named like gRPC methods).
 
-    /stateset.orders.v1.Query/Order    (order_id | client_order_id) -> order
+    /stateset.orders.v1.Query/Order    (order_id | merchant + client_order_id) -> order
     /stateset.orders.v1.Query/Orders   filters, limit, offset, starting_after
                                        -> orders (newest first), total_count, has_more
     /stateset.orders.v1.Query/Params   () -> params
@@ -19,6 +19,7 @@ from stateset_chain.module import QueryRoute
 from stateset_chain.orders.errors import OrderNotFound
 from stateset_chain.orders.listing import OrderFilter, list_orders
 from stateset_chain.orders.msgs.common import require_order_id
+from stateset_chain.orders.msgs.create import MAX_CLIENT_ORDER_ID_BYTES
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import parse_iso8601
 
@@ -33,11 +34,17 @@ MAX_LIMIT = 100
 def order(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrderRequest) -> q.QueryOrderResponse:
     if bool(req.order_id) == bool(req.client_order_id):
         raise InvalidRequest("give exactly one of order_id and client_order_id")
+    if req.client_order_id and not req.merchant:
+        raise InvalidRequest("a client_order_id is unique per merchant: give the merchant too")
+    if req.merchant and not req.client_order_id:
+        raise InvalidRequest("merchant is only for a client_order_id lookup")
     order_id = req.order_id
     if req.client_order_id:
-        found = keeper.order_id_by_client_id(ctx.store, req.client_order_id)
+        _bounded(req.client_order_id, "client_order_id", MAX_CLIENT_ORDER_ID_BYTES)
+        merchant = _canonical(req.merchant, "merchant")
+        found = keeper.order_id_by_client_id(ctx.store, merchant, req.client_order_id)
         if found is None:
-            raise OrderNotFound(f"client order id {req.client_order_id!r}")
+            raise OrderNotFound(f"merchant {merchant} has no client order id {req.client_order_id!r}")
         order_id = found
     require_order_id(order_id)
     return q.QueryOrderResponse(order=keeper.must_get_order(ctx.store, order_id))
@@ -92,6 +99,13 @@ def _amount(text: str, field: str) -> int | None:
     if not text.isascii() or not text.isdigit() or str(int(text)) != text:
         raise InvalidRequest(f"{field} {text!r} is not a canonical decimal integer")
     return int(text)
+
+
+def _bounded(text: str, field: str, limit: int) -> str:
+    size = len(text.encode())
+    if size > limit:
+        raise InvalidRequest(f"{field} is {size} bytes, the limit is {limit}")
+    return text
 
 
 def routes(keeper: OrdersKeeper) -> list[QueryRoute]:

@@ -5,6 +5,7 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           customer != merchant                                             -> CustomerIsMerchant
           creator is the customer or the merchant                          -> CreatorNotParty
           client_order_id is at most 128 bytes                             -> FieldTooLong
+          a client_order_id only when the creator is the merchant          -> ClientOrderIdNotMerchants
           currency is "", ssusd, usdc or usd (any case)                    -> InvalidCurrency
           at least one item                                                -> NoItems
           each item has sku or product_id, and name or description         -> InvalidItem
@@ -21,7 +22,7 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           items <= max_items_per_order                                     -> TooManyItems
           metadata entries <= max_metadata_entries                         -> TooManyMetadataEntries
           text fields <= max_text_length bytes                             -> FieldTooLong
-          client_order_id not used yet                                     -> DuplicateClientOrderId
+          client_order_id not used yet by this merchant                    -> DuplicateClientOrderId
           personal_data sealed to each recipient's current registered key
                                           -> privacy UnknownEncryptionKey, StaleEncryptionKey
           shipping method "" or in the fee table                           -> UnknownShippingMethod
@@ -41,6 +42,7 @@ from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
 from stateset_chain.orders import escrow, lifecycle, personal, settlement
 from stateset_chain.orders.errors import (
+    ClientOrderIdNotMerchants,
     CreatorNotParty,
     CustomerIsMerchant,
     DuplicateClientOrderId,
@@ -100,6 +102,11 @@ def validate(msg: tx.MsgCreateOrder) -> None:
     if msg.creator not in (msg.customer, msg.merchant):
         raise CreatorNotParty(f"creator {msg.creator}")
     require_length(msg.client_order_id, "client_order_id", MAX_CLIENT_ORDER_ID_BYTES)
+    if msg.client_order_id and msg.creator != msg.merchant:
+        raise ClientOrderIdNotMerchants(
+            f"client order ids are the merchant's invoice numbers; {msg.creator} is not "
+            f"the merchant {msg.merchant}"
+        )
     currency_of(msg)
     if not msg.items:
         raise NoItems()
@@ -189,8 +196,10 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     params = keeper.params(ctx.store)
     check_recipients(keeper, msg)
     check_limits(msg, params)
-    if msg.client_order_id and keeper.order_id_by_client_id(ctx.store, msg.client_order_id):
-        raise DuplicateClientOrderId(msg.client_order_id)
+    if msg.client_order_id and keeper.order_id_by_client_id(
+        ctx.store, msg.merchant, msg.client_order_id
+    ):
+        raise DuplicateClientOrderId(f"merchant {msg.merchant} already used {msg.client_order_id!r}")
     if msg.HasField("personal_data"):
         personal.check_recipient_keys(keeper.encryption_keys, ctx.store, msg.personal_data)
     fee = shipping_fee(params, msg.shipping_method)
