@@ -150,5 +150,5 @@ RemoteTokenMessengerAlreadyExists = _error(
     "RemoteTokenMessengerAlreadyExists", 52, "a remote token messenger for this domain exists"
 )
 MintRecipientBlocked = _error(
-    "MintRecipientBlocked", 53, "mint recipient is an address the bank blocks (coins would be stranded)"
+    "MintRecipientBlocked", 53, "mint recipient is blocked: the coins would be stranded"
 )

@@ -44,7 +44,9 @@ def order(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrderRequest) -> q.Que
         merchant = _canonical(req.merchant, "merchant")
         found = keeper.order_id_by_client_id(ctx.store, merchant, req.client_order_id)
         if found is None:
-            raise OrderNotFound(f"merchant {merchant} has no client order id {req.client_order_id!r}")
+            raise OrderNotFound(
+                f"merchant {merchant} has no client order id {req.client_order_id!r}"
+            )
         order_id = found
     require_order_id(order_id)
     return q.QueryOrderResponse(order=keeper.must_get_order(ctx.store, order_id))

@@ -10,8 +10,8 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank.errors import BlockedRecipient
-from stateset_chain.coins import USDC, Coin
 from stateset_chain.bank.state import BankKeeper
+from stateset_chain.coins import USDC, Coin
 from stateset_chain.crosschain.deposit import deposit_mint_recipient
 from stateset_chain.crypto import address as addr
 from stateset_chain.wiring import module_accounts

@@ -5,7 +5,8 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           customer != merchant                                             -> CustomerIsMerchant
           creator is the customer or the merchant                          -> CreatorNotParty
           client_order_id is at most 128 bytes                             -> FieldTooLong
-          a client_order_id only when the creator is the merchant          -> ClientOrderIdNotMerchants
+          a client_order_id only when the creator is the merchant
+                                                           -> ClientOrderIdNotMerchants
           currency is "", ssusd, usdc or usd (any case)                    -> InvalidCurrency
           at least one item                                                -> NoItems
           each item has sku or product_id, and name or description         -> InvalidItem
@@ -199,7 +200,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     if msg.client_order_id and keeper.order_id_by_client_id(
         ctx.store, msg.merchant, msg.client_order_id
     ):
-        raise DuplicateClientOrderId(f"merchant {msg.merchant} already used {msg.client_order_id!r}")
+        raise DuplicateClientOrderId(
+            f"merchant {msg.merchant} already used {msg.client_order_id!r}"
+        )
     if msg.HasField("personal_data"):
         personal.check_recipient_keys(keeper.encryption_keys, ctx.store, msg.personal_data)
     fee = shipping_fee(params, msg.shipping_method)
