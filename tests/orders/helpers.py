@@ -55,6 +55,7 @@ TEST_PARAMS = {
     "max_metadata_entries": 4,
     "max_evidence_items": 3,
     "settlement_drain_limit": 100,
+    "max_payments_per_order": 20,
     "tax_rates": [
         {"country": "US", "region": "CA", "rate_bps": 725},
         {"country": "US", "region": "", "rate_bps": 500},

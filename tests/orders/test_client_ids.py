@@ -37,7 +37,7 @@ def test_an_outsider_cannot_write_into_the_merchants_namespace():
     chain = Chain()
     with pytest.raises(ClientOrderIdNotMerchants) as refused:
         chain.create(creator=CUSTOMER, merchant=MERCHANT, client_order_id="INV-2")
-    assert (refused.value.codespace, refused.value.code) == ("orders", 39)
+    assert (refused.value.codespace, refused.value.code) == ("orders", 41)
     oid = chain.create(creator=MERCHANT, client_order_id="INV-2")
     assert by_client_id(chain, MERCHANT, "INV-2").id == oid
 

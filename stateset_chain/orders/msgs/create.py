@@ -30,7 +30,9 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           total > 0                                                        -> ZeroTotal
           total <= 2**64 - 1                                               -> OrderTotalTooLarge
 change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
-          total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed
+          total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed, with the
+          platform's terms of today (params.platform_address, platform_fee_bps) recorded on it:
+          it settles with those
 emit      OrderCreated{order} (without personal_data: personal.public_view)
 """
 
@@ -243,6 +245,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
         shipping_fee=fee,
         total=total,
         created_at=timestamp(ctx.block.time_ns),
+        # the platform's terms as they are now: settlement uses these, not later params
+        platform_address=params.platform_address,
+        platform_fee_bps=params.platform_fee_bps,
     )
     if msg.HasField("shipping_address"):
         order.shipping_address.CopyFrom(ship_to)
