@@ -29,6 +29,9 @@ from stateset.orders.v1.orders_pb2 import OrderStatus
 SERVICE = "/stateset.orders.v1.Query/"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Skipping costs a read per match skipped: deeper pages page with ``starting_after`` (a cursor
+# costs one read however deep it is).
+MAX_OFFSET = 10_000
 
 
 def order(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrderRequest) -> q.QueryOrderResponse:
@@ -56,6 +59,10 @@ def orders(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrdersRequest) -> q.Q
     limit = req.limit or DEFAULT_LIMIT
     if limit > MAX_LIMIT:
         raise InvalidRequest(f"limit {req.limit} is above {MAX_LIMIT}")
+    if req.offset > MAX_OFFSET:
+        raise InvalidRequest(
+            f"offset {req.offset} is above {MAX_OFFSET}; page further with starting_after"
+        )
     if req.starting_after:
         require_order_id(req.starting_after)
     page = list_orders(keeper, ctx.store, filter_of(req), limit, req.offset, req.starting_after)
