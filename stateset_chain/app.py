@@ -59,7 +59,7 @@ from stateset_chain.errors import (
 from stateset_chain.events import EventManager, encode_event_into, encode_field, encode_varint
 from stateset_chain.gas import GasKV, GasMeter
 from stateset_chain.module import Module, MsgRoute, QueryRoute
-from stateset_chain.store.collections import Item, StrValue, U64Value
+from stateset_chain.store.collections import Item, KeyPartTooLong, StrValue, U64Value
 from stateset_chain.store.commit import STORE_FAILURES, CommitStore, CommittedView, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
 
@@ -453,6 +453,10 @@ class App(BaseApplication):
             except OutOfGas:
                 raise QueryBudgetExceeded(
                     f"{req.path} read more than {self.query_gas_limit} gas of state"
+                ) from None
+            except KeyPartTooLong:  # a field no stored key can hold (the handler let it pass)
+                raise InvalidRequest(
+                    f"{req.path}: a request field is longer than any key part (255 bytes)"
                 ) from None
             return abci.ResponseQuery(
                 code=0, value=response.SerializeToString(deterministic=True), height=height

@@ -15,8 +15,10 @@ edge translates and holds no state of its own, so it can run beside any node:
 
 Errors map to gRPC codes: an unknown route is UNIMPLEMENTED, "not found" answers (a tx not yet in
 a block, an unknown account) are NOT_FOUND with the app's log as details (cosmpy polls GetTx until
-the details stop saying "not found"), other refusals INVALID_ARGUMENT, an unreachable node
-UNAVAILABLE.
+the details stop saying "not found"), a query over its read budget RESOURCE_EXHAUSTED, the
+app's internal error INTERNAL, other refusals INVALID_ARGUMENT, an unreachable node
+UNAVAILABLE. Inputs the gateway reads itself (a GetTx hash: 64 hex digits) are checked before
+any call to the node.
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ class Gateway:
         )
 
     def get_tx(self, req: service_pb2.GetTxRequest) -> service_pb2.GetTxResponse:
+        if len(req.hash) != 64:  # sha256: 32 bytes; checked before any work or node call
+            raise GatewayError(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"invalid tx hash: {len(req.hash)} characters, a tx hash is 64 hex digits",
+            )
         try:
             raw_hash = bytes.fromhex(req.hash)
         except ValueError:
@@ -155,8 +162,13 @@ class Gateway:
         if code == 0:
             return base64.b64decode(res.get("value") or "")
         text = res.get("log", "") or f"code {code}"
-        if res.get("codespace") == "sdk" and code == 6:  # ErrUnknownRequest: no such route
+        codespace = res.get("codespace", "")
+        if codespace == "sdk" and code == 6:  # ErrUnknownRequest: no such route
             raise GatewayError(grpc.StatusCode.UNIMPLEMENTED, text)
+        if codespace == "query" and code == 2:  # QueryBudgetExceeded
+            raise GatewayError(grpc.StatusCode.RESOURCE_EXHAUSTED, text)
+        if codespace == "undefined":  # the app's internal error: not the caller's fault
+            raise GatewayError(grpc.StatusCode.INTERNAL, text)
         if code == NOT_FOUND_CODE or "not found" in text:
             raise GatewayError(grpc.StatusCode.NOT_FOUND, text)
         raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, text)

@@ -102,11 +102,17 @@ def _time(text: str, field: str) -> int | None:
     return parse_iso8601(text, field) if text else None
 
 
+# A bound above any order total (u64: 20 digits) that still reads as "no bound": a u256.
+MAX_AMOUNT_DIGITS = 78
+
+
 def _amount(text: str, field: str) -> int | None:
     if not text:
         return None
+    if len(text) > MAX_AMOUNT_DIGITS:  # before int(): 4,301 digits make Python's int() raise
+        raise InvalidRequest(f"{field} has {len(text)} digits, at most {MAX_AMOUNT_DIGITS}")
     if not text.isascii() or not text.isdigit() or str(int(text)) != text:
-        raise InvalidRequest(f"{field} {text!r} is not a canonical decimal integer")
+        raise InvalidRequest(f"{field} {text[:80]!r} is not a canonical decimal integer")
     return int(text)
 
 
