@@ -146,7 +146,7 @@ class App(BaseApplication):
                 )
         self.block_max_gas = (_block_max_gas.get(store.state) or 0) if store.last_height > 0 else 0
         self.check_invariants_every_block = False
-        self.query_gas_limit = QUERY_GAS_LIMIT
+        self.query_gas_limit: int | None = QUERY_GAS_LIMIT  # None: unmetered (benchmarks)
         self.simulate_gas_limit = SIMULATE_GAS_LIMIT
         self._genesis: Branch | None = None  # InitChain writes, until the first Commit
         self._block: Branch | None = None  # the block being finalized, until Commit
