@@ -16,6 +16,7 @@ A method that returns something other than its response type is treated as raisi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -136,21 +137,14 @@ class Dispatcher:
         if local is not None:
             return local
         method = method_of(request)
-        if self.is_lock_free(request):
+        guard = contextlib.nullcontext() if self.is_lock_free(request) else self.lock
+        with guard:
             if self.crashed is not None:
                 raise Halted("application crashed earlier; refusing further calls")
             try:
                 result = self._call(method, request)
             except Exception as exc:
                 result = self._recover(method, exc)
-        else:
-            with self.lock:
-                if self.crashed is not None:
-                    raise Halted("application crashed earlier; refusing further calls")
-                try:
-                    result = self._call(method, request)
-                except Exception as exc:
-                    result = self._recover(method, exc)
         response = abci.Response()
         getattr(response, method).CopyFrom(result)
         return response
