@@ -12,6 +12,7 @@ InvalidOrderId / OrderNotFound for a bad or unknown order id or cursor.
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvalidAddress, InvalidRequest
@@ -102,18 +103,12 @@ def _time(text: str, field: str) -> int | None:
     return parse_iso8601(text, field) if text else None
 
 
-# A bound above any order total (u64: 20 digits) that still reads as "no bound": a u256.
-MAX_AMOUNT_DIGITS = 78
-
-
 def _amount(text: str, field: str) -> int | None:
+    """The chain's one amount parser (canonical, at most 78 digits checked before conversion);
+    a bound above every order total still reads as "no bound"."""
     if not text:
         return None
-    if len(text) > MAX_AMOUNT_DIGITS:  # before int(): 4,301 digits make Python's int() raise
-        raise InvalidRequest(f"{field} has {len(text)} digits, at most {MAX_AMOUNT_DIGITS}")
-    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
-        raise InvalidRequest(f"{field} {text[:80]!r} is not a canonical decimal integer")
-    return int(text)
+    return parse_amount(text, InvalidRequest, field=field, allow_zero=True)
 
 
 def _bounded(text: str, field: str, limit: int) -> str:

@@ -112,4 +112,4 @@ def test_a_4301_digit_amount_is_an_invalid_request(chain):
     res = chain.app.query(
         abci.RequestQuery(path="/stateset.orders.v1.Query/Orders", data=req.SerializeToString())
     )
-    assert (res.codespace, res.code) == ("sdk", 18) and "digits" in res.log
+    assert (res.codespace, res.code) == ("sdk", 18) and "amount_min" in res.log
