@@ -143,15 +143,20 @@ class BankKeeper:
     def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list[Coin]) -> None:
         self.send(ctx, from_addr, address.module_address(module), coins)
 
-    def send_from_module(self, ctx: Context, module: str, to_addr: str, coins: list[Coin]) -> None:
+    def send_from_module(
+        self, ctx: Context, module: str, to_addr: str, coins: list[Coin],
+        holder_may_be_module: bool = False,
+    ) -> None:
         """A module pays an account (a mint's recipient, a refund, a settlement, a claim).
 
         Refuses a declared module account as the recipient (``BlockedRecipient``), as the SDK's
         ``SendCoinsFromModuleToAccount`` does: no module's payout can strand coins in another
         module's account, where its own accounting would not expect them. Addresses blocked only
         by ``blocked_predicates`` (order deposit addresses) are not refused here: cctp mints there
-        and the crosschain hook moves the coins on in the same message."""
-        if self.is_blocked(to_addr):
+        and the crosschain hook moves the coins on in the same message. ``holder_may_be_module``:
+        the recipient is the holder that just paid this module in the same operation (stablecoin
+        issue/redeem for the orders escrow), so the coins go back where its accounting expects."""
+        if self.is_blocked(to_addr) and not holder_may_be_module:
             raise BlockedRecipient(f"{to_addr} is {MODULE_ACCOUNT}: module {module} cannot pay it")
         self.send(ctx, address.module_address(module), to_addr, coins)
 

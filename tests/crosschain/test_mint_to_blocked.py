@@ -24,6 +24,7 @@ from stateset_chain.events import parse_typed_event
 from stateset_chain.wiring import module_accounts
 from tests.bank.helpers import FakeAccounts, fund, new_ctx
 from tests.cctp.helpers import KEYS, RELAYER, inbound_message, new_env, sign
+from tests.chain import CHAIN_ID
 from tests.crosschain.helpers import ALICE_ETH, UNCLAIMED, UNIT, Net
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
@@ -89,7 +90,7 @@ def test_cctp_alone_refuses_a_blocked_recipient_and_mints_nothing():
 
 def test_a_burn_to_an_order_deposit_address_still_pays_the_order(net):
     order_id = net.create_order("5")
-    result, _ = net.relay(5 * UNIT, deposit_mint_recipient(order_id))
+    result, _ = net.relay(5 * UNIT, deposit_mint_recipient(order_id, CHAIN_ID))
     assert result.code == 0, result.log
     assert net.order(order_id).amount_paid == 5 * UNIT
 
