@@ -52,14 +52,16 @@ from stateset_chain.errors import (
     InvariantBroken,
     KeyNotFound,
     NotFound,
+    OutOfGas,
+    QueryBudgetExceeded,
     TxDecodeError,
     UnknownRequest,
 )
 from stateset_chain.events import EventManager, encode_event_into, encode_field, encode_varint
 from stateset_chain.gas import GasKV, GasMeter
 from stateset_chain.module import Module, MsgRoute, QueryRoute
-from stateset_chain.store.collections import Item, StrValue, U64Value
-from stateset_chain.store.commit import STORE_FAILURES, CommitStore, NotProvable
+from stateset_chain.store.collections import Item, KeyPartTooLong, StrValue, U64Value
+from stateset_chain.store.commit import STORE_FAILURES, CommitStore, CommittedView, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
@@ -73,10 +75,12 @@ log = logging.getLogger("stateset.app")
 APP_NAME = "stateset-chain"
 # Also the state layout version, stored at genesis (``app/state_version``): a node refuses to run
 # over a database another layout wrote, instead of computing app hashes its peers do not.
-APP_VERSION = 6  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
-# personal data sealed (ShippingAddress is country + region only) and the privacy key registry;
-# 4: app/block_max_gas recorded at genesis; 5: order ids and deposit addresses bind the chain
-# id, refund destinations (crosschain 0x02); 6: bank denom metadata
+# 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep personal data
+# sealed (ShippingAddress is country + region only) and the privacy key registry; 4:
+# app/block_max_gas recorded at genesis; 5: order ids and deposit addresses bind the chain id,
+# refund destinations (crosschain 0x02); 6: bank denom metadata; 7: client order ids keyed by
+# merchant, platform terms fixed on the order, payment limits (hardening, items 2-4)
+APP_VERSION = 7
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
 # -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures
@@ -84,6 +88,13 @@ PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministi
 DEFAULT_BLOCK_MAX_GAS = 100_000_000
 # Exceptions that are not a tx's doing and must stop the node rather than become a tx result.
 FATAL: tuple[type[BaseException], ...] = (InvariantBroken, MemoryError, *STORE_FAILURES)
+# Every query reads through a gas meter (the SDK's KV gas costs) with this budget: about 20,000
+# point reads, or a page of 100 large orders many times over. A query that needs more is refused
+# with QueryBudgetExceeded instead of holding a thread (and, before, the consensus lock).
+QUERY_GAS_LIMIT = 20_000_000
+# Simulate runs a tx without its own gas limit; it stops here (sdk OutOfGas), far above any
+# block's worth of ordinary txs.
+SIMULATE_GAS_LIMIT = 20_000_000
 STORE_KEY_PATH = "/store/key"
 PROOF_OP_TYPE = "stateset:smt"
 SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
@@ -136,6 +147,8 @@ class App(BaseApplication):
                 )
         self.block_max_gas = (_block_max_gas.get(store.state) or 0) if store.last_height > 0 else 0
         self.check_invariants_every_block = False
+        self.query_gas_limit: int | None = QUERY_GAS_LIMIT  # None: unmetered (benchmarks)
+        self.simulate_gas_limit = SIMULATE_GAS_LIMIT
         self._genesis: Branch | None = None  # InitChain writes, until the first Commit
         self._block: Branch | None = None  # the block being finalized, until Commit
         self._check = Branch(store.state)
@@ -328,8 +341,9 @@ class App(BaseApplication):
         serialized (building thousands of event attributes as protobuf objects costs more than
         writing their bytes). Raises only what is ``FATAL``; any other exception is the SDK's
         recovered panic: the tx fails with code 111222, its ante writes (fee, sequence) kept only
-        if the ante had completed. ``simulate``: no gas limit and the ante's simulation rules
-        (Simulate queries, on a throwaway branch)."""
+        if the ante had completed. ``simulate``: the gas limit is ``simulate_gas_limit`` instead
+        of the tx's, and the ante's simulation rules apply (Simulate queries, on a throwaway
+        branch)."""
         run = _TxRun(GasMeter(None), EventManager())
         try:
             return self._run_tx(block, info, raw, run, simulate)
@@ -355,7 +369,7 @@ class App(BaseApplication):
         try:
             tx = self.pipeline.decode(raw, self.routes, self._limits(block))
             run.gas_wanted = tx.gas_limit
-            meter.limit = None if simulate else tx.gas_limit
+            meter.limit = self.simulate_gas_limit if simulate else tx.gas_limit
             self.pipeline.ante(ctx, tx)
         except ChainError as e:
             return _failed(e, e.log, run.gas_wanted, meter.consumed)
@@ -409,36 +423,42 @@ class App(BaseApplication):
 
     # -- queries -----------------------------------------------------------------------------
 
+    def query_needs_lock(self, req: abci.RequestQuery) -> bool:
+        """Only Simulate runs on the check state (pending sequences), under the app lock; every
+        other query reads the last commit (``CommitStore.committed``) and may run on its own
+        thread beside FinalizeBlock, Commit and CheckTx."""
+        return req.path == SIMULATE_PATH
+
     def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
-        height = self.store.last_height
+        """Answers from one committed height: the state a ``committed()`` view holds, whatever
+        commits while the query runs. Every read is metered (``query_gas_limit``)."""
+        if req.path == SIMULATE_PATH:
+            return self._query_simulate(req)
+        view = self.store.committed()
+        height = view.height
         try:
             if req.height not in (0, height):
                 raise UnknownRequest(f"only the latest height {height} can be queried")
             if req.path == STORE_KEY_PATH:
-                return self._query_store_key(req, height)
-            if req.path == SIMULATE_PATH:
-                result = self.simulate(tx_service.SimulateRequest.FromString(req.data))
-                if result.code != 0:  # the tx's own error, as the tx would get it
-                    return abci.ResponseQuery(
-                        code=result.code, codespace=result.codespace, log=result.log,
-                        height=height,
-                    )
-                response = tx_service.SimulateResponse(
-                    gas_info=sdk_abci.GasInfo(
-                        gas_wanted=result.gas_wanted, gas_used=result.gas_used
-                    ),
-                    result=sdk_abci.Result(data=result.data, events=result.events),
-                )
-                return abci.ResponseQuery(
-                    code=0, value=response.SerializeToString(deterministic=True), height=height
-                )
+                return self._query_store_key(req, view)
             route = self.queries.get(req.path)
             if route is None:
                 raise UnknownRequest(f"unknown query path {req.path!r}")
             request = route.request_cls()
             request.ParseFromString(req.data)
-            ctx = Context(Branch(self.store.state), self._query_block_info())
-            response = route.handler(ctx, request)
+            meter = GasMeter(self.query_gas_limit)
+            store = Branch(self._metered(view.state, meter))
+            info = BlockInfo(height, 0, self.chain_id(view.state))
+            try:
+                response = route.handler(Context(store, info, meter), request)
+            except OutOfGas:
+                raise QueryBudgetExceeded(
+                    f"{req.path} read more than {self.query_gas_limit} gas of state"
+                ) from None
+            except KeyPartTooLong:  # a field no stored key can hold (the handler let it pass)
+                raise InvalidRequest(
+                    f"{req.path}: a request field is longer than any key part (255 bytes)"
+                ) from None
             return abci.ResponseQuery(
                 code=0, value=response.SerializeToString(deterministic=True), height=height
             )
@@ -457,6 +477,29 @@ class App(BaseApplication):
             err = TxDecodeError(f"cannot decode query data for {req.path}: {e}")
             return abci.ResponseQuery(code=err.code, codespace=err.codespace, log=err.log)
 
+    def _query_simulate(self, req: abci.RequestQuery) -> abci.ResponseQuery:
+        height = self.store.last_height
+        try:
+            if req.height not in (0, height):
+                raise UnknownRequest(f"only the latest height {height} can be queried")
+            result = self.simulate(tx_service.SimulateRequest.FromString(req.data))
+        except ChainError as e:
+            return abci.ResponseQuery(code=e.code, codespace=e.codespace, log=e.log, height=height)
+        except DecodeError as e:
+            err = TxDecodeError(f"cannot decode query data for {req.path}: {e}")
+            return abci.ResponseQuery(code=err.code, codespace=err.codespace, log=err.log)
+        if result.code != 0:  # the tx's own error, as the tx would get it
+            return abci.ResponseQuery(
+                code=result.code, codespace=result.codespace, log=result.log, height=height
+            )
+        response = tx_service.SimulateResponse(
+            gas_info=sdk_abci.GasInfo(gas_wanted=result.gas_wanted, gas_used=result.gas_used),
+            result=sdk_abci.Result(data=result.data, events=result.events),
+        )
+        return abci.ResponseQuery(
+            code=0, value=response.SerializeToString(deterministic=True), height=height
+        )
+
     def simulate(self, req: tx_service.SimulateRequest) -> abci.ExecTxResult:
         """Runs a transaction as the next block would, on a branch of the check state that is
         then dropped: the gas it uses (wallets add a margin) and its events. Signatures, the
@@ -474,15 +517,15 @@ class App(BaseApplication):
             self.deliver_tx(Branch(self._check), self._check_block_info(), raw, simulate=True)
         )
 
-    def _query_store_key(self, req: abci.RequestQuery, height: int) -> abci.ResponseQuery:
+    def _query_store_key(self, req: abci.RequestQuery, view: CommittedView) -> abci.ResponseQuery:
         key = bytes(req.data)
         if not key:
             raise KeyNotFound("empty key")
         if not req.prove:
-            value = self.store.state.get(key)
-            return abci.ResponseQuery(code=0, key=key, value=value or b"", height=height)
+            value = view.state.get(key)
+            return abci.ResponseQuery(code=0, key=key, value=value or b"", height=view.height)
         try:
-            value, proof = self.store.prove(key)
+            height, value, proof = self.store.prove_committed(key)
         except NotProvable as e:
             raise InvalidRequest(str(e)) from None
         op = proof_pb2.ProofOp(type=PROOF_OP_TYPE, key=key, data=proof.encode())

@@ -11,6 +11,7 @@ node, because continuing would commit a wrong state.
     │   OutOfGas 11, MemoTooLarge 12, InsufficientFee 13, TooManySignatures 14, NoSignatures 15,
     │   InvalidRequest 18, TxTooLarge 21, KeyNotFound 22, WrongChainId 28, TxTimeoutHeight 30,
     │   UnknownExtensionOptions 31, WrongSequence 32, NotFound 38
+    ├── QueryBudgetExceeded         codespace "query", code 2 (a query read past its budget)
     └── module errors               codespace = module name, codes from 2 (documented in SPEC.md)
 """
 
@@ -85,6 +86,15 @@ TxTimeoutHeight = _sdk("TxTimeoutHeight", 30, "tx timeout height")
 UnknownExtensionOptions = _sdk("UnknownExtensionOptions", 31, "unknown extension options")
 WrongSequence = _sdk("WrongSequence", 32, "incorrect account sequence")
 NotFound = _sdk("NotFound", 38, "not found")
+
+
+@register
+class QueryBudgetExceeded(ChainError):
+    """A query read more of the state than one query may (``App.query_gas_limit``)."""
+
+    codespace = "query"
+    code = 2
+    description = "query exceeded its read budget; narrow the filters or page with a cursor"
 
 
 class InvariantBroken(Exception):

@@ -23,7 +23,9 @@ node. ``Gateway.invoke(method, request) -> response`` is the one implementation:
 Errors are gRPC status codes (REST maps them to HTTP as grpc-gateway does): an unknown route is
 UNIMPLEMENTED; "not found" answers (a tx not yet in a block, an unknown account) are NOT_FOUND
 with the app's message as details (cosmpy polls GetTx until the details stop saying "not
-found"); other refusals INVALID_ARGUMENT; an unreachable node UNAVAILABLE.
+found"); a query over its read budget RESOURCE_EXHAUSTED; the app's internal error INTERNAL;
+other refusals INVALID_ARGUMENT; an unreachable node UNAVAILABLE. Inputs the gateway reads itself
+(a GetTx hash: 64 hex digits) are checked before any call to the node.
 """
 
 from __future__ import annotations
@@ -150,6 +152,11 @@ class Gateway:
         return service_pb2.BroadcastTxResponse(tx_response=response)
 
     def get_tx(self, req: service_pb2.GetTxRequest) -> service_pb2.GetTxResponse:
+        if len(req.hash) != 64:  # sha256: 32 bytes; checked before any work or node call
+            raise GatewayError(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"invalid tx hash: {len(req.hash)} characters, a tx hash is 64 hex digits",
+            )
         try:
             raw_hash = bytes.fromhex(req.hash)
         except ValueError:
@@ -362,11 +369,16 @@ class Gateway:
         if code == 0:
             return base64.b64decode(res.get("value") or "")
         text = res.get("log", "") or f"code {code}"
-        if res.get("codespace") == "sdk" and code == 6:  # ErrUnknownRequest: no such route
+        codespace = res.get("codespace", "")
+        if codespace == "sdk" and code == 6:  # ErrUnknownRequest: no such route
             raise GatewayError(grpc.StatusCode.UNIMPLEMENTED, text)
         status = _RPC_ERROR.match(text)
         if status is not None:  # a gRPC status the app's query returned: give it back as such
             raise GatewayError(_status_code(status.group(1)), status.group(2))
+        if codespace == "query" and code == 2:  # QueryBudgetExceeded
+            raise GatewayError(grpc.StatusCode.RESOURCE_EXHAUSTED, text)
+        if codespace == "undefined":  # the app's internal error: not the caller's fault
+            raise GatewayError(grpc.StatusCode.INTERNAL, text)
         if code in (NOT_FOUND_CODE, KEY_NOT_FOUND_CODE) or "not found" in text:
             raise GatewayError(grpc.StatusCode.NOT_FOUND, text)
         raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, text)

@@ -17,7 +17,7 @@ from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
 from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.crosschain.deposit import is_deposit_address
-from stateset_chain.crosschain.hook import mint_hook
+from stateset_chain.crosschain.hook import blocked_mint_hook, mint_hook
 from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
 from stateset_chain.crosschain.module import crosschain_module
 from stateset_chain.crosschain.refunder import CctpRefunder
@@ -60,6 +60,8 @@ def standard_app(store: CommitStore) -> App:
     # ssUSD orders are paid in ssUSD issued from the minted USDC, and refunded by redeeming it
     crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
     cctp.on_mint = mint_hook(crosschain)
+    cctp.hook_recipients = is_deposit_address  # the only blocked recipients a mint may pay
+    cctp.on_blocked_mint = blocked_mint_hook(crosschain)  # any other is parked for its sender
     orders.cross_chain_refunder = CctpRefunder(crosschain)
     modules = [
         auth_module(auth),

@@ -3,7 +3,8 @@
 ``BaseApplication`` has one method per ABCI 2.0 request (Echo and Flush are answered by the
 server itself). Each takes the ``tendermint.abci.Request*`` proto and returns the matching
 ``Response*`` proto. The server calls them one at a time, under one lock shared by the four
-connections, so an implementation never sees two calls at once.
+connections, so an implementation never sees two calls at once, except a query for which
+``query_needs_lock`` says False: that one runs on its own thread, beside the others.
 
 The defaults describe a chain with no snapshots and no vote extensions, and each is the answer
 CometBFT needs to keep running:
@@ -63,6 +64,12 @@ class BaseApplication:
 
     def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
         return abci.ResponseQuery(code=0)
+
+    def query_needs_lock(self, req: abci.RequestQuery) -> bool:
+        """False lets the server answer this query beside the other calls, without the app
+        lock: for an app that reads queries from its last committed state (a separate state for
+        the query connection, as CometBFT recommends). The default keeps every call serial."""
+        return True
 
     # --- mempool connection -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ A method that returns something other than its response type is treated as raisi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -112,7 +113,8 @@ def answer_locally(request: abci.Request) -> abci.Response | None:
 
 
 class Dispatcher:
-    """Calls the app for one request at a time under ``lock`` (CometBFT's ``appMtx``).
+    """Calls the app for one request at a time under ``lock`` (CometBFT's ``appMtx``), except
+    queries the app serves from its committed state (``BaseApplication.query_needs_lock``).
 
     ``lock`` may be shared with other edges (a gRPC query server) that call the same app.
     """
@@ -122,13 +124,21 @@ class Dispatcher:
         self.lock = lock if lock is not None else threading.Lock()
         self.crashed: ApplicationCrashed | None = None
 
+    def is_lock_free(self, request: abci.Request) -> bool:
+        """A query the app answers from its committed state (``query_needs_lock`` False)."""
+        return request.WhichOneof("value") == "query" and not self.app.query_needs_lock(
+            request.query
+        )
+
     def handle(self, request: abci.Request) -> abci.Response:
-        """Answer one request; raises ``ApplicationCrashed`` or, once crashed, ``Halted``."""
+        """Answer one request; raises ``ApplicationCrashed`` or, once crashed, ``Halted``.
+        A lock-free query (``is_lock_free``) runs without the lock."""
         local = answer_locally(request)
         if local is not None:
             return local
         method = method_of(request)
-        with self.lock:
+        guard = contextlib.nullcontext() if self.is_lock_free(request) else self.lock
+        with guard:
             if self.crashed is not None:
                 raise Halted("application crashed earlier; refusing further calls")
             try:

@@ -13,7 +13,9 @@ Design:
 - every app call runs on ONE worker thread under ONE lock (``Dispatcher``): connections are
   concurrent with each other but the app sees one call at a time, like the Go server's
   ``appMtx``. CheckTx can therefore never interleave with Commit. The event loop keeps reading
-  while the app works;
+  while the app works. The one exception: a query the app answers from its last committed state
+  (``query_needs_lock`` False) runs on a second worker thread without the lock, so a query
+  never waits for (or delays) FinalizeBlock, Commit or CheckTx;
 - answers are written as they are produced and the socket is drained at every Flush;
 - an undecodable request or a broken frame closes that connection only (and is logged);
 - the app raising in a consensus method stops the server: ``serve_forever`` raises
@@ -107,6 +109,7 @@ class ABCIServer:
         self._requested = parse_address(address)
         self.address: Address = self._requested  # the bound address once serving
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self._query_executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
         self._connections: set[asyncio.Task] = set()
@@ -121,6 +124,9 @@ class ABCIServer:
         self._stopping = asyncio.Event()
         server = await self._listen()
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="abci-app")
+        self._query_executor = concurrent.futures.ThreadPoolExecutor(
+            1, thread_name_prefix="abci-query"
+        )
         log.info("ABCI server listening on %s", self.address)
         self.serving.set()
         try:
@@ -166,8 +172,9 @@ class ABCIServer:
         await asyncio.gather(*self._connections, return_exceptions=True)
         await server.wait_closed()
         # A call already running finishes (a Commit completes its write); queued ones are dropped.
-        assert self._executor is not None
+        assert self._executor is not None and self._query_executor is not None
         await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
+        await asyncio.to_thread(self._query_executor.shutdown, wait=True, cancel_futures=True)
         if self.address.scheme == "unix":
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.address.path)
@@ -232,8 +239,11 @@ class ABCIServer:
     async def _call_app(self, request: abci.Request) -> abci.Response | None:
         """The app's answer, or None if the app crashed (the server is then stopping)."""
         assert self._loop is not None and self._executor is not None
+        executor = self._executor
+        if self._query_executor is not None and self.dispatcher.is_lock_free(request):
+            executor = self._query_executor
         try:
-            return await self._loop.run_in_executor(self._executor, self.dispatcher.handle, request)
+            return await self._loop.run_in_executor(executor, self.dispatcher.handle, request)
         except ApplicationCrashed:
             self.stop()
             return None

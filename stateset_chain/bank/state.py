@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
+from stateset_chain.bank.errors import BlockedRecipient
 from stateset_chain.bank.expected import AccountKeeper
 from stateset_chain.bank.keys import (
     BALANCES_PREFIX,
@@ -131,9 +132,10 @@ class BankKeeper:
         """Why no user may send coins to ``addr`` (``MODULE_ACCOUNT``, or the description of the
         first matching ``blocked_predicates`` entry), or None if users may.
 
-        Only user-initiated transfers (MsgSend) ask; the movement primitives below never refuse a
-        recipient, so a module still pays its own account, and cctp still mints to a deposit
-        address (whose hook moves the coins on in the same message)."""
+        User-initiated transfers (MsgSend), cctp's mint recipients and the orders' settlement
+        recipients ask; of the movement primitives only ``send_from_module`` refuses a recipient
+        (a module account), so cctp still mints to a deposit address (whose hook moves the coins
+        on in the same message)."""
         raw = address.decode(addr)
         if raw in self._blocked:
             return MODULE_ACCOUNT
@@ -159,7 +161,21 @@ class BankKeeper:
     def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list[Coin]) -> None:
         self.send(ctx, from_addr, address.module_address(module), coins)
 
-    def send_from_module(self, ctx: Context, module: str, to_addr: str, coins: list[Coin]) -> None:
+    def send_from_module(
+        self, ctx: Context, module: str, to_addr: str, coins: list[Coin],
+        holder_may_be_module: bool = False,
+    ) -> None:
+        """A module pays an account (a mint's recipient, a refund, a settlement, a claim).
+
+        Refuses a declared module account as the recipient (``BlockedRecipient``), as the SDK's
+        ``SendCoinsFromModuleToAccount`` does: no module's payout can strand coins in another
+        module's account, where its own accounting would not expect them. Addresses blocked only
+        by ``blocked_predicates`` (order deposit addresses) are not refused here: cctp mints there
+        and the crosschain hook moves the coins on in the same message. ``holder_may_be_module``:
+        the recipient is the holder that just paid this module in the same operation (stablecoin
+        issue/redeem for the orders escrow), so the coins go back where its accounting expects."""
+        if self.is_blocked(to_addr) and not holder_may_be_module:
+            raise BlockedRecipient(f"{to_addr} is {MODULE_ACCOUNT}: module {module} cannot pay it")
         self.send(ctx, address.module_address(module), to_addr, coins)
 
     def mint(self, ctx: Context, module: str, coins: list[Coin]) -> None:

@@ -256,7 +256,6 @@ class _Signer:
             self.created += 1
             block.append(self._sign(i, orders_tx.MsgCreateOrder(
                 creator=me, customer=me, merchant=self.book.merchant_addresses[k % MERCHANTS],
-                client_order_id=f"bench-{k}",
                 items=[LineItem(sku=f"SKU-{k % 5000:04d}", name="Widget", quantity=1 + k % 3,
                                 unit_price=price_text(5_000_000 + (k % 19_500) * 10_000)),
                        LineItem(sku=f"SKU-{(k + 7) % 5000:04d}", name="Gadget", quantity=1,

@@ -259,6 +259,7 @@ def import_orders(chain: BenchChain, book: OrderBook, chunk: int = 100_000, log=
     bank = BankKeeper(AuthKeeper(), module_accounts())
     keeper = OrdersKeeper(bank)
     orders = book.orders()
+    params = keeper.params(chain.store.state)
     next_payment = 1
     for start in range(1, book.n + 1, chunk):
         end = min(book.n + 1, start + chunk)
@@ -267,6 +268,9 @@ def import_orders(chain: BenchChain, book: OrderBook, chunk: int = 100_000, log=
         ctx = Context(branch, BlockInfo(height, GENESIS_TIME * NS, chain.chain_id))
         escrow = {SSUSD: 0, USDC: 0}
         for order in islice(orders, end - start):
+            if not order.platform_address:  # as the orders genesis fills it
+                order.platform_address = params.platform_address
+                order.platform_fee_bps = params.platform_fee_bps
             keeper.insert_order(branch, order)
             if order.HasField("settlement_due"):
                 keeper.enqueue_settlement(branch, timestamp_ns(order.settlement_due), order.id)

@@ -149,3 +149,6 @@ UnsupportedLocalToken = _error("UnsupportedLocalToken", 51, "local token is not 
 RemoteTokenMessengerAlreadyExists = _error(
     "RemoteTokenMessengerAlreadyExists", 52, "a remote token messenger for this domain exists"
 )
+MintRecipientBlocked = _error(
+    "MintRecipientBlocked", 53, "mint recipient is blocked: the coins would be stranded"
+)

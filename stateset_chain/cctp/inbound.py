@@ -21,6 +21,11 @@ Source: circlefin/noble-cctp ``x/cctp/keeper/msg_server_receive_message.go`` (an
    a remote token messenger is set for the source domain      UnknownRemoteTokenMessenger
    and is the message's sender                                SenderNotRemoteTokenMessenger
    amount > 0                                                 InvalidAmount
+   the recipient is not an address the bank blocks (a module  MintRecipientBlocked
+   account, ...), unless the on_mint hook takes charge of     (when nothing parks it)
+   such addresses (``hook_recipients``: order deposit addresses)
+   or ``on_blocked_mint`` parks it (minted to the cctp account, taken from there for the
+   original sender; MintRecipientBlockedParked instead of MintAndWithdraw; on_mint not called)
    mint the amount to bech32(mint_recipient[12:]); emit MintAndWithdraw; call ``on_mint``
 10. emit MessageReceived.
 
@@ -43,6 +48,7 @@ from stateset_chain.cctp.errors import (
     BurningAndMintingPaused,
     InvalidAmount,
     MessagesPaused,
+    MintRecipientBlocked,
     NonceAlreadyUsed,
     SenderNotRemoteTokenMessenger,
     TokenPairNotLinked,
@@ -90,8 +96,10 @@ def receive_message(
     minted = None
     claimed = False
     if message.recipient == keeper.module_bytes32:
-        minted = _mint(keeper, ctx, message, message_hash)
-        if keeper.on_mint is not None:
+        minted, parked = _mint(keeper, ctx, message, message_hash)
+        if parked:
+            claimed = True  # on_blocked_mint took the coins
+        elif keeper.on_mint is not None:
             claimed = bool(keeper.on_mint(ctx, minted))
     ctx.events.emit(
         events.MessageReceived(
@@ -105,7 +113,10 @@ def receive_message(
     return ReceiveResult(message, message_hash, minted, claimed)
 
 
-def _mint(keeper: CctpKeeper, ctx: Context, message: Message, message_hash: bytes) -> MintInfo:
+def _mint(
+    keeper: CctpKeeper, ctx: Context, message: Message, message_hash: bytes
+) -> tuple[MintInfo, bool]:
+    """Mint a received burn; True when it was parked instead of paid to a blocked recipient."""
     if keeper.burning_and_minting_paused(ctx.store):
         raise BurningAndMintingPaused()
     burn = BurnMessage.decode(message.body)
@@ -122,16 +133,17 @@ def _mint(keeper: CctpKeeper, ctx: Context, message: Message, message_hash: byte
     if burn.amount == 0:
         raise InvalidAmount("a burn message must carry a positive amount")
 
-    recipient = address.encode(address_from_bytes32(burn.mint_recipient))
+    recipient_raw = address_from_bytes32(burn.mint_recipient)
+    recipient = address.encode(recipient_raw)
+    blocked = keeper.bank.blocked_reason(recipient)
+    if keeper.hook_takes(recipient_raw):
+        blocked = None  # the on_mint hook moves the coins on in this message
+    park = keeper.on_blocked_mint
+    if blocked is not None and park is None:
+        raise MintRecipientBlocked(f"mint recipient {recipient} is {blocked}")
     coins = [Coin(denom, burn.amount)]
     keeper.bank.mint(ctx, MODULE_ACCOUNT, coins)
-    keeper.bank.send_from_module(ctx, MODULE_ACCOUNT, recipient, coins)
-    ctx.events.emit(
-        events.MintAndWithdraw(
-            mint_recipient=burn.mint_recipient, amount=str(burn.amount), mint_token=denom
-        )
-    )
-    return MintInfo(
+    info = MintInfo(
         source_domain=message.source_domain,
         nonce=message.nonce,
         message_hash=message_hash,
@@ -142,3 +154,19 @@ def _mint(keeper: CctpKeeper, ctx: Context, message: Message, message_hash: byte
         denom=denom,
         amount=burn.amount,
     )
+    if blocked is not None and park is not None:
+        ctx.events.emit(
+            events.MintRecipientBlockedParked(
+                mint_recipient=burn.mint_recipient, amount=str(burn.amount), mint_token=denom,
+                reason=blocked,
+            )
+        )
+        park(ctx, info, blocked)
+        return info, True
+    keeper.bank.send_from_module(ctx, MODULE_ACCOUNT, recipient, coins)
+    ctx.events.emit(
+        events.MintAndWithdraw(
+            mint_recipient=burn.mint_recipient, amount=str(burn.amount), mint_token=denom
+        )
+    )
+    return info, False

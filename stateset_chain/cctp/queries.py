@@ -140,9 +140,14 @@ def remote_token_messengers(
     )
 
 
+MAX_DENOM_BYTES = 128  # the SDK's longest denom
+
+
 def per_message_burn_limit(
     keeper: CctpKeeper, ctx: Context, req: q.QueryPerMessageBurnLimitRequest
 ) -> q.QueryPerMessageBurnLimitResponse:
+    if len(req.denom.encode()) > MAX_DENOM_BYTES:
+        raise InvalidRequest(f"denom is {len(req.denom.encode())} bytes, at most {MAX_DENOM_BYTES}")
     limit = keeper.burn_limit(ctx.store, req.denom.lower())
     if limit is None:
         raise NotFound(f"no burn limit for {req.denom!r}")

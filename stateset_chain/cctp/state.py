@@ -19,7 +19,7 @@ the nonce stays unused and the coins are not minted until a later relay succeeds
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp import keys, outbound
@@ -82,7 +82,12 @@ used_nonces: KeySet[tuple[int, int]] = KeySet(keys.USED_NONCES_PREFIX, TupleKey(
 next_nonce: Sequence = Sequence(keys.NEXT_NONCE_KEY)
 
 
-__all__ = ["CctpKeeper", "MintHook", "MintInfo", "ReceiveResult", "SentMessage"]
+# on_blocked_mint(ctx, info, reason): the coins of ``info`` sit in the cctp module account
+BlockedMintHook = Callable[[Context, MintInfo, str], None]
+
+__all__ = [
+    "BlockedMintHook", "CctpKeeper", "MintHook", "MintInfo", "ReceiveResult", "SentMessage",
+]
 
 
 class CctpKeeper:
@@ -90,8 +95,22 @@ class CctpKeeper:
         self.bank = bank
         # wired after construction when the receiving module needs this keeper too
         self.on_mint: MintHook | None = on_mint
+        # addresses the bank blocks that the on_mint hook takes charge of (it moves the coins
+        # on in the same message): a mint there is allowed; any other blocked recipient is
+        # refused (MintRecipientBlocked). Wiring sets it with the hook.
+        self.hook_recipients: Callable[[bytes], bool] | None = None
+        # parks a mint whose recipient the bank blocks (and the hook does not take): takes the
+        # minted coins from the cctp module account for the original sender. None: such a
+        # message is refused (MintRecipientBlocked). Wiring sets it (crosschain).
+        self.on_blocked_mint: BlockedMintHook | None = None
         self.module_address = address.module_address(keys.MODULE_ACCOUNT)
         self.module_bytes32 = pad_address(address.module_address_bytes(keys.MODULE_ACCOUNT))
+
+    def hook_takes(self, raw: bytes) -> bool:
+        """Whether the on_mint hook takes charge of a mint to these address bytes."""
+        return self.on_mint is not None and self.hook_recipients is not None and bool(
+            self.hook_recipients(raw)
+        )
 
     # -- domain and roles --------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp.results import MintHook, MintInfo
+from stateset_chain.cctp.state import BlockedMintHook
 from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.context import Context
 from stateset_chain.crosschain.deposit import order_id_of, spelled_order_id
@@ -134,6 +135,32 @@ def park(
     if destination is not None and order_id_of(info.mint_recipient[12:], ctx.block.chain_id):
         record.refund_to.CopyFrom(destination)
     keeper.credit(ctx, info.recipient, record, info.amount)
+
+
+def blocked_mint_hook(keeper: CrosschainKeeper) -> BlockedMintHook:
+    """The ``CctpKeeper.on_blocked_mint`` callable for ``keeper``."""
+    return lambda ctx, info, reason: park_blocked_mint(keeper, ctx, info, reason)
+
+
+def park_blocked_mint(keeper: CrosschainKeeper, ctx: Context, info: MintInfo, reason: str) -> None:
+    """A received burn whose mint recipient the bank blocks (a module account, where the coins
+    would be stranded): cctp minted it to its own account; park it for the original sender
+    (reason BLOCKED_RECIPIENT), from where it goes back by MsgRefundUnclaimed (or is claimed by
+    the sender's own account here), as any payment no order could take."""
+    keeper.credit(
+        ctx,
+        keeper.cctp.module_address,
+        UnclaimedFunds(
+            message_hash=info.message_hash,
+            source_domain=info.source_domain,
+            original_sender=info.original_sender,
+            nonce=info.nonce,
+            denom=info.denom,
+            reason=UnclaimedReason.UNCLAIMED_REASON_BLOCKED_RECIPIENT,
+            detail=f"mint recipient {info.recipient} is {reason}",
+        ),
+        info.amount,
+    )
 
 
 def reason_of(refusal: ChainError | None) -> int:

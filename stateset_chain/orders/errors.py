@@ -82,3 +82,10 @@ PersonalDataInClear = _error(
     "PersonalDataInClear", 39, "personal data must be sealed, not sent in clear"
 )
 NoPersonalData = _error("NoPersonalData", 40, "the order holds no sealed personal data")
+ClientOrderIdNotMerchants = _error(
+    "ClientOrderIdNotMerchants", 41, "only the merchant may set a client order id"
+)
+PaymentLimitReached = _error(
+    "PaymentLimitReached", 42, "the order's last payment slot must complete it"
+)
+ArbiterIsParty = _error("ArbiterIsParty", 43, "the arbiter is a party to the order")

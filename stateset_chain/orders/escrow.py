@@ -10,8 +10,9 @@ module invariant checks that the escrow account's balance equals the sum of that
   Each payment goes back the way it came: a local one to its payer, one with a ``cross_chain``
   origin (a CCTP burn on another chain) through ``keeper.cross_chain_refunder``, which burns it
   back to the original sender on the source domain.
-- ``settle``: escrow -> merchant side; the merchant less ``platform_fee_bps`` to the platform, or
-  the order's revenue split (see ``money.split_settlement``).
+- ``settle``: escrow -> merchant side; the merchant less the order's ``platform_fee_bps`` to its
+  ``platform_address`` (both recorded at creation), or the order's revenue split (see
+  ``money.split_settlement``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from stateset.orders.v1.orders_pb2 import (
     Refund,
     Settlement,
 )
-from stateset.orders.v1.params_pb2 import Params
 
 
 def escrowed(order: Order) -> int:
@@ -132,13 +132,15 @@ def _pay_back(
     return keeper.cross_chain_refunder.refund(ctx, order.id, payment, part)
 
 
-def settle(keeper: OrdersKeeper, ctx: Context, order: Order, params: Params) -> Settlement:
-    """Pay everything still in escrow to the merchant side; the order is then settled."""
+def settle(keeper: OrdersKeeper, ctx: Context, order: Order) -> Settlement:
+    """Pay everything still in escrow to the merchant side with the terms the order recorded at
+    creation (its platform address and fee, or its revenue split): never with the params of
+    the day, so no later MsgUpdateParams changes what an existing order pays."""
     amount = escrowed(order)
     split = order.revenue_split if order.HasField("revenue_split") else None
     shares = split_settlement(
         amount,
-        params.platform_fee_bps,
+        order.platform_fee_bps,
         supplier_bps=split.supplier_bps if split else 0,
         platform_bps=split.platform_bps if split else None,
     )
@@ -149,7 +151,7 @@ def settle(keeper: OrdersKeeper, ctx: Context, order: Order, params: Params) -> 
         merchant_amount=shares.merchant,
         supplier=split.supplier if split else "",
         supplier_amount=shares.supplier,
-        platform=params.platform_address,
+        platform=order.platform_address,
         platform_amount=shares.platform,
         height=ctx.block.height,
         time=timestamp(ctx.block.time_ns),

@@ -8,7 +8,9 @@ Missing params fields keep their defaults (``params.default_params``), so ``{}``
 ``platform_address`` may not be one the bank blocks (``BlockedSettlementRecipient``, as for
 MsgUpdateParams). Orders are optional; when given they must have sequences 1..N in order,
 non-decreasing creation times, unique ids and client ids, and consistent amounts, and an order
-not yet settled may not name a blocked merchant or supplier (as for MsgCreateOrder); their
+not yet settled may not name a blocked merchant, supplier or platform (as for MsgCreateOrder);
+an order without a ``platform_address`` (exported before orders recorded the platform's terms)
+takes the genesis params' address and fee; their
 indexes, counters and settlement queue entries are rebuilt from them. Their escrow lives in the
 bank genesis (the ``orders_escrow`` balance), and the ``escrow_balance`` invariant checks the two
 agree. Export writes every field, orders in sequence order, so ``init(export(s))`` reproduces the
@@ -26,6 +28,7 @@ from stateset_chain.errors import ChainError
 from stateset_chain.orders import escrow, ids, settlement
 from stateset_chain.orders.errors import InvalidGenesis, InvalidParams
 from stateset_chain.orders.lifecycle import DELIVERED, TRANSITIONS
+from stateset_chain.orders.money import BPS
 from stateset_chain.orders.msgs.create import CURRENCY_DENOMS
 from stateset_chain.orders.params import default_params, validate_params
 from stateset_chain.orders.state import OrdersKeeper, payment_sequence, refund_sequence
@@ -64,6 +67,9 @@ def _init(keeper: OrdersKeeper, ctx: Context, data: dict) -> None:
     json_format.ParseDict({k: v for k, v in data.items() if k != "params"}, state)
     last_created = 0
     for seq, order in enumerate(state.orders, start=1):
+        if not order.platform_address:  # exported before orders recorded their terms
+            order.platform_address = params.platform_address
+            order.platform_fee_bps = params.platform_fee_bps
         _check_order(keeper, ctx, order, seq, last_created)
         last_created = timestamp_ns(order.created_at)
         keeper.insert_order(ctx.store, order)
@@ -94,14 +100,23 @@ def _check_order(
         except ChainError as e:
             raise InvalidGenesis(f"{where}: personal_data: {e.log}") from None
     # what settlement would pay (an unsettled order) must not be stranded there
+    _require(
+        _is_canonical(order.platform_address),
+        f"{where}: platform_address {order.platform_address!r} is not a canonical address",
+    )
+    _require(order.platform_fee_bps <= BPS, f"{where}: platform_fee_bps above 10000")
     if not order.settled:
         settlement.require_settleable(keeper.bank, f"{where}: merchant", order.merchant)
+        settlement.require_settleable(
+            keeper.bank, f"{where}: platform_address", order.platform_address
+        )
         if supplier:
             settlement.require_settleable(keeper.bank, f"{where}: supplier", supplier)
     _require(
         not order.client_order_id
-        or keeper.order_id_by_client_id(ctx.store, order.client_order_id) is None,
-        f"{where}: duplicate client order id",
+        or keeper.order_id_by_client_id(ctx.store, order.merchant, order.client_order_id)
+        is None,
+        f"{where}: duplicate client order id for its merchant",
     )
     _require(order.status in TRANSITIONS, f"{where}: unknown status {order.status}")
     _require(CURRENCY_DENOMS.get(order.currency) == order.denom, f"{where}: currency/denom")

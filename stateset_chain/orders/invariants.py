@@ -125,7 +125,9 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
             raise InvariantBroken(f"orders: index {name} does not match the orders")
     if list(state.by_created.iterate(store)) != sorted(zip(created, range(1, n + 1), strict=True)):
         raise InvariantBroken("orders: index by_created does not match the orders")
-    client = sorted((o.client_order_id, o.id) for o in everything if o.client_order_id)
+    client = sorted(
+        ((raw(o.merchant), o.client_order_id), o.id) for o in everything if o.client_order_id
+    )
     if sorted(state.client_ids.iterate(store)) != client:
         raise InvariantBroken("orders: client order ids do not match the orders")
     _check_counter(state.customer_counts, store, Counter(raw(o.customer) for o in everything))

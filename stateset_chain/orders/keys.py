@@ -2,7 +2,8 @@
 
     orders/ 0x01                                   -> Params
     orders/ 0x02 | len(id) id                      -> Order                 the orders
-    orders/ 0x03 | len(cid) cid                    -> order id              client order ids
+    orders/ 0x03 | len(merchant) merchant | len(cid) cid
+                                                   -> order id              client ids, per merchant
     orders/ 0x04                                   -> u64                   next order sequence
     orders/ 0x05                                   -> u64                   next payment id seed
     orders/ 0x06                                   -> u64                   next refund id seed

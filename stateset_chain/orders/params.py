@@ -15,6 +15,12 @@ from stateset.orders.v1.params_pb2 import Params, ShippingRate, TaxRate
 # Until genesis names one, the authority is the (unsignable) gov module address, as in the SDK.
 DEFAULT_AUTHORITY = address.module_address("gov")
 
+# Every payment rewrites the order with all its payment records, so their number bounds the gas
+# of the next payment (and of refunds, which walk them). 20 keeps an order with every slot used
+# within about twice the gas of a fresh one.
+DEFAULT_MAX_PAYMENTS_PER_ORDER = 20
+MAX_PAYMENTS_PER_ORDER = 1000
+
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _REGION = re.compile(r"^[A-Z0-9-]{0,16}$")
 _METHOD = re.compile(r"^[a-z0-9_-]{1,32}$")
@@ -34,6 +40,7 @@ def default_params() -> Params:
         max_metadata_entries=32,
         max_evidence_items=10,
         settlement_drain_limit=1000,
+        max_payments_per_order=DEFAULT_MAX_PAYMENTS_PER_ORDER,
     )
 
 
@@ -52,6 +59,10 @@ def validate_params(p: Params) -> None:
     ):
         _require(getattr(p, field) >= 1, f"{field} must be >= 1")
     _require(p.max_text_length <= 4096, "max_text_length must be <= 4096")
+    _require(
+        2 <= p.max_payments_per_order <= MAX_PAYMENTS_PER_ORDER,
+        f"max_payments_per_order must be in 2..{MAX_PAYMENTS_PER_ORDER}",
+    )
     seen_rates: set[tuple[str, str]] = set()
     for rate in p.tax_rates:
         _validate_tax_rate(rate)

@@ -1,6 +1,6 @@
 """Orders queries (ABCI query paths named like gRPC methods).
 
-    /stateset.orders.v1.Query/Order    (order_id | client_order_id) -> order
+    /stateset.orders.v1.Query/Order    (order_id | merchant + client_order_id) -> order
     /stateset.orders.v1.Query/Orders   filters, limit, offset, starting_after
                                        -> orders (newest first), total_count, has_more
     /stateset.orders.v1.Query/Params   () -> params
@@ -12,6 +12,7 @@ InvalidOrderId / OrderNotFound for a bad or unknown order id or cursor.
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvalidAddress, InvalidRequest
@@ -19,6 +20,7 @@ from stateset_chain.module import QueryRoute
 from stateset_chain.orders.errors import OrderNotFound
 from stateset_chain.orders.listing import OrderFilter, list_orders
 from stateset_chain.orders.msgs.common import require_order_id
+from stateset_chain.orders.msgs.create import MAX_CLIENT_ORDER_ID_BYTES
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import parse_iso8601
 
@@ -28,16 +30,27 @@ from stateset.orders.v1.orders_pb2 import OrderStatus
 SERVICE = "/stateset.orders.v1.Query/"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Skipping costs a read per match skipped: deeper pages page with ``starting_after`` (a cursor
+# costs one read however deep it is).
+MAX_OFFSET = 10_000
 
 
 def order(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrderRequest) -> q.QueryOrderResponse:
     if bool(req.order_id) == bool(req.client_order_id):
         raise InvalidRequest("give exactly one of order_id and client_order_id")
+    if req.client_order_id and not req.merchant:
+        raise InvalidRequest("a client_order_id is unique per merchant: give the merchant too")
+    if req.merchant and not req.client_order_id:
+        raise InvalidRequest("merchant is only for a client_order_id lookup")
     order_id = req.order_id
     if req.client_order_id:
-        found = keeper.order_id_by_client_id(ctx.store, req.client_order_id)
+        _bounded(req.client_order_id, "client_order_id", MAX_CLIENT_ORDER_ID_BYTES)
+        merchant = _canonical(req.merchant, "merchant")
+        found = keeper.order_id_by_client_id(ctx.store, merchant, req.client_order_id)
         if found is None:
-            raise OrderNotFound(f"client order id {req.client_order_id!r}")
+            raise OrderNotFound(
+                f"merchant {merchant} has no client order id {req.client_order_id!r}"
+            )
         order_id = found
     require_order_id(order_id)
     return q.QueryOrderResponse(order=keeper.must_get_order(ctx.store, order_id))
@@ -47,6 +60,10 @@ def orders(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrdersRequest) -> q.Q
     limit = req.limit or DEFAULT_LIMIT
     if limit > MAX_LIMIT:
         raise InvalidRequest(f"limit {req.limit} is above {MAX_LIMIT}")
+    if req.offset > MAX_OFFSET:
+        raise InvalidRequest(
+            f"offset {req.offset} is above {MAX_OFFSET}; page further with starting_after"
+        )
     if req.starting_after:
         require_order_id(req.starting_after)
     page = list_orders(keeper, ctx.store, filter_of(req), limit, req.offset, req.starting_after)
@@ -87,11 +104,18 @@ def _time(text: str, field: str) -> int | None:
 
 
 def _amount(text: str, field: str) -> int | None:
+    """The chain's one amount parser (canonical, at most 78 digits checked before conversion);
+    a bound above every order total still reads as "no bound"."""
     if not text:
         return None
-    if not text.isascii() or not text.isdigit() or str(int(text)) != text:
-        raise InvalidRequest(f"{field} {text!r} is not a canonical decimal integer")
-    return int(text)
+    return parse_amount(text, InvalidRequest, field=field, allow_zero=True)
+
+
+def _bounded(text: str, field: str, limit: int) -> str:
+    size = len(text.encode())
+    if size > limit:
+        raise InvalidRequest(f"{field} is {size} bytes, the limit is {limit}")
+    return text
 
 
 def routes(keeper: OrdersKeeper) -> list[QueryRoute]:

@@ -9,8 +9,9 @@ only queue entries that are due, never the orders at large. Entries past the lim
 next block. A DELIVERED order whose due time has passed can no longer be returned, disputed or
 partially refunded, whether or not its queue entry has been drained yet.
 
-Settlement pays ``order.merchant``, the revenue split's ``supplier`` and ``params.platform_address``
-with plain module sends, which never refuse a recipient. Coins paid to an address nobody can
+Settlement pays ``order.merchant``, the revenue split's ``supplier`` and ``order.platform_address``
+(recorded at creation with ``order.platform_fee_bps``: later params never change an existing
+order's terms) with module sends. Coins paid to an address nobody can
 spend from (a module account, an order's cross-chain deposit address: whatever the bank's
 ``blocked_reason`` names) would be stranded for good, so such an address is refused where it
 enters: ``require_settleable`` in MsgCreateOrder, MsgBatchCreateOrders, MsgUpdateParams and
@@ -62,9 +63,10 @@ def window_closed(ctx: Context, order: Order) -> bool:
     return order.settled or ctx.block.time_ns >= timestamp_ns(order.settlement_due)
 
 
-def settle_order(keeper: OrdersKeeper, ctx: Context, order: Order, params: Params) -> Settlement:
-    """Settle the escrow remainder now and emit OrderSettled; the caller saves the order."""
-    record = escrow.settle(keeper, ctx, order, params)
+def settle_order(keeper: OrdersKeeper, ctx: Context, order: Order) -> Settlement:
+    """Settle the escrow remainder now (with the order's own terms) and emit OrderSettled; the
+    caller saves the order."""
+    record = escrow.settle(keeper, ctx, order)
     ctx.events.emit(events.OrderSettled(order_id=order.id, settlement=record))
     return record
 
@@ -76,5 +78,5 @@ def end_block(keeper: OrdersKeeper, ctx: Context) -> None:
     ):
         keeper.dequeue_settlement(ctx.store, due, order_id)
         order = keeper.must_get_order(ctx.store, order_id)
-        settle_order(keeper, ctx, order, params)
+        settle_order(keeper, ctx, order)
         keeper.save_order(ctx.store, order)

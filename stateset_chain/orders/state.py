@@ -74,7 +74,10 @@ from stateset.orders.v1.params_pb2 import Params
 
 params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
 orders: Map[str, Order] = Map(ORDERS_PREFIX, StrKey, ProtoValue(Order))
-client_ids: Map[str, str] = Map(CLIENT_IDS_PREFIX, StrKey, StrValue)
+# client order ids are the merchant's: (merchant, client id) -> order id
+client_ids: Map[tuple[bytes, str], str] = Map(
+    CLIENT_IDS_PREFIX, TupleKey(BytesKey, StrKey), StrValue
+)
 order_sequence = Sequence(ORDER_SEQUENCE_KEY, start=1)
 payment_sequence = Sequence(PAYMENT_SEQUENCE_KEY, start=1)
 refund_sequence = Sequence(REFUND_SEQUENCE_KEY, start=1)
@@ -158,8 +161,11 @@ class OrdersKeeper:
             raise OrderNotFound(f"order {order_id}")
         return order
 
-    def order_id_by_client_id(self, store: KVStore, client_order_id: str) -> str | None:
-        return client_ids.get(store, client_order_id)
+    def order_id_by_client_id(
+        self, store: KVStore, merchant: str, client_order_id: str
+    ) -> str | None:
+        """The order ``merchant`` created under ``client_order_id`` (the merchant's namespace)."""
+        return client_ids.get(store, (address.decode(merchant), client_order_id))
 
     def order_id_at(self, store: KVStore, seq: int) -> str | None:
         return by_sequence.get(store, seq)
@@ -186,7 +192,7 @@ class OrdersKeeper:
         customer, merchant = address.decode(order.customer), address.decode(order.merchant)
         orders.set(store, oid, order)
         if order.client_order_id:
-            client_ids.set(store, order.client_order_id, oid)
+            client_ids.set(store, (merchant, order.client_order_id), oid)
         by_sequence.set(store, seq, oid)
         by_customer.set(store, (customer, seq), oid)
         by_merchant.set(store, (merchant, seq), oid)

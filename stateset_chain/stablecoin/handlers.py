@@ -81,7 +81,9 @@ def issue_for(keeper: StablecoinKeeper, ctx: Context, holder: str, amount: int) 
         raise MaxSupplyExceeded(f"supply {supply} + {amount} exceeds {max_supply}{SSUSD}")
     keeper.bank.send_to_module(ctx, holder, RESERVE_ACCOUNT, [Coin(USDC, amount)])
     keeper.bank.mint(ctx, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
-    keeper.bank.send_from_module(ctx, MINTER_ACCOUNT, holder, [Coin(SSUSD, amount)])
+    keeper.bank.send_from_module(
+        ctx, MINTER_ACCOUNT, holder, [Coin(SSUSD, amount)], holder_may_be_module=True
+    )
     ctx.events.emit(events.StablecoinIssued(sender=holder, amount=str(amount)))
 
 
@@ -97,5 +99,7 @@ def redeem_for(keeper: StablecoinKeeper, ctx: Context, holder: str, amount: int)
         raise InsufficientReserve(f"reserve holds {reserve}{USDC}, {amount}{USDC} requested")
     keeper.bank.send_to_module(ctx, holder, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
     keeper.bank.burn(ctx, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
-    keeper.bank.send_from_module(ctx, RESERVE_ACCOUNT, holder, [Coin(USDC, amount)])
+    keeper.bank.send_from_module(
+        ctx, RESERVE_ACCOUNT, holder, [Coin(USDC, amount)], holder_may_be_module=True
+    )
     ctx.events.emit(events.StablecoinRedeemed(sender=holder, amount=str(amount)))

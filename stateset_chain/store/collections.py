@@ -54,13 +54,19 @@ U32Key = _UInt(">I")
 _LENGTH_BYTE = tuple(bytes((n,)) for n in range(256))
 
 
+class KeyPartTooLong(ValueError):
+    """A length-prefixed key part over 255 bytes: no such key can exist in the store. Callers
+    validate their inputs first; the app answers a query that still gets here with InvalidRequest
+    (a message handler reaching it is a bug, recovered as a panic)."""
+
+
 class _LenPrefixedStr:
     def encode(self, key: str) -> bytes:
         raw = key.encode()
         try:
             return _LENGTH_BYTE[len(raw)] + raw
         except IndexError:
-            raise ValueError(f"key part longer than 255 bytes: {len(raw)}") from None
+            raise KeyPartTooLong(f"key part longer than 255 bytes: {len(raw)}") from None
 
     def decode(self, data: bytes) -> tuple[str, int]:
         n = data[0]
@@ -73,7 +79,7 @@ class _LenPrefixedBytes:
         try:
             return _LENGTH_BYTE[len(raw)] + raw
         except IndexError:
-            raise ValueError(f"key part longer than 255 bytes: {len(raw)}") from None
+            raise KeyPartTooLong(f"key part longer than 255 bytes: {len(raw)}") from None
 
     def decode(self, data: bytes) -> tuple[bytes, int]:
         n = data[0]

@@ -17,12 +17,21 @@ blocks to replay.
 committed like any state key, in the same batch, but are left out of the tree: they are query
 indexes a module derives from its own state (the orders' list indexes), so they need no proof and
 cost no tree work. They have no proofs (``prove`` refuses them) and do not count in the app hash.
+
+**Reading the committed state from other threads.** ``committed()`` returns a ``CommittedView``:
+the state exactly as the last commit left it (its height, app hash and a read-only store), which
+stays the same however many commits follow while a reader holds it: a LevelDB snapshot, or for
+the in-memory store a copy taken when first asked for after a commit. ABCI queries read from it
+on their own thread while FinalizeBlock and Commit run (CometBFT's separate query connection
+state). ``commit()`` publishes the new height and the database write together under a lock that
+``committed()`` and ``prove()`` also take, so no reader sees a height with another height's data.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -57,6 +66,15 @@ class NotProvable(ValueError):
     """A proof was asked for a node-local key, which the tree does not hold."""
 
 
+@dataclass(frozen=True)
+class CommittedView:
+    """The state of one commit, for readers that run beside block execution."""
+
+    height: int
+    app_hash: bytes
+    state: KVStore  # read-only; does not change when later blocks commit
+
+
 @dataclass
 class _Staged:
     height: int
@@ -72,8 +90,13 @@ class CommitStore:
         apply: Callable[[list[Op]], None],
         state: KVStore | None = None,
         close: Callable[[], None] | None = None,
+        snapshot: Callable[[], KVStore] | None = None,
     ) -> None:
         self._raw = raw
+        # a read-only store of the committed state as it is now, unchanged by later commits
+        self._snapshot = snapshot if snapshot is not None else self._copy_state
+        self._lock = threading.Lock()  # commit's write + height vs. views and proofs
+        self._view: CommittedView | None = None
         self._apply = apply
         self._close = close
         self.state: KVStore = state if state is not None else PrefixKV(raw, STATE, readonly=True)
@@ -101,6 +124,7 @@ class CommitStore:
             lambda ops: leveldb.write_batch(db, ops, sync=True),
             state=_ReadOnlyLevelDB(db, STATE),
             close=db.close,
+            snapshot=lambda: _ReadOnlyLevelDB(db.snapshot(), STATE),  # type: ignore[arg-type]
         )
 
     @classmethod
@@ -119,6 +143,24 @@ class CommitStore:
     def close(self) -> None:
         if self._close is not None:
             self._close()
+
+    def _copy_state(self) -> KVStore:
+        copy = MemoryKV()
+        for k, v in self.state.iterate():
+            copy.set(k, v)
+        return PrefixKV(copy, b"", readonly=True)
+
+    def committed(self) -> CommittedView:
+        """The last commit's state as one consistent, read-only view (any thread)."""
+        view = self._view
+        if view is not None and view.height == self.last_height:
+            return view
+        with self._lock:
+            view = self._view
+            if view is None or view.height != self.last_height:
+                view = CommittedView(self.last_height, self.last_app_hash, self._snapshot())
+                self._view = view
+        return view
 
     # -- the tree's view of committed nodes ----------------------------------------------
 
@@ -166,17 +208,18 @@ class CommitStore:
         ops.append((META_HEIGHT, staged.height.to_bytes(8, "big")))
         ops.append((META_APP_HASH, staged.app_hash))
         self._fail("before-write", staged.height)
-        self._apply(ops)
-        self._fail("after-write", staged.height)
-        for k, v in staged.nodes.items():
-            if int.from_bytes(k[:2], "big") <= CACHE_DEPTH:
-                self._cache[k] = v
-            elif v is None:
-                self._deep.drop(k)
-            else:
-                self._deep.put(k, v)
-        self.last_height = staged.height
-        self.last_app_hash = staged.app_hash
+        with self._lock:
+            self._apply(ops)
+            self._fail("after-write", staged.height)
+            for k, v in staged.nodes.items():
+                if int.from_bytes(k[:2], "big") <= CACHE_DEPTH:
+                    self._cache[k] = v
+                elif v is None:
+                    self._deep.drop(k)
+                else:
+                    self._deep.put(k, v)
+            self.last_height = staged.height
+            self.last_app_hash = staged.app_hash
         self._staged = None
         return self.last_height, self.last_app_hash
 
@@ -191,9 +234,16 @@ class CommitStore:
 
     def prove(self, key: bytes) -> tuple[bytes | None, Proof]:
         """The committed value of ``key`` (None if absent) and its proof against last_app_hash."""
+        _, value, proof = self.prove_committed(key)
+        return value, proof
+
+    def prove_committed(self, key: bytes) -> tuple[int, bytes | None, Proof]:
+        """``prove`` with the height it proves against, consistent while a commit runs on
+        another thread (the commit waits for the proof, a few node reads)."""
         if self.is_local(key):
             raise NotProvable(f"key {key.hex()} is a node-local query index: it has no proof")
-        return self.state.get(key), self.tree.prove(key)
+        with self._lock:
+            return self.last_height, self.state.get(key), self.tree.prove(key)
 
     def recompute_app_hash(self) -> bytes:
         """The root rebuilt from every state key but the node-local ones (O(state): for tests and

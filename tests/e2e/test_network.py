@@ -258,7 +258,8 @@ def test_cctp_message_signed_by_genesis_attesters_is_relayed(single):
 
 
 def test_order_created_and_paid_with_cosmpy_signed_txs(single, tmp_path):
-    """Issue 3's end-to-end: bob creates an order at carol's, pays it in ssUSD from his balance
+    """Issue 3's end-to-end: carol (the merchant) creates bob's order with her invoice number,
+    bob pays it in ssUSD from his balance
     into escrow, carol fulfils it; `statesetd query orders` sees each step."""
     import json
     import subprocess
@@ -286,15 +287,17 @@ def test_order_created_and_paid_with_cosmpy_signed_txs(single, tmp_path):
         return json.loads(out.stdout)
 
     create = orders_tx.MsgCreateOrder(
-        creator=b, customer=b, merchant=c, client_order_id="e2e-order-1", name="Desk",
+        creator=c, customer=b, merchant=c, client_order_id="e2e-order-1", name="Desk",
         items=[orders_pb2.LineItem(sku="DESK-1", name="Standing desk", quantity=2,
                                    unit_price="499.50")],
     )
-    res = client.send(bob, [create])
+    res = client.send(carol, [create])
     assert res.code == 0, res.log
     assert client.wait_for_tx(res.txhash).code == 0
 
-    got = cli("query", "orders", "get", "--client-order-id", "e2e-order-1")["order"]
+    got = cli(
+        "query", "orders", "get", "--client-order-id", "e2e-order-1", "--merchant", c
+    )["order"]
     assert got["status"] == "ORDER_STATUS_CREATED" and got["customer"] == b
     order_id, total = got["id"], int(got["total"])
     assert total >= 999_000_000  # 2 x 499.50 ssUSD, plus any tax/shipping

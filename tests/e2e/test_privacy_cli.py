@@ -51,7 +51,8 @@ def test_cli_seals_on_create_and_opens_on_get(node, tmp_path):
     address = {"name": NAME, "line1": STREET, "city": "Quietville", "postal_code": "55555",
                "region": "CA", "country": "US"}
     items = json.dumps([{"sku": "LAMP-1", "name": "Lamp", "quantity": 1, "unit_price": "25"}])
-    create = ["tx", "orders", "create-order", "bob", "--customer", bob, "--merchant", carol,
+    # carol (the merchant) creates it: only a merchant creator may set a client order id
+    create = ["tx", "orders", "create-order", "carol", "--customer", bob, "--merchant", carol,
               "--client-order-id", "priv-e2e-1", "--items", items,
               "--shipping-address", json.dumps(address), "--email", EMAIL, "--wait", *rpc]
 
@@ -71,14 +72,15 @@ def test_cli_seals_on_create_and_opens_on_get(node, tmp_path):
     assert sent["code"] == 0, sent
 
     for who in ("carol", "bob"):
-        got = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1", "--as", who, *rpc)
+        got = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1", "--merchant", carol,
+                  "--as", who, *rpc)
         personal = got["order"]["personal_data"]
         assert personal["opened_by"] == (carol if who == "carol" else bob)
         assert personal["data"]["shipping_address"]["name"] == NAME
         assert personal["data"]["email"] == EMAIL
         assert got["order"]["shipping_address"] == {"region": "CA", "country": "US"}
-    other = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1", "--as", "alice",
-                *rpc)["order"]["personal_data"]
+    other = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1", "--merchant", carol,
+                "--as", "alice", *rpc)["order"]["personal_data"]
     assert other["redacted"] is True and "data" not in other
     assert sorted(other["sealed_to"]) == sorted([bob, carol])
 
@@ -117,10 +119,11 @@ def test_python_client_seals_create_and_batch_and_reads_back(node):
                 "shipping_address": {**{"name": f"{NAME} {i}", "line1": STREET}, "country": "US"},
                 "email": EMAIL}
 
-    first = client.create_order(alice, order(0))
+    # dave (the merchant) creates them: only a merchant creator may set a client order id
+    first = client.create_order(dave, order(0))
     assert first.code == 0, first.log
     assert client.wait_for_tx(first.txhash).code == 0
-    batch = client.batch_create_orders(alice, [order(1), order(2)])
+    batch = client.batch_create_orders(dave, [order(1), order(2)])
     assert batch.code == 0, batch.log
     done = client.wait_for_tx(batch.txhash)
     assert done.code == 0, done.log
@@ -129,7 +132,7 @@ def test_python_client_seals_create_and_batch_and_reads_back(node):
 
     for i in range(3):
         response = client.query("/stateset.orders.v1.Query/Order",
-                                q.QueryOrderRequest(client_order_id=f"py-priv-{i}"),
+                                q.QueryOrderRequest(client_order_id=f"py-priv-{i}", merchant=d),
                                 q.QueryOrderResponse)
         mine = client.read_order(response.order.id, {d: [dave_key]})
         assert mine["personal_data"]["data"]["shipping_address"]["name"] == f"{NAME} {i}"

@@ -55,6 +55,7 @@ TEST_PARAMS = {
     "max_metadata_entries": 4,
     "max_evidence_items": 3,
     "settlement_drain_limit": 100,
+    "max_payments_per_order": 20,
     "tax_rates": [
         {"country": "US", "region": "CA", "rate_bps": 725},
         {"country": "US", "region": "", "rate_bps": 500},
@@ -225,7 +226,7 @@ def item(sku="SKU-1", name="Widget", quantity=1, price="10") -> LineItem:
 
 
 def create_msg(
-    creator: str = CUSTOMER,
+    creator: str | None = None,
     customer: str = CUSTOMER,
     merchant: str = MERCHANT,
     items: list[LineItem] | None = None,
@@ -238,6 +239,10 @@ def create_msg(
     metadata: dict | None = None,
     **fields,
 ) -> tx.MsgCreateOrder:
+    """A valid MsgCreateOrder; the creator defaults to the customer, or to the merchant when a
+    client_order_id is given (only the merchant may set one)."""
+    if creator is None:
+        creator = merchant if client_order_id else customer
     msg = tx.MsgCreateOrder(
         creator=creator,
         customer=customer,

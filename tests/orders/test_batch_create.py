@@ -31,7 +31,11 @@ from stateset.orders.v1.orders_pb2 import RevenueSplit
 
 
 def batch(n: int, creator: str = MERCHANT, **kwargs) -> tx.MsgBatchCreateOrders:
-    inner = [create_msg(creator="", client_order_id=f"b-{i}", **kwargs) for i in range(n)]
+    """``n`` orders; with client order ids when the merchant creates them (only it may)."""
+    inner = [
+        create_msg(creator="", client_order_id=f"b-{i}" if creator == MERCHANT else "", **kwargs)
+        for i in range(n)
+    ]
     return tx.MsgBatchCreateOrders(creator=creator, orders=inner)
 
 

@@ -74,7 +74,7 @@ def test_create_prices_the_order_and_stores_it_created_and_unpaid():
     assert (order.currency, order.denom, response.denom) == ("ssusd", "ussusd", "ussusd")
     assert order.status == OrderStatus.ORDER_STATUS_CREATED
     assert order.payment_status == PaymentStatus.PAYMENT_STATUS_UNPAID
-    assert (order.customer, order.merchant, order.creator) == (CUSTOMER, MERCHANT, CUSTOMER)
+    assert (order.customer, order.merchant, order.creator) == (CUSTOMER, MERCHANT, MERCHANT)
     assert (order.name, order.number, order.source) == ("Order #1", "1001", "web")
     assert dict(order.metadata) == {"gift": "yes"} and order.client_order_id == "client-1"
     assert order.shipping.method == "standard" and order.shipping_address.country == "US"

@@ -81,7 +81,7 @@ def test_order_accounting_catches_a_jump_outside_the_table(chain):
         lambda c, o: state.by_status.set(c.store, (SHIPPED, o.sequence), o.id),  # stale entry
         lambda c, o: state.by_customer.delete(c.store, (address.decode(o.customer), o.sequence)),
         lambda c, o: state.status_counts.set(c.store, o.status, 99),
-        lambda c, o: state.client_ids.set(c.store, "ghost", o.id),
+        lambda c, o: state.client_ids.set(c.store, (address.decode(o.merchant), "ghost"), o.id),
         lambda c, o: state.settlement_queue.add(c.store, (1, o.id)),
         lambda c, o: state.by_sequence.delete(c.store, o.sequence),
         lambda c, o: state.by_created.add(c.store, (0, o.sequence)),

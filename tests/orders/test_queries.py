@@ -34,7 +34,9 @@ def test_order_by_id_and_by_client_id():
     chain = Chain()
     oid = chain.paid_order(client_order_id="web-7")
     by_id = query(chain, "Order", q.QueryOrderRequest(order_id=oid)).order
-    by_client = query(chain, "Order", q.QueryOrderRequest(client_order_id="web-7")).order
+    by_client = query(
+        chain, "Order", q.QueryOrderRequest(client_order_id="web-7", merchant=MERCHANT)
+    ).order
     assert by_id == by_client == chain.order(oid)
     assert len(by_id.payments) == 1 and len(by_id.timeline) == 2 and by_id.items
 
@@ -48,7 +50,7 @@ def test_order_errors():
     with pytest.raises(OrderNotFound):
         query(chain, "Order", q.QueryOrderRequest(order_id="ord_0000000000"))
     with pytest.raises(OrderNotFound):
-        query(chain, "Order", q.QueryOrderRequest(client_order_id="nope"))
+        query(chain, "Order", q.QueryOrderRequest(client_order_id="nope", merchant=MERCHANT))
     with pytest.raises(InvalidOrderId):
         query(chain, "Order", q.QueryOrderRequest(order_id="bad"))
 

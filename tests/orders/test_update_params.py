@@ -109,10 +109,10 @@ def test_a_non_authority_is_refused_before_the_platform_address_is_looked_at():
         )
 
 
-def test_an_ordinary_new_platform_address_receives_the_fee():
+def test_an_ordinary_new_platform_address_receives_the_fee_of_later_orders():
     chain = Chain()
-    oid = chain.to_status("DELIVERED")
     chain.deliver(tx.MsgUpdateParams(authority=AUTHORITY, params=params(platform_address=STRANGER)))
+    oid = chain.to_status("DELIVERED")
     before = chain.balance(STRANGER)
     chain.advance(RETURN_WINDOW)
     assert chain.order(oid).settlement.platform == STRANGER

@@ -50,10 +50,11 @@ def secrets(i: int = 0) -> list[str]:
 
 
 def order_json(customer: str, merchant: str, i: int = 0, **extra) -> dict:
-    """An order as a person writes it: the address in clear, with email, billing address..."""
+    """An order as a person writes it: the address in clear, with email, billing address...
+    No client order id unless given in ``extra``: only a merchant creator may set one."""
     s = secrets(i)
     return {
-        "customer": customer, "merchant": merchant, "client_order_id": f"private-{i}",
+        "customer": customer, "merchant": merchant,
         "name": f"#{1000 + i}",
         "items": [{"sku": f"SKU-{i}", "name": "Widget", "quantity": 1, "unit_price": "10.00"}],
         "shipping_address": {"name": s[0], "line1": s[1], "line2": s[2], "city": s[3],

@@ -62,7 +62,8 @@ def world():
             _batch_item(sealed_msg(chain, order_json(c, m, 1))),
             _batch_item(sealed_msg(chain, order_json(c, m, 2))),
         ])]),
-        chain.sign(merchant, [_by_merchant(sealed_msg(chain, order_json(c, m, 3)))]),
+        chain.sign(merchant, [_by_merchant(sealed_msg(
+            chain, order_json(c, m, 3, client_order_id="private-3")))]),
         chain.sign(keyless, [sealed_msg(chain, order_json(k, m, 4))]),
     ]
     res = chain.block(txs)

@@ -47,7 +47,10 @@ def handle(
     if len(msg.payments) > limit:
         raise BatchTooLarge(f"{len(msg.payments)} payments, the limit is {limit}")
     results = [
-        pay_order(keeper, ctx, msg.payer, p.order_id, Coin.from_proto(p.amount), p.method)
+        pay_order(
+            keeper, ctx, msg.payer, p.order_id, Coin.from_proto(p.amount), p.method,
+            up_to=p.up_to,
+        )
         for p in msg.payments
     ]
     return tx.MsgBatchPayOrdersResponse(payments=results)

@@ -5,6 +5,8 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           customer != merchant                                             -> CustomerIsMerchant
           creator is the customer or the merchant                          -> CreatorNotParty
           client_order_id is at most 128 bytes                             -> FieldTooLong
+          a client_order_id only when the creator is the merchant
+                                                           -> ClientOrderIdNotMerchants
           currency is "", ssusd, usdc or usd (any case)                    -> InvalidCurrency
           at least one item                                                -> NoItems
           each item has sku or product_id, and name or description         -> InvalidItem
@@ -21,14 +23,16 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           items <= max_items_per_order                                     -> TooManyItems
           metadata entries <= max_metadata_entries                         -> TooManyMetadataEntries
           text fields <= max_text_length bytes                             -> FieldTooLong
-          client_order_id not used yet                                     -> DuplicateClientOrderId
+          client_order_id not used yet by this merchant                    -> DuplicateClientOrderId
           personal_data sealed to each recipient's current registered key
                                           -> privacy UnknownEncryptionKey, StaleEncryptionKey
           shipping method "" or in the fee table                           -> UnknownShippingMethod
           total > 0                                                        -> ZeroTotal
           total <= 2**64 - 1                                               -> OrderTotalTooLarge
 change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
-          total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed
+          total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed, with the
+          platform's terms of today (params.platform_address, platform_fee_bps) recorded on it:
+          it settles with those
 emit      OrderCreated{order} (without personal_data: personal.public_view)
 """
 
@@ -41,6 +45,7 @@ from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
 from stateset_chain.orders import escrow, lifecycle, personal, settlement
 from stateset_chain.orders.errors import (
+    ClientOrderIdNotMerchants,
     CreatorNotParty,
     CustomerIsMerchant,
     DuplicateClientOrderId,
@@ -100,6 +105,11 @@ def validate(msg: tx.MsgCreateOrder) -> None:
     if msg.creator not in (msg.customer, msg.merchant):
         raise CreatorNotParty(f"creator {msg.creator}")
     require_length(msg.client_order_id, "client_order_id", MAX_CLIENT_ORDER_ID_BYTES)
+    if msg.client_order_id and msg.creator != msg.merchant:
+        raise ClientOrderIdNotMerchants(
+            f"client order ids are the merchant's invoice numbers; {msg.creator} is not "
+            f"the merchant {msg.merchant}"
+        )
     currency_of(msg)
     if not msg.items:
         raise NoItems()
@@ -189,8 +199,12 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     params = keeper.params(ctx.store)
     check_recipients(keeper, msg)
     check_limits(msg, params)
-    if msg.client_order_id and keeper.order_id_by_client_id(ctx.store, msg.client_order_id):
-        raise DuplicateClientOrderId(msg.client_order_id)
+    if msg.client_order_id and keeper.order_id_by_client_id(
+        ctx.store, msg.merchant, msg.client_order_id
+    ):
+        raise DuplicateClientOrderId(
+            f"merchant {msg.merchant} already used {msg.client_order_id!r}"
+        )
     if msg.HasField("personal_data"):
         personal.check_recipient_keys(keeper.encryption_keys, ctx.store, msg.personal_data)
     fee = shipping_fee(params, msg.shipping_method)
@@ -231,6 +245,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
         shipping_fee=fee,
         total=total,
         created_at=timestamp(ctx.block.time_ns),
+        # the platform's terms as they are now: settlement uses these, not later params
+        platform_address=params.platform_address,
+        platform_fee_bps=params.platform_fee_bps,
     )
     if msg.HasField("shipping_address"):
         order.shipping_address.CopyFrom(ship_to)

@@ -9,7 +9,10 @@ guard     the order exists                                                 -> Or
           method <= max_text_length bytes                                  -> FieldTooLong
           the order is CREATED (awaiting payment)                          -> InvalidTransition
           denom is the order's denom (ussusd for ssusd/usd, uusdc for usdc) -> WrongDenom
+          with up_to: the amount paid is min(amount, total - amount_paid)
           amount <= total - amount_paid                                    -> Overpayment
+          a payment taking the order's last slot (max_payments_per_order)
+          pays the whole amount due                                        -> PaymentLimitReached
           the payer holds the amount                                       -> sdk InsufficientFunds
 change    amount: payer -> orders_escrow; a Payment record; amount_paid += amount;
           payment status partially_paid, or PAID (CREATED -> PAID) when the total is covered
@@ -22,7 +25,13 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.orders import escrow, lifecycle
-from stateset_chain.orders.errors import InvalidAmount, InvalidTransition, Overpayment, WrongDenom
+from stateset_chain.orders.errors import (
+    InvalidAmount,
+    InvalidTransition,
+    Overpayment,
+    PaymentLimitReached,
+    WrongDenom,
+)
 from stateset_chain.orders.lifecycle import CREATED, PAID, status_name
 from stateset_chain.orders.msgs.common import (
     DEFAULT_PAYMENT_METHOD,
@@ -62,12 +71,15 @@ def pay_order(
     amount: Coin,
     method: str,
     cross_chain: CrossChainOrigin | None = None,
+    up_to: bool = False,
 ) -> tx.MsgPayOrderResponse:
     """One payment, as MsgPayOrder describes (other modules may call it for their payers).
 
     ``cross_chain``: where the money came from when it arrived by a CCTP burn on another chain
     (``stateset_chain/crosschain`` pays from the order's deposit address); recorded on the
-    Payment, whose refunds then go back across chains."""
+    Payment, whose refunds then go back across chains. ``up_to``: ``amount`` is a cap; the
+    payment is ``min(amount, amount due)``, so a payment racing ahead shrinks it instead of
+    failing it."""
     params = keeper.params(ctx.store)
     order = keeper.must_get_order(ctx.store, order_id)
     require_length(method, "method", params.max_text_length)
@@ -78,8 +90,15 @@ def pay_order(
     if amount.denom != order.denom:
         raise WrongDenom(f"order {order.id} is paid in {order.denom}, not {amount.denom}")
     due = escrow.amount_due(order)
+    if up_to:
+        amount = Coin(amount.denom, min(amount.amount, due))
     if amount.amount > due:
         raise Overpayment(f"{amount} paid, {due}{order.denom} due on order {order.id}")
+    if len(order.payments) + 1 >= params.max_payments_per_order and amount.amount < due:
+        raise PaymentLimitReached(
+            f"order {order.id} has {len(order.payments)} payments of at most "
+            f"{params.max_payments_per_order}: the last must pay the {due}{order.denom} due"
+        )
 
     payment = escrow.take_payment(
         keeper, ctx, order, payer, amount.amount, method or DEFAULT_PAYMENT_METHOD, cross_chain
@@ -115,4 +134,7 @@ def pay_order(
 
 
 def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgPayOrder) -> tx.MsgPayOrderResponse:
-    return pay_order(keeper, ctx, msg.payer, msg.order_id, Coin.from_proto(msg.amount), msg.method)
+    return pay_order(
+        keeper, ctx, msg.payer, msg.order_id, Coin.from_proto(msg.amount), msg.method,
+        up_to=msg.up_to,
+    )

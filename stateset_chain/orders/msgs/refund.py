@@ -103,7 +103,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgRefundOrder) -> tx.Msg
         )
     )
     if finishes and escrow.escrowed(order):
-        settlement.settle_order(keeper, ctx, order, params)
+        settlement.settle_order(keeper, ctx, order)
     keeper.save_order(ctx.store, order)
     return tx.MsgRefundOrderResponse(
         refund_id=record.id,

@@ -9,12 +9,13 @@ validate  arbiter is a canonical address                          -> sdk Invalid
                          empty for the other outcomes              -> InvalidOutcome
 guard     the order exists                                        -> OrderNotFound
           the signer is the arbiter                               -> NotAuthorized
+          the arbiter is not the order's customer, merchant or a payer -> ArbiterIsParty
           note <= max_reason_length bytes                          -> FieldTooLong
           DISPUTED -> RESOLVED                                    -> InvalidTransition
           refund_amount <= escrowed                               -> OverRefund
 change    REFUND_FULL: everything in escrow to the payers. REFUND_PARTIAL: refund_amount to the
           payers, the rest settles to the merchant side. RELEASE_TO_MERCHANT: everything settles.
-          Settlement is immediate (merchant less the platform fee, or the revenue split).
+          Settlement is immediate (merchant less the order's platform fee, or its revenue split).
           Status RESOLVED; the dispute records outcome, amount, arbiter, time.
 emit      OrderRefunded (if any refund), OrderSettled (if anything settled), OrderResolved
 """
@@ -24,7 +25,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders import escrow, lifecycle, settlement
-from stateset_chain.orders.errors import InvalidOutcome, OverRefund
+from stateset_chain.orders.errors import ArbiterIsParty, InvalidOutcome, OverRefund
 from stateset_chain.orders.lifecycle import RESOLVED
 from stateset_chain.orders.money import parse_amount
 from stateset_chain.orders.msgs.common import (
@@ -40,7 +41,7 @@ from stateset_chain.orders.timefmt import timestamp
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
-from stateset.orders.v1.orders_pb2 import DisputeOutcome
+from stateset.orders.v1.orders_pb2 import DisputeOutcome, Order
 
 MSG = tx.MsgResolveDispute
 
@@ -71,6 +72,7 @@ def handle(
     params = keeper.params(ctx.store)
     order = keeper.must_get_order(ctx.store, msg.order_id)
     require_role(msg.arbiter, order, params, frozenset({ARBITER}), "resolve a dispute on")
+    require_not_party(msg.arbiter, order)
     require_length(msg.note, "note", params.max_reason_length)
     lifecycle.require_transition(order, RESOLVED)
     left = escrow.escrowed(order)
@@ -97,7 +99,7 @@ def handle(
         )
     settled = escrow.escrowed(order)
     if settled:
-        settlement.settle_order(keeper, ctx, order, params)
+        settlement.settle_order(keeper, ctx, order)
     keeper.save_order(ctx.store, order)
     ctx.events.emit(
         events.OrderResolved(
@@ -107,6 +109,16 @@ def handle(
     return tx.MsgResolveDisputeResponse(
         status=order.status, refunded=refund_amount, settled=settled
     )
+
+
+def require_not_party(arbiter: str, order: Order) -> None:
+    """No judge in its own case: the arbiter must not be one whose money is at stake."""
+    if arbiter == order.customer:
+        raise ArbiterIsParty(f"the arbiter {arbiter} is the customer of order {order.id}")
+    if arbiter == order.merchant:
+        raise ArbiterIsParty(f"the arbiter {arbiter} is the merchant of order {order.id}")
+    if any(payment.payer == arbiter for payment in order.payments):
+        raise ArbiterIsParty(f"the arbiter {arbiter} paid into order {order.id}")
 
 
 def _refund_amount(msg: tx.MsgResolveDispute, escrowed: int) -> int:
