@@ -2,9 +2,10 @@
 
 Orders are listed by sequence number, newest first. Filters (all optional, combined with AND):
 customer, merchant, external customer id (``metadata["customer_id"]``), status, created_after /
-created_before (exclusive), amount_min / amount_max (inclusive, on the total). ``starting_after`` (an order id) starts the page after that order in
-list order; ``offset`` then skips that many matches; ``total_count`` counts every match of the
-filters (cursor and offset ignored); ``has_more`` says whether matches follow the page.
+created_before (exclusive), amount_min / amount_max (inclusive, on the total). ``starting_after``
+(an order id) starts the page after that order in list order; ``offset`` then skips that many
+matches; ``total_count`` counts every match of the filters (cursor and offset ignored);
+``has_more`` says whether matches follow the page.
 
 How a query avoids scanning all orders:
 
@@ -14,13 +15,13 @@ How a query avoids scanning all orders:
    ``hi``. Every source below is cut to that window by its key range.
 2. **Count from counters when they know.** No filter or a window alone: ``hi - lo``. Without a
    window: a customer, a merchant, an external customer id, a status, a party with a status (the
-   counters); an amount range, alone or with a status (the totals histogram, histogram.py). Otherwise the count is
-   unknown and the chosen source is walked whole.
+   counters); an amount range, alone or with a status (the totals histogram, histogram.py).
+   Otherwise the count is unknown and the chosen source is walked whole.
 3. **Pick the cheapest source.** Candidates: the window; the customer, merchant, customer id and
-   status indexes and the compound (merchant, status) and (customer, status) ones; for an amount range,
-   the (status, block, total) index walked block by block, newest block first, and the whole
-   range of the total index, sorted. ``_Source.cost`` estimates each one's store reads: with a
-   known count, to find ``offset + limit + 1`` matches (a source whose candidates must be loaded
+   status indexes and the compound (merchant, status) and (customer, status) ones; for an amount
+   range, the (status, block, total) index walked block by block, newest block first, and the
+   whole range of the total index, sorted. ``_Source.cost`` estimates each one's store reads: with
+   a known count, to find ``offset + limit + 1`` matches (a source whose candidates must be loaded
    to check a filter needs ``size / count`` candidates per match); without one, its whole size.
 4. **Filter the rest.** Filters the source does not imply are checked on each candidate order;
    with a known count the walk stops at the first match after the page.
