@@ -75,7 +75,8 @@ def test_create_pay_fulfil_ship_deliver_with_the_genesis_tax_and_shipping(cli):
     ]
     for command, status in (("fulfill-order", "FULFILLED"), ("ship-order", "SHIPPED"),
                             ("deliver-order", "DELIVERED")):
-        extra = ["--carrier", "UPS", "--tracking-number", "1Z999"] if command == "ship-order" else []
+        ship = command == "ship-order"
+        extra = ["--carrier", "UPS", "--tracking-number", "1Z999"] if ship else []
         done = cli("tx", "orders", command, "carol", "--order-id", order_id, *extra)
         assert done["summary"] == [f"order {order_id} is now {status}"]
 
