@@ -20,6 +20,8 @@ Flags take what a user has at hand, the same way in every command:
   (``--amount`` of refund-order, ``--refund-amount``, ``--amount-min``/``--amount-max``) take a
   coin in base units (``40000000ussusd``) or a display amount (``40.00ssUSD``); base-unit fields
   also take a bare integer (base units); JSON still works for a coin;
+- **inside JSON** (``--orders`` of a batch, ``--payments``, ``--revenue-split``) the same
+  conventions hold for the nested fields: ``{"customer": "bob", "amount": "40.00ssUSD"}``;
 - **partial params**: ``--params`` of update-params is merged over the chain's current params
   (top-level keys), so ``--params '{"platform_fee_bps": 300}'`` changes that field alone.
 """
@@ -58,7 +60,7 @@ ADDRESS_FIELDS = frozenset({
     "signer", "sender", "payer", "creator", "customer", "merchant", "recipient", "authority",
     "arbiter", "owner", "new_owner", "pending_owner", "pauser", "new_pauser", "token_controller",
     "new_token_controller", "attester_manager", "new_attester_manager", "address",
-    "reserve_address",
+    "reserve_address", "supplier", "platform_address",
 })
 # String fields that hold an amount in base units (the denom is implied by the order or token).
 BASE_UNIT_FIELDS = frozenset({"amount", "refund_amount", "amount_min", "amount_max"})
@@ -168,6 +170,8 @@ def message_data(
             data[field.name] = resolve(text)
             continue
         value = _parse_value(field, text)
+        if isinstance(value, (dict, list)) and field.type == FieldDescriptor.TYPE_MESSAGE:
+            value = _normalized(field, value, resolve)
         if current and field.name in current:
             if not isinstance(value, dict):
                 raise ClientError(f"{_flag(field)} takes a JSON object (the fields to change)")
@@ -188,6 +192,47 @@ def build_message(
     resolve: AddressResolver | None = None, current: CurrentValues | None = None,
 ) -> Message:
     return parse_message(cls, message_data(cls, args, skip, resolve, current))
+
+
+def _normalized(field: FieldDescriptor, value: Any, resolve: AddressResolver | None) -> Any:
+    """JSON given for a message field, with the flags' conventions applied inside it too: in
+    ``--orders`` of a batch, ``"customer": "bob"``, ``"amount": "40.00ssUSD"`` (a coin or a
+    base-unit amount) and ``"status": "paid"`` mean what they mean as flags."""
+    if field.label == FieldDescriptor.LABEL_REPEATED and isinstance(value, list):
+        return [_normalized_one(field, v, resolve) for v in value]
+    return _normalized_one(field, value, resolve)
+
+
+def _normalized_one(field: FieldDescriptor, value: Any, resolve: AddressResolver | None) -> Any:
+    if field.type != FieldDescriptor.TYPE_MESSAGE or field.message_type.GetOptions().map_entry:
+        return value
+    if field.message_type.full_name == COIN_TYPE:
+        return _coin_json(field, value) if isinstance(value, str) else value
+    if not isinstance(value, dict):
+        return value  # protobuf's parser gives the error
+    fields = field.message_type.fields_by_name
+    out = {}
+    for key, item in value.items():
+        sub = fields.get(key)
+        if sub is None or not isinstance(item, (str, dict, list)):
+            out[key] = item
+        elif isinstance(item, str) and sub.label != FieldDescriptor.LABEL_REPEATED:
+            out[key] = _normalized_text(sub, item, resolve)
+        else:
+            out[key] = _normalized(sub, item, resolve)
+    return out
+
+
+def _normalized_text(field: FieldDescriptor, text: str, resolve: AddressResolver | None) -> Any:
+    if field.type == FieldDescriptor.TYPE_STRING and field.name in ADDRESS_FIELDS:
+        return resolve(text) if resolve is not None else text
+    if field.type == FieldDescriptor.TYPE_STRING and field.name in BASE_UNIT_FIELDS:
+        return base_units(text, field.name)
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        return _parse_enum(field, text)
+    if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.full_name == COIN_TYPE:
+        return _coin_json(field, text)
+    return text
 
 
 def _add_field_flags(

@@ -221,3 +221,29 @@ def test_summaries_name_the_order_total_denom_and_payment():
         "created order ord_b: total 0.000001USDC (1uusdc)",
         "paid 43.50ssUSD (43500000ussusd) on order ord_a: payment pay_1, order PAID",
     ]
+
+
+def test_the_same_conventions_hold_inside_json(tmp_path, capsys):
+    """Nested fields in --orders / --payments / --revenue-split: key names, display amounts."""
+    main(["keys", "add-demo", "--keyring-dir", str(tmp_path)])
+    capsys.readouterr()
+    carol = Keyring(tmp_path).show("carol").address
+    orders = ('[{"customer": "bob", "merchant": "carol", "items": [{"sku": "A", "name": "A", '
+              '"quantity": 1, "unit_price": "1.00"}], "revenue_split": {"supplier": "dave", '
+              '"merchant_bps": 9000, "supplier_bps": 1000}}]')
+    args = parse("tx", "orders", "batch-create-orders", "bob", "--orders", orders,
+                 "--keyring-dir", str(tmp_path))
+    msg = protocmd.build_message(orders_tx.MsgBatchCreateOrders, args, skip="creator",
+                                 resolve=resolver(args))
+    [order] = msg.orders
+    assert (order.customer, order.merchant) == (BOB, carol)
+    assert order.revenue_split.supplier == Keyring(tmp_path).show("dave").address
+    payments = '[{"order_id": "ord_a", "amount": "40.00ssUSD"}, ' \
+        '{"order_id": "ord_b", "amount": {"denom": "uusdc", "amount": "7"}}]'
+    args = parse("tx", "orders", "batch-pay-orders", "bob", "--payments", payments,
+                 "--keyring-dir", str(tmp_path))
+    msg = protocmd.build_message(orders_tx.MsgBatchPayOrders, args, skip="payer",
+                                 resolve=resolver(args))
+    assert [(p.amount.denom, p.amount.amount) for p in msg.payments] == [
+        ("ussusd", "40000000"), ("uusdc", "7"),
+    ]
