@@ -251,7 +251,10 @@ def broadcast_msgs(args: argparse.Namespace, build: Callable[[str], list]) -> in
     if args.gas == AUTO:
         # Simulated with a fee like the final one (its transfer costs gas too); simulation has no
         # gas limit. Raises with the tx's own error if the tx would fail.
-        simulated = client.simulate(signed(DEFAULT_GAS))
+        try:
+            simulated = client.simulate(signed(DEFAULT_GAS))
+        except ClientError as e:
+            raise ClientError(f"the tx would fail (simulated, nothing sent): {e}") from None
         gas = math.ceil(simulated * args.gas_adjustment)
     else:
         gas = int(args.gas)

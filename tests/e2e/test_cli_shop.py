@@ -42,6 +42,7 @@ def cli(net, tmp_path_factory):
         assert got == code, out.getvalue()
         return json.loads(out.getvalue())
 
+    run.common = common  # type: ignore[attr-defined]
     return run
 
 
@@ -137,3 +138,12 @@ def test_update_params_changes_one_field_and_keeps_the_rest(cli):
     after = cli("query", "orders", "params")["params"]
     assert after["platform_fee_bps"] == 150
     assert {**after, "platform_fee_bps": before["platform_fee_bps"]} == before
+
+
+def test_a_tx_that_would_fail_is_refused_by_the_simulation_and_not_sent(cli, capsys):
+    code = main(["tx", "orders", "pay-order", "bob", "--order-id", "ord_0000000000",
+                 "--amount", "1.00ssUSD", *cli.common])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err.startswith("error: the tx would fail (simulated, nothing sent): ")
+    assert "not found" in err.lower()
