@@ -271,14 +271,31 @@ def broadcast_msgs(args: argparse.Namespace, build: Callable[[str], list]) -> in
     extra: dict[str, Any] = {"included": True}
     if simulated is not None:
         extra["gas_simulated"] = simulated
-    return report(result, msgs, extra)
+    return report(result, msgs, extra, order_denom(client))
 
 
-def report(result: BroadcastResult, msgs: Sequence = (), extra: dict | None = None) -> int:
+def order_denom(client: NodeClient) -> Callable[[str], str]:
+    """An order's denom from the chain (the summary of a refund names it)."""
+    from stateset.orders.v1 import query_pb2 as orders_query
+
+    def denom_of(order_id: str) -> str:
+        response = client.query(
+            "/stateset.orders.v1.Query/Order", orders_query.QueryOrderRequest(order_id=order_id),
+            orders_query.QueryOrderResponse,
+        )
+        return response.order.denom
+
+    return denom_of
+
+
+def report(
+    result: BroadcastResult, msgs: Sequence = (), extra: dict | None = None,
+    denom_of: Callable[[str], str] | None = None,
+) -> int:
     out = {**result.to_json(), **(extra or {})}
     if result.code == 0 and result.data:
         responses = txresult.decode_responses(result.data)
-        out["summary"] = txresult.summarize(msgs, responses)
+        out["summary"] = txresult.summarize(msgs, responses, denom_of)
         out["responses"] = [txresult.response_json(r) for r in responses]
     elif result.code != 0 and result.height:
         out["summary"] = [f"failed in block {result.height}: {result.log}"]
@@ -307,7 +324,7 @@ def cmd_query_tx(args: argparse.Namespace) -> int:
         msg = cls()
         packed.Unpack(msg)
         msgs.append(msg)
-    return report(result, msgs, {"included": True})
+    return report(result, msgs, {"included": True}, order_denom(client))
 
 
 def cmd_bank_send(args: argparse.Namespace) -> int:

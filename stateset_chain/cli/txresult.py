@@ -44,10 +44,19 @@ def response_json(response: Message) -> dict[str, Any]:
     return {"@type": "/" + response.DESCRIPTOR.full_name, **body}
 
 
-def summarize(msgs: Sequence[Message], responses: Sequence[Message]) -> list[str]:
+def summarize(
+    msgs: Sequence[Message], responses: Sequence[Message],
+    denom_of: Callable[[str], str] | None = None,
+) -> list[str]:
+    """One line per thing the messages did. ``denom_of(order_id)``: an order's denom, for the
+    responses that give base units without one (refunds); without it they say "base units"."""
     lines: list[str] = []
     for msg, response in zip(msgs, responses, strict=False):
-        describe = _DESCRIBERS.get(type(msg).DESCRIPTOR.full_name)
+        name = type(msg).DESCRIPTOR.full_name
+        if name in _REFUNDS:
+            lines += _REFUNDS[name](msg, response, denom_of)
+            continue
+        describe = _DESCRIBERS.get(name)
         if describe is not None:
             lines += describe(msg, response)
     return lines
@@ -91,11 +100,32 @@ def _batch_pay(msg, r) -> list[str]:
     return [_paid(p.order_id, p.amount, pr) for p, pr in pairs]
 
 
-def _refund(msg, r) -> list[str]:
+def _refunded(amount: int, order_id: str, denom_of: Callable[[str], str] | None) -> str:
+    if denom_of is None:
+        return f"{amount} base units"
+    return money(amount, denom_of(order_id))
+
+
+def _refund(msg, r, denom_of) -> list[str]:
     return [
-        f"refunded {r.refunded} base units on order {msg.order_id}: refund {r.refund_id}, "
-        f"order {_status(r.status, r)}"
+        f"refunded {_refunded(r.refunded, msg.order_id, denom_of)} on order {msg.order_id}: "
+        f"refund {r.refund_id}, order {_status(r.status, r)}"
     ]
+
+
+def _resolved(msg, r, denom_of) -> list[str]:
+    line = f"order {msg.order_id} is now {_status(r.status, r)}"
+    if r.refunded:
+        line += f": refunded {_refunded(r.refunded, msg.order_id, denom_of)}"
+    if r.settled:
+        line += f", settled {_refunded(r.settled, msg.order_id, denom_of)}"
+    return [line]
+
+
+_REFUNDS: dict[str, Callable[[Any, Any, Any], list[str]]] = {
+    "stateset.orders.v1.MsgRefundOrder": _refund,
+    "stateset.orders.v1.MsgResolveDispute": _resolved,
+}
 
 
 def _status_change(msg, r) -> list[str]:
@@ -112,11 +142,10 @@ _DESCRIBERS: dict[str, Callable[[Any, Any], list[str]]] = {
     "stateset.orders.v1.MsgBatchCreateOrders": _batch_created,
     "stateset.orders.v1.MsgPayOrder": _pay,
     "stateset.orders.v1.MsgBatchPayOrders": _batch_pay,
-    "stateset.orders.v1.MsgRefundOrder": _refund,
     "cosmos.bank.v1beta1.MsgSend": _send,
     **{
         f"stateset.orders.v1.Msg{name}": _status_change
         for name in ("FulfillOrder", "ShipOrder", "DeliverOrder", "CancelOrder", "HoldOrder",
-                     "ReleaseOrder", "ReturnOrder", "DisputeOrder", "ResolveDispute")
+                     "ReleaseOrder", "ReturnOrder", "DisputeOrder")
     },
 }

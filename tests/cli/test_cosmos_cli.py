@@ -247,3 +247,21 @@ def test_the_same_conventions_hold_inside_json(tmp_path, capsys):
     assert [(p.amount.denom, p.amount.amount) for p in msg.payments] == [
         ("ussusd", "40000000"), ("uusdc", "7"),
     ]
+
+
+def test_refund_summaries_name_the_amount_in_the_orders_denom():
+    refund = orders_tx.MsgRefundOrder(order_id="ord_a", amount="5000000")
+    refunded = orders_tx.MsgRefundOrderResponse(
+        refund_id="rfd_1", refunded=5_000_000, status=orders_pb2.ORDER_STATUS_DELIVERED
+    )
+    resolve = orders_tx.MsgResolveDispute(order_id="ord_a")
+    resolved = orders_tx.MsgResolveDisputeResponse(
+        status=orders_pb2.ORDER_STATUS_RESOLVED, refunded=1_000_000, settled=2_500_000
+    )
+    lines = txresult.summarize([refund, resolve], [refunded, resolved], lambda oid: "ussusd")
+    assert lines == [
+        "refunded 5.00ssUSD (5000000ussusd) on order ord_a: refund rfd_1, order DELIVERED",
+        "order ord_a is now RESOLVED: refunded 1.00ssUSD (1000000ussusd), "
+        "settled 2.50ssUSD (2500000ussusd)",
+    ]
+    assert txresult.summarize([refund], [refunded])[0].startswith("refunded 5000000 base units")

@@ -81,6 +81,14 @@ def test_create_pay_fulfil_ship_deliver_with_the_genesis_tax_and_shipping(cli):
         done = cli("tx", "orders", command, "carol", "--order-id", order_id, *extra)
         assert done["summary"] == [f"order {order_id} is now {status}"]
 
+    refund = cli("tx", "orders", "refund-order", "carol", "--order-id", order_id,
+                 "--amount", "5.00ssUSD", "--reason", "scratched")
+    refund_id = refund["responses"][0]["refund_id"]
+    assert refund["summary"] == [
+        f"refunded 5.00ssUSD (5000000ussusd) on order {order_id}: refund {refund_id}, "
+        "order DELIVERED"
+    ]
+
     listed = cli("query", "orders", "list", "--customer", "bob", "--status", "delivered")
     assert [o["id"] for o in listed["orders"]] == [order_id]
     again = cli("query", "tx", paid["txhash"])
