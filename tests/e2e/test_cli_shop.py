@@ -43,6 +43,8 @@ def cli(net, tmp_path_factory):
         return json.loads(out.getvalue())
 
     run.common = common  # type: ignore[attr-defined]
+    # the merchant publishes its encryption key: the shipping address is sealed to it
+    run("tx", "privacy", "register-key", "carol")
     return run
 
 
