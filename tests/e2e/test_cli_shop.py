@@ -136,7 +136,8 @@ def test_a_fixed_gas_limit_too_low_fails_and_says_so(cli):
 
 
 def test_no_wait_says_the_tx_was_not_waited_for(cli):
-    done = cli("tx", "bank", "send", "alice", "dave", "1.00USDC", "--no-wait")
+    # (dave: no later test signs as dave, so none races this tx's sequence in the mempool)
+    done = cli("tx", "bank", "send", "dave", "alice", "1.00USDC", "--no-wait")
     assert done["included"] is False and done["height"] == 0
     assert "not waited for inclusion" in done["note"] and done["txhash"] in done["note"]
 
