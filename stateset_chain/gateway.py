@@ -111,7 +111,15 @@ class Gateway:
     # -- CometBFT-backed queries -----------------------------------------------------------
 
     def consensus_params(self, _req) -> consensus_query.QueryParamsResponse:
-        params = self.node.rpc("consensus_params")["consensus_params"]
+        try:
+            reply = self.node.rpc("consensus_params")
+        except ClientError as e:
+            # CometBFT reads the params at its block store's height, whose state may not be
+            # saved yet ("could not find consensus params for height #H"): those of H - 1 hold.
+            if "could not find consensus params" not in str(e):
+                raise
+            reply = self.node.rpc("consensus_params", height=str(self.node.height() - 1))
+        params = reply["consensus_params"]
         block = params["block"]
         return consensus_query.QueryParamsResponse(
             params=params_pb2.ConsensusParams(
