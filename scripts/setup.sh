@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs into the work tree: a virtualenv in .venv with the
 # package and its dev tools, the compiled protobufs, and a pinned CometBFT in .bin.
-# Safe to run again: every step is skipped when its result is already there.
+# Safe to run again: every step is skipped when its result is already there. Each step says what
+# it does and how long it took (on stderr); when nothing was to do, one line says so.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -9,25 +10,70 @@ cd "$root"
 COMETBFT_VERSION="${COMETBFT_VERSION:-v0.38.25}"
 PY="${PYTHON:-python3}"
 
+# Milliseconds since the epoch (bash 5's EPOCHREALTIME; whole seconds on older shells).
+now_ms() {
+  if [ -n "${EPOCHREALTIME:-}" ]; then
+    local t="${EPOCHREALTIME/[.,]/}"
+    echo $((t / 1000))
+  else
+    echo $(($(date +%s) * 1000))
+  fi
+}
+setup_start=$(now_ms)
+did=0
+step_start=0
+# step "what" ["hint"]: announce a step (with how long the first run takes); done_step "result".
+step() {
+  did=1
+  step_start=$(now_ms)
+  echo "setup: $1${2:+ ($2)} ..." >&2
+}
+done_step() {
+  local ms=$(($(now_ms) - step_start))
+  printf 'setup:   %s in %d.%01d s\n' "$1" $((ms / 1000)) $((ms % 1000 / 100)) >&2
+}
+
 if [ ! -x .venv/bin/python ]; then
+  step "creating the virtualenv .venv with $("$PY" --version 2>&1)"
   "$PY" -m venv .venv
-fi
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
-  touch "$stamp"
+  done_step "created .venv"
 fi
 
-bash scripts/gen_proto.sh
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  step "installing the package and its dev tools from pyproject.toml into .venv" \
+    "first run: about a minute"
+  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+  done_step "installed $(.venv/bin/pip list --disable-pip-version-check 2>/dev/null | tail -n +3 | wc -l | tr -d ' ') packages"
+fi
+
+if ! bash scripts/gen_proto.sh --check; then
+  step "compiling proto/ into stateset_chain/pb with grpcio-tools"
+  bash scripts/gen_proto.sh
+  done_step "compiled $(find proto/stateset -name '*.proto' | wc -l | tr -d ' ') proto files"
+fi
 
 mkdir -p .bin
 have=""
 [ -x .bin/cometbft ] && have="v$(.bin/cometbft version 2>/dev/null || true)"
 if [ "$have" != "$COMETBFT_VERSION" ]; then
   command -v go >/dev/null || { echo "setup: Go is required to build CometBFT" >&2; exit 1; }
-  echo "setup: building cometbft $COMETBFT_VERSION (go install) ..." >&2
+  step "building cometbft $COMETBFT_VERSION into .bin with $(go version | cut -d' ' -f3) (go install)" \
+    "first run: 1-3 minutes, downloads its modules"
   GOBIN="$root/.bin" go install "github.com/cometbft/cometbft/cmd/cometbft@${COMETBFT_VERSION}"
+  done_step "built .bin/cometbft $(.bin/cometbft version)"
+fi
+
+if [ "$did" = 0 ]; then
+  ms=$(($(now_ms) - setup_start))
+  printf 'setup: up to date (.venv, protos, cometbft %s) in %d.%01d s\n' \
+    "$COMETBFT_VERSION" $((ms / 1000)) $((ms % 1000 / 100)) >&2
+else
+  ms=$(($(now_ms) - setup_start))
+  printf 'setup: done in %d.%01d s\n' $((ms / 1000)) $((ms % 1000 / 100)) >&2
 fi
 
 # cosmjs for the end-to-end tests that drive the localnet from Node (tests/js, pinned by its

@@ -2,7 +2,8 @@
 
 Everything a wallet, the ``statesetd`` CLI or an end-to-end test needs:
 
-- amounts: ``parse_coin("1000uusdc")``, ``parse_coins("5000uusdc,1ussusd")``, ``default_fee(gas)``;
+- amounts: ``parse_coin("1000uusdc")`` (base units) or ``parse_coin("40.00ssUSD")`` (a display
+  amount), ``parse_coins("5000uusdc,1ussusd")``, ``format_display``, ``default_fee(gas)``;
 - queries: ``abci_query`` sends a gRPC-style path (``/cosmos.bank.v1beta1.Query/Balance``) with
   protobuf data through ``/abci_query``; ``account``, ``balance``, ``all_balances``, ``supply``
   decode the answers;
@@ -56,6 +57,7 @@ TOTAL_SUPPLY_PATH = "/cosmos.bank.v1beta1.Query/TotalSupply"
 SUPPLY_OF_PATH = "/cosmos.bank.v1beta1.Query/SupplyOf"
 ENCRYPTION_KEY_PATH = "/stateset.privacy.v1.Query/EncryptionKey"
 ORDER_PATH = "/stateset.orders.v1.Query/Order"
+SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 
 
 class ClientError(Exception):
@@ -64,18 +66,60 @@ class ClientError(Exception):
 
 # --- amounts -------------------------------------------------------------------------------
 
-_COIN = re.compile(r"^([0-9]+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$")
+_COIN = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$")
+
+# Display denoms (any letter case) -> base denom; both stablecoins have 6 decimals. A display
+# name is never a base denom, so ``40ssUSD`` (40 ssUSD) and ``40ussusd`` (40 base units) cannot be
+# confused: the denom says which one is meant.
+DISPLAY_DECIMALS = 6
+DISPLAY_DENOMS = {"usdc": "uusdc", "ssusd": "ussusd"}
+DISPLAY_NAMES = {"uusdc": "USDC", "ussusd": "ssUSD"}
+AMOUNT_HELP = (
+    "a coin in base units (40000000ussusd) or a display amount (40.00ssUSD, 12.5USDC: "
+    "6 decimals, denom in any case)"
+)
 
 
 def parse_coin(text: str) -> Coin:
-    """``"1000uusdc"`` -> ``Coin("uusdc", 1000)``; integers in base units only."""
+    """``"1000uusdc"`` -> ``Coin("uusdc", 1000)`` (base units, an integer); ``"40.00ssUSD"`` ->
+    ``Coin("ussusd", 40_000_000)`` (a display amount: USDC or ssUSD in any case, at most 6
+    decimals, converted exactly)."""
     match = _COIN.match(text.strip())
     if match is None:
-        raise ClientError(f"invalid amount {text!r}: expected an integer and a denom (1000uusdc)")
+        raise ClientError(
+            f"invalid amount {text!r}: expected an integer and a base denom (40000000ussusd) "
+            "or a decimal and a display denom (40.00ssUSD)"
+        )
+    number, denom = match.groups()
+    base = DISPLAY_DENOMS.get(denom.lower())
+    if base is not None:
+        whole, _, frac = number.partition(".")
+        if len(frac) > DISPLAY_DECIMALS:
+            raise ClientError(f"invalid amount {text!r}: at most {DISPLAY_DECIMALS} decimals")
+        amount = int(whole) * 10**DISPLAY_DECIMALS + int(frac.ljust(DISPLAY_DECIMALS, "0"))
+        denom = base
+    elif "." in number:
+        raise ClientError(
+            f"invalid amount {text!r}: {denom} is a base denom, so the amount is an integer "
+            f"(decimals need a display denom: {', '.join(DISPLAY_NAMES.values())})"
+        )
+    else:
+        amount = int(number)
     try:
-        return Coin(match.group(2), int(match.group(1)))
+        return Coin(denom, amount)
     except ChainError as e:
         raise ClientError(f"invalid amount {text!r}: {e.log}") from None
+
+
+def format_display(coin: Coin) -> str:
+    """``Coin("ussusd", 43_500_000)`` -> ``"43.50ssUSD"`` (at least 2 decimals, exact); a denom
+    without a display name stays in base units (``5ufoo``)."""
+    name = DISPLAY_NAMES.get(coin.denom)
+    if name is None:
+        return str(coin)
+    whole, frac = divmod(coin.amount, 10**DISPLAY_DECIMALS)
+    digits = f"{frac:0{DISPLAY_DECIMALS}d}".rstrip("0").ljust(2, "0")
+    return f"{whole}.{digits}{name}"
 
 
 def parse_coins(text: str) -> list[Coin]:
@@ -124,11 +168,14 @@ class BroadcastResult:
     log: str
     height: int = 0  # set once the tx is in a block (after wait_for_tx)
     gas_used: int = 0
+    gas_wanted: int = 0
+    data: bytes = b""  # the block result's TxMsgData (the messages' responses)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "txhash": self.txhash, "code": self.code, "codespace": self.codespace,
-            "log": self.log, "height": self.height, "gas_used": self.gas_used,
+            "log": self.log, "height": self.height, "gas_wanted": self.gas_wanted,
+            "gas_used": self.gas_used,
         }
 
 
@@ -246,6 +293,17 @@ class NodeClient:
 
     # -- transactions ----------------------------------------------------------------------
 
+    def simulate(self, tx_bytes: bytes) -> int:
+        """The gas ``tx_bytes`` uses when run as the next block would run it (nothing is kept);
+        raises ClientError with the tx's own error if it would fail."""
+        from cosmos.tx.v1beta1 import service_pb2 as tx_service
+
+        response = self.query(
+            SIMULATE_PATH, tx_service.SimulateRequest(tx_bytes=tx_bytes),
+            tx_service.SimulateResponse,
+        )
+        return int(response.gas_info.gas_used)
+
     def broadcast(self, tx_bytes: bytes) -> BroadcastResult:
         """``broadcast_tx_sync``: the CheckTx answer (code 0 = accepted into the mempool)."""
         r = self.rpc("broadcast_tx_sync", tx=base64.b64encode(tx_bytes).decode())
@@ -274,6 +332,8 @@ class NodeClient:
                 txhash=r["hash"], code=int(res.get("code", 0)),
                 codespace=res.get("codespace", ""), log=res.get("log", ""),
                 height=int(r["height"]), gas_used=int(res.get("gas_used", 0)),
+                gas_wanted=int(res.get("gas_wanted", 0)),
+                data=base64.b64decode(res.get("data") or ""),
             )
 
     # -- orders with personal data (sealed transparently, docs/privacy.md) ----------------------

@@ -345,13 +345,14 @@ class Gateway:
 
     def consensus_params(self, _req) -> consensus_query.QueryParamsResponse:
         try:
-            found = self.node.rpc("consensus_params")
-        except ClientError:
-            # CometBFT answers for its newest block, whose params it may not have saved yet
-            # ("could not find consensus params for height #N"): the block before has them.
-            height = self.node.height()
-            found = self.node.rpc("consensus_params", height=str(max(height - 1, 1)))
-        params = found["consensus_params"]
+            reply = self.node.rpc("consensus_params")
+        except ClientError as e:
+            # CometBFT reads the params at its block store's height, whose state may not be
+            # saved yet ("could not find consensus params for height #H"): those of H - 1 hold.
+            if "could not find consensus params" not in str(e):
+                raise
+            reply = self.node.rpc("consensus_params", height=str(self.node.height() - 1))
+        params = reply["consensus_params"]
         block = params["block"]
         return consensus_query.QueryParamsResponse(
             params=params_pb2.ConsensusParams(

@@ -169,11 +169,43 @@ def build_cctp_genesis(admin: str, attester_keys: Sequence[bytes]) -> dict:
     }
 
 
+# The localnet is a working shop out of the box: sales tax by US state (the statewide base rate,
+# in basis points, rounded half up; local surcharges left out) and VAT/GST of a few countries, and
+# two shipping methods. DEMO figures for trying the chain, not tax advice.
+LOCALNET_US_STATE_TAX_BPS = {
+    "AK": 0, "AL": 400, "AR": 650, "AZ": 560, "CA": 725, "CO": 290, "CT": 635, "DC": 600,
+    "DE": 0, "FL": 600, "GA": 400, "HI": 400, "IA": 600, "ID": 600, "IL": 625, "IN": 700,
+    "KS": 650, "KY": 600, "LA": 500, "MA": 625, "MD": 600, "ME": 550, "MI": 600, "MN": 688,
+    "MO": 423, "MS": 700, "MT": 0, "NC": 475, "ND": 500, "NE": 550, "NH": 0, "NJ": 663,
+    "NM": 488, "NV": 685, "NY": 400, "OH": 575, "OK": 450, "OR": 0, "PA": 600, "RI": 700,
+    "SC": 600, "SD": 420, "TN": 700, "TX": 625, "UT": 485, "VA": 530, "VT": 600, "WA": 650,
+    "WI": 500, "WV": 600, "WY": 400,
+}
+LOCALNET_COUNTRY_TAX_BPS = {
+    "AU": 1000, "CA": 500, "DE": 1900, "FR": 2000, "GB": 2000, "JP": 1000, "NL": 2100,
+}
+LOCALNET_SHIPPING_FEES = {"standard": 5_000_000, "express": 15_000_000}  # base units: $5, $15
+
+
 def build_orders_genesis(admin: str) -> dict:
     """Orders params for the localnet: the first demo account is authority, arbiter and platform
-    (taking a 1% platform fee at settlement; see stateset_chain/orders/SPEC.md)."""
+    (taking a 1% platform fee at settlement; see stateset_chain/orders/SPEC.md), with the tax
+    rates and shipping methods above, so an order shipped to ``US``/``CA`` by ``express`` works
+    without changing params."""
     params = {"authority": admin, "arbiter": admin, "platform_address": admin}
-    return {"params": {**params, "platform_fee_bps": 100}}
+    tax_rates = [
+        {"country": "US", "region": state, "rate_bps": bps}
+        for state, bps in sorted(LOCALNET_US_STATE_TAX_BPS.items())
+    ] + [
+        {"country": country, "region": "", "rate_bps": bps}
+        for country, bps in sorted(LOCALNET_COUNTRY_TAX_BPS.items())
+    ]
+    shipping = [
+        {"method": method, "fee": str(fee)} for method, fee in LOCALNET_SHIPPING_FEES.items()
+    ]
+    return {"params": {
+        **params, "platform_fee_bps": 100, "tax_rates": tax_rates, "shipping_rates": shipping,
+    }}
 
 
 # The two denoms as wallets show them: 6 decimals, display units USDC and ssUSD (the bank's

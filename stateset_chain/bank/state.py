@@ -3,8 +3,12 @@
 Every movement goes through four primitives that keep ``supply(denom) == Σ balance(·, denom)``:
 ``send`` (address to address), ``send_to_module`` / ``send_from_module`` (to and from a module
 account, whose address is ``sha256(name)[:20]``), ``mint`` (new coins into a module account) and
-``burn`` (destroy coins a module account holds). Each checks every coin before it writes, emits one
-typed event, and makes sure every address that receives coins has an account (``ensure_account``).
+``burn`` (destroy coins a module account holds). Each checks every coin before it writes, emits the
+Cosmos SDK's plain bank events (``coin_spent``, ``coin_received``, then ``transfer``, ``coinbase``
+or ``burn``: what wallets, explorers and ``tx_search`` look for) and then one typed event, and makes
+sure every address that receives coins has an account (``ensure_account``). Because every module
+moves coins through these primitives, fees, escrow, settlement, refunds, mints and burns all get
+the standard events without any module emitting them itself.
 
 Module accounts are declared up front with their permissions (the SDK's ``maccPerms``): only a
 ``minter`` may mint and only a ``burner`` may burn, and no declared module account may receive a
@@ -154,9 +158,12 @@ class BankKeeper:
         self._subtract(store, address.decode(from_addr), coins)
         self._add(store, address.decode(to_addr), coins)
         self.accounts.ensure_account(store, to_addr)
-        ctx.events.emit_pending(
-            COINS_TRANSFERRED, coins_transferred_attributes(from_addr, to_addr, coins)
-        )
+        emit = ctx.events.emit_pending
+        amount = format_coins(coins)
+        emit(COIN_SPENT, [("spender", from_addr), ("amount", amount)])
+        emit(COIN_RECEIVED, [("receiver", to_addr), ("amount", amount)])
+        emit(TRANSFER, [("recipient", to_addr), ("sender", from_addr), ("amount", amount)])
+        emit(COINS_TRANSFERRED, coins_transferred_attributes(from_addr, to_addr, coins))
 
     def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list[Coin]) -> None:
         self.send(ctx, from_addr, address.module_address(module), coins)
@@ -192,6 +199,9 @@ class BankKeeper:
             known_denoms.add(ctx.store, c.denom)
         self._add(ctx.store, address.decode(module_addr), coins)
         self.accounts.ensure_account(ctx.store, module_addr)
+        amount = format_coins(coins)
+        ctx.events.emit_pending(COIN_RECEIVED, [("receiver", module_addr), ("amount", amount)])
+        ctx.events.emit_pending(COINBASE, [("minter", module_addr), ("amount", amount)])
         ctx.events.emit(events.CoinsMinted(module=module, amount=[c.to_proto() for c in coins]))
 
     def burn(self, ctx: Context, module: str, coins: list[Coin]) -> None:
@@ -202,6 +212,10 @@ class BankKeeper:
         self._subtract(ctx.store, address.module_address_bytes(module), coins)
         for c in coins:
             _set_or_delete(supplies, ctx.store, c.denom, self.supply(ctx.store, c.denom) - c.amount)
+        module_addr = address.module_address(module)
+        amount = format_coins(coins)
+        ctx.events.emit_pending(COIN_SPENT, [("spender", module_addr), ("amount", amount)])
+        ctx.events.emit_pending(BURN, [("burner", module_addr), ("amount", amount)])
         ctx.events.emit(events.CoinsBurned(module=module, amount=[c.to_proto() for c in coins]))
 
     # -- internals ---------------------------------------------------------------------------
@@ -237,6 +251,15 @@ def _checked(coins: list[Coin]) -> bool:
 
 
 COINS_TRANSFERRED = events.CoinsTransferred.DESCRIPTOR.full_name
+
+# The Cosmos SDK's plain bank events (x/bank/types/events.go): values are plain text, an amount
+# is ``sdk.Coins.String()`` (``100uusdc,5ussusd``). The SDK names its mint event ``coinbase`` so
+# that it does not clash with x/mint's ``mint`` event; explorers look for that name.
+COIN_SPENT = "coin_spent"  # spender, amount: coins left an address (send, burn)
+COIN_RECEIVED = "coin_received"  # receiver, amount: coins reached an address (send, mint)
+TRANSFER = "transfer"  # recipient, sender, amount: one send
+COINBASE = "coinbase"  # minter, amount: new coins in a module account
+BURN = "burn"  # burner, amount: coins a module account held were destroyed
 
 
 def coins_transferred_attributes(

@@ -3,13 +3,13 @@
     statesetd init  --home DIR [--moniker NAME]
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
     statesetd gateway [--node URL] [--address 127.0.0.1:9090] [--rest 127.0.0.1:1317]
-    statesetd keys  add NAME [--recover] | list | show NAME [--address]    (plaintext test keyring)
+    statesetd keys  add NAME [--recover] | add-demo | list | show NAME [--address]  (test keyring)
                     | destroy-retired-encryption-keys NAME
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
                     | stablecoin redeem FROM AMOUNT
                     | orders <message> FROM [--field V ...] | cctp <message> FROM [...]
                     | privacy register-key FROM [--rotate]
-    statesetd query account ADDR | balance ADDR [--denom D] | supply [--denom D]
+    statesetd query account ADDR | balance ADDR [--denom D] | supply [--denom D] | tx HASH
                     | orders get --order-id ID | orders list [--customer A --status PAID ...]
                     | stablecoin <query> | cctp <query> [--field V ...]
                     | privacy encryption-key --address A
@@ -22,6 +22,20 @@ orders get|list`` opens it with the keyring's encryption keys or shows it redact
 ``tx orders|cctp`` and ``query orders|stablecoin|cctp`` are generated from the modules' protobuf
 services (cli/protocmd.py), so every message and query has a command; ``--help`` lists them.
 
+A tx command works as the Cosmos SDK's CLI does, with two defaults chosen for this chain:
+
+- ``--gas auto`` (the default here; the SDK's is 200000): the tx is simulated first and its gas
+  limit is the gas used times ``--gas-adjustment`` (default 1.3), so a batch of any size gets the
+  gas it needs instead of running out and losing its fee; ``--gas N`` sets a fixed limit. The fee
+  is gas x 0.025 uusdc unless ``--fees`` is given.
+- it waits until the tx is in a block (``--no-wait``: broadcast only, and the output says so)
+  and prints what the tx did (``summary``: the order id, total and denom of each created order,
+  the payment id of a payment, the new status) with the messages' decoded ``responses``.
+
+Amounts are written one way everywhere: a coin in base units (``40000000ussusd``) or a display
+amount (``40.00ssUSD``, ``12.5usdc``: a decimal with at most 6 places and a display denom, USDC or
+ssUSD in any case). Wherever an address is expected, a key name works too (``--customer bob``).
+
 The CLI is an edge: it parses arguments and calls ``stateset_chain.client`` (transactions and
 queries through CometBFT's JSON-RPC) or ``App`` + the ABCI server (``start``). A user error (bad
 amount, unknown key, unreachable node, refused query) prints one ``error: ...`` line and exits 1.
@@ -32,27 +46,33 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 
-from stateset_chain.cli import protocmd, sealing
+from stateset_chain.cli import protocmd, sealing, txresult
 from stateset_chain.cli.keyring import DEFAULT_KEYRING_DIR, Keyring
 from stateset_chain.client import (
+    AMOUNT_HELP,
     DEFAULT_GAS,
     DEFAULT_NODE,
     BroadcastResult,
     ClientError,
     NodeClient,
     address_of,
+    default_fee,
     msg_issue_stablecoin,
     msg_redeem_stablecoin,
     msg_send,
     parse_coin,
     parse_coins,
+    sign_tx,
 )
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.crypto import address as bech32_address
@@ -155,6 +175,24 @@ def cmd_keys_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_add_demo(args: argparse.Namespace) -> int:
+    """The localnet's TEST-ONLY demo accounts (alice, bob, carol, dave) into the keyring; a name
+    already there is left as it is."""
+    from stateset_chain.cli.keyring import KeyExists
+    from stateset_chain.localnet import load_demo_accounts
+
+    keyring = Keyring(args.keyring_dir)
+    out = []
+    for account in load_demo_accounts():
+        try:
+            key, _ = keyring.add(account["name"], account["mnemonic"])
+            out.append({**key.to_json(), "added": True})
+        except KeyExists:
+            out.append({**keyring.show(account["name"]).to_json(), "added": False})
+    emit(out)
+    return 0
+
+
 def cmd_keys_list(args: argparse.Namespace) -> int:
     emit([k.to_json() for k in Keyring(args.keyring_dir).list()])
     return 0
@@ -182,23 +220,128 @@ def resolve_address(keyring: Keyring, name_or_address: str) -> str:
     return keyring.show(name_or_address).address
 
 
+def resolver(args: argparse.Namespace) -> Callable[[str], str]:
+    """How this command turns a key name (or an address) into an address."""
+    keyring = Keyring(args.keyring_dir)
+    return lambda text: resolve_address(keyring, text)
+
+
+AUTO = "auto"
+DEFAULT_GAS_ADJUSTMENT = "1.3"
+
+
+def gas_setting(text: str) -> str:
+    """``--gas``: ``auto`` or a positive integer."""
+    if text != AUTO and not (text.isdigit() and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"--gas takes 'auto' or a positive integer, got {text!r}")
+    return text
+
+
+def gas_adjustment(text: str) -> Fraction:
+    try:
+        value = Fraction(Decimal(text))
+    except (ArithmeticError, ValueError):
+        raise argparse.ArgumentTypeError(f"--gas-adjustment takes a number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("--gas-adjustment must be at least 1")
+    return value
+
+
 def broadcast_msgs(args: argparse.Namespace, build: Callable[[str], list]) -> int:
     keyring = Keyring(args.keyring_dir)
     wallet = keyring.wallet(args.sender)
+    sender = address_of(wallet)
+    msgs = build(sender)
     fees = parse_coins(args.fees) if args.fees else None
     client = NodeClient(args.node)
-    result = client.send(
-        wallet, build(address_of(wallet)), fees=fees, gas=args.gas, memo=args.memo,
-        chain_id=args.chain_id,
-    )
-    if args.wait and result.code == 0:
-        result = client.wait_for_tx(result.txhash, timeout=args.wait_timeout)
-    return report(result)
+    account = client.account(sender)
+    chain_id = args.chain_id or client.chain_id()
+
+    def signed(gas: int) -> bytes:
+        return sign_tx(
+            wallet, msgs, chain_id=chain_id, account_number=account.account_number,
+            sequence=account.sequence, fees=fees if fees is not None else [default_fee(gas)],
+            gas=gas, memo=args.memo,
+        )
+
+    simulated = None
+    if args.gas == AUTO:
+        # Simulated with a fee like the final one (its transfer costs gas too); simulation has no
+        # gas limit. Raises with the tx's own error if the tx would fail.
+        try:
+            simulated = client.simulate(signed(DEFAULT_GAS))
+        except ClientError as e:
+            raise ClientError(f"the tx would fail (simulated, nothing sent): {e}") from None
+        gas = math.ceil(simulated * args.gas_adjustment)
+    else:
+        gas = int(args.gas)
+    result = client.broadcast(signed(gas))
+    if result.code != 0:
+        return report(result, msgs, {"included": False, "note": "refused by CheckTx"})
+    if args.no_wait:
+        return report(result, msgs, {
+            "included": False,
+            "note": "broadcast only (--no-wait): not waited for inclusion; see "
+            f"`statesetd query tx {result.txhash}`",
+        })
+    result = client.wait_for_tx(result.txhash, timeout=args.wait_timeout)
+    extra: dict[str, Any] = {"included": True}
+    if simulated is not None:
+        extra["gas_simulated"] = simulated
+    return report(result, msgs, extra, order_denom(client))
 
 
-def report(result: BroadcastResult) -> int:
-    emit(result.to_json())
+def order_denom(client: NodeClient) -> Callable[[str], str]:
+    """An order's denom from the chain (the summary of a refund names it)."""
+    from stateset.orders.v1 import query_pb2 as orders_query
+
+    def denom_of(order_id: str) -> str:
+        response = client.query(
+            "/stateset.orders.v1.Query/Order", orders_query.QueryOrderRequest(order_id=order_id),
+            orders_query.QueryOrderResponse,
+        )
+        return response.order.denom
+
+    return denom_of
+
+
+def report(
+    result: BroadcastResult, msgs: Sequence = (), extra: dict | None = None,
+    denom_of: Callable[[str], str] | None = None,
+) -> int:
+    out = {**result.to_json(), **(extra or {})}
+    if result.code == 0 and result.data:
+        responses = txresult.decode_responses(result.data)
+        out["summary"] = txresult.summarize(msgs, responses, denom_of)
+        out["responses"] = [txresult.response_json(r) for r in responses]
+    elif result.code != 0 and result.height:
+        out["summary"] = [f"failed in block {result.height}: {result.log}"]
+    emit(out)
     return 0 if result.code == 0 else 1
+
+
+def cmd_query_tx(args: argparse.Namespace) -> int:
+    """A committed tx by hash: its result and what it did."""
+    import base64
+
+    from cosmos.tx.v1beta1 import tx_pb2
+
+    client = NodeClient(args.node)
+    result = client.wait_for_tx(args.hash, timeout=0, poll=0)
+    raw = client.rpc("tx", hash=base64.b64encode(bytes.fromhex(args.hash)).decode())["tx"]
+    body = tx_pb2.TxBody.FromString(tx_pb2.TxRaw.FromString(base64.b64decode(raw)).body_bytes)
+    msgs = []
+    for packed in body.messages:
+        from google.protobuf import symbol_database
+
+        try:
+            cls = symbol_database.Default().GetSymbol(packed.type_url.rsplit("/", 1)[-1])
+        except KeyError:
+            continue
+        msg = cls()
+        packed.Unpack(msg)
+        msgs.append(msg)
+    return report(result, msgs, {"included": True}, order_denom(client))
 
 
 def cmd_bank_send(args: argparse.Namespace) -> int:
@@ -208,7 +351,8 @@ def cmd_bank_send(args: argparse.Namespace) -> int:
 
 
 def stablecoin_amount(text: str, denom: str) -> Any:
-    """``1000000`` or ``1000000<denom>``; another denom is refused."""
+    """``1000000`` (base units), ``1000000<denom>`` or a display amount (``1.00USDC``); another
+    denom is refused."""
     coin = parse_coin(text if not text.isdigit() else text + denom)
     if coin.denom != denom:
         raise ClientError(f"amount must be in {denom}, got {coin.denom}")
@@ -253,7 +397,10 @@ def cmd_query_supply(args: argparse.Namespace) -> int:
 
 
 def run_query(args: argparse.Namespace, path: str, request, response_cls) -> int:
-    emit(to_dict(NodeClient(args.node).query(path, request, response_cls)))
+    out = to_dict(NodeClient(args.node).query(path, request, response_cls))
+    if out.get("has_more") and out.get("orders"):  # ListOrders: the next page's cursor
+        out["next_starting_after"] = out["orders"][-1]["id"]
+    emit(out)
     return 0
 
 
@@ -261,7 +408,10 @@ def run_orders_query(args: argparse.Namespace, path: str, request, response_cls)
     """As run_query; orders' personal data opened for its recipients, else redacted."""
     client = NodeClient(args.node)
     response = client.query(path, request, response_cls)
-    emit(sealing.revealed(args, client, response, to_dict(response)))
+    out = sealing.revealed(args, client, response, to_dict(response))
+    if out.get("has_more") and out.get("orders"):  # ListOrders: the next page's cursor
+        out["next_starting_after"] = out["orders"][-1]["id"]
+    emit(out)
     return 0
 
 
@@ -269,6 +419,17 @@ def cmd_keys_destroy_retired(args: argparse.Namespace) -> int:
     destroyed = Keyring(args.keyring_dir).destroy_retired_encryption_keys(args.name)
     emit({"name": args.name, "destroyed": destroyed})
     return 0
+
+
+def current_orders_params(args: argparse.Namespace) -> dict:
+    """The chain's orders params as JSON (update-params merges the given fields over them)."""
+    from stateset.orders.v1 import query_pb2 as orders_query
+
+    response = NodeClient(args.node).query(
+        "/stateset.orders.v1.Query/Params", orders_query.QueryParamsRequest(),
+        orders_query.QueryParamsResponse,
+    )
+    return to_dict(response.params)
 
 
 # --- the parser ----------------------------------------------------------------------------
@@ -291,11 +452,23 @@ def _node_flags() -> argparse.ArgumentParser:
 
 def _tx_flags() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--fees", help="e.g. 5000uusdc (default: gas x 0.025 uusdc)")
-    p.add_argument("--gas", type=int, default=DEFAULT_GAS, help="gas limit (default %(default)s)")
+    p.add_argument("--fees", help="e.g. 5000uusdc or 0.005USDC (default: gas x 0.025 uusdc)")
+    p.add_argument(
+        "--gas", type=gas_setting, default=AUTO,
+        help="gas limit, or 'auto': simulate and use the gas used x --gas-adjustment "
+        "(default %(default)s)",
+    )
+    p.add_argument(
+        "--gas-adjustment", type=gas_adjustment, default=gas_adjustment(DEFAULT_GAS_ADJUSTMENT),
+        help=f"multiplier of the simulated gas with --gas auto (default {DEFAULT_GAS_ADJUSTMENT})",
+    )
     p.add_argument("--memo", default="")
     p.add_argument("--chain-id", help="default: the node's chain id (from /status)")
-    p.add_argument("--wait", action="store_true", help="wait until the tx is in a block")
+    p.add_argument(
+        "--no-wait", action="store_true",
+        help="broadcast only: do not wait for the tx to be in a block (the default is to wait)",
+    )
+    p.add_argument("--wait", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--wait-timeout", type=float, default=30.0, help=argparse.SUPPRESS)
     return p
 
@@ -348,6 +521,11 @@ def _add_keys(sub, keyring: argparse.ArgumentParser) -> None:
     p.add_argument("name")
     p.add_argument("--recover", action="store_true", help="read a BIP39 mnemonic from stdin")
     p.set_defaults(func=cmd_keys_add)
+    p = keys.add_parser(
+        "add-demo", parents=[keyring],
+        help="add the localnet's TEST-ONLY demo keys (alice, bob, carol, dave; public mnemonics)",
+    )
+    p.set_defaults(func=cmd_keys_add_demo)
     p = keys.add_parser("list", parents=[keyring], help="list keys")
     p.set_defaults(func=cmd_keys_list)
     p = keys.add_parser("show", parents=[keyring], help="show a key")
@@ -368,17 +546,17 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     p = bank.add_parser("send", parents=parents, help="send coins")
     p.add_argument("sender", metavar="FROM", help="key name in the keyring")
     p.add_argument("to", metavar="TO", help="address or key name")
-    p.add_argument("amount", metavar="AMOUNT", help="e.g. 1000uusdc or 1uusdc,2ussusd")
+    p.add_argument("amount", metavar="AMOUNT", help=AMOUNT_HELP + "; several: 1uusdc,2ussusd")
     p.set_defaults(func=cmd_bank_send)
 
     stable = _group(tx, "stablecoin", "ssUSD issue and redeem")
     p = stable.add_parser("issue", parents=parents, help="lock uusdc, receive ussusd 1:1")
     p.add_argument("sender", metavar="FROM", help="key name in the keyring")
-    p.add_argument("amount", metavar="AMOUNT", help="e.g. 1000000uusdc")
+    p.add_argument("amount", metavar="AMOUNT", help="e.g. 1000000uusdc or 1.00USDC")
     p.set_defaults(func=cmd_stablecoin_issue)
     p = stable.add_parser("redeem", parents=parents, help="burn ussusd, receive uusdc 1:1")
     p.add_argument("sender", metavar="FROM", help="key name in the keyring")
-    p.add_argument("amount", metavar="AMOUNT", help="e.g. 1000000ussusd")
+    p.add_argument("amount", metavar="AMOUNT", help="e.g. 1000000ussusd or 1.00ssUSD")
     p.set_defaults(func=cmd_stablecoin_redeem)
 
     from stateset.cctp.v1 import tx_pb2 as cctp_tx
@@ -386,15 +564,16 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     from stateset.orders.v1 import tx_pb2 as orders_tx
 
     orders = _group(tx, "orders", "order lifecycle messages")
-    protocmd.add_tx_commands(orders, orders_tx, parents, broadcast_msgs)
+    protocmd.add_tx_commands(orders, orders_tx, parents, broadcast_msgs, resolver,
+                             current={"params": current_orders_params})
     sealing.add_create_flags(orders, broadcast_msgs)
     sealing.add_privacy_tx(_group(tx, "privacy", "encryption keys for sealed personal data"),
                            parents, broadcast_msgs)
     protocmd.add_tx_commands(_group(tx, "cctp", "Circle CCTP messages"), cctp_tx,
-                             parents, broadcast_msgs)
+                             parents, broadcast_msgs, resolver)
     protocmd.add_tx_commands(
         _group(tx, "crosschain", "unclaimed cross-chain payments: refund or claim"),
-        crosschain_tx, parents, broadcast_msgs,
+        crosschain_tx, parents, broadcast_msgs, resolver,
     )
 
 
@@ -410,6 +589,9 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     p = query.add_parser("supply", parents=parents, help="total supply")
     p.add_argument("--denom", help="one denom only")
     p.set_defaults(func=cmd_query_supply)
+    p = query.add_parser("tx", parents=parents, help="a committed tx by hash: result and summary")
+    p.add_argument("hash", help="the tx hash (hex)")
+    p.set_defaults(func=cmd_query_tx)
 
     from stateset.cctp.v1 import query_pb2 as cctp_query
     from stateset.crosschain.v1 import query_pb2 as crosschain_query
@@ -419,17 +601,17 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
 
     orders = _group(query, "orders", "orders: get, list (filters), params")
     protocmd.add_query_commands(orders, orders_query, parents, run_orders_query,
-                                aliases={"get": "order", "list": "orders"})
+                                aliases={"get": "order", "list": "orders"}, resolver=resolver)
     sealing.add_reveal_flags(orders)
     protocmd.add_query_commands(_group(query, "privacy", "registered encryption keys"),
-                                privacy_query, parents, run_query)
+                                privacy_query, parents, run_query, resolver=resolver)
     protocmd.add_query_commands(_group(query, "stablecoin", "ssUSD params and reserve"),
-                                stablecoin_query, parents, run_query)
+                                stablecoin_query, parents, run_query, resolver=resolver)
     protocmd.add_query_commands(_group(query, "cctp", "CCTP state"), cctp_query, parents,
-                                run_query)
+                                run_query, resolver=resolver)
     protocmd.add_query_commands(
         _group(query, "crosschain", "order deposit addresses, unclaimed funds"),
-        crosschain_query, parents, run_query,
+        crosschain_query, parents, run_query, resolver=resolver,
     )
 
 

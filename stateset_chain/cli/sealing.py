@@ -85,15 +85,25 @@ def _sealed(
     return msg
 
 
+def _resolver(args: argparse.Namespace) -> protocmd.AddressResolver:
+    from stateset_chain.cli.main import resolver  # (main imports this module)
+
+    return resolver(args)
+
+
 def _create_order(args: argparse.Namespace, broadcast: Broadcast) -> int:
-    order = protocmd.message_data(orders_tx.MsgCreateOrder, args, skip="creator")
+    order = protocmd.message_data(
+        orders_tx.MsgCreateOrder, args, skip="creator", resolve=_resolver(args)
+    )
     order.update(_personal_flags(args))
     client = NodeClient(args.node)
     return broadcast(args, lambda sender: [_sealed(client, args.chain_id, order, sender)])
 
 
 def _batch_create(args: argparse.Namespace, broadcast: Broadcast) -> int:
-    data = protocmd.message_data(orders_tx.MsgBatchCreateOrders, args, skip="creator")
+    data = protocmd.message_data(
+        orders_tx.MsgBatchCreateOrders, args, skip="creator", resolve=_resolver(args)
+    )
     client = NodeClient(args.node)
 
     def build(sender: str) -> list:

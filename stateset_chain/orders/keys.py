@@ -23,6 +23,7 @@
                                                    -> order id              by customer, total
     orders/ 0x1A | len(addr) addr | total u64 | seq u64
                                                    -> order id              by merchant, total
+    orders/ 0x1B | len(cid) cid | seq u64          -> order id              by external customer id
     orders/ 0x20 | len(addr) addr                  -> u64                   orders per customer
     orders/ 0x21 | len(addr) addr                  -> u64                   orders per merchant
     orders/ 0x22 | status u32                      -> u64                   orders per status
@@ -30,10 +31,13 @@
     orders/ 0x24 | len(addr) addr | status u32     -> u64                   per customer, status
     orders/ 0x25 | level u8 | total >> 8(level+1) u64 | status u32
                                                    -> 256 x u32 LE          totals histogram
+    orders/ 0x26 | len(cid) cid                    -> u64                   orders per customer id
     orders/ 0x30 | due_ns u64 | len(id) id         -> (empty)               settlement queue
 
 ``seq`` is the order's sequence number (1, 2, 3, ...; dense, never reused, orders are never
 deleted), so every index lists its orders in creation order. ``addr`` is the raw address bytes.
+``cid`` is the order's external customer id, ``metadata["customer_id"]`` (the id of the customer in
+the merchant's own system; orders without it are not in 0x1B).
 ``epoch`` is ``seq >> EPOCH_BITS`` (state.py): 0x18 lists a status's orders in blocks of 1,024
 consecutive orders, newest block first, and inside a block by total, so "this status, this amount
 range, newest first" reads one key range per block (listing.py). The histogram is histogram.py.
@@ -64,6 +68,7 @@ BY_CUSTOMER_STATUS_PREFIX = STORE_PREFIX + b"\x17"
 BY_STATUS_AMOUNT_PREFIX = STORE_PREFIX + b"\x18"
 BY_CUSTOMER_TOTAL_PREFIX = STORE_PREFIX + b"\x19"
 BY_MERCHANT_TOTAL_PREFIX = STORE_PREFIX + b"\x1a"
+BY_CUSTOMER_ID_PREFIX = STORE_PREFIX + b"\x1b"
 
 CUSTOMER_COUNT_PREFIX = STORE_PREFIX + b"\x20"
 MERCHANT_COUNT_PREFIX = STORE_PREFIX + b"\x21"
@@ -71,10 +76,11 @@ STATUS_COUNT_PREFIX = STORE_PREFIX + b"\x22"
 MERCHANT_STATUS_COUNT_PREFIX = STORE_PREFIX + b"\x23"
 CUSTOMER_STATUS_COUNT_PREFIX = STORE_PREFIX + b"\x24"
 AMOUNT_HISTOGRAM_PREFIX = STORE_PREFIX + b"\x25"
+CUSTOMER_ID_COUNT_PREFIX = STORE_PREFIX + b"\x26"
 
 SETTLEMENT_QUEUE_PREFIX = STORE_PREFIX + b"\x30"
 
-# The list indexes and their counters (0x10-0x1A, 0x20-0x25) serve ListOrders only: no message
+# The list indexes and their counters (0x10-0x1B, 0x20-0x26) serve ListOrders only: no message
 # handler reads them. They are node-local (``Module.local_prefixes``): committed with the block,
 # derived from the orders, outside the app hash. Everything else above is consensus state.
 LOCAL_PREFIXES = (
@@ -89,12 +95,14 @@ LOCAL_PREFIXES = (
     BY_STATUS_AMOUNT_PREFIX,
     BY_CUSTOMER_TOTAL_PREFIX,
     BY_MERCHANT_TOTAL_PREFIX,
+    BY_CUSTOMER_ID_PREFIX,
     CUSTOMER_COUNT_PREFIX,
     MERCHANT_COUNT_PREFIX,
     STATUS_COUNT_PREFIX,
     MERCHANT_STATUS_COUNT_PREFIX,
     CUSTOMER_STATUS_COUNT_PREFIX,
     AMOUNT_HISTOGRAM_PREFIX,
+    CUSTOMER_ID_COUNT_PREFIX,
 )
 
 # The module account holding every order's escrow. It neither mints nor burns.

@@ -1,10 +1,11 @@
 """ListOrders: filtered, paginated, newest first, served from the secondary indexes.
 
 Orders are listed by sequence number, newest first. Filters (all optional, combined with AND):
-customer, merchant, status, created_after / created_before (exclusive), amount_min / amount_max
-(inclusive, on the total). ``starting_after`` (an order id) starts the page after that order in
-list order; ``offset`` then skips that many matches; ``total_count`` counts every match of the
-filters (cursor and offset ignored); ``has_more`` says whether matches follow the page.
+customer, merchant, external customer id (``metadata["customer_id"]``), status, created_after /
+created_before (exclusive), amount_min / amount_max (inclusive, on the total). ``starting_after``
+(an order id) starts the page after that order in list order; ``offset`` then skips that many
+matches; ``total_count`` counts every match of the filters (cursor and offset ignored);
+``has_more`` says whether matches follow the page.
 
 How a query avoids scanning all orders:
 
@@ -13,14 +14,14 @@ How a query avoids scanning all orders:
    exactly the sequences ``[lo, hi)``: two seeks in the created-time index find ``lo`` and
    ``hi``. Every source below is cut to that window by its key range.
 2. **Count from counters when they know.** No filter or a window alone: ``hi - lo``. Without a
-   window: a customer, a merchant, a status, a party with a status (the counters); an amount
-   range, alone or with a status (the totals histogram, histogram.py). Otherwise the count is
-   unknown and the chosen source is walked whole.
-3. **Pick the cheapest source.** Candidates: the window; the customer, merchant and status
-   indexes and the compound (merchant, status) and (customer, status) ones; for an amount range,
-   the (status, block, total) index walked block by block, newest block first, and the whole
-   range of the total index, sorted. ``_Source.cost`` estimates each one's store reads: with a
-   known count, to find ``offset + limit + 1`` matches (a source whose candidates must be loaded
+   window: a customer, a merchant, an external customer id, a status, a party with a status (the
+   counters); an amount range, alone or with a status (the totals histogram, histogram.py).
+   Otherwise the count is unknown and the chosen source is walked whole.
+3. **Pick the cheapest source.** Candidates: the window; the customer, merchant, customer id and
+   status indexes and the compound (merchant, status) and (customer, status) ones; for an amount
+   range, the (status, block, total) index walked block by block, newest block first, and the
+   whole range of the total index, sorted. ``_Source.cost`` estimates each one's store reads: with
+   a known count, to find ``offset + limit + 1`` matches (a source whose candidates must be loaded
    to check a filter needs ``size / count`` candidates per match); without one, its whole size.
 4. **Filter the rest.** Filters the source does not imply are checked on each candidate order;
    with a known count the walk stops at the first match after the page.
@@ -43,6 +44,7 @@ from stateset_chain.orders.state import (
     OrdersKeeper,
     by_created,
     by_customer,
+    by_customer_id,
     by_customer_status,
     by_customer_total,
     by_merchant,
@@ -61,6 +63,7 @@ from stateset.orders.v1.orders_pb2 import Order
 U64_MAX = 2**64 - 1
 
 CUSTOMER, MERCHANT, STATUS, CREATED, AMOUNT = "customer", "merchant", "status", "created", "amount"
+CUSTOMER_ID = "customer_id"
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,12 @@ class OrderFilter:
     created_before_ns: int | None = None  # exclusive
     amount_min: int | None = None  # inclusive
     amount_max: int | None = None  # inclusive
+    customer_id: str = ""  # metadata["customer_id"], "" = any
 
     def active(self) -> frozenset[str]:
         names = set()
+        if self.customer_id:
+            names.add(CUSTOMER_ID)
         if self.customer:
             names.add(CUSTOMER)
         if self.merchant:
@@ -97,6 +103,8 @@ class OrderFilter:
         if CUSTOMER in names and order.customer != self.customer:
             return False
         if MERCHANT in names and order.merchant != self.merchant:
+            return False
+        if CUSTOMER_ID in names and order.metadata.get(state.CUSTOMER_ID_KEY) != self.customer_id:
             return False
         if STATUS in names and order.status != self.status:
             return False
@@ -271,6 +279,11 @@ def _sources(
         count = keeper.merchant_count(store, merchant)
         sources.append(index("merchant", by_merchant, (merchant,), count, {MERCHANT}))
         parties.append((MERCHANT, merchant, by_merchant_total, count))
+    if f.customer_id:
+        count = keeper.customer_id_count(store, f.customer_id)
+        sources.append(
+            index("customer_id", by_customer_id, (f.customer_id,), count, {CUSTOMER_ID})
+        )
     if f.status:
         count = keeper.status_count(store, f.status)
         sources.append(index("status", by_status, (f.status,), count, {STATUS}))

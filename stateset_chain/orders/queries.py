@@ -87,6 +87,7 @@ def filter_of(req: q.QueryOrdersRequest) -> OrderFilter:
         created_before_ns=_time(req.created_before, "created_before"),
         amount_min=_amount(req.amount_min, "amount_min"),
         amount_max=_amount(req.amount_max, "amount_max"),
+        customer_id=req.customer_id,
     )
 
 

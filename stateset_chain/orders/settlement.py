@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow
+from stateset_chain.orders import escrow, indexed
 from stateset_chain.orders.errors import BlockedSettlementRecipient
 from stateset_chain.orders.expected import BankKeeper
 from stateset_chain.orders.lifecycle import DELIVERED
@@ -67,7 +67,7 @@ def settle_order(keeper: OrdersKeeper, ctx: Context, order: Order) -> Settlement
     """Settle the escrow remainder now (with the order's own terms) and emit OrderSettled; the
     caller saves the order."""
     record = escrow.settle(keeper, ctx, order)
-    ctx.events.emit(events.OrderSettled(order_id=order.id, settlement=record))
+    indexed.emit(ctx, order, events.OrderSettled(order_id=order.id, settlement=record))
     return record
 
 

@@ -5,12 +5,12 @@ Indexes are exact on every write because only two places touch them:
 - ``insert_order`` (a new order, or one imported at genesis) writes the order and every index
   entry and counter: customer, merchant, status, (merchant, status), (customer, status),
   (customer, total), (merchant, total), (status, epoch, total), the totals histogram, created
-  time, total, sequence, client id;
+  time, total, sequence, client id, external customer id (``metadata["customer_id"]``);
 - ``move_status`` (called only by ``lifecycle.transition``) moves the order between the entries
   and counters of every index that includes the status.
 
-Every other indexed field (customer, merchant, created time, total, sequence, client id) never
-changes after creation, so ``save_order`` writes only the order itself.
+Every other indexed field (customer, merchant, created time, total, sequence, client id,
+metadata) never changes after creation, so ``save_order`` writes only the order itself.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from stateset_chain.orders.histogram import ANY_STATUS, AmountHistogram
 from stateset_chain.orders.keys import (
     AMOUNT_HISTOGRAM_PREFIX,
     BY_CREATED_PREFIX,
+    BY_CUSTOMER_ID_PREFIX,
     BY_CUSTOMER_PREFIX,
     BY_CUSTOMER_STATUS_PREFIX,
     BY_CUSTOMER_TOTAL_PREFIX,
@@ -38,6 +39,7 @@ from stateset_chain.orders.keys import (
     BY_TOTAL_PREFIX,
     CLIENT_IDS_PREFIX,
     CUSTOMER_COUNT_PREFIX,
+    CUSTOMER_ID_COUNT_PREFIX,
     CUSTOMER_STATUS_COUNT_PREFIX,
     ESCROW_ACCOUNT,
     MERCHANT_COUNT_PREFIX,
@@ -115,6 +117,13 @@ by_status_amount: Map[tuple[int, int, int, int], str] = Map(
 )
 # how many orders of a status have a total in a range (histogram.py)
 amount_histogram = AmountHistogram(AMOUNT_HISTOGRAM_PREFIX)
+
+# "orders of this external customer id" (metadata["customer_id"]), and how many
+CUSTOMER_ID_KEY = "customer_id"
+by_customer_id: Map[tuple[str, int], str] = Map(
+    BY_CUSTOMER_ID_PREFIX, TupleKey(StrKey, U64Key), StrValue
+)
+customer_id_counts: Map[str, int] = Map(CUSTOMER_ID_COUNT_PREFIX, StrKey, U64Value)
 
 customer_counts: Map[bytes, int] = Map(CUSTOMER_COUNT_PREFIX, BytesKey, U64Value)
 merchant_counts: Map[bytes, int] = Map(MERCHANT_COUNT_PREFIX, BytesKey, U64Value)
@@ -202,6 +211,10 @@ class OrdersKeeper:
         by_merchant_total.set(store, (merchant, order.total, seq), oid)
         _increment(customer_counts, store, customer, 1)
         _increment(merchant_counts, store, merchant, 1)
+        customer_id = order.metadata.get(CUSTOMER_ID_KEY)
+        if customer_id:
+            by_customer_id.set(store, (customer_id, seq), oid)
+            _increment(customer_id_counts, store, customer_id, 1)
         amount_histogram.add(store, ANY_STATUS, order.total, 1)
         self._index_status(store, order, order.status)
 
@@ -259,6 +272,9 @@ class OrdersKeeper:
 
     def merchant_count(self, store: KVStore, merchant: bytes) -> int:
         return merchant_counts.get(store, merchant) or 0
+
+    def customer_id_count(self, store: KVStore, customer_id: str) -> int:
+        return customer_id_counts.get(store, customer_id) or 0
 
     def status_count(self, store: KVStore, status: int) -> int:
         return status_counts.get(store, status) or 0

@@ -11,6 +11,7 @@ from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidCoins
 from stateset_chain.events import parse_typed_event
 from tests.bank.helpers import ALICE, BOB, FAUCET, FakeAccounts, fund, new_bank, new_ctx
+from tests.event_helpers import typed_events
 
 from stateset.bank.v1 import events_pb2
 
@@ -23,7 +24,7 @@ def test_mint_credits_module_account_grows_supply_and_emits_coins_minted():
     assert keeper.supply(ctx.store, "uusdc") == 500
     assert keeper.is_known_denom(ctx.store, "uusdc")
     assert keeper.accounts.number(ctx.store, faucet) is not None
-    [event] = ctx.events.events
+    [event] = typed_events(ctx.events.events)
     minted = parse_typed_event(event, events_pb2.CoinsMinted)
     assert minted.module == FAUCET
     assert [(c.denom, c.amount) for c in minted.amount] == [("uusdc", "500")]
@@ -67,7 +68,7 @@ def test_module_transfers_emit_coins_transferred_with_module_address():
     assert keeper.balance(ctx.store, collector, "uusdc") == 6
     assert keeper.balance(ctx.store, BOB, "uusdc") == 4
     to_module, from_module = (
-        parse_typed_event(e, events_pb2.CoinsTransferred) for e in ctx.events.events
+        parse_typed_event(e, events_pb2.CoinsTransferred) for e in typed_events(ctx.events.events)
     )
     assert (to_module.sender, to_module.recipient) == (ALICE, collector)
     assert (from_module.sender, from_module.recipient) == (collector, BOB)

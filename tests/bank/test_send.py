@@ -11,6 +11,7 @@ from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidAddress, InvalidCoins
 from stateset_chain.events import parse_typed_event
 from tests.bank.helpers import ALICE, BOB, CAROL, fund, new_bank, new_ctx, store_snapshot
+from tests.event_helpers import typed_events
 
 from cosmos.bank.v1beta1 import tx_pb2
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
@@ -40,7 +41,7 @@ def test_send_moves_coins_and_emits_coins_transferred(bank_ctx):
     assert keeper.balance(ctx.store, BOB, "uusdc") == 300
     assert keeper.balance(ctx.store, BOB, "ussusd") == 50
     assert keeper.supply(ctx.store, "uusdc") == 1000
-    [event] = ctx.events.events
+    [event] = typed_events(ctx.events.events)
     parsed = parse_typed_event(event, events_pb2.CoinsTransferred)
     assert parsed.sender == ALICE and parsed.recipient == BOB
     assert [(c.denom, c.amount) for c in parsed.amount] == [("ussusd", "50"), ("uusdc", "300")]

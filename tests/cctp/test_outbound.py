@@ -47,6 +47,7 @@ from tests.cctp.helpers import (
     new_env,
     sign,
 )
+from tests.event_helpers import typed_events
 
 from stateset.cctp.v1 import events_pb2 as events
 from stateset.cctp.v1 import tx_pb2 as tx
@@ -97,7 +98,7 @@ def test_deposit_burns_the_depositors_uusdc_and_sends_a_burn_message():
 def test_deposit_emits_burn_movements_then_message_sent_then_deposit_for_burn():
     env = new_env()
     env.deliver(deposit("1000"))
-    assert [e.type for e in env.events] == [
+    assert [e.type for e in typed_events(env.events)] == [
         "stateset.bank.v1.CoinsTransferred",
         "stateset.bank.v1.CoinsBurned",
         "stateset.cctp.v1.MessageSent",

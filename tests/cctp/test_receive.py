@@ -46,6 +46,7 @@ from tests.cctp.helpers import (
     new_env,
     sign,
 )
+from tests.event_helpers import typed_events
 
 from stateset.bank.v1 import events_pb2 as bank_events
 from stateset.cctp.v1 import events_pb2 as events
@@ -84,7 +85,7 @@ def test_receive_emits_mint_then_message_received():
     env = new_env()
     raw = inbound_message(amount=7, recipient=BOB, nonce=3)
     env.deliver(receive(raw))
-    types = [e.type for e in env.events]
+    types = [e.type for e in typed_events(env.events)]
     assert types == [
         "stateset.bank.v1.CoinsMinted",
         "stateset.bank.v1.CoinsTransferred",

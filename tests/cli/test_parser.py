@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from fractions import Fraction
 
 import pytest
 
@@ -61,6 +62,7 @@ def test_a_missing_command_is_a_usage_error(capsys):
 
 def test_tx_flags_have_the_documented_defaults():
     args = build_parser().parse_args(["tx", "bank", "send", "a", "b", "1uusdc"])
-    assert (args.node, args.gas, args.fees, args.chain_id, args.wait) == (
-        "http://127.0.0.1:26657", 200_000, None, None, False,
+    assert (args.node, args.gas, args.fees, args.chain_id, args.no_wait) == (
+        "http://127.0.0.1:26657", "auto", None, None, False,
     )
+    assert args.gas_adjustment == Fraction(13, 10)

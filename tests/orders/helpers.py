@@ -170,7 +170,8 @@ class Chain:
         ]
 
     def event_types(self) -> list[str]:
-        return [e.type.rsplit(".", 1)[-1] for e in self.events]
+        """The last tx's typed events (the plain Cosmos ones left out)."""
+        return [e.type.rsplit(".", 1)[-1] for e in self.events if "." in e.type]
 
     def order_events(self) -> list[str]:
         """The last tx's orders events, without the bank's."""

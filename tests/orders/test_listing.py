@@ -34,6 +34,8 @@ from stateset.orders.v1.orders_pb2 import Order, OrderStatus
 CUSTOMERS = [address.encode(bytes([20 + i]) * 20) for i in range(4)]  # the 4th never orders
 MERCHANTS = [address.encode(bytes([30 + i]) * 20) for i in range(3)]  # the 3rd never sells
 FUNDS = {"ussusd": 10**9 * UNIT}
+# external customer ids (metadata["customer_id"]) by (customer + merchant) % 3: not the address
+EXTERNAL_IDS = ["cus_a", "cus_b", None]
 TARGETS = ["CREATED", "PARTIAL", "PAID", "CANCELLED", "FULFILLED", "HELD"]
 REACHED = [  # the statuses ``build`` leaves orders in
     OrderStatus.ORDER_STATUS_CREATED,
@@ -63,8 +65,10 @@ def build(specs, chain: Chain | None = None) -> Chain:
         if gap:
             chain.block = BlockInfo(chain.block.height + 1, chain.block.time_ns + gap * NS, "test")
         customer, merchant = CUSTOMERS[customer_i], MERCHANTS[merchant_i]
+        external = EXTERNAL_IDS[(customer_i + merchant_i) % 3]
         oid = chain.create(
-            creator=customer, customer=customer, merchant=merchant, items=[item(price=str(price))]
+            creator=customer, customer=customer, merchant=merchant, items=[item(price=str(price))],
+            metadata={"customer_id": external} if external else None,
         )
         if target in ("PARTIAL", "CANCELLED"):
             chain.pay(oid, UNIT // 2, payer=customer)
@@ -98,6 +102,7 @@ requests = st.fixed_dictionaries(
         "limit": st.integers(1, 8),
         "offset": st.integers(0, 6),
         "cursor": optional(st.integers(0, 30)),
+        "customer_id": optional(st.sampled_from(["cus_a", "cus_b", "cus_z"])),
     }
 )
 
@@ -147,6 +152,7 @@ def brute_force(all_orders: list[Order], r: dict, cursor_seq: int | None):
             and (r["created_before"] is None or created < r["created_before"])
             and (r["amount_min"] is None or o.total >= r["amount_min"])
             and (r["amount_max"] is None or o.total <= r["amount_max"])
+            and (r.get("customer_id") is None or o.metadata.get("customer_id") == r["customer_id"])
         )
 
     matched = [o for o in sorted(all_orders, key=lambda o: -o.sequence) if keep(o)]
@@ -182,6 +188,7 @@ def test_list_orders_equals_a_brute_force_filter(specs, reqs):
                 limit=r["limit"],
                 offset=r["offset"],
                 starting_after=cursor.id if cursor else "",
+                customer_id=r.get("customer_id") or "",
             ),
         )
         ids, total, has_more = brute_force(all_orders, r, cursor.sequence if cursor else None)
@@ -312,6 +319,7 @@ def filter_of(r: dict) -> OrderFilter:
         created_before_ns=r["created_before"],
         amount_min=r["amount_min"],
         amount_max=r["amount_max"],
+        customer_id=r.get("customer_id") or "",
     )
 
 
@@ -393,3 +401,17 @@ def test_every_source_lists_the_same_page_for_a_party_with_an_amount_range():
                 assert any(name.endswith("+amount range") for name in pages)
                 for name, got in pages.items():
                     assert got == want, name
+
+
+def test_the_external_customer_id_is_counted_and_read_from_its_own_index():
+    """``customer_id`` (metadata) is served by its index: its count is exact and a page reads
+    only the page's orders, however many other orders there are."""
+    specs = [(0, 0, 5, "CREATED", 1) for _ in range(60)]  # (0 + 0) % 3: all "cus_a"
+    specs += [(0, 1, 7, "PAID", 1) for _ in range(4)]  # (0 + 1) % 3: "cus_b"
+    chain = build(specs)
+    f = OrderFilter(customer_id="cus_b")
+    page = list_orders(chain.keeper, chain.store, f, limit=3)
+    assert (len(page.orders), page.total_count, page.has_more) == (3, 4, True)
+    assert all(o.metadata["customer_id"] == "cus_b" for o in page.orders)
+    assert orders_read(chain, f, limit=3) == 3
+    assert list_orders(chain.keeper, chain.store, OrderFilter(customer_id="nobody"), 5).orders == []

@@ -12,6 +12,7 @@ from stateset_chain.events import parse_typed_event
 from stateset_chain.stablecoin import handlers, invariants
 from stateset_chain.stablecoin.errors import InvalidAmount, IssuanceDisabled, MaxSupplyExceeded
 from tests.bank.helpers import ALICE, store_snapshot
+from tests.event_helpers import typed_events
 from tests.stablecoin.helpers import new_stablecoin
 
 from stateset.bank.v1 import events_pb2 as bank_events
@@ -43,7 +44,7 @@ def test_issue_locks_usdc_and_mints_ssusd_one_to_one():
 def test_issue_emits_bank_movements_then_stablecoin_issued():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 1000}})
     handlers.issue(keeper, ctx, issue("400"))
-    locked, minted, paid, issued = ctx.events.events
+    locked, minted, paid, issued = typed_events(ctx.events.events)
     locked = parse_typed_event(locked, bank_events.CoinsTransferred)
     assert (locked.sender, locked.recipient, locked.amount[0].denom) == (ALICE, RESERVE, "uusdc")
     minted = parse_typed_event(minted, bank_events.CoinsMinted)

@@ -12,6 +12,7 @@ from stateset_chain.events import parse_typed_event
 from stateset_chain.stablecoin import handlers, invariants
 from stateset_chain.stablecoin.errors import InsufficientReserve, InvalidAmount
 from tests.bank.helpers import ALICE, BOB, store_snapshot
+from tests.event_helpers import typed_events
 from tests.stablecoin.helpers import new_stablecoin
 
 from stateset.bank.v1 import events_pb2 as bank_events
@@ -48,7 +49,7 @@ def test_redeem_burns_ssusd_and_releases_usdc(issued):
 def test_redeem_emits_bank_movements_then_stablecoin_redeemed(issued):
     _, keeper, ctx = issued
     handlers.redeem(keeper, ctx, redeem("150"))
-    returned, burned, released, redeemed = ctx.events.events
+    returned, burned, released, redeemed = typed_events(ctx.events.events)
     returned = parse_typed_event(returned, bank_events.CoinsTransferred)
     assert (returned.sender, returned.recipient, returned.amount[0].denom) == (
         ALICE,

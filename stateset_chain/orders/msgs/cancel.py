@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle
+from stateset_chain.orders import escrow, indexed, lifecycle
 from stateset_chain.orders.errors import NotAuthorized
 from stateset_chain.orders.lifecycle import CANCELLED, CREATED, FULFILLED, HELD, status_name
 from stateset_chain.orders.msgs.common import (
@@ -73,7 +73,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCancelOrder) -> tx.Msg
     left = escrow.escrowed(order)
     refund = escrow.refund(keeper, ctx, order, left, msg.reason, msg.signer) if left else None
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.OrderCancelled(
             order_id=order.id,
             signer=msg.signer,

@@ -43,7 +43,7 @@ import re
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle, personal, settlement
+from stateset_chain.orders import escrow, indexed, lifecycle, personal, settlement
 from stateset_chain.orders.errors import (
     ClientOrderIdNotMerchants,
     CreatorNotParty,
@@ -258,7 +258,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     lifecycle.start(ctx, order)
     order.payment_status = escrow.payment_status(order)
     keeper.insert_order(ctx.store, order)
-    ctx.events.emit(events.OrderCreated(order=personal.public_view(order)))
+    indexed.emit(ctx, order, events.OrderCreated(order=personal.public_view(order)))
     return tx.MsgCreateOrderResponse(order_id=order_id, total=total, denom=order.denom)
 
 

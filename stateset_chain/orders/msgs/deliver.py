@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import lifecycle, settlement
+from stateset_chain.orders import indexed, lifecycle, settlement
 from stateset_chain.orders.lifecycle import DELIVERED
 from stateset_chain.orders.msgs.common import (
     CUSTOMER,
@@ -52,7 +52,9 @@ def handle(
     order.shipping.delivered_at.CopyFrom(timestamp(ctx.block.time_ns))
     due = settlement.schedule(keeper, ctx, order, params)
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.OrderDelivered(
             order_id=order.id,
             signer=msg.signer,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import lifecycle, settlement
+from stateset_chain.orders import indexed, lifecycle, settlement
 from stateset_chain.orders.errors import ReturnWindowClosed, TooManyEvidenceItems
 from stateset_chain.orders.lifecycle import DISPUTED
 from stateset_chain.orders.msgs.common import (
@@ -85,5 +85,5 @@ def handle(
     settlement.unschedule(keeper, ctx, order)
     lifecycle.transition(keeper, ctx, order, DISPUTED)
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(events.OrderDisputed(order_id=order.id, dispute=order.dispute))
+    indexed.emit(ctx, order, events.OrderDisputed(order_id=order.id, dispute=order.dispute))
     return tx.MsgDisputeOrderResponse(status=order.status)

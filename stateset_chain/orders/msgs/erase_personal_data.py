@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
+from stateset_chain.orders import indexed
 from stateset_chain.orders.errors import NoPersonalData
 from stateset_chain.orders.msgs.common import (
     CUSTOMER,
@@ -56,5 +57,5 @@ def handle(
     order.ClearField("personal_data")
     order.personal_data_erased_at.CopyFrom(timestamp(ctx.block.time_ns))
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(events.PersonalDataErased(order_id=order.id, signer=msg.signer))
+    indexed.emit(ctx, order, events.PersonalDataErased(order_id=order.id, signer=msg.signer))
     return tx.MsgErasePersonalDataResponse()

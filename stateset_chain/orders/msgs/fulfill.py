@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle
+from stateset_chain.orders import escrow, indexed, lifecycle
 from stateset_chain.orders.errors import InsufficientPayment
 from stateset_chain.orders.lifecycle import CREATED, FULFILLED
 from stateset_chain.orders.msgs.common import (
@@ -54,7 +54,9 @@ def handle(
         )
     lifecycle.transition(keeper, ctx, order, FULFILLED)
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.OrderFulfilled(order_id=order.id, merchant=order.merchant, items=order.items)
     )
     return tx.MsgFulfillOrderResponse(status=order.status)

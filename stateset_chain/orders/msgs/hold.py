@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import lifecycle
+from stateset_chain.orders import indexed, lifecycle
 from stateset_chain.orders.lifecycle import HELD
 from stateset_chain.orders.msgs.common import (
     AUTHORITY,
@@ -53,5 +53,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgHoldOrder) -> tx.MsgHo
     lifecycle.transition(keeper, ctx, order, HELD)
     order.held_by = msg.signer
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(events.OrderHeld(order_id=order.id, signer=msg.signer, reason=msg.reason))
+    indexed.emit(
+        ctx, order, events.OrderHeld(order_id=order.id, signer=msg.signer, reason=msg.reason)
+    )
     return tx.MsgHoldOrderResponse(status=order.status)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle
+from stateset_chain.orders import escrow, indexed, lifecycle
 from stateset_chain.orders.errors import (
     InvalidAmount,
     InvalidTransition,
@@ -103,7 +103,9 @@ def pay_order(
     payment = escrow.take_payment(
         keeper, ctx, order, payer, amount.amount, method or DEFAULT_PAYMENT_METHOD, cross_chain
     )
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.PaymentReceived(
             order_id=order.id,
             payment=payment,
@@ -114,7 +116,9 @@ def pay_order(
     )
     if order.amount_paid == order.total:
         lifecycle.transition(keeper, ctx, order, PAID)
-        ctx.events.emit(
+        indexed.emit(
+            ctx,
+            order,
             events.OrderPaid(
                 order_id=order.id,
                 customer=order.customer,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle, settlement
+from stateset_chain.orders import escrow, indexed, lifecycle, settlement
 from stateset_chain.orders.errors import (
     InvalidAmount,
     InvalidTransition,
@@ -94,7 +94,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgRefundOrder) -> tx.Msg
     record = escrow.refund(keeper, ctx, order, amount, msg.reason, msg.signer)
     if finishes:
         lifecycle.transition(keeper, ctx, order, REFUNDED)
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.OrderRefunded(
             order_id=order.id,
             refund=record,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import lifecycle
+from stateset_chain.orders import indexed, lifecycle
 from stateset_chain.orders.errors import InvalidTransition, NotAuthorized
 from stateset_chain.orders.lifecycle import HELD, PAID, status_name
 from stateset_chain.orders.msgs.common import (
@@ -63,5 +63,7 @@ def handle(
     lifecycle.transition(keeper, ctx, order, PAID)
     order.held_by = ""
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(events.OrderReleased(order_id=order.id, signer=msg.signer, reason=msg.reason))
+    indexed.emit(
+        ctx, order, events.OrderReleased(order_id=order.id, signer=msg.signer, reason=msg.reason)
+    )
     return tx.MsgReleaseOrderResponse(status=order.status)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, lifecycle, settlement
+from stateset_chain.orders import escrow, indexed, lifecycle, settlement
 from stateset_chain.orders.errors import ArbiterIsParty, InvalidOutcome, OverRefund
 from stateset_chain.orders.lifecycle import RESOLVED
 from stateset_chain.orders.money import parse_amount
@@ -89,7 +89,9 @@ def handle(
     dispute.resolved_at.CopyFrom(timestamp(ctx.block.time_ns))
     if refund_amount:
         record = escrow.refund(keeper, ctx, order, refund_amount, msg.note, msg.arbiter)
-        ctx.events.emit(
+        indexed.emit(
+            ctx,
+            order,
             events.OrderRefunded(
                 order_id=order.id,
                 refund=record,
@@ -101,7 +103,9 @@ def handle(
     if settled:
         settlement.settle_order(keeper, ctx, order)
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.OrderResolved(
             order_id=order.id, dispute=order.dispute, refunded=refund_amount, settled=settled
         )

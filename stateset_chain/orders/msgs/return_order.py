@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import lifecycle, settlement
+from stateset_chain.orders import indexed, lifecycle, settlement
 from stateset_chain.orders.errors import ReturnWindowClosed
 from stateset_chain.orders.lifecycle import RETURNED
 from stateset_chain.orders.msgs.common import (
@@ -59,7 +59,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgReturnOrder) -> tx.Msg
     settlement.unschedule(keeper, ctx, order)
     lifecycle.transition(keeper, ctx, order, RETURNED)
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.OrderReturned(
             order_id=order.id, signer=msg.signer, reason=msg.reason, previous_status=previous
         )

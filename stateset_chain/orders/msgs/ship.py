@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import lifecycle
+from stateset_chain.orders import indexed, lifecycle
 from stateset_chain.orders.lifecycle import SHIPPED
 from stateset_chain.orders.msgs.common import (
     MERCHANT,
@@ -63,7 +63,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder) -> tx.MsgSh
         order.shipping.estimated_delivery.CopyFrom(timestamp(eta))
     order.shipping.shipped_at.CopyFrom(timestamp(ctx.block.time_ns))
     keeper.save_order(ctx.store, order)
-    ctx.events.emit(
+    indexed.emit(
+        ctx,
+        order,
         events.OrderShipped(
             order_id=order.id,
             merchant=order.merchant,
