@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stateset_chain.bench import report
+from stateset_chain.store import commit as commit_store
 from stateset_chain.store.commit import CommitStore
+from stateset_chain.store.smt import SparseMerkleTree
 
 CHUNK = 50_000
 
@@ -86,6 +88,9 @@ def _measure(n: int, block: int, repeats: int, log) -> SizeResult:
         # the tree and go to LevelDB (everything the tree reads goes through ``_raw.get``).
         reads = _CountingKV(store._raw)
         store._raw = reads  # type: ignore[assignment]
+        store._nodes = commit_store.node_cache(
+            reads.get, commit_store.TREE, commit_store.CACHE_DEPTH, commit_store.DEEP_CACHE_NODES)
+        store.tree = SparseMerkleTree(store._nodes)
         try:
             height = 0
             t = time.perf_counter()

@@ -26,7 +26,7 @@ import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from stateset_chain.store import leveldb
+from stateset_chain.store import leveldb, smt
 from stateset_chain.store.kv import KVStore, MemoryKV, PrefixKV
 from stateset_chain.store.smt import EMPTY, NodeWrites, Proof, SparseMerkleTree
 
@@ -77,9 +77,8 @@ class CommitStore:
         self._apply = apply
         self._close = close
         self.state: KVStore = state if state is not None else PrefixKV(raw, STATE, readonly=True)
-        self._cache: dict[bytes, bytes | None] = {}  # the top of the tree, all of it
-        self._deep = _TwoGenerationCache(DEEP_CACHE_NODES)  # recently used deeper nodes
-        self.tree = SparseMerkleTree(self._load_node)
+        self._nodes = node_cache(raw.get, TREE, CACHE_DEPTH, DEEP_CACHE_NODES)
+        self.tree = SparseMerkleTree(self._nodes)
         self._staged: _Staged | None = None
         self.local_prefixes: tuple[bytes, ...] = ()  # keys kept out of the tree (see above)
         self._failpoint = os.environ.get(FAILPOINT_ENV, "")
@@ -120,25 +119,6 @@ class CommitStore:
         if self._close is not None:
             self._close()
 
-    # -- the tree's view of committed nodes ----------------------------------------------
-
-    def _load_node(self, key: bytes) -> bytes | None:
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
-        shallow = int.from_bytes(key[:2], "big") <= CACHE_DEPTH
-        if not shallow:
-            hit = self._deep.get(key)
-            if hit is not None:
-                return hit
-        value = self._raw.get(TREE + key)
-        if shallow:
-            self._cache[key] = value
-        elif value is not None:
-            self._deep.put(key, value)
-        return value
-
     # -- staging and committing ----------------------------------------------------------
 
     def stage(self, changes: Iterable[Op], height: int) -> bytes:
@@ -168,13 +148,7 @@ class CommitStore:
         self._fail("before-write", staged.height)
         self._apply(ops)
         self._fail("after-write", staged.height)
-        for k, v in staged.nodes.items():
-            if int.from_bytes(k[:2], "big") <= CACHE_DEPTH:
-                self._cache[k] = v
-            elif v is None:
-                self._deep.drop(k)
-            else:
-                self._deep.put(k, v)
+        self._nodes.commit(staged.nodes)
         self.last_height = staged.height
         self.last_app_hash = staged.app_hash
         self._staged = None
@@ -201,6 +175,58 @@ class CommitStore:
         fresh = SparseMerkleTree(lambda _key: None)
         root, _ = fresh.update((k, v) for k, v in self.state.iterate() if not self.is_local(k))
         return root
+
+
+class NodeCache:
+    """The tree's view of committed nodes: every node at depth <= ``cache_depth`` stays in memory
+    (and every known absence there), deeper nodes in a bounded cache of recently used ones; a miss
+    reads ``get(prefix + node_key)``. ``stateset_native.NodeCache`` is the same, compiled."""
+
+    def __init__(
+        self, get: Callable[[bytes], bytes | None], prefix: bytes, cache_depth: int, deep: int
+    ) -> None:
+        self._get = get
+        self._prefix = prefix
+        self._depth = cache_depth
+        self._top: dict[bytes, bytes | None] = {}  # the top of the tree, all of it
+        self._deep = _TwoGenerationCache(deep)  # recently used deeper nodes
+
+    def __call__(self, key: bytes) -> bytes | None:
+        try:
+            return self._top[key]
+        except KeyError:
+            pass
+        shallow = int.from_bytes(key[:2], "big") <= self._depth
+        if not shallow:
+            hit = self._deep.get(key)
+            if hit is not None:
+                return hit
+        value = self._get(self._prefix + key)
+        if shallow:
+            self._top[key] = value
+        elif value is not None:
+            self._deep.put(key, value)
+        return value
+
+    def commit(self, nodes: NodeWrites) -> None:
+        """Records a commit's node writes once they are durable."""
+        for k, v in nodes.items():
+            if int.from_bytes(k[:2], "big") <= self._depth:
+                self._top[k] = v
+            elif v is None:
+                self._deep.drop(k)
+            else:
+                self._deep.put(k, v)
+
+
+def node_cache(
+    get: Callable[[bytes], bytes | None], prefix: bytes, cache_depth: int, deep: int
+) -> NodeCache:
+    """The compiled node cache when the tree is compiled (its walk then reads the cache directly),
+    else the Python one."""
+    if smt.NATIVE and smt._native is not None:
+        return smt._native.NodeCache(get, prefix, cache_depth, deep)  # type: ignore[no-any-return]
+    return NodeCache(get, prefix, cache_depth, deep)
 
 
 class _TwoGenerationCache:
