@@ -23,6 +23,7 @@ from collections.abc import Callable
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path; sorts before it)
 
 from stateset_chain.abci.application import BaseApplication
+from stateset_chain.abci.framing import encode_uvarint
 
 from tendermint.abci import types_pb2 as abci
 
@@ -72,6 +73,17 @@ FALLBACKS: dict[str, Callable[[BaseException], object]] = {
         result=abci.ResponseApplySnapshotChunk.ABORT
     ),
 }
+
+
+# ``Response`` is a oneof of one message per method: its bytes are the field's tag, the length
+# and the answer's own bytes, which ``respond`` writes directly.
+_RESPONSE_TAGS: dict[str, bytes] = {
+    name: encode_uvarint(abci.Response.DESCRIPTOR.fields_by_name[name].number << 3 | 2)
+    for name in APP_METHODS
+}
+_FLUSH_RESPONSE = abci.Response(flush=abci.ResponseFlush()).SerializeToString(
+    deterministic=True
+)
 
 
 class UnknownRequest(ValueError):
@@ -128,16 +140,32 @@ class Dispatcher:
         if local is not None:
             return local
         method = method_of(request)
+        response = abci.Response()
+        getattr(response, method).CopyFrom(self._answer(method, request))
+        return response
+
+    def respond(self, payload: bytes) -> bytes:
+        """The serialized ``Response`` to one serialized ``Request`` (the server's path: the
+        app's answer is serialized once, into the Response's field, with no copy). Raises
+        ``DecodeError`` or ``UnknownRequest`` for a bad request, and what ``handle`` raises."""
+        request = abci.Request.FromString(payload)
+        method = method_of(request)
+        if method == "flush":
+            return _FLUSH_RESPONSE
+        if method == "echo":
+            return abci.Response(echo=abci.ResponseEcho(message=request.echo.message)) \
+                .SerializeToString(deterministic=True)
+        body = self._answer(method, request).SerializeToString(deterministic=True)
+        return _RESPONSE_TAGS[method] + encode_uvarint(len(body)) + body
+
+    def _answer(self, method: str, request: abci.Request):
         with self.lock:
             if self.crashed is not None:
                 raise Halted("application crashed earlier; refusing further calls")
             try:
-                result = self._call(method, request)
+                return self._call(method, request)
             except Exception as exc:
-                result = self._recover(method, exc)
-        response = abci.Response()
-        getattr(response, method).CopyFrom(result)
-        return response
+                return self._recover(method, exc)
 
     def _call(self, method: str, request: abci.Request):
         result = getattr(self.app, method)(getattr(request, method))
