@@ -99,17 +99,25 @@ def _first_line(path: str, prefix: str) -> str | None:
 
 def revision() -> str:
     """The checked-out commit, short, read from ``.git`` (no git process); "unknown" if there
-    is none. Uncommitted changes in the working tree are not visible here."""
+    is none. Uncommitted changes in the working tree are not visible here. In a linked work
+    tree ``.git`` is a file naming its git directory, whose ``commondir`` holds the refs."""
     git = Path(__file__).resolve().parents[2] / ".git"
     with contextlib.suppress(OSError):
+        common = git
+        if git.is_file():
+            git = Path(git.read_text().split("gitdir:", 1)[1].strip())
+            common = git
+            if (git / "commondir").exists():
+                common = (git / (git / "commondir").read_text().strip()).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head[:7]
         ref = head[5:]
-        loose = git / ref
-        if loose.exists():
-            return loose.read_text().strip()[:7]
-        for line in (git / "packed-refs").read_text().splitlines():
+        for base in (git, common):
+            loose = base / ref
+            if loose.exists():
+                return loose.read_text().strip()[:7]
+        for line in (common / "packed-refs").read_text().splitlines():
             if line.endswith(" " + ref):
                 return line[:7]
     return "unknown"

@@ -15,7 +15,7 @@ from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto import secp256k1
 from stateset_chain.crypto.hashes import sha256
 
-CAPACITY = 1 << 17  # triples (~25 MiB at most); a full cache starts over (see cache.py)
+CAPACITY = 1 << 16  # triples (~20 MiB at most); a full cache starts over (see cache.py)
 MIN_PARALLEL = 64  # fewer unseen signatures than this: one thread (no pool hand-off)
 THREADS = max(1, min(4, os.cpu_count() or 1))
 
