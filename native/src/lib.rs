@@ -17,6 +17,7 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyDict};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
+use std::sync::Mutex;
 
 type Hash = [u8; 32];
 type Encoded = [u8; 65];
@@ -151,46 +152,26 @@ fn parse_node_key(key: &[u8]) -> PyResult<(NodeKey, u16)> {
 /// holds half the capacity; then `young` becomes `old` and the previous `old` is dropped; a hit
 /// in `old` moves back to `young`). It holds committed node bytes only, so it can change no
 /// result, only save a database read through `get(prefix + key)`.
-#[pyclass(module = "stateset_native")]
+///
+/// Threads: the maps sit behind a mutex that is never held while Python runs (a miss unlocks,
+/// calls `get`, locks again to insert), so a proof on a query thread and a block's update on the
+/// app thread can both read through it; neither ever waits for the other's database read.
+#[pyclass(module = "stateset_native", frozen)]
 pub struct NodeCache {
     get: PyObject,
     prefix: Vec<u8>,
     cache_depth: u16,
+    maps: Mutex<Maps>,
+}
+
+struct Maps {
     half: usize,
     top: FxHashMap<NodeKey, Option<Encoded>>,
     young: FxHashMap<NodeKey, Encoded>,
     old: FxHashMap<NodeKey, Encoded>,
 }
 
-impl NodeCache {
-    fn load(&mut self, py: Python<'_>, key: &NodeKey, depth: u16) -> PyResult<Option<Encoded>> {
-        let shallow = depth <= self.cache_depth;
-        if shallow {
-            if let Some(hit) = self.top.get(key) {
-                return Ok(*hit);
-            }
-        } else if let Some(hit) = self.deep_get(key) {
-            return Ok(Some(hit));
-        }
-        let mut full = Vec::with_capacity(self.prefix.len() + 34);
-        full.extend_from_slice(&self.prefix);
-        full.extend_from_slice(&key[..key_len(depth)]);
-        let raw = self.get.bind(py).call1((PyBytes::new(py, &full),))?;
-        let value = if raw.is_none() {
-            None
-        } else {
-            let data = raw.downcast::<PyBytes>()?.as_bytes();
-            Node::decode(data)?; // refuse a corrupt node before caching it
-            Some(<Encoded>::try_from(data).unwrap())
-        };
-        if shallow {
-            self.top.insert(*key, value);
-        } else if let Some(v) = value {
-            self.deep_put(*key, v);
-        }
-        Ok(value)
-    }
-
+impl Maps {
     fn deep_get(&mut self, key: &NodeKey) -> Option<Encoded> {
         if let Some(v) = self.young.get(key) {
             return Some(*v);
@@ -213,6 +194,46 @@ impl NodeCache {
     }
 }
 
+impl NodeCache {
+    fn maps(&self) -> std::sync::MutexGuard<'_, Maps> {
+        // A panic while holding the lock cannot leave the maps half-updated in a way that
+        // matters (each operation is one insert or remove), so a poisoned lock is still used.
+        self.maps.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn load(&self, py: Python<'_>, key: &NodeKey, depth: u16) -> PyResult<Option<Encoded>> {
+        let shallow = depth <= self.cache_depth;
+        {
+            let mut maps = self.maps();
+            if shallow {
+                if let Some(hit) = maps.top.get(key) {
+                    return Ok(*hit);
+                }
+            } else if let Some(hit) = maps.deep_get(key) {
+                return Ok(Some(hit));
+            }
+        }
+        let mut full = Vec::with_capacity(self.prefix.len() + 34);
+        full.extend_from_slice(&self.prefix);
+        full.extend_from_slice(&key[..key_len(depth)]);
+        let raw = self.get.bind(py).call1((PyBytes::new(py, &full),))?;
+        let value = if raw.is_none() {
+            None
+        } else {
+            let data = raw.downcast::<PyBytes>()?.as_bytes();
+            Node::decode(data)?; // refuse a corrupt node before caching it
+            Some(<Encoded>::try_from(data).unwrap())
+        };
+        let mut maps = self.maps();
+        if shallow {
+            maps.top.insert(*key, value);
+        } else if let Some(v) = value {
+            maps.deep_put(*key, v);
+        }
+        Ok(value)
+    }
+}
+
 #[pymethods]
 impl NodeCache {
     /// `get(key) -> bytes | None` reads the database; tree node keys are stored under `prefix`.
@@ -223,21 +244,24 @@ impl NodeCache {
             get,
             prefix,
             cache_depth,
-            half: (deep_capacity / 2).max(1),
-            top: FxHashMap::default(),
-            young: FxHashMap::default(),
-            old: FxHashMap::default(),
+            maps: Mutex::new(Maps {
+                half: (deep_capacity / 2).max(1),
+                top: FxHashMap::default(),
+                young: FxHashMap::default(),
+                old: FxHashMap::default(),
+            }),
         }
     }
 
     /// The committed node stored at `key` (None if there is none): the tree's `load`.
-    fn __call__<'py>(&mut self, py: Python<'py>, key: &[u8]) -> PyResult<Option<Bound<'py, PyBytes>>> {
+    fn __call__<'py>(&self, py: Python<'py>, key: &[u8]) -> PyResult<Option<Bound<'py, PyBytes>>> {
         let (k, depth) = parse_node_key(key)?;
         Ok(self.load(py, &k, depth)?.map(|v| PyBytes::new(py, &v)))
     }
 
     /// Records a commit's node writes (`node key -> bytes | None`) once they are durable.
-    fn commit(&mut self, nodes: &Bound<'_, PyDict>) -> PyResult<()> {
+    fn commit(&self, nodes: &Bound<'_, PyDict>) -> PyResult<()> {
+        let mut parsed = Vec::with_capacity(nodes.len());
         for (k, v) in nodes.iter() {
             let (key, depth) = parse_node_key(k.downcast::<PyBytes>()?.as_bytes())?;
             let value = if v.is_none() {
@@ -247,12 +271,16 @@ impl NodeCache {
                 Node::decode(data)?;
                 Some(<Encoded>::try_from(data).unwrap())
             };
+            parsed.push((key, depth, value));
+        }
+        let mut maps = self.maps();
+        for (key, depth, value) in parsed {
             if depth <= self.cache_depth {
-                self.top.insert(key, value);
+                maps.top.insert(key, value);
             } else {
                 match value {
-                    None => self.deep_drop(&key),
-                    Some(v) => self.deep_put(key, v),
+                    None => maps.deep_drop(&key),
+                    Some(v) => maps.deep_put(key, v),
                 }
             }
         }
@@ -261,12 +289,13 @@ impl NodeCache {
 
     /// (nodes in the top cache, nodes in the deep cache)
     fn sizes(&self) -> (usize, usize) {
-        (self.top.len(), self.young.len() + self.old.len())
+        let maps = self.maps();
+        (maps.top.len(), maps.young.len() + maps.old.len())
     }
 }
 
 enum Loader<'a, 'py> {
-    Cache(PyRefMut<'py, NodeCache>),
+    Cache(&'a NodeCache),
     Callable(&'a Bound<'py, PyAny>),
 }
 
@@ -298,7 +327,7 @@ struct Updater<'a, 'py> {
 impl<'a, 'py> Updater<'a, 'py> {
     fn load(&mut self, pos: Pos) -> PyResult<Option<Node>> {
         let key = pos.key();
-        let raw = match &mut self.loader {
+        let raw = match &self.loader {
             Loader::Cache(cache) => cache.load(self.py, &key, pos.depth)?,
             Loader::Callable(f) => {
                 let r = f.call1((PyBytes::new(self.py, &key[..key_len(pos.depth)]),))?;
@@ -439,9 +468,10 @@ fn smt_update<'py>(
     if items.windows(2).any(|w| w[0].0 == w[1].0) {
         return Err(PyValueError::new_err("duplicate key in one update"));
     }
-    let loader = match load.downcast::<NodeCache>() {
-        Ok(cache) => Loader::Cache(cache.try_borrow_mut()?),
-        Err(_) => Loader::Callable(load),
+    let cache = load.downcast::<NodeCache>().ok();
+    let loader = match &cache {
+        Some(cache) => Loader::Cache(cache.get()),
+        None => Loader::Callable(load),
     };
     let mut up = Updater {
         py,
