@@ -125,3 +125,18 @@ def test_recheck_of_an_unknown_tx_decodes_it():
     assert res.code == 0
     junk = chain.app.check_tx(abci.RequestCheckTx(tx=b"\x01junk", type=abci.CheckTxType.RECHECK))
     assert junk.code == 2 and junk.codespace == "sdk"
+
+
+def test_a_failing_prepare_step_leaves_the_block_result_unchanged(caplog):
+    import dataclasses
+
+    def broken(*_args):
+        raise RuntimeError("bug in the cache warmer")
+
+    expected = _run(_builder, warm=False)
+    VERIFIED.clear()
+    chain, txs = _builder()
+    chain.app.pipeline = dataclasses.replace(chain.app.pipeline, prepare=broken)
+    res = chain.block(txs)
+    assert ([(r.code, r.log, r.gas_used) for r in res.tx_results], res.app_hash) == expected
+    assert "preparing block" in caplog.text
