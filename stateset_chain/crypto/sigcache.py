@@ -8,8 +8,9 @@ pure function of it. Only valid triples are stored.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto import secp256k1
@@ -20,6 +21,25 @@ MIN_PARALLEL = 64  # fewer unseen signatures than this: one thread (no pool hand
 THREADS = max(1, min(4, os.cpu_count() or 1))
 
 Triple = tuple[bytes, bytes, bytes]  # (sha256(sign bytes), pubkey, signature)
+T = TypeVar("T")
+R = TypeVar("R")
+_pool: ThreadPoolExecutor | None = None
+
+
+def run_batched(
+    work: Callable[[list[T]], list[R]], items: list[T], threads: int = THREADS
+) -> list[R]:
+    """``work`` over ``items`` split into one contiguous batch per thread (on a shared pool of
+    worker threads; inline when there is too little to split), results concatenated in order.
+    For C work that releases the GIL (libsecp256k1 through coincurve)."""
+    global _pool
+    if threads <= 1 or len(items) < MIN_PARALLEL:
+        return work(items)
+    if _pool is None:
+        _pool = ThreadPoolExecutor(THREADS, thread_name_prefix="sigverify")
+    size = -(-len(items) // threads)
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
+    return [r for part in _pool.map(work, batches) for r in part]
 
 
 class VerifiedSignatures:
@@ -28,7 +48,6 @@ class VerifiedSignatures:
     def __init__(self, capacity: int = CAPACITY) -> None:
         self._valid: BoundedCache[Triple, bool] = BoundedCache(capacity)
         self.tx_hashes: BoundedCache[bytes, bool] = BoundedCache(capacity)  # all sigs verified
-        self._pool: ThreadPoolExecutor | None = None
 
     def verify(self, pubkey: bytes, sign_bytes: bytes, signature: bytes) -> bool:
         """``secp256k1.verify``, answered from the cache when the triple verified before."""
@@ -46,15 +65,7 @@ class VerifiedSignatures:
         unseen = [t for t in dict.fromkeys(triples) if t not in self._valid]
         if not unseen:
             return 0
-        if threads <= 1 or len(unseen) < MIN_PARALLEL:
-            valid = _verify_batch(unseen)
-        else:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(threads, thread_name_prefix="sigverify")
-            size = -(-len(unseen) // threads)
-            batches = [unseen[i : i + size] for i in range(0, len(unseen), size)]
-            valid = [t for part in self._pool.map(_verify_batch, batches) for t in part]
-        for t in valid:
+        for t in run_batched(_verify_batch, unseen, threads):
             self._valid.put(t, True)
         return len(unseen)
 
