@@ -268,7 +268,7 @@ def answer_burst(dispatcher: Dispatcher, conn: int, payloads: list[bytes]) -> Bu
     return Burst(b"".join(out), flushed)
 
 
-_FLUSH = abci.Response(flush=abci.ResponseFlush()).SerializeToString()
+_FLUSH = abci.Response(flush=abci.ResponseFlush()).SerializeToString(deterministic=True)
 
 
 class ServerThread:

@@ -91,7 +91,8 @@ def test_warm_and_cold_blocks_give_the_same_results_and_app_hash():
 def test_a_cold_block_is_pre_verified_in_parallel():
     VERIFIED.clear()
     chain, txs = _builder()
-    decoded = [chain.app._decode_for_block(tx) for tx in txs]
+    limits = chain.app._limits(chain.app.store.state)
+    decoded = [chain.app._decode_for_block(tx, limits) for tx in txs]
     verified = chain.app.pipeline.prepare(chain.app.store.state, "stateset-test-1", decoded)
     assert verified == len(txs)  # every signature's triple guessed from the state and verified
     for tx in txs:
