@@ -56,6 +56,20 @@ if ! bash scripts/gen_proto.sh --check; then
   done_step "compiled $(find proto/stateset -name '*.proto' | wc -l | tr -d ' ') proto files"
 fi
 
+# The compiled core of the storage path (native/: Rust + PyO3, built by maturin from source).
+# Rebuilt when its sources change; needs a Rust toolchain (rustup's default location is searched).
+native_stamp=".venv/.native-$(cat native/Cargo.toml native/pyproject.toml native/src/*.rs \
+  | sha256sum | cut -c1-16)"
+if [ ! -f "$native_stamp" ]; then
+  export PATH="$PATH:${CARGO_HOME:-$HOME/.cargo}/bin"
+  command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required to build native/" >&2; exit 1; }
+  echo "setup: building native/ (maturin, release) ..." >&2
+  .venv/bin/pip install -q 'maturin>=1.5,<2'
+  (cd native && VIRTUAL_ENV="$root/.venv" "$root/.venv/bin/maturin" develop --release --quiet)
+  rm -f .venv/.native-*
+  touch "$native_stamp"
+fi
+
 mkdir -p .bin
 have=""
 [ -x .bin/cometbft ] && have="v$(.bin/cometbft version 2>/dev/null || true)"

@@ -45,7 +45,9 @@ from google.protobuf.message import DecodeError
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
 from stateset_chain.abci.application import BaseApplication, tx_proto_size
+from stateset_chain.cache import BoundedCache
 from stateset_chain.context import BlockInfo, Context
+from stateset_chain.crypto.hashes import sha256
 from stateset_chain.errors import (
     ChainError,
     InvalidRequest,
@@ -99,6 +101,7 @@ SIMULATE_GAS_LIMIT = 20_000_000
 STORE_KEY_PATH = "/store/key"
 PROOF_OP_TYPE = "stateset:smt"
 SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
+RECHECK_CACHE = 1 << 13  # decoded txs kept for rechecks (more than a mempool holds; ~25 MiB)
 
 _chain_id: Item[str] = Item(b"app/chain_id", StrValue)
 _state_version: Item[int] = Item(b"app/state_version", U64Value)
@@ -117,11 +120,16 @@ class TxPipeline:
     ``.gas_limit`` and ``.signers``, or raises a ChainError; it checks ``limits`` (size, gas,
     message count) before decoding any message. ``limits(store, max_gas)`` gives those limits
     from the state's params and the block gas limit. ``ante(ctx, tx)`` runs the ante chain.
+    ``prepare(state, chain_id, decoded)``, if set, runs before a block's txs with each one decoded
+    (or its ChainError) and may only warm caches that cannot change a result (the signatures).
+    ``checked(tx_hash)``, if set, tells that CheckTx's ante chain passed for that tx.
     """
 
     decode: Callable
     ante: Callable
     limits: Callable
+    prepare: Callable | None = None
+    checked: Callable[[bytes], None] | None = None
 
 
 class App(BaseApplication):
@@ -157,6 +165,10 @@ class App(BaseApplication):
         # (0 before): CheckTx and Simulate run with it (see _check_block_info).
         self._block_time_ns = 0
         self._last_block_time_ns = 0
+        self._preparers = [m.prepare_block for m in modules if m.prepare_block is not None]
+        # Recheck: the txs CheckTx accepted, decoded (a pure function of their bytes and the
+        # limits they were decoded under), by hash.
+        self._decoded: BoundedCache[bytes, tuple] = BoundedCache(RECHECK_CACHE)
 
     def _metered(self, store: KVStore, meter: GasMeter) -> GasKV:
         """``store`` charging ``meter``; node-local keys at the transient-store prices."""
@@ -224,7 +236,8 @@ class App(BaseApplication):
         ctx = Context(store, self._check_block_info(), meter, is_check_tx=True)
         gas_wanted = 0
         try:
-            tx = self.pipeline.decode(req.tx, self.routes, self._limits(self._check))
+            limits = self._limits(self._check)
+            tx = self._decode_for_check(req, limits)
             gas_wanted = tx.gas_limit
             meter.limit = tx.gas_limit
             self.pipeline.ante(ctx, tx)
@@ -242,7 +255,20 @@ class App(BaseApplication):
                 gas_wanted=gas_wanted, gas_used=meter.consumed,
             )
         branch.write()
+        self._decoded.put(tx.hash, (tx, limits))
+        if self.pipeline.checked is not None:
+            self.pipeline.checked(tx.hash)
         return abci.ResponseCheckTx(code=0, gas_wanted=gas_wanted, gas_used=meter.consumed)
+
+    def _decode_for_check(self, req: abci.RequestCheckTx, limits):
+        """A recheck reuses the tx decoded when it was first checked (under the same limits):
+        only the ante chain's state checks run again (sequence, fee balance; its signature
+        check is a cache hit)."""
+        if req.type == abci.CheckTxType.RECHECK:
+            hit = self._decoded.get(sha256(req.tx))
+            if hit is not None and hit[1] == limits:
+                return hit[0]
+        return self.pipeline.decode(req.tx, self.routes, limits)
 
     def _limits(self, store: KVStore):
         return self.pipeline.limits(store, self.block_max_gas)
@@ -316,7 +342,13 @@ class App(BaseApplication):
         block = Branch(base)
         info = BlockInfo(req.height, _time_ns(req.time), self.chain_id(base))
         self._block_time_ns = info.time_ns
-        results = [self.deliver_tx(block, info, raw) for raw in req.txs]
+        limits = self._limits(block)
+        decoded = [self._decode_for_block(raw, limits) for raw in req.txs]
+        self._prepare_block(base, info, decoded)
+        results = [
+            self.deliver_tx(block, info, raw, decoded=(tx, limits))
+            for raw, tx in zip(req.txs, decoded, strict=True)
+        ]
         end_events = EventManager()
         end_ctx = Context(block, info, events=end_events)
         for m in self.modules:
@@ -335,6 +367,35 @@ class App(BaseApplication):
         response.app_hash = app_hash
         return response
 
+    def _prepare_block(self, base: KVStore, info: BlockInfo, decoded: list) -> None:
+        """Warms the caches the block's txs will hit (the pipeline's: tx signatures; the modules':
+        e.g. attestation signers); a bug here must not stop the block, and cannot change its
+        result, so it is logged and the block runs cold."""
+        steps: list[Callable[[], object]] = []
+        if self.pipeline.prepare is not None:
+            steps.append(functools.partial(self.pipeline.prepare, base, info.chain_id, decoded))
+        txs = [tx for tx in decoded if tx is not None and not isinstance(tx, ChainError)]
+        steps += [functools.partial(hook, txs) for hook in self._preparers]
+        for step in steps:
+            try:
+                step()
+            except FATAL:
+                raise
+            except Exception:
+                log.exception("preparing block %d failed; its txs verify inline", info.height)
+
+    def _decode_for_block(self, raw: bytes, limits):
+        """The decoded tx or its decode error (None: anything else, which deliver_tx meets
+        again and handles)."""
+        try:
+            return self.pipeline.decode(raw, self.routes, limits)
+        except ChainError as e:
+            return e
+        except FATAL:
+            raise
+        except Exception:
+            return None
+
     def _block_changes(self, block: Branch) -> list[tuple[bytes, bytes | None]]:
         if self._genesis is None:
             return block.changes()
@@ -347,7 +408,8 @@ class App(BaseApplication):
         return merged.changes()
 
     def deliver_tx(
-        self, block: Branch, info: BlockInfo, raw: bytes, simulate: bool = False
+        self, block: Branch, info: BlockInfo, raw: bytes, simulate: bool = False,
+        decoded: tuple | None = None,
     ) -> bytes:
         """Runs one transaction against the block branch and returns its ``ExecTxResult``,
         serialized (building thousands of event attributes as protobuf objects costs more than
@@ -355,10 +417,12 @@ class App(BaseApplication):
         recovered panic: the tx fails with code 111222, its ante writes (fee, sequence) kept only
         if the ante had completed. ``simulate``: the gas limit is ``simulate_gas_limit`` instead
         of the tx's, and the ante's simulation rules apply (Simulate queries, on a throwaway
-        branch)."""
+        branch). ``decoded``: ``(raw decoded or its decode ChainError, the limits it was decoded
+        under)``, from FinalizeBlock; used when the limits are still those (a tx earlier in the
+        block may have changed them)."""
         run = _TxRun(GasMeter(None), EventManager())
         try:
-            return self._run_tx(block, info, raw, run, simulate)
+            return self._run_tx(block, info, raw, run, simulate, decoded)
         except FATAL:
             raise
         except Exception as e:  # deterministic: every node runs the same code on the same bytes
@@ -372,14 +436,21 @@ class App(BaseApplication):
             return result.SerializeToString(deterministic=True)
 
     def _run_tx(
-        self, block: Branch, info: BlockInfo, raw: bytes, run: _TxRun, simulate: bool
+        self, block: Branch, info: BlockInfo, raw: bytes, run: _TxRun, simulate: bool,
+        decoded: tuple | None = None,
     ) -> bytes:
         meter, ante_events = run.meter, run.ante_events
         ante_branch = Branch(block)
         store = self._metered(ante_branch, meter)
         ctx = Context(store, info, meter, ante_events, is_simulate=simulate)
         try:
-            tx = self.pipeline.decode(raw, self.routes, self._limits(block))
+            limits = self._limits(block)
+            if decoded is not None and decoded[0] is not None and decoded[1] == limits:
+                tx = decoded[0]
+                if isinstance(tx, ChainError):
+                    raise tx
+            else:
+                tx = self.pipeline.decode(raw, self.routes, limits)
             run.gas_wanted = tx.gas_limit
             meter.limit = self.simulate_gas_limit if simulate else tx.gas_limit
             self.pipeline.ante(ctx, tx)

@@ -67,3 +67,7 @@ class Module:
     # the same atomic commit, but kept out of the app hash (no tree work, no proofs, transient-
     # store gas). No message handler may read them: they serve queries and invariants only.
     local_prefixes: tuple[bytes, ...] = ()
+    # Runs before a block's transactions with the ones that decoded, to warm caches that only
+    # speed up their handlers and cannot change a result (cctp: attestation signers, recovered
+    # on worker threads). A failure is logged and the block runs without it.
+    prepare_block: Callable[[list[Any]], None] | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from stateset_chain.app import App, TxPipeline
 from stateset_chain.auth.ante import make_ante
 from stateset_chain.auth.module import auth_module
+from stateset_chain.auth.sigcache import prepare_block
 from stateset_chain.auth.state import AuthKeeper
 from stateset_chain.auth.tx import NO_LIMITS, TxLimits, decode_tx
 from stateset_chain.bank.module import bank_module
@@ -22,6 +23,7 @@ from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
 from stateset_chain.crosschain.module import crosschain_module
 from stateset_chain.crosschain.refunder import CctpRefunder
 from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
@@ -85,4 +87,7 @@ def tx_pipeline(auth: AuthKeeper, bank: BankKeeper) -> TxPipeline:
     def limits(store: KVStore, max_gas: int) -> TxLimits:
         return TxLimits(max_tx_bytes=auth.params(store).max_tx_bytes, max_gas=max_gas)
 
-    return TxPipeline(decode=decode, ante=make_ante(auth, bank), limits=limits)
+    return TxPipeline(
+        decode=decode, ante=make_ante(auth, bank), limits=limits, prepare=prepare_block,
+        checked=VERIFIED.remember_tx,
+    )

@@ -24,6 +24,7 @@ from collections.abc import Callable
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path; sorts before it)
 
 from stateset_chain.abci.application import BaseApplication
+from stateset_chain.abci.framing import encode_uvarint
 
 from tendermint.abci import types_pb2 as abci
 
@@ -73,6 +74,23 @@ FALLBACKS: dict[str, Callable[[BaseException], object]] = {
         result=abci.ResponseApplySnapshotChunk.ABORT
     ),
 }
+
+
+# ``Response`` is a oneof of one message per method: its bytes are the field's tag, the length
+# and the answer's own bytes, which ``respond`` writes directly.
+_RESPONSE_TAGS: dict[str, bytes] = {
+    name: encode_uvarint(abci.Response.DESCRIPTOR.fields_by_name[name].number << 3 | 2)
+    for name in APP_METHODS
+}
+_FLUSH_RESPONSE = abci.Response(flush=abci.ResponseFlush()).SerializeToString(
+    deterministic=True
+)
+# The first byte of a serialized ``Request`` whose method is one of these (all field numbers
+# below 16, so one-byte tags): what a burst of the query connection's traffic starts with.
+_QUERY_TAG, *_NO_APP_TAGS = (
+    abci.Request.DESCRIPTOR.fields_by_name[name].number << 3 | 2
+    for name in ("query", "flush", "echo")
+)
 
 
 class UnknownRequest(ValueError):
@@ -130,6 +148,23 @@ class Dispatcher:
             request.query
         )
 
+    def is_lock_free_burst(self, payloads: list[bytes]) -> bool:
+        """Every request of a burst is a lock-free query, a Flush or an Echo (the query
+        connection's traffic), so the whole burst may run beside the consensus calls."""
+        for payload in payloads:
+            tag = payload[0] if payload else -1
+            if tag in _NO_APP_TAGS:
+                continue
+            if tag != _QUERY_TAG:
+                return False
+            try:
+                request = abci.Request.FromString(payload)
+            except Exception:  # a bad request: the app's thread reports it and closes
+                return False
+            if not self.is_lock_free(request):
+                return False
+        return True
+
     def handle(self, request: abci.Request) -> abci.Response:
         """Answer one request; raises ``ApplicationCrashed`` or, once crashed, ``Halted``.
         A lock-free query (``is_lock_free``) runs without the lock."""
@@ -137,17 +172,33 @@ class Dispatcher:
         if local is not None:
             return local
         method = method_of(request)
+        response = abci.Response()
+        getattr(response, method).CopyFrom(self._answer(method, request))
+        return response
+
+    def respond(self, payload: bytes) -> bytes:
+        """The serialized ``Response`` to one serialized ``Request`` (the server's path: the
+        app's answer is serialized once, into the Response's field, with no copy). Raises
+        ``DecodeError`` or ``UnknownRequest`` for a bad request, and what ``handle`` raises."""
+        request = abci.Request.FromString(payload)
+        method = method_of(request)
+        if method == "flush":
+            return _FLUSH_RESPONSE
+        if method == "echo":
+            return abci.Response(echo=abci.ResponseEcho(message=request.echo.message)) \
+                .SerializeToString(deterministic=True)
+        body = self._answer(method, request).SerializeToString(deterministic=True)
+        return _RESPONSE_TAGS[method] + encode_uvarint(len(body)) + body
+
+    def _answer(self, method: str, request: abci.Request):
         guard = contextlib.nullcontext() if self.is_lock_free(request) else self.lock
         with guard:
             if self.crashed is not None:
                 raise Halted("application crashed earlier; refusing further calls")
             try:
-                result = self._call(method, request)
+                return self._call(method, request)
             except Exception as exc:
-                result = self._recover(method, exc)
-        response = abci.Response()
-        getattr(response, method).CopyFrom(result)
-        return response
+                return self._recover(method, exc)
 
     def _call(self, method: str, request: abci.Request):
         result = getattr(self.app, method)(getattr(request, method))

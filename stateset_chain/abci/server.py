@@ -10,13 +10,19 @@ Design:
 
 - one asyncio event loop; one reader coroutine per connection, reading frames and answering
   them strictly one after another, so each connection's answers are FIFO;
-- every app call runs on ONE worker thread under ONE lock (``Dispatcher``): connections are
+- a read brings a **burst** (every complete frame available): the whole burst goes to the app's
+  worker thread in ONE hand-off (``answer_burst``), which runs its requests in order and returns
+  their framed answers, written at once; the socket is drained when a Flush was among them. The
+  per-request edge is then a protobuf parse, the call and one serialization (no ``CopyFrom``,
+  no coroutine or thread hop per request: docs/benchmarks.md, "ABCI edge");
+- every app call runs on ONE worker thread under ONE lock (``Dispatcher``, taken per request,
+  so a long CheckTx burst lets other connections in between its requests): connections are
   concurrent with each other but the app sees one call at a time, like the Go server's
   ``appMtx``. CheckTx can therefore never interleave with Commit. The event loop keeps reading
   while the app works. The one exception: a query the app answers from its last committed state
   (``query_needs_lock`` False) runs on a second worker thread without the lock, so a query
-  never waits for (or delays) FinalizeBlock, Commit or CheckTx;
-- answers are written as they are produced and the socket is drained at every Flush;
+  never waits for (or delays) FinalizeBlock, Commit or CheckTx (a burst goes there when every
+  request in it is such a query, Flush or Echo: the query connection's traffic);
 - an undecodable request or a broken frame closes that connection only (and is logged);
 - the app raising in a consensus method stops the server: ``serve_forever`` raises
   ``ApplicationCrashed`` and ``run`` exits the process with status 70, which makes CometBFT
@@ -50,10 +56,8 @@ from stateset_chain.abci.dispatch import (
     Dispatcher,
     Halted,
     UnknownRequest,
-    answer_locally,
-    method_of,
 )
-from stateset_chain.abci.framing import FrameDecoder, FramingError, encode_frame
+from stateset_chain.abci.framing import FrameDecoder, FramingError, encode_uvarint
 
 from tendermint.abci import types_pb2 as abci
 
@@ -213,45 +217,69 @@ class ABCIServer:
             except FramingError as exc:
                 log.error("connection %d: bad frame, closing: %s", conn, exc)
                 return
-            for payload in payloads:
-                if not await self._answer(conn, payload, writer):
-                    return
+            if not payloads:
+                continue
+            burst = await self._call_app(conn, payloads)
+            if burst is None:
+                return
+            writer.write(burst.responses)
+            if burst.flushed or writer.transport.get_write_buffer_size() > WRITE_HIGH_WATER:
+                await writer.drain()
+            if not burst.keep_open:
+                return
 
-    async def _answer(self, conn: int, payload: bytes, writer: asyncio.StreamWriter) -> bool:
-        """Answer one request; False means close the connection."""
-        try:
-            request = abci.Request.FromString(payload)
-            method = method_of(request)
-        except (DecodeError, UnknownRequest) as exc:
-            log.error("connection %d: undecodable request, closing: %s", conn, exc)
-            return False
-        log.debug("connection %d: %s", conn, method)
-        response = answer_locally(request)
-        if response is None:
-            response = await self._call_app(request)
-        if response is None:
-            return False
-        writer.write(encode_frame(response.SerializeToString(deterministic=True)))
-        if method == "flush" or writer.transport.get_write_buffer_size() > WRITE_HIGH_WATER:
-            await writer.drain()
-        return True
-
-    async def _call_app(self, request: abci.Request) -> abci.Response | None:
-        """The app's answer, or None if the app crashed (the server is then stopping)."""
+    async def _call_app(self, conn: int, payloads: list[bytes]) -> Burst | None:
+        """The answers to a burst, from one call on the app's thread; None if the server is
+        shutting down."""
         assert self._loop is not None and self._executor is not None
         executor = self._executor
-        if self._query_executor is not None and self.dispatcher.is_lock_free(request):
+        if self._query_executor is not None and self.dispatcher.is_lock_free_burst(payloads):
             executor = self._query_executor
         try:
-            return await self._loop.run_in_executor(executor, self.dispatcher.handle, request)
-        except ApplicationCrashed:
-            self.stop()
-            return None
-        except Halted:  # another connection's request crashed the app
-            return None
+            burst = await self._loop.run_in_executor(
+                executor, answer_burst, self.dispatcher, conn, payloads
+            )
         except (concurrent.futures.CancelledError, RuntimeError) as exc:
-            log.info("request dropped while shutting down: %r", exc)  # executor already closed
+            log.info("requests dropped while shutting down: %r", exc)  # executor already closed
             return None
+        if burst.crashed:
+            self.stop()
+        return burst
+
+
+@dataclass
+class Burst:
+    """The framed answers to the requests of one read, in order, up to the first one that ends
+    the connection (``keep_open`` False: a bad request, or the app crashed: ``crashed``)."""
+
+    responses: bytes
+    flushed: bool  # a Flush was among them: the client waits for the socket to drain
+    keep_open: bool = True
+    crashed: bool = False
+
+
+def answer_burst(dispatcher: Dispatcher, conn: int, payloads: list[bytes]) -> Burst:
+    """Runs the requests of one read in order (on the app's thread: one hand-off per burst, not
+    per request) and frames their answers."""
+    out: list[bytes] = []
+    flushed = False
+    for payload in payloads:
+        try:
+            response = dispatcher.respond(payload)
+        except (DecodeError, UnknownRequest) as exc:
+            log.error("connection %d: undecodable request, closing: %s", conn, exc)
+            return Burst(b"".join(out), True, keep_open=False)
+        except ApplicationCrashed:
+            return Burst(b"".join(out), True, keep_open=False, crashed=True)
+        except Halted:  # another connection's request crashed the app
+            return Burst(b"".join(out), True, keep_open=False)
+        out.append(encode_uvarint(len(response)))
+        out.append(response)
+        flushed = flushed or response == _FLUSH
+    return Burst(b"".join(out), flushed)
+
+
+_FLUSH = abci.Response(flush=abci.ResponseFlush()).SerializeToString(deterministic=True)
 
 
 class ServerThread:

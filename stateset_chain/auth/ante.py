@@ -27,7 +27,9 @@ params are read once and each signer's account is read once and written once.
                                (simulation: a new account may omit it; a placeholder is set)
 12. validate_sig_count         signatures <= tx_sig_limit (sdk 14)
 13. consume_sig_gas            sig_verify_cost_secp256k1 per signature
-14. verify_signatures          sequence matches (sdk 32); SIGN_MODE_DIRECT signature (sdk 4)
+14. verify_signatures          sequence matches (sdk 32); SIGN_MODE_DIRECT signature (sdk 4),
+                               answered from the verified-signature cache when it verified
+                               before (crypto/sigcache.py: a pure function of its key)
 15. increment_sequence         every signer's sequence + 1 (the one account write)
 
 The minimum gas price is a consensus param, applied the same way in CheckTx and FinalizeBlock.
@@ -60,8 +62,8 @@ from stateset_chain.auth.state import (
 from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx, validate_msgs
 from stateset_chain.coins import Coin, format_coins
 from stateset_chain.context import Context
-from stateset_chain.crypto import secp256k1
 from stateset_chain.crypto.address import pubkey_to_address_bytes
+from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.errors import (
     InsufficientFee,
     InvalidPubKey,
@@ -281,7 +283,7 @@ def verify_signatures(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
         if ctx.is_simulate:
             continue
         sign_bytes = prefix + _uint_field(4, account.account_number)
-        if not secp256k1.verify(st.pubkeys[i], sign_bytes, tx.signatures[i]):
+        if not VERIFIED.verify(st.pubkeys[i], sign_bytes, tx.signatures[i]):
             raise Unauthorized(
                 f"signature verification failed; please verify account number "
                 f"({account.account_number}), sequence ({account.sequence}) "

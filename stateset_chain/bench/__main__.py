@@ -1,12 +1,14 @@
-"""``python -m stateset_chain.bench {inprocess,commit,localnet,orders,cctp,all}``: see
-stateset_chain.bench."""
+"""``python -m stateset_chain.bench {inprocess,commit,abci,localnet,orders,cctp,all}``: see
+stateset_chain.bench. ``--json PATH`` (any part) also writes every figure to PATH."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
         "(progress goes to stderr).",
     )
     sub = parser.add_subparsers(dest="part", required=True, metavar="PART")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", metavar="PATH", default=None,
+                        help="also write every figure, machine-readably, to PATH (with the same "
+                        "run's single-core secp256k1 verify rate)")
+    real_add = sub.add_parser
+
+    def add_parser(name: str, **kw) -> argparse.ArgumentParser:
+        return real_add(name, parents=[common], **kw)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     p = sub.add_parser("inprocess", help="FinalizeBlock+Commit throughput of signed MsgSends")
     p.add_argument("--accounts", type=int, default=100_000, help="funded accounts (%(default)s)")
@@ -49,6 +61,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="pin the process to this CPU; -1 (default) does not pin")
     p.add_argument("--no-profile", dest="profile", action="store_false",
                    help="skip the cProfile block")
+    p.add_argument("--modes", default="cold,warm",
+                   help="cold (the block verifies its signatures) and/or warm (CheckTx did), "
+                   "comma-separated (%(default)s)")
+
+    p = sub.add_parser("abci", help="the ABCI server's CPU per request with a no-op app")
+    p.add_argument("--requests", type=int, default=50_000,
+                   help="pipelined CheckTx requests per repeat (%(default)s)")
+    p.add_argument("--burst", type=int, default=100, help="requests per Flush (%(default)s)")
+    p.add_argument("--repeats", type=int, default=3, help="(%(default)s)")
 
     p = sub.add_parser("commit", help="CommitStore stage+commit time against state size")
     p.add_argument("--sizes", type=_ints, default=[10_000, 100_000, 1_000_000],
@@ -109,28 +130,39 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.part == "all":
-        return _run_all(args.quick)
+        return _run_all(args.quick, args.json)
     from stateset_chain.bench import report
 
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     revision = report.revision()  # at the start: others may commit while a long part runs
+    result: object
     if args.part == "inprocess":
         from stateset_chain.bench import inprocess
 
-        ip = inprocess.run(args.accounts, args.blocks, args.repeats, args.profile, args.cpu, _log)
+        modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+        if not modes or set(modes) - {"cold", "warm"}:
+            _log(f"--modes takes cold and/or warm, got {args.modes!r}")
+            return 2
+        ip = result = inprocess.run(args.accounts, args.blocks, args.repeats, args.profile,
+                                    args.cpu, _log, modes)
         text = "### In-process throughput\n\n" + ip.markdown()
         if args.profile:
             text += "\n" + ip.profile_markdown()
     elif args.part == "commit":
         from stateset_chain.bench import commit
 
-        text = "### Commit time against state size\n\n" + commit.run(
-            args.sizes, args.block, args.repeats, _log).markdown()
+        result = commit.run(args.sizes, args.block, args.repeats, _log)
+        text = "### Commit time against state size\n\n" + result.markdown()
+    elif args.part == "abci":
+        from stateset_chain.bench import abci_edge
+
+        result = abci_edge.run(args.requests, args.burst, args.repeats, _log)
+        text = "### ABCI edge\n\n" + result.markdown()
     elif args.part == "orders":
         from stateset_chain.bench import orders
 
-        od = orders.run(args.orders, args.small, args.blocks, args.repeats, args.accounts,
+        od = result = orders.run(args.orders, args.small, args.blocks, args.repeats, args.accounts,
                         args.chunk, args.reps, args.profile, args.cpu, _log)
         text = "### Orders\n\n" + od.markdown()
         if args.profile:
@@ -138,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.part == "cctp":
         from stateset_chain.bench import cctp
 
-        cc = cctp.run(args.blocks, args.repeats, args.accounts, args.profile, args.cpu, _log)
+        cc = result = cctp.run(
+            args.blocks, args.repeats, args.accounts, args.profile, args.cpu, _log)
         text = "### CCTP MsgReceiveMessage\n\n" + cc.markdown()
         if args.profile:
             text += "\n" + cc.profile_markdown()
@@ -150,9 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             _log(f"unknown app(s) {unknown}; choose from {network.KINDS}")
             return 2
-        text = "### Localnet end to end\n\n" + network.run(
-            args.validators, kinds, args.txs, args.senders, args.duration, args.poll,
-            log=_log).markdown()
+        result = network.run(
+            args.validators, kinds, args.txs, args.senders, args.duration, args.poll, log=_log)
+        text = "### Localnet end to end\n\n" + result.markdown()
     command = "python -m stateset_chain.bench " + " ".join(
         argv if argv is not None else sys.argv[1:])
     print(text)
@@ -160,27 +193,47 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{time.strftime('%Y-%m-%d', time.gmtime())}. Command: `{command}` "
           f"({time.monotonic() - started:.0f} s). Load average (1 min; other processes "
           f"included) {load_before:.1f} at start, {os.getloadavg()[0]:.1f} at end.\n", flush=True)
+    if args.json:
+        rate = report.secp256k1_verify_rate()
+        _log(f"single-core secp256k1 verify rate: {rate:,.0f}/s")
+        doc = {
+            "part": args.part, "command": command, "revision": revision,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": report.machine(), "elapsed_s": time.monotonic() - started,
+            "load_average_1min": [load_before, os.getloadavg()[0]],
+            "secp256k1_verify_per_cpu_s": rate, "result": report.jsonable(result),
+        }
+        Path(args.json).write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     return 0
 
 
-def _run_all(quick: bool) -> int:
+def _run_all(quick: bool, json_path: str | None = None) -> int:
     if quick:
         parts = [
             ["inprocess", "--accounts", "5000", "--blocks", "1000,2000", "--repeats", "1"],
             ["commit", "--sizes", "10000,100000", "--repeats", "1"],
+            ["abci", "--requests", "5000", "--repeats", "1"],
             ["localnet", "--validators", "1", "--txs", "300", "--duration", "20"],
             ["orders", "--orders", "20000", "--blocks", "500", "--repeats", "1", "--accounts",
              "1000", "--reps", "3", "--no-profile"],
             ["cctp", "--blocks", "500", "--repeats", "1", "--accounts", "1000", "--no-profile"],
         ]
     else:
-        parts = [["inprocess"], ["commit"], ["localnet"], ["orders"], ["cctp"]]
+        parts = [["inprocess"], ["commit"], ["abci"], ["localnet"], ["orders"], ["cctp"]]
     status = 0
-    for part in parts:
-        # One process per part: each reports its own peak RSS, and pinning stays local.
-        done = subprocess.run([sys.executable, "-m", "stateset_chain.bench", *part],
-                              cwd=str(Path(__file__).resolve().parents[2]), env=dict(os.environ))
-        status = status or done.returncode
+    docs = {}
+    with tempfile.TemporaryDirectory(prefix="stateset-bench-json-") as tmp:
+        for part in parts:
+            # One process per part: each reports its own peak RSS, and pinning stays local.
+            extra = ["--json", str(Path(tmp) / f"{part[0]}.json")] if json_path else []
+            done = subprocess.run([sys.executable, "-m", "stateset_chain.bench", *part, *extra],
+                                  cwd=str(Path(__file__).resolve().parents[2]),
+                                  env=dict(os.environ))
+            status = status or done.returncode
+            if extra and Path(extra[1]).exists():
+                docs[part[0]] = json.loads(Path(extra[1]).read_text())
+    if json_path:
+        Path(json_path).write_text(json.dumps({"parts": docs}, indent=1, sort_keys=True) + "\n")
     return status
 
 

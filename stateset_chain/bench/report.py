@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import platform
 import resource
 import statistics
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -97,17 +99,25 @@ def _first_line(path: str, prefix: str) -> str | None:
 
 def revision() -> str:
     """The checked-out commit, short, read from ``.git`` (no git process); "unknown" if there
-    is none. Uncommitted changes in the working tree are not visible here."""
+    is none. Uncommitted changes in the working tree are not visible here. In a linked work
+    tree ``.git`` is a file naming its git directory, whose ``commondir`` holds the refs."""
     git = Path(__file__).resolve().parents[2] / ".git"
     with contextlib.suppress(OSError):
+        common = git
+        if git.is_file():
+            git = Path(git.read_text().split("gitdir:", 1)[1].strip())
+            common = git
+            if (git / "commondir").exists():
+                common = (git / (git / "commondir").read_text().strip()).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head[:7]
         ref = head[5:]
-        loose = git / ref
-        if loose.exists():
-            return loose.read_text().strip()[:7]
-        for line in (git / "packed-refs").read_text().splitlines():
+        for base in (git, common):
+            loose = base / ref
+            if loose.exists():
+                return loose.read_text().strip()[:7]
+        for line in (common / "packed-refs").read_text().splitlines():
             if line.endswith(" " + ref):
                 return line[:7]
     return "unknown"
@@ -120,3 +130,50 @@ def pin_to_one_cpu(cpu: int) -> str:
         return "not pinned"
     os.sched_setaffinity(0, {cpu})
     return f"pinned to CPU {cpu}"
+
+
+def jsonable(obj: object) -> object:
+    """A result as JSON data: a dataclass becomes its fields plus its properties (``tps``,
+    ``total_ms``, ...), tuple dict keys are joined with "/", anything else not JSON is str()."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        for name in dir(type(obj)):
+            if isinstance(getattr(type(obj), name, None), property):
+                with contextlib.suppress(Exception):
+                    out[name] = jsonable(getattr(obj, name))
+        return out
+    if isinstance(obj, dict):
+        return {
+            "/".join(map(str, k)) if isinstance(k, tuple) else str(k): jsonable(v)
+            for k, v in obj.items()
+        }
+    if isinstance(obj, list | tuple):
+        return [jsonable(v) for v in obj]
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    return str(obj)
+
+
+def secp256k1_verify_rate(seconds: float = 1.0) -> float:
+    """Single-core secp256k1 verifies per CPU-second of this thread (libsecp256k1 through the
+    same binding the chain uses): the physical bound every signed-tx figure is a ratio to."""
+    import hashlib
+
+    from coincurve import PrivateKey
+
+    from stateset_chain.crypto import secp256k1
+
+    key = PrivateKey(hashlib.sha256(b"bench verify rate").digest())
+    digest = hashlib.sha256(b"a message").digest()
+    sig = key.sign_recoverable(digest, hasher=None)[:64]
+    if int.from_bytes(sig[32:], "big") > secp256k1.HALF_N:
+        sig = sig[:32] + (secp256k1.N - int.from_bytes(sig[32:], "big")).to_bytes(32, "big")
+    pub = key.public_key.format()
+    assert secp256k1.verify_digest(pub, digest, sig)
+    n = 0
+    start = time.thread_time()
+    while time.thread_time() - start < seconds:
+        for _ in range(200):
+            secp256k1.verify_digest(pub, digest, sig)
+        n += 200
+    return n / (time.thread_time() - start)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cctp import genesis, invariants, queries
+from stateset_chain.cctp import attestation, genesis, invariants, queries
 from stateset_chain.cctp.keys import MODULE_NAME
 from stateset_chain.cctp.msgs import (
     attesters,
@@ -30,6 +30,8 @@ from stateset_chain.cctp.msgs import (
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.context import Context
 from stateset_chain.module import Module, MsgRoute
+
+from stateset.cctp.v1 import tx_pb2 as cctp_tx
 
 MSG_FILES = (
     receive_message,
@@ -57,7 +59,20 @@ def cctp_module(keeper: CctpKeeper) -> Module:
         init_genesis=lambda ctx, data: genesis.init_genesis(keeper, ctx, data),
         export_genesis=lambda ctx: genesis.export_genesis(keeper, ctx),
         invariants=[_bind(inv, keeper) for inv in invariants.ALL],
+        prepare_block=prepare_block,
     )
+
+
+def prepare_block(txs: list) -> None:
+    """Recovers the attestation signers of the block's MsgReceiveMessages on worker threads."""
+    attested = [
+        (msg.message, msg.attestation)
+        for tx in txs
+        for msg in tx.msgs
+        if isinstance(msg, cctp_tx.MsgReceiveMessage)
+    ]
+    if attested:
+        attestation.prerecover(attested)
 
 
 def _bind(

@@ -35,9 +35,15 @@ _parsed_keys: BoundedCache[bytes, object] = BoundedCache(1 << 17)
 
 def verify(pubkey33: bytes, msg: bytes, sig64: bytes) -> bool:
     """True iff ``sig64`` is a low-S signature of ``sha256(msg)`` by ``pubkey33``."""
-    if not isinstance(sig64, bytes | bytearray) or len(sig64) != SIGNATURE_SIZE:
-        return False
     if not isinstance(msg, bytes | bytearray):
+        return False
+    return verify_digest(pubkey33, sha256(msg), sig64)
+
+
+def verify_digest(pubkey33: bytes, digest: bytes, sig64: bytes) -> bool:
+    """``verify`` given ``sha256(msg)`` (libsecp256k1 runs without the GIL: threads verify in
+    parallel)."""
+    if not isinstance(sig64, bytes | bytearray) or len(sig64) != SIGNATURE_SIZE:
         return False
     if sig64[32:] > _HALF_N_BYTES:  # both 32 bytes big-endian: byte order is numeric order
         return False
@@ -47,7 +53,7 @@ def verify(pubkey33: bytes, msg: bytes, sig64: bytes) -> bool:
     sig = ffi.new(_SIGNATURE_TYPE)
     if not lib.secp256k1_ecdsa_signature_parse_compact(_CTX, sig, bytes(sig64)):
         return False  # r or s >= n
-    return lib.secp256k1_ecdsa_verify(_CTX, sig, sha256(msg), key) == 1
+    return lib.secp256k1_ecdsa_verify(_CTX, sig, digest, key) == 1
 
 
 def is_valid_pubkey(pubkey33: bytes) -> bool:

@@ -83,8 +83,9 @@ def open_db(path: str) -> plyvel.DB:
 def write_batch(db: plyvel.DB, ops: Iterable[Op], sync: bool = True) -> None:
     """Applies every op or none of them (LevelDB's atomic WriteBatch, fsynced when ``sync``)."""
     with db.write_batch(transaction=True, sync=sync) as batch:
+        put, delete = batch.put, batch.delete  # tens of thousands of ops per block
         for k, v in ops:
             if v is None:
-                batch.delete(k)
+                delete(k)
             else:
-                batch.put(k, v)
+                put(k, v)

@@ -15,10 +15,16 @@ commit grows with the block's writes and the depth, never with the size of the s
 
 ``SparseMerkleTree.update`` is pure with respect to storage: it reads committed nodes through
 ``load`` and returns the new root with the node writes, which the caller persists atomically.
+
+This module is the readable specification (``PySparseMerkleTree``). The package ``stateset_native``
+(``native/``, Rust) implements the same update, node for node; when it is importable,
+``SparseMerkleTree`` is the class whose ``update`` runs there (tests/store/test_smt_native.py holds
+both to the same roots, node writes and proofs). ``STATESET_NATIVE=0`` selects the reference.
 """
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -132,7 +138,7 @@ Change = tuple[bytes, bytes | None]  # (key_hash, value_hash or None for a delet
 NodeWrites = dict[bytes, bytes | None]  # node key -> encoded node, or None to delete
 
 
-class SparseMerkleTree:
+class PySparseMerkleTree:
     """Reads committed nodes through ``load(node_key) -> bytes | None``."""
 
     def __init__(self, load: Callable[[bytes], bytes | None]) -> None:
@@ -306,3 +312,27 @@ def verify_proof(root: bytes, key: bytes, value: bytes | None, proof: Proof) -> 
         sibling = proof.siblings[d]
         h = inner_hash(sibling, h) if bit(kh, d) else inner_hash(h, sibling)
     return h == root
+
+
+# -- the compiled implementation -----------------------------------------------------------------
+
+try:
+    import stateset_native as _native
+except ImportError:  # not built: the reference runs (same roots, only slower)
+    _native = None
+
+NATIVE = _native is not None and os.environ.get("STATESET_NATIVE", "1") != "0"
+
+
+class NativeSparseMerkleTree(PySparseMerkleTree):
+    """The same tree with ``update`` compiled (native/src/lib.rs). ``load`` may be a
+    ``stateset_native.NodeCache``, which the compiled walk then reads without calling Python."""
+
+    def update(self, changes: Iterable[tuple[bytes, bytes | None]]) -> tuple[bytes, NodeWrites]:
+        assert _native is not None
+        return _native.smt_update(self._load_raw, list(changes))
+
+
+SparseMerkleTree: type[PySparseMerkleTree] = (
+    NativeSparseMerkleTree if NATIVE else PySparseMerkleTree
+)

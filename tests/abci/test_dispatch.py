@@ -101,3 +101,20 @@ def test_echo_and_flush_are_answered_without_the_app():
 def test_request_without_a_method_is_unknown():
     with pytest.raises(UnknownRequest):
         method_of(abci.Request())
+
+
+def test_respond_gives_the_bytes_of_the_wrapped_response_for_every_method():
+    """The server's path writes the app's answer straight into the Response's field: the bytes
+    are exactly those of ``handle``'s Response."""
+    dispatcher = Dispatcher(BaseApplication())
+    requests = [abci.Request(echo=abci.RequestEcho(message="hi")),
+                abci.Request(flush=abci.RequestFlush()),
+                abci.Request(check_tx=abci.RequestCheckTx(tx=b"a=1"))]
+    for method in APP_METHODS:
+        request = abci.Request()
+        getattr(request, method).SetInParent()
+        requests.append(request)
+    for request in requests:
+        raw = dispatcher.respond(request.SerializeToString())
+        assert raw == dispatcher.handle(request).SerializeToString()
+        assert abci.Response.FromString(raw).WhichOneof("value") == request.WhichOneof("value")

@@ -93,6 +93,18 @@ def test_pipelined_check_txs_then_flush_are_answered_in_order(client):
     assert responses[-1].WhichOneof("value") == "flush"
 
 
+def test_a_burst_is_answered_up_to_a_bad_request_then_the_connection_closes(client):
+    """One read holding good requests, an undecodable one and more good ones: the answers before
+    the bad one arrive, in order, and nothing after it."""
+    from stateset_chain.abci.framing import encode_frame
+
+    good = [encode_frame(check_tx(f"tx{i}".encode()).SerializeToString()) for i in range(3)]
+    client.send_raw(b"".join(good) + encode_frame(b"\xff\xff\xff") + good[0])
+    answers = client.recv(3)
+    assert [a.check_tx.data for a in answers] == [b"tx0", b"tx1", b"tx2"]
+    assert client.is_closed_by_peer()
+
+
 def test_echo_and_flush(client):
     client.send(abci.Request(echo=abci.RequestEcho(message="hello")), FLUSH)
     echo, flush = client.recv(2)

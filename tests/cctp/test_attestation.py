@@ -151,3 +151,22 @@ def test_circle_mainnet_attestations_verify_against_circles_public_keys():
         verify_attestation(
             bytes(tampered), vectors.AVALANCHE_TO_NOBLE_ATTESTATION, 2, circle.__contains__
         )
+
+
+def test_pre_recovered_signers_are_the_ones_recovered_inline():
+    """``prerecover`` (worker threads, before a block) fills the cache the handler reads: the
+    signers and the errors are the same as with a cold cache."""
+    from stateset_chain.cctp import attestation
+
+    messages = [b"message %d" % i for i in range(80)]  # enough to split over threads
+    attested = [(m, sign(m, KEYS[:2])) for m in messages]
+    attested.append((MESSAGE, bytes(32) + (1).to_bytes(32, "big") + b"\x1b"))  # unrecoverable
+    attestation._recovered.clear()
+    cold = [verify_attestation(m, a, 2, enabled(*KEYS)) for m, a in attested[:-1]]
+    attestation._recovered.clear()
+    assert attestation.prerecover(attested) == 161
+    assert attestation.prerecover(attested) == 1  # only the unrecoverable one is tried again
+    warm = [verify_attestation(m, a, 2, enabled(*KEYS)) for m, a in attested[:-1]]
+    assert warm == cold
+    with pytest.raises(UnrecoverableSignature):
+        verify_attestation(MESSAGE, attested[-1][1], 1, enabled(*KEYS))

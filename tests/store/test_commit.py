@@ -132,8 +132,8 @@ def test_tree_caches_stay_coherent_across_commits(monkeypatch):
     from stateset_chain.store import commit
 
     monkeypatch.setattr(commit, "CACHE_DEPTH", 2)
+    monkeypatch.setattr(commit, "DEEP_CACHE_NODES", 8)
     store = CommitStore.in_memory()
-    store._deep = commit._TwoGenerationCache(8)
     rng = random.Random(5)
     keys = [f"k{i}".encode() for i in range(300)]
     for height in range(1, 30):
