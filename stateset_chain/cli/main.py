@@ -3,6 +3,7 @@
     statesetd init  --home DIR [--moniker NAME]
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
     statesetd gateway [--node URL] [--address 127.0.0.1:9090]   (gRPC for cosmpy & co.)
+    statesetd indexer [--rpc URL] [--db URL] | indexer migrate | indexer rebuild  (docs/indexer.md)
     statesetd keys  add NAME [--recover] | list | show NAME [--address]    (plaintext test keyring)
                     | destroy-retired-encryption-keys NAME
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
@@ -309,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_gateway)
 
+    from stateset_chain.indexer import cli as indexer_cli
+
+    indexer_cli.add_parser(sub)
     _add_keys(sub, keyring)
     _add_tx(sub, [keyring, node, tx])
     _add_query(sub, [keyring, node])
