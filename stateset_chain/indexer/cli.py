@@ -21,6 +21,7 @@ def add_parser(sub) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help="PostgreSQL URL (default %(default)s)")
     p.add_argument("--metrics", default="", help="serve Prometheus /metrics on HOST:PORT")
     p.add_argument("--batch", type=int, default=100, help="max blocks per catch-up transaction")
+    p.add_argument("--stop-at", type=int, default=0, help="exit once this height is written")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_indexer)
@@ -73,7 +74,7 @@ def cmd_indexer(args: argparse.Namespace) -> int:
     try:
         return run(
             args.rpc, args.db, metrics=args.metrics, batch=args.batch,
-            progress=not args.no_progress,
+            progress=not args.no_progress, stop_at=args.stop_at,
         )
     except (IndexerError, db.DatabaseError) as e:
         raise ClientError(str(e)) from None

@@ -48,6 +48,7 @@ CREATE TABLE blocks (
   height bigint PRIMARY KEY,
   hash text NOT NULL UNIQUE,
   time timestamptz NOT NULL,
+  time_ns bigint NOT NULL,           -- the exact block time (unix ns; timestamptz keeps µs)
   proposer text NOT NULL,
   num_txs integer NOT NULL,
   app_hash text NOT NULL,            -- header app hash: the state after the previous block
