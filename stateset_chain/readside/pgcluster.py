@@ -92,6 +92,7 @@ class PgCluster:
         if self.initialized():
             return
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._require_reachable()
         port = self.port
         self.data.mkdir(exist_ok=True)
         self._hand_over(self.dir)
@@ -184,6 +185,18 @@ class PgCluster:
                 last = e
                 time.sleep(0.1)
         raise PgClusterError(f"PostgreSQL in {self.dir} not ready in {timeout}s: {last}")
+
+    def _require_reachable(self) -> None:
+        """As root, every parent folder must let the ``postgres`` user through."""
+        if os.geteuid() != 0:
+            return
+        for parent in self.dir.parents:
+            mode = parent.stat().st_mode
+            if not mode & 0o001:  # no search permission for others
+                raise PgClusterError(
+                    f"{self.dir}: the postgres user cannot enter {parent} (mode "
+                    f"{oct(mode & 0o777)}); put the folder under a path others may traverse"
+                )
 
     def _hand_over(self, path: Path) -> None:
         """As root, the server runs as ``postgres``: give it the folder."""
