@@ -1,4 +1,4 @@
-"""``python -m stateset_chain.bench {inprocess,commit,localnet,orders,cctp,all}``: see
+"""``python -m stateset_chain.bench {inprocess,commit,localnet,orders,cctp,indexer,all}``: see
 stateset_chain.bench."""
 
 from __future__ import annotations
@@ -100,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-profile", dest="profile", action="store_false",
                    help="skip the cProfile block")
 
+    p = sub.add_parser("indexer", help="indexer catch-up ingest rate over a chain of many "
+                       "orders, and follow lag under load (localnet + PostgreSQL)")
+    p.add_argument("--orders", type=int, default=100_000, help="orders created (%(default)s)")
+    p.add_argument("--paid", type=int, default=50_000, help="of them paid (%(default)s)")
+    p.add_argument("--batch", type=int, default=100, help="orders per batch tx (%(default)s)")
+    p.add_argument("--follow", type=float, default=60.0,
+                   help="seconds of order-flow load at the tip (%(default)s; 0 = none)")
+
     p = sub.add_parser("all", help="every part with its defaults, each in its own process")
     p.add_argument("--quick", action="store_true",
                    help="small sizes: a smoke run of the whole command (under a minute)")
@@ -142,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = "### CCTP MsgReceiveMessage\n\n" + cc.markdown()
         if args.profile:
             text += "\n" + cc.profile_markdown()
+    elif args.part == "indexer":
+        from stateset_chain.bench import indexer
+
+        text = "### Indexer\n\n" + indexer.run(
+            args.orders, args.paid, args.batch, args.follow, _log).markdown()
     else:
         from stateset_chain.bench import network
 
@@ -172,9 +185,10 @@ def _run_all(quick: bool) -> int:
             ["orders", "--orders", "20000", "--blocks", "500", "--repeats", "1", "--accounts",
              "1000", "--reps", "3", "--no-profile"],
             ["cctp", "--blocks", "500", "--repeats", "1", "--accounts", "1000", "--no-profile"],
+            ["indexer", "--orders", "2000", "--paid", "1000", "--follow", "10"],
         ]
     else:
-        parts = [["inprocess"], ["commit"], ["localnet"], ["orders"], ["cctp"]]
+        parts = [["inprocess"], ["commit"], ["localnet"], ["orders"], ["cctp"], ["indexer"]]
     status = 0
     for part in parts:
         # One process per part: each reports its own peak RSS, and pinning stays local.

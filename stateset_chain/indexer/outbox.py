@@ -11,52 +11,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf.message import Message
 from psycopg.types.json import Jsonb
 
-from stateset_chain.events import to_json_dict
-from stateset_chain.orders.timefmt import format_iso8601
-from stateset_chain.readside.render import (
-    render_order,
-    render_payment,
-    render_refund,
-)
+from stateset_chain.readside.render import render_order, render_payment, render_refund
 
 OUTBOX_COLUMNS = ("id", "height", "tx_index", "event_index", "event_type", "order_id", "payload",
                   "created_at")
 
 
-def _data_value(name: str, value: Any, order_doc: dict) -> Any:
-    """One ``data`` entry: proto records rendered as the API renders them."""
-    if value is None:
-        return None
-    if isinstance(value, Message):
-        doc = to_json_dict(value)
-        if name == "payment":
-            return render_payment(doc, order_doc)
-        if name == "refund":
-            return render_refund(doc, order_doc)
-        if name in ("dispute", "settlement"):
-            rendered = render_order({**order_doc, name: doc})
-            return rendered[name]
-        return doc
+def _data_value(name: str, value: Any, order: dict) -> Any:
+    """One ``data`` entry: the order's records (proto JSON) rendered as the API renders them."""
+    if value is None or not isinstance(value, dict):
+        return value
+    if name == "payment":
+        return render_payment(value, order)
+    if name == "refund":
+        return render_refund(value, order)
+    if name in ("dispute", "settlement"):
+        return render_order({**order, name: value})[name]
     return value
 
 
-def outbox_row(ev, kind: str, order, data: dict[str, Any]) -> tuple:
-    from stateset_chain.indexer.views import _ns_dt, event_id
+def outbox_row(ev, kind: str, order: dict | None, data: dict[str, Any]) -> tuple:
+    from stateset_chain.indexer.views import _ns_dt, event_id, time_text
 
     eid = event_id(ev.height, ev.tx_index, ev.index)
-    order_doc = to_json_dict(order) if order is not None else {}
-    body: dict[str, Any] = {"order": render_order(order_doc) if order is not None else None}
+    body: dict[str, Any] = {"order": render_order(order) if order is not None else None}
     for name, value in data.items():
-        body[name] = _data_value(name, value, order_doc)
+        body[name] = _data_value(name, value, order or {})
     payload = {
         "id": eid,
         "event": kind,
         "data": body,
-        "timestamp": format_iso8601(ev.time_ns),
+        "timestamp": time_text(ev.time_ns),
         "height": ev.height,
     }
     return (eid, ev.height, ev.tx_index, ev.index, kind,
-            order.id if order is not None else None, Jsonb(payload), _ns_dt(ev.time_ns))
+            order["id"] if order is not None else None, Jsonb(payload), _ns_dt(ev.time_ns))
