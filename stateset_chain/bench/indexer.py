@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -175,6 +177,8 @@ def _indexer(rpc: str, url: str, log_path: Path, *extra: str) -> subprocess.Pope
 
 def run(orders: int, paid: int, batch: int, follow_seconds: float, log) -> IndexerResult:
     result = IndexerResult(orders=orders, paid=min(paid, orders))
+    # SIGTERM stops the run through the finally below (localnet and PostgreSQL go too)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="stateset-bench-indexer-"))
     work.chmod(0o755)  # as root, PostgreSQL runs as `postgres`
     net = Localnet(work / "net", validators=1, base_port=0)
@@ -227,6 +231,7 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log) -> Index
     finally:
         net.stop()
         cluster.destroy()
+        shutil.rmtree(work, ignore_errors=True)
     return result
 
 

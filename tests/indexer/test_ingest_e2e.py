@@ -12,6 +12,7 @@ PostgreSQL, the indexer as a real subprocess. No mocks.
 from __future__ import annotations
 
 import random
+import shutil
 import signal
 import tempfile
 import threading
@@ -46,6 +47,7 @@ def net():
     localnet = start_localnet(directory)
     yield localnet
     localnet.stop()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_a_sigkill_at_random_moments_neither_misses_nor_duplicates(net, pg_cluster, tmp_path):

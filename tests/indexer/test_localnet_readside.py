@@ -78,3 +78,4 @@ def test_localnet_starts_postgres_and_the_indexer_and_stops_them():
     finally:
         localnet("reset", "--dir", str(directory))
     assert not directory.exists()
+    parent.rmdir()
