@@ -242,6 +242,12 @@ def _follow(net: Localnet, url: str, wallets, seconds: float, work: Path,
     proc = _indexer(net.rpc_url(0), url, work / "follow.log", "--metrics", f"127.0.0.1:{port}",
                     "--no-progress")
     try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:  # first catch up with what the chain made meanwhile
+            lag = _metric(metrics, "stateset_indexer_lag_blocks")
+            if lag is not None and lag <= 1 and _metric(metrics, "stateset_indexer_height"):
+                break
+            time.sleep(0.5)
         flows = OrderFlows(net.client(0), wallets, CHAIN_ID, seed=5)
         box: dict = {}
         stop_at = time.monotonic() + seconds

@@ -29,7 +29,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -151,6 +151,7 @@ class Indexer:
         self.target = 0
         self.stop_at = stop_at  # > 0: exit once this height is written
         self._pool = ThreadPoolExecutor(max_workers=fetchers, thread_name_prefix="indexer-rpc")
+        self._ahead: dict[int, Future[Block]] = {}
 
     # -- setup ------------------------------------------------------------------------------
 
@@ -168,6 +169,11 @@ class Indexer:
         node_chain = self.node.chain_id()
         mark = read_watermark(conn)
         conn.commit()
+        if mark is None and self.node.earliest_height() > 1:
+            raise IndexerError(
+                f"the node keeps blocks from {self.node.earliest_height()} on only: index from "
+                "a node with the whole history (the views start at genesis)"
+            )
         if mark is not None:
             if mark.chain_id != node_chain:
                 raise IndexerError(
@@ -268,6 +274,7 @@ class Indexer:
             return 0
         last = min(self.target, height + self.batch)
         blocks = self.fetch(range(height + 1, last + 1))
+        self.fetch_ahead(range(last + 1, min(self.target, last + self.batch) + 1))
         genesis = genesis_events(self.node.genesis()) if mark is None else []
         self.write(conn, mark, blocks, genesis)
         events = sum(b.event_count for b in blocks)
@@ -291,10 +298,28 @@ class Indexer:
             self.stop_event.wait(min(self.poll_interval, 0.25))
 
     def fetch(self, heights: Sequence[int]) -> list[Block]:
-        """The blocks and results of ``heights`` (fetched concurrently), decoded, in order."""
-        blocks = [self._pool.submit(self.node.block, h) for h in heights]
-        results = [self._pool.submit(self._results, h) for h in heights]
-        return [decode_block(b.result(), r.result()) for b, r in zip(blocks, results, strict=True)]
+        """The blocks of ``heights``, decoded, in order: fetched concurrently, or taken from
+        what ``fetch_ahead`` started while the previous batch was being written."""
+        futures = [self._ahead.pop(h) if h in self._ahead
+                   else self._pool.submit(self._fetch_one, h) for h in heights]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            self._ahead.clear()  # a failed fetch is not kept for the retry
+            raise
+
+    def fetch_ahead(self, heights: Sequence[int]) -> None:
+        """Start fetching the next batch (CometBFT encodes it on the other core meanwhile)."""
+        if not heights:
+            return
+        for stale in [h for h in self._ahead if h < heights[0]]:
+            self._ahead.pop(stale).cancel()
+        for h in heights:
+            if h not in self._ahead:
+                self._ahead[h] = self._pool.submit(self._fetch_one, h)
+
+    def _fetch_one(self, height: int) -> Block:
+        return decode_block(self.node.block(height), self._results(height))
 
     def _results(self, height: int) -> dict:
         for attempt in range(20):  # the tip's results can lag its announcement by a moment
