@@ -152,3 +152,23 @@ def test_c_refuses_a_watermark_whose_block_hash_is_not_the_nodes(net, migrated_u
     assert "another history" in out
     with db.connect(migrated_url) as conn:
         assert conn.execute("SELECT count(*) FROM blocks").fetchone()[0] == 0
+
+
+def test_d_views_of_an_older_version_are_rebuilt_from_raw_events_on_start(net, pg_url, tmp_path):
+    client = net.client(0)
+    flows = OrderFlows(client, demo_wallets(), CHAIN_ID, seed=33)
+    report = flows.run(4, concurrency=4, kinds=("held", "refunded"))
+    assert not report.failures, report.failures
+    top = client.height()
+    log = tmp_path / "indexer.log"
+    assert start_indexer(net.rpc_url(0), pg_url, log, "--stop-at", str(top)).wait(60) == 0
+    good = snapshot(pg_url, TYPED)
+    with db.connect(pg_url) as conn:
+        conn.execute("UPDATE view_versions SET version = 0")
+        conn.execute("UPDATE orders SET status = 'BOGUS'")
+        conn.execute("DELETE FROM holds")
+    assert start_indexer(net.rpc_url(0), pg_url, log, "--stop-at", str(top)).wait(60) == 0
+    assert "rebuilding" in log.read_text()
+    assert snapshot(pg_url, TYPED) == good
+    with db.connect(pg_url) as conn:
+        assert views.stored_version(conn) == views.VIEWS_VERSION
