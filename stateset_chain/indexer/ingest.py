@@ -222,6 +222,7 @@ class Indexer:
                         self.check(self.conn)
                         backoff = 0.5
                     self.step(self.conn)
+                    backoff = 0.5
                 except _DB_ERRORS as e:
                     log.warning("database connection lost (%s); reconnecting", _one_line(e))
                     self.metrics.db_reconnects.inc()
