@@ -32,6 +32,16 @@ if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev
   fi
 fi
 
+# Chromium (Debian's package): the dashboard test drives it headless through Playwright.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing chromium (apt-get install chromium) ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: chromium not found: the dashboard browser test will be skipped" >&2
+  fi
+fi
+
 mkdir -p .bin
 have=""
 [ -x .bin/cometbft ] && have="v$(.bin/cometbft version 2>/dev/null || true)"

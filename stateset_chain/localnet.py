@@ -624,6 +624,7 @@ class Localnet:
         if has_cli_command("api"):
             self._spawn(0, "api", [
                 *cli, "api", "--db", cluster.url, "--listen", f"127.0.0.1:{ports['api']}",
+                "--rpc", node.rpc_url, "--allow-private-webhooks",
             ], self.app_env(0))
 
     def start_indexer(self) -> None:

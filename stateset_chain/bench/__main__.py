@@ -108,6 +108,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--follow", type=float, default=60.0,
                    help="seconds of order-flow load at the tip (%(default)s; 0 = none)")
 
+    p = sub.add_parser("api", help="Orders API latency (get, filtered lists) over PostgreSQL "
+                       "holding --orders orders; webhook delivery latency")
+    p.add_argument("--orders", type=int, default=1_000_000, help="orders (%(default)s)")
+    p.add_argument("--requests", type=int, default=500, help="requests per shape (%(default)s)")
+    p.add_argument("--threads", type=int, default=8, help="clients for throughput (%(default)s)")
+    p.add_argument("--webhooks", type=int, default=200, help="webhook events (%(default)s)")
+
     p = sub.add_parser("all", help="every part with its defaults, each in its own process")
     p.add_argument("--quick", action="store_true",
                    help="small sizes: a smoke run of the whole command (under a minute)")
@@ -155,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         text = "### Indexer\n\n" + indexer.run(
             args.orders, args.paid, args.batch, args.follow, _log).markdown()
+    elif args.part == "api":
+        from stateset_chain.bench import api
+
+        text = "### Orders API and webhooks\n\n" + api.run(
+            args.orders, args.requests, args.threads, args.webhooks, _log).markdown()
     else:
         from stateset_chain.bench import network
 
@@ -186,9 +198,11 @@ def _run_all(quick: bool) -> int:
              "1000", "--reps", "3", "--no-profile"],
             ["cctp", "--blocks", "500", "--repeats", "1", "--accounts", "1000", "--no-profile"],
             ["indexer", "--orders", "2000", "--paid", "1000", "--follow", "10"],
+            ["api", "--orders", "20000", "--requests", "50", "--threads", "4", "--webhooks", "30"],
         ]
     else:
-        parts = [["inprocess"], ["commit"], ["localnet"], ["orders"], ["cctp"], ["indexer"]]
+        parts = [["inprocess"], ["commit"], ["localnet"], ["orders"], ["cctp"], ["indexer"],
+                 ["api"]]
     status = 0
     for part in parts:
         # One process per part: each reports its own peak RSS, and pinning stays local.

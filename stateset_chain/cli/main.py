@@ -5,6 +5,7 @@
                     [--metrics 127.0.0.1:26659]
     statesetd gateway [--node URL] [--address 127.0.0.1:9090]   (gRPC for cosmpy & co.)
     statesetd indexer [--rpc URL] [--db URL] | indexer migrate | indexer rebuild  (docs/indexer.md)
+    statesetd api --db URL [--listen 127.0.0.1:8080] | api keys create --db URL  (cli/apicmd.py)
     statesetd keys  add NAME [--recover] | list | show NAME [--address]    (plaintext test keyring)
                     | destroy-retired-encryption-keys NAME
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
@@ -322,9 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_gateway)
 
+    from stateset_chain.cli.apicmd import add_api
     from stateset_chain.indexer import cli as indexer_cli
 
     indexer_cli.add_parser(sub)
+    add_api(sub)
     _add_keys(sub, keyring)
     _add_tx(sub, [keyring, node, tx])
     _add_query(sub, [keyring, node])

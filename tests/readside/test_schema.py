@@ -1,6 +1,7 @@
 """The read-side schema: migrations run on a real PostgreSQL, are idempotent and reversible,
 and the generated decimal columns are exact."""
 
+from stateset_chain.api.schema import TABLES as API_TABLES
 from stateset_chain.readside import db
 from stateset_chain.readside.migrations.versions import __name__ as _versions  # noqa: F401
 
@@ -8,7 +9,7 @@ EXPECTED_TABLES = {
     "watermark", "view_versions", "blocks", "txs", "events", "event_attributes", "orders",
     "order_items", "order_timeline", "payments", "refunds", "shipments", "settlements",
     "disputes", "holds", "cctp_transfers", "unclaimed_funds", "balances", "webhook_outbox",
-}
+} | set(API_TABLES)
 
 
 def tables(url: str) -> set[str]:
