@@ -56,8 +56,9 @@ def standard_app(store: CommitStore) -> App:
     orders.encryption_keys = privacy
     cctp = CctpKeeper(bank)
     # cross-chain order payments: cctp mints to an order's deposit address pay the order, and
-    # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md)
-    crosschain = CrosschainKeeper(bank, orders, cctp)
+    # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md);
+    # ssUSD orders are paid in ssUSD issued from the minted USDC, and refunded by redeeming it
+    crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
     cctp.on_mint = mint_hook(crosschain)
     orders.cross_chain_refunder = CctpRefunder(crosschain)
     modules = [

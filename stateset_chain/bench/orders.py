@@ -450,7 +450,7 @@ def run(
                          "invariants hold")
     for n in (small, orders):
         book = OrderBook(n, targets=targets if n == orders else 0,
-                         payers=[a.address for a in accounts])
+                         payers=[a.address for a in accounts], chain_id=CHAIN_ID)
         with tempfile.TemporaryDirectory(prefix="stateset-bench-orders-") as tmp:
             t = time.perf_counter()
             chain = BenchChain(Path(tmp), app_state(accounts), CHAIN_ID)

@@ -147,6 +147,7 @@ class OrderBook:
     n: int
     targets: int = 0  # CREATED orders of ``payers``, for pay transactions
     payers: Sequence[str] = ()
+    chain_id: str = ""  # order ids bind the chain id (orders/ids.py)
 
     def __post_init__(self) -> None:
         if self.targets and not self.payers:
@@ -196,7 +197,7 @@ class OrderBook:
         denom, currency = (USDC, "usdc") if (h >> 120) % 4 == 0 else (SSUSD, "ssusd")
         customer = self.customer(seq, h)
         order = Order(
-            id=ids.make_id(ids.ORDER_PREFIX, seq), sequence=seq, customer=customer,
+            id=ids.make_order_id(self.chain_id, seq), sequence=seq, customer=customer,
             merchant=self.merchant(seq, h), creator=customer,
             items=[OrderItem(sku=sku, name="Widget " + sku[4:], quantity=q,
                              unit_price=price_text(unit), unit_price_amount=unit,

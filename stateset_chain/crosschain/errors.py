@@ -69,3 +69,27 @@ class RecipientIsModuleAccount(CrosschainError):
 class RecipientIsDepositAddress(CrosschainError):
     code = 9
     description = "an order's deposit address cannot receive claimed funds"
+
+
+@register
+class OrderNotFound(CrosschainError):
+    code = 10
+    description = "no order with this id"
+
+
+@register
+class NotOrderCustomer(CrosschainError):
+    code = 11
+    description = "only the order's customer may name its refund destination"
+
+
+@register
+class RefundDestinationLocked(CrosschainError):
+    code = 12
+    description = "the order already has a cross-chain payment; its refund destination is fixed"
+
+
+@register
+class InvalidRefundDestination(CrosschainError):
+    code = 13
+    description = "refund recipient must be 32 bytes and not zero"

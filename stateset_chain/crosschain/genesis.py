@@ -8,8 +8,10 @@
 
 Validation (``InvalidGenesis`` otherwise): unknown fields refused; each record has a distinct
 32-byte hash, a 32-byte original sender, a canonical positive amount, denom uusdc, a known
-reason. The coins are the bank genesis balance of ``crosschain_unclaimed`` (the invariant checks
-they agree). Export lists the records by hash, so ``init(export(s))`` reproduces ``s``.
+reason; each refund destination names a distinct well-formed order id and a 32-byte non-zero
+recipient (also a record's ``refund_to``). The coins are the bank genesis balance of
+``crosschain_unclaimed`` (the invariant checks they agree). Export lists the records by hash,
+so ``init(export(s))`` reproduces ``s``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,13 @@ from stateset_chain.coins import USDC, parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crosschain.errors import InvalidGenesis
 from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.orders.ids import is_order_id
 
-from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
+from stateset.crosschain.v1.crosschain_pb2 import (
+    RefundDestination,
+    UnclaimedFunds,
+    UnclaimedReason,
+)
 from stateset.crosschain.v1.genesis_pb2 import GenesisState
 
 
@@ -38,10 +45,20 @@ def init_genesis(keeper: CrosschainKeeper, ctx: Context, data: dict) -> None:
             raise InvalidGenesis(f"unclaimed 0x{record.message_hash.hex()}: {problem}")
         seen.add(record.message_hash)
         keeper.set_unclaimed(ctx.store, record)
+    orders: set[str] = set()
+    for destination in state.refund_destinations:
+        problem = _destination_problem(destination, orders)
+        if problem:
+            raise InvalidGenesis(f"refund destination of {destination.order_id!r}: {problem}")
+        orders.add(destination.order_id)
+        keeper.set_refund_destination(ctx.store, destination)
 
 
 def export_genesis(keeper: CrosschainKeeper, ctx: Context) -> dict:
-    state = GenesisState(unclaimed=list(keeper.all_unclaimed(ctx.store)))
+    state = GenesisState(
+        unclaimed=list(keeper.all_unclaimed(ctx.store)),
+        refund_destinations=list(keeper.all_refund_destinations(ctx.store)),
+    )
     return json_format.MessageToDict(state, preserving_proto_field_name=True)
 
 
@@ -54,6 +71,10 @@ def _problem(record: UnclaimedFunds, seen: set[bytes]) -> str | None:
         (_canonical(amount), "amount"),
         (amount != "0", "zero amount"),
         (record.denom == USDC, f"denom is not {USDC}"),
+        (
+            not record.HasField("refund_to") or _recipient_ok(record.refund_to.recipient),
+            "refund_to recipient is not 32 non-zero bytes",
+        ),
         (
             record.reason in UnclaimedReason.values()
             and record.reason != UnclaimedReason.UNCLAIMED_REASON_UNSPECIFIED,
@@ -72,3 +93,19 @@ def _canonical(amount: str) -> bool:
     except InvalidGenesis:
         return False
     return True
+
+
+def _recipient_ok(recipient: bytes) -> bool:
+    return len(recipient) == 32 and recipient != bytes(32)
+
+
+def _destination_problem(destination: RefundDestination, seen: set[str]) -> str | None:
+    checks = [
+        (is_order_id(destination.order_id), "not an order id"),
+        (destination.order_id not in seen, "duplicate order id"),
+        (_recipient_ok(destination.recipient), "recipient is not 32 non-zero bytes"),
+    ]
+    for ok, why in checks:
+        if not ok:
+            return why
+    return None

@@ -1,6 +1,7 @@
 """Store layout and names of the cross-chain glue (all keys under ``crosschain/``).
 
-    crosschain/ 0x01 | 0x20 message_hash(32)  -> UnclaimedFunds   funds waiting to go back
+    crosschain/ 0x01 | 0x20 message_hash(32)  -> UnclaimedFunds      funds waiting to go back
+    crosschain/ 0x02 | len order_id | order_id -> RefundDestination  where an order's refunds go
 
 The module account ``crosschain_unclaimed`` (``sha256("crosschain_unclaimed")[:20]``, no mint or
 burn permission, so no MsgSend can reach it) holds exactly the sum of the records' amounts.
@@ -14,6 +15,7 @@ MODULE_NAME = "crosschain"
 STORE_PREFIX = b"crosschain/"
 
 UNCLAIMED_PREFIX = STORE_PREFIX + b"\x01"
+REFUND_DESTINATION_PREFIX = STORE_PREFIX + b"\x02"
 
 UNCLAIMED_ACCOUNT = "crosschain_unclaimed"
 # Merged into the bank's module accounts by the app's wiring.

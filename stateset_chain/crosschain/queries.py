@@ -1,7 +1,8 @@
 """Cross-chain queries at ``/stateset.crosschain.v1.Query/<Method>``.
 
-DepositAddress(order_id)   -> address, mint_recipient (bytes32 and hex), order_exists
-                              (any well-formed order id; InvalidRequest otherwise)
+DepositAddress(order_id)   -> address, mint_recipient (bytes32 and hex), order_exists, the named
+                              refund destination if any (any well-formed order id; InvalidRequest
+                              otherwise); the address is this chain's (its chain id is bound in)
 Unclaimed(message_hash)    -> the record (NotFound if none; InvalidRequest if not 32 bytes)
 AllUnclaimed               -> every record, by message hash
 """
@@ -31,13 +32,17 @@ def deposit_address_of(
 ) -> q.QueryDepositAddressResponse:
     if not is_order_id(req.order_id):
         raise InvalidRequest(f"{req.order_id!r} is not ord_ followed by 10 base62 characters")
-    mint_recipient = deposit_mint_recipient(req.order_id)
-    return q.QueryDepositAddressResponse(
-        address=deposit_address(req.order_id),
+    mint_recipient = deposit_mint_recipient(req.order_id, ctx.block.chain_id)
+    response = q.QueryDepositAddressResponse(
+        address=deposit_address(req.order_id, ctx.block.chain_id),
         mint_recipient=mint_recipient,
         mint_recipient_hex="0x" + mint_recipient.hex(),
         order_exists=keeper.orders.get_order(ctx.store, req.order_id) is not None,
     )
+    named = keeper.get_refund_destination(ctx.store, req.order_id)
+    if named is not None:
+        response.refund_destination.CopyFrom(named)
+    return response
 
 
 def unclaimed(

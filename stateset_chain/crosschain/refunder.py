@@ -2,8 +2,12 @@
 
 ``refund(ctx, order_id, payment, amount)`` for a payment with a ``cross_chain`` origin:
 
-1. try ``CctpKeeper.deposit_for_burn(depositor = orders_escrow, amount, destination domain = the
-   payment's source domain, mint recipient = its original sender)`` on a branch: every check of
+0. an ssUSD payment is first redeemed: the amount of ssUSD leaves escrow and is burned, as much
+   USDC leaves the stablecoin reserve for escrow (``stablecoin.handlers.redeem_for``); what goes
+   back across is USDC either way;
+1. try ``CctpKeeper.deposit_for_burn(depositor = orders_escrow, amount, destination = the return
+   path: the order's named refund destination, else the payment's source domain and original
+   sender, ``destination.py``)`` on a branch: every check of
    MsgDepositForBurn; escrow -> cctp -> burned; the outbound message is emitted in full
    (``MessageSent``, ``DepositForBurn``) for a relayer to get attested. Then emit
    ``CrossChainRefundInitiated`` and return a payout naming the message.
@@ -20,12 +24,20 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp.results import SentMessage
+from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
+from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.sandbox import attempt, describe
 from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.errors import InvariantBroken
+from stateset_chain.stablecoin.handlers import redeem_for
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
-from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
+from stateset.crosschain.v1.crosschain_pb2 import (
+    RefundDestination,
+    UnclaimedFunds,
+    UnclaimedReason,
+)
 from stateset.orders.v1.orders_pb2 import CrossChainPayout, Payment, Payout
 
 CCTP_REFUSALS = frozenset({"cctp"})
@@ -36,30 +48,40 @@ class CctpRefunder:
         self.keeper = keeper
 
     def refund(self, ctx: Context, order_id: str, payment: Payment, amount: int) -> Payout:
-        origin = payment.cross_chain
         escrow = self.keeper.orders.escrow_address
+        if payment.denom == SSUSD:
+            if self.keeper.stablecoin is None:
+                raise InvariantBroken(f"crosschain: ssUSD payment {payment.id}, no stablecoin")
+            redeem_for(self.keeper.stablecoin, ctx, escrow, amount)
+        named = self.keeper.get_refund_destination(ctx.store, order_id)
+        path = destination.of_payment(named, payment.cross_chain)
         outcome = attempt(
             ctx,
             lambda sub: self.keeper.cctp.deposit_for_burn(
-                sub, escrow, amount, origin.source_domain, bytes.fromhex(origin.original_sender)
+                sub, escrow, amount, path.domain, path.recipient
             ),
             CCTP_REFUSALS,
         )
         if outcome.refusal is None and outcome.value is not None:
-            return self._sent(ctx, order_id, payment, amount, outcome.value)
-        return self._parked(ctx, order_id, payment, amount, describe(outcome.refusal))
+            return self._sent(ctx, order_id, payment, amount, path, outcome.value)
+        return self._parked(ctx, order_id, payment, amount, named, describe(outcome.refusal))
 
     def _sent(
-        self, ctx: Context, order_id: str, payment: Payment, amount: int, sent: SentMessage
+        self,
+        ctx: Context,
+        order_id: str,
+        payment: Payment,
+        amount: int,
+        path: destination.ReturnPath,
+        sent: SentMessage,
     ) -> Payout:
-        origin = payment.cross_chain
         ctx.events.emit(
             cctp_events.CrossChainRefundInitiated(
                 order_id=order_id,
-                destination_domain=origin.source_domain,
+                destination_domain=path.domain,
                 amount=str(amount),
                 message_hash=sent.message_hash,
-                mint_recipient=bytes.fromhex(origin.original_sender),
+                mint_recipient=path.recipient,
                 nonce=sent.nonce,
                 payment_id=payment.id,
             )
@@ -68,39 +90,44 @@ class CctpRefunder:
             recipient=self.keeper.cctp.module_address,
             amount=amount,
             cross_chain=CrossChainPayout(
-                destination_domain=origin.source_domain,
-                mint_recipient=origin.original_sender,
+                destination_domain=path.domain,
+                mint_recipient=path.recipient.hex(),
                 message_hash=sent.message_hash.hex(),
                 nonce=sent.nonce,
             ),
         )
 
     def _parked(
-        self, ctx: Context, order_id: str, payment: Payment, amount: int, why: str
+        self,
+        ctx: Context,
+        order_id: str,
+        payment: Payment,
+        amount: int,
+        named: RefundDestination | None,
+        why: str,
     ) -> Payout:
         origin = payment.cross_chain
-        self.keeper.credit(
-            ctx,
-            self.keeper.orders.escrow_address,
-            UnclaimedFunds(
-                message_hash=bytes.fromhex(origin.message_hash),
-                source_domain=origin.source_domain,
-                original_sender=bytes.fromhex(origin.original_sender),
-                nonce=origin.nonce,
-                denom=payment.denom,
-                order_id=order_id,
-                payment_id=payment.id,
-                reason=UnclaimedReason.UNCLAIMED_REASON_REFUND_NOT_SENT,
-                detail=why,
-            ),
-            amount,
+        record = UnclaimedFunds(
+            message_hash=bytes.fromhex(origin.message_hash),
+            source_domain=origin.source_domain,
+            original_sender=bytes.fromhex(origin.original_sender),
+            nonce=origin.nonce,
+            denom=USDC,
+            order_id=order_id,
+            payment_id=payment.id,
+            reason=UnclaimedReason.UNCLAIMED_REASON_REFUND_NOT_SENT,
+            detail=why,
         )
+        if named is not None:
+            record.refund_to.CopyFrom(named)
+        self.keeper.credit(ctx, self.keeper.orders.escrow_address, record, amount)
+        path = destination.of_payment(named, origin)
         return Payout(
             recipient=self.keeper.unclaimed_address,
             amount=amount,
             cross_chain=CrossChainPayout(
-                destination_domain=origin.source_domain,
-                mint_recipient=origin.original_sender,
+                destination_domain=path.domain,
+                mint_recipient=path.recipient.hex(),
                 unclaimed_id=origin.message_hash,
             ),
         )

@@ -14,25 +14,42 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.crosschain.expected import BankKeeper, CctpKeeper
-from stateset_chain.crosschain.keys import UNCLAIMED_ACCOUNT, UNCLAIMED_PREFIX
+from stateset_chain.crosschain.keys import (
+    REFUND_DESTINATION_PREFIX,
+    UNCLAIMED_ACCOUNT,
+    UNCLAIMED_PREFIX,
+)
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import timestamp
-from stateset_chain.store.collections import BytesKey, Map, ProtoValue
+from stateset_chain.stablecoin.state import StablecoinKeeper
+from stateset_chain.store.collections import BytesKey, Map, ProtoValue, StrKey
 from stateset_chain.store.kv import KVStore
 
 from stateset.crosschain.v1 import events_pb2 as events
-from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds
+from stateset.crosschain.v1.crosschain_pb2 import RefundDestination, UnclaimedFunds
 
 unclaimed: Map[bytes, UnclaimedFunds] = Map(UNCLAIMED_PREFIX, BytesKey, ProtoValue(UnclaimedFunds))
+refund_destinations: Map[str, RefundDestination] = Map(
+    REFUND_DESTINATION_PREFIX, StrKey, ProtoValue(RefundDestination)
+)
 
 
 class CrosschainKeeper:
-    def __init__(self, bank: BankKeeper, orders: OrdersKeeper, cctp: CctpKeeper) -> None:
+    def __init__(
+        self,
+        bank: BankKeeper,
+        orders: OrdersKeeper,
+        cctp: CctpKeeper,
+        stablecoin: StablecoinKeeper | None = None,
+    ) -> None:
         self.bank = bank
         self.orders = orders
         self.cctp = cctp
+        # issues the ssUSD of ssUSD orders paid by CCTP and redeems it for their refunds;
+        # without it, a CCTP payment to an ssUSD order is parked (WRONG_DENOM)
+        self.stablecoin = stablecoin
         self.unclaimed_address = address.module_address(UNCLAIMED_ACCOUNT)
 
     # -- records -----------------------------------------------------------------------------
@@ -47,6 +64,17 @@ class CrosschainKeeper:
         """Every record, by message hash."""
         for _, record in unclaimed.iterate(store):
             yield record
+
+    def get_refund_destination(self, store: KVStore, order_id: str) -> RefundDestination | None:
+        return refund_destinations.get(store, order_id)
+
+    def set_refund_destination(self, store: KVStore, destination: RefundDestination) -> None:
+        refund_destinations.set(store, destination.order_id, destination)
+
+    def all_refund_destinations(self, store: KVStore) -> Iterator[RefundDestination]:
+        """Every named refund destination, by order id."""
+        for _, destination in refund_destinations.iterate(store):
+            yield destination
 
     # -- money -------------------------------------------------------------------------------
 

@@ -1,10 +1,14 @@
 """Deterministic ids: a prefix and 10 base62 characters, like ``ord_7x9kPm2nQ1``.
 
-    id = prefix + base62(int(sha256(domain | u64 seq | u32 attempt)) mod 62**10), 10 characters
+    id       = prefix + base62(int(sha256(domain | u64 seq | u32 attempt)) mod 62**10)
+    order id = "ord_" + base62(int(sha256("stateset/orders/ord_" | u16 len(chain_id) | chain_id
+                                           | u64 seq | u32 attempt)) mod 62**10)
 
-Orders use the order sequence and are collision-checked: if the id is taken, the next attempt
+Order ids bind the chain id, so order #1 of a testnet and order #1 of mainnet have different ids
+(and so different deposit addresses, ``crosschain/deposit.py``): a payment meant for one network's
+order names no order on another. They are collision-checked: if the id is taken, the next attempt
 number is tried (the sequence stays dense). Payment and refund ids use their own sequences; they
-are labels inside an order, never store keys.
+are labels inside an order, never store keys, so they do not need the chain id.
 """
 
 from __future__ import annotations
@@ -37,6 +41,16 @@ def make_id(prefix: str, seq: int, attempt: int = 0) -> str:
         b"stateset/orders/" + prefix.encode() + struct.pack(">QI", seq, attempt)
     ).digest()
     return prefix + base62(int.from_bytes(digest, "big") % SPACE)
+
+
+def make_order_id(chain_id: str, seq: int, attempt: int = 0) -> str:
+    """The order id of sequence ``seq`` (``attempt`` after collisions) on chain ``chain_id``."""
+    chain = chain_id.encode()
+    digest = hashlib.sha256(
+        b"stateset/orders/" + ORDER_PREFIX.encode() + struct.pack(">H", len(chain)) + chain
+        + struct.pack(">QI", seq, attempt)
+    ).digest()
+    return ORDER_PREFIX + base62(int.from_bytes(digest, "big") % SPACE)
 
 
 def is_order_id(text: str) -> bool:

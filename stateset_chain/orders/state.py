@@ -164,14 +164,14 @@ class OrdersKeeper:
     def order_id_at(self, store: KVStore, seq: int) -> str | None:
         return by_sequence.get(store, seq)
 
-    def next_order_id(self, store: KVStore) -> tuple[int, str]:
-        """Take the next sequence number and an unused id derived from it."""
+    def next_order_id(self, store: KVStore, chain_id: str) -> tuple[int, str]:
+        """Take the next sequence number and an unused id derived from it and the chain id."""
         seq = order_sequence.next(store)
         attempt = 0
-        order_id = ids.make_id(ids.ORDER_PREFIX, seq, attempt)
+        order_id = ids.make_order_id(chain_id, seq, attempt)
         while orders.has(store, order_id):
             attempt += 1
-            order_id = ids.make_id(ids.ORDER_PREFIX, seq, attempt)
+            order_id = ids.make_order_id(chain_id, seq, attempt)
         return seq, order_id
 
     def next_payment_id(self, store: KVStore) -> str:

@@ -56,17 +56,7 @@ def issue(
     keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgIssueStablecoin
 ) -> tx.MsgIssueStablecoinResponse:
     amount = parse_amount(msg.amount)
-    params = keeper.params(ctx.store)
-    max_supply = keeper.max_supply(ctx.store)
-    supply = keeper.supply(ctx.store)
-    if not params.issuance_enabled:
-        raise IssuanceDisabled()
-    if max_supply and supply + amount > max_supply:
-        raise MaxSupplyExceeded(f"supply {supply} + {amount} exceeds {max_supply}{SSUSD}")
-    keeper.bank.send_to_module(ctx, msg.sender, RESERVE_ACCOUNT, [Coin(USDC, amount)])
-    keeper.bank.mint(ctx, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
-    keeper.bank.send_from_module(ctx, MINTER_ACCOUNT, msg.sender, [Coin(SSUSD, amount)])
-    ctx.events.emit(events.StablecoinIssued(sender=msg.sender, amount=str(amount)))
+    issue_for(keeper, ctx, msg.sender, amount)
     return tx.MsgIssueStablecoinResponse(issued=str(amount))
 
 
@@ -74,14 +64,38 @@ def redeem(
     keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgRedeemStablecoin
 ) -> tx.MsgRedeemStablecoinResponse:
     amount = parse_amount(msg.amount)
-    held = keeper.bank.balance(ctx.store, msg.sender, SSUSD)
+    redeem_for(keeper, ctx, msg.sender, amount)
+    return tx.MsgRedeemStablecoinResponse(released=str(amount))
+
+
+def issue_for(keeper: StablecoinKeeper, ctx: Context, holder: str, amount: int) -> None:
+    """Issue ``amount`` ussusd to ``holder`` against as much of its uusdc (MsgIssueStablecoin's
+    guards and effect). Other modules call it too: the cross-chain hook issues the ssUSD of an
+    ssUSD order paid by a CCTP mint from the deposit address's minted USDC."""
+    params = keeper.params(ctx.store)
+    max_supply = keeper.max_supply(ctx.store)
+    supply = keeper.supply(ctx.store)
+    if not params.issuance_enabled:
+        raise IssuanceDisabled()
+    if max_supply and supply + amount > max_supply:
+        raise MaxSupplyExceeded(f"supply {supply} + {amount} exceeds {max_supply}{SSUSD}")
+    keeper.bank.send_to_module(ctx, holder, RESERVE_ACCOUNT, [Coin(USDC, amount)])
+    keeper.bank.mint(ctx, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
+    keeper.bank.send_from_module(ctx, MINTER_ACCOUNT, holder, [Coin(SSUSD, amount)])
+    ctx.events.emit(events.StablecoinIssued(sender=holder, amount=str(amount)))
+
+
+def redeem_for(keeper: StablecoinKeeper, ctx: Context, holder: str, amount: int) -> None:
+    """Redeem ``amount`` of ``holder``'s ussusd for as much uusdc (MsgRedeemStablecoin's guards
+    and effect). The cross-chain refunder redeems an ssUSD order's escrow before burning the
+    USDC back to the payer's chain."""
+    held = keeper.bank.balance(ctx.store, holder, SSUSD)
     reserve = keeper.reserve(ctx.store)
     if held < amount:
         raise InsufficientFunds(f"spendable balance {held}{SSUSD} is smaller than {amount}{SSUSD}")
     if reserve < amount:
         raise InsufficientReserve(f"reserve holds {reserve}{USDC}, {amount}{USDC} requested")
-    keeper.bank.send_to_module(ctx, msg.sender, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
+    keeper.bank.send_to_module(ctx, holder, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
     keeper.bank.burn(ctx, MINTER_ACCOUNT, [Coin(SSUSD, amount)])
-    keeper.bank.send_from_module(ctx, RESERVE_ACCOUNT, msg.sender, [Coin(USDC, amount)])
-    ctx.events.emit(events.StablecoinRedeemed(sender=msg.sender, amount=str(amount)))
-    return tx.MsgRedeemStablecoinResponse(released=str(amount))
+    keeper.bank.send_from_module(ctx, RESERVE_ACCOUNT, holder, [Coin(USDC, amount)])
+    ctx.events.emit(events.StablecoinRedeemed(sender=holder, amount=str(amount)))

@@ -29,7 +29,7 @@ from stateset_chain.localnet import (
     localnet_attester_keys,
 )
 from tests.cctp.helpers import sign
-from tests.chain import Chain, address
+from tests.chain import CHAIN_ID, Chain, address
 
 from stateset.cctp.v1 import tx_pb2 as cctp_tx
 from stateset.crosschain.v1 import query_pb2 as xq
@@ -143,7 +143,7 @@ class Net:
     def pay_from_ethereum(
         self, order_id: str, amount: int, sender: bytes = ALICE_ETH
     ) -> tuple[abci.ExecTxResult, bytes]:
-        result, raw = self.relay(amount, deposit_mint_recipient(order_id), sender=sender)
+        result, raw = self.relay(amount, deposit_mint_recipient(order_id, CHAIN_ID), sender=sender)
         assert result.code == 0, result.log
         return result, raw
 
@@ -167,6 +167,24 @@ class Net:
             signer=address(wallet), message_hash=message_hash, amount=amount
         )
         return self.tx(wallet, [msg])
+
+    def set_refund_destination(
+        self, order_id: str, domain: int, recipient: bytes, wallet=None
+    ) -> abci.ExecTxResult:
+        """MsgSetRefundDestination signed by ``wallet`` (default: the customer); not asserted."""
+        wallet = wallet or self.customer
+        msg = xtx.MsgSetRefundDestination(
+            signer=address(wallet), order_id=order_id, domain=domain, recipient=recipient
+        )
+        return self.tx(wallet, [msg])
+
+    def deposit_address_info(self, order_id: str) -> xq.QueryDepositAddressResponse:
+        res = self.chain.query(
+            "/stateset.crosschain.v1.Query/DepositAddress",
+            xq.QueryDepositAddressRequest(order_id=order_id),
+        )
+        assert res.code == 0, res.log
+        return xq.QueryDepositAddressResponse.FromString(res.value)
 
     # -- queries -----------------------------------------------------------------------------
 

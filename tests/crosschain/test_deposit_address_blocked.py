@@ -15,7 +15,7 @@ from stateset_chain.crosschain.deposit import (
     is_deposit_address,
 )
 from stateset_chain.crypto import address as addr
-from tests.chain import address
+from tests.chain import CHAIN_ID, address
 from tests.crosschain.helpers import ESCROW, UNIT, Net
 
 from cosmos.auth.v1beta1 import query_pb2 as auth_query
@@ -49,9 +49,12 @@ def usdc_state(net: Net, order_id: str, *holders: str) -> tuple:
 
 
 def test_is_deposit_address_recognises_deposit_addresses_from_the_bytes_alone():
-    assert is_deposit_address(deposit_address_bytes("ord_6otHYjKJTP"))
-    assert is_deposit_address(deposit_address_bytes(NEVER_CREATED))
-    assert not is_deposit_address(b"ord_6otHYjKJTP" + bytes(6))  # wrong checksum
+    assert is_deposit_address(deposit_address_bytes("ord_6otHYjKJTP", CHAIN_ID))
+    assert is_deposit_address(deposit_address_bytes(NEVER_CREATED, CHAIN_ID))
+    # any checksum: the bank has no chain id, so another network's deposit address is refused too
+    assert is_deposit_address(b"ord_6otHYjKJTP" + bytes(6))
+    assert is_deposit_address(deposit_address_bytes(NEVER_CREATED, "stateset-other-1"))
+    assert not is_deposit_address(b"ord_6otHYjKJ-P" + bytes(6))  # not base62
     assert not is_deposit_address(bytes(32))
     assert not is_deposit_address(addr.module_address_bytes("orders_escrow"))
 
@@ -60,7 +63,7 @@ def test_is_deposit_address_recognises_deposit_addresses_from_the_bytes_alone():
 def test_msg_send_to_a_deposit_address_is_refused_and_moves_nothing(net, existing):
     order_id = net.create_order("100")
     target_id = order_id if existing else NEVER_CREATED
-    deposit = deposit_address(target_id)
+    deposit = deposit_address(target_id, CHAIN_ID)
     customer = address(net.customer)
     before = usdc_state(net, order_id, customer, deposit)
 
@@ -82,7 +85,7 @@ def test_refused_send_reverts_the_whole_tx(net):
         net.customer,
         [
             msg_send(customer, merchant, [Coin(USDC, UNIT)]),
-            msg_send(customer, deposit_address(order_id), [Coin(USDC, UNIT)]),
+            msg_send(customer, deposit_address(order_id, CHAIN_ID), [Coin(USDC, UNIT)]),
         ],
     )
 
@@ -95,7 +98,7 @@ def test_multi_send_to_a_deposit_address_is_refused_and_moves_nothing(net):
     no sequence), so no output can reach a deposit address."""
     order_id = net.create_order("100")
     customer = address(net.customer)
-    deposit = deposit_address(order_id)
+    deposit = deposit_address(order_id, CHAIN_ID)
     sequence = net.chain.query_account(customer).sequence
     before = usdc_state(net, order_id, customer, deposit)
     amount = [Coin(USDC, 5 * UNIT).to_proto()]
@@ -114,7 +117,7 @@ def test_multi_send_to_a_deposit_address_is_refused_and_moves_nothing(net):
 
 def test_a_cctp_mint_to_the_deposit_address_still_pays_the_order(net):
     order_id = net.create_order("100")
-    deposit = deposit_address(order_id)
+    deposit = deposit_address(order_id, CHAIN_ID)
     refused = net.tx(
         net.customer, [msg_send(address(net.customer), deposit, [Coin(USDC, UNIT)])]
     )

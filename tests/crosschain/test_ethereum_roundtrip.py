@@ -10,6 +10,7 @@ from stateset_chain.cctp.codec import BurnMessage, Message, burn_token_for_denom
 from stateset_chain.cctp.codec import pad_address as pad
 from stateset_chain.crosschain.deposit import deposit_address, deposit_mint_recipient
 from stateset_chain.crypto import address as addr
+from tests.chain import CHAIN_ID
 from tests.crosschain.helpers import (
     ALICE_ETH,
     BOB_ETH,
@@ -42,7 +43,7 @@ def net() -> Net:
 def test_order_paid_from_ethereum_then_refunded_to_ethereum_with_a_well_formed_burn(net):
     supply_before = net.supply()
     order_id = net.create_order("100")
-    deposit = deposit_address(order_id)
+    deposit = deposit_address(order_id, CHAIN_ID)
 
     result, inbound = net.pay_from_ethereum(order_id, 100 * UNIT)
 
@@ -151,7 +152,7 @@ def test_partial_payments_from_two_ethereum_payers_accumulate_then_pay_the_order
 def test_padding_bytes_of_the_mint_recipient_do_not_matter(net):
     """cctp mints to the last 20 bytes, so a recipient written with nonzero padding still pays."""
     order_id = net.create_order("5")
-    recipient = b"\xff" * 12 + deposit_mint_recipient(order_id)[12:]
+    recipient = b"\xff" * 12 + deposit_mint_recipient(order_id, CHAIN_ID)[12:]
     result, _ = net.relay(5 * UNIT, recipient)
     assert result.code == 0, result.log
     assert net.order(order_id).status == ORDER_STATUS_PAID

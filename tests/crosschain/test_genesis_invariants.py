@@ -40,12 +40,15 @@ def view(app) -> Context:
 
 @pytest.fixture(scope="module")
 def busy() -> Net:
-    """A chain with a cross-chain payment, a parked payment and a parked refund."""
+    """A chain with a cross-chain payment, a parked payment and a parked refund (of an ssUSD
+    order with a named refund destination), and one more named destination."""
     net = Net.start()
     paid = net.create_order("50")
     net.pay_from_ethereum(paid, 50 * UNIT)
-    net.relay(7 * UNIT, deposit_mint_recipient("ord_ZZZZZZZZZZ"))
-    refunded = net.create_order("20")
+    net.relay(7 * UNIT, deposit_mint_recipient("ord_ZZZZZZZZZZ", CHAIN_ID))
+    refunded = net.create_order("20", currency="ssusd")
+    assert net.set_refund_destination(refunded, 0, b"\x0d" * 32).code == 0
+    assert net.set_refund_destination(net.create_order("9"), 6, b"\x0e" * 32).code == 0
     net.pay_from_ethereum(refunded, 20 * UNIT)
     net.ok(net.admin, [cctp_tx.MsgPauseBurningAndMinting(signer=address(net.admin))])
     net.refund(refunded, 5 * UNIT)
@@ -57,6 +60,8 @@ def test_export_then_init_reproduces_the_state(busy):
     ctx = view(app)
     exported = {m.name: m.export_genesis(ctx) for m in app.modules if m.export_genesis}
     assert len(exported["crosschain"]["unclaimed"]) == 2
+    assert len(exported["crosschain"]["refund_destinations"]) == 2
+    assert sum("refund_to" in r for r in exported["crosschain"]["unclaimed"]) == 1
     fresh = standard_app(CommitStore.in_memory())
     fresh.init_chain(abci.RequestInitChain(
         chain_id=CHAIN_ID, app_state_bytes=json.dumps(exported).encode(), initial_height=1))
@@ -108,6 +113,36 @@ def test_bad_genesis_is_refused(records):
     keeper = CrosschainKeeper(bank, OrdersKeeper(bank), CctpKeeper(bank))
     with pytest.raises(InvalidGenesis):
         genesis.init_genesis(keeper, new_ctx(), {"unclaimed": records})
+
+
+def good_destination(**overrides) -> dict:
+    import base64
+
+    destination = {
+        "order_id": "ord_Fudckhr3X7",
+        "domain": 0,
+        "recipient": base64.b64encode(b"\x01" * 32).decode(),
+    }
+    destination.update(overrides)
+    return destination
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"refund_destinations": [good_destination(order_id="ord_1")]},
+        {"refund_destinations": [good_destination(), good_destination()]},
+        {"refund_destinations": [good_destination(recipient="AAAA")]},
+        {"refund_destinations": [good_destination(recipient="A" * 43 + "=")]},  # 32 zero bytes
+        {"unclaimed": [good_record(refund_to=good_destination(recipient="AAAA"))]},
+    ],
+)
+def test_bad_refund_destinations_in_genesis_are_refused(data):
+    bank = BankKeeper(FakeAccounts(), module_accounts())
+    keeper = CrosschainKeeper(bank, OrdersKeeper(bank), CctpKeeper(bank))
+    genesis.init_genesis(keeper, new_ctx(), {"refund_destinations": [good_destination()]})
+    with pytest.raises(InvalidGenesis):
+        genesis.init_genesis(keeper, new_ctx(), data)
 
 
 def test_invariant_catches_unbacked_records_and_untracked_coins():

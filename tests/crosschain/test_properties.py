@@ -4,9 +4,12 @@ resolutions, pauses and unclaimed-fund refunds and claims runs on the full app,
 
 - cctp mints only what the attesters signed, each message at most once, and the uusdc supply
   moves by exactly the mints and burns;
-- no sender's money is lost: for every sender on another chain,
-  received == Σ its payments still with their orders (escrow or settled)
+- no payer's money is lost: for every owner (the order's customer-named refund destination if
+  one was set when the money arrived, else the burn's sender),
+  received == Σ its payments still with their orders (escrow or settled, uusdc or ssUSD)
               + burned back to it + claimed here + waiting in its unclaimed records;
+- the peg holds: the stablecoin reserve's uusdc == the ussusd supply, and it moves only by the
+  ssUSD issued for cross-chain payments to ssUSD orders and redeemed for their refunds;
 - no deposit address keeps a balance; every module invariant (escrow, unclaimed account, cctp
   account empty, bank supply) holds after every block (the test chain checks them).
 """
@@ -26,7 +29,7 @@ from stateset_chain.crosschain.deposit import deposit_address, deposit_mint_reci
 from stateset_chain.crypto import address as addr
 from stateset_chain.events import parse_typed_event
 from tests.cctp.helpers import sign
-from tests.chain import address
+from tests.chain import CHAIN_ID, address
 from tests.crosschain.helpers import (
     ALICE_ETH,
     ATTESTERS,
@@ -43,8 +46,12 @@ from stateset.crosschain.v1 import events_pb2 as x_events
 from stateset.crosschain.v1 import tx_pb2 as xtx
 from stateset.orders.v1 import orders_pb2 as o
 from stateset.orders.v1 import tx_pb2 as otx
+from stateset.stablecoin.v1 import events_pb2 as stablecoin_events
 
 UNKNOWN_ORDER = "ord_ZZZZZZZZZZ"
+RESERVE = addr.module_address("stablecoin_reserve")
+# where a customer may name refunds to go (a wallet behind a router, say)
+NAMED_ETH = pad_address(bytes.fromhex("d00d000000000000000000000000000000000004"))
 STRANGERS = [PrivateKey((0x5EC0 + i).to_bytes(32, "big")) for i in range(2)]
 amounts = st.sampled_from([1, 5, 10, 25, 40, 60, 100, 150]).map(lambda n: n * UNIT)
 
@@ -55,6 +62,9 @@ class CrossChainMachine(RuleBasedStateMachine):
         self.net = Net.start()
         self.cosmos_sender = pad_address(addr.decode(address(self.net.relayer)))
         self.senders = [ALICE_ETH, BOB_ETH, self.cosmos_sender]
+        self.owners = [*self.senders, NAMED_ETH]
+        self.issued = self.redeemed = 0
+        self.reserve0 = self.net.balance(RESERVE)
         self.orders: list[str] = []
         self.messages: list[bytes] = []
         self.attested: dict[int, int] = {}  # nonce -> amount the attesters signed
@@ -66,7 +76,12 @@ class CrossChainMachine(RuleBasedStateMachine):
         self.supply0 = self.net.supply()
         self.seen = 0
         self.paused = False
-        self.orders = [self.net.create_order("25"), self.net.create_order("100")]
+        self.orders = [
+            self.net.create_order("25"),
+            self.net.create_order("100"),
+            self.net.create_order("40", "ssusd"),
+            self.net.create_order("10", "ssusd"),
+        ]
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -87,19 +102,33 @@ class CrossChainMachine(RuleBasedStateMachine):
                 elif event.type == "stateset.cctp.v1.MessageReceived":
                     e = parse_typed_event(event, cctp_events.MessageReceived)
                     self.accepted[e.nonce] += 1
+                elif event.type == "stateset.stablecoin.v1.StablecoinIssued":
+                    issued = parse_typed_event(event, stablecoin_events.StablecoinIssued)
+                    self.issued += int(issued.amount)
+                elif event.type == "stateset.stablecoin.v1.StablecoinRedeemed":
+                    redeemed = parse_typed_event(event, stablecoin_events.StablecoinRedeemed)
+                    self.redeemed += int(redeemed.amount)
                 elif event.type == "stateset.crosschain.v1.UnclaimedFundsClaimed":
                     e = parse_typed_event(event, x_events.UnclaimedFundsClaimed)
                     self.claimed[self.cosmos_sender] += int(e.amount)
         self.seen = len(self.net.results)
 
     def due(self, i: int) -> int:
-        """What order i still needs, if it takes uusdc payments now (else 0)."""
+        """What order i still needs, if it takes payments now (else 0)."""
         if not self.orders:
             return 0
         order = self.net.order(self.pick_order(i))
-        if order.status != o.ORDER_STATUS_CREATED or order.denom != "uusdc":
+        if order.status != o.ORDER_STATUS_CREATED:
             return 0
         return order.total - order.amount_paid
+
+    def owner(self, order_id: str, sender: bytes) -> bytes:
+        """Who money arriving now for ``order_id`` from ``sender`` goes back to."""
+        if order_id == UNKNOWN_ORDER:
+            return sender
+        named = self.net.deposit_address_info(order_id)
+        return bytes(named.refund_destination.recipient) if named.HasField(
+            "refund_destination") else sender
 
     def pick_order(self, i: int) -> str:
         return self.orders[i % len(self.orders)] if self.orders else UNKNOWN_ORDER
@@ -117,13 +146,15 @@ class CrossChainMachine(RuleBasedStateMachine):
         self.relay_payment(order_id, amount, self.senders[who])
 
     def relay_payment(self, order_id: str, amount: int, sender: bytes) -> None:
-        result, raw = self.net.relay(amount, deposit_mint_recipient(order_id), sender=sender)
+        recipient = deposit_mint_recipient(order_id, CHAIN_ID)
+        owner = self.owner(order_id, sender)
+        result, raw = self.net.relay(amount, recipient, sender=sender)
         self.attested[self.net.nonce] = amount
         if self.paused:  # nothing minted; the nonce stays unused
             assert (result.codespace, result.code) == ("cctp", 15)
             return
         assert result.code == 0, result.log
-        self.received[sender] += amount
+        self.received[owner] += amount
         self.messages.append(raw)
 
     @rule(i=st.integers(0, 50), who=st.integers(0, 2), half=st.booleans())
@@ -141,6 +172,12 @@ class CrossChainMachine(RuleBasedStateMachine):
         if due:
             self.pay_here_exactly(self.pick_order(i), max(1, due // 2) if half else due)
 
+    @rule(i=st.integers(0, 50), to=st.integers(0, 3))
+    def name_refund_destination(self, i, to):
+        """The customer names where refunds go (refused once cross-chain money arrived)."""
+        if self.orders:
+            self.net.set_refund_destination(self.pick_order(i), 0, self.owners[to])
+
     @rule(i=st.integers(0, 50))
     def replay(self, i):
         if self.messages:
@@ -151,12 +188,14 @@ class CrossChainMachine(RuleBasedStateMachine):
     def unattested(self, amount, forged):
         """A message the attesters did not sign: tampered after signing, or signed by others."""
         self.net.nonce += 1
-        raw = burn_message(amount, deposit_mint_recipient(self.pick_order(0)), self.net.nonce)
+        recipient = deposit_mint_recipient(self.pick_order(0), CHAIN_ID)
+        raw = burn_message(amount, recipient, self.net.nonce)
         if forged:
             attestation = sign(raw, STRANGERS)
         else:
             attestation = sign(raw, ATTESTERS)
-            raw = burn_message(amount + 1, deposit_mint_recipient(UNKNOWN_ORDER), self.net.nonce)
+            unknown = deposit_mint_recipient(UNKNOWN_ORDER, CHAIN_ID)
+            raw = burn_message(amount + 1, unknown, self.net.nonce)
         msg = cctp_tx.MsgReceiveMessage(
             signer=address(self.net.relayer), message=raw, attestation=attestation
         )
@@ -222,7 +261,7 @@ class CrossChainMachine(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 50))
     def claim(self, i):
-        records = [r for r in self.net.all_unclaimed() if r.original_sender == self.cosmos_sender]
+        records = [r for r in self.net.all_unclaimed() if record_owner(r) == self.cosmos_sender]
         if records:
             record = records[i % len(records)]
             msg = xtx.MsgClaimUnclaimed(signer=address(self.net.relayer),
@@ -249,25 +288,46 @@ class CrossChainMachine(RuleBasedStateMachine):
         self.absorb()
         with_orders: Counter[bytes] = Counter()
         for order_id in self.orders:
+            named = self.net.deposit_address_info(order_id)
             for p in self.net.order(order_id).payments:
                 if p.HasField("cross_chain"):
-                    sender = bytes.fromhex(p.cross_chain.original_sender)
-                    with_orders[sender] += p.amount - p.refunded
+                    owner = (bytes(named.refund_destination.recipient)
+                             if named.HasField("refund_destination")
+                             else bytes.fromhex(p.cross_chain.original_sender))
+                    with_orders[owner] += p.amount - p.refunded
         waiting: Counter[bytes] = Counter()
         for record in self.net.all_unclaimed():
-            waiting[bytes(record.original_sender)] += int(record.amount)
-        for sender in self.senders:
+            waiting[record_owner(record)] += int(record.amount)
+        assert set(self.received) <= set(self.owners)
+        for sender in self.owners:
             assert self.received[sender] == (
                 with_orders[sender] + self.burned_back[sender] + self.claimed[sender]
                 + waiting[sender]
             )
 
     @invariant()
+    def reserve_backs_ssusd_and_moves_only_by_issue_and_redeem(self):
+        if not hasattr(self, "net"):
+            return
+        self.absorb()
+        reserve = self.net.balance(RESERVE)
+        assert reserve == self.net.supply("ussusd")
+        assert reserve == self.reserve0 + self.issued - self.redeemed
+
+    @invariant()
     def deposit_addresses_stay_empty(self):
         if not hasattr(self, "net"):
             return
         for order_id in [*self.orders, UNKNOWN_ORDER]:
-            assert self.net.balance(deposit_address(order_id)) == 0
+            assert self.net.balance(deposit_address(order_id, CHAIN_ID)) == 0
+            assert self.net.balance(deposit_address(order_id, CHAIN_ID), "ussusd") == 0
+
+
+def record_owner(record) -> bytes:
+    """Where an unclaimed record goes back to (crosschain/destination.py, of_record)."""
+    if record.HasField("refund_to"):
+        return bytes(record.refund_to.recipient)
+    return bytes(record.original_sender)
 
 
 CrossChainMachine.TestCase.settings = settings(

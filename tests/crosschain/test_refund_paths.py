@@ -8,7 +8,7 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp.codec import BurnMessage, Message, keccak256
 from stateset_chain.crosschain.deposit import deposit_address
-from tests.chain import address
+from tests.chain import CHAIN_ID, address
 from tests.crosschain.helpers import ALICE_ETH, ESCROW, ETHEREUM, UNIT, Net, events
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
@@ -136,4 +136,4 @@ def test_the_payment_record_survives_until_the_refund(net):
     (initiated,) = events(result, cctp_events.CrossChainRefundInitiated)
     assert initiated.payment_id == net.order(order_id).payments[0].id
     assert net.order(order_id).payments[0].cross_chain.message_hash == keccak256(inbound).hex()
-    assert net.balance(deposit_address(order_id)) == 0
+    assert net.balance(deposit_address(order_id, CHAIN_ID)) == 0

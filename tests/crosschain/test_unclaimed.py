@@ -10,9 +10,10 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp.codec import BurnMessage, Message, keccak256
 from stateset_chain.cctp.codec import pad_address as pad
+from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.crosschain.deposit import deposit_address, deposit_mint_recipient
 from stateset_chain.crypto import address as addr
-from tests.chain import address
+from tests.chain import CHAIN_ID, address
 from tests.crosschain.helpers import (
     ALICE_ETH,
     ESCROW,
@@ -41,11 +42,11 @@ def net() -> Net:
 
 def park(net: Net, order_id: str, amount: int, sender: bytes = ALICE_ETH):
     """Relay a payment that must be parked; returns (result, message hash, record)."""
-    result, raw = net.relay(amount, deposit_mint_recipient(order_id), sender=sender)
+    result, raw = net.relay(amount, deposit_mint_recipient(order_id, CHAIN_ID), sender=sender)
     assert result.code == 0, result.log
     record = net.unclaimed(keccak256(raw))
     assert record is not None
-    assert net.balance(deposit_address(order_id)) == 0
+    assert net.balance(deposit_address(order_id, CHAIN_ID)) == 0
     return result, keccak256(raw), record
 
 
@@ -123,11 +124,14 @@ def test_second_payment_of_a_paid_order_is_parked_and_the_first_stands(net):
     assert net.balance(ESCROW) == 10 * UNIT
 
 
-def test_payment_for_an_ssusd_order_is_parked(net):
+def test_an_overpayment_of_an_ssusd_order_is_parked_as_usdc_and_issues_nothing(net):
     order_id = net.create_order("10", currency="ssusd")
-    _, _, record = park(net, order_id, 10 * UNIT)
-    assert record.reason == R.UNCLAIMED_REASON_WRONG_DENOM
+    supply = net.supply(SSUSD)
+    _, _, record = park(net, order_id, 11 * UNIT)
+    assert record.reason == R.UNCLAIMED_REASON_OVERPAYMENT
+    assert record.denom == USDC and record.amount == str(11 * UNIT)
     assert net.order(order_id).amount_paid == 0
+    assert net.supply(SSUSD) == supply  # the issuance was dropped with the refused payment
 
 
 def test_a_cosmos_sender_claims_its_parked_funds_here(net):
@@ -146,7 +150,7 @@ def test_a_cosmos_sender_claims_its_parked_funds_here(net):
     assert (stranger.codespace, stranger.code) == ("crosschain", 7)
     to_module = claim(claimer, recipient=ESCROW)
     assert (to_module.codespace, to_module.code) == ("crosschain", 8)
-    to_deposit = claim(claimer, recipient=deposit_address(NEVER_CREATED))
+    to_deposit = claim(claimer, recipient=deposit_address(NEVER_CREATED, CHAIN_ID))
     assert (to_deposit.codespace, to_deposit.code) == ("crosschain", 9)
     over = claim(claimer, amount=str(10 * UNIT))
     assert (over.codespace, over.code) == ("crosschain", 6)

@@ -37,6 +37,7 @@ ESCROW = address.module_address(ESCROW_ACCOUNT)
 FEE_COLLECTOR = address.module_address("fee_collector")
 
 UNIT = 1_000_000  # base units per dollar
+CHAIN_ID = "test"  # BlockInfo.chain_id of the in-memory chain: order ids bind it
 START_NS = parse_iso8601("2025-01-01T00:00:00Z")
 DAY = 86_400
 RETURN_WINDOW = 7 * DAY
@@ -77,8 +78,9 @@ BLOCKED_PREDICATES = {DEPOSIT_ADDRESS: is_deposit_address}
 BLOCKED = [
     (ESCROW, MODULE_ACCOUNT),
     (FEE_COLLECTOR, MODULE_ACCOUNT),
-    (deposit_address(ids.make_id(ids.ORDER_PREFIX, 1)), DEPOSIT_ADDRESS),  # the first order's
-    (deposit_address("ord_ZZZZZZZZZZ"), DEPOSIT_ADDRESS),  # an order that does not exist
+    # the first order's
+    (deposit_address(ids.make_order_id(CHAIN_ID, 1), CHAIN_ID), DEPOSIT_ADDRESS),
+    (deposit_address("ord_ZZZZZZZZZZ", CHAIN_ID), DEPOSIT_ADDRESS),  # an order that does not exist
 ]
 BLOCKED_IDS = ["escrow", "fee_collector", "deposit-of-next-order", "deposit-of-other-order"]
 
@@ -108,7 +110,7 @@ class Chain:
         self.keeper = OrdersKeeper(self.bank)
         self.module = orders_module(self.keeper)
         self.routes = {route.msg_cls: route for route in self.module.msgs}
-        self.block = BlockInfo(1, START_NS, "test")
+        self.block = BlockInfo(1, START_NS, CHAIN_ID)
         self.events: list = []
         ctx = self.ctx()
         fund(self.bank, ctx, self.holdings)
@@ -141,7 +143,8 @@ class Chain:
 
     def advance(self, seconds: int = 5) -> None:
         """A new (empty) block ``seconds`` later, with its end-block settlement."""
-        self.block = BlockInfo(self.block.height + 1, self.block.time_ns + seconds * 10**9, "test")
+        later = self.block.time_ns + seconds * 10**9
+        self.block = BlockInfo(self.block.height + 1, later, CHAIN_ID)
         events = EventManager()
         self.module.end_block(self.ctx(events=events))
         self.events = events.events

@@ -156,10 +156,10 @@ def test_order_ids_are_deterministic_distinct_and_well_formed():
 
 def test_a_taken_id_is_skipped_without_losing_the_sequence():
     chain = Chain()
-    taken = ids.make_id(ids.ORDER_PREFIX, 1, 0)
+    taken = ids.make_order_id(chain.block.chain_id, 1, 0)
     orders.set(chain.store, taken, Order(id=taken))
     oid = chain.create()
-    assert oid == ids.make_id(ids.ORDER_PREFIX, 1, 1)
+    assert oid == ids.make_order_id(chain.block.chain_id, 1, 1)
     assert chain.order(oid).sequence == 1
 
 

@@ -75,7 +75,7 @@ def test_escrow_is_a_plain_module_account_the_bank_blocks_sends_to():
 
 def test_create_and_pay_in_one_tx_using_the_predictable_next_id():
     chain = Chain()
-    next_id = ids.make_id(ids.ORDER_PREFIX, chain.keeper.next_sequence(chain.store))
+    next_id = ids.make_order_id(chain.block.chain_id, chain.keeper.next_sequence(chain.store))
     created, paid = chain.deliver(create_msg(items=[item(price="10")]), pay_msg(next_id, 10 * UNIT))
     assert created.order_id == next_id
     assert paid.status == OrderStatus.ORDER_STATUS_PAID

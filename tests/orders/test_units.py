@@ -84,9 +84,9 @@ def test_split_parts_sum_to_the_amount(amount, a, b):
 
 
 def test_ids_are_prefixed_base62_and_deterministic():
-    a = ids.make_id(ids.ORDER_PREFIX, 1)
-    assert a == ids.make_id(ids.ORDER_PREFIX, 1) and ids.is_order_id(a)
-    assert a != ids.make_id(ids.ORDER_PREFIX, 1, 1) != ids.make_id(ids.ORDER_PREFIX, 2)
+    a = ids.make_order_id("stateset-1", 1)
+    assert a == ids.make_order_id("stateset-1", 1) and ids.is_order_id(a)
+    assert a != ids.make_order_id("stateset-1", 1, 1) != ids.make_order_id("stateset-1", 2)
     assert ids.make_id(ids.PAYMENT_PREFIX, 1).startswith("pay_")
     assert ids.base62(0) == "0" * 10 and ids.base62(61) == "0" * 9 + "z"
     assert not ids.is_order_id("ord_0000-00000") and not ids.is_order_id("ord_00000000000")
@@ -157,7 +157,27 @@ def test_a_trailing_newline_is_not_a_price(text):
         parse_price(text)
 
 
+def test_order_ids_bind_the_chain_id():
+    """The same sequence gives different ids on two networks, computed as orders/SPEC.md says:
+    sha256("stateset/orders/ord_" | u16 len | chain id | u64 seq | u32 attempt) mod 62^10."""
+    import hashlib
+    import struct
+
+    def spec(chain_id: str, seq: int) -> str:
+        pre = b"stateset/orders/ord_" + struct.pack(">H", len(chain_id)) + chain_id.encode()
+        digest = hashlib.sha256(pre + struct.pack(">QI", seq, 0)).digest()
+        return "ord_" + ids.base62(int.from_bytes(digest, "big") % 62**10)
+
+    for seq in (1, 2, 1000):
+        mainnet = ids.make_order_id("stateset-1", seq)
+        testnet = ids.make_order_id("stateset-testnet-1", seq)
+        assert mainnet == spec("stateset-1", seq) and testnet == spec("stateset-testnet-1", seq)
+        assert mainnet != testnet
+    # the length prefix keeps chain id and sequence apart
+    assert ids.make_order_id("a", 1) != ids.make_order_id("", 1)
+
+
 def test_a_trailing_newline_is_not_an_order_id_or_time():
-    assert not ids.is_order_id(ids.make_id(ids.ORDER_PREFIX, 1) + "\n")
+    assert not ids.is_order_id(ids.make_order_id("stateset-1", 1) + "\n")
     with pytest.raises(InvalidTimestamp):
         parse_iso8601("2025-01-01\n")

@@ -3,6 +3,10 @@ and ``handle(keeper, ctx, msg)``. ``ALL`` lists them in the order of the Msg ser
 
 from __future__ import annotations
 
-from stateset_chain.crosschain.msgs import claim_unclaimed, refund_unclaimed
+from stateset_chain.crosschain.msgs import (
+    claim_unclaimed,
+    refund_unclaimed,
+    set_refund_destination,
+)
 
-ALL = (refund_unclaimed, claim_unclaimed)
+ALL = (refund_unclaimed, claim_unclaimed, set_refund_destination)

@@ -8,7 +8,8 @@ validate  signer is a canonical address                            -> sdk Invali
           recipient "" (the signer) or a canonical address          -> sdk InvalidAddress
           amount "" (all) or a canonical positive integer           -> InvalidAmount
 guard     a record exists for the hash                              -> UnclaimedNotFound
-          the signer is the original sender                         -> NotOriginalSender
+          the signer is the original sender (or, when the record
+          names a refund destination, that destination's recipient) -> NotOriginalSender
           the recipient is not a module account                     -> RecipientIsModuleAccount
           nor an order's deposit address                            -> RecipientIsDepositAddress
           amount <= the record's amount                             -> AmountExceedsUnclaimed
@@ -25,7 +26,8 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.crosschain.deposit import order_id_of
+from stateset_chain.crosschain import destination
+from stateset_chain.crosschain.deposit import is_deposit_address
 from stateset_chain.crosschain.errors import (
     NotOriginalSender,
     RecipientIsDepositAddress,
@@ -64,12 +66,13 @@ def handle(
     keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgClaimUnclaimed
 ) -> tx.MsgClaimUnclaimedResponse:
     record = load_record(keeper, ctx.store, msg.message_hash)
-    if record.original_sender != bytes(12) + address.decode(msg.signer):
-        raise NotOriginalSender(f"original sender 0x{record.original_sender.hex()}")
+    owner = destination.of_record(record).recipient
+    if owner != bytes(12) + address.decode(msg.signer):
+        raise NotOriginalSender(f"funds go back to 0x{owner.hex()}")
     recipient = msg.recipient or msg.signer
     if keeper.bank.is_blocked(recipient):
         raise RecipientIsModuleAccount(recipient)
-    if order_id_of(address.decode(recipient)) is not None:
+    if is_deposit_address(address.decode(recipient)):
         raise RecipientIsDepositAddress(recipient)
     amount = take(record, msg.amount)
     keeper.bank.send(ctx, keeper.unclaimed_address, recipient, [Coin(record.denom, amount)])

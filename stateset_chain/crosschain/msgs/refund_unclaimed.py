@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
+from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.msgs.common import (
     load_record,
     parse_amount,
@@ -51,8 +52,9 @@ def handle(
 ) -> tx.MsgRefundUnclaimedResponse:
     record = load_record(keeper, ctx.store, msg.message_hash)
     amount = take(record, msg.amount)
+    path = destination.of_record(record)
     sent = keeper.cctp.deposit_for_burn(
-        ctx, keeper.unclaimed_address, amount, record.source_domain, record.original_sender
+        ctx, keeper.unclaimed_address, amount, path.domain, path.recipient
     )
     remaining = keeper.debit(ctx, record, amount)
     ctx.events.emit(
@@ -60,8 +62,8 @@ def handle(
             message_hash=msg.message_hash,
             signer=msg.signer,
             amount=str(amount),
-            destination_domain=record.source_domain,
-            mint_recipient=record.original_sender,
+            destination_domain=path.domain,
+            mint_recipient=path.recipient,
             outbound_message_hash=sent.message_hash,
             nonce=sent.nonce,
             remaining=str(remaining),

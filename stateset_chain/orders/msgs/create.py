@@ -207,7 +207,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
         raise OrderTotalTooLarge(f"total {total} exceeds {MAX_ORDER_AMOUNT}")
 
     items = [price_item(i) for i in msg.items]
-    seq, order_id = keeper.next_order_id(ctx.store)
+    seq, order_id = keeper.next_order_id(ctx.store, ctx.block.chain_id)
     currency = currency_of(msg)
     order = Order(
         id=order_id,
