@@ -105,6 +105,7 @@ class OrderFlows:
     def __init__(self, client: NodeClient, wallets: list, chain_id: str, seed: int = 1,
                  nonce_base: int = 1_000_000) -> None:
         self.client = client
+        self.chain_id = chain_id
         names = ("alice", "bob", "carol", "dave")
         self.signers = {
             n: Signer(client, w, chain_id) for n, w in zip(names, wallets, strict=False)
@@ -163,7 +164,8 @@ class OrderFlows:
             self.nonce += 1
             body = BurnMessage(
                 version=0, burn_token=bytes.fromhex(ETHEREUM_USDC[2:]),
-                mint_recipient=deposit_mint_recipient(f.order_id), amount=f.total + extra,
+                mint_recipient=deposit_mint_recipient(f.order_id, self.chain_id),
+                amount=f.total + extra,
                 message_sender=sender or pad_address(hashlib.sha256(b"eth %d" % f.index)
                                                      .digest()[:20]),
             ).encode()
