@@ -43,11 +43,11 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   step "installing the package and its dev tools from pyproject.toml into .venv" \
     "first run: about a minute"
-  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
-  done_step "installed $(.venv/bin/pip list --disable-pip-version-check 2>/dev/null | tail -n +3 | wc -l | tr -d ' ') packages"
+  done_step "installed $(.venv/bin/python -m pip list --disable-pip-version-check 2>/dev/null | tail -n +3 | wc -l | tr -d ' ') packages"
 fi
 
 if ! bash scripts/gen_proto.sh --check; then
@@ -64,10 +64,31 @@ if [ ! -f "$native_stamp" ]; then
   export PATH="$PATH:${CARGO_HOME:-$HOME/.cargo}/bin"
   command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required to build native/" >&2; exit 1; }
   echo "setup: building native/ (maturin, release) ..." >&2
-  .venv/bin/pip install -q 'maturin>=1.5,<2'
+  .venv/bin/python -m pip install -q 'maturin>=1.5,<2'
   (cd native && VIRTUAL_ENV="$root/.venv" "$root/.venv/bin/maturin" develop --release --quiet)
   rm -f .venv/.native-*
   touch "$native_stamp"
+fi
+
+# PostgreSQL (the indexer's database; tests and the localnet start throwaway clusters of it).
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing PostgreSQL (apt-get install postgresql) ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "setup: PostgreSQL is required (initdb, pg_ctl): install the postgresql package" >&2
+    exit 1
+  fi
+fi
+
+# Chromium (Debian's package): the dashboard test drives it headless through Playwright.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing chromium (apt-get install chromium) ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: chromium not found: the dashboard browser test will be skipped" >&2
+  fi
 fi
 
 mkdir -p .bin

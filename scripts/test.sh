@@ -6,5 +6,5 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
 .venv/bin/ruff check stateset_chain tests
-.venv/bin/mypy stateset_chain
+.venv/bin/python -m mypy stateset_chain
 exec .venv/bin/python -m pytest -q "$@"

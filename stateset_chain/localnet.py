@@ -12,6 +12,14 @@ Layout of ``dir`` (default ``localnet/run``):
     node{i}/app.sock               the ABCI socket CometBFT connects to (``proxy_app``)
     logs/node{i}-cometbft.log, logs/node{i}-app.log
     pids/node{i}-cometbft.pid, pids/node{i}-app.pid
+    postgres/                      node 0's read side: a PostgreSQL cluster (data/, postgres.log)
+    logs/node0-indexer.log, logs/node0-api.log   ``statesetd indexer`` and ``statesetd api``
+
+The read side (``start`` from the command line; ``Localnet(readside=True)`` from Python): a
+PostgreSQL cluster of its own on 127.0.0.1 (base + 10: 26666), ``statesetd indexer`` following
+node 0 into it (metrics on base + 11), and ``statesetd api`` on base + 12 when this version of
+statesetd has that command. ``status`` shows their URLs and the indexed height; ``stop`` and
+``reset`` cover them. Each app serves its Prometheus metrics on base + 100*i + 3 (26659).
 
 Ports: node i uses p2p ``26656 + 100*i`` and RPC ``26657 + 100*i`` on 127.0.0.1 (node0's RPC is
 the CLI's default ``http://127.0.0.1:26657``), and its gateway gRPC ``9090 + 100*i`` and REST
@@ -338,6 +346,7 @@ class NodeLayout:
     abci: str  # proxy_app: unix:///.../app.sock, or tcp://127.0.0.1:PORT if the path is too long
     grpc: int = 0  # the gRPC gateway for wallets (statesetd gateway); 0 = none
     rest: int = 0  # the same gateway's REST (LCD) face; 0 = none
+    metrics: int = 0  # the app's Prometheus /metrics (statesetd start --metrics); 0 = none
 
     @property
     def name(self) -> str:
@@ -388,6 +397,23 @@ def plan_ports(validators: int, base_port: int) -> list[tuple[int, int, int, int
          REST_BASE_PORT + shift + PORT_STRIDE * i)
         for i, p in enumerate(base_port + PORT_STRIDE * i for i in range(validators))
     ]
+
+
+METRICS_OFFSET = 3  # node i's app metrics: base + 100*i + 3 (26659 for node 0)
+# The read side of node 0 (PostgreSQL, the indexer's metrics, the Orders API): base + 10, 11, 12.
+READSIDE_OFFSETS = {"postgres": 10, "indexer_metrics": 11, "api": 12}
+
+
+def plan_metrics_ports(validators: int, base_port: int) -> list[int]:
+    if base_port == 0:
+        return free_ports(validators)
+    return [base_port + PORT_STRIDE * i + METRICS_OFFSET for i in range(validators)]
+
+
+def plan_readside_ports(base_port: int) -> dict[str, int]:
+    if base_port == 0:
+        return dict(zip(READSIDE_OFFSETS, free_ports(len(READSIDE_OFFSETS)), strict=True))
+    return {name: base_port + offset for name, offset in READSIDE_OFFSETS.items()}
 
 
 def abci_address(home: Path, tcp_port: int) -> str:
@@ -443,8 +469,11 @@ def generate(
     ])
     homes = [directory / f"node{i}" for i in range(validators)]
     ids = _node_ids_from_testnet(homes[0] / "config" / "config.toml", validators)
+    metrics = plan_metrics_ports(validators, base_port)
     nodes = [
-        NodeLayout(i, str(home), ids[i], p2p, rpc, abci_address(home, abci_tcp), grpc, rest)
+        NodeLayout(
+            i, str(home), ids[i], p2p, rpc, abci_address(home, abci_tcp), grpc, rest, metrics[i]
+        )
         for i, (home, (p2p, rpc, abci_tcp, grpc, rest)) in enumerate(
             zip(homes, plan_ports(validators, base_port), strict=True)
         )
@@ -458,11 +487,22 @@ def generate(
         (Path(node.app_home) / "data").mkdir(parents=True)
     (directory / "logs").mkdir()
     (directory / "pids").mkdir()
-    layout = {"chain_id": chain_id, "nodes": [asdict(n) for n in nodes]}
+    layout = {
+        "chain_id": chain_id, "nodes": [asdict(n) for n in nodes],
+        "readside": plan_readside_ports(base_port),
+    }
     (directory / LAYOUT_FILE).write_text(json.dumps(layout, indent=2) + "\n")
     chain_info = keplr_chain_info(chain_id, nodes[0])
     (directory / CHAIN_INFO_FILE).write_text(json.dumps(chain_info, indent=2) + "\n")
     return nodes
+
+
+def load_readside_ports(directory: Path) -> dict[str, int]:
+    """Node 0's read-side ports (``{}`` for a localnet generated before the read side)."""
+    path = Path(directory) / LAYOUT_FILE
+    if not path.exists():
+        return {}
+    return dict(json.loads(path.read_text()).get("readside", {}))
 
 
 def load_layout(directory: Path) -> list[NodeLayout]:
@@ -517,8 +557,10 @@ class Localnet:
         start_timeout: float = 90.0,
         python: str = sys.executable,
         app_command: Callable[[NodeLayout], list[str]] | None = None,
+        readside: bool = False,
     ) -> None:
         self.dir = Path(directory).resolve()
+        self.readside = readside  # PostgreSQL + indexer (+ the Orders API) for node 0
         self.validators = validators
         self.base_port = base_port
         self.env_per_app = env_per_app
@@ -583,13 +625,15 @@ class Localnet:
                 self.start_gateway(node.index)
             for node in self.nodes:
                 self._wait_gateway_listening(node.index)
+            if self.readside:
+                self.start_readside()
         except BaseException:
             self.stop()
             raise
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM every node, then every app; SIGKILL what has not exited after ``timeout``."""
-        for kind in ("gateway", "cometbft", "app"):
+        for kind in ("api", "indexer", "gateway", "cometbft", "app"):
             targets = [(n.index, kind) for n in self.nodes]
             for i, k in targets:
                 self._signal(i, k, signal.SIGTERM)
@@ -599,6 +643,14 @@ class Localnet:
                     self._signal(i, k, signal.SIGKILL)
                     self._wait_exit(i, k, time.monotonic() + timeout)
                 self._pid_path(i, k).unlink(missing_ok=True)
+        cluster = self.pg_cluster()
+        if cluster is not None and cluster.initialized():
+            from stateset_chain.readside.pgcluster import PgClusterError
+
+            try:
+                cluster.stop()
+            except PgClusterError as e:
+                print(f"localnet: stopping PostgreSQL: {e}", file=sys.stderr)
 
     def reset(self) -> None:
         """Stop and delete the localnet directory (only if it is a localnet directory)."""
@@ -621,10 +673,78 @@ class Localnet:
         return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
 
     def _statesetd_start(self, node: NodeLayout) -> list[str]:
+        metrics = ["--metrics", f"127.0.0.1:{node.metrics}"] if node.metrics else []
         return [
             self.python, "-m", "stateset_chain.cli.main", "start",
-            "--home", node.app_home, "--address", node.abci,
+            "--home", node.app_home, "--address", node.abci, *metrics,
         ]
+
+    # -- the read side (node 0): PostgreSQL, the indexer, the Orders API ---------------------
+
+    @property
+    def readside_ports(self) -> dict[str, int]:
+        return load_readside_ports(self.dir)
+
+    def pg_cluster(self):
+        """Node 0's PostgreSQL cluster (``dir/postgres``), or None for an old layout."""
+        ports = self.readside_ports
+        if "postgres" not in ports:
+            return None
+        from stateset_chain.readside.pgcluster import PgCluster
+
+        return PgCluster(self.dir / "postgres", port=ports["postgres"])
+
+    @property
+    def db_url(self) -> str:
+        cluster = self.pg_cluster()
+        if cluster is None:
+            raise LocalnetError(f"{self.dir} has no read side: run `reset` and `start` again")
+        return cluster.url
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.readside_ports['api']}"
+
+    @property
+    def indexer_metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.readside_ports['indexer_metrics']}/metrics"
+
+    def start_readside(self) -> None:
+        """PostgreSQL in ``dir/postgres``, the indexer of node 0 into it, and the Orders API
+        (``statesetd api``) when this version of statesetd has it."""
+        from stateset_chain.readside.pgcluster import PgClusterError
+
+        cluster = self.pg_cluster()
+        if cluster is None:
+            raise LocalnetError(f"{self.dir} has no read side ports: run `reset` first")
+        try:
+            cluster.start()
+        except PgClusterError as e:
+            raise LocalnetError(f"PostgreSQL did not start: {e}") from None
+        ports = self.readside_ports
+        node = self.nodes[0]
+        cli = [self.python, "-m", "stateset_chain.cli.main"]
+        self._spawn(0, "indexer", [
+            *cli, "indexer", "--rpc", node.rpc_url, "--db", cluster.url, "--no-progress",
+            "--metrics", f"127.0.0.1:{ports['indexer_metrics']}",
+        ], self.app_env(0))
+        if has_cli_command("api"):
+            self._spawn(0, "api", [
+                *cli, "api", "--db", cluster.url, "--listen", f"127.0.0.1:{ports['api']}",
+                "--rpc", node.rpc_url, "--allow-private-webhooks",
+            ], self.app_env(0))
+
+    def start_indexer(self) -> None:
+        ports = self.readside_ports
+        self._spawn(0, "indexer", [
+            self.python, "-m", "stateset_chain.cli.main", "indexer", "--rpc",
+            self.nodes[0].rpc_url, "--db", self.db_url, "--no-progress",
+            "--metrics", f"127.0.0.1:{ports['indexer_metrics']}",
+        ], self.app_env(0))
+
+    def kill_indexer(self, sig: int = signal.SIGKILL) -> None:
+        self._signal(0, "indexer", sig)
+        self._wait_exit(0, "indexer", time.monotonic() + 10.0)
 
     def start_app(self, i: int, wait: bool = True) -> None:
         """Start node i's app (``statesetd start``, or ``app_command(node)`` if given)."""
@@ -660,7 +780,7 @@ class Localnet:
             self._wait_exit(i, "cometbft", time.monotonic() + 10.0)
 
     def running(self, i: int, kind: str | None = None) -> bool:
-        kinds = [kind] if kind else ["gateway", "cometbft", "app"]
+        kinds = [kind] if kind else ["api", "indexer", "gateway", "cometbft", "app"]
         return any(self._pid(i, k) is not None for k in kinds)
 
     def _spawn(self, i: int, kind: str, cmd: list[str], env: Mapping[str, str]) -> None:
@@ -687,7 +807,11 @@ class Localnet:
         except (OSError, ValueError):
             return None
         node = self.nodes[i]
-        marker = f"127.0.0.1:{node.grpc}" if kind == "gateway" else node.home
+        marker = {
+            "gateway": f"127.0.0.1:{node.grpc}",
+            "indexer": f"127.0.0.1:{self.readside_ports.get('indexer_metrics')}",
+            "api": f"127.0.0.1:{self.readside_ports.get('api')}",
+        }.get(kind, node.home)
         return pid if _pid_alive(pid, marker) else None
 
     def _signal(self, i: int, kind: str, sig: int) -> None:
@@ -801,12 +925,44 @@ class Localnet:
             rows.append(row)
         return rows
 
+    def readside_status(self) -> dict[str, Any] | None:
+        cluster = self.pg_cluster()
+        if cluster is None or not cluster.initialized():
+            return None
+        row: dict[str, Any] = {
+            "postgres": cluster.url, "postgres_pid": cluster.pid() if cluster.running() else None,
+            "indexer_pid": self._pid(0, "indexer"), "indexer_metrics": self.indexer_metrics_url,
+            "api": self.api_url, "api_pid": self._pid(0, "api"), "indexed_height": None,
+        }
+        if row["postgres_pid"]:
+            try:
+                import psycopg
+
+                with psycopg.connect(cluster.url, connect_timeout=2) as conn:
+                    found = conn.execute("SELECT height FROM watermark").fetchone()
+                    row["indexed_height"] = found[0] if found else 0
+            except Exception:  # no schema yet, or not reachable
+                pass
+        return row
+
     def _failure(self, i: int, kind: str, what: str) -> LocalnetError:
         tail = _tail(self.log_path(i, kind), 25)
         return LocalnetError(
             f"{what}; logs in {self.logs_dir} (node{i}-cometbft.log, node{i}-app.log). "
             f"Last lines of node{i}-{kind}.log:\n{tail}"
         )
+
+
+def has_cli_command(name: str) -> bool:
+    """Whether ``statesetd NAME`` exists in this version (the Orders API arrives separately)."""
+    import argparse as _argparse
+
+    from stateset_chain.cli.main import build_parser
+
+    for action in build_parser()._actions:
+        if isinstance(action, _argparse._SubParsersAction):
+            return name in action.choices
+    return False
 
 
 def _listening(address: str) -> bool:
@@ -844,6 +1000,14 @@ def _print_status(net: Localnet) -> None:
         rest = f"  rest={row['rest']}" if row.get("rest") else ""
         where = f"rpc={row['rpc']}{grpc}{rest}"
         print(f"{row['node']}  height={height}  app_hash={app_hash}  {where}  {procs}")
+    side = net.readside_status()
+    if side is not None:
+        indexed = "-" if side["indexed_height"] is None else side["indexed_height"]
+        print(f"postgres  {side['postgres']}  pid={side['postgres_pid'] or 'down'}")
+        print(f"indexer   height={indexed}  metrics={side['indexer_metrics']}  "
+              f"pid={side['indexer_pid'] or 'down'}")
+        if side["api_pid"] or has_cli_command("api"):
+            print(f"api       {side['api']}  pid={side['api_pid'] or 'down'}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -857,6 +1021,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--validators", type=int, choices=[1, 4], default=4)
     p.add_argument("--base-port", type=int, default=BASE_PORT, help="0 picks free ports")
     p.add_argument("--timeout", type=float, default=90.0, help="seconds to reach height 1")
+    p.add_argument("--no-readside", action="store_true",
+                   help="without PostgreSQL, the indexer and the API")
     sub.add_parser("stop", parents=[common], help="stop every node and app")
     sub.add_parser("reset", parents=[common], help="stop and delete the directory")
     sub.add_parser("status", parents=[common], help="height and app hash of every node")
@@ -874,7 +1040,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "start":
-        net = Localnet(args.dir, args.validators, args.base_port, start_timeout=args.timeout)
+        net = Localnet(args.dir, args.validators, args.base_port, start_timeout=args.timeout,
+                       readside=not args.no_readside)
         net.start()
         print(f"localnet up in {net.dir} (logs: {net.logs_dir})")
         _print_status(net)

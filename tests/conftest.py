@@ -20,3 +20,38 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+# --- PostgreSQL: one throwaway cluster per test session, a fresh database per test -------------
+
+_db_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL cluster (initdb into a temporary folder, loopback port), stopped and
+    deleted at the end of the session. (Not under pytest's tmp_path: as root the server runs as
+    ``postgres``, which cannot enter pytest's private folders.)"""
+    import tempfile
+
+    from stateset_chain.readside.pgcluster import PgCluster
+
+    cluster = PgCluster(tempfile.mkdtemp(prefix="stateset-pg-"))
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of an empty database of its own (no schema yet)."""
+    return pg_cluster.create_database(f"test_{next(_db_counter)}")
+
+
+@pytest.fixture
+def migrated_url(pg_url):
+    """The URL of a database of its own, migrated to the newest schema."""
+    from stateset_chain.readside.db import migrate
+
+    migrate(pg_url)
+    return pg_url

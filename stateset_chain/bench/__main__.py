@@ -1,5 +1,5 @@
-"""``python -m stateset_chain.bench {inprocess,commit,abci,localnet,orders,cctp,all}``: see
-stateset_chain.bench. ``--json PATH`` (any part) also writes every figure to PATH."""
+"""``python -m stateset_chain.bench {inprocess,commit,abci,localnet,orders,cctp,indexer,api,all}``:
+see stateset_chain.bench. ``--json PATH`` (any part) also writes every figure to PATH."""
 
 from __future__ import annotations
 
@@ -121,6 +121,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-profile", dest="profile", action="store_false",
                    help="skip the cProfile block")
 
+    p = sub.add_parser("indexer", help="indexer catch-up ingest rate over a chain of many "
+                       "orders, and follow lag under load (localnet + PostgreSQL)")
+    p.add_argument("--orders", type=int, default=100_000, help="orders created (%(default)s)")
+    p.add_argument("--paid", type=int, default=50_000, help="of them paid (%(default)s)")
+    p.add_argument("--batch", type=int, default=100, help="orders per batch tx (%(default)s)")
+    p.add_argument("--follow", type=float, default=60.0,
+                   help="seconds of order-flow load at the tip (%(default)s; 0 = none)")
+
+    p = sub.add_parser("api", help="Orders API latency (get, filtered lists) over PostgreSQL "
+                       "holding --orders orders; webhook delivery latency")
+    p.add_argument("--orders", type=int, default=1_000_000, help="orders (%(default)s)")
+    p.add_argument("--requests", type=int, default=500, help="requests per shape (%(default)s)")
+    p.add_argument("--threads", type=int, default=8, help="clients for throughput (%(default)s)")
+    p.add_argument("--webhooks", type=int, default=200, help="webhook events (%(default)s)")
+
     p = sub.add_parser("all", help="every part with its defaults, each in its own process")
     p.add_argument("--quick", action="store_true",
                    help="small sizes: a smoke run of the whole command (under a minute)")
@@ -175,6 +190,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = "### CCTP MsgReceiveMessage\n\n" + cc.markdown()
         if args.profile:
             text += "\n" + cc.profile_markdown()
+    elif args.part == "indexer":
+        from stateset_chain.bench import indexer
+
+        text = "### Indexer\n\n" + indexer.run(
+            args.orders, args.paid, args.batch, args.follow, _log).markdown()
+    elif args.part == "api":
+        from stateset_chain.bench import api
+
+        text = "### Orders API and webhooks\n\n" + api.run(
+            args.orders, args.requests, args.threads, args.webhooks, _log).markdown()
     else:
         from stateset_chain.bench import network
 
@@ -217,9 +242,12 @@ def _run_all(quick: bool, json_path: str | None = None) -> int:
             ["orders", "--orders", "20000", "--blocks", "500", "--repeats", "1", "--accounts",
              "1000", "--reps", "3", "--no-profile"],
             ["cctp", "--blocks", "500", "--repeats", "1", "--accounts", "1000", "--no-profile"],
+            ["indexer", "--orders", "2000", "--paid", "1000", "--follow", "10"],
+            ["api", "--orders", "20000", "--requests", "50", "--threads", "4", "--webhooks", "30"],
         ]
     else:
-        parts = [["inprocess"], ["commit"], ["abci"], ["localnet"], ["orders"], ["cctp"]]
+        parts = [["inprocess"], ["commit"], ["abci"], ["localnet"], ["orders"], ["cctp"],
+                 ["indexer"], ["api"]]
     status = 0
     docs = {}
     with tempfile.TemporaryDirectory(prefix="stateset-bench-json-") as tmp:

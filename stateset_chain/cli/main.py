@@ -2,7 +2,10 @@
 
     statesetd init  --home DIR [--moniker NAME]
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
+                    [--metrics 127.0.0.1:26659]
     statesetd gateway [--node URL] [--address 127.0.0.1:9090] [--rest 127.0.0.1:1317]
+    statesetd indexer [--rpc URL] [--db URL] | indexer migrate | indexer rebuild  (docs/indexer.md)
+    statesetd api --db URL [--listen 127.0.0.1:8080] | api keys create --db URL  (cli/apicmd.py)
     statesetd keys  add NAME [--recover] | add-demo | list | show NAME [--address]  (test keyring)
                     | destroy-retired-encryption-keys NAME
     statesetd tx    bank send FROM TO AMOUNT | stablecoin issue FROM AMOUNT
@@ -125,6 +128,15 @@ def cmd_start(args: argparse.Namespace) -> int:
         app = App.open(str(home / "data"))
     except (IncompatibleState, CorruptStore) as e:
         raise ClientError(f"cannot start over {home / 'data'}: {e}") from None
+    if args.metrics:
+        from stateset_chain.abci.metrics import AppMetrics, MeteredApplication
+
+        metrics = AppMetrics()
+        try:
+            metrics.serve(args.metrics)
+        except (OSError, ValueError) as e:
+            raise ClientError(f"cannot serve metrics on {args.metrics!r}: {e}") from None
+        return run(MeteredApplication(app, metrics), args.address)  # type: ignore[arg-type]
     return run(app, args.address)
 
 
@@ -488,6 +500,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("start", help="run the application for CometBFT (ABCI socket server)")
     p.add_argument("--home", required=True)
     p.add_argument("--address", default=DEFAULT_ABCI_ADDRESS, help="tcp://HOST:PORT or unix:///PATH")
+    p.add_argument("--metrics", default="",
+                   help="serve Prometheus /metrics on HOST:PORT (off by default)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_start)
 
@@ -504,6 +518,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_gateway)
 
+    from stateset_chain.cli.apicmd import add_api
+    from stateset_chain.indexer import cli as indexer_cli
+
+    indexer_cli.add_parser(sub)
+    add_api(sub)
     _add_keys(sub, keyring)
     _add_tx(sub, [keyring, node, tx])
     _add_query(sub, [keyring, node])

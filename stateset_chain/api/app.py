@@ -1,0 +1,250 @@
+"""The Orders REST API service (``statesetd api``): FastAPI over the indexer's PostgreSQL.
+
+``create_app(config)`` builds the ASGI app: the routes of ``orders`` (orders, payments,
+balances), ``analytics`` (analytics, reports), ``webhook_routes``, ``health`` (``/health``,
+``/metrics``) and the dashboard (``/dashboard``), one error shape (``errors``), per-key rate
+limits, and, unless ``config.run_worker`` is off, the webhook delivery worker in a thread.
+Handlers are plain functions over a pooled psycopg connection; they never write chain data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import psycopg
+import psycopg_pool
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stateset_chain.api import errors
+from stateset_chain.api.keys import ApiKey, lookup_key
+from stateset_chain.api.ratelimit import RateLimiter
+from stateset_chain.webhooks.delivery import DeliveryConfig, DeliveryWorker, WebhookMetrics
+
+API_VERSION = "2026-12-01"
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    db_url: str
+    rpc_url: str | None = None
+    rate: float = 100.0
+    burst: int = 200
+    max_lag_blocks: int = 20
+    pool_size: int = 8
+    run_worker: bool = True
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+
+
+class Service:
+    """What handlers reach through ``request.app.state.service``."""
+
+    def __init__(self, config: ApiConfig) -> None:
+        self.config = config
+        self.pool = psycopg_pool.ConnectionPool(
+            libpq(config.db_url), min_size=1, max_size=config.pool_size,
+            kwargs={"autocommit": True}, open=False, timeout=5.0,
+        )
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "api_requests", "API requests", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "api_request_seconds", "API request latency", ["route"], registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
+        self.webhook_metrics = WebhookMetrics(self.registry)
+        self.limiter = RateLimiter(config.rate, config.burst)
+        self.worker: DeliveryWorker | None = None
+
+    def start(self) -> None:
+        self.pool.open(wait=False)
+        if self.config.run_worker:
+            self.worker = DeliveryWorker(
+                libpq(self.config.db_url), self.config.delivery, self.webhook_metrics
+            )
+            self.worker.start()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        self.pool.close()
+
+
+def libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
+
+
+@contextlib.contextmanager
+def connection(request: Request):
+    """A pooled connection (autocommit); an unreachable database is a 503."""
+    try:
+        with service(request).pool.connection() as conn:
+            yield conn
+    except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as e:
+        raise errors.DatabaseUnavailable(f"database unavailable: {type(e).__name__}") from None
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def require_key(request: Request) -> ApiKey:
+    """The request's API key (``Authorization: Bearer sk_...``), else 401."""
+    token = bearer(request)
+    if token is None:
+        raise errors.AuthenticationRequired(
+            "this endpoint needs an API key: Authorization: Bearer sk_test_..."
+        )
+    with connection(request) as conn:
+        key = lookup_key(conn, token)
+    if key is None:
+        raise errors.ApiKeyInvalid("unknown or revoked API key")
+    return key
+
+
+def require_secret_key(request: Request) -> ApiKey:
+    key = require_key(request)
+    if not key.can_write:
+        raise errors.PermissionDenied("a restricted key (rk_) may only read")
+    return key
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request body as sent (for idempotency fingerprints), beside its parsed model."""
+    return await request.body()
+
+
+def replayed_headers(replayed: bool) -> dict[str, str]:
+    return {"Idempotent-Replayed": "true"} if replayed else {}
+
+
+AnyKey = Annotated[ApiKey, Depends(require_key)]
+SecretKey = Annotated[ApiKey, Depends(require_secret_key)]
+RawBody = Annotated[bytes, Depends(raw_body)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+def error_response(e: errors.ApiError, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(e.to_json(), status_code=e.status, headers=headers)
+
+
+class LimitsAndMetrics:
+    """Pure ASGI middleware: the per-key rate limit on /v1/ and the request metrics (by route
+    template). (Starlette's BaseHTTPMiddleware costs a task and a stream per request.)"""
+
+    def __init__(self, app, svc: Service) -> None:
+        self.app = app
+        self.svc = svc
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        method = scope["method"]
+        if scope["path"].startswith("/v1/"):
+            token = None
+            for name, value in scope["headers"]:
+                if name == b"authorization":
+                    scheme, _, rest = value.decode("latin-1").partition(" ")
+                    token = rest.strip() if scheme.lower() == "bearer" and rest.strip() else None
+            client = scope.get("client")
+            who = ("key:" + hashlib.sha256(token.encode()).hexdigest()[:16] if token
+                   else "ip:" + (client[0] if client else "?"))
+            wait = self.svc.limiter.take(who)
+            if wait > 0:
+                response = error_response(
+                    errors.RateLimited("too many requests for this key; retry later"),
+                    headers={"Retry-After": str(max(1, round(wait)))},
+                )
+                self.svc.requests.labels(method, "rate_limited", "429").inc()
+                await response(scope, receive, send)
+                return
+        status = [500]
+
+        async def send_status(message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            template = getattr(scope.get("route"), "path", "unmatched")
+            self.svc.requests.labels(method, template, str(status[0])).inc()
+            self.svc.latency.labels(template).observe(time.perf_counter() - started)
+
+
+def create_app(config: ApiConfig) -> FastAPI:
+    from stateset_chain.api import analytics, dashboard, health, orders, webhook_routes
+
+    svc = Service(config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        svc.start()
+        try:
+            yield
+        finally:
+            svc.stop()
+
+    app = FastAPI(
+        title="StateSet Orders API",
+        version=API_VERSION,
+        description=(
+            "Read side of the StateSet order chain: orders, payments, balances, analytics, "
+            "CSV reports and signed webhooks, served from the indexer's PostgreSQL."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.service = svc
+
+    @app.exception_handler(errors.ApiError)
+    async def on_api_error(request: Request, e: errors.ApiError):
+        return error_response(e)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, e: RequestValidationError):
+        first = e.errors()[0] if e.errors() else {}
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "body", "path")]
+        param = ".".join(loc) or None
+        if first.get("type") == "missing":
+            return error_response(errors.ParameterMissing(f"{param} is required", param=param))
+        message = f"{param}: {first.get('msg', 'invalid')}" if param else "invalid request body"
+        return error_response(errors.ParameterInvalid(message, param=param))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, e: StarletteHTTPException):
+        if e.status_code == 404:
+            return error_response(errors.RouteMissing(f"no route {request.url.path}"))
+        if e.status_code == 405:
+            return error_response(
+                errors.MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}")
+            )
+        return error_response(errors.ApiError(str(e.detail)))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, e: Exception):
+        return error_response(errors.InternalError("internal error"))
+
+    app.add_middleware(LimitsAndMetrics, svc=svc)
+
+    for module in (orders, analytics, webhook_routes, health, dashboard):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,61 @@
+"""Keyset pagination, newest first, both ways (the Stripe convention).
+
+A list is ordered by a unique key, descending. ``starting_after=X`` returns the ``limit`` items
+after X in that order (older), ``has_more`` telling whether older ones remain; ``ending_before=X``
+returns the ``limit`` items just before X (newer), in the same descending order, ``has_more``
+telling whether newer ones remain. Without a cursor: the first page (after ``offset`` items).
+``total_count`` counts every item that matches the filters, whatever the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Where:
+    """SQL conditions joined with AND, and their parameters."""
+
+    clauses: list[str]
+    args: list
+
+    def add(self, clause: str, *args) -> None:
+        self.clauses.append(clause)
+        self.args.extend(args)
+
+    def sql(self) -> str:
+        return " AND ".join(self.clauses) if self.clauses else "TRUE"
+
+
+def page(
+    conn,
+    *,
+    table: str,
+    columns: str,
+    key: tuple[str, ...],
+    where: Where,
+    limit: int,
+    offset: int,
+    cursor_key,
+    backwards: bool,
+):
+    """(rows, total_count, has_more). ``key`` names the ordering columns (unique together);
+    ``cursor_key`` is their values at the cursor (None: no cursor)."""
+    total = conn.execute(
+        f"SELECT count(*) FROM {table} WHERE {where.sql()}", where.args
+    ).fetchone()[0]
+    conds = Where(list(where.clauses), list(where.args))
+    if cursor_key is not None:
+        marks = ", ".join(["%s"] * len(key))
+        conds.add(f"({', '.join(key)}) {'>' if backwards else '<'} ({marks})", *cursor_key)
+    order = ", ".join(f"{k} {'ASC' if backwards else 'DESC'}" for k in key)
+    rows = conn.execute(
+        f"SELECT {columns} FROM {table} WHERE {conds.sql()} ORDER BY {order} "
+        f"LIMIT %s OFFSET %s",
+        [*conds.args, limit + 1, offset],
+    ).fetchall()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    return rows, int(total), has_more

@@ -1,0 +1,169 @@
+"""The API service's own tables, on top of the indexer's schema (same database, same alembic chain).
+
+The indexer owns the chain-derived tables (blocks, txs, events, the typed views and the webhook
+outbox) and writes them only from blocks. The API owns what integrators create through it:
+
+    api_keys             hashed secret / restricted keys (the key itself is shown once)
+    idempotency_keys     (api key, Idempotency-Key) -> request fingerprint + the first answer
+    webhook_endpoints    url, subscribed event types, enabled/disabled (410 disables)
+    webhook_secrets      an endpoint's signing secrets; several are live during a rotation
+    webhook_fanout       one row: the last outbox position copied into deliveries
+    webhook_deliveries   one row per (endpoint, event): pending -> delivered | failed | cancelled
+    webhook_attempts     every HTTP attempt of a delivery (status code or error, duration)
+    reports              a CSV report's request and its rendered body
+
+and four indexes on the indexer's ``orders`` for the list routes (``orders_*_seq``,
+``orders_status_total``).
+
+``DDL`` is applied by the alembic revision ``api_tables`` and, for tests that run before the
+indexer's migrations exist, by ``create_all``. Every statement is idempotent.
+"""
+
+from __future__ import annotations
+
+DDL: tuple[str, ...] = (
+    """
+    CREATE TABLE IF NOT EXISTS api_keys (
+        id          TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('secret', 'restricted')),
+        livemode    BOOLEAN NOT NULL,
+        name        TEXT NOT NULL DEFAULT '',
+        key_hash    BYTEA NOT NULL UNIQUE,
+        hint        TEXT NOT NULL,
+        created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+        revoked_at  TIMESTAMPTZ
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS idempotency_keys (
+        api_key_id   TEXT NOT NULL REFERENCES api_keys (id),
+        key          TEXT NOT NULL,
+        fingerprint  BYTEA NOT NULL,
+        status_code  INTEGER,
+        response     JSONB,
+        created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (api_key_id, key)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS webhook_endpoints (
+        id               TEXT PRIMARY KEY,
+        livemode         BOOLEAN NOT NULL,
+        url              TEXT NOT NULL,
+        events           TEXT[] NOT NULL,
+        start_seq        BIGINT NOT NULL,
+        description      TEXT NOT NULL DEFAULT '',
+        status           TEXT NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled')),
+        disabled_reason  TEXT,
+        created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+        updated_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+        deleted_at       TIMESTAMPTZ
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS webhook_secrets (
+        id           BIGSERIAL PRIMARY KEY,
+        endpoint_id  TEXT NOT NULL REFERENCES webhook_endpoints (id),
+        secret       TEXT NOT NULL,
+        created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+        expires_at   TIMESTAMPTZ
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS webhook_fanout (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        last_seq   BIGINT NOT NULL
+    )
+    """,
+    "INSERT INTO webhook_fanout (id, last_seq) VALUES (1, 0) ON CONFLICT DO NOTHING",
+    """
+    CREATE TABLE IF NOT EXISTS webhook_deliveries (
+        id               BIGSERIAL PRIMARY KEY,
+        endpoint_id      TEXT NOT NULL REFERENCES webhook_endpoints (id),
+        event_id         TEXT NOT NULL,
+        event_type       TEXT NOT NULL,
+        payload          TEXT NOT NULL,
+        status           TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+        last_status_code INTEGER,
+        last_error       TEXT,
+        created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+        delivered_at     TIMESTAMPTZ,
+        UNIQUE (endpoint_id, event_id)
+    )
+    """,
+    """
+    CREATE INDEX IF NOT EXISTS webhook_deliveries_due
+        ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS webhook_attempts (
+        id            BIGSERIAL PRIMARY KEY,
+        delivery_id   BIGINT NOT NULL REFERENCES webhook_deliveries (id),
+        attempted_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+        status_code   INTEGER,
+        error         TEXT,
+        duration_ms   INTEGER NOT NULL
+    )
+    """,
+    # The list routes order by ``sequence`` (newest first) under one equality filter; these let
+    # PostgreSQL walk the index backwards for a page and count a status's amount range from the
+    # index alone.
+    "CREATE INDEX IF NOT EXISTS orders_customer_seq ON orders (customer, sequence)",
+    "CREATE INDEX IF NOT EXISTS orders_merchant_seq ON orders (merchant, sequence)",
+    "CREATE INDEX IF NOT EXISTS orders_status_seq ON orders (status, sequence)",
+    "CREATE INDEX IF NOT EXISTS orders_status_total ON orders (status, total)",
+    # Wake the delivery worker when the indexer commits outbox rows (it polls too, as a backstop).
+    """
+    CREATE OR REPLACE FUNCTION webhook_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('webhook_outbox', '');
+        RETURN NULL;
+    END $$
+    """,
+    "DROP TRIGGER IF EXISTS webhook_outbox_notify ON webhook_outbox",
+    """
+    CREATE TRIGGER webhook_outbox_notify AFTER INSERT ON webhook_outbox
+        FOR EACH STATEMENT EXECUTE FUNCTION webhook_outbox_notify()
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS reports (
+        id          TEXT PRIMARY KEY,
+        livemode    BOOLEAN NOT NULL,
+        request     JSONB NOT NULL,
+        row_count   INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+    )
+    """,
+)
+
+TABLES: tuple[str, ...] = (
+    "api_keys", "idempotency_keys", "webhook_endpoints", "webhook_secrets", "webhook_fanout",
+    "webhook_deliveries", "webhook_attempts", "reports",
+)
+
+DROP: tuple[str, ...] = (
+    "DROP INDEX IF EXISTS orders_customer_seq",
+    "DROP INDEX IF EXISTS orders_merchant_seq",
+    "DROP INDEX IF EXISTS orders_status_seq",
+    "DROP INDEX IF EXISTS orders_status_total",
+    "DROP TRIGGER IF EXISTS webhook_outbox_notify ON webhook_outbox",
+    "DROP FUNCTION IF EXISTS webhook_outbox_notify()",
+    "DROP TABLE IF EXISTS reports",
+    "DROP TABLE IF EXISTS webhook_attempts",
+    "DROP TABLE IF EXISTS webhook_deliveries",
+    "DROP TABLE IF EXISTS webhook_fanout",
+    "DROP TABLE IF EXISTS webhook_secrets",
+    "DROP TABLE IF EXISTS webhook_endpoints",
+    "DROP TABLE IF EXISTS idempotency_keys",
+    "DROP TABLE IF EXISTS api_keys",
+)
+
+
+def create_all(conn) -> None:
+    """Apply ``DDL`` on a psycopg connection (in its current transaction)."""
+    for statement in DDL:
+        conn.execute(statement)

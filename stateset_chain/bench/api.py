@@ -1,0 +1,329 @@
+"""Orders API and webhook latency (``python -m stateset_chain.bench api``).
+
+1. A throwaway PostgreSQL (``readside.pgcluster``), migrated, filled with ``orders`` rows by
+   ``INSERT ... SELECT generate_series`` inside PostgreSQL (the shape the indexer writes: every
+   column plus the proto-JSON ``doc``), in chunks of 100,000, then VACUUM ANALYZE.
+2. ``statesetd api`` as a subprocess (uvicorn, one worker process, webhook worker on); one
+   client with a keep-alive session sends each request shape ``--requests`` times, sequentially,
+   to a random order / customer; p50, p95 and p99 of the client-side latency (HTTP + JSON
+   included). Then ``--threads`` clients in parallel for the throughput of get order.
+3. Webhooks: a loopback receiver, one endpoint; ``--webhooks`` outbox rows each committed in
+   its own transaction (as the indexer commits a block) every 20 ms; latency = arrival at the
+   receiver - return of the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CUSTOMERS = 20_000
+MERCHANTS = 100
+STATUSES = ("CREATED", "PAID", "FULFILLED", "SHIPPED", "DELIVERED", "HELD", "CANCELLED",
+            "RETURNED", "REFUNDED", "DISPUTED", "RESOLVED")
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+FILL_SQL = """
+INSERT INTO orders (id, sequence, client_order_id, name, number, source, customer, merchant,
+  creator, currency, denom, preferred_payment_method, subtotal, tax_rate_bps, tax, shipping_fee,
+  total, status, payment_status, amount_paid, amount_refunded, amount_settled, shipping_address,
+  metadata, revenue_split, held_by, settlement_due, settled, created_at, updated_at,
+  created_height, updated_height, doc)
+SELECT id, i, '', '', '', 'bench', cust, merch, cust, 'usd', 'ussusd', '', total, 0, 0, 0, total,
+  st, CASE WHEN st = 'CREATED' THEN 'UNPAID' ELSE 'PAID' END,
+  CASE WHEN st = 'CREATED' THEN 0 ELSE total END, 0, 0, '{}', '{}', NULL, '', NULL, false,
+  t, t, i, i,
+  jsonb_build_object(
+    'id', id, 'sequence', i::text, 'customer', cust, 'merchant', merch, 'creator', cust,
+    'status', 'ORDER_STATUS_' || st,
+    'payment_status', CASE WHEN st = 'CREATED' THEN 'PAYMENT_STATUS_UNPAID'
+                           ELSE 'PAYMENT_STATUS_PAID' END,
+    'currency', 'usd', 'denom', 'ussusd',
+    'items', jsonb_build_array(jsonb_build_object('sku', 'SKU-' || (i %% 500), 'name', 'Widget',
+             'quantity', '1', 'unit_price', '1', 'unit_price_amount', total::text,
+             'line_total', total::text)),
+    'subtotal', total::text, 'total', total::text,
+    'amount_paid', CASE WHEN st = 'CREATED' THEN '0' ELSE total::text END,
+    'timeline', jsonb_build_array(jsonb_build_object('status', 'ORDER_STATUS_CREATED',
+                'height', i::text, 'time', to_char(t AT TIME ZONE 'UTC',
+                'YYYY-MM-DD"T"HH24:MI:SS"Z"'))),
+    'created_at', to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+    'updated_at', to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+FROM (
+  SELECT i, 'ord_' || lpad(i::text, 10, '0') AS id,
+         'cust_' || (hashint4(i::int) & 2147483647) %% @CUSTOMERS@ AS cust,
+         'merch_' || (hashint4((i + 7)::int) & 2147483647) %% @MERCHANTS@ AS merch,
+         (ARRAY[@STATUSES@])[1 + (hashint4((i + 13)::int) & 2147483647) %% 11] AS st,
+         (1 + (hashint4((i + 29)::int) & 2147483647) %% 100000) * 10000::numeric AS total,
+         timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => i * 30) AS t
+    FROM generate_series(%s::bigint, %s::bigint) AS i
+) g
+"""
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+@dataclass
+class Shape:
+    name: str
+    samples: list[float] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+    def row(self) -> str:
+        ms = [s * 1000 for s in self.samples]
+        mean_rows = statistics.mean(self.rows) if self.rows else 0
+        return (f"| {self.name} | {len(ms)} | {_pct(ms, 0.5):.2f} | {_pct(ms, 0.95):.2f} | "
+                f"{_pct(ms, 0.99):.2f} | {mean_rows:,.0f} |")
+
+
+@dataclass
+class ApiBench:
+    orders: int
+    fill_seconds: float
+    shapes: list[Shape]
+    threads: int
+    qps: float
+    webhook_ms: list[float]
+
+    def markdown(self) -> str:
+        lines = [
+            f"{self.orders:,} orders in PostgreSQL (filled in {self.fill_seconds:.0f} s). "
+            "Client-side latency of `statesetd api` (one uvicorn process), one client, "
+            "sequential keep-alive requests:",
+            "",
+            "| request | n | p50 ms | p95 ms | p99 ms | mean total_count |",
+            "|---|---|---|---|---|---|",
+            *[s.row() for s in self.shapes],
+            "",
+            f"Throughput of `GET /v1/orders/{{id}}` with {self.threads} client threads: "
+            f"**{self.qps:,.0f} requests/s**.",
+            "",
+        ]
+        if self.webhook_ms:
+            w = self.webhook_ms
+            lines += [
+                f"Webhook delivery, outbox commit -> loopback receiver ({len(w)} events, one "
+                f"per transaction every 20 ms): p50 **{_pct(w, 0.5):.1f} ms**, "
+                f"p95 **{_pct(w, 0.95):.1f} ms**, max {max(w):.1f} ms.",
+                "",
+            ]
+        return "\n".join(lines)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fill(url: str, orders: int, log) -> float:
+    import psycopg
+
+    started = time.monotonic()
+    sql = (FILL_SQL.replace("@CUSTOMERS@", str(CUSTOMERS))
+           .replace("@MERCHANTS@", str(MERCHANTS))
+           .replace("@STATUSES@", ", ".join(f"'{s}'" for s in STATUSES)))
+    chunk = 100_000
+    with psycopg.connect(url, autocommit=True) as conn:
+        for lo in range(1, orders + 1, chunk):
+            hi = min(orders, lo + chunk - 1)
+            conn.execute(sql, (lo, hi))
+            log(f"api bench: {hi:,}/{orders:,} orders ({time.monotonic() - started:.0f} s)")
+        conn.execute("VACUUM ANALYZE orders")  # what autovacuum does to a live table
+    return time.monotonic() - started
+
+
+def _measure(session, base: str, shapes: dict, n: int, rng: random.Random) -> list[Shape]:
+    out = []
+    for name, make in shapes.items():
+        shape = Shape(name)
+        for _ in range(n):
+            path, params = make(rng)
+            t0 = time.perf_counter()
+            r = session.get(base + path, params=params, timeout=30)
+            shape.samples.append(time.perf_counter() - t0)
+            if r.status_code != 200:
+                raise RuntimeError(f"{name}: {r.status_code} {r.text[:200]}")
+            body = r.json()
+            if "total_count" in body:
+                shape.rows.append(body["total_count"])
+        out.append(shape)
+    return out
+
+
+def _throughput(base: str, orders: int, threads: int, seconds: float = 10.0) -> float:
+    import requests
+
+    done = [0] * threads
+    stop = time.monotonic() + seconds
+
+    def client(k: int) -> None:
+        s, rng = requests.Session(), random.Random(k)
+        while time.monotonic() < stop:
+            s.get(f"{base}/v1/orders/ord_{rng.randint(1, orders):010d}", timeout=30)
+            done[k] += 1
+
+    ts = [threading.Thread(target=client, args=(k,)) for k in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return sum(done) / seconds
+
+
+def _webhooks(url: str, base: str, count: int, log) -> list[float]:
+    import psycopg
+    import requests
+
+    from stateset_chain.api.keys import create_key
+
+    arrivals: dict[str, float] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            arrivals.setdefault(self.headers.get("webhook-id", ""), time.monotonic())
+            self.send_response(204)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    port = _free_port()
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            key = create_key(conn, kind="secret", livemode=False, name="bench")[1]
+            r = requests.post(base + "/v1/webhooks", headers={"Authorization": f"Bearer {key}"},
+                              json={"url": f"http://127.0.0.1:{port}/h", "events": ["*"]},
+                              timeout=10)
+            r.raise_for_status()
+            committed: dict[str, float] = {}
+            for i in range(count):
+                eid = f"evt_{10_000_000 + i}_0_0"
+                payload = {"id": eid, "event": "order.paid", "data": {"order": {"id": "ord_1"}},
+                           "timestamp": "2026-01-01T00:00:00Z"}
+                with conn.transaction():
+                    conn.execute(
+                        "INSERT INTO webhook_outbox (id, height, tx_index, event_index, "
+                        "event_type, order_id, payload, created_at) VALUES "
+                        "(%s, %s, 0, 0, 'order.paid', 'ord_1', %s, now())",
+                        (eid, 10_000_000 + i, json.dumps(payload)),
+                    )
+                committed[eid] = time.monotonic()
+                time.sleep(0.02)
+        deadline = time.monotonic() + 60
+        while len(arrivals) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        log(f"api bench: {len(arrivals)}/{count} webhooks arrived")
+        return [(arrivals[e] - t) * 1000 for e, t in committed.items() if e in arrivals]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log) -> ApiBench:
+    import requests
+
+    from stateset_chain.readside.db import migrate
+    from stateset_chain.readside.pgcluster import PgCluster
+
+    parent = Path(tempfile.mkdtemp(prefix="stateset-api-bench-"))
+    parent.chmod(0o755)
+    cluster = PgCluster(parent / "pg")
+    cluster.start()
+    proc = None
+    try:
+        url = cluster.create_database("apibench")
+        migrate(url)
+        fill_seconds = fill(url, orders, log)
+        port = _free_port()
+        log_file = open(parent / "api.log", "ab")  # noqa: SIM115 (the child keeps it)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "stateset_chain.cli.main", "api", "--db", url, "--listen",
+             f"127.0.0.1:{port}", "--allow-private-webhooks", "--rate", "0",
+             "--log-level", "warning"],
+            stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=dict(os.environ),
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(base + "/health", timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("statesetd api did not start") from None
+                time.sleep(0.2)
+        day = 86400 // 30  # orders per day of created_at
+
+        def get_order(rng):
+            return f"/v1/orders/ord_{rng.randint(1, orders):010d}", {}
+
+        def by_customer(rng):
+            return "/v1/orders", {"customer_id": f"cust_{rng.randrange(CUSTOMERS)}",
+                                  "limit": 20}
+
+        def by_customer_status(rng):
+            return "/v1/orders", {"customer_id": f"cust_{rng.randrange(CUSTOMERS)}",
+                                  "status": "PAID,SHIPPED", "limit": 20}
+
+        def by_merchant_window(rng):
+            start = rng.randint(1, max(1, orders - day))
+            t = EPOCH.timestamp() + start * 30
+            return "/v1/orders", {"merchant_id": f"merch_{rng.randrange(MERCHANTS)}",
+                                  "created_after": str(int(t)),
+                                  "created_before": str(int(t + 86400)), "limit": 20}
+
+        def by_status_amount_cursor(rng):
+            return "/v1/orders", {"status": "PAID", "amount_min": "500", "amount_max": "510",
+                                  "limit": 20,
+                                  "starting_after": f"ord_{rng.randint(1, orders):010d}"}
+
+        def by_status(rng):
+            return "/v1/orders", {"status": rng.choice(STATUSES), "limit": 20}
+
+        shapes = {
+            "GET /v1/orders/{id}": get_order,
+            "list status=X limit=20 (1/11 of all orders match)": by_status,
+            "list customer_id=X limit=20": by_customer,
+            "list customer_id=X status=PAID,SHIPPED": by_customer_status,
+            "list merchant_id=X created in one day": by_merchant_window,
+            "list status=PAID amount 500-510 starting_after=X": by_status_amount_cursor,
+        }
+        session = requests.Session()
+        rng = random.Random(1)
+        _measure(session, base, shapes, 20, rng)  # warm-up
+        results = _measure(session, base, shapes, requests_per_shape, rng)
+        log("api bench: throughput ...")
+        qps = _throughput(base, orders, threads)
+        log("api bench: webhooks ...")
+        latencies = _webhooks(url, base, webhooks, log) if webhooks else []
+        return ApiBench(orders, fill_seconds, results, threads, qps, latencies)
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        cluster.destroy()

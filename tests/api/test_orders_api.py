@@ -1,0 +1,106 @@
+"""The Orders API against PostgreSQL: get, list with every filter, cursors both ways, errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.api import factory
+
+
+@pytest.fixture
+def client(api):
+    return api
+
+
+def test_get_order_renders_the_documents_shape(client, conn):
+    o = factory.paid_order(1, "cust1", "merch1", "SHIPPED", 1_096_470_000, factory.EPOCH)
+    factory.insert(conn, o)
+    r = client.get(f"/v1/orders/{o.id}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["id"] == o.id and body["status"] == "SHIPPED"
+    assert body["customer_id"] == "cust1"
+    assert body["payment"]["amount"] == "1096.47"
+    assert body["items"][0]["total_price"] == "1096.47"
+    assert body["shipping"]["carrier"] == "UPS"
+    assert [t["status"] for t in body["timeline"]] == ["CREATED", "SHIPPED"]
+
+
+def test_missing_order_is_resource_missing(client):
+    r = client.get("/v1/orders/ord_nope")
+    assert r.status_code == 404
+    assert r.json() == {"error": {"type": "invalid_request_error", "code": "resource_missing",
+                                  "message": "no order ord_nope", "param": "id"}}
+
+
+@pytest.mark.parametrize("query,param,code", [
+    ("limit=0", "limit", "parameter_invalid"),
+    ("limit=101", "limit", "parameter_invalid"),
+    ("limit=abc", "limit", "parameter_invalid"),
+    ("offset=-1", "offset", "parameter_invalid"),
+    ("status=PENDINGX", "status", "parameter_invalid"),
+    ("amount_min=1.1234567", "amount_min", "parameter_invalid"),
+    ("amount_max=-5", "amount_max", "parameter_invalid"),
+    ("created_after=yesterday", "created_after", "parameter_invalid"),
+    ("starting_after=a&ending_before=b", "ending_before", "parameters_exclusive"),
+    ("offset=3&starting_after=a", "offset", "parameters_exclusive"),
+    ("starting_after=ord_unknown", "starting_after", "parameter_invalid"),
+])
+def test_bad_list_parameters_name_the_parameter(client, query, param, code):
+    r = client.get(f"/v1/orders?{query}")
+    assert r.status_code == 400, r.text
+    err = r.json()["error"]
+    assert (err["code"], err["param"]) == (code, param)
+
+
+def test_unknown_route_and_method_have_the_error_shape(client):
+    r = client.get("/v1/nothing")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "route_missing"
+    r = client.put("/v1/orders/x")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_cursor_pagination_walks_both_ways(client, conn):
+    for seq in range(1, 26):
+        factory.insert(conn, factory.paid_order(seq, "c", "m", "PAID", seq * 1_000_000,
+                                                factory.EPOCH + timedelta(hours=seq)))
+    seen, cursor = [], None
+    while True:
+        q = "limit=7" + (f"&starting_after={cursor}" if cursor else "")
+        page = client.get(f"/v1/orders?{q}").json()
+        assert page["total_count"] == 25
+        seen += [o["id"] for o in page["orders"]]
+        if not page["has_more"]:
+            break
+        cursor = page["orders"][-1]["id"]
+    assert seen == [f"ord_{s:010d}" for s in range(25, 0, -1)]
+    back, cursor = [], seen[-1]
+    while True:
+        page = client.get(f"/v1/orders?limit=4&ending_before={cursor}").json()
+        back = [o["id"] for o in page["orders"]] + back
+        if not page["has_more"]:
+            break
+        cursor = page["orders"][0]["id"]
+    assert back == seen[:-1]
+
+
+def test_payments_and_balances(client, conn):
+    o = factory.paid_order(3, "payerA", "m", "PAID", 25_000_000, factory.EPOCH)
+    factory.insert(conn, o)
+    factory.insert(conn, factory.paid_order(4, "payerB", "m", "PAID", 5_000_000, factory.EPOCH))
+    r = client.get("/v1/payments/pay_0000000003").json()
+    assert (r["order_id"], r["payer"], r["amount"]) == (o.id, "payerA", "25.00")
+    listed = client.get("/v1/payments?payer=payerB").json()
+    assert listed["total_count"] == 1 and listed["payments"][0]["amount"] == "5.00"
+    listed = client.get(f"/v1/payments?order_id={o.id}").json()
+    assert [p["id"] for p in listed["payments"]] == ["pay_0000000003"]
+    assert client.get("/v1/payments/pay_x").json()["error"]["code"] == "resource_missing"
+    conn.execute("INSERT INTO balances (address, denom, amount, height) VALUES "
+                 "('addr1', 'ussusd', 1500000, 7), ('addr1', 'uusdc', 1, 8)")
+    b = client.get("/v1/accounts/addr1/balances").json()
+    assert b["balances"] == [
+        {"denom": "ussusd", "amount": "1.50", "amount_base_units": "1500000", "height": 7},
+        {"denom": "uusdc", "amount": "0.000001", "amount_base_units": "1", "height": 8},
+    ]
