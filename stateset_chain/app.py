@@ -73,10 +73,13 @@ log = logging.getLogger("stateset.app")
 APP_NAME = "stateset-chain"
 # Also the state layout version, stored at genesis (``app/state_version``): a node refuses to run
 # over a database another layout wrote, instead of computing app hashes its peers do not.
-APP_VERSION = 6  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
+APP_VERSION = 7  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
 # personal data sealed (ShippingAddress is country + region only) and the privacy key registry;
 # 4: app/block_max_gas recorded at genesis; 5: order ids and deposit addresses bind the chain
-# id, refund destinations (crosschain 0x02); 6: bank denom metadata
+# 4: app/block_max_gas recorded at genesis; 5: order ids and deposit addresses bind the chain
+# id, refund destinations (crosschain 0x02); 6: bank denom metadata; 7: the subscriptions,
+# inventory and conditional stores, end-block billing, orders record subscription_id/cycle
+# and reserve stock
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
 # -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures

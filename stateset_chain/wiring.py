@@ -31,6 +31,8 @@ from stateset_chain.stablecoin.module import stablecoin_module
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import KVStore
+from stateset_chain.subscriptions.module import subscriptions_module
+from stateset_chain.subscriptions.state import SubscriptionsKeeper
 
 
 def module_accounts() -> dict[str, frozenset[str]]:
@@ -61,12 +63,15 @@ def standard_app(store: CommitStore) -> App:
     crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
     cctp.on_mint = mint_hook(crosschain)
     orders.cross_chain_refunder = CctpRefunder(crosschain)
+    # each billing cycle is an ordinary order, created and paid through the orders module
+    subscriptions = SubscriptionsKeeper(bank, orders)
     modules = [
         auth_module(auth),
         bank_module(bank),
         stablecoin_module(stablecoin),
         privacy_module(privacy),
         orders_module(orders),
+        subscriptions_module(subscriptions),
         cctp_module(cctp),
         crosschain_module(crosschain),
     ]
