@@ -392,6 +392,10 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
                            parents, broadcast_msgs)
     protocmd.add_tx_commands(_group(tx, "cctp", "Circle CCTP messages"), cctp_tx,
                              parents, broadcast_msgs)
+    from stateset.subscriptions.v1 import tx_pb2 as subscriptions_tx
+
+    protocmd.add_tx_commands(_group(tx, "subscriptions", "recurring orders"), subscriptions_tx,
+                             parents, broadcast_msgs)
     protocmd.add_tx_commands(
         _group(tx, "crosschain", "unclaimed cross-chain payments: refund or claim"),
         crosschain_tx, parents, broadcast_msgs,
@@ -427,6 +431,12 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
                                 stablecoin_query, parents, run_query)
     protocmd.add_query_commands(_group(query, "cctp", "CCTP state"), cctp_query, parents,
                                 run_query)
+    from stateset.subscriptions.v1 import query_pb2 as subscriptions_query
+
+    protocmd.add_query_commands(
+        _group(query, "subscriptions", "subscriptions: get (with cycles), list, params"),
+        subscriptions_query, parents, run_query,
+    )
     protocmd.add_query_commands(
         _group(query, "crosschain", "order deposit addresses, unclaimed funds"),
         crosschain_query, parents, run_query,
