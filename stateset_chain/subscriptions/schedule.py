@@ -38,12 +38,20 @@ def interval_days(sub: Subscription) -> int | None:
     return DAY_INTERVALS.get(sub.interval)
 
 
+def period_ns(sub: Subscription) -> int | None:
+    """The fixed length of a period, or None for calendar intervals (months, years)."""
+    if sub.interval == Interval.INTERVAL_SECONDS:
+        return sub.interval_seconds * NS
+    days = interval_days(sub)
+    return None if days is None else days * DAY_NS
+
+
 def boundary(sub: Subscription, k: int) -> int:
     """The start (unix ns) of billing period ``k`` (0-based)."""
     anchor = anchor_ns(sub)
-    days = interval_days(sub)
-    if days is not None:
-        return anchor + k * days * DAY_NS
+    step = period_ns(sub)
+    if step is not None:
+        return anchor + k * step
     return _add_months(anchor, k * MONTH_INTERVALS[sub.interval])
 
 
@@ -51,9 +59,8 @@ def first_period_at_or_after(sub: Subscription, k: int, now_ns: int) -> int:
     """The smallest period index >= k whose start is >= now (resume, recovery: no catch-up)."""
     if boundary(sub, k) >= now_ns:
         return k
-    days = interval_days(sub)
-    if days is not None:
-        step = days * DAY_NS
+    step = period_ns(sub)
+    if step is not None:
         k = max(k, -(-(now_ns - anchor_ns(sub)) // step))
     else:
         months = MONTH_INTERVALS[sub.interval]

@@ -54,7 +54,13 @@ by_status: Map[tuple[int, int], str] = Map(
 
 
 def default_params() -> Params:
-    return Params(max_cycles_per_block=100, retry_delay_seconds=86_400, max_retries=3, max_items=50)
+    return Params(
+        max_cycles_per_block=100,
+        retry_delay_seconds=86_400,
+        max_retries=3,
+        max_items=50,
+        min_interval_seconds=86_400,
+    )
 
 
 class SubscriptionsKeeper:

@@ -196,3 +196,15 @@ def test_only_the_customer_updates():
         )
     with pytest.raises(NoItems):
         chain.deliver(tx.MsgUpdateSubscription(signer=CUSTOMER, subscription_id=sid))
+
+
+def test_a_seconds_interval_must_be_at_least_the_params_minimum():
+    chain = SubChain()
+    with pytest.raises(InvalidInterval):
+        chain.deliver(create_sub_msg(interval=Interval.INTERVAL_SECONDS, interval_seconds=3600))
+    with pytest.raises(InvalidInterval):
+        chain.deliver(create_sub_msg(interval=Interval.INTERVAL_DAILY, interval_seconds=3600))
+    sid = chain.subscribe(interval=Interval.INTERVAL_SECONDS, interval_seconds=2 * DAY)
+    chain.advance(0)
+    chain.advance(2 * DAY)
+    assert chain.sub(sid).cycles_billed == 2

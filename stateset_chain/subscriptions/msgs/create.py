@@ -4,10 +4,12 @@ signer    customer
 validate  customer, merchant canonical; the cycle's order passes MsgCreateOrder's validation
           (items, currency, shipping country/region, sealed personal data; customer != merchant)
                                                               -> sdk InvalidAddress, orders errors
-          interval set; interval_days in 1..3650 iff INTERVAL_DAYS  -> InvalidInterval
+          interval set; interval_days in 1..3650 iff INTERVAL_DAYS;
+          interval_seconds >= 1 iff INTERVAL_SECONDS                -> InvalidInterval
           trial_days <= 730                                         -> TrialTooLong
           end (if set) after start + trial                          -> EndBeforeStart
 guard     start (if set) >= block time                              -> StartInPast
+          interval_seconds >= min_interval_seconds                  -> InvalidInterval
           items <= max_items                                        -> TooManyItems
           the cycle's order passes MsgCreateOrder's guards now (shipping method known, merchant
           can be settled to, sealed to current keys, total in range) -> orders errors
@@ -55,6 +57,7 @@ def draft(msg: tx.MsgCreateSubscription) -> Subscription:
         currency=create_order.currency_of(create_order.MSG(currency=msg.currency)),
         interval=msg.interval,
         interval_days=msg.interval_days,
+        interval_seconds=msg.interval_seconds,
         max_cycles=msg.max_cycles,
         trial_days=msg.trial_days,
         shipping_method=msg.shipping_method,
@@ -72,13 +75,19 @@ def draft(msg: tx.MsgCreateSubscription) -> Subscription:
     return sub
 
 
-def validate_interval(interval: int, days: int) -> None:
+def validate_interval(interval: int, days: int, seconds: int) -> None:
     if interval not in Interval.values() or interval == Interval.INTERVAL_UNSPECIFIED:
-        raise InvalidInterval(f"interval {interval}; use daily, weekly, monthly, yearly or days")
+        raise InvalidInterval(
+            f"interval {interval}; use daily, weekly, monthly, yearly, days or seconds"
+        )
     if interval == Interval.INTERVAL_DAYS and not 1 <= days <= MAX_INTERVAL_DAYS:
         raise InvalidInterval(f"interval_days {days} is not in 1..{MAX_INTERVAL_DAYS}")
     if interval != Interval.INTERVAL_DAYS and days:
         raise InvalidInterval("interval_days is only for INTERVAL_DAYS")
+    if interval == Interval.INTERVAL_SECONDS and not 1 <= seconds <= MAX_INTERVAL_DAYS * 86_400:
+        raise InvalidInterval(f"interval_seconds {seconds}")
+    if interval != Interval.INTERVAL_SECONDS and seconds:
+        raise InvalidInterval("interval_seconds is only for INTERVAL_SECONDS")
 
 
 def validate(msg: tx.MsgCreateSubscription) -> None:
@@ -86,7 +95,7 @@ def validate(msg: tx.MsgCreateSubscription) -> None:
     require_address(msg.merchant, "merchant")
     sub = draft(msg)
     create_order.validate(billing.order_msg(sub))
-    validate_interval(msg.interval, msg.interval_days)
+    validate_interval(msg.interval, msg.interval_days, msg.interval_seconds)
     if msg.trial_days > schedule.MAX_TRIAL_DAYS:
         raise TrialTooLong(f"{msg.trial_days} days")
     if msg.HasField("start") and msg.HasField("end"):
@@ -99,6 +108,14 @@ def handle(keeper, ctx: Context, msg: tx.MsgCreateSubscription) -> tx.MsgCreateS
     now = ctx.block.time_ns
     if msg.HasField("start") and timestamp_ns(msg.start) < now:
         raise StartInPast(f"start {timestamp_ns(msg.start)} < block time {now}")
+    if (
+        msg.interval == Interval.INTERVAL_SECONDS
+        and msg.interval_seconds < params.min_interval_seconds
+    ):
+        raise InvalidInterval(
+            f"interval_seconds {msg.interval_seconds} < min_interval_seconds "
+            f"{params.min_interval_seconds}"
+        )
     if len(msg.items) > params.max_items:
         raise TooManyItems(f"{len(msg.items)} items, the limit is {params.max_items}")
     sub = draft(msg)
