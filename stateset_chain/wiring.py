@@ -22,6 +22,8 @@ from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
 from stateset_chain.crosschain.module import crosschain_module
 from stateset_chain.crosschain.refunder import CctpRefunder
 from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.inventory.module import inventory_module
+from stateset_chain.inventory.state import InventoryKeeper
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
@@ -63,6 +65,9 @@ def standard_app(store: CommitStore) -> App:
     crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
     cctp.on_mint = mint_hook(crosschain)
     orders.cross_chain_refunder = CctpRefunder(crosschain)
+    # tracked SKUs: creating an order reserves them, its status changes commit or release
+    inventory = InventoryKeeper(orders)
+    orders.stock = inventory
     # each billing cycle is an ordinary order, created and paid through the orders module
     subscriptions = SubscriptionsKeeper(bank, orders)
     modules = [
@@ -71,6 +76,7 @@ def standard_app(store: CommitStore) -> App:
         stablecoin_module(stablecoin),
         privacy_module(privacy),
         orders_module(orders),
+        inventory_module(inventory),
         subscriptions_module(subscriptions),
         cctp_module(cctp),
         crosschain_module(crosschain),

@@ -12,6 +12,8 @@
 
 ``start`` gives a new order its first status (CREATED); ``transition`` is the only other code that
 assigns ``order.status``. Both append a timeline entry (status, block height, block time).
+``transition`` also tells the inventory module (``keeper.stock``, when wired) so that stock
+reserved for the order is committed on SHIPPED and released on CANCELLED / REFUNDED.
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ def transition(keeper: OrdersKeeper, ctx: Context, order: Order, to: int) -> Non
     The caller saves the order afterwards.
     """
     require_transition(order, to)
+    if keeper.stock is not None:
+        keeper.stock.on_transition(ctx, order, to)
     keeper.move_status(ctx.store, order, to)
     order.status = to
     _stamp(ctx, order)

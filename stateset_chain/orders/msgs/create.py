@@ -27,6 +27,7 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           shipping method "" or in the fee table                           -> UnknownShippingMethod
           total > 0                                                        -> ZeroTotal
           total <= 2**64 - 1                                               -> OrderTotalTooLarge
+          each SKU the merchant tracks has the quantity available -> inventory InsufficientStock
 change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
           total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed
 emit      OrderCreated{order} (without personal_data: personal.public_view)
@@ -239,6 +240,8 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     if msg.HasField("personal_data"):
         order.personal_data.CopyFrom(msg.personal_data)
     lifecycle.start(ctx, order)
+    if keeper.stock is not None:
+        keeper.stock.reserve(ctx, order)
     order.payment_status = escrow.payment_status(order)
     keeper.insert_order(ctx.store, order)
     ctx.events.emit(events.OrderCreated(order=personal.public_view(order)))
