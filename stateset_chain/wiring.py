@@ -16,6 +16,9 @@ from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
 from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.conditional.engine import Hooks as ConditionalHooks
+from stateset_chain.conditional.module import conditional_module
+from stateset_chain.conditional.state import CONDITIONAL_MODULE_ACCOUNTS, ConditionalKeeper
 from stateset_chain.crosschain.deposit import is_deposit_address
 from stateset_chain.crosschain.hook import mint_hook
 from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
@@ -44,6 +47,7 @@ def module_accounts() -> dict[str, frozenset[str]]:
         **ORDERS_MODULE_ACCOUNTS,
         **CCTP_MODULE_ACCOUNTS,
         **CROSSCHAIN_MODULE_ACCOUNTS,
+        **CONDITIONAL_MODULE_ACCOUNTS,
     }
 
 
@@ -68,6 +72,13 @@ def standard_app(store: CommitStore) -> App:
     # tracked SKUs: creating an order reserves them, its status changes commit or release
     inventory = InventoryKeeper(orders)
     orders.stock = inventory
+    orders.status_hooks.append(inventory)
+    # conditional orders wake on the stock and order statuses they wait on (never a scan)
+    conditional = ConditionalKeeper(bank, orders)
+    conditional.inventory = inventory
+    hooks = ConditionalHooks(conditional)
+    orders.status_hooks.append(hooks)
+    inventory.stock_listeners.append(hooks.on_stock)
     # each billing cycle is an ordinary order, created and paid through the orders module
     subscriptions = SubscriptionsKeeper(bank, orders)
     modules = [
@@ -78,6 +89,7 @@ def standard_app(store: CommitStore) -> App:
         orders_module(orders),
         inventory_module(inventory),
         subscriptions_module(subscriptions),
+        conditional_module(conditional),
         cctp_module(cctp),
         crosschain_module(crosschain),
     ]

@@ -43,6 +43,8 @@ RESTOCKED = ReservationState.RESERVATION_STATE_RESTOCKED
 class InventoryKeeper:
     def __init__(self, orders) -> None:
         self.orders = orders
+        # told (ctx, merchant, sku) after every stock write: conditional orders waiting on it
+        self.stock_listeners: list = []
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -51,6 +53,8 @@ class InventoryKeeper:
 
     def save_stock(self, store: KVStore, stock: Stock) -> None:
         stocks.set(store, (stock.merchant, stock.sku), stock)
+        for listener in self.stock_listeners:
+            listener(store, stock.merchant, stock.sku)
 
     def stocks_of(self, store: KVStore, merchant: str, start_after: str = "") -> Iterator[Stock]:
         for (_, sku), stock in stocks.iterate(store, prefix=(merchant,)):

@@ -52,9 +52,11 @@ class StockKeeper(Protocol):
         """Reserve the order's tracked SKUs; raise inventory InsufficientStock if one is short."""
         ...
 
+
+class StatusHook(Protocol):
     def on_transition(self, ctx: Context, order: Order, to: int) -> None:
-        """Follow a status change: SHIPPED commits the reservation, CANCELLED and REFUNDED
-        (of an order never shipped) release it."""
+        """Told of every status change before it is made (inventory: SHIPPED commits the
+        reservation, CANCELLED and REFUNDED of an order never shipped release it)."""
         ...
 
 

@@ -12,8 +12,9 @@
 
 ``start`` gives a new order its first status (CREATED); ``transition`` is the only other code that
 assigns ``order.status``. Both append a timeline entry (status, block height, block time).
-``transition`` also tells the inventory module (``keeper.stock``, when wired) so that stock
-reserved for the order is committed on SHIPPED and released on CANCELLED / REFUNDED.
+``transition`` also tells the modules that follow order statuses (``keeper.status_hooks``, wired
+in wiring.py): inventory commits or releases the order's stock, conditional orders waiting on the
+order wake up.
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ def transition(keeper: OrdersKeeper, ctx: Context, order: Order, to: int) -> Non
     The caller saves the order afterwards.
     """
     require_transition(order, to)
-    if keeper.stock is not None:
-        keeper.stock.on_transition(ctx, order, to)
+    for hook in keeper.status_hooks:
+        hook.on_transition(ctx, order, to)
     keeper.move_status(ctx.store, order, to)
     order.status = to
     _stamp(ctx, order)

@@ -25,6 +25,7 @@ from stateset_chain.orders.expected import (
     BankKeeper,
     CrossChainRefunder,
     EncryptionKeys,
+    StatusHook,
     StockKeeper,
 )
 from stateset_chain.orders.histogram import ANY_STATUS, AmountHistogram
@@ -146,6 +147,8 @@ class OrdersKeeper:
         # the inventory module: reserves tracked SKUs at creation and follows the order's status
         # (wired after construction; None: no SKU is tracked, as before inventory existed)
         self.stock: StockKeeper | None = None
+        # told of every status change, in order (inventory, conditional orders): see lifecycle
+        self.status_hooks: list[StatusHook] = []
 
     # -- params ------------------------------------------------------------------------------
 

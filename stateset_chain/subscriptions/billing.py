@@ -67,7 +67,7 @@ def quote(keeper, ctx: Context, msg: orders_tx.MsgCreateOrder) -> int:
     """The total the orders module would charge for ``msg`` now, with all its guards, on a branch
     that is thrown away."""
     scratch = Context(Branch(ctx.store), ctx.block, ctx.gas, EventManager())
-    return create.handle(keeper.orders, scratch, msg).total
+    return create.handle(keeper.orders, scratch, msg, reserve_stock=False).total
 
 
 def end_block(keeper, ctx: Context) -> None:

@@ -19,6 +19,7 @@ class StockChain(Chain):
         super().__post_init__()
         self.inventory = InventoryKeeper(self.keeper)
         self.keeper.stock = self.inventory
+        self.keeper.status_hooks.append(self.inventory)
         self.inv_module = inventory_module(self.inventory)
         self.routes.update({r.msg_cls: r for r in self.inv_module.msgs})
 

@@ -186,7 +186,11 @@ def price_item(item: LineItem) -> OrderItem:
     )
 
 
-def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.MsgCreateOrderResponse:
+def handle(
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder, reserve_stock: bool = True
+) -> tx.MsgCreateOrderResponse:
+    """``reserve_stock=False``: a price quote on a throwaway branch (subscriptions, conditional
+    orders) that must not depend on stock available now."""
     params = keeper.params(ctx.store)
     check_recipients(keeper, msg)
     check_limits(msg, params)
@@ -240,7 +244,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     if msg.HasField("personal_data"):
         order.personal_data.CopyFrom(msg.personal_data)
     lifecycle.start(ctx, order)
-    if keeper.stock is not None:
+    if keeper.stock is not None and reserve_stock:
         keeper.stock.reserve(ctx, order)
     order.payment_status = escrow.payment_status(order)
     keeper.insert_order(ctx.store, order)
