@@ -76,7 +76,6 @@ APP_NAME = "stateset-chain"
 APP_VERSION = 7  # 2: the orders' list indexes left the app hash (node-local keys); 3: orders keep
 # personal data sealed (ShippingAddress is country + region only) and the privacy key registry;
 # 4: app/block_max_gas recorded at genesis; 5: order ids and deposit addresses bind the chain
-# 4: app/block_max_gas recorded at genesis; 5: order ids and deposit addresses bind the chain
 # id, refund destinations (crosschain 0x02); 6: bank denom metadata; 7: the subscriptions,
 # inventory and conditional stores, end-block billing, orders record subscription_id/cycle
 # and reserve stock
