@@ -17,6 +17,9 @@ from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
 from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.conditional.engine import Hooks as ConditionalHooks
+from stateset_chain.conditional.module import conditional_module
+from stateset_chain.conditional.state import CONDITIONAL_MODULE_ACCOUNTS, ConditionalKeeper
 from stateset_chain.crosschain.deposit import is_deposit_address
 from stateset_chain.crosschain.hook import blocked_mint_hook, mint_hook
 from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
@@ -24,6 +27,8 @@ from stateset_chain.crosschain.module import crosschain_module
 from stateset_chain.crosschain.refunder import CctpRefunder
 from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.crypto.sigcache import VERIFIED
+from stateset_chain.inventory.module import inventory_module
+from stateset_chain.inventory.state import InventoryKeeper
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
@@ -33,6 +38,8 @@ from stateset_chain.stablecoin.module import stablecoin_module
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import KVStore
+from stateset_chain.subscriptions.module import subscriptions_module
+from stateset_chain.subscriptions.state import SubscriptionsKeeper
 
 
 def module_accounts() -> dict[str, frozenset[str]]:
@@ -42,6 +49,7 @@ def module_accounts() -> dict[str, frozenset[str]]:
         **ORDERS_MODULE_ACCOUNTS,
         **CCTP_MODULE_ACCOUNTS,
         **CROSSCHAIN_MODULE_ACCOUNTS,
+        **CONDITIONAL_MODULE_ACCOUNTS,
     }
 
 
@@ -65,12 +73,27 @@ def standard_app(store: CommitStore) -> App:
     cctp.hook_recipients = is_deposit_address  # the only blocked recipients a mint may pay
     cctp.on_blocked_mint = blocked_mint_hook(crosschain)  # any other is parked for its sender
     orders.cross_chain_refunder = CctpRefunder(crosschain)
+    # tracked SKUs: creating an order reserves them, its status changes commit or release
+    inventory = InventoryKeeper(orders)
+    orders.stock = inventory
+    orders.status_hooks.append(inventory)
+    # conditional orders wake on the stock and order statuses they wait on (never a scan)
+    conditional = ConditionalKeeper(bank, orders)
+    conditional.inventory = inventory
+    hooks = ConditionalHooks(conditional)
+    orders.status_hooks.append(hooks)
+    inventory.stock_listeners.append(hooks.on_stock)
+    # each billing cycle is an ordinary order, created and paid through the orders module
+    subscriptions = SubscriptionsKeeper(bank, orders)
     modules = [
         auth_module(auth),
         bank_module(bank),
         stablecoin_module(stablecoin),
         privacy_module(privacy),
         orders_module(orders),
+        inventory_module(inventory),
+        subscriptions_module(subscriptions),
+        conditional_module(conditional),
         cctp_module(cctp),
         crosschain_module(crosschain),
     ]

@@ -590,6 +590,17 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
                            parents, broadcast_msgs)
     protocmd.add_tx_commands(_group(tx, "cctp", "Circle CCTP messages"), cctp_tx,
                              parents, broadcast_msgs, resolver)
+    from stateset.subscriptions.v1 import tx_pb2 as subscriptions_tx
+
+    protocmd.add_tx_commands(_group(tx, "subscriptions", "recurring orders"), subscriptions_tx,
+                             parents, broadcast_msgs, resolver)
+    from stateset.conditional.v1 import tx_pb2 as conditional_tx
+    from stateset.inventory.v1 import tx_pb2 as inventory_tx
+
+    protocmd.add_tx_commands(_group(tx, "inventory", "stock per SKU"), inventory_tx,
+                             parents, broadcast_msgs, resolver)
+    protocmd.add_tx_commands(_group(tx, "conditional", "conditional orders"), conditional_tx,
+                             parents, broadcast_msgs, resolver)
     protocmd.add_tx_commands(
         _group(tx, "crosschain", "unclaimed cross-chain payments: refund or claim"),
         crosschain_tx, parents, broadcast_msgs, resolver,
@@ -628,6 +639,19 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
                                 stablecoin_query, parents, run_query, resolver=resolver)
     protocmd.add_query_commands(_group(query, "cctp", "CCTP state"), cctp_query, parents,
                                 run_query, resolver=resolver)
+    from stateset.subscriptions.v1 import query_pb2 as subscriptions_query
+
+    protocmd.add_query_commands(
+        _group(query, "subscriptions", "subscriptions: get (with cycles), list, params"),
+        subscriptions_query, parents, run_query,
+    )
+    from stateset.conditional.v1 import query_pb2 as conditional_query
+    from stateset.inventory.v1 import query_pb2 as inventory_query
+
+    protocmd.add_query_commands(_group(query, "inventory", "stock of a SKU, low stock"),
+                                inventory_query, parents, run_query)
+    protocmd.add_query_commands(_group(query, "conditional", "a conditional order"),
+                                conditional_query, parents, run_query)
     protocmd.add_query_commands(
         _group(query, "crosschain", "order deposit addresses, unclaimed funds"),
         crosschain_query, parents, run_query, resolver=resolver,

@@ -4,6 +4,7 @@
   ``blocked_reason``, so that orders never name a settlement recipient nobody can spend from.
 - ``CrossChainRefunder``: refunds a payment that arrived from another chain the way it came
   (``stateset_chain/crosschain`` supplies one that burns through CCTP; the wiring sets it).
+- ``StockKeeper``: the inventory module's reservations (optional: without it no SKU is tracked).
 - ``EncryptionKeys``: the privacy module's key registry, read only: an order's sealed personal
   data must be sealed to its recipients' current keys.
 """
@@ -16,7 +17,7 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
 
-from stateset.orders.v1.orders_pb2 import Payment, Payout
+from stateset.orders.v1.orders_pb2 import Order, Payment, Payout
 from stateset.privacy.v1.privacy_pb2 import SealedPersonalData
 
 
@@ -41,6 +42,21 @@ class CrossChainRefunder(Protocol):
         back towards its origin and return the payout record. It must not fail for a business
         reason (the order's refund is already decided): when the money cannot be sent across
         now, it must still leave the escrow to a place it can be returned from."""
+        ...
+
+
+class StockKeeper(Protocol):
+    """The inventory module, seen from orders (stateset_chain/inventory/SPEC.md)."""
+
+    def reserve(self, ctx: Context, order: Order) -> None:
+        """Reserve the order's tracked SKUs; raise inventory InsufficientStock if one is short."""
+        ...
+
+
+class StatusHook(Protocol):
+    def on_transition(self, ctx: Context, order: Order, to: int) -> None:
+        """Told of every status change before it is made (inventory: SHIPPED commits the
+        reservation, CANCELLED and REFUNDED of an order never shipped release it)."""
         ...
 
 

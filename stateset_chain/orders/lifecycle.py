@@ -12,6 +12,9 @@
 
 ``start`` gives a new order its first status (CREATED); ``transition`` is the only other code that
 assigns ``order.status``. Both append a timeline entry (status, block height, block time).
+``transition`` also tells the modules that follow order statuses (``keeper.status_hooks``, wired
+in wiring.py): inventory commits or releases the order's stock, conditional orders waiting on the
+order wake up.
 """
 
 from __future__ import annotations
@@ -85,6 +88,8 @@ def transition(keeper: OrdersKeeper, ctx: Context, order: Order, to: int) -> Non
     The caller saves the order afterwards.
     """
     require_transition(order, to)
+    for hook in keeper.status_hooks:
+        hook.on_transition(ctx, order, to)
     keeper.move_status(ctx.store, order, to)
     order.status = to
     _stamp(ctx, order)

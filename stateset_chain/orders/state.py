@@ -21,7 +21,13 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import OrderNotFound
-from stateset_chain.orders.expected import BankKeeper, CrossChainRefunder, EncryptionKeys
+from stateset_chain.orders.expected import (
+    BankKeeper,
+    CrossChainRefunder,
+    EncryptionKeys,
+    StatusHook,
+    StockKeeper,
+)
 from stateset_chain.orders.histogram import ANY_STATUS, AmountHistogram
 from stateset_chain.orders.keys import (
     AMOUNT_HISTOGRAM_PREFIX,
@@ -150,6 +156,11 @@ class OrdersKeeper:
         # the privacy module's key registry: sealed personal data must name current keys
         # (wired after construction, see stateset_chain/wiring.py; None: nothing can be sealed)
         self.encryption_keys: EncryptionKeys | None = None
+        # the inventory module: reserves tracked SKUs at creation and follows the order's status
+        # (wired after construction; None: no SKU is tracked, as before inventory existed)
+        self.stock: StockKeeper | None = None
+        # told of every status change, in order (inventory, conditional orders): see lifecycle
+        self.status_hooks: list[StatusHook] = []
 
     # -- params ------------------------------------------------------------------------------
 

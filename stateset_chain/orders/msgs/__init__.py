@@ -9,6 +9,7 @@ from stateset_chain.orders.msgs import (
     batch_pay,
     cancel,
     create,
+    create_and_pay,
     deliver,
     dispute,
     erase_personal_data,
@@ -40,4 +41,5 @@ ALL = (
     resolve,
     update_params,
     erase_personal_data,
+    create_and_pay,
 )

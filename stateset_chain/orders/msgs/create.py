@@ -29,6 +29,7 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           shipping method "" or in the fee table                           -> UnknownShippingMethod
           total > 0                                                        -> ZeroTotal
           total <= 2**64 - 1                                               -> OrderTotalTooLarge
+          each SKU the merchant tracks has the quantity available -> inventory InsufficientStock
 change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
           total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed, with the
           platform's terms of today (params.platform_address, platform_fee_bps) recorded on it:
@@ -195,7 +196,11 @@ def price_item(item: LineItem) -> OrderItem:
     )
 
 
-def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.MsgCreateOrderResponse:
+def handle(
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder, reserve_stock: bool = True
+) -> tx.MsgCreateOrderResponse:
+    """``reserve_stock=False``: a price quote on a throwaway branch (subscriptions, conditional
+    orders) that must not depend on stock available now."""
     params = keeper.params(ctx.store)
     check_recipients(keeper, msg)
     check_limits(msg, params)
@@ -256,6 +261,8 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder) -> tx.Msg
     if msg.HasField("personal_data"):
         order.personal_data.CopyFrom(msg.personal_data)
     lifecycle.start(ctx, order)
+    if keeper.stock is not None and reserve_stock:
+        keeper.stock.reserve(ctx, order)
     order.payment_status = escrow.payment_status(order)
     keeper.insert_order(ctx.store, order)
     indexed.emit(ctx, order, events.OrderCreated(order=personal.public_view(order)))

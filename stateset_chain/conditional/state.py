@@ -1,0 +1,133 @@
+"""The conditional orders keeper: records, what they wait on, and the block's woken set.
+
+    conditional/ 0x01                                    -> Params
+    conditional/ 0x02 | len(id) id                       -> ConditionalOrder
+    conditional/ 0x03                                    -> u64 next sequence
+    conditional/ 0x10 | time_ns u64 | len(id) id         -> (empty)  time wakes (time_after, polls)
+    conditional/ 0x11 | expires_ns u64 | len(id) id      -> (empty)  expiries
+    conditional/ 0x12 | len(m) merchant | len(s) sku | len(id) id -> (empty)  stock waiters
+    conditional/ 0x13 | len(o) order id | len(id) id     -> (empty)  order status waiters
+    conditional/ 0x20 | len(id) id                       -> (empty)  woken, to evaluate
+
+Only WAITING conditional orders have entries in 0x10-0x13. A stock write or an order's status
+change adds the ids waiting on it to 0x20 (a prefix read of its waiters); the end-block evaluates
+the woken ones. Nothing ever reads all conditional orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.conditional.errors import ConditionalOrderNotFound
+from stateset_chain.orders import ids
+from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.store.collections import (
+    Item,
+    KeySet,
+    Map,
+    ProtoValue,
+    Sequence,
+    StrKey,
+    TupleKey,
+    U64Key,
+)
+from stateset_chain.store.kv import KVStore
+
+from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, Params
+
+P = b"conditional/"
+ESCROW_ACCOUNT = "conditional_escrow"
+CONDITIONAL_MODULE_ACCOUNTS: dict[str, frozenset[str]] = {ESCROW_ACCOUNT: frozenset()}
+ID_PREFIX = "cnd_"
+
+params_item: Item[Params] = Item(P + b"\x01", ProtoValue(Params))
+records: Map[str, ConditionalOrder] = Map(P + b"\x02", StrKey, ProtoValue(ConditionalOrder))
+sequence = Sequence(P + b"\x03", start=1)
+time_queue: KeySet = KeySet(P + b"\x10", TupleKey(U64Key, StrKey))
+expiry_queue: KeySet = KeySet(P + b"\x11", TupleKey(U64Key, StrKey))
+stock_waiters: KeySet = KeySet(P + b"\x12", TupleKey(StrKey, StrKey, StrKey))
+order_waiters: KeySet = KeySet(P + b"\x13", TupleKey(StrKey, StrKey))
+woken: KeySet = KeySet(P + b"\x20", StrKey)
+
+
+def default_params() -> Params:
+    return Params(max_wakes_per_block=1_000, balance_poll_seconds=60, max_conditions=8)
+
+
+class ConditionalKeeper:
+    def __init__(self, bank, orders) -> None:
+        self.bank = bank
+        self.orders = orders
+        self.inventory: Any = None  # the inventory keeper, for sku_in_stock (wiring)
+
+    def params(self, store: KVStore) -> Params:
+        return params_item.get(store) or default_params()
+
+    def next_id(self, store: KVStore) -> tuple[int, str]:
+        seq = sequence.next(store)
+        return seq, ids.make_id(ID_PREFIX, seq)
+
+    def get(self, store: KVStore, cid: str) -> ConditionalOrder | None:
+        return records.get(store, cid)
+
+    def must_get(self, store: KVStore, cid: str) -> ConditionalOrder:
+        c = records.get(store, cid)
+        if c is None:
+            raise ConditionalOrderNotFound(cid)
+        return c
+
+    def save(self, store: KVStore, c: ConditionalOrder) -> None:
+        records.set(store, c.id, c)
+
+    def all(self, store: KVStore) -> Iterator[ConditionalOrder]:
+        for _, c in records.iterate(store):
+            yield c
+
+    # -- what a waiting conditional order is indexed under ------------------------------------
+
+    def index(self, store: KVStore, c: ConditionalOrder, add: bool) -> None:
+        op = "add" if add else "remove"
+        getattr(expiry_queue, op)(store, (timestamp_ns(c.expires_at), c.id))
+        for cond in c.conditions:
+            kind = cond.WhichOneof("kind")
+            if kind == "sku_in_stock":
+                key = (cond.sku_in_stock.merchant, cond.sku_in_stock.sku, c.id)
+                getattr(stock_waiters, op)(store, key)
+            elif kind == "order_reached":
+                getattr(order_waiters, op)(store, (cond.order_reached.order_id, c.id))
+            elif kind == "time_after":
+                getattr(time_queue, op)(store, (timestamp_ns(cond.time_after.time), c.id))
+        if c.HasField("next_poll"):
+            getattr(time_queue, op)(store, (timestamp_ns(c.next_poll), c.id))
+        if not add:
+            woken.remove(store, c.id)
+
+    # -- wakes --------------------------------------------------------------------------------
+
+    def wake_stock(self, store: KVStore, merchant: str, sku: str) -> None:
+        for _, _, cid in list(stock_waiters.iterate(store, prefix=(merchant, sku))):
+            woken.add(store, cid)
+
+    def wake_order(self, store: KVStore, order_id: str) -> None:
+        for _, cid in list(order_waiters.iterate(store, prefix=(order_id,))):
+            woken.add(store, cid)
+
+    def due_times(self, store: KVStore, now_ns: int, limit: int) -> list[tuple[int, str]]:
+        return _take(time_queue.iterate(store, end=(now_ns + 1, "")), limit)
+
+    def due_expiries(self, store: KVStore, now_ns: int, limit: int) -> list[tuple[int, str]]:
+        return _take(expiry_queue.iterate(store, end=(now_ns + 1, "")), limit)
+
+    def woken_ids(self, store: KVStore, limit: int) -> list[str]:
+        return _take(woken.iterate(store), limit)
+
+
+def _take(it, limit: int) -> list:
+    out: list = []
+    for entry in it:
+        if len(out) == limit:
+            break
+        out.append(entry)
+    return out

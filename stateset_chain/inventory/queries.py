@@ -1,0 +1,60 @@
+"""Inventory queries.
+
+/stateset.inventory.v1.Query/Stock     {merchant, sku} -> {stock}; inventory UntrackedSku if unset
+/stateset.inventory.v1.Query/LowStock  {merchant, start_after_sku, limit} -> {stocks with
+    available <= low_stock_threshold, in SKU order; next_sku}. It reads the merchant's SKUs
+    (a key range), at most 10 x limit of them per page.
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.bank.handlers import require_address
+from stateset_chain.context import Context
+from stateset_chain.errors import ChainError, InvalidRequest
+from stateset_chain.inventory.errors import UntrackedSku
+from stateset_chain.inventory.state import InventoryKeeper
+from stateset_chain.module import QueryRoute
+
+from stateset.inventory.v1 import query_pb2 as q
+
+SERVICE = "/stateset.inventory.v1.Query/"
+
+
+def _merchant(addr: str) -> None:
+    try:
+        require_address(addr, "merchant")
+    except ChainError as e:
+        raise InvalidRequest(e.log) from None
+
+
+def stock(keeper: InventoryKeeper, ctx: Context, req: q.QueryStockRequest) -> q.QueryStockResponse:
+    _merchant(req.merchant)
+    found = keeper.stock(ctx.store, req.merchant, req.sku)
+    if found is None:
+        raise UntrackedSku(f"{req.sku} at {req.merchant}")
+    return q.QueryStockResponse(stock=found)
+
+
+def low_stock(keeper: InventoryKeeper, ctx: Context, req: q.QueryLowStockRequest):
+    _merchant(req.merchant)
+    limit = min(req.limit or 50, 200)
+    out = q.QueryLowStockResponse()
+    read = 0
+    for s in keeper.stocks_of(ctx.store, req.merchant, req.start_after_sku):
+        read += 1
+        if s.available <= s.low_stock_threshold:
+            out.stocks.append(s)
+        if len(out.stocks) == limit or read == 10 * limit:
+            out.next_sku = s.sku
+            break
+    return out
+
+
+def routes(keeper: InventoryKeeper) -> list[QueryRoute]:
+    return [
+        QueryRoute(SERVICE + "Stock", q.QueryStockRequest, lambda c, r: stock(keeper, c, r)),
+        QueryRoute(
+            SERVICE + "LowStock", q.QueryLowStockRequest, lambda c, r: low_stock(keeper, c, r)
+        ),
+    ]

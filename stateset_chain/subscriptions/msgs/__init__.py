@@ -1,0 +1,7 @@
+"""One module per message (``MSG``, ``signers``, ``validate``, ``handle``), in Msg service order."""
+
+from __future__ import annotations
+
+from stateset_chain.subscriptions.msgs import cancel, create, pause, resume, update
+
+ALL = (create, pause, resume, cancel, update)

@@ -1,0 +1,74 @@
+"""The orders test chain with inventory and conditional orders wired as wiring.py wires them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.bank.state import BankKeeper
+from stateset_chain.conditional.engine import Hooks
+from stateset_chain.conditional.module import conditional_module
+from stateset_chain.conditional.state import CONDITIONAL_MODULE_ACCOUNTS, ConditionalKeeper
+from stateset_chain.context import BlockInfo
+from stateset_chain.crypto import address
+from stateset_chain.events import EventManager
+from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
+from stateset_chain.orders.timefmt import timestamp
+from tests.bank.helpers import TEST_MODULE_ACCOUNTS, FakeAccounts
+from tests.inventory.helpers import StockChain
+from tests.orders import helpers as orders_helpers
+from tests.orders.helpers import BLOCKED_PREDICATES, START_NS, create_msg
+
+from stateset.conditional.v1 import tx_pb2 as tx
+
+CONDITIONAL_ESCROW = address.module_address("conditional_escrow")
+
+
+def _bank() -> BankKeeper:
+    return BankKeeper(
+        FakeAccounts(),
+        {**TEST_MODULE_ACCOUNTS, **ORDERS_MODULE_ACCOUNTS, **CONDITIONAL_MODULE_ACCOUNTS},
+        blocked_predicates=BLOCKED_PREDICATES,
+    )
+
+
+@dataclass
+class CondChain(StockChain):
+    def __post_init__(self) -> None:
+        original = orders_helpers.new_bank
+        orders_helpers.new_bank = _bank
+        try:
+            super().__post_init__()
+        finally:
+            orders_helpers.new_bank = original
+        self.cond = ConditionalKeeper(self.bank, self.keeper)
+        self.cond.inventory = self.inventory
+        hooks = Hooks(self.cond)
+        self.keeper.status_hooks.append(hooks)
+        self.inventory.stock_listeners.append(hooks.on_stock)
+        self.cond_module = conditional_module(self.cond)
+        self.routes.update({r.msg_cls: r for r in self.cond_module.msgs})
+        self.cond_module.init_genesis(self.ctx(), {})
+
+    def advance(self, seconds: int = 5) -> None:
+        self.block = BlockInfo(self.block.height + 1, self.block.time_ns + seconds * 10**9, "test")
+        events = EventManager()
+        ctx = self.ctx(events=events)
+        self.module.end_block(ctx)
+        self.cond_module.end_block(ctx)
+        self.events = events.events
+
+    def check_invariants(self) -> None:
+        super().check_invariants()
+        for check in self.cond_module.invariants:
+            check(self.ctx())
+
+
+def conditional_msg(conditions, expires_in_s=30 * 86_400, prefund=True, auto=True, **order):
+    return tx.MsgCreateConditionalOrder(
+        order=create_msg(**order),
+        conditions=conditions,
+        auto_execute=auto,
+        prefund=prefund,
+        expires_at=timestamp(START_NS + expires_in_s * 10**9),
+    )
