@@ -26,7 +26,6 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.deposit import is_deposit_address
 from stateset_chain.crosschain.errors import (
     NotOriginalSender,
@@ -38,6 +37,7 @@ from stateset_chain.crosschain.msgs.common import (
     parse_amount,
     require_address,
     require_message_hash,
+    return_path,
     take,
 )
 from stateset_chain.crosschain.state import CrosschainKeeper
@@ -66,7 +66,7 @@ def handle(
     keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgClaimUnclaimed
 ) -> tx.MsgClaimUnclaimedResponse:
     record = load_record(keeper, ctx.store, msg.message_hash)
-    owner = destination.of_record(record).recipient
+    owner = return_path(keeper, ctx.store, record).recipient
     if owner != bytes(12) + address.decode(msg.signer):
         raise NotOriginalSender(f"funds go back to 0x{owner.hex()}")
     recipient = msg.recipient or msg.signer
