@@ -100,8 +100,3 @@ class NoRefundDestination(CrosschainError):
     code = 14
     description = "the order names no refund destination and its payer's sender is no wallet"
 
-
-@register
-class InvalidParams(CrosschainError):
-    code = 15
-    description = "invalid crosschain params"

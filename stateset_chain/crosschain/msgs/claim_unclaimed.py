@@ -8,6 +8,7 @@ validate  signer is a canonical address                            -> sdk Invali
           recipient "" (the signer) or a canonical address          -> sdk InvalidAddress
           amount "" (all) or a canonical positive integer           -> InvalidAmount
 guard     a record exists for the hash                              -> UnclaimedNotFound
+          a NO_REFUND_DESTINATION record's order names a destination -> NoRefundDestination
           the signer is the original sender (or, when the record
           names a refund destination, that destination's recipient) -> NotOriginalSender
           the recipient is not a module account                     -> RecipientIsModuleAccount
