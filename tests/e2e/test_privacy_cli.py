@@ -101,7 +101,8 @@ def test_cli_seals_on_create_and_opens_on_get(node, tmp_path):
     assert listed["orders"][0]["personal_data"]["data"]["shipping_address"]["line1"] == STREET
 
     # shipped: the tracking number is sealed by the CLI and opens for merchant and customer only
-    stored = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1", *rpc)["order"]
+    stored = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1",
+                 "--merchant", carol, *rpc)["order"]
     order_id = stored["id"]
     amount = json.dumps({"denom": stored["denom"], "amount": stored["total"]})
     assert cli("tx", "orders", "pay-order", "bob", "--order-id", order_id, "--amount", amount,
