@@ -84,8 +84,9 @@ APP_NAME = "stateset-chain"
 # merchant, platform terms fixed on the order, payment limits (hardening, items 2-4); 8: orders
 # by external customer id (node-local 0x1B/0x26: an older database lacks them); 9: the
 # subscriptions, inventory and conditional stores, end-block billing, orders record
-# subscription_id/cycle and reserve stock
-APP_VERSION = 9
+# subscription_id/cycle and reserve stock; 10: the tracking number is sealed
+# (ShippingInfo.tracking, field 3 reserved), crosschain params (0x03)
+APP_VERSION = 10
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
 # -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures

@@ -378,6 +378,26 @@ class NodeClient:
         batch = orders_tx.MsgBatchCreateOrders(creator=address_of(wallet), orders=inner)
         return self.send(wallet, [batch], **{**send_kw, "chain_id": chain_id})
 
+    def ship_order(
+        self, wallet: LocalWallet, order_id: str, carrier: str, tracking_number: str,
+        estimated_delivery: str = "", **send_kw: Any,
+    ) -> BroadcastResult:
+        """MsgShipOrder as ``wallet`` (the merchant), ``tracking_number`` sealed to the order's
+        merchant and customer (privacy.client.seal_tracking): it never travels in clear."""
+        from stateset_chain.privacy.client import PersonalDataError, seal_tracking
+
+        from stateset.orders.v1 import tx_pb2 as orders_tx
+
+        msg = orders_tx.MsgShipOrder(signer=address_of(wallet), order_id=order_id,
+                                     carrier=carrier, estimated_delivery=estimated_delivery)
+        try:
+            seal_tracking(msg, tracking_number, self.order(order_id),
+                          chain_id=send_kw.get("chain_id") or self.chain_id(),
+                          lookup=self.encryption_key)
+        except PersonalDataError as e:
+            raise ClientError(str(e)) from None
+        return self.send(wallet, [msg], **send_kw)
+
     def read_order(self, order_id: str, keys: dict) -> dict:
         """The order as JSON with ``personal_data`` opened when ``keys`` (address -> X25519
         private keys) hold a recipient's key, else redacted (privacy.client.reveal)."""

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coincurve import PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from google.protobuf.message import Message
 
 import stateset_chain.pb  # noqa: F401
@@ -50,11 +51,13 @@ from stateset_chain.localnet import (
     LOCALNET_CCTP_DOMAIN,
     localnet_attester_keys,
 )
+from stateset_chain.privacy.client import seal_tracking
 
 from stateset.cctp.v1 import tx_pb2 as cctp_tx
 from stateset.crosschain.v1 import tx_pb2 as crosschain_tx
 from stateset.orders.v1 import orders_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx
+from stateset.privacy.v1 import tx_pb2 as privacy_tx
 
 FLOWS = ("settled", "cancelled", "held", "refunded", "returned", "disputed", "split_pay",
          "crosschain", "unclaimed", "burn")
@@ -134,7 +137,7 @@ class OrderFlows:
                                              unit_price="1.5"))
         msg = orders_tx.MsgCreateOrder(
             creator=self.addr("bob"), customer=self.addr("bob"), merchant=self.addr("carol"),
-            client_order_id=f"flow-{self.run_id}-{f.index}", name=f"{f.kind} #{f.index}",
+            name=f"{f.kind} #{f.index}",
             items=items, currency=currency, metadata={"flow": f.kind},
         )
         return lambda: msg
@@ -150,6 +153,32 @@ class OrderFlows:
     def _simple(self, cls, signer: str, f: FlowState, **kw) -> Callable[[], Message]:
         field_name = "arbiter" if cls is orders_tx.MsgResolveDispute else "signer"
         return lambda: cls(**{field_name: self.addr(signer)}, order_id=f.order_id, **kw)
+
+    def _ship(self, f: FlowState, carrier: str, tracking: str, **kw) -> Callable[[], Message]:
+        """MsgShipOrder by the merchant, the tracking number sealed to the order's parties (it
+        never travels in clear: privacy.client.seal_tracking)."""
+        def build() -> Message:
+            msg = orders_tx.MsgShipOrder(signer=self.addr("carol"), order_id=f.order_id,
+                                         carrier=carrier, **kw)
+            seal_tracking(msg, tracking, self.client.order(f.order_id), chain_id=self.chain_id,
+                          lookup=self.client.encryption_key)
+            return msg
+        return build
+
+    def register_merchant_key(self) -> None:
+        """The merchant (carol) publishes an X25519 key if it has none: shipping seals the
+        tracking number to it."""
+        if self.client.encryption_key(self.addr("carol")) is not None:
+            return
+        public = X25519PrivateKey.generate().public_key().public_bytes_raw()
+        signer = self.signers["carol"]
+        res = self.client.broadcast(signer.sign(
+            privacy_tx.MsgRegisterEncryptionKey(owner=self.addr("carol"), public_key=public)))
+        if res.code != 0:
+            raise RuntimeError(f"registering carol's encryption key: {res.log}")
+        result = self._wait(res.txhash)["tx_result"]
+        if int(result.get("code", 0)) != 0:
+            raise RuntimeError(f"registering carol's encryption key: {result.get('log')}")
 
     def _refund(self, f: FlowState, part: str) -> Callable[[], Message]:
         def build() -> Message:
@@ -223,8 +252,7 @@ class OrderFlows:
             yield "bob", self._pay(f)
         if k == "settled":
             yield "carol", self._simple(O.MsgFulfillOrder, "carol", f)
-            yield "carol", self._simple(O.MsgShipOrder, "carol", f, carrier="UPS",
-                                        tracking_number=f"1Z{f.index}",
+            yield "carol", self._ship(f, "UPS", f"1Z{f.index}",
                                         estimated_delivery="2030-01-31")
             yield "bob", self._simple(O.MsgDeliverOrder, "bob", f)
         elif k == "held":
@@ -237,8 +265,7 @@ class OrderFlows:
             yield "carol", self._refund(f, "all")
         elif k == "returned":
             yield "carol", self._simple(O.MsgFulfillOrder, "carol", f)
-            yield "carol", self._simple(O.MsgShipOrder, "carol", f, carrier="DHL",
-                                        tracking_number=f"JD{f.index}")
+            yield "carol", self._ship(f, "DHL", f"JD{f.index}")
             yield "carol", self._simple(O.MsgDeliverOrder, "carol", f)
             yield "bob", self._simple(O.MsgReturnOrder, "bob", f, reason="too small")
             yield "carol", self._refund(f, "all")
@@ -251,8 +278,7 @@ class OrderFlows:
                 refund_amount=str(f.total // 4), note="half way")
         elif k == "split_pay":
             yield "carol", self._simple(O.MsgFulfillOrder, "carol", f)
-            yield "carol", self._simple(O.MsgShipOrder, "carol", f, carrier="FedEx",
-                                        tracking_number=f"FX{f.index}")
+            yield "carol", self._ship(f, "FedEx", f"FX{f.index}")
             yield "carol", self._simple(O.MsgDisputeOrder, "carol", f, reason="chargeback")
             yield "alice", lambda: O.MsgResolveDispute(
                 arbiter=self.addr("alice"), order_id=f.order_id,
@@ -265,6 +291,7 @@ class OrderFlows:
             deadline: float | None = None) -> FlowReport:
         report = FlowReport()
         start = time.monotonic()
+        self.register_merchant_key()
         pending = [FlowState(kinds[i % len(kinds)], i, iter(())) for i in range(orders)]
         for f in pending:
             f.steps = self.steps(f)

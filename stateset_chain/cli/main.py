@@ -586,6 +586,7 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     protocmd.add_tx_commands(orders, orders_tx, parents, broadcast_msgs, resolver,
                              current={"params": current_orders_params})
     sealing.add_create_flags(orders, broadcast_msgs)
+    sealing.add_ship_flags(orders, broadcast_msgs)
     sealing.add_privacy_tx(_group(tx, "privacy", "encryption keys for sealed personal data"),
                            parents, broadcast_msgs)
     protocmd.add_tx_commands(_group(tx, "cctp", "Circle CCTP messages"), cctp_tx,

@@ -5,9 +5,12 @@
     statesetd tx orders batch-create-orders FROM --orders '[{... the same keys per order ...}]'
         the address is split: country and region stay public, the rest is sealed to the
         merchant's registered key (and the customer's, when it has one) before signing
+    statesetd tx orders ship-order FROM --order-id ID --carrier C --tracking-number T
+        the tracking number is sealed to the order's merchant and customer (never sent in clear)
     statesetd query orders get|list [--as KEY]
-        ``personal_data`` shown opened with the keyring's encryption keys (all of them, or only
-        KEY's) when one of them is a recipient, else ``{"sealed_to", "commitment", "redacted"}``
+        ``personal_data`` and ``shipping.tracking`` shown opened with the keyring's encryption
+        keys (all of them, or only KEY's) when one of them is a recipient, else
+        ``{"sealed_to", "commitment", "redacted"}``
     statesetd tx privacy register-key FROM [--rotate]
         publishes FROM's newest X25519 key (creating one first, or a new one with --rotate)
     statesetd keys destroy-retired-encryption-keys NAME
@@ -23,7 +26,13 @@ from typing import Any
 from stateset_chain.cli import protocmd
 from stateset_chain.cli.keyring import Keyring
 from stateset_chain.client import ClientError, NodeClient, msg_register_encryption_key
-from stateset_chain.privacy.client import PersonalDataError, reveal, seal_order, split_order
+from stateset_chain.privacy.client import (
+    PersonalDataError,
+    reveal,
+    seal_order,
+    seal_tracking,
+    split_order,
+)
 
 from stateset.orders.v1 import tx_pb2 as orders_tx
 
@@ -46,6 +55,34 @@ def add_create_flags(group, broadcast: Broadcast) -> None:
     group.choices["batch-create-orders"].set_defaults(
         func=lambda args: _batch_create(args, broadcast)
     )
+
+
+def add_ship_flags(group, broadcast: Broadcast) -> None:
+    """Hooks the generated ``ship-order`` command: ``--tracking-number`` is sealed."""
+    p = group.choices["ship-order"]
+    p.add_argument("--tracking-number", dest="p_tracking_number", metavar="TRACKING",
+                   help="sealed to the order's merchant (and customer) before signing")
+    p.set_defaults(func=lambda args: _ship_order(args, broadcast))
+
+
+def _ship_order(args: argparse.Namespace, broadcast: Broadcast) -> int:
+    data = protocmd.message_data(orders_tx.MsgShipOrder, args, skip="signer")
+    number = getattr(args, "p_tracking_number", None)
+    client = NodeClient(args.node)
+
+    def build(sender: str) -> list:
+        msg = protocmd.parse_message(orders_tx.MsgShipOrder, data)
+        msg.signer = sender
+        if number:
+            order = client.order(msg.order_id)
+            try:
+                seal_tracking(msg, number, order, chain_id=args.chain_id or client.chain_id(),
+                              lookup=client.encryption_key)
+            except PersonalDataError as e:
+                raise ClientError(str(e)) from None
+        return [msg]
+
+    return broadcast(args, build)
 
 
 def _personal_flags(args: argparse.Namespace) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Where refunds of cross-chain payments go (SPEC.md, "Refund destinations").
 
-A refund goes to the order's named ``RefundDestination`` when its customer set one before any
-cross-chain money arrived, else to the burn's message sender on its source domain (right for a
-direct burn by a wallet; wrong for a router contract or a Solana program, which is why the
-customer can name one). Unclaimed records carry the destination their order had when they were
-credited (``UnclaimedFunds.refund_to``), so nobody can redirect them afterwards.
+A refund goes to the order's named ``RefundDestination`` when its customer set one, else to the
+burn's message sender on its source domain, but only where that sender is the payer's wallet
+(``CrosschainKeeper.sender_is_wallet``: not Solana, not a domain or router the params list);
+otherwise it is parked (``UNCLAIMED_REASON_NO_REFUND_DESTINATION``) until the customer names
+one. Other unclaimed records carry the destination their order had when they were credited
+(``UnclaimedFunds.refund_to``), so nobody can redirect them afterwards.
 """
 
 from __future__ import annotations

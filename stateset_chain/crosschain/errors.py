@@ -93,3 +93,10 @@ class RefundDestinationLocked(CrosschainError):
 class InvalidRefundDestination(CrosschainError):
     code = 13
     description = "refund recipient must be 32 bytes and not zero"
+
+
+@register
+class NoRefundDestination(CrosschainError):
+    code = 14
+    description = "the order names no refund destination and its payer's sender is no wallet"
+

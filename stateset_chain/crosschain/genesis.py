@@ -45,6 +45,15 @@ def init_genesis(keeper: CrosschainKeeper, ctx: Context, data: dict) -> None:
             raise InvalidGenesis(f"unclaimed 0x{record.message_hash.hex()}: {problem}")
         seen.add(record.message_hash)
         keeper.set_unclaimed(ctx.store, record)
+    routers: set[tuple[int, bytes]] = set()
+    for router in state.params.routers:
+        if len(router.sender) != 32 or (router.domain, router.sender) in routers:
+            raise InvalidGenesis(f"params.routers: {router.domain}/0x{router.sender.hex()}: "
+                                 "the sender must be 32 bytes, listed once")
+        routers.add((router.domain, router.sender))
+    if len(set(state.params.no_default_domains)) != len(state.params.no_default_domains):
+        raise InvalidGenesis("params.no_default_domains: a domain is listed twice")
+    keeper.set_params(ctx.store, state.params)
     orders: set[str] = set()
     for destination in state.refund_destinations:
         problem = _destination_problem(destination, orders)
@@ -58,6 +67,7 @@ def export_genesis(keeper: CrosschainKeeper, ctx: Context) -> dict:
     state = GenesisState(
         unclaimed=list(keeper.all_unclaimed(ctx.store)),
         refund_destinations=list(keeper.all_refund_destinations(ctx.store)),
+        params=keeper.params(ctx.store),
     )
     return json_format.MessageToDict(state, preserving_proto_field_name=True)
 

@@ -2,7 +2,11 @@
 
 ``refund(ctx, order_id, payment, amount)`` for a payment with a ``cross_chain`` origin:
 
-0. an ssUSD payment is first redeemed: the amount of ssUSD leaves escrow and is burned, as much
+0. no named destination and a burn whose message sender is not a wallet (Solana, a listed
+   domain or router; ``CrosschainKeeper.sender_is_wallet``): the amount is parked as unclaimed
+   funds (reason ``NO_REFUND_DESTINATION``, event ``CrossChainRefundParked``) until the customer
+   names a destination; it is not sent to the sender (after the ssUSD redeem of step 0');
+0'. an ssUSD payment is first redeemed: the amount of ssUSD leaves escrow and is burned, as much
    USDC leaves the stablecoin reserve for escrow (``stablecoin.handlers.redeem_for``); what goes
    back across is USDC either way;
 1. try ``CctpKeeper.deposit_for_burn(depositor = orders_escrow, amount, destination = the return
@@ -33,6 +37,7 @@ from stateset_chain.errors import InvariantBroken
 from stateset_chain.stablecoin.handlers import redeem_for
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
+from stateset.crosschain.v1 import events_pb2 as events
 from stateset.crosschain.v1.crosschain_pb2 import (
     RefundDestination,
     UnclaimedFunds,
@@ -54,7 +59,12 @@ class CctpRefunder:
                 raise InvariantBroken(f"crosschain: ssUSD payment {payment.id}, no stablecoin")
             redeem_for(self.keeper.stablecoin, ctx, escrow, amount)
         named = self.keeper.get_refund_destination(ctx.store, order_id)
-        path = destination.of_payment(named, payment.cross_chain)
+        origin = payment.cross_chain
+        if named is None and not self.keeper.sender_is_wallet(
+            ctx.store, origin.source_domain, bytes.fromhex(origin.original_sender)
+        ):
+            return self._no_destination(ctx, order_id, payment, amount)
+        path = destination.of_payment(named, origin)
         outcome = attempt(
             ctx,
             lambda sub: self.keeper.cctp.deposit_for_burn(
@@ -94,6 +104,39 @@ class CctpRefunder:
                 mint_recipient=path.recipient.hex(),
                 message_hash=sent.message_hash.hex(),
                 nonce=sent.nonce,
+            ),
+        )
+
+    def _no_destination(
+        self, ctx: Context, order_id: str, payment: Payment, amount: int
+    ) -> Payout:
+        """No trustworthy return path: the refund waits as unclaimed funds, with no ``refund_to``,
+        for the customer to name one (then MsgRefundUnclaimed sends it there)."""
+        origin = payment.cross_chain
+        record = UnclaimedFunds(
+            message_hash=bytes.fromhex(origin.message_hash),
+            source_domain=origin.source_domain,
+            original_sender=bytes.fromhex(origin.original_sender),
+            nonce=origin.nonce,
+            denom=USDC,
+            order_id=order_id,
+            payment_id=payment.id,
+            reason=UnclaimedReason.UNCLAIMED_REASON_NO_REFUND_DESTINATION,
+            detail="no refund destination named and the burn's sender is not a wallet",
+        )
+        self.keeper.credit(ctx, self.keeper.orders.escrow_address, record, amount)
+        ctx.events.emit(
+            events.CrossChainRefundParked(
+                order_id=order_id, payment_id=payment.id, message_hash=record.message_hash,
+                source_domain=origin.source_domain, original_sender=record.original_sender,
+                amount=str(amount),
+            )
+        )
+        return Payout(
+            recipient=self.keeper.unclaimed_address,
+            amount=amount,
+            cross_chain=CrossChainPayout(
+                destination_domain=origin.source_domain, unclaimed_id=origin.message_hash,
             ),
         )
 

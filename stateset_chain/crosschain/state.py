@@ -15,7 +15,9 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.crosschain.expected import BankKeeper, CctpKeeper
 from stateset_chain.crosschain.keys import (
+    PARAMS_KEY,
     REFUND_DESTINATION_PREFIX,
+    SOLANA_DOMAIN,
     UNCLAIMED_ACCOUNT,
     UNCLAIMED_PREFIX,
 )
@@ -28,7 +30,7 @@ from stateset_chain.store.collections import BytesKey, Map, ProtoValue, StrKey
 from stateset_chain.store.kv import KVStore
 
 from stateset.crosschain.v1 import events_pb2 as events
-from stateset.crosschain.v1.crosschain_pb2 import RefundDestination, UnclaimedFunds
+from stateset.crosschain.v1.crosschain_pb2 import Params, RefundDestination, UnclaimedFunds
 
 unclaimed: Map[bytes, UnclaimedFunds] = Map(UNCLAIMED_PREFIX, BytesKey, ProtoValue(UnclaimedFunds))
 refund_destinations: Map[str, RefundDestination] = Map(
@@ -75,6 +77,26 @@ class CrosschainKeeper:
         """Every named refund destination, by order id."""
         for _, destination in refund_destinations.iterate(store):
             yield destination
+
+    # -- params: where the default return path is not used ------------------------------------
+
+    def params(self, store: KVStore) -> Params:
+        raw = store.get(PARAMS_KEY)
+        return Params.FromString(raw) if raw is not None else Params()
+
+    def set_params(self, store: KVStore, params: Params) -> None:
+        store.set(PARAMS_KEY, params.SerializeToString(deterministic=True))
+
+    def sender_is_wallet(self, store: KVStore, domain: int, sender: bytes) -> bool:
+        """Whether a burn's message sender on ``domain`` may be taken for the payer's wallet
+        (SPEC.md, "Refund destinations"): never on Solana or a listed domain, never a listed
+        router."""
+        if domain == SOLANA_DOMAIN:
+            return False
+        params = self.params(store)
+        if domain in params.no_default_domains:
+            return False
+        return not any(r.domain == domain and r.sender == sender for r in params.routers)
 
     # -- money -------------------------------------------------------------------------------
 

@@ -99,6 +99,12 @@ def _check_order(
             validate_envelope(order.personal_data, merchant=order.merchant, customer=order.customer)
         except ChainError as e:
             raise InvalidGenesis(f"{where}: personal_data: {e.log}") from None
+    if order.shipping.HasField("tracking"):
+        try:
+            validate_envelope(order.shipping.tracking, merchant=order.merchant,
+                              customer=order.customer)
+        except ChainError as e:
+            raise InvalidGenesis(f"{where}: shipping.tracking: {e.log}") from None
     # what settlement would pay (an unsettled order) must not be stranded there
     _require(
         _is_canonical(order.platform_address),

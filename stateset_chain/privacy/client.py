@@ -9,9 +9,12 @@ its merchant and customer, redacted to everyone else.
 - ``seal_order(msg, data, chain_id=..., lookup=...)``: fills ``msg.personal_data``, sealed to the
   merchant's registered key (required) and the customer's (when it has one). ``lookup(address)``
   returns an ``EncryptionKey`` or None (``NodeClient.encryption_key`` does).
+- ``seal_tracking(msg, tracking_number, order, chain_id=..., lookup=...)``: fills
+  ``MsgShipOrder.tracking`` with the tracking number sealed to the order's merchant and customer.
 - ``reveal(order_json, order, chain_id=..., keys=...)``: the order's JSON with ``personal_data``
   replaced by ``{"sealed_to", "commitment", "opened_by", "data"}`` when one of ``keys`` (address
-  -> X25519 private keys) opens it, else ``{"sealed_to", "commitment", "redacted": true}``.
+  -> X25519 private keys) opens it, else ``{"sealed_to", "commitment", "redacted": true}``;
+  ``shipping.tracking`` likewise (``tracking_number`` when opened).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from google.protobuf import json_format
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.privacy import envelope
 from stateset_chain.privacy import seal as sealing
 
 from stateset.orders.v1 import tx_pb2 as orders_tx
@@ -66,6 +70,49 @@ def split_order(order: Mapping[str, Any]) -> tuple[dict[str, Any], PersonalData 
     return public, data
 
 
+def _recipients(
+    merchant: str, customer: str, lookup: Callable[[str], EncryptionKey | None]
+) -> list[sealing.Recipient]:
+    merchant_key = lookup(merchant)
+    if merchant_key is None:
+        raise PersonalDataError(
+            f"merchant {merchant} has registered no encryption key: it could not read the "
+            "data, so it is not sent (the merchant runs `statesetd tx privacy register-key`)"
+        )
+    recipients = [sealing.Recipient(merchant, merchant_key.version, merchant_key.public_key)]
+    customer_key = lookup(customer)
+    if customer_key is not None:
+        recipients.append(
+            sealing.Recipient(customer, customer_key.version, customer_key.public_key)
+        )
+    return recipients
+
+
+def seal_tracking(
+    msg: orders_tx.MsgShipOrder,
+    tracking_number: str,
+    order: Order,
+    *,
+    chain_id: str,
+    lookup: Callable[[str], EncryptionKey | None],
+) -> None:
+    """Fills ``msg.tracking``: ``tracking_number`` sealed to ``order``'s merchant (and customer,
+    when it has a key), bound to the order and its shipment."""
+    if not tracking_number:
+        raise PersonalDataError("a tracking number is required")
+    recipients = _recipients(order.merchant, order.customer, lookup)
+    try:
+        env = sealing.seal(
+            PersonalData(tracking_number=tracking_number), chain_id=chain_id,
+            merchant=order.merchant, customer=order.customer,
+            client_order_id=order.client_order_id, recipients=recipients,
+            purpose=envelope.tracking_purpose(order.id),
+        )
+    except sealing.SealError as e:
+        raise PersonalDataError(str(e)) from None
+    msg.tracking.CopyFrom(env)
+
+
 def seal_order(
     msg: orders_tx.MsgCreateOrder,
     data: PersonalData,
@@ -73,18 +120,7 @@ def seal_order(
     chain_id: str,
     lookup: Callable[[str], EncryptionKey | None],
 ) -> None:
-    merchant_key = lookup(msg.merchant)
-    if merchant_key is None:
-        raise PersonalDataError(
-            f"merchant {msg.merchant} has registered no encryption key: it could not read the "
-            "address, so it is not sent (the merchant runs `statesetd tx privacy register-key`)"
-        )
-    recipients = [sealing.Recipient(msg.merchant, merchant_key.version, merchant_key.public_key)]
-    customer_key = lookup(msg.customer)
-    if customer_key is not None:
-        recipients.append(
-            sealing.Recipient(msg.customer, customer_key.version, customer_key.public_key)
-        )
+    recipients = _recipients(msg.merchant, msg.customer, lookup)
     try:
         env = sealing.seal(
             data, chain_id=chain_id, merchant=msg.merchant, customer=msg.customer,
@@ -103,6 +139,7 @@ def reveal(
     keys: Mapping[str, Sequence[X25519PrivateKey]],
 ) -> dict[str, Any]:
     out = dict(order_json)
+    _reveal_tracking(out, order, chain_id, keys)
     if not order.HasField("personal_data"):
         out.pop("personal_data", None)
         return out
@@ -128,3 +165,33 @@ def reveal(
     shown["redacted"] = True
     out["personal_data"] = shown
     return out
+
+
+def _reveal_tracking(
+    out: dict[str, Any], order: Order, chain_id: str,
+    keys: Mapping[str, Sequence[X25519PrivateKey]],
+) -> None:
+    """``shipping.tracking`` shown as ``{"sealed_to", "opened_by", "tracking_number"}`` to a
+    recipient, ``{"sealed_to", "redacted": true}`` to anyone else."""
+    if not order.shipping.HasField("tracking"):
+        return
+    env = order.shipping.tracking
+    shown: dict[str, Any] = {"sealed_to": [r.recipient for r in env.recipients]}
+    for r in env.recipients:
+        private = keys.get(r.recipient)
+        if not private:
+            continue
+        try:
+            number = sealing.open_tracking(
+                order, chain_id=chain_id, recipient=r.recipient, private_keys=private
+            )
+        except sealing.DecryptionFailed:
+            continue
+        shown["opened_by"] = r.recipient
+        shown["tracking_number"] = number
+        break
+    else:
+        shown["redacted"] = True
+    shipping = dict(out.get("shipping") or {})
+    shipping["tracking"] = shown
+    out["shipping"] = shipping

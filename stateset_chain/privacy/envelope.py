@@ -80,12 +80,22 @@ def _part(value: str) -> bytes:
     return len(raw).to_bytes(2, "big") + raw
 
 
-def binding(chain_id: str, merchant: str, customer: str, client_order_id: str) -> bytes:
+def binding(
+    chain_id: str, merchant: str, customer: str, client_order_id: str, purpose: str = ""
+) -> bytes:
     """What an envelope is bound to (AEAD associated data, HPKE info): the chain and the order's
-    parties and client id, each length-prefixed, so it opens on no other chain or order."""
-    return DOMAIN + b"\x00" + b"".join(
+    parties and client id, each length-prefixed, so it opens on no other chain or order. A
+    ``purpose`` other than the order's personal data (``tracking_purpose``: the shipment's
+    tracking number) is appended, so one envelope cannot stand in for the other."""
+    bound = DOMAIN + b"\x00" + b"".join(
         _part(v) for v in (chain_id, merchant, customer, client_order_id)
     )
+    return bound + b"\x02" + _part(purpose) if purpose else bound
+
+
+def tracking_purpose(order_id: str) -> str:
+    """The purpose MsgShipOrder's tracking envelope is bound to: this order's shipment."""
+    return "shipment/" + order_id
 
 
 def recipient_info(bound: bytes, recipient: str, key_version: int) -> bytes:

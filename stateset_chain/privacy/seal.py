@@ -100,9 +100,11 @@ def seal(
     customer: str,
     client_order_id: str = "",
     recipients: Sequence[Recipient],
+    purpose: str = "",
 ) -> SealedPersonalData:
-    """``data`` sealed to ``recipients`` (the merchant first) for the order these fields name."""
-    bound = envelope.binding(chain_id, merchant, customer, client_order_id)
+    """``data`` sealed to ``recipients`` (the merchant first) for the order these fields name
+    (and ``purpose``, see ``envelope.binding``)."""
+    bound = envelope.binding(chain_id, merchant, customer, client_order_id, purpose)
     plaintext = _plaintext(data)
     commitment = commitment_of(plaintext)
     data_key = ChaCha20Poly1305.generate_key()
@@ -139,11 +141,12 @@ def open_envelope(
     client_order_id: str = "",
     recipient: str,
     private_keys: Iterable[X25519PrivateKey],
+    purpose: str = "",
 ) -> Opened:
     """Open ``env`` as ``recipient`` with any of its private keys (old and current)."""
     if env.version != VERSION:
         raise DecryptionFailed(f"envelope version {env.version} is not {VERSION}")
-    bound = envelope.binding(chain_id, merchant, customer, client_order_id)
+    bound = envelope.binding(chain_id, merchant, customer, client_order_id, purpose)
     entries = [r for r in env.recipients if r.recipient == recipient]
     if not entries:
         raise DecryptionFailed(f"{recipient} is not a recipient of this envelope")
@@ -184,6 +187,21 @@ def open_order(
         customer=order.customer, client_order_id=order.client_order_id,
         recipient=recipient, private_keys=private_keys,
     )
+
+
+def open_tracking(
+    order: Order, *, chain_id: str, recipient: str, private_keys: Iterable[X25519PrivateKey]
+) -> str:
+    """The tracking number MsgShipOrder sealed in ``order.shipping.tracking``, as ``recipient``."""
+    if not order.shipping.HasField("tracking"):
+        raise DecryptionFailed(f"order {order.id} holds no sealed tracking number")
+    opened = open_envelope(
+        order.shipping.tracking, chain_id=chain_id, merchant=order.merchant,
+        customer=order.customer, client_order_id=order.client_order_id,
+        recipient=recipient, private_keys=private_keys,
+        purpose=envelope.tracking_purpose(order.id),
+    )
+    return opened.data.tracking_number
 
 
 def verify_commitment(env: SealedPersonalData, plaintext: bytes) -> bool:

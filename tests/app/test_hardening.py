@@ -28,6 +28,7 @@ from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
 from stateset.orders.v1 import orders_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx
+from stateset.privacy.v1.privacy_pb2 import SealedPersonalData
 from tendermint.abci import types_pb2 as abci
 
 HUGE = "9" * 4301
@@ -190,7 +191,8 @@ def test_an_unknown_signer_is_refused_before_its_messages_are_validated(chain):
 def test_an_eta_outside_the_timestamp_range_is_an_invalid_timestamp(chain, eta):
     alice = chain.wallets[0]
     msg = orders_tx.MsgShipOrder(signer=address(alice), order_id=ORDER_ID, carrier="ups",
-                                 tracking_number="1Z", estimated_delivery=eta)
+                                 estimated_delivery=eta,
+                                 tracking=SealedPersonalData(version=1))
     tx = chain.sign(alice, [msg])
     res = check(chain, tx)
     assert (res.codespace, res.code) == ("orders", 29), res.log

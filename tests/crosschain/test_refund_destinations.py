@@ -202,3 +202,108 @@ def test_a_burn_to_another_networks_deposit_address_is_parked_not_credited(net):
     assert record.order_id == order_id and record.amount == str(10 * UNIT)
     assert net.balance(addr.encode(foreign[12:])) == 0
 
+
+
+# -- no default where the message sender is not the wallet ------------------------------------
+
+
+def net_with_params(params: dict) -> Net:
+    """A Net whose genesis sets the crosschain params (``no_default_domains``, ``routers``)."""
+    import json
+
+    from stateset_chain.store.commit import CommitStore
+    from tests.chain import Chain, genesis_bytes, standard_app, wallet
+
+    app = standard_app(CommitStore.in_memory())
+    app.check_invariants_every_block = True
+    wallets = [wallet(i) for i in range(4)]
+    chain = Chain(app, wallets)
+    state = json.loads(genesis_bytes(wallets))
+    state.setdefault("crosschain", {})["params"] = params
+    chain.init(json.dumps(state, sort_keys=True).encode())
+    chain.block([])
+    return Net(chain)
+
+
+def b64(raw: bytes) -> str:
+    import base64
+
+    return base64.b64encode(raw).decode()
+
+
+def test_a_solana_payer_without_a_named_destination_is_parked_then_refunded_where_named(net):
+    link_solana(net)
+    order_id = net.create_order("20")
+    inbound = relay_from_solana(net, order_id, 20 * UNIT)
+    hash_ = keccak256(inbound)
+
+    result = net.refund(order_id)
+
+    assert not events(result, cctp_events.MessageSent)  # nothing goes to the program sender
+    (parked,) = events(result, x_events.CrossChainRefundParked)
+    assert (parked.order_id, parked.message_hash) == (order_id, hash_)
+    assert parked.amount == str(20 * UNIT)
+    assert parked.original_sender == SOLANA_PROGRAM_SENDER
+    record = net.unclaimed(hash_)
+    assert record.reason == UnclaimedReason.UNCLAIMED_REASON_NO_REFUND_DESTINATION
+    assert int(record.amount) == 20 * UNIT and not record.HasField("refund_to")
+    assert net.balance(UNCLAIMED) == 20 * UNIT
+    # nobody can send it anywhere before the customer names a destination
+    assert code(net.refund_unclaimed(hash_)) == ("crosschain", 14)
+    # only the customer names it, once, after payment because no wallet paid
+    assert code(net.set_refund_destination(
+        order_id, SOLANA, SOLANA_PROGRAM_SENDER, wallet=net.merchant)) == ("crosschain", 11)
+    assert net.set_refund_destination(order_id, SOLANA, SOLANA_PAYER_TOKEN_ACCOUNT).code == 0
+    assert code(net.set_refund_destination(order_id, SOLANA, SOLANA_PROGRAM_SENDER)) == (
+        "crosschain", 12)
+
+    sent = net.refund_unclaimed(hash_)
+
+    assert sent.code == 0, sent.log
+    message, burn = outbound_burn(sent)
+    assert message.destination_domain == SOLANA
+    assert burn.mint_recipient == SOLANA_PAYER_TOKEN_ACCOUNT and burn.amount == 20 * UNIT
+    assert net.balance(UNCLAIMED) == 0
+
+
+def test_a_router_burn_with_the_router_listed_is_parked():
+    net = net_with_params({"routers": [{"domain": ETHEREUM, "sender": b64(ROUTER_ETH)}]})
+    order_id = net.create_order("5")
+    _, inbound = net.pay_from_ethereum(order_id, 5 * UNIT, sender=ROUTER_ETH)
+    result = net.refund(order_id)
+    assert not events(result, cctp_events.MessageSent)
+    assert events(result, x_events.CrossChainRefundParked)
+    record = net.unclaimed(keccak256(inbound))
+    assert record.reason == UnclaimedReason.UNCLAIMED_REASON_NO_REFUND_DESTINATION
+    assert int(record.amount) == 5 * UNIT
+
+
+def test_a_direct_eoa_burn_still_defaults_to_its_sender_when_a_router_is_listed():
+    net = net_with_params({"routers": [{"domain": ETHEREUM, "sender": b64(ROUTER_ETH)}]})
+    order_id = net.create_order("5")
+    net.pay_from_ethereum(order_id, 5 * UNIT, sender=ALICE_ETH)
+    _, burn = outbound_burn(net.refund(order_id))
+    assert burn.mint_recipient == ALICE_ETH
+    # a wallet paid: the destination is fixed, the customer cannot redirect it after the fact
+    assert code(net.set_refund_destination(order_id, ETHEREUM, ROUTER_ETH)) == ("crosschain", 12)
+
+
+def test_a_domain_listed_in_the_params_gets_no_default():
+    net = net_with_params({"no_default_domains": [ETHEREUM]})
+    order_id = net.create_order("5")
+    net.pay_from_ethereum(order_id, 5 * UNIT, sender=ALICE_ETH)
+    result = net.refund(order_id)
+    assert not events(result, cctp_events.MessageSent)
+    assert events(result, x_events.CrossChainRefundParked)
+
+
+def test_params_survive_a_genesis_round_trip():
+    from stateset_chain.context import BlockInfo, Context
+    from stateset_chain.store.kv import Branch
+
+    params = {"no_default_domains": [7], "routers": [{"domain": 3, "sender": b64(ROUTER_ETH)}]}
+    net = net_with_params(params)
+    app = net.chain.app
+    ctx = Context(Branch(app.store.state), BlockInfo(1, 0, CHAIN_ID))
+    [crosschain] = [m for m in app.modules if m.name == "crosschain"]
+    assert crosschain.export_genesis(ctx)["params"] == params

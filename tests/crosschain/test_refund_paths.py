@@ -7,9 +7,13 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp.codec import BurnMessage, Message, keccak256
+from stateset_chain.client import msg_register_encryption_key
 from stateset_chain.crosschain.deposit import deposit_address
+from stateset_chain.privacy import seal
+from stateset_chain.privacy.client import seal_tracking
 from tests.chain import CHAIN_ID, address
 from tests.crosschain.helpers import ALICE_ETH, ESCROW, ETHEREUM, UNIT, Net, events
+from tests.privacy.sealed import lookup
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
 from stateset.orders.v1 import events_pb2 as order_events
@@ -34,8 +38,12 @@ def refund_initiated(result) -> list[tuple[str, int]]:
 def deliver(net: Net, order_id: str) -> None:
     m = address(net.merchant)
     net.ok(net.merchant, [otx.MsgFulfillOrder(signer=m, order_id=order_id)])
-    net.ok(net.merchant, [otx.MsgShipOrder(signer=m, order_id=order_id, carrier="UPS",
-                                           tracking_number="1Z")])
+    if lookup(net.chain)(m) is None:
+        key = seal.generate_private_key()
+        net.ok(net.merchant, [msg_register_encryption_key(m, seal.public_bytes(key))])
+    ship = otx.MsgShipOrder(signer=m, order_id=order_id, carrier="UPS")
+    seal_tracking(ship, "1Z", net.order(order_id), chain_id=CHAIN_ID, lookup=lookup(net.chain))
+    net.ok(net.merchant, [ship])
     net.ok(net.merchant, [otx.MsgDeliverOrder(signer=m, order_id=order_id)])
 
 

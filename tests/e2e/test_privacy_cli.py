@@ -18,6 +18,7 @@ pytestmark = pytest.mark.e2e
 NAME = "Ingrid Verysecret-Holloway"
 STREET = "4471 Unlisted Cul-de-sac"
 EMAIL = "ingrid.holloway@private-mail.test"
+TRACKING = "1ZSECRETTRACK4471"
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,29 @@ def test_cli_seals_on_create_and_opens_on_get(node, tmp_path):
     # listing opens too, with every key of the keyring
     listed = cli("query", "orders", "list", "--customer", bob, *rpc)
     assert listed["orders"][0]["personal_data"]["data"]["shipping_address"]["line1"] == STREET
+
+    # shipped: the tracking number is sealed by the CLI and opens for merchant and customer only
+    stored = cli("query", "orders", "get", "--client-order-id", "priv-e2e-1",
+                 "--merchant", carol, *rpc)["order"]
+    order_id = stored["id"]
+    amount = json.dumps({"denom": stored["denom"], "amount": stored["total"]})
+    assert cli("tx", "orders", "pay-order", "bob", "--order-id", order_id, "--amount", amount,
+               "--wait", *rpc)["code"] == 0
+    assert cli("tx", "orders", "fulfill-order", "carol", "--order-id", order_id, "--wait",
+               *rpc)["code"] == 0
+    shipped = cli("tx", "orders", "ship-order", "carol", "--order-id", order_id, "--carrier",
+                  "UPS", "--tracking-number", TRACKING, "--wait", *rpc)
+    assert shipped["code"] == 0, shipped
+    for who in ("carol", "bob"):
+        got = cli("query", "orders", "get", "--order-id", order_id, "--as", who, *rpc)
+        assert got["order"]["shipping"]["tracking"]["tracking_number"] == TRACKING
+        assert got["order"]["shipping"]["carrier"] == "UPS"
+    other = cli("query", "orders", "get", "--order-id", order_id, "--as", "alice", *rpc)
+    assert other["order"]["shipping"]["tracking"]["redacted"] is True
+    tx = client.rpc("tx", hash=base64.b64encode(bytes.fromhex(shipped["txhash"])).decode())
+    seen = json.dumps(tx) + base64.b64decode(tx["tx"]).decode("latin-1")
+    seen += json.dumps(client.rpc("block_results", height=str(tx["height"])))
+    assert TRACKING not in seen
 
 
 def test_python_client_seals_create_and_batch_and_reads_back(node):

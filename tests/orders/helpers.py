@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank import invariants as bank_invariants
 from stateset_chain.bank.state import MODULE_ACCOUNT, BankKeeper
@@ -20,11 +22,14 @@ from stateset_chain.orders.keys import ESCROW_ACCOUNT, ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import parse_iso8601
+from stateset_chain.privacy.envelope import tracking_purpose
+from stateset_chain.privacy.seal import Recipient, seal
 from stateset_chain.store.kv import Branch, MemoryKV
 from tests.bank.helpers import ALICE, BOB, CAROL, TEST_MODULE_ACCOUNTS, FakeAccounts, fund
 
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import LineItem, Order, RevenueSplit, ShippingAddress
+from stateset.privacy.v1.privacy_pb2 import PersonalData
 
 CUSTOMER = ALICE
 MERCHANT = BOB
@@ -268,11 +273,26 @@ def pay_msg(order_id: str, amount: int, denom: str = "ussusd", payer: str = CUST
     return tx.MsgPayOrder(payer=payer, order_id=order_id, amount=Coin(denom, amount).to_proto())
 
 
+TRACKING_KEY = X25519PrivateKey.from_private_bytes(bytes(range(32)))  # the merchant's, here
+
+
+def sealed_tracking(order_id: str, number: str = "1Z999", merchant: str = MERCHANT,
+                    customer: str = CUSTOMER):
+    """``number`` sealed to ``merchant`` (key version 1) for ``order_id``'s shipment (this
+    harness has no key registry: the chain checks only the envelope's shape here)."""
+    public = TRACKING_KEY.public_key().public_bytes_raw()
+    return seal(
+        PersonalData(tracking_number=number), chain_id=CHAIN_ID, merchant=merchant,
+        customer=customer, recipients=[Recipient(merchant, 1, public)],
+        purpose=tracking_purpose(order_id),
+    )
+
+
 def ship_msg(order_id: str, signer: str = MERCHANT, eta: str = "2025-01-05") -> tx.MsgShipOrder:
     return tx.MsgShipOrder(
         signer=signer,
         order_id=order_id,
         carrier="UPS",
-        tracking_number="1Z999",
+        tracking=sealed_tracking(order_id),
         estimated_delivery=eta,
     )

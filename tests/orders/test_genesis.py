@@ -195,9 +195,21 @@ def test_a_settled_order_is_history_and_not_checked_for_blocked_recipients():
         order = _first(data, settled=True)
         order["merchant"] = blocked
         order["revenue_split"] = _split(blocked)
+        order.get("shipping", {}).pop("tracking", None)  # sealed to the old merchant
 
     keeper, ctx = fresh()
     genesis.init_genesis(keeper, ctx, mutated(busy_chain(), change))
+
+
+def test_an_imported_tracking_envelope_must_be_sealed_to_the_merchant():
+    def change(data):
+        order = _first(data, settled=True)
+        assert "tracking" in order["shipping"]
+        order["merchant"], order["customer"] = order["customer"], order["merchant"]
+
+    keeper, ctx = fresh()
+    with pytest.raises(InvalidGenesis, match="shipping.tracking"):
+        genesis.init_genesis(keeper, ctx, mutated(busy_chain(), change))
 
 
 def test_an_imported_supplier_must_be_a_canonical_address():

@@ -13,14 +13,18 @@ import json
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.privacy.seal import DecryptionFailed
+from stateset_chain.coins import Coin
+from stateset_chain.privacy.client import reveal, seal_tracking
+from stateset_chain.privacy.seal import DecryptionFailed, open_tracking
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import MemoryKV
 from tests.chain import Chain, address
 from tests.privacy.sealed import (
+    CHAIN_ID,
     KeyBook,
     created_ids,
     get_order,
+    lookup,
     open_as,
     order_json,
     register,
@@ -30,6 +34,8 @@ from tests.privacy.sealed import (
 
 from stateset.orders.v1 import query_pb2 as orders_query
 from stateset.orders.v1 import tx_pb2 as orders_tx
+
+TRACKING = "1ZPRIVATE9TRACK7731"  # the shipped order's tracking number
 
 
 def forms(text: str) -> list[bytes]:
@@ -71,6 +77,23 @@ def world():
     chain.block([])  # one more commit: everything the block wrote is in the raw store
     ids = [i for r in res.tx_results for i in created_ids(r)]
     assert len(ids) == 5
+    # the first order is paid, fulfilled and shipped with a distinctive tracking number
+    shipped = get_order(chain, ids[0])
+    ship = orders_tx.MsgShipOrder(signer=m, order_id=ids[0], carrier="UPS")
+    seal_tracking(ship, TRACKING, shipped, chain_id=CHAIN_ID, lookup=lookup(chain))
+    ship_txs = [
+        chain.sign(customer, [orders_tx.MsgPayOrder(
+            payer=c, order_id=ids[0],
+            amount=Coin(shipped.denom, shipped.total).to_proto())]),
+        chain.sign(merchant, [orders_tx.MsgFulfillOrder(signer=m, order_id=ids[0])]),
+        chain.sign(merchant, [ship]),
+    ]
+    shipping = chain.block(ship_txs)
+    assert [r.code for r in shipping.tx_results] == [0, 0, 0], [
+        r.log for r in shipping.tx_results]
+    chain.block([])
+    txs += ship_txs
+    res.tx_results.extend(shipping.tx_results)
     return chain, raw, txs, res, ids, book, (c, m, address(stranger), k)
 
 
@@ -99,7 +122,7 @@ def test_no_personal_string_is_anywhere_on_chain(world):
                               for r in res.tx_results for e in r.events]).encode(),
     }
     for i in range(5):
-        for secret in secrets(i):
+        for secret in [*secrets(i), TRACKING]:
             for form in forms(secret):
                 for where, blob in blobs.items():
                     assert form not in blob, f"{secret!r} in clear in {where}"
@@ -151,3 +174,21 @@ def test_a_customer_without_a_key_gets_an_order_sealed_to_the_merchant_only(worl
     order = get_order(chain, ids[4])
     assert [r.recipient for r in order.personal_data.recipients] == [m]
     assert open_as(order, m, book.keys[m]).shipping_address.city == secrets(4)[3]
+
+
+def test_the_tracking_number_opens_for_the_merchant_and_customer_only(world):
+    chain, raw, txs, res, ids, book, (c, m, stranger, keyless) = world
+    order = get_order(chain, ids[0])
+    assert order.shipping.carrier == "UPS" and order.shipping.HasField("tracking")
+    store = b"\x00".join(k + b"\x00" + v for k, v in raw.iterate())
+    assert order.shipping.tracking.ciphertext in store  # the scan would have seen it
+    for reader in (m, c):
+        assert open_tracking(order, chain_id=CHAIN_ID, recipient=reader,
+                             private_keys=book.keys[reader]) == TRACKING
+    with pytest.raises(DecryptionFailed):
+        open_tracking(order, chain_id=CHAIN_ID, recipient=stranger,
+                      private_keys=book.keys[stranger])
+    shown = reveal({}, order, chain_id=CHAIN_ID, keys={c: book.keys[c]})
+    assert shown["shipping"]["tracking"]["tracking_number"] == TRACKING
+    hidden = reveal({}, order, chain_id=CHAIN_ID, keys={stranger: book.keys[stranger]})
+    assert hidden["shipping"]["tracking"] == {"sealed_to": [m, c], "redacted": True}

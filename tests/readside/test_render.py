@@ -35,7 +35,7 @@ def test_a_shipped_order_renders_the_documents_shape():
                          unit_price_amount=365_490_000, line_total=1_096_470_000)],
         payments=[Payment(id="pay_1", payer="stateset1cust", amount=1_096_470_000,
                           denom="uusdc", method="wallet", height=5, time=timestamp(T0))],
-        shipping=ShippingInfo(carrier="UPS", tracking_number="1Z", shipped_at=timestamp(T0)),
+        shipping=ShippingInfo(carrier="UPS", shipped_at=timestamp(T0)),
         timeline=[TimelineEntry(status=OrderStatus.ORDER_STATUS_CREATED, height=4,
                                 time=timestamp(T0 - 10**9))],
         created_at=timestamp(T0 - 10**9),

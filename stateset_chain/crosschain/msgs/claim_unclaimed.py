@@ -8,6 +8,7 @@ validate  signer is a canonical address                            -> sdk Invali
           recipient "" (the signer) or a canonical address          -> sdk InvalidAddress
           amount "" (all) or a canonical positive integer           -> InvalidAmount
 guard     a record exists for the hash                              -> UnclaimedNotFound
+          a NO_REFUND_DESTINATION record's order names a destination -> NoRefundDestination
           the signer is the original sender (or, when the record
           names a refund destination, that destination's recipient) -> NotOriginalSender
           the recipient is not a module account                     -> RecipientIsModuleAccount
@@ -26,7 +27,6 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.deposit import is_deposit_address
 from stateset_chain.crosschain.errors import (
     NotOriginalSender,
@@ -38,6 +38,7 @@ from stateset_chain.crosschain.msgs.common import (
     parse_amount,
     require_address,
     require_message_hash,
+    return_path,
     take,
 )
 from stateset_chain.crosschain.state import CrosschainKeeper
@@ -66,7 +67,7 @@ def handle(
     keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgClaimUnclaimed
 ) -> tx.MsgClaimUnclaimedResponse:
     record = load_record(keeper, ctx.store, msg.message_hash)
-    owner = destination.of_record(record).recipient
+    owner = return_path(keeper, ctx.store, record).recipient
     if owner != bytes(12) + address.decode(msg.signer):
         raise NotOriginalSender(f"funds go back to 0x{owner.hex()}")
     recipient = msg.recipient or msg.signer

@@ -5,16 +5,18 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain import coins
 from stateset_chain.bank.handlers import require_address
+from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.errors import (
     AmountExceedsUnclaimed,
     InvalidAmount,
     InvalidMessageHash,
+    NoRefundDestination,
     UnclaimedNotFound,
 )
 from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.store.kv import KVStore
 
-from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds
+from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
 
 __all__ = ["load_record", "parse_amount", "require_address", "require_message_hash", "take"]
 
@@ -45,3 +47,20 @@ def take(record: UnclaimedFunds, amount_text: str) -> int:
     if amount > held:
         raise AmountExceedsUnclaimed(f"{amount} asked, {held}{record.denom} held")
     return amount
+
+
+def return_path(
+    keeper: CrosschainKeeper, store: KVStore, record: UnclaimedFunds
+) -> destination.ReturnPath:
+    """Where ``record`` goes back. A refund parked for want of a destination
+    (``NO_REFUND_DESTINATION``) goes only to the one its order's customer names afterwards; never
+    to the burn's sender (a Solana program or a router), so ``NoRefundDestination`` until then."""
+    if record.reason != UnclaimedReason.UNCLAIMED_REASON_NO_REFUND_DESTINATION:
+        return destination.of_record(record)
+    named = keeper.get_refund_destination(store, record.order_id)
+    if named is None:
+        raise NoRefundDestination(
+            f"order {record.order_id} names no refund destination yet (its customer sends "
+            "MsgSetRefundDestination)"
+        )
+    return destination.ReturnPath(named.domain, named.recipient)

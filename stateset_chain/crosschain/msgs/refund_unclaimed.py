@@ -5,9 +5,11 @@ validate  signer is a canonical address                            -> sdk Invali
           message hash is 32 bytes                                  -> InvalidMessageHash
           amount "" (all) or a canonical positive integer           -> InvalidAmount
 guard     a record exists for the hash                              -> UnclaimedNotFound
+          a NO_REFUND_DESTINATION record's order names a destination -> NoRefundDestination
           amount <= the record's amount                             -> AmountExceedsUnclaimed
           then ``CctpKeeper.deposit_for_burn(depositor = crosschain_unclaimed, amount,
-          the record's source domain, mint recipient = its original sender)`` with every check
+          the record's return path: its refund_to, else its original sender on its source
+          domain; for NO_REFUND_DESTINATION the order's destination named since)`` with every check
           of MsgDepositForBurn (paused, remote token messenger, burn limit, ...)  -> cctp errors
 change    amount: crosschain_unclaimed -> cctp, burned; the record shrinks (removed at zero)
 emit      (CoinsTransferred, CoinsBurned, MessageSent, DepositForBurn), UnclaimedFundsRefunded
@@ -20,12 +22,12 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.msgs.common import (
     load_record,
     parse_amount,
     require_address,
     require_message_hash,
+    return_path,
     take,
 )
 from stateset_chain.crosschain.state import CrosschainKeeper
@@ -52,7 +54,7 @@ def handle(
 ) -> tx.MsgRefundUnclaimedResponse:
     record = load_record(keeper, ctx.store, msg.message_hash)
     amount = take(record, msg.amount)
-    path = destination.of_record(record)
+    path = return_path(keeper, ctx.store, record)
     sent = keeper.cctp.deposit_for_burn(
         ctx, keeper.unclaimed_address, amount, path.domain, path.recipient
     )

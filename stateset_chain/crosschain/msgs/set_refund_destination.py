@@ -6,7 +6,9 @@ validate  signer is a canonical address                              -> sdk Inva
           recipient is 32 bytes and not all zero                      -> InvalidRefundDestination
 guard     the order exists                                            -> OrderNotFound
           the signer is its customer                                  -> NotOrderCustomer
-          no cross-chain payment has reached it yet                   -> RefundDestinationLocked
+          no cross-chain payment has reached it yet, or: none is named
+          yet and every cross-chain payment it has came from a sender
+          that is not a wallet (its refund could only be parked)     -> RefundDestinationLocked
 change    RefundDestination{order_id, domain, recipient, set_by, height} (replaces an earlier one)
 emit      RefundDestinationSet
 
@@ -52,6 +54,20 @@ def validate(msg: tx.MsgSetRefundDestination) -> None:
         raise InvalidRefundDestination("recipient is zero")
 
 
+def _unset_and_no_wallet_paid(keeper: CrosschainKeeper, ctx: Context, order) -> bool:
+    """After payment, a destination may still be named when none is and no payment came from
+    a wallet: then no refund has a return path anyone could be deprived of (SPEC.md)."""
+    if keeper.get_refund_destination(ctx.store, order.id) is not None:
+        return False
+    return not any(
+        keeper.sender_is_wallet(
+            ctx.store, p.cross_chain.source_domain, bytes.fromhex(p.cross_chain.original_sender)
+        )
+        for p in order.payments
+        if p.HasField("cross_chain")
+    )
+
+
 def handle(
     keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgSetRefundDestination
 ) -> tx.MsgSetRefundDestinationResponse:
@@ -60,7 +76,7 @@ def handle(
         raise OrderNotFound(msg.order_id)
     if msg.signer != order.customer:
         raise NotOrderCustomer(f"{msg.signer} is not the customer of {order.id}")
-    if has_cross_chain_payment(order):
+    if has_cross_chain_payment(order) and not _unset_and_no_wallet_paid(keeper, ctx, order):
         raise RefundDestinationLocked(order.id)
     destination = RefundDestination(
         order_id=order.id,

@@ -5,8 +5,9 @@ validate  signer is a canonical address                           -> sdk Invalid
           order id is ord_ + 10 base62 characters                 -> InvalidOrderId
 guard     the order exists                                        -> OrderNotFound
           the signer is the customer or the merchant              -> NotAuthorized
-          the order holds sealed personal data                    -> NoPersonalData
-change    personal_data cleared; personal_data_erased_at = block time (any status)
+          the order holds sealed personal data or a sealed tracking number -> NoPersonalData
+change    personal_data and shipping.tracking cleared; personal_data_erased_at = block time
+          (any status)
 emit      PersonalDataErased{order_id, signer}
 
 Block history keeps the ciphertext (the create tx, and older state versions until pruned): this
@@ -52,9 +53,10 @@ def handle(
     params = keeper.params(ctx.store)
     order = keeper.must_get_order(ctx.store, msg.order_id)
     require_role(msg.signer, order, params, frozenset({CUSTOMER, MERCHANT}), "erase the data of")
-    if not order.HasField("personal_data"):
+    if not (order.HasField("personal_data") or order.shipping.HasField("tracking")):
         raise NoPersonalData(order.id)
     order.ClearField("personal_data")
+    order.shipping.ClearField("tracking")
     order.personal_data_erased_at.CopyFrom(timestamp(ctx.block.time_ns))
     keeper.save_order(ctx.store, order)
     indexed.emit(ctx, order, events.PersonalDataErased(order_id=order.id, signer=msg.signer))

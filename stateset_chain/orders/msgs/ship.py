@@ -3,13 +3,21 @@
 signer    signer, who must be the merchant
 validate  signer is a canonical address                           -> sdk InvalidAddress
           order id is ord_ + 10 base62 characters                 -> InvalidOrderId
-          carrier and tracking number are given                   -> MissingField
+          carrier and the sealed tracking envelope are given      -> MissingField
           estimated delivery "" or ISO 8601                       -> InvalidTimestamp
 guard     the order exists                                        -> OrderNotFound
           the signer is the merchant                              -> NotAuthorized
-          carrier, tracking number <= max_text_length bytes        -> FieldTooLong
+          carrier <= max_text_length bytes                        -> FieldTooLong
+          tracking: a well-formed envelope to the order's merchant (+ customer)
+                                           -> privacy envelope errors (privacy/SPEC.md)
+          sealed to each recipient's current registered key
+                                   -> privacy UnknownEncryptionKey, StaleEncryptionKey
           FULFILLED -> SHIPPED                                    -> InvalidTransition
-change    status SHIPPED; shipping carrier, tracking number, estimated delivery, shipped_at
+change    status SHIPPED; shipping carrier, sealed tracking, estimated delivery, shipped_at
+
+The tracking number never travels in clear (docs/privacy.md): the client seals it as
+``PersonalData.tracking_number`` bound to ``envelope.tracking_purpose(order_id)``. The chain checks
+the envelope's shape and recipients, never its contents.
 emit      OrderShipped{order_id, merchant, customer, shipping}
 """
 
@@ -18,6 +26,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders import indexed, lifecycle
+from stateset_chain.orders.errors import MissingField
 from stateset_chain.orders.lifecycle import SHIPPED
 from stateset_chain.orders.msgs.common import (
     MERCHANT,
@@ -29,6 +38,7 @@ from stateset_chain.orders.msgs.common import (
 )
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import parse_iso8601, timestamp
+from stateset_chain.privacy.envelope import validate_envelope
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
@@ -44,7 +54,8 @@ def validate(msg: tx.MsgShipOrder) -> None:
     require_address(msg.signer, "signer")
     require_order_id(msg.order_id)
     require_present(msg.carrier, "carrier")
-    require_present(msg.tracking_number, "tracking_number")
+    if not msg.HasField("tracking"):
+        raise MissingField("tracking")
     if msg.estimated_delivery:
         parse_iso8601(msg.estimated_delivery, "estimated_delivery")
 
@@ -54,10 +65,12 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder) -> tx.MsgSh
     order = keeper.must_get_order(ctx.store, msg.order_id)
     require_role(msg.signer, order, params, frozenset({MERCHANT}), "ship")
     require_length(msg.carrier, "carrier", params.max_text_length)
-    require_length(msg.tracking_number, "tracking_number", params.max_text_length)
+    validate_envelope(msg.tracking, merchant=order.merchant, customer=order.customer)
+    if keeper.encryption_keys is not None:  # the app always wires the registry
+        keeper.encryption_keys.require_current_keys(ctx.store, msg.tracking)
     lifecycle.transition(keeper, ctx, order, SHIPPED)
     order.shipping.carrier = msg.carrier
-    order.shipping.tracking_number = msg.tracking_number
+    order.shipping.tracking.CopyFrom(msg.tracking)
     if msg.estimated_delivery:
         eta = parse_iso8601(msg.estimated_delivery, "estimated_delivery")
         order.shipping.estimated_delivery.CopyFrom(timestamp(eta))
