@@ -402,7 +402,7 @@ class _Schemas:
         if desc.full_name in _WELL_KNOWN:
             return dict(_WELL_KNOWN[desc.full_name])
         if desc.full_name not in self.schemas:
-            self.schemas[desc.full_name] = {}  # placeholder: recursive messages
+            self.schemas[desc.full_name] = {}  # being built: a recursive message $refs itself
             properties = {f.name: self.field(f) for f in desc.fields}
             self.schemas[desc.full_name] = {"type": "object", "properties": properties}
         return _ref(desc.full_name)

@@ -32,27 +32,14 @@ def order_filters(
 ) -> Where:
     """The WHERE of an order list (also used by reports and analytics)."""
     where = Where([], [])
-    if customer_id is not None:
-        where.add("customer = %s", customer_id)
-    if merchant_id is not None:
-        where.add("merchant = %s", merchant_id)
-    names = params.statuses(status)
-    if names is not None:
-        where.add("status = ANY (%s)", names)
-    if currency is not None:
-        where.add("lower(currency) = lower(%s)", currency)
-    after = params.timestamp(created_after, "created_after")
-    if after is not None:
-        where.add("created_at > %s", after)
-    before = params.timestamp(created_before, "created_before")
-    if before is not None:
-        where.add("created_at < %s", before)
-    low = params.amount(amount_min, "amount_min")
-    if low is not None:
-        where.add("total >= %s", low)
-    high = params.amount(amount_max, "amount_max")
-    if high is not None:
-        where.add("total <= %s", high)
+    where.add_if("customer = %s", customer_id)
+    where.add_if("merchant = %s", merchant_id)
+    where.add_if("status = ANY (%s)", params.statuses(status))
+    where.add_if("lower(currency) = lower(%s)", currency)
+    where.add_if("created_at > %s", params.timestamp(created_after, "created_after"))
+    where.add_if("created_at < %s", params.timestamp(created_before, "created_before"))
+    where.add_if("total >= %s", params.amount(amount_min, "amount_min"))
+    where.add_if("total <= %s", params.amount(amount_max, "amount_max"))
     return where
 
 
@@ -148,18 +135,11 @@ def list_payments(
     ending_before: str | None = None,
 ) -> dict:
     where = Where([], [])
-    if order_id is not None:
-        where.add("p.order_id = %s", order_id)
-    if payer is not None:
-        where.add("p.payer = %s", payer)
-    if cross_chain is not None:
-        where.add("p.cross_chain = %s", cross_chain)
-    after = params.timestamp(created_after, "created_after")
-    if after is not None:
-        where.add("p.time > %s", after)
-    before = params.timestamp(created_before, "created_before")
-    if before is not None:
-        where.add("p.time < %s", before)
+    where.add_if("p.order_id = %s", order_id)
+    where.add_if("p.payer = %s", payer)
+    where.add_if("p.cross_chain = %s", cross_chain)
+    where.add_if("p.time > %s", params.timestamp(created_after, "created_after"))
+    where.add_if("p.time < %s", params.timestamp(created_before, "created_before"))
     n, skip = params.limit(limit), params.offset(offset)
     params.cursors(skip, starting_after, ending_before)
     cursor_id = starting_after if starting_after is not None else ending_before

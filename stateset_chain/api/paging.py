@@ -23,6 +23,11 @@ class Where:
         self.clauses.append(clause)
         self.args.extend(args)
 
+    def add_if(self, clause: str, value) -> None:
+        """``add(clause, value)`` when the filter was given (``value`` not None)."""
+        if value is not None:
+            self.add(clause, value)
+
     def sql(self) -> str:
         return " AND ".join(self.clauses) if self.clauses else "TRUE"
 
