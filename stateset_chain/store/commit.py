@@ -29,8 +29,6 @@ state). ``commit()`` publishes the new height and the database write together un
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -48,9 +46,9 @@ CACHE_DEPTH = 16  # tree nodes this shallow stay in memory (at most 2^17 of them
 # (99-byte entries) holds 3,670,016 in ~400 MiB: two maps of 2^21 buckets, each filled to the 7/8
 # its hash table allows before it would double (so a million-key tree's deep nodes fit).
 DEEP_CACHE_NODES = (7 << 19) if smt.NATIVE else (1 << 21)
-# Crash tests: ``STATESET_FAILPOINT=<point>[@<height>]`` SIGKILLs the process at that point of
-# commit() (points: before-write, after-write), at any height or only at the given one.
-FAILPOINT_ENV = "STATESET_FAILPOINT"
+# The points of commit() an ``on_commit_point`` observer is called at, with the height: before
+# the batch is written, and right after (crash tests inject a SIGKILL there; nothing else does).
+COMMIT_POINTS = ("before-write", "after-write")
 
 Op = tuple[bytes, bytes | None]
 
@@ -107,7 +105,8 @@ class CommitStore:
         self.tree = SparseMerkleTree(self._nodes)
         self._staged: _Staged | None = None
         self.local_prefixes: tuple[bytes, ...] = ()  # keys kept out of the tree (see above)
-        self._failpoint = os.environ.get(FAILPOINT_ENV, "")
+        # Called as ``on_commit_point(point, height)`` at each of COMMIT_POINTS; None in a node.
+        self.on_commit_point: Callable[[str, int], None] | None = None
         height = raw.get(META_HEIGHT)
         self.last_height = int.from_bytes(height, "big") if height else 0
         self.last_app_hash = raw.get(META_APP_HASH) or EMPTY
@@ -190,19 +189,19 @@ class CommitStore:
         ops += [(TREE + k, v) for k, v in staged.nodes.items()]
         ops.append((META_HEIGHT, staged.height.to_bytes(8, "big")))
         ops.append((META_APP_HASH, staged.app_hash))
-        self._fail("before-write", staged.height)
+        self._reached("before-write", staged.height)
         with self._lock:
             self._apply(ops)
-            self._fail("after-write", staged.height)
+            self._reached("after-write", staged.height)
             self._nodes.commit(staged.nodes)
             self.last_height = staged.height
             self.last_app_hash = staged.app_hash
         self._staged = None
         return self.last_height, self.last_app_hash
 
-    def _fail(self, point: str, height: int) -> None:
-        if self._failpoint and self._failpoint in (point, f"{point}@{height}"):
-            os.kill(os.getpid(), signal.SIGKILL)
+    def _reached(self, point: str, height: int) -> None:
+        if self.on_commit_point is not None:
+            self.on_commit_point(point, height)
 
     # -- proofs and checks ---------------------------------------------------------------
 

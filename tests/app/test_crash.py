@@ -18,7 +18,7 @@ from stateset_chain.context import BlockInfo, Context
 from stateset_chain.orders import invariants
 from stateset_chain.orders.keys import LOCAL_PREFIXES
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.store.commit import FAILPOINT_ENV, CommitStore
+from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import Branch
 from tests.app.crash_child import expected_hashes
 
@@ -33,13 +33,12 @@ def expected() -> dict[int, bytes]:
 
 def run_child(data_dir: str, failpoint: str | None = None, blocks: int = BLOCKS,
               stdout=subprocess.DEVNULL):
-    env = {**os.environ}
-    env.pop(FAILPOINT_ENV, None)
-    if failpoint:
-        env[FAILPOINT_ENV] = failpoint
+    """The crash child over ``data_dir``; ``failpoint`` (``point[@height]``) makes it SIGKILL
+    itself at that commit point (injected into its store, not read from the environment)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.app.crash_child", data_dir, str(blocks)],
-        cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "tests.app.crash_child", data_dir, str(blocks),
+         *([failpoint] if failpoint else [])],
+        cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE, text=True,
     )
 
 

@@ -53,6 +53,18 @@ def test_restage_replaces_the_staged_block(opener):
     assert s.state.get(b"block1") == b"x"
 
 
+def test_commit_points_are_observed_around_the_write(opener, monkeypatch):
+    """``on_commit_point`` sees the batch unwritten at before-write and written at after-write;
+    the environment variable the crash tests once used is not read by the store."""
+    monkeypatch.setenv("STATESET_FAILPOINT", "before-write")
+    s = opener()
+    seen = []
+    s.on_commit_point = lambda point, height: seen.append((point, height, s.state.get(b"a")))
+    s.stage([(b"a", b"1")], 1)
+    s.commit()
+    assert seen == [("before-write", 1, None), ("after-write", 1, b"1")]
+
+
 def test_commit_rules(opener):
     s = opener()
     with pytest.raises(RuntimeError):
