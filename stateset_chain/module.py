@@ -1,23 +1,45 @@
 """The shape every module has, so knowing one means knowing all.
 
-A module is a package ``stateset_chain/<name>/`` with:
+A module is a package ``stateset_chain/<name>/`` with the same files:
 
 - ``keys.py``        store prefixes (documented in SPEC.md as ``prefix | key -> value``)
-- ``state.py``       the keeper: typed collections and the functions other modules may call
-- ``msgs/`` or ``handlers.py``  one handler per message: validate, load, guard, change state, emit
-- ``errors.py``      one ``ChainError`` subclass per distinct failure, codespace = module name
-- ``genesis.py``     init/export of the module's genesis JSON
+- ``state.py``       the keeper: it declares the module's typed collections and is the only code
+                     that reads or writes them; other modules call its methods
+- ``msgs/``          one file per message, each reading validate -> load -> guard (one rule per
+                     line) -> change state -> emit; ``msgs/__init__.py`` lists them in ``ALL``,
+                     in the order of the module's Msg service
 - ``queries.py``     ABCI query routes named like gRPC methods
                      (``/cosmos.bank.v1beta1.Query/Balance``)
+- ``events.py``      the typed (past-tense, protobuf) events the module emits
+- ``errors.py``      one ``ChainError`` subclass per distinct failure, codespace = module name
+- ``genesis.py``     init/export of the module's genesis JSON
 - ``invariants.py``  functions that raise ``InvariantBroken``
-- ``module.py``      builds the ``Module`` below
-- ``SPEC.md``
+- ``expected.py``    the narrow interfaces (Protocols) it needs from other modules
+- ``module.py``      builds the ``Module`` below with ``msg_routes`` and ``bind``
+- ``SPEC.md``        state keys, messages and signers, events, errors with codes
+
+The route builder
+-----------------
+Every message file exports the same four names (``MsgFile``)::
+
+    MSG = tx.MsgPayOrder                         # the protobuf class it handles
+    def signers(msg) -> list[str]: ...           # who must sign, in order
+    def validate(msg) -> None: ...               # stateless checks (the SDK's ValidateBasic)
+    def handle(keeper, ctx, msg) -> Response: ...
+
+and every ``module.py`` turns them into routes the same way::
+
+    Module(name=..., msgs=msg_routes(keeper, msgs.ALL), ...,
+           invariants=[bind(keeper, inv) for inv in invariants.ALL])
+
+There is no other way to register a message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from google.protobuf.message import Message
@@ -43,6 +65,37 @@ class MsgRoute:
     @property
     def type_url(self) -> str:
         return "/" + self.msg_cls.DESCRIPTOR.full_name
+
+
+def bind(keeper: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn(keeper, ctx, *args)`` as ``bound(ctx, *args)``: how a module hands its keeper-taking
+    functions (handlers, genesis, end-block, invariants) to the app."""
+
+    def bound(ctx: Context, *args: Any) -> Any:
+        return fn(keeper, ctx, *args)
+
+    bound.__name__ = getattr(fn, "__name__", "bound")
+    bound.__qualname__ = getattr(fn, "__qualname__", bound.__name__)
+    return bound
+
+
+def msg_route(keeper: Any, msg_file: ModuleType) -> MsgRoute:
+    """The route of one message file (``MSG``, ``signers``, ``validate``, ``handle``)."""
+    missing = [n for n in ("MSG", "signers", "validate", "handle") if not hasattr(msg_file, n)]
+    if missing:
+        raise TypeError(f"message file {msg_file.__name__} lacks {', '.join(missing)}")
+    return MsgRoute(
+        msg_cls=msg_file.MSG,
+        signers=msg_file.signers,
+        validate=msg_file.validate,
+        handler=bind(keeper, msg_file.handle),
+    )
+
+
+def msg_routes(keeper: Any, msg_files: Iterable[ModuleType]) -> list[MsgRoute]:
+    """The one route builder: a module's message files, in Msg service order, bound to its
+    keeper."""
+    return [msg_route(keeper, f) for f in msg_files]
 
 
 @dataclass(frozen=True)

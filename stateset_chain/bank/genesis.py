@@ -21,7 +21,7 @@ from google.protobuf import json_format
 
 from stateset_chain.bank.errors import InvalidGenesis
 from stateset_chain.bank.handlers import require_address
-from stateset_chain.bank.state import BankKeeper, balances, denom_metadata, supplies
+from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import MAX_AMOUNT, Coin, parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
@@ -55,14 +55,14 @@ def _init(keeper: BankKeeper, ctx: Context, data: dict) -> None:
             raise InvalidGenesis(f"duplicate balance for {addr}")
         seen.add(raw)
         for c in coins_from_json(entry["coins"]):
-            balances.set(store, (raw, c.denom), c.amount)
+            keeper.balances.set(store, (raw, c.denom), c.amount)
             keeper.add_denom(store, c.denom)
             totals[c.denom] = totals.get(c.denom, 0) + c.amount
         keeper.accounts.ensure_account(store, addr)
     for denom in sorted(totals):
         if totals[denom] > MAX_AMOUNT:
             raise InvalidGenesis(f"supply of {denom} overflows")
-        supplies.set(store, denom, totals[denom])
+        keeper.supplies.set(store, denom, totals[denom])
     _init_metadata(keeper, ctx, data.get("denom_metadata", []))
     if "supply" in data:
         given = coins_from_json(data["supply"])
@@ -84,7 +84,7 @@ def _init_metadata(keeper: BankKeeper, ctx: Context, items: list[dict]) -> None:
         if meta.base not in units or meta.display not in units:
             raise InvalidGenesis(f"denom metadata of {meta.base}: base and display must be units")
         bases.append(meta.base)
-        denom_metadata.set(ctx.store, meta.base, meta)
+        keeper.denom_metadata.set(ctx.store, meta.base, meta)
     if bases != sorted(set(bases)):
         raise InvalidGenesis(f"denom metadata must be sorted by base without duplicates: {bases}")
 
@@ -92,7 +92,7 @@ def _init_metadata(keeper: BankKeeper, ctx: Context, items: list[dict]) -> None:
 def export_genesis(keeper: BankKeeper, ctx: Context) -> dict:
     by_address: dict[bytes, list[dict]] = {}
     order: list[bytes] = []
-    for (raw, denom), amount in balances.iterate(ctx.store):
+    for (raw, denom), amount in keeper.balances.iterate(ctx.store):
         if raw not in by_address:
             by_address[raw] = []
             order.append(raw)
@@ -105,7 +105,7 @@ def export_genesis(keeper: BankKeeper, ctx: Context) -> dict:
         "denoms": keeper.known_denoms(ctx.store),
         "denom_metadata": [  # by base (the store orders keys by length first)
             json_format.MessageToDict(m, preserving_proto_field_name=True)
-            for _, m in sorted(denom_metadata.iterate(ctx.store), key=_first)
+            for _, m in sorted(keeper.denom_metadata.iterate(ctx.store), key=_first)
         ],
         "supply": [coin_to_json(c) for c in keeper.total_supply(ctx.store)],
     }

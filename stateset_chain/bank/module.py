@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank import genesis, handlers, invariants, queries
+from stateset_chain.bank import genesis, invariants, msgs, queries
 from stateset_chain.bank.keys import MODULE_NAME
 from stateset_chain.bank.state import BankKeeper
-from stateset_chain.module import Module, MsgRoute
-
-from cosmos.bank.v1beta1 import tx_pb2
+from stateset_chain.module import Module, bind, msg_routes
 
 
 def bank_module(keeper: BankKeeper) -> Module:
     return Module(
         name=MODULE_NAME,
-        msgs=[
-            MsgRoute(
-                msg_cls=tx_pb2.MsgSend,
-                signers=handlers.send_signers,
-                validate=handlers.validate_send,
-                handler=lambda ctx, msg: handlers.handle_send(keeper, ctx, msg),
-            )
-        ],
+        msgs=msg_routes(keeper, msgs.ALL),
         queries=queries.routes(keeper),
-        init_genesis=lambda ctx, data: genesis.init_genesis(keeper, ctx, data),
-        export_genesis=lambda ctx: genesis.export_genesis(keeper, ctx),
-        invariants=[invariants.total_supply],
+        init_genesis=bind(keeper, genesis.init_genesis),
+        export_genesis=bind(keeper, genesis.export_genesis),
+        invariants=[bind(keeper, inv) for inv in invariants.ALL],
     )

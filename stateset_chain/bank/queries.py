@@ -16,7 +16,7 @@ Pagination is ignored: every answer is complete (``pagination.total`` is set whe
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.state import BankKeeper, denom_metadata
+from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
@@ -94,7 +94,7 @@ def spendable_balance_by_denom(
 def denoms_metadata(
     keeper: BankKeeper, ctx: Context, req: q.QueryDenomsMetadataRequest
 ) -> q.QueryDenomsMetadataResponse:
-    found = [m for _, m in denom_metadata.iterate(ctx.store)]
+    found = [m for _, m in keeper.denom_metadata.iterate(ctx.store)]
     found.sort(key=_base)  # keys order by length first
     return q.QueryDenomsMetadataResponse(
         metadatas=found, pagination=_page(req.pagination, len(found))
@@ -109,7 +109,7 @@ def denom_metadata_of(
     keeper: BankKeeper, ctx: Context, req: q.QueryDenomMetadataRequest
 ) -> q.QueryDenomMetadataResponse:
     denom = _denom(req.denom)
-    found = denom_metadata.get(ctx.store, denom)
+    found = keeper.denom_metadata.get(ctx.store, denom)
     if found is None:
         raise NotFound(f"client metadata for denom {denom}")
     return q.QueryDenomMetadataResponse(metadata=found)

@@ -60,18 +60,6 @@ DEFAULT_MODULE_ACCOUNTS: Mapping[str, frozenset[str]] = {
     "stablecoin_reserve": frozenset(),
 }
 
-# (address bytes, denom) keys, encoded once for the read and the write of each transfer.
-balances: Map[tuple[bytes, str], int] = Map(
-    BALANCES_PREFIX, TupleKey(BytesKey, StrKey), UIntValue, cached_keys=4096
-)
-supplies: Map[str, int] = Map(SUPPLY_PREFIX, StrKey, UIntValue)
-known_denoms: KeySet[str] = KeySet(DENOMS_PREFIX, StrKey)
-# How wallets display a denom (units, symbol); set in genesis, read by the DenomMetadata queries.
-denom_metadata: Map[str, bank_pb2.Metadata] = Map(
-    METADATA_PREFIX, StrKey, ProtoValue(bank_pb2.Metadata)
-)
-
-
 MODULE_ACCOUNT = "a module account"
 
 # Recognises a class of addresses from the raw address bytes alone (no store, no state).
@@ -83,6 +71,20 @@ class ModulePermissionError(Exception):
 
 
 class BankKeeper:
+    """The bank's schema (its typed collections, ``SPEC.md`` "State") and every movement."""
+
+    # (address bytes, denom) keys, encoded once for the read and the write of each transfer.
+    balances: Map[tuple[bytes, str], int] = Map(
+        BALANCES_PREFIX, TupleKey(BytesKey, StrKey), UIntValue, cached_keys=4096
+    )
+    supplies: Map[str, int] = Map(SUPPLY_PREFIX, StrKey, UIntValue)
+    denoms: KeySet[str] = KeySet(DENOMS_PREFIX, StrKey)
+    # How wallets display a denom (units, symbol); set in genesis, read by the DenomMetadata
+    # queries.
+    denom_metadata: Map[str, bank_pb2.Metadata] = Map(
+        METADATA_PREFIX, StrKey, ProtoValue(bank_pb2.Metadata)
+    )
+
     def __init__(
         self,
         accounts: AccountKeeper,
@@ -102,28 +104,28 @@ class BankKeeper:
     # -- reads -------------------------------------------------------------------------------
 
     def balance(self, store: KVStore, addr: str, denom: str) -> int:
-        return balances.get(store, (address.decode(addr), denom)) or 0
+        return self.balances.get(store, (address.decode(addr), denom)) or 0
 
     def all_balances(self, store: KVStore, addr: str) -> list[Coin]:
         """Every nonzero balance of ``addr``, sorted by denom."""
-        entries = balances.iterate(store, prefix=(address.decode(addr),))
+        entries = self.balances.iterate(store, prefix=(address.decode(addr),))
         return sorted(Coin(denom, amount) for (_, denom), amount in entries)
 
     def supply(self, store: KVStore, denom: str) -> int:
-        return supplies.get(store, denom) or 0
+        return self.supplies.get(store, denom) or 0
 
     def total_supply(self, store: KVStore) -> list[Coin]:
         """Every denom with nonzero supply, sorted by denom."""
-        return sorted(Coin(denom, amount) for denom, amount in supplies.iterate(store))
+        return sorted(Coin(denom, amount) for denom, amount in self.supplies.iterate(store))
 
     def is_known_denom(self, store: KVStore, denom: str) -> bool:
-        return known_denoms.has(store, denom)
+        return self.denoms.has(store, denom)
 
     def known_denoms(self, store: KVStore) -> list[str]:
-        return sorted(known_denoms.iterate(store))
+        return sorted(self.denoms.iterate(store))
 
     def add_denom(self, store: KVStore, denom: str) -> None:
-        known_denoms.add(store, denom)
+        self.denoms.add(store, denom)
 
     def is_blocked(self, addr: str) -> bool:
         """True for declared module accounts: they receive coins only from their module.
@@ -195,8 +197,8 @@ class BankKeeper:
                 raise InvalidCoins(f"minting {c} overflows the supply of {c.denom}")
         module_addr = address.module_address(module)
         for c in coins:
-            supplies.set(ctx.store, c.denom, self.supply(ctx.store, c.denom) + c.amount)
-            known_denoms.add(ctx.store, c.denom)
+            self.supplies.set(ctx.store, c.denom, self.supply(ctx.store, c.denom) + c.amount)
+            self.denoms.add(ctx.store, c.denom)
         self._add(ctx.store, address.decode(module_addr), coins)
         self.accounts.ensure_account(ctx.store, module_addr)
         amount = format_coins(coins)
@@ -211,7 +213,8 @@ class BankKeeper:
             return
         self._subtract(ctx.store, address.module_address_bytes(module), coins)
         for c in coins:
-            _set_or_delete(supplies, ctx.store, c.denom, self.supply(ctx.store, c.denom) - c.amount)
+            supply = self.supply(ctx.store, c.denom) - c.amount
+            _set_or_delete(self.supplies, ctx.store, c.denom, supply)
         module_addr = address.module_address(module)
         amount = format_coins(coins)
         ctx.events.emit_pending(COIN_SPENT, [("spender", module_addr), ("amount", amount)])
@@ -221,19 +224,19 @@ class BankKeeper:
     # -- internals ---------------------------------------------------------------------------
 
     def _subtract(self, store: KVStore, raw: bytes, coins: list[Coin]) -> None:
-        held = [balances.get(store, (raw, c.denom)) or 0 for c in coins]
+        held = [self.balances.get(store, (raw, c.denom)) or 0 for c in coins]
         for c, have in zip(coins, held, strict=True):
             if have < c.amount:
                 raise InsufficientFunds(
                     f"spendable balance {Coin(c.denom, have)} is smaller than {c}"
                 )
         for c, have in zip(coins, held, strict=True):
-            _set_or_delete(balances, store, (raw, c.denom), have - c.amount)
+            _set_or_delete(self.balances, store, (raw, c.denom), have - c.amount)
 
     def _add(self, store: KVStore, raw: bytes, coins: list[Coin]) -> None:
         for c in coins:
-            held = balances.get(store, (raw, c.denom)) or 0
-            balances.set(store, (raw, c.denom), held + c.amount)
+            held = self.balances.get(store, (raw, c.denom)) or 0
+            self.balances.set(store, (raw, c.denom), held + c.amount)
 
     def _require_permission(self, module: str, permission: str) -> None:
         if permission not in self.permissions.get(module, frozenset()):

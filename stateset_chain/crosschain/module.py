@@ -11,37 +11,20 @@ burn permission); cctp and orders keep their own accounts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.context import Context
 from stateset_chain.crosschain import genesis, invariants, msgs, queries
 from stateset_chain.crosschain.keys import MODULE_NAME
 from stateset_chain.crosschain.state import CrosschainKeeper
-from stateset_chain.module import Module, MsgRoute
+from stateset_chain.module import Module, bind, msg_routes
 
 
 def crosschain_module(keeper: CrosschainKeeper) -> Module:
     return Module(
         name=MODULE_NAME,
-        msgs=[
-            MsgRoute(
-                msg_cls=m.MSG,
-                signers=m.signers,
-                validate=m.validate,
-                handler=_bind(keeper, m.handle),
-            )
-            for m in msgs.ALL
-        ],
+        msgs=msg_routes(keeper, msgs.ALL),
         queries=queries.routes(keeper),
-        init_genesis=lambda ctx, data: genesis.init_genesis(keeper, ctx, data),
-        export_genesis=lambda ctx: genesis.export_genesis(keeper, ctx),
-        invariants=[_bind(keeper, inv) for inv in invariants.ALL],
+        init_genesis=bind(keeper, genesis.init_genesis),
+        export_genesis=bind(keeper, genesis.export_genesis),
+        invariants=[bind(keeper, inv) for inv in invariants.ALL],
     )
 
-
-def _bind(keeper: CrosschainKeeper, fn: Callable) -> Callable:
-    def bound(ctx: Context, *args):
-        return fn(keeper, ctx, *args)
-
-    return bound

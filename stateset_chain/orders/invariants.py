@@ -157,3 +157,6 @@ def _check_counter(counter, store, want: Counter) -> None:
     got = dict(counter.iterate(store))
     if got != dict(want):
         raise InvariantBroken("orders: an index counter does not match the orders")
+
+
+ALL = (escrow_balance, order_accounting, indexes_consistent)

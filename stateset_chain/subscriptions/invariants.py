@@ -49,3 +49,6 @@ def allowance_bounded(keeper, ctx: Context) -> None:
         a = sub.allowance
         if not 0 <= a.period_can_spend <= a.period_spend_limit:
             raise InvariantBroken(f"subscription {sub.id}: can_spend {a.period_can_spend}")
+
+
+ALL = (queue_consistent, cycles_consistent, allowance_bounded)

@@ -7,11 +7,8 @@ settled by the orders module like any other order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.context import Context
-from stateset_chain.module import Module, MsgRoute
+from stateset_chain.module import Module, bind, msg_routes
 from stateset_chain.subscriptions import billing, genesis, invariants, msgs, queries
 from stateset_chain.subscriptions.keys import MODULE_NAME
 
@@ -19,29 +16,11 @@ from stateset_chain.subscriptions.keys import MODULE_NAME
 def subscriptions_module(keeper) -> Module:
     return Module(
         name=MODULE_NAME,
-        msgs=[
-            MsgRoute(
-                msg_cls=m.MSG,
-                signers=m.signers,
-                validate=m.validate,
-                handler=_bind(keeper, m.handle),
-            )
-            for m in msgs.ALL
-        ],
+        msgs=msg_routes(keeper, msgs.ALL),
         queries=queries.routes(keeper),
-        init_genesis=lambda ctx, data: genesis.init_genesis(keeper, ctx, data),
-        export_genesis=lambda ctx: genesis.export_genesis(keeper, ctx),
-        end_block=lambda ctx: billing.end_block(keeper, ctx),
-        invariants=[
-            _bind(keeper, invariants.queue_consistent),
-            _bind(keeper, invariants.cycles_consistent),
-            _bind(keeper, invariants.allowance_bounded),
-        ],
+        init_genesis=bind(keeper, genesis.init_genesis),
+        export_genesis=bind(keeper, genesis.export_genesis),
+        end_block=bind(keeper, billing.end_block),
+        invariants=[bind(keeper, inv) for inv in invariants.ALL],
     )
 
-
-def _bind(keeper, fn: Callable) -> Callable:
-    def bound(ctx: Context, *args):
-        return fn(keeper, ctx, *args)
-
-    return bound

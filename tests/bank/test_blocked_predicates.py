@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank import handlers
 from stateset_chain.bank.errors import BlockedRecipient
+from stateset_chain.bank.msgs import send as msg_send
 from stateset_chain.bank.state import MODULE_ACCOUNT, BankKeeper
 from stateset_chain.coins import Coin
 from stateset_chain.crypto import address
@@ -87,7 +87,7 @@ def test_msg_send_to_a_blocked_class_is_refused_and_changes_nothing(bank_ctx, to
     keeper, ctx = bank_ctx
     before = store_snapshot(ctx.store)
     with pytest.raises(BlockedRecipient) as e:
-        handlers.handle_send(keeper, ctx, send(to))
+        msg_send.handle(keeper, ctx, send(to))
     assert e.value.detail == f"{to} is {what}"
     assert store_snapshot(ctx.store) == before
     assert ctx.events.events == []
@@ -97,13 +97,13 @@ def test_msg_send_to_a_module_account_log_names_it(bank_ctx):
     keeper, ctx = bank_ctx
     fee_collector = address.module_address("fee_collector")
     with pytest.raises(BlockedRecipient) as e:
-        handlers.handle_send(keeper, ctx, send(fee_collector))
+        msg_send.handle(keeper, ctx, send(fee_collector))
     assert e.value.detail == f"{fee_collector} is a module account"
 
 
 def test_msg_send_to_an_ordinary_address_still_works(bank_ctx):
     keeper, ctx = bank_ctx
-    handlers.handle_send(keeper, ctx, send(BOB, 7))
+    msg_send.handle(keeper, ctx, send(BOB, 7))
     assert keeper.balance(ctx.store, BOB, "uusdc") == 7
 
 

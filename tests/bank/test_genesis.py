@@ -30,7 +30,7 @@ def test_init_sets_balances_computes_supply_and_creates_accounts():
     assert keeper.supply(ctx.store, "ussusd") == 5
     assert keeper.accounts.number(ctx.store, ALICE) is not None
     assert keeper.accounts.number(ctx.store, BOB) is not None
-    invariants.total_supply(ctx)
+    invariants.total_supply(keeper, ctx)
 
 
 def test_export_is_deterministic_and_round_trips():

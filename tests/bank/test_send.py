@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank import handlers
 from stateset_chain.bank.errors import BlockedRecipient, UnknownDenom
+from stateset_chain.bank.msgs import send as msg_send
 from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidAddress, InvalidCoins
 from stateset_chain.events import parse_typed_event
@@ -35,8 +35,8 @@ def bank_ctx():
 def test_send_moves_coins_and_emits_coins_transferred(bank_ctx):
     keeper, ctx = bank_ctx
     msg = send_msg(uusdc=300, ussusd=50)
-    handlers.validate_send(msg)
-    assert handlers.handle_send(keeper, ctx, msg) == tx_pb2.MsgSendResponse()
+    msg_send.validate(msg)
+    assert msg_send.handle(keeper, ctx, msg) == tx_pb2.MsgSendResponse()
     assert keeper.balance(ctx.store, ALICE, "uusdc") == 700
     assert keeper.balance(ctx.store, BOB, "uusdc") == 300
     assert keeper.balance(ctx.store, BOB, "ussusd") == 50
@@ -49,7 +49,7 @@ def test_send_moves_coins_and_emits_coins_transferred(bank_ctx):
 
 def test_send_deletes_emptied_balance(bank_ctx):
     keeper, ctx = bank_ctx
-    handlers.handle_send(keeper, ctx, send_msg(ussusd=50))
+    msg_send.handle(keeper, ctx, send_msg(ussusd=50))
     assert keeper.balance(ctx.store, ALICE, "ussusd") == 0
     assert [c.denom for c in keeper.all_balances(ctx.store, ALICE)] == ["uusdc"]
 
@@ -57,7 +57,7 @@ def test_send_deletes_emptied_balance(bank_ctx):
 def test_send_to_new_address_creates_its_account(bank_ctx):
     keeper, ctx = bank_ctx
     assert keeper.accounts.number(ctx.store, CAROL) is None
-    handlers.handle_send(keeper, ctx, send_msg(to=CAROL, uusdc=1))
+    msg_send.handle(keeper, ctx, send_msg(to=CAROL, uusdc=1))
     assert keeper.accounts.number(ctx.store, CAROL) is not None
 
 
@@ -65,7 +65,7 @@ def test_send_more_than_balance_is_insufficient_funds_with_sdk_log(bank_ctx):
     keeper, ctx = bank_ctx
     before = store_snapshot(ctx.store)
     with pytest.raises(InsufficientFunds) as e:
-        handlers.handle_send(keeper, ctx, send_msg(uusdc=1001))
+        msg_send.handle(keeper, ctx, send_msg(uusdc=1001))
     assert (
         e.value.log == "spendable balance 1000uusdc is smaller than 1001uusdc: insufficient funds"
     )
@@ -77,32 +77,32 @@ def test_send_checks_every_coin_before_moving_any(bank_ctx):
     keeper, ctx = bank_ctx
     before = store_snapshot(ctx.store)
     with pytest.raises(InsufficientFunds):
-        handlers.handle_send(keeper, ctx, send_msg(uusdc=1, ussusd=51))
+        msg_send.handle(keeper, ctx, send_msg(uusdc=1, ussusd=51))
     assert store_snapshot(ctx.store) == before
 
 
 def test_send_from_empty_account_reports_zero_balance(bank_ctx):
     keeper, ctx = bank_ctx
     with pytest.raises(InsufficientFunds) as e:
-        handlers.handle_send(keeper, ctx, send_msg(frm=CAROL, uusdc=100))
+        msg_send.handle(keeper, ctx, send_msg(frm=CAROL, uusdc=100))
     assert e.value.detail == "spendable balance 0uusdc is smaller than 100uusdc"
 
 
 def test_send_of_unknown_denom_is_refused(bank_ctx):
     keeper, ctx = bank_ctx
     with pytest.raises(UnknownDenom):
-        handlers.handle_send(keeper, ctx, send_msg(ustake=1))
+        msg_send.handle(keeper, ctx, send_msg(ustake=1))
 
 
 @pytest.mark.parametrize("module", ["fee_collector", "stablecoin", "stablecoin_reserve"])
 def test_send_to_module_account_is_blocked(bank_ctx, module):
     keeper, ctx = bank_ctx
     with pytest.raises(BlockedRecipient):
-        handlers.handle_send(keeper, ctx, send_msg(to=address.module_address(module), uusdc=1))
+        msg_send.handle(keeper, ctx, send_msg(to=address.module_address(module), uusdc=1))
 
 
 def test_signer_is_the_from_address():
-    assert handlers.send_signers(send_msg()) == [ALICE]
+    assert msg_send.signers(send_msg()) == [ALICE]
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_signer_is_the_from_address():
 )
 def test_validate_refuses_bad_addresses(frm, to):
     with pytest.raises(InvalidAddress):
-        handlers.validate_send(send_msg(frm=frm, to=to, uusdc=1))
+        msg_send.validate(send_msg(frm=frm, to=to, uusdc=1))
 
 
 @pytest.mark.parametrize(
@@ -135,4 +135,4 @@ def test_validate_refuses_bad_addresses(frm, to):
 def test_validate_refuses_bad_coins(amount):
     msg = tx_pb2.MsgSend(from_address=ALICE, to_address=BOB, amount=amount)
     with pytest.raises(InvalidCoins):
-        handlers.validate_send(msg)
+        msg_send.validate(msg)

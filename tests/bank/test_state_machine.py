@@ -15,10 +15,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank import genesis as bank_genesis
-from stateset_chain.bank import handlers as bank_handlers
 from stateset_chain.bank import invariants as bank_invariants
 from stateset_chain.bank.errors import BlockedRecipient, UnknownDenom
-from stateset_chain.bank.state import balances
+from stateset_chain.bank.msgs import send as bank_send
 from stateset_chain.coins import Coin
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto import address
@@ -91,7 +90,7 @@ class BankMachine(RuleBasedStateMachine):
         msg = bank_tx.MsgSend(
             from_address=frm, to_address=to, amount=[Coin(denom, amount).to_proto()]
         )
-        bank_handlers.validate_send(msg)
+        bank_send.validate(msg)
         if to == RESERVE:
             expected = BlockedRecipient
         elif denom == "ufoo":
@@ -100,7 +99,7 @@ class BankMachine(RuleBasedStateMachine):
             expected = InsufficientFunds
         else:
             expected = None
-        if self._run(lambda ctx: bank_handlers.handle_send(self.bank, ctx, msg), expected):
+        if self._run(lambda ctx: bank_send.handle(self.bank, ctx, msg), expected):
             self._move(frm, to, denom, amount)
 
     @rule(to=users, amount=amounts)
@@ -165,7 +164,7 @@ class BankMachine(RuleBasedStateMachine):
     def state_equals_model(self):
         stored = {
             (address.encode(raw), denom): amount
-            for (raw, denom), amount in balances.iterate(self.root)
+            for (raw, denom), amount in self.bank.balances.iterate(self.root)
         }
         assert stored == {k: v for k, v in self.model.items() if v}
         for denom in ("uusdc", "ussusd"):
@@ -174,7 +173,7 @@ class BankMachine(RuleBasedStateMachine):
     @invariant()
     def module_invariants_hold(self):
         ctx = self._ctx(self.root)
-        bank_invariants.total_supply(ctx)
+        bank_invariants.total_supply(self.bank, ctx)
         sc_invariants.reserve_backs_supply(self.stable, ctx)
 
     @invariant()

@@ -92,7 +92,7 @@ def test_deposit_burns_the_depositors_uusdc_and_sends_a_burn_message():
     assert burn == BurnMessage(
         0, burn_token_for_denom("uusdc"), RECIPIENT, 1000, pad_address(address.decode(ALICE))
     )
-    bank_invariants.total_supply(env.ctx)
+    bank_invariants.total_supply(env.bank, env.ctx)
 
 
 def test_deposit_emits_burn_movements_then_message_sent_then_deposit_for_burn():

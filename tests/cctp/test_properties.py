@@ -201,7 +201,7 @@ class CctpMachine(RuleBasedStateMachine):
     def module_invariants_hold(self):
         if not hasattr(self, "env"):
             return
-        bank_invariants.total_supply(self.env.ctx)
+        bank_invariants.total_supply(self.env.bank, self.env.ctx)
         for inv in self.env.module.invariants:
             inv(self.env.ctx)
 

@@ -63,7 +63,7 @@ def receive(raw: bytes, attestation: bytes | None = None, signer: str = RELAYER)
 
 
 def check_invariants(env):
-    bank_invariants.total_supply(env.ctx)
+    bank_invariants.total_supply(env.bank, env.ctx)
     for inv in invariants.ALL:
         inv(env.keeper, env.ctx)
 

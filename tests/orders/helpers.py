@@ -186,7 +186,7 @@ class Chain:
         ctx = self.ctx()
         for check in self.module.invariants:
             check(ctx)
-        bank_invariants.total_supply(ctx)
+        bank_invariants.total_supply(self.bank, ctx)
 
     # -- common flows ------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.state import balances
+from stateset_chain.bank.state import BankKeeper
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
 from stateset_chain.orders import invariants, state
@@ -34,7 +34,7 @@ def test_all_hold_on_a_busy_chain(chain):
 
 def test_escrow_balance_catches_unowned_escrow(chain):
     raw = address.decode(ESCROW)
-    balances.set(chain.store, (raw, "ussusd"), chain.balance(ESCROW) + 1)
+    BankKeeper.balances.set(chain.store, (raw, "ussusd"), chain.balance(ESCROW) + 1)
     with pytest.raises(InvariantBroken):
         check(chain, invariants.escrow_balance)
 

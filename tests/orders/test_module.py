@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank import handlers as bank_handlers
 from stateset_chain.bank.errors import BlockedRecipient
+from stateset_chain.bank.msgs import send as bank_send
 from stateset_chain.coins import Coin
 from stateset_chain.errors import registered_errors
 from stateset_chain.orders import errors as orders_errors
@@ -70,7 +70,7 @@ def test_escrow_is_a_plain_module_account_the_bank_blocks_sends_to():
         from_address=CUSTOMER, to_address=ESCROW, amount=[Coin("ussusd", 1).to_proto()]
     )
     with pytest.raises(BlockedRecipient):
-        bank_handlers.handle_send(chain.bank, chain.ctx(), send)
+        bank_send.handle(chain.bank, chain.ctx(), send)
 
 
 def test_create_and_pay_in_one_tx_using_the_predictable_next_id():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.state import balances
+from stateset_chain.bank.state import BankKeeper
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
 from stateset_chain.stablecoin import genesis, handlers, invariants, queries
@@ -78,6 +78,6 @@ def test_peg_invariant_holds_on_empty_state_and_breaks_on_unbacked_supply():
 def test_peg_invariant_breaks_on_unclaimed_reserve():
     _, keeper, ctx = new_stablecoin({})
     reserve = address.decode(keeper.reserve_address)
-    balances.set(ctx.store, (reserve, "uusdc"), 5)
+    BankKeeper.balances.set(ctx.store, (reserve, "uusdc"), 5)
     with pytest.raises(InvariantBroken):
         invariants.reserve_backs_supply(keeper, ctx)

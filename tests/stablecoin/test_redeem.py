@@ -43,7 +43,7 @@ def test_redeem_burns_ssusd_and_releases_usdc(issued):
     assert bank.balance(ctx.store, ALICE, "uusdc") == 750
     assert keeper.reserve(ctx.store) == keeper.supply(ctx.store) == 250
     invariants.reserve_backs_supply(keeper, ctx)
-    bank_invariants.total_supply(ctx)
+    bank_invariants.total_supply(bank, ctx)
 
 
 def test_redeem_emits_bank_movements_then_stablecoin_redeemed(issued):
