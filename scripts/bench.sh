@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks (a command, not a test): installs what it needs first, then runs
-# `python -m stateset_chain.bench` with the arguments given, e.g.
+# `python -m benchmarks` with the arguments given, e.g.
 #   scripts/bench.sh all                       # every part (about 15 minutes on 2 cores)
 #   scripts/bench.sh all --quick               # a smoke run of every part (under a minute)
 #   scripts/bench.sh inprocess --accounts 100000 --blocks 1000,2000,5000
@@ -11,4 +11,4 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
-exec .venv/bin/python -m stateset_chain.bench "${@:-all}"
+exec .venv/bin/python -m benchmarks "${@:-all}"

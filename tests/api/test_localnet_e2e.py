@@ -16,7 +16,7 @@ import psycopg
 import pytest
 import requests
 
-from stateset_chain.bench.orderflow import FLOWS, OrderFlows
+from benchmarks.orderflow import FLOWS, OrderFlows
 from stateset_chain.localnet import CHAIN_ID, Localnet
 from tests.api.receiver import Receiver
 from tests.indexer.helpers import chain_order, demo_wallets, quiet_height, wait_watermark

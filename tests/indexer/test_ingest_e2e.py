@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from stateset_chain.bench.orderflow import FLOWS, OrderFlows
+from benchmarks.orderflow import FLOWS, OrderFlows
 from stateset_chain.indexer import views
 from stateset_chain.localnet import CHAIN_ID
 from stateset_chain.readside import db

@@ -1,5 +1,5 @@
-"""``python -m stateset_chain.bench {inprocess,commit,abci,localnet,orders,cctp,indexer,api,all}``:
-see stateset_chain.bench. ``--json PATH`` (any part) also writes every figure to PATH."""
+"""``python -m benchmarks {inprocess,commit,abci,localnet,orders,cctp,indexer,api,all}``:
+see benchmarks. ``--json PATH`` (any part) also writes every figure to PATH."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _log(*args) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m stateset_chain.bench",
+        prog="python -m benchmarks",
         description="Benchmarks of the stateset chain; each prints a markdown section on stdout "
         "(progress goes to stderr).",
     )
@@ -146,14 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.part == "all":
         return _run_all(args.quick, args.json)
-    from stateset_chain.bench import report
+    from benchmarks import report
 
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     revision = report.revision()  # at the start: others may commit while a long part runs
     result: object
     if args.part == "inprocess":
-        from stateset_chain.bench import inprocess
+        from benchmarks import inprocess
 
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
         if not modes or set(modes) - {"cold", "warm"}:
@@ -165,17 +165,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.profile:
             text += "\n" + ip.profile_markdown()
     elif args.part == "commit":
-        from stateset_chain.bench import commit
+        from benchmarks import commit
 
         result = commit.run(args.sizes, args.block, args.repeats, _log)
         text = "### Commit time against state size\n\n" + result.markdown()
     elif args.part == "abci":
-        from stateset_chain.bench import abci_edge
+        from benchmarks import abci_edge
 
         result = abci_edge.run(args.requests, args.burst, args.repeats, _log)
         text = "### ABCI edge\n\n" + result.markdown()
     elif args.part == "orders":
-        from stateset_chain.bench import orders
+        from benchmarks import orders
 
         od = result = orders.run(args.orders, args.small, args.blocks, args.repeats, args.accounts,
                         args.chunk, args.reps, args.profile, args.cpu, _log)
@@ -183,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.profile:
             text += "\n" + od.profile_markdown()
     elif args.part == "cctp":
-        from stateset_chain.bench import cctp
+        from benchmarks import cctp
 
         cc = result = cctp.run(
             args.blocks, args.repeats, args.accounts, args.profile, args.cpu, _log)
@@ -191,17 +191,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.profile:
             text += "\n" + cc.profile_markdown()
     elif args.part == "indexer":
-        from stateset_chain.bench import indexer
+        from benchmarks import indexer
 
         text = "### Indexer\n\n" + indexer.run(
             args.orders, args.paid, args.batch, args.follow, _log).markdown()
     elif args.part == "api":
-        from stateset_chain.bench import api
+        from benchmarks import api
 
         text = "### Orders API and webhooks\n\n" + api.run(
             args.orders, args.requests, args.threads, args.webhooks, _log).markdown()
     else:
-        from stateset_chain.bench import network
+        from benchmarks import network
 
         kinds = [k.strip() for k in args.apps.split(",") if k.strip()]
         unknown = sorted(set(kinds) - set(network.KINDS))
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = network.run(
             args.validators, kinds, args.txs, args.senders, args.duration, args.poll, log=_log)
         text = "### Localnet end to end\n\n" + result.markdown()
-    command = "python -m stateset_chain.bench " + " ".join(
+    command = "python -m benchmarks " + " ".join(
         argv if argv is not None else sys.argv[1:])
     print(text)
     print(f"Machine: {report.machine()}. Commit {revision} (plus any uncommitted changes), "
@@ -254,8 +254,8 @@ def _run_all(quick: bool, json_path: str | None = None) -> int:
         for part in parts:
             # One process per part: each reports its own peak RSS, and pinning stays local.
             extra = ["--json", str(Path(tmp) / f"{part[0]}.json")] if json_path else []
-            done = subprocess.run([sys.executable, "-m", "stateset_chain.bench", *part, *extra],
-                                  cwd=str(Path(__file__).resolve().parents[2]),
+            done = subprocess.run([sys.executable, "-m", "benchmarks", *part, *extra],
+                                  cwd=str(Path(__file__).resolve().parents[1]),
                                   env=dict(os.environ))
             status = status or done.returncode
             if extra and Path(extra[1]).exists():

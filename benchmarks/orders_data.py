@@ -42,10 +42,10 @@ from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
 
 import stateset_chain.pb  # noqa: F401
+from benchmarks import txs
+from benchmarks.chain import GENESIS_TIME, BenchChain
 from stateset_chain.auth.state import AuthKeeper
 from stateset_chain.bank.state import BankKeeper
-from stateset_chain.bench import txs
-from stateset_chain.bench.chain import GENESIS_TIME, BenchChain
 from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto.address import encode, module_address

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stateset_chain.bench import report
+from benchmarks import report
 from stateset_chain.store import commit as commit_store
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.smt import SparseMerkleTree

@@ -1,4 +1,4 @@
-"""Benchmarks: a command, not a test. ``python -m stateset_chain.bench PART`` (or
+"""Benchmarks: a command, not a test. ``python -m benchmarks PART`` (or
 ``scripts/bench.sh PART``) prints a markdown section with the figures, the machine and the
 command; results and targets are kept in docs/benchmarks.md.
 

@@ -1,4 +1,4 @@
-"""End-block billing cost: ``python -m stateset_chain.bench.subscriptions [--due N] [--idle a,b]``.
+"""End-block billing cost: ``python -m benchmarks.subscriptions [--due N] [--idle a,b]``.
 
 For each idle count, a store holds ``due`` subscriptions whose period starts now and ``idle``
 subscriptions due a year later (imported through the module's genesis, so set-up is cheap), and
@@ -186,7 +186,7 @@ def measure_conditional(woken: int, idle: int) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m stateset_chain.bench.subscriptions")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.subscriptions")
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument(
         "--idle", default="0,100000", help="not-due subscriptions, comma-separated (%(default)s)"

@@ -7,16 +7,19 @@ import json
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from stateset_chain.bench import report
+from benchmarks import report
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: benchmarks/ is not in the package
 
 
 def test_abci_part_writes_its_figures_and_the_verify_rate(tmp_path):
     out = tmp_path / "abci.json"
     done = subprocess.run(
-        [sys.executable, "-m", "stateset_chain.bench", "abci", "--requests", "300",
+        [sys.executable, "-m", "benchmarks", "abci", "--requests", "300",
          "--burst", "50", "--repeats", "1", "--json", str(out)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     doc = json.loads(out.read_text())

@@ -1,4 +1,4 @@
-"""Orders API and webhook latency (``python -m stateset_chain.bench api``).
+"""Orders API and webhook latency (``python -m benchmarks api``).
 
 1. A throwaway PostgreSQL (``readside.pgcluster``), migrated, filled with ``orders`` rows by
    ``INSERT ... SELECT generate_series`` inside PostgreSQL (the shape the indexer writes: every

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bench import report, txs
-from stateset_chain.bench.chain import BenchChain, BlockTiming, profile_block
+from benchmarks import report, txs
+from benchmarks.chain import BenchChain, BlockTiming, profile_block
 from stateset_chain.localnet import build_app_state
 
 CHAIN_ID = "stateset-bench-1"

@@ -2,7 +2,7 @@
 the large size, it calls a shape page-bound only when the extra reads pay for the extra orders on
 the page."""
 
-from stateset_chain.bench.orders import QueryStats, verdict
+from benchmarks.orders import QueryStats, verdict
 
 
 def stats(returned: float, reads: float) -> QueryStats:

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path)
 
+from benchmarks import report
 from stateset_chain.abci.framing import FrameDecoder, encode_frame
-from stateset_chain.bench import report
 
 from tendermint.abci import types_pb2 as abci
 

@@ -33,8 +33,8 @@ from pathlib import Path
 from google.protobuf.message import Message
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bench import report, txs
-from stateset_chain.bench.chain import (
+from benchmarks import report, txs
+from benchmarks.chain import (
     TIMING_HEADERS,
     BenchChain,
     BlockTiming,
@@ -43,7 +43,7 @@ from stateset_chain.bench.chain import (
     profile_block,
     timing_row,
 )
-from stateset_chain.bench.orders_data import (
+from benchmarks.orders_data import (
     MERCHANTS,
     NS,
     SHIP_TO,

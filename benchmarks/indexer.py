@@ -31,7 +31,7 @@ import psycopg
 import requests
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bench.orderflow import OrderFlows, Signer
+from benchmarks.orderflow import OrderFlows, Signer
 from stateset_chain.client import default_fee, sign_tx, wallet_from_mnemonic
 from stateset_chain.coins import SSUSD, Coin
 from stateset_chain.localnet import CHAIN_ID, Localnet, free_ports, load_demo_accounts

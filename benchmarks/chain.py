@@ -23,9 +23,9 @@ from pathlib import Path
 from google.protobuf.timestamp_pb2 import Timestamp
 
 import stateset_chain.pb  # noqa: F401
+from benchmarks import report
 from stateset_chain.auth.state import accounts as account_map
 from stateset_chain.auth.state import address_bytes
-from stateset_chain.bench import report
 from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app

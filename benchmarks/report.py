@@ -101,7 +101,7 @@ def revision() -> str:
     """The checked-out commit, short, read from ``.git`` (no git process); "unknown" if there
     is none. Uncommitted changes in the working tree are not visible here. In a linked work
     tree ``.git`` is a file naming its git directory, whose ``commondir`` holds the refs."""
-    git = Path(__file__).resolve().parents[2] / ".git"
+    git = Path(__file__).resolve().parents[1] / ".git"
     with contextlib.suppress(OSError):
         common = git
         if git.is_file():

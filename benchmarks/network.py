@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stateset_chain.bench import report, txs
+from benchmarks import report, txs
 from stateset_chain.localnet import CHAIN_ID, CONSENSUS, Localnet, set_config
 
 KINDS = ("stateset", "kvstore")

@@ -25,10 +25,8 @@ from pathlib import Path
 from coincurve import PrivateKey
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.auth.state import AuthKeeper
-from stateset_chain.bank.state import BankKeeper
-from stateset_chain.bench import report, txs
-from stateset_chain.bench.chain import (
+from benchmarks import report, txs
+from benchmarks.chain import (
     TIMING_HEADERS,
     BenchChain,
     BlockTiming,
@@ -37,6 +35,8 @@ from stateset_chain.bench.chain import (
     profile_block,
     timing_row,
 )
+from stateset_chain.auth.state import AuthKeeper
+from stateset_chain.bank.state import BankKeeper
 from stateset_chain.cctp.attestation import ethereum_address
 from stateset_chain.cctp.codec import ZERO32, BurnMessage, Message, keccak256, pad_address
 from stateset_chain.coins import USDC
