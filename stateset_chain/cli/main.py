@@ -519,10 +519,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_gateway)
 
     from stateset_chain.cli.apicmd import add_api
+    from stateset_chain.cli.exportcmd import add_export
     from stateset_chain.indexer import cli as indexer_cli
 
     indexer_cli.add_parser(sub)
     add_api(sub)
+    add_export(sub)
     _add_keys(sub, keyring)
     _add_tx(sub, [keyring, node, tx])
     _add_query(sub, [keyring, node])

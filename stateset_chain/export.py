@@ -1,0 +1,72 @@
+"""Export: the whole committed state as a genesis document a new chain starts from.
+
+``statesetd export --home H`` reads a stopped node's database and writes what the SDK's
+``simd export`` writes: a CometBFT genesis whose ``app_state`` holds every module's genesis
+(``Module.export_genesis``), with ``initial_height`` = the exported height + 1, the chain id the
+state records, and the validators and consensus params of the genesis the node runs (the app never
+changes either: it returns no validator updates and no consensus param updates, so they are still
+the genesis file's; the block gas limit is the one the app recorded at InitChain).
+
+The contract, tested for the whole app (``tests/app/test_export.py``) and per module: InitChain
+with the exported genesis writes exactly the state that was exported, every consensus key and
+every node-local index, so the new chain's first app hash is the exported height's, and every
+query answers the same.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from stateset_chain.app import App
+from stateset_chain.context import BlockInfo, Context
+from stateset_chain.store.kv import Branch
+
+
+class ExportError(Exception):
+    """The state cannot be exported as asked (a height the store does not hold, a module that
+    imports genesis but cannot export it)."""
+
+
+def export_app_state(app: App) -> dict[str, Any]:
+    """Every module's genesis, in module order, from the last committed state."""
+    view = app.store.committed()
+    ctx = Context(Branch(view.state), BlockInfo(view.height, 0, app.chain_id(view.state)))
+    state: dict[str, Any] = {}
+    for m in app.modules:
+        if m.init_genesis is None:
+            continue
+        if m.export_genesis is None:
+            raise ExportError(f"module {m.name} imports genesis but has no export")
+        state[m.name] = m.export_genesis(ctx)
+    return state
+
+
+def export_genesis(app: App, base: dict[str, Any], height: int | None = None) -> dict[str, Any]:
+    """The genesis document of a chain that continues ``app``'s state at ``height`` (default and
+    only choice while one version is kept: the last committed one). ``base`` is the genesis the
+    node was started from: its genesis time, validators and consensus params are kept."""
+    last = app.store.last_height
+    if last == 0:
+        raise ExportError("nothing is committed yet: there is no state to export")
+    if height is not None and height != last:
+        raise ExportError(
+            f"height {height} is not held: this store keeps only the last committed height {last}"
+        )
+    chain_id = app.chain_id(app.store.state)
+    if base.get("chain_id") not in (None, chain_id):
+        raise ExportError(
+            f"the genesis given is of chain {base.get('chain_id')!r}; the state is of {chain_id!r}"
+        )
+    params = copy.deepcopy(base.get("consensus_params") or {})
+    block = params.setdefault("block", {})
+    block["max_gas"] = str(app.block_max_gas or -1)
+    return {
+        "genesis_time": base.get("genesis_time", "1970-01-01T00:00:00Z"),
+        "chain_id": chain_id,
+        "initial_height": str(last + 1),
+        "consensus_params": params,
+        "validators": copy.deepcopy(base.get("validators") or []),
+        "app_hash": "",
+        "app_state": export_app_state(app),
+    }
