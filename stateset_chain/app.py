@@ -149,14 +149,7 @@ class App(BaseApplication):
                 self._add(self.queries, q.path, q)
         self._local = tuple(prefix for m in modules for prefix in m.local_prefixes)
         store.local_prefixes = self._local
-        if store.last_height > 0:
-            found = _state_version.get(store.state) or 1  # version 1 did not record it
-            if found != APP_VERSION:
-                raise IncompatibleState(
-                    f"the state at height {store.last_height} was written in layout version "
-                    f"{found}; this build runs version {APP_VERSION}: start this node from genesis "
-                    "again (reset its data) or migrate the state"
-                )
+        self._check_state_version()
         self.block_max_gas = (_block_max_gas.get(store.state) or 0) if store.last_height > 0 else 0
         self.check_invariants_every_block = False
         self.query_gas_limit: int | None = QUERY_GAS_LIMIT  # None: unmetered (benchmarks)
@@ -172,6 +165,26 @@ class App(BaseApplication):
         # Recheck: the txs CheckTx accepted, decoded (a pure function of their bytes and the
         # limits they were decoded under), by hash.
         self._decoded: BoundedCache[bytes, tuple] = BoundedCache(RECHECK_CACHE)
+
+    def _check_state_version(self) -> None:
+        store = self.store
+        if store.last_height > 0:
+            found = _state_version.get(store.state) or 1  # version 1 did not record it
+            if found != APP_VERSION:
+                raise IncompatibleState(
+                    f"the state at height {store.last_height} was written in layout version "
+                    f"{found}; this build runs version {APP_VERSION}: start this node from genesis "
+                    "again (reset its data) or migrate the state"
+                )
+
+    def restored(self) -> None:
+        """The store now holds a commit restored from a state-sync snapshot: re-read what the
+        app keeps from the committed state, as when it opens an existing database."""
+        self._check_state_version()
+        self.block_max_gas = _block_max_gas.get(self.store.state) or 0
+        self._genesis = None
+        self._block = None
+        self._check = Branch(self.store.state)
 
     def _metered(self, store: KVStore, meter: GasMeter) -> GasKV:
         """``store`` charging ``meter``; node-local keys at the transient-store prices."""

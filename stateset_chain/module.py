@@ -120,6 +120,9 @@ class Module:
     # the same atomic commit, but kept out of the app hash (no tree work, no proofs, transient-
     # store gas). No message handler may read them: they serve queries and invariants only.
     local_prefixes: tuple[bytes, ...] = ()
+    # Writes the module's node-local keys from its consensus state (a node restored from a
+    # state-sync snapshot, which carries consensus state only). Required with local_prefixes.
+    rebuild_local: Callable[[Any], None] | None = None
     # Runs before a block's transactions with the ones that decoded, to warm caches that only
     # speed up their handlers and cannot change a result (cctp: attestation signers, recovered
     # on worker threads). A failure is logged and the block runs without it.

@@ -2,7 +2,7 @@
 
     statesetd init  --home DIR [--moniker NAME]
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
-                    [--metrics 127.0.0.1:26659]
+                    [--metrics 127.0.0.1:26659] [--snapshot-interval N --snapshot-keep K]
     statesetd gateway [--node URL] [--address 127.0.0.1:9090] [--rest 127.0.0.1:1317]
     statesetd indexer [--rpc URL] [--db URL] | indexer migrate | indexer rebuild  (docs/indexer.md)
     statesetd api --db URL [--listen 127.0.0.1:8080] | api keys create --db URL  (cli/apicmd.py)
@@ -128,6 +128,15 @@ def cmd_start(args: argparse.Namespace) -> int:
         app = App.open(str(home / "data"))
     except (IncompatibleState, CorruptStore) as e:
         raise ClientError(f"cannot start over {home / 'data'}: {e}") from None
+    from stateset_chain.statesync.application import StateSyncApplication
+    from stateset_chain.statesync.snapshots import SnapshotStore
+
+    if args.snapshot_interval < 0 or args.snapshot_keep < 1:
+        raise ClientError("--snapshot-interval must be >= 0 and --snapshot-keep >= 1")
+    served = StateSyncApplication(
+        app, SnapshotStore(home / "data" / "snapshots"),
+        interval=args.snapshot_interval, keep=args.snapshot_keep,
+    )
     if args.metrics:
         from stateset_chain.abci.metrics import AppMetrics, MeteredApplication
 
@@ -136,8 +145,8 @@ def cmd_start(args: argparse.Namespace) -> int:
             metrics.serve(args.metrics)
         except (OSError, ValueError) as e:
             raise ClientError(f"cannot serve metrics on {args.metrics!r}: {e}") from None
-        return run(MeteredApplication(app, metrics), args.address)  # type: ignore[arg-type]
-    return run(app, args.address)
+        return run(MeteredApplication(served, metrics), args.address)  # type: ignore[arg-type]
+    return run(served, args.address)  # type: ignore[arg-type]
 
 
 def cmd_gateway(args: argparse.Namespace) -> int:
@@ -502,6 +511,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default=DEFAULT_ABCI_ADDRESS, help="tcp://HOST:PORT or unix:///PATH")
     p.add_argument("--metrics", default="",
                    help="serve Prometheus /metrics on HOST:PORT (off by default)")
+    p.add_argument("--snapshot-interval", type=int, default=0, metavar="N",
+                   help="take a state-sync snapshot every N heights (0: none; docs/statesync.md)")
+    p.add_argument("--snapshot-keep", type=int, default=2, metavar="K",
+                   help="keep the K newest snapshots (default %(default)s)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_start)
 

@@ -23,5 +23,6 @@ def orders_module(keeper: OrdersKeeper) -> Module:
         end_block=bind(keeper, settlement.end_block),
         invariants=[bind(keeper, inv) for inv in invariants.ALL],
         local_prefixes=LOCAL_PREFIXES,
+        rebuild_local=keeper.rebuild_indexes,
     )
 

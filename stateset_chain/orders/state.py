@@ -208,11 +208,16 @@ class OrdersKeeper:
 
     def insert_order(self, store: KVStore, order: Order) -> None:
         """Store a new order with every index entry and counter."""
+        orders.set(store, order.id, order)
+        if order.client_order_id:
+            client_ids.set(store, (address.decode(order.merchant), order.client_order_id), order.id)
+        self.index_order(store, order)
+
+    def index_order(self, store: KVStore, order: Order) -> None:
+        """Every node-local list index entry and counter of ``order`` (``insert_order``, and the
+        rebuild after a state-sync restore)."""
         seq, oid = order.sequence, order.id
         customer, merchant = address.decode(order.customer), address.decode(order.merchant)
-        orders.set(store, oid, order)
-        if order.client_order_id:
-            client_ids.set(store, (merchant, order.client_order_id), oid)
         by_sequence.set(store, seq, oid)
         by_customer.set(store, (customer, seq), oid)
         by_merchant.set(store, (merchant, seq), oid)
@@ -261,6 +266,13 @@ class OrdersKeeper:
         _increment(status_counts, store, status, -1)
         _increment(merchant_status_counts, store, (merchant, status), -1)
         _increment(customer_status_counts, store, (customer, status), -1)
+
+    def rebuild_indexes(self, store: KVStore) -> None:
+        """Writes every order's list indexes and counters (``index_order``) from the orders
+        alone: a node restored from a snapshot (consensus state only) gets the indexes every
+        node that executed the blocks holds, since they are a function of the orders."""
+        for _, order in orders.iterate(store):
+            self.index_order(store, order)
 
     def iterate_orders(self, store: KVStore) -> Iterator[Order]:
         """Every order in sequence order (genesis export, invariants)."""

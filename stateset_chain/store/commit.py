@@ -41,6 +41,7 @@ STATE = b"s/"
 TREE = b"t/"
 META_HEIGHT = b"m/height"
 META_APP_HASH = b"m/app_hash"
+META_RESTORING = b"m/restoring"  # u64 height: a state-sync restore began and has not finished
 CACHE_DEPTH = 16  # tree nodes this shallow stay in memory (at most 2^17 of them)
 # Deeper nodes: a bounded cache. The Python one holds 2^21 nodes in ~500 MiB; the compiled one
 # (99-byte entries) holds 3,670,016 in ~400 MiB: two maps of 2^21 buckets, each filled to the 7/8
@@ -107,6 +108,8 @@ class CommitStore:
         self.local_prefixes: tuple[bytes, ...] = ()  # keys kept out of the tree (see above)
         # Called as ``on_commit_point(point, height)`` at each of COMMIT_POINTS; None in a node.
         self.on_commit_point: Callable[[str, int], None] | None = None
+        if raw.get(META_RESTORING) is not None:
+            self._wipe()  # a restore that never finished: nothing in it is usable
         height = raw.get(META_HEIGHT)
         self.last_height = int.from_bytes(height, "big") if height else 0
         self.last_app_hash = raw.get(META_APP_HASH) or EMPTY
@@ -202,6 +205,67 @@ class CommitStore:
     def _reached(self, point: str, height: int) -> None:
         if self.on_commit_point is not None:
             self.on_commit_point(point, height)
+
+    # -- restoring from a state-sync snapshot -------------------------------------------------
+
+    def begin_restore(self, height: int) -> None:
+        """Starts filling an empty store from a snapshot of ``height``. Until
+        ``finish_restore``, the store is marked: reopened after a crash, it wipes itself (the
+        state-sync starts over) instead of running over half a state."""
+        if self.last_height != 0 or self._staged is not None:
+            raise RuntimeError("a snapshot is restored only into a store with no commit")
+        self._wipe()  # leftovers of an earlier restore attempt
+        self._apply([(META_RESTORING, height.to_bytes(8, "big"))])
+
+    def restore_items(self, items: list[tuple[bytes, bytes]]) -> None:
+        """Writes snapshot items (consensus keys) and their tree nodes (not synced: the
+        restore is durable only with ``finish_restore``)."""
+        if any(self.is_local(k) for k, _ in items):
+            raise ValueError("a snapshot holds no node-local keys")
+        _, nodes = self.tree.update(items)
+        ops: list[Op] = [(STATE + k, v) for k, v in items]
+        ops += [(TREE + k, v) for k, v in nodes.items()]
+        self._apply(ops)
+        self._nodes.commit(nodes)
+
+    def restore_local(self, changes: list[Op]) -> None:
+        """Writes rebuilt node-local keys (only those: they stay out of the tree)."""
+        if not all(self.is_local(k) for k, _ in changes):
+            raise ValueError("restore_local writes node-local keys only")
+        self._apply([(STATE + k, v) for k, v in changes])
+
+    def finish_restore(self, height: int, app_hash: bytes) -> None:
+        """Makes the restored state the commit of ``height`` if its root is ``app_hash``, else
+        raises ``CorruptStore`` (the caller wipes it with ``abort_restore``)."""
+        root = self.tree.root()
+        if root != app_hash:
+            raise CorruptStore(
+                f"restored state has root {root.hex()}, the trusted app hash is {app_hash.hex()}"
+            )
+        with self._lock:
+            self._apply([
+                (META_HEIGHT, height.to_bytes(8, "big")), (META_APP_HASH, app_hash),
+                (META_RESTORING, None),
+            ])
+            self.last_height, self.last_app_hash = height, app_hash
+
+    def abort_restore(self) -> None:
+        self._wipe()
+
+    def _wipe(self) -> None:
+        """Deletes every state key, tree node and meta key (an unfinished restore)."""
+        batch: list[Op] = []
+        for prefix in (STATE, TREE, b"m/"):
+            for k, _ in self._raw.iterate_prefix(prefix):
+                batch.append((k, None))
+                if len(batch) >= 100_000:
+                    self._apply(batch)
+                    batch = []
+        self._apply(batch)
+        self._nodes = node_cache(self._raw.get, TREE, CACHE_DEPTH, DEEP_CACHE_NODES)
+        self.tree = SparseMerkleTree(self._nodes)
+        self.last_height, self.last_app_hash = 0, EMPTY
+        self._view = None
 
     # -- proofs and checks ---------------------------------------------------------------
 

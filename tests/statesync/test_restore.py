@@ -1,0 +1,223 @@
+"""State sync in process, over real LevelDB stores: a node snapshots its state, a fresh node
+restores it chunk by chunk through OfferSnapshot/ApplySnapshotChunk and then runs the same blocks
+to the same app hashes; bad manifests, chunks and states are refused the way CometBFT expects."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import SSUSD, Coin
+from stateset_chain.statesync import format as fmt
+from stateset_chain.statesync.application import StateSyncApplication
+from stateset_chain.statesync.snapshots import SnapshotStore
+from stateset_chain.store.commit import CommitStore
+from stateset_chain.wiring import standard_app
+from tests.chain import Chain, address, timestamp
+
+from stateset.orders.v1 import query_pb2 as oq
+from stateset.orders.v1 import tx_pb2 as orders_tx
+from tendermint.abci import types_pb2 as abci
+
+Offer = abci.ResponseOfferSnapshot
+Apply = abci.ResponseApplySnapshotChunk
+ORDERS = "/stateset.orders.v1.Query/Orders"
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(fmt, "CHUNK_TARGET", 4_000)  # several chunks from a small state
+
+
+def busy_chain(tmp_path) -> Chain:
+    """A LevelDB-backed chain with sends, orders, payments and a cancel committed."""
+    chain = Chain.start(n_wallets=5, store=CommitStore.open(str(tmp_path / "source")))
+    w = chain.wallets
+    merchant = w[3]
+    chain.block([chain.send(w[0], address(w[1]), 1_250_000)]
+                + [chain.create_order(w[i % 3], merchant, i) for i in range(12)])
+    listed = oq.QueryOrdersResponse.FromString(chain.query(
+        ORDERS, oq.QueryOrdersRequest(merchant=address(merchant), limit=100)).value).orders
+    by_customer = {address(x): x for x in w[:3]}
+    chain.block([
+        chain.sign(by_customer[o.customer], [orders_tx.MsgPayOrder(
+            payer=o.customer, order_id=o.id, amount=Coin(SSUSD, o.total).to_proto())])
+        for o in listed[:5]
+    ] + [chain.sign(by_customer[listed[6].customer], [orders_tx.MsgCancelOrder(
+        signer=listed[6].customer, order_id=listed[6].id, reason="no")])])
+    return chain
+
+
+def snapshot_of(chain: Chain, directory) -> StateSyncApplication:
+    served = StateSyncApplication(chain.app, SnapshotStore(directory), interval=1, keep=2)
+    assert served.snapshotter.maybe_snapshot(chain.app.store.committed())
+    served.snapshotter.wait()
+    assert served.snapshotter.last_error is None
+    return served
+
+
+def fresh_node(tmp_path, name="target") -> StateSyncApplication:
+    app = standard_app(CommitStore.open(str(tmp_path / name)))
+    return StateSyncApplication(app, SnapshotStore(tmp_path / f"{name}-snapshots"))
+
+
+def offer(node: StateSyncApplication, snapshot: abci.Snapshot, app_hash: bytes) -> int:
+    req = abci.RequestOfferSnapshot(snapshot=snapshot, app_hash=app_hash)
+    return node.offer_snapshot(req).result
+
+
+def chunk(served: StateSyncApplication, snapshot: abci.Snapshot, i: int) -> bytes:
+    return served.load_snapshot_chunk(abci.RequestLoadSnapshotChunk(
+        height=snapshot.height, format=snapshot.format, chunk=i)).chunk
+
+
+def apply(node, i: int, data: bytes, sender: str = "peer-a") -> abci.ResponseApplySnapshotChunk:
+    return node.apply_snapshot_chunk(abci.RequestApplySnapshotChunk(index=i, chunk=data,
+                                                                    sender=sender))
+
+
+def restore(served, node, snapshot) -> list[int]:
+    assert offer(node, snapshot, served.store.last_app_hash) == Offer.ACCEPT
+    return [apply(node, i, chunk(served, snapshot, i)).result for i in range(snapshot.chunks)]
+
+
+def all_state(app) -> list[tuple[bytes, bytes]]:
+    return list(app.store.state.iterate())
+
+
+def test_a_restored_node_holds_the_same_state_and_rebuilt_indexes(tmp_path, small_chunks):
+    chain = busy_chain(tmp_path)
+    served = snapshot_of(chain, tmp_path / "snaps")
+    [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    assert snapshot.height == chain.height and snapshot.format == fmt.FORMAT
+    assert snapshot.chunks > 2, "the test wants several chunks"
+    node = fresh_node(tmp_path)
+    assert restore(served, node, snapshot) == [Apply.ACCEPT] * snapshot.chunks
+    info = node.info(abci.RequestInfo())
+    assert info.last_block_height == chain.height
+    assert info.last_block_app_hash == chain.app.store.last_app_hash
+    # consensus state came in the chunks; the node-local list indexes were rebuilt from it
+    assert all_state(node) == all_state(chain.app)
+    local = [k for k, _ in all_state(node) if node.store.is_local(k)]
+    assert len(local) > 50
+    manifest = fmt.decode_manifest(snapshot.metadata)
+    assert manifest.items == len(all_state(chain.app)) - len(local)
+    node.run_invariants()
+    # and it answers queries from the restored state
+    m = address(chain.wallets[3])
+    res = node.query(abci.RequestQuery(path=ORDERS, data=oq.QueryOrdersRequest(
+        merchant=m, limit=100).SerializeToString()))
+    assert res.code == 0 and res.height == chain.height
+    assert oq.QueryOrdersResponse.FromString(res.value).total_count == 12
+
+
+def test_a_restored_node_follows_the_chain_with_the_same_app_hashes(tmp_path, small_chunks):
+    chain = busy_chain(tmp_path)
+    served = snapshot_of(chain, tmp_path / "snaps")
+    [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    node = fresh_node(tmp_path)
+    restore(served, node, snapshot)
+    w = chain.wallets
+    for n in range(3):
+        txs = [chain.send(w[0], address(w[4]), 1000 + n), chain.create_order(w[1], w[3], 100 + n)]
+        req = abci.RequestFinalizeBlock(txs=txs, height=chain.height + 1,
+                                        time=timestamp(chain.height + 1))
+        ours = node.finalize_block(req)
+        node.commit(abci.RequestCommit())
+        theirs = chain.block(txs)
+        assert [r.code for r in ours.tx_results] == [0, 0]
+        assert ours.app_hash == theirs.app_hash
+        assert ours.SerializeToString(deterministic=True) == \
+            theirs.SerializeToString(deterministic=True)
+    assert all_state(node) == all_state(chain.app)
+
+
+def test_a_tampered_chunk_is_refused_at_once_and_its_sender_rejected(tmp_path, small_chunks):
+    chain = busy_chain(tmp_path)
+    served = snapshot_of(chain, tmp_path / "snaps")
+    [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    node = fresh_node(tmp_path)
+    assert offer(node, snapshot, chain.app.store.last_app_hash) == Offer.ACCEPT
+    assert apply(node, 0, chunk(served, snapshot, 0)).result == Apply.ACCEPT
+    good = chunk(served, snapshot, 1)
+    raw = bytearray(zlib.decompress(good))
+    raw[-1] ^= 0x01  # one bit of one value
+    for bad in (zlib.compress(bytes(raw)), good[:-3], b"not zlib", zlib.compress(b"x" * 10**8)):
+        res = apply(node, 1, bad, sender="evil-peer")
+        assert res.result == Apply.RETRY
+        assert list(res.refetch_chunks) == [1]
+        assert list(res.reject_senders) == ["evil-peer"]
+    # the honest chunk, refetched from another peer, is then accepted and the restore completes
+    assert apply(node, 1, good, sender="peer-b").result == Apply.ACCEPT
+    results = [apply(node, i, chunk(served, snapshot, i)).result
+               for i in range(2, snapshot.chunks)]
+    assert results == [Apply.ACCEPT] * (snapshot.chunks - 2)
+    assert node.info(abci.RequestInfo()).last_block_app_hash == chain.app.store.last_app_hash
+
+
+def test_offers_that_do_not_match_the_trusted_app_hash_are_rejected(tmp_path):
+    chain = busy_chain(tmp_path)
+    served = snapshot_of(chain, tmp_path / "snaps")
+    [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    node = fresh_node(tmp_path)
+    trusted = chain.app.store.last_app_hash
+    assert offer(node, snapshot, bytes(32)) == Offer.REJECT
+    wrong_format = abci.Snapshot()
+    wrong_format.CopyFrom(snapshot)
+    wrong_format.format = 2
+    assert offer(node, wrong_format, trusted) == Offer.REJECT_FORMAT
+    unbound = abci.Snapshot()
+    unbound.CopyFrom(snapshot)
+    unbound.hash = bytes(32)  # the hash no longer binds the manifest
+    assert offer(node, unbound, trusted) == Offer.REJECT
+    garbage = abci.Snapshot()
+    garbage.CopyFrom(snapshot)
+    garbage.metadata = b"junk"
+    garbage.hash = fmt.sha256(b"junk")
+    assert offer(node, garbage, trusted) == Offer.REJECT
+    assert offer(node, snapshot, trusted) == Offer.ACCEPT
+
+
+def test_a_consistent_snapshot_of_another_state_is_rejected_at_the_end(tmp_path):
+    """A peer may build a whole snapshot whose manifest matches its chunks and claims the
+    trusted app hash: the tree built from it has another root, so the node refuses it
+    (REJECT_SNAPSHOT), wipes what it restored, and can restore an honest one after."""
+    chain = busy_chain(tmp_path)
+    served = snapshot_of(chain, tmp_path / "snaps")
+    trusted = chain.app.store.last_app_hash
+    items = [(k, v) for k, v in chain.app.store.state.iterate()
+             if not chain.app.store.is_local(k)]
+    items[0] = (items[0][0], items[0][1] + b"!")
+    raw, count = next(fmt.split_chunks(items))
+    from stateset_chain.app import APP_VERSION
+
+    forged = fmt.Manifest(chain.height, trusted, APP_VERSION, count,
+                          (fmt.ChunkEntry(fmt.sha256(raw), len(raw), count),))
+    snapshot = abci.Snapshot(height=chain.height, format=1, chunks=1, hash=forged.hash,
+                             metadata=forged.encode())
+    node = fresh_node(tmp_path)
+    assert offer(node, snapshot, trusted) == Offer.ACCEPT
+    assert apply(node, 0, fmt.compress(raw)).result == Apply.REJECT_SNAPSHOT
+    assert node.info(abci.RequestInfo()).last_block_height == 0
+    assert all_state(node) == []
+    [honest] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    assert restore(served, node, honest) == [Apply.ACCEPT] * honest.chunks
+    assert node.info(abci.RequestInfo()).last_block_app_hash == trusted
+
+
+def test_a_crash_during_restore_leaves_a_store_that_starts_over(tmp_path, small_chunks):
+    chain = busy_chain(tmp_path)
+    served = snapshot_of(chain, tmp_path / "snaps")
+    [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    node = fresh_node(tmp_path)
+    assert offer(node, snapshot, chain.app.store.last_app_hash) == Offer.ACCEPT
+    assert apply(node, 0, chunk(served, snapshot, 0)).result == Apply.ACCEPT
+    node.store.close()  # the process dies mid-restore
+    reopened = CommitStore.open(str(tmp_path / "target"))
+    assert reopened.last_height == 0
+    assert list(reopened.state.iterate()) == []
+    again = StateSyncApplication(standard_app(reopened), SnapshotStore(tmp_path / "t-snaps"))
+    assert restore(served, again, snapshot) == [Apply.ACCEPT] * snapshot.chunks
+    assert all_state(again) == all_state(chain.app)

@@ -1,0 +1,117 @@
+"""Snapshots on disk: taken every N heights at Commit from that height's view, the newest K
+kept, only whole snapshots listed, and the format's codecs."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from stateset_chain.statesync import format as fmt
+from stateset_chain.statesync.application import StateSyncApplication
+from stateset_chain.statesync.snapshots import MANIFEST, SnapshotStore
+from stateset_chain.store.commit import CommitStore
+from stateset_chain.store.kv import MemoryKV
+from tests.chain import Chain, address
+from tests.statesync.test_restore import fresh_node, restore
+
+from tendermint.abci import types_pb2 as abci
+
+
+def test_snapshots_are_taken_every_interval_and_the_newest_k_kept(tmp_path):
+    chain = Chain.start(n_wallets=2, store=CommitStore.open(str(tmp_path / "db")))
+    node = StateSyncApplication(chain.app, SnapshotStore(tmp_path / "snaps"), interval=3, keep=2)
+    chain.app = node  # Chain drives the wrapper, as the ABCI server does
+    hashes = {}
+    w = chain.wallets
+    for _ in range(10):
+        chain.block([chain.send(w[0], address(w[1]), 5)])
+        node.snapshotter.wait()
+        hashes[chain.height] = node.store.last_app_hash
+    listed = node.list_snapshots(abci.RequestListSnapshots()).snapshots
+    assert [s.height for s in listed] == [9, 6]  # heights 3, 6, 9 taken; 3 pruned
+    for s in listed:
+        manifest = fmt.decode_manifest(s.metadata)
+        assert manifest.app_hash == hashes[s.height]
+        assert s.hash == fmt.sha256(s.metadata) and s.chunks == len(manifest.chunks)
+    # the snapshot of height 6 still restores height 6, though the chain has moved on
+    target = fresh_node(tmp_path)
+    assert offer_height(node, target, listed[1], hashes[6])
+    assert target.info(abci.RequestInfo()).last_block_height == 6
+
+
+def offer_height(served, target, snapshot, app_hash) -> bool:
+    res = target.offer_snapshot(abci.RequestOfferSnapshot(snapshot=snapshot, app_hash=app_hash))
+    if res.result != abci.ResponseOfferSnapshot.ACCEPT:
+        return False
+    for i in range(snapshot.chunks):
+        data = served.load_snapshot_chunk(abci.RequestLoadSnapshotChunk(
+            height=snapshot.height, format=1, chunk=i)).chunk
+        target.apply_snapshot_chunk(abci.RequestApplySnapshotChunk(index=i, chunk=data))
+    return True
+
+
+def test_a_half_written_snapshot_is_never_listed_and_is_cleaned_up(tmp_path):
+    store = SnapshotStore(tmp_path)
+    state = MemoryKV()
+    state.set(b"a", b"1")
+    store.save(state, 5, bytes(32), 1, lambda k: False)
+    half = tmp_path / ".tmp-10"
+    half.mkdir()
+    (half / "0").write_bytes(b"partial")
+    (tmp_path / "11").mkdir()  # a directory without its manifest: not a snapshot
+    assert store.heights() == [5]
+    SnapshotStore(tmp_path)  # reopened after the crash
+    assert not half.exists()
+    assert store.heights() == [5]
+    with pytest.raises(FileExistsError):
+        store.save(state, 5, bytes(32), 1, lambda k: False)
+
+
+def test_node_local_keys_stay_out_of_a_snapshot(tmp_path):
+    store = SnapshotStore(tmp_path)
+    state = MemoryKV()
+    for k in (b"a", b"idx/1", b"z"):
+        state.set(k, b"v")
+    manifest = store.save(state, 1, bytes(32), 1, lambda k: k.startswith(b"idx/"))
+    assert manifest.items == 2
+    items = fmt.open_chunk(store.chunk(1, 0), manifest.chunks[0])
+    assert items == [(b"a", b"v"), (b"z", b"v")]
+    assert store.chunk(1, 1) is None and store.chunk(2, 0) is None
+
+
+def test_chunks_split_at_item_boundaries_near_the_target(monkeypatch):
+    monkeypatch.setattr(fmt, "CHUNK_TARGET", 100)
+    items = [(b"k%03d" % i, os.urandom(30)) for i in range(20)]
+    chunks = list(fmt.split_chunks(items))
+    assert len(chunks) > 3
+    assert all(len(raw) >= 100 for raw, _ in chunks[:-1])
+    again = [item for raw, _ in chunks for item in fmt.decode_items(raw)]
+    assert again == items
+
+
+def test_a_manifest_round_trips_and_malformed_ones_are_refused():
+    entry = fmt.ChunkEntry(bytes(range(32)), 1234, 7)
+    manifest = fmt.Manifest(42, b"\x11" * 32, 10, 7, (entry,))
+    assert fmt.decode_manifest(manifest.encode()) == manifest
+    data = manifest.encode()
+    for bad in (data[:-1], b"XXXXXXXX" + data[8:], data + b"\0",
+                fmt.Manifest(42, b"\x11" * 32, 10, 8, (entry,)).encode(),
+                fmt.Manifest(42, b"\x11" * 32, 10, 0, (fmt.ChunkEntry(bytes(32), 0, 0),)).encode()):
+        with pytest.raises(fmt.BadManifest):
+            fmt.decode_manifest(bad)
+
+
+def test_a_node_with_state_aborts_an_offer(tmp_path):
+    chain = Chain.start(n_wallets=2, store=CommitStore.open(str(tmp_path / "db")))
+    served = StateSyncApplication(chain.app, SnapshotStore(tmp_path / "snaps"), interval=1)
+    served.snapshotter.maybe_snapshot(chain.app.store.committed())
+    served.snapshotter.wait()
+    [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    res = served.offer_snapshot(abci.RequestOfferSnapshot(
+        snapshot=snapshot, app_hash=chain.app.store.last_app_hash))
+    assert res.result == abci.ResponseOfferSnapshot.ABORT
+    assert (tmp_path / "snaps" / str(snapshot.height) / MANIFEST).is_file()
+    # the snapshot itself restores a fresh node
+    node = fresh_node(tmp_path)
+    assert restore(served, node, snapshot) == [abci.ResponseApplySnapshotChunk.ACCEPT]
