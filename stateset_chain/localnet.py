@@ -347,6 +347,7 @@ class NodeLayout:
     grpc: int = 0  # the gRPC gateway for wallets (statesetd gateway); 0 = none
     rest: int = 0  # the same gateway's REST (LCD) face; 0 = none
     metrics: int = 0  # the app's Prometheus /metrics (statesetd start --metrics); 0 = none
+    validator: bool = True  # False: a node added later (``Localnet.add_statesync_node``)
 
     @property
     def name(self) -> str:
@@ -558,8 +559,13 @@ class Localnet:
         python: str = sys.executable,
         app_command: Callable[[NodeLayout], list[str]] | None = None,
         readside: bool = False,
+        snapshot_interval: int = 0,
+        snapshot_keep: int = 2,
     ) -> None:
         self.dir = Path(directory).resolve()
+        # every app takes a state-sync snapshot each ``snapshot_interval`` heights (0: none)
+        self.snapshot_interval = snapshot_interval
+        self.snapshot_keep = snapshot_keep
         self.readside = readside  # PostgreSQL + indexer (+ the Orders API) for node 0
         self.validators = validators
         self.base_port = base_port
@@ -605,7 +611,7 @@ class Localnet:
         """Generate (first time), start every app then every node; return at height >= 1."""
         if not self.generated():
             self.generate()
-        elif len(self.nodes) != self.validators:
+        elif sum(n.validator for n in self.nodes) != self.validators:
             raise LocalnetError(
                 f"{self.dir} holds a {len(self.nodes)}-validator localnet: run `reset` first"
             )
@@ -674,10 +680,59 @@ class Localnet:
 
     def _statesetd_start(self, node: NodeLayout) -> list[str]:
         metrics = ["--metrics", f"127.0.0.1:{node.metrics}"] if node.metrics else []
+        snapshots = []
+        if self.snapshot_interval:
+            snapshots = ["--snapshot-interval", str(self.snapshot_interval),
+                         "--snapshot-keep", str(self.snapshot_keep)]
         return [
             self.python, "-m", "stateset_chain.cli.main", "start",
-            "--home", node.app_home, "--address", node.abci, *metrics,
+            "--home", node.app_home, "--address", node.abci, *metrics, *snapshots,
         ]
+
+    # -- a node joining by state sync --------------------------------------------------------
+
+    def add_statesync_node(self, rpc_nodes: Sequence[int] = (0, 1)) -> int:
+        """Adds a non-validator node that joins the running net by state sync, and starts it;
+        returns its index. Its ``[statesync]`` section names two validators' RPC servers for the
+        light client and trusts the latest ``/commit`` of the first (height and block hash), as
+        an operator would (docs/statesync.md); it then fetches the validators' snapshots."""
+        index = len(self.nodes)
+        home = self.dir / f"node{index}"
+        _run([str(COMETBFT), "init", "--home", str(home)])
+        node_id = subprocess.run(
+            [str(COMETBFT), "show-node-id", "--home", str(home)],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        if self.base_port == 0:
+            p2p, rpc, abci_tcp = free_ports(3)
+        else:
+            p2p = self.base_port + PORT_STRIDE * index
+            rpc, abci_tcp = p2p + 1, p2p + 2
+        node = NodeLayout(index, str(home), node_id, p2p, rpc, abci_address(home, abci_tcp),
+                          validator=False)
+        validators = [n for n in self.nodes if n.validator]
+        shutil.copyfile(Path(validators[0].home) / "config" / "genesis.json",
+                        home / "config" / "genesis.json")
+        trusted = self.rpc(rpc_nodes[0], "commit")["signed_header"]
+        config = {
+            **node_config(node, validators),
+            "statesync.enable": True,
+            "statesync.rpc_servers": ",".join(self.nodes[i].rpc_url for i in rpc_nodes),
+            "statesync.trust_height": int(trusted["header"]["height"]),
+            "statesync.trust_hash": trusted["commit"]["block_id"]["hash"],
+            "statesync.trust_period": "168h0m0s",
+            "statesync.discovery_time": "5s",
+            "statesync.chunk_request_timeout": "15s",
+        }
+        set_config(home / "config" / "config.toml", config)
+        (Path(node.app_home) / "data").mkdir(parents=True)
+        layout = json.loads((self.dir / LAYOUT_FILE).read_text())
+        layout["nodes"].append(asdict(node))
+        (self.dir / LAYOUT_FILE).write_text(json.dumps(layout, indent=2) + "\n")
+        self.nodes.append(node)
+        self.start_app(index)
+        self.start_node(index)
+        return index
 
     # -- the read side (node 0): PostgreSQL, the indexer, the Orders API ---------------------
 
