@@ -119,7 +119,7 @@ def measure_conditional(woken: int, idle: int) -> dict:
     write of HOT and the end-block that executes the woken ones (each creates an order)."""
     from stateset_chain.conditional.engine import Hooks
     from stateset_chain.conditional.engine import end_block as conditional_end_block
-    from stateset_chain.conditional.module import init_genesis as conditional_genesis
+    from stateset_chain.conditional.genesis import init_genesis as conditional_genesis
     from stateset_chain.conditional.state import ConditionalKeeper
     from stateset_chain.inventory.state import InventoryKeeper
 

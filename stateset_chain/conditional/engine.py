@@ -28,7 +28,6 @@ from stateset_chain.conditional.state import ESCROW_ACCOUNT, ConditionalKeeper
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
-from stateset_chain.orders.msgs import create, pay
 from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.store.kv import Branch
 
@@ -88,22 +87,20 @@ def end_block(keeper: ConditionalKeeper, ctx: Context) -> None:
     params = keeper.params(ctx.store)
     limit = params.max_wakes_per_block
     now = ctx.block.time_ns
-    from stateset_chain.conditional.state import time_queue, woken
-
     for at, cid in keeper.due_times(ctx.store, now, limit):
-        time_queue.remove(ctx.store, (at, cid))
-        woken.add(ctx.store, cid)
+        keeper.time_queue.remove(ctx.store, (at, cid))
+        keeper.woken.add(ctx.store, cid)
         c = keeper.must_get(ctx.store, cid)
         if c.HasField("next_poll") and at == _ns(c.next_poll):
             c.next_poll.CopyFrom(timestamp(now + params.balance_poll_seconds * NS))
-            time_queue.add(ctx.store, (_ns(c.next_poll), cid))
+            keeper.time_queue.add(ctx.store, (_ns(c.next_poll), cid))
             keeper.save(ctx.store, c)
     for _, cid in keeper.due_expiries(ctx.store, now, limit):
         c = keeper.must_get(ctx.store, cid)
         refunded = finish(keeper, ctx, c, LAPSED)
         ctx.events.emit(events.ConditionalOrderLapsed(id=cid, refunded=refunded))
     for cid in keeper.woken_ids(ctx.store, limit):
-        woken.remove(ctx.store, cid)
+        keeper.woken.remove(ctx.store, cid)
         c = keeper.must_get(ctx.store, cid)
         if c.status != WAITING or not c.auto_execute:
             continue
@@ -124,10 +121,9 @@ def execute(keeper: ConditionalKeeper, ctx: Context, c: ConditionalOrder) -> str
     inner = Context(branch, ctx.block, ctx.gas, inner_events)
     if c.escrowed:
         keeper.bank.send_from_module(inner, ESCROW_ACCOUNT, c.creator, [Coin(c.denom, c.escrowed)])
-    created = create.handle(keeper.orders, inner, c.order)
+    created = keeper.orders.create_order(inner, c.order)
     if c.escrowed:
-        pay.pay_order(
-            keeper.orders,
+        keeper.orders.pay_order(
             inner,
             c.creator,
             created.order_id,

@@ -17,10 +17,23 @@ the woken ones. Nothing ever reads all conditional orders.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.conditional.errors import ConditionalOrderNotFound
+from stateset_chain.conditional.expected import BankKeeper, InventoryKeeper, OrdersKeeper
+from stateset_chain.conditional.keys import (
+    CONDITIONAL_MODULE_ACCOUNTS,
+    ESCROW_ACCOUNT,
+    EXPIRY_QUEUE_PREFIX,
+    ID_PREFIX,
+    ORDER_WAITERS_PREFIX,
+    PARAMS_KEY,
+    RECORDS_PREFIX,
+    SEQUENCE_KEY,
+    STOCK_WAITERS_PREFIX,
+    TIME_QUEUE_PREFIX,
+    WOKEN_PREFIX,
+)
 from stateset_chain.orders import ids
 from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.store.collections import (
@@ -37,19 +50,7 @@ from stateset_chain.store.kv import KVStore
 
 from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, Params
 
-P = b"conditional/"
-ESCROW_ACCOUNT = "conditional_escrow"
-CONDITIONAL_MODULE_ACCOUNTS: dict[str, frozenset[str]] = {ESCROW_ACCOUNT: frozenset()}
-ID_PREFIX = "cnd_"
-
-params_item: Item[Params] = Item(P + b"\x01", ProtoValue(Params))
-records: Map[str, ConditionalOrder] = Map(P + b"\x02", StrKey, ProtoValue(ConditionalOrder))
-sequence = Sequence(P + b"\x03", start=1)
-time_queue: KeySet = KeySet(P + b"\x10", TupleKey(U64Key, StrKey))
-expiry_queue: KeySet = KeySet(P + b"\x11", TupleKey(U64Key, StrKey))
-stock_waiters: KeySet = KeySet(P + b"\x12", TupleKey(StrKey, StrKey, StrKey))
-order_waiters: KeySet = KeySet(P + b"\x13", TupleKey(StrKey, StrKey))
-woken: KeySet = KeySet(P + b"\x20", StrKey)
+__all__ = ["CONDITIONAL_MODULE_ACCOUNTS", "ESCROW_ACCOUNT", "ConditionalKeeper", "default_params"]
 
 
 def default_params() -> Params:
@@ -57,71 +58,82 @@ def default_params() -> Params:
 
 
 class ConditionalKeeper:
-    def __init__(self, bank, orders) -> None:
+    params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
+    records: Map[str, ConditionalOrder] = Map(RECORDS_PREFIX, StrKey, ProtoValue(ConditionalOrder))
+    sequence = Sequence(SEQUENCE_KEY, start=1)
+    # what a WAITING conditional order waits on, and the ids woken to evaluate
+    time_queue: KeySet = KeySet(TIME_QUEUE_PREFIX, TupleKey(U64Key, StrKey))
+    expiry_queue: KeySet = KeySet(EXPIRY_QUEUE_PREFIX, TupleKey(U64Key, StrKey))
+    stock_waiters: KeySet = KeySet(STOCK_WAITERS_PREFIX, TupleKey(StrKey, StrKey, StrKey))
+    order_waiters: KeySet = KeySet(ORDER_WAITERS_PREFIX, TupleKey(StrKey, StrKey))
+    woken: KeySet = KeySet(WOKEN_PREFIX, StrKey)
+
+    def __init__(self, bank: BankKeeper, orders: OrdersKeeper) -> None:
         self.bank = bank
         self.orders = orders
-        self.inventory: Any = None  # the inventory keeper, for sku_in_stock (wiring)
+        # the inventory keeper, for sku_in_stock (wiring)
+        self.inventory: InventoryKeeper | None = None
 
     def params(self, store: KVStore) -> Params:
-        return params_item.get(store) or default_params()
+        return self.params_item.get(store) or default_params()
 
     def next_id(self, store: KVStore) -> tuple[int, str]:
-        seq = sequence.next(store)
+        seq = self.sequence.next(store)
         return seq, ids.make_id(ID_PREFIX, seq)
 
     def get(self, store: KVStore, cid: str) -> ConditionalOrder | None:
-        return records.get(store, cid)
+        return self.records.get(store, cid)
 
     def must_get(self, store: KVStore, cid: str) -> ConditionalOrder:
-        c = records.get(store, cid)
+        c = self.records.get(store, cid)
         if c is None:
             raise ConditionalOrderNotFound(cid)
         return c
 
     def save(self, store: KVStore, c: ConditionalOrder) -> None:
-        records.set(store, c.id, c)
+        self.records.set(store, c.id, c)
 
     def all(self, store: KVStore) -> Iterator[ConditionalOrder]:
-        for _, c in records.iterate(store):
+        for _, c in self.records.iterate(store):
             yield c
 
     # -- what a waiting conditional order is indexed under ------------------------------------
 
     def index(self, store: KVStore, c: ConditionalOrder, add: bool) -> None:
         op = "add" if add else "remove"
-        getattr(expiry_queue, op)(store, (timestamp_ns(c.expires_at), c.id))
+        getattr(self.expiry_queue, op)(store, (timestamp_ns(c.expires_at), c.id))
         for cond in c.conditions:
             kind = cond.WhichOneof("kind")
             if kind == "sku_in_stock":
                 key = (cond.sku_in_stock.merchant, cond.sku_in_stock.sku, c.id)
-                getattr(stock_waiters, op)(store, key)
+                getattr(self.stock_waiters, op)(store, key)
             elif kind == "order_reached":
-                getattr(order_waiters, op)(store, (cond.order_reached.order_id, c.id))
+                getattr(self.order_waiters, op)(store, (cond.order_reached.order_id, c.id))
             elif kind == "time_after":
-                getattr(time_queue, op)(store, (timestamp_ns(cond.time_after.time), c.id))
+                getattr(self.time_queue, op)(store, (timestamp_ns(cond.time_after.time), c.id))
         if c.HasField("next_poll"):
-            getattr(time_queue, op)(store, (timestamp_ns(c.next_poll), c.id))
+            getattr(self.time_queue, op)(store, (timestamp_ns(c.next_poll), c.id))
         if not add:
-            woken.remove(store, c.id)
+            self.woken.remove(store, c.id)
 
     # -- wakes --------------------------------------------------------------------------------
 
     def wake_stock(self, store: KVStore, merchant: str, sku: str) -> None:
-        for _, _, cid in list(stock_waiters.iterate(store, prefix=(merchant, sku))):
-            woken.add(store, cid)
+        for _, _, cid in list(self.stock_waiters.iterate(store, prefix=(merchant, sku))):
+            self.woken.add(store, cid)
 
     def wake_order(self, store: KVStore, order_id: str) -> None:
-        for _, cid in list(order_waiters.iterate(store, prefix=(order_id,))):
-            woken.add(store, cid)
+        for _, cid in list(self.order_waiters.iterate(store, prefix=(order_id,))):
+            self.woken.add(store, cid)
 
     def due_times(self, store: KVStore, now_ns: int, limit: int) -> list[tuple[int, str]]:
-        return _take(time_queue.iterate(store, end=(now_ns + 1, "")), limit)
+        return _take(self.time_queue.iterate(store, end=(now_ns + 1, "")), limit)
 
     def due_expiries(self, store: KVStore, now_ns: int, limit: int) -> list[tuple[int, str]]:
-        return _take(expiry_queue.iterate(store, end=(now_ns + 1, "")), limit)
+        return _take(self.expiry_queue.iterate(store, end=(now_ns + 1, "")), limit)
 
     def woken_ids(self, store: KVStore, limit: int) -> list[str]:
-        return _take(woken.iterate(store), limit)
+        return _take(self.woken.iterate(store), limit)
 
 
 def _take(it, limit: int) -> list:

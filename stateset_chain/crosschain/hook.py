@@ -8,7 +8,7 @@ Called after cctp minted a received burn message's amount to its mint recipient 
 2. it spells one but is not this chain's deposit address of it (the checksum binds the chain id):
    a burn meant for another network's order; parked as unclaimed (UNKNOWN_ORDER), never paid;
 3. else try on a branch: for an ssUSD order, issue the amount of ssUSD to the deposit address
-   from its minted USDC (the USDC goes to the stablecoin reserve; ``handlers.issue_for``),
+   from its minted USDC (the USDC goes to the stablecoin reserve; ``StablecoinKeeper.issue_for``),
    then ``orders.msgs.pay.pay_order(payer = the deposit address, the order, the amount in the
    order's denom, method "cctp", cross_chain = the message's origin)``: the orders module's own
    checks, events (PaymentReceived, OrderPaid), timeline and escrow;
@@ -39,7 +39,6 @@ from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.errors import ChainError
 from stateset_chain.orders.errors import InvalidTransition, OrderNotFound, Overpayment, WrongDenom
 from stateset_chain.orders.msgs.pay import pay_order
-from stateset_chain.stablecoin.handlers import issue_for
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
 from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
@@ -111,7 +110,7 @@ def pay_from_mint(
         and info.denom == USDC
         and keeper.stablecoin is not None
     ):
-        issue_for(keeper.stablecoin, ctx, info.recipient, info.amount)
+        keeper.stablecoin.issue_for(ctx, info.recipient, info.amount)
         coin = Coin(SSUSD, info.amount)
     return pay_order(keeper.orders, ctx, info.recipient, order_id, coin, PAYMENT_METHOD, origin)
 

@@ -7,7 +7,7 @@
    funds (reason ``NO_REFUND_DESTINATION``, event ``CrossChainRefundParked``) until the customer
    names a destination; it is not sent to the sender (after the ssUSD redeem of step 0');
 0'. an ssUSD payment is first redeemed: the amount of ssUSD leaves escrow and is burned, as much
-   USDC leaves the stablecoin reserve for escrow (``stablecoin.handlers.redeem_for``); what goes
+   USDC leaves the stablecoin reserve for escrow (``StablecoinKeeper.redeem_for``); what goes
    back across is USDC either way;
 1. try ``CctpKeeper.deposit_for_burn(depositor = orders_escrow, amount, destination = the return
    path: the order's named refund destination, else the payment's source domain and original
@@ -34,7 +34,6 @@ from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.sandbox import attempt, describe
 from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.stablecoin.handlers import redeem_for
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
 from stateset.crosschain.v1 import events_pb2 as events
@@ -57,7 +56,7 @@ class CctpRefunder:
         if payment.denom == SSUSD:
             if self.keeper.stablecoin is None:
                 raise InvariantBroken(f"crosschain: ssUSD payment {payment.id}, no stablecoin")
-            redeem_for(self.keeper.stablecoin, ctx, escrow, amount)
+            self.keeper.stablecoin.redeem_for(ctx, escrow, amount)
         named = self.keeper.get_refund_destination(ctx.store, order_id)
         origin = payment.cross_chain
         if named is None and not self.keeper.sender_is_wallet(

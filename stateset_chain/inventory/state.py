@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.inventory.errors import InsufficientStock
+from stateset_chain.inventory.expected import OrdersKeeper
+from stateset_chain.inventory.keys import RESERVATIONS_PREFIX, STOCKS_PREFIX
 from stateset_chain.orders.lifecycle import CANCELLED, REFUNDED, SHIPPED
 from stateset_chain.store.collections import Map, ProtoValue, StrKey, TupleKey
 from stateset_chain.store.kv import KVStore
@@ -28,12 +30,6 @@ from stateset.inventory.v1.inventory_pb2 import (
 )
 from stateset.orders.v1.orders_pb2 import Order
 
-PREFIX = b"inventory/"
-stocks: Map[tuple[str, str], Stock] = Map(
-    PREFIX + b"\x01", TupleKey(StrKey, StrKey), ProtoValue(Stock)
-)
-reservations: Map[str, Reservation] = Map(PREFIX + b"\x02", StrKey, ProtoValue(Reservation))
-
 RESERVED = ReservationState.RESERVATION_STATE_RESERVED
 SHIPPED_STATE = ReservationState.RESERVATION_STATE_SHIPPED
 RELEASED = ReservationState.RESERVATION_STATE_RELEASED
@@ -41,7 +37,14 @@ RESTOCKED = ReservationState.RESERVATION_STATE_RESTOCKED
 
 
 class InventoryKeeper:
-    def __init__(self, orders) -> None:
+    stocks: Map[tuple[str, str], Stock] = Map(
+        STOCKS_PREFIX, TupleKey(StrKey, StrKey), ProtoValue(Stock)
+    )
+    reservations: Map[str, Reservation] = Map(
+        RESERVATIONS_PREFIX, StrKey, ProtoValue(Reservation)
+    )
+
+    def __init__(self, orders: OrdersKeeper) -> None:
         self.orders = orders
         # told (ctx, merchant, sku) after every stock write: conditional orders waiting on it
         self.stock_listeners: list = []
@@ -49,30 +52,30 @@ class InventoryKeeper:
     # -- reads ------------------------------------------------------------------------------
 
     def stock(self, store: KVStore, merchant: str, sku: str) -> Stock | None:
-        return stocks.get(store, (merchant, sku))
+        return self.stocks.get(store, (merchant, sku))
 
     def save_stock(self, store: KVStore, stock: Stock) -> None:
-        stocks.set(store, (stock.merchant, stock.sku), stock)
+        self.stocks.set(store, (stock.merchant, stock.sku), stock)
         for listener in self.stock_listeners:
             listener(store, stock.merchant, stock.sku)
 
     def stocks_of(self, store: KVStore, merchant: str, start_after: str = "") -> Iterator[Stock]:
-        for (_, sku), stock in stocks.iterate(store, prefix=(merchant,)):
+        for (_, sku), stock in self.stocks.iterate(store, prefix=(merchant,)):
             if sku > start_after or not start_after:
                 yield stock
 
     def all_stocks(self, store: KVStore) -> Iterator[Stock]:
-        for _, s in stocks.iterate(store):
+        for _, s in self.stocks.iterate(store):
             yield s
 
     def reservation(self, store: KVStore, order_id: str) -> Reservation | None:
-        return reservations.get(store, order_id)
+        return self.reservations.get(store, order_id)
 
     def save_reservation(self, store: KVStore, r: Reservation) -> None:
-        reservations.set(store, r.order_id, r)
+        self.reservations.set(store, r.order_id, r)
 
     def all_reservations(self, store: KVStore) -> Iterator[Reservation]:
-        for _, r in reservations.iterate(store):
+        for _, r in self.reservations.iterate(store):
             yield r
 
     # -- the orders module's hooks ------------------------------------------------------------

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import Coin
+from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import OrderNotFound
@@ -77,7 +79,8 @@ from stateset_chain.store.collections import (
 )
 from stateset_chain.store.kv import KVStore
 
-from stateset.orders.v1.orders_pb2 import Order
+from stateset.orders.v1 import tx_pb2 as tx
+from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
 from stateset.orders.v1.params_pb2 import Params
 
 params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
@@ -161,6 +164,32 @@ class OrdersKeeper:
         self.stock: StockKeeper | None = None
         # told of every status change, in order (inventory, conditional orders): see lifecycle
         self.status_hooks: list[StatusHook] = []
+
+    # -- for other modules: the messages' own code ---------------------------------------------
+
+    def create_order(
+        self, ctx: Context, msg: tx.MsgCreateOrder, reserve_stock: bool = True
+    ) -> tx.MsgCreateOrderResponse:
+        """MsgCreateOrder as its creator sent it (``msgs/create.py``): conditional orders and
+        subscription cycles create their orders through it."""
+        from stateset_chain.orders.msgs import create
+
+        return create.handle(self, ctx, msg, reserve_stock=reserve_stock)
+
+    def pay_order(
+        self,
+        ctx: Context,
+        payer: str,
+        order_id: str,
+        amount: Coin,
+        method: str,
+        cross_chain: CrossChainOrigin | None = None,
+        up_to: bool = False,
+    ) -> tx.MsgPayOrderResponse:
+        """One payment as MsgPayOrder makes it (``msgs/pay.py``, ``pay_order``)."""
+        from stateset_chain.orders.msgs import pay
+
+        return pay.pay_order(self, ctx, payer, order_id, amount, method, cross_chain, up_to)
 
     # -- params ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from stateset_chain.bank.handlers import require_address
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.privacy.errors import InvalidGenesis
-from stateset_chain.privacy.handlers import require_public_key
+from stateset_chain.privacy.msgs.register_encryption_key import require_public_key
 from stateset_chain.privacy.state import PrivacyKeeper
 
 from stateset.privacy.v1.genesis_pb2 import GenesisState

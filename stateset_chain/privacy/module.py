@@ -4,26 +4,18 @@ registry. The orders module reads it through ``OrdersKeeper.encryption_keys`` (t
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.module import Module, MsgRoute
-from stateset_chain.privacy import genesis, handlers, queries
+from stateset_chain.module import Module, bind, msg_routes
+from stateset_chain.privacy import genesis, invariants, msgs, queries
 from stateset_chain.privacy.keys import MODULE_NAME
 from stateset_chain.privacy.state import PrivacyKeeper
-
-from stateset.privacy.v1 import tx_pb2 as tx
 
 
 def privacy_module(keeper: PrivacyKeeper) -> Module:
     return Module(
         name=MODULE_NAME,
-        msgs=[
-            MsgRoute(
-                msg_cls=tx.MsgRegisterEncryptionKey,
-                signers=handlers.signers,
-                validate=handlers.validate,
-                handler=lambda ctx, msg: handlers.register(keeper, ctx, msg),
-            ),
-        ],
+        msgs=msg_routes(keeper, msgs.ALL),
         queries=queries.routes(keeper),
-        init_genesis=lambda ctx, data: genesis.init_genesis(keeper, ctx, data),
-        export_genesis=lambda ctx: genesis.export_genesis(keeper, ctx),
+        init_genesis=bind(keeper, genesis.init_genesis),
+        export_genesis=bind(keeper, genesis.export_genesis),
+        invariants=[bind(keeper, inv) for inv in invariants.ALL],
     )

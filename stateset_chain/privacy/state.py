@@ -17,12 +17,13 @@ from stateset_chain.store.kv import KVStore
 
 from stateset.privacy.v1.privacy_pb2 import EncryptionKey, SealedPersonalData
 
-keys: Map[bytes, EncryptionKey] = Map(KEYS_PREFIX, BytesKey, ProtoValue(EncryptionKey))
-
 
 class PrivacyKeeper:
+    # owner's raw address -> its current key
+    keys: Map[bytes, EncryptionKey] = Map(KEYS_PREFIX, BytesKey, ProtoValue(EncryptionKey))
+
     def key(self, store: KVStore, owner: str) -> EncryptionKey | None:
-        return keys.get(store, address.decode(owner))
+        return self.keys.get(store, address.decode(owner))
 
     def register(self, ctx: Context, owner: str, public_key: bytes) -> EncryptionKey:
         """The owner's first key (version 1) or its rotation (version + 1)."""
@@ -38,10 +39,10 @@ class PrivacyKeeper:
         return key
 
     def set_key(self, store: KVStore, key: EncryptionKey) -> None:
-        keys.set(store, address.decode(key.owner), key)
+        self.keys.set(store, address.decode(key.owner), key)
 
     def iterate_keys(self, store: KVStore):
-        for _, key in keys.iterate(store):
+        for _, key in self.keys.iterate(store):
             yield key
 
     def require_current_keys(self, store: KVStore, env: SealedPersonalData) -> None:

@@ -12,3 +12,6 @@ def reserve_backs_supply(keeper: StablecoinKeeper, ctx: Context) -> None:
     supply = keeper.supply(ctx.store)
     if reserve != supply:
         raise InvariantBroken(f"stablecoin: reserve {reserve}uusdc != supply {supply}ussusd")
+
+
+ALL = (reserve_backs_supply,)

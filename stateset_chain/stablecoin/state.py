@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
+from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.stablecoin.expected import BankKeeper
 from stateset_chain.stablecoin.keys import PARAMS_KEY, RESERVE_ACCOUNT
@@ -16,23 +17,23 @@ from stateset_chain.store.kv import KVStore
 
 from stateset.stablecoin.v1.params_pb2 import Params
 
-params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
-
 
 def default_params() -> Params:
     return Params(issuance_enabled=True, max_supply="0")
 
 
 class StablecoinKeeper:
+    params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
+
     def __init__(self, bank: BankKeeper) -> None:
         self.bank = bank
         self.reserve_address = address.module_address(RESERVE_ACCOUNT)
 
     def params(self, store: KVStore) -> Params:
-        return params_item.get(store) or default_params()
+        return self.params_item.get(store) or default_params()
 
     def set_params(self, store: KVStore, params: Params) -> None:
-        params_item.set(store, params)
+        self.params_item.set(store, params)
 
     def max_supply(self, store: KVStore) -> int:
         """The ussusd supply cap in base units; 0 means unlimited."""
@@ -45,3 +46,17 @@ class StablecoinKeeper:
     def supply(self, store: KVStore) -> int:
         """ussusd in circulation."""
         return self.bank.supply(store, SSUSD)
+
+    # -- for other modules (crosschain): the messages' guards and effects ----------------------
+
+    def issue_for(self, ctx: Context, holder: str, amount: int) -> None:
+        """MsgIssueStablecoin for ``holder`` (``msgs/issue.py``)."""
+        from stateset_chain.stablecoin.msgs.issue import issue_for
+
+        issue_for(self, ctx, holder, amount)
+
+    def redeem_for(self, ctx: Context, holder: str, amount: int) -> None:
+        """MsgRedeemStablecoin for ``holder`` (``msgs/redeem.py``)."""
+        from stateset_chain.stablecoin.msgs.redeem import redeem_for
+
+        redeem_for(self, ctx, holder, amount)

@@ -22,9 +22,10 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import ChainError, InsufficientFunds
-from stateset_chain.stablecoin import handlers as sc_handlers
 from stateset_chain.stablecoin import invariants as sc_invariants
 from stateset_chain.stablecoin.errors import IssuanceDisabled, MaxSupplyExceeded
+from stateset_chain.stablecoin.msgs import issue as sc_issue
+from stateset_chain.stablecoin.msgs import redeem as sc_redeem
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.kv import Branch, MemoryKV
 from tests.bank.helpers import ALICE, BOB, CAROL, FAUCET, FakeAccounts, fund, new_bank
@@ -124,7 +125,7 @@ class BankMachine(RuleBasedStateMachine):
     @rule(sender=users, amount=amounts)
     def issue(self, sender, amount):
         msg = sc_tx.MsgIssueStablecoin(sender=sender, amount=str(amount))
-        sc_handlers.validate(msg)
+        sc_issue.validate(msg)
         cap = int(self.params.max_supply)
         if not self.params.issuance_enabled:
             expected = IssuanceDisabled
@@ -134,16 +135,16 @@ class BankMachine(RuleBasedStateMachine):
             expected = InsufficientFunds
         else:
             expected = None
-        if self._run(lambda ctx: sc_handlers.issue(self.stable, ctx, msg), expected):
+        if self._run(lambda ctx: sc_issue.handle(self.stable, ctx, msg), expected):
             self._move(sender, RESERVE, "uusdc", amount)
             self.model[(sender, "ussusd")] = self._held(sender, "ussusd") + amount
 
     @rule(sender=users, amount=amounts)
     def redeem(self, sender, amount):
         msg = sc_tx.MsgRedeemStablecoin(sender=sender, amount=str(amount))
-        sc_handlers.validate(msg)
+        sc_redeem.validate(msg)
         expected = InsufficientFunds if self._held(sender, "ussusd") < amount else None
-        if self._run(lambda ctx: sc_handlers.redeem(self.stable, ctx, msg), expected):
+        if self._run(lambda ctx: sc_redeem.handle(self.stable, ctx, msg), expected):
             self._move(RESERVE, sender, "uusdc", amount)
             self.model[(sender, "ussusd")] -= amount
 

@@ -15,7 +15,7 @@ from stateset_chain.conditional.errors import (
     NotAuthorized,
     NotWaiting,
 )
-from stateset_chain.conditional.state import woken
+from stateset_chain.conditional.state import ConditionalKeeper
 from stateset_chain.orders.timefmt import timestamp
 from tests.conditional.helpers import CONDITIONAL_ESCROW, CondChain, conditional_msg
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, START_NS, STRANGER, UNIT, item
@@ -147,9 +147,9 @@ def test_a_stock_write_wakes_only_the_orders_waiting_on_that_sku():
     a = [chain.deliver(conditional_msg([in_stock("A")], prefund=False)).id for _ in range(3)]
     b = chain.deliver(conditional_msg([in_stock("B")], prefund=False)).id
     chain.advance()
-    assert list(woken.iterate(chain.store)) == []
+    assert list(ConditionalKeeper.woken.iterate(chain.store)) == []
     chain.deliver(inv_tx.MsgAdjustInventory(merchant=MERCHANT, sku="B", delta=1, reason="in"))
-    assert list(woken.iterate(chain.store)) == [b]
+    assert list(ConditionalKeeper.woken.iterate(chain.store)) == [b]
     chain.advance()
     assert chain.cond.must_get(chain.store, b).status == EXECUTED
     assert {chain.cond.must_get(chain.store, x).status for x in a} == {WAITING}

@@ -8,8 +8,9 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.stablecoin import genesis, handlers, invariants, queries
+from stateset_chain.stablecoin import genesis, invariants, queries
 from stateset_chain.stablecoin.errors import InvalidParams
+from stateset_chain.stablecoin.msgs import issue as issue_msg
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from tests.bank.helpers import ALICE, new_bank, new_ctx
 from tests.stablecoin.helpers import new_stablecoin
@@ -60,7 +61,7 @@ def test_params_query():
 
 def test_reserve_query_reports_reserve_and_supply():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 100}})
-    handlers.issue(keeper, ctx, tx_pb2.MsgIssueStablecoin(sender=ALICE, amount="70"))
+    issue_msg.handle(keeper, ctx, tx_pb2.MsgIssueStablecoin(sender=ALICE, amount="70"))
     r = _route(keeper, "Reserve").handler(ctx, q.QueryReserveRequest())
     assert r.reserve_address == address.module_address("stablecoin_reserve")
     assert (r.reserve.denom, r.reserve.amount) == ("uusdc", "70")

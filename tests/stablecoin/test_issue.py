@@ -9,8 +9,9 @@ from stateset_chain.bank import invariants as bank_invariants
 from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidAddress
 from stateset_chain.events import parse_typed_event
-from stateset_chain.stablecoin import handlers, invariants
+from stateset_chain.stablecoin import invariants
 from stateset_chain.stablecoin.errors import InvalidAmount, IssuanceDisabled, MaxSupplyExceeded
+from stateset_chain.stablecoin.msgs import issue as issue_msg
 from tests.bank.helpers import ALICE, store_snapshot
 from tests.event_helpers import typed_events
 from tests.stablecoin.helpers import new_stablecoin
@@ -29,8 +30,8 @@ def issue(amount: str, sender: str = ALICE) -> tx_pb2.MsgIssueStablecoin:
 def test_issue_locks_usdc_and_mints_ssusd_one_to_one():
     bank, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 1000}})
     msg = issue("400")
-    handlers.validate(msg)
-    response = handlers.issue(keeper, ctx, msg)
+    issue_msg.validate(msg)
+    response = issue_msg.handle(keeper, ctx, msg)
     assert response.issued == "400"
     assert bank.balance(ctx.store, ALICE, "uusdc") == 600
     assert bank.balance(ctx.store, ALICE, "ussusd") == 400
@@ -43,7 +44,7 @@ def test_issue_locks_usdc_and_mints_ssusd_one_to_one():
 
 def test_issue_emits_bank_movements_then_stablecoin_issued():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 1000}})
-    handlers.issue(keeper, ctx, issue("400"))
+    issue_msg.handle(keeper, ctx, issue("400"))
     locked, minted, paid, issued = typed_events(ctx.events.events)
     locked = parse_typed_event(locked, bank_events.CoinsTransferred)
     assert (locked.sender, locked.recipient, locked.amount[0].denom) == (ALICE, RESERVE, "uusdc")
@@ -63,42 +64,42 @@ def test_issue_without_enough_usdc_is_insufficient_funds():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 10}})
     before = store_snapshot(ctx.store)
     with pytest.raises(InsufficientFunds):
-        handlers.issue(keeper, ctx, issue("11"))
+        issue_msg.handle(keeper, ctx, issue("11"))
     assert store_snapshot(ctx.store) == before
 
 
 def test_issue_when_disabled_is_refused():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 10}}, {"issuance_enabled": False})
     with pytest.raises(IssuanceDisabled):
-        handlers.issue(keeper, ctx, issue("1"))
+        issue_msg.handle(keeper, ctx, issue("1"))
 
 
 def test_issue_up_to_max_supply_then_refused():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 100}}, {"max_supply": "50"})
-    handlers.issue(keeper, ctx, issue("30"))
-    handlers.issue(keeper, ctx, issue("20"))
+    issue_msg.handle(keeper, ctx, issue("30"))
+    issue_msg.handle(keeper, ctx, issue("20"))
     assert keeper.supply(ctx.store) == 50
     with pytest.raises(MaxSupplyExceeded):
-        handlers.issue(keeper, ctx, issue("1"))
+        issue_msg.handle(keeper, ctx, issue("1"))
 
 
 def test_zero_max_supply_means_unlimited():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 10**30}}, {"max_supply": "0"})
-    handlers.issue(keeper, ctx, issue(str(10**30)))
+    issue_msg.handle(keeper, ctx, issue(str(10**30)))
     assert keeper.supply(ctx.store) == 10**30
 
 
 @pytest.mark.parametrize("amount", ["", "0", "-1", "1.5", "01", " 1", "1e3", "١", str(2**256)])
 def test_validate_refuses_bad_amounts(amount):
     with pytest.raises(InvalidAmount):
-        handlers.validate(issue(amount))
+        issue_msg.validate(issue(amount))
 
 
 @pytest.mark.parametrize("sender", ["", "stateset1xyz", ALICE.upper()])
 def test_validate_refuses_bad_sender(sender):
     with pytest.raises(InvalidAddress):
-        handlers.validate(issue("1", sender=sender))
+        issue_msg.validate(issue("1", sender=sender))
 
 
 def test_signer_is_the_sender():
-    assert handlers.signers(issue("1")) == [ALICE]
+    assert issue_msg.signers(issue("1")) == [ALICE]

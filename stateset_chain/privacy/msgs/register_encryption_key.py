@@ -1,12 +1,11 @@
 """MsgRegisterEncryptionKey: an account publishes (or rotates) the X25519 key that orders seal
 personal data to.
 
-MsgRegisterEncryptionKey{owner, public_key}
-    signer    owner
-    validate  owner is a canonical address                         -> sdk InvalidAddress
-              public_key is 32 bytes, not all zero                  -> InvalidPublicKey
-    change    the owner's key = public_key, version = previous + 1 (1 for the first)
-    emit      EncryptionKeyRegistered{owner, public_key, version}
+signer    owner
+validate  owner is a canonical address                             -> sdk InvalidAddress
+          public_key is 32 bytes, not all zero                     -> InvalidPublicKey
+change    the owner's key = public_key, version = previous + 1 (1 for the first)
+emit      EncryptionKeyRegistered{owner, public_key, version}
 
 Registering the key the owner already has is allowed (it only bumps the version): a client that
 lost track may always re-register. Low-order X25519 points other than zero are not recognised
@@ -25,6 +24,7 @@ from stateset_chain.privacy.state import PrivacyKeeper
 from stateset.privacy.v1 import events_pb2 as events
 from stateset.privacy.v1 import tx_pb2 as tx
 
+MSG = tx.MsgRegisterEncryptionKey
 
 def signers(msg: tx.MsgRegisterEncryptionKey) -> list[str]:
     return [msg.owner]
@@ -42,7 +42,7 @@ def validate(msg: tx.MsgRegisterEncryptionKey) -> None:
     require_public_key(msg.public_key)
 
 
-def register(
+def handle(
     keeper: PrivacyKeeper, ctx: Context, msg: tx.MsgRegisterEncryptionKey
 ) -> tx.MsgRegisterEncryptionKeyResponse:
     key = keeper.register(ctx, msg.owner, msg.public_key)

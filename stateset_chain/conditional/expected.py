@@ -1,0 +1,44 @@
+"""What the conditional orders module needs from others (the Cosmos SDK's ``expected_keepers``).
+
+- ``BankKeeper``: balances (balance conditions) and moves to and from its own
+  ``conditional_escrow`` account.
+- ``OrdersKeeper``: reads an order's status history (order_reached conditions), and creates and
+  pays orders with the orders module's own message code.
+- ``InventoryKeeper``: a SKU's stock (sku_in_stock conditions); optional.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from stateset_chain.coins import Coin
+from stateset_chain.context import Context
+from stateset_chain.store.kv import KVStore
+
+from stateset.inventory.v1.inventory_pb2 import Stock
+from stateset.orders.v1 import tx_pb2 as orders_tx
+from stateset.orders.v1.orders_pb2 import Order
+
+
+class BankKeeper(Protocol):
+    def balance(self, store: KVStore, addr: str, denom: str) -> int: ...
+    def send_to_module(
+        self, ctx: Context, from_addr: str, module: str, coins: list[Coin]
+    ) -> None: ...
+    def send_from_module(
+        self, ctx: Context, module: str, to_addr: str, coins: list[Coin]
+    ) -> None: ...
+
+
+class OrdersKeeper(Protocol):
+    def get_order(self, store: KVStore, order_id: str) -> Order | None: ...
+    def create_order(
+        self, ctx: Context, msg: orders_tx.MsgCreateOrder, reserve_stock: bool = True
+    ) -> orders_tx.MsgCreateOrderResponse: ...
+    def pay_order(
+        self, ctx: Context, payer: str, order_id: str, amount: Coin, method: str
+    ) -> orders_tx.MsgPayOrderResponse: ...
+
+
+class InventoryKeeper(Protocol):
+    def stock(self, store: KVStore, merchant: str, sku: str) -> Stock | None: ...

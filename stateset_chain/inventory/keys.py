@@ -1,0 +1,12 @@
+"""Store keys of the inventory module (SPEC.md, "State").
+
+    inventory/ 0x01 | len(merchant) merchant | len(sku) sku  -> Stock
+    inventory/ 0x02 | len(order id) order id                 -> Reservation
+"""
+
+from __future__ import annotations
+
+MODULE_NAME = "inventory"
+PREFIX = b"inventory/"
+STOCKS_PREFIX = PREFIX + b"\x01"
+RESERVATIONS_PREFIX = PREFIX + b"\x02"

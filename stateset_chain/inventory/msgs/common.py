@@ -1,0 +1,14 @@
+"""Limits and rules the inventory messages share."""
+
+from __future__ import annotations
+
+from stateset_chain.inventory.errors import InvalidSku
+
+MAX_SKU_BYTES = 128
+MAX_REASON_BYTES = 256
+MAX_QUANTITY = 2**63 - 1
+
+
+def require_sku(sku: str) -> None:
+    if not 1 <= len(sku.encode()) <= MAX_SKU_BYTES:
+        raise InvalidSku(f"{sku!r} must be 1..{MAX_SKU_BYTES} bytes")
