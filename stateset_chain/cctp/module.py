@@ -10,55 +10,23 @@ The bank must declare the ``cctp`` module account with minter and burner permiss
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cctp import attestation, genesis, invariants, queries
+from stateset_chain.cctp import attestation, genesis, invariants, msgs, queries
 from stateset_chain.cctp.keys import MODULE_NAME
-from stateset_chain.cctp.msgs import (
-    attesters,
-    deposit_for_burn,
-    messengers,
-    pauses,
-    receive_message,
-    replace_deposit_for_burn,
-    replace_message,
-    roles,
-    send_message,
-    tokens,
-)
 from stateset_chain.cctp.state import CctpKeeper
-from stateset_chain.context import Context
-from stateset_chain.module import Module, MsgRoute
+from stateset_chain.module import Module, bind, msg_routes
 
 from stateset.cctp.v1 import tx_pb2 as cctp_tx
-
-MSG_FILES = (
-    receive_message,
-    deposit_for_burn,
-    replace_deposit_for_burn,
-    send_message,
-    replace_message,
-    roles,
-    attesters,
-    tokens,
-    messengers,
-    pauses,
-)
-
-
-def msg_routes(keeper: CctpKeeper) -> list[MsgRoute]:
-    return [r for f in MSG_FILES for r in f.routes(keeper)]
 
 
 def cctp_module(keeper: CctpKeeper) -> Module:
     return Module(
         name=MODULE_NAME,
-        msgs=msg_routes(keeper),
+        msgs=msg_routes(keeper, msgs.ALL),
         queries=queries.routes(keeper),
-        init_genesis=lambda ctx, data: genesis.init_genesis(keeper, ctx, data),
-        export_genesis=lambda ctx: genesis.export_genesis(keeper, ctx),
-        invariants=[_bind(inv, keeper) for inv in invariants.ALL],
+        init_genesis=bind(keeper, genesis.init_genesis),
+        export_genesis=bind(keeper, genesis.export_genesis),
+        invariants=[bind(keeper, inv) for inv in invariants.ALL],
         prepare_block=prepare_block,
     )
 
@@ -74,8 +42,3 @@ def prepare_block(txs: list) -> None:
     if attested:
         attestation.prerecover(attested)
 
-
-def _bind(
-    invariant: Callable[[CctpKeeper, Context], None], keeper: CctpKeeper
-) -> Callable[[Context], None]:
-    return lambda ctx: invariant(keeper, ctx)

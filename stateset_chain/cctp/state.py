@@ -1,8 +1,9 @@
 """The cctp keeper: typed collections for every piece of state, and the calls other modules use.
 
 State is read and written only through the keeper's named functions (``owner``, ``set_owner``,
-``mark_nonce_used``, ...). The flows live beside it: ``inbound.receive_message`` (attested
-messages in, mints) and ``outbound`` (burns and messages out). Other modules call
+``mark_nonce_used``, ...). The flows live in the message files: ``msgs/receive_message.py``
+(attested messages in, mints), ``msgs/send_message.py`` and ``msgs/deposit_for_burn.py`` (messages
+and burns out). Other modules call
 
 - ``CctpKeeper.deposit_for_burn(ctx, depositor, amount, destination_domain, mint_recipient,
   destination_caller)``: burn ``amount`` uusdc held by ``depositor`` (any address, a module
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cctp import keys, outbound
+from stateset_chain.cctp import keys
 from stateset_chain.cctp.attestation import verify_attestation
 from stateset_chain.cctp.codec import ZERO32, pad_address
 from stateset_chain.cctp.errors import LocalDomainNotSet, NoAttesters, SignatureThresholdNotSet
@@ -294,8 +295,11 @@ class CctpKeeper:
         destination_caller: bytes = ZERO32,
     ) -> SentMessage:
         """Burn ``amount`` uusdc held by ``depositor`` and send it to ``mint_recipient`` on
-        ``destination_domain``, with every check of MsgDepositForBurn (``outbound.py``)."""
-        return outbound.deposit_for_burn(
+        ``destination_domain``, with every check of MsgDepositForBurn
+        (``msgs/deposit_for_burn.py``)."""
+        from stateset_chain.cctp.msgs.deposit_for_burn import deposit_for_burn
+
+        return deposit_for_burn(
             self,
             ctx,
             depositor,

@@ -1,3 +1,63 @@
-"""One file per message (or per small family of admin messages), each reading
-validate -> load -> guard -> change -> emit. ``routes(keeper)`` in each file lists its
-``MsgRoute``s; ``module.py`` gathers them. Every message is signed by its ``signer`` field."""
+"""One file per message (``MSG``, ``signers``, ``validate``, ``handle``), in the order of the
+Msg service. Each reads validate -> load -> guard -> change -> emit; the flows other messages or
+modules reuse live in their message's file (``send_message.send_message``,
+``deposit_for_burn.deposit_for_burn``, ``replace_message.replace_message``,
+``receive_message.receive_message``). Every message is signed by its ``signer`` field."""
+
+from __future__ import annotations
+
+from stateset_chain.cctp.msgs import (
+    accept_owner,
+    add_remote_token_messenger,
+    deposit_for_burn,
+    deposit_for_burn_with_caller,
+    disable_attester,
+    enable_attester,
+    link_token_pair,
+    pause_burning_and_minting,
+    pause_sending_and_receiving_messages,
+    receive_message,
+    remove_remote_token_messenger,
+    replace_deposit_for_burn,
+    replace_message,
+    send_message,
+    send_message_with_caller,
+    set_max_burn_amount_per_message,
+    unlink_token_pair,
+    unpause_burning_and_minting,
+    unpause_sending_and_receiving_messages,
+    update_attester_manager,
+    update_max_message_body_size,
+    update_owner,
+    update_pauser,
+    update_signature_threshold,
+    update_token_controller,
+)
+
+ALL = (
+    receive_message,
+    deposit_for_burn,
+    deposit_for_burn_with_caller,
+    replace_deposit_for_burn,
+    send_message,
+    send_message_with_caller,
+    replace_message,
+    update_owner,
+    accept_owner,
+    update_attester_manager,
+    update_token_controller,
+    update_pauser,
+    enable_attester,
+    disable_attester,
+    update_signature_threshold,
+    link_token_pair,
+    unlink_token_pair,
+    set_max_burn_amount_per_message,
+    add_remote_token_messenger,
+    remove_remote_token_messenger,
+    update_max_message_body_size,
+    pause_burning_and_minting,
+    unpause_burning_and_minting,
+    pause_sending_and_receiving_messages,
+    unpause_sending_and_receiving_messages,
+)

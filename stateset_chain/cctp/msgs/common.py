@@ -10,7 +10,8 @@ from google.protobuf.message import Message as ProtoMessage
 from stateset_chain import coins
 from stateset_chain.bank.handlers import require_address
 from stateset_chain.cctp.codec import MAX_UINT256, require_bytes32
-from stateset_chain.cctp.errors import CctpError, InvalidAmount
+from stateset_chain.cctp.errors import CctpError, InvalidAmount, UnsupportedLocalToken
+from stateset_chain.cctp.keys import LOCAL_TOKEN
 from stateset_chain.context import Context
 from stateset_chain.module import MsgRoute
 
@@ -42,3 +43,10 @@ def route(
     handler: Callable[[Context, Any], ProtoMessage | None],
 ) -> MsgRoute:
     return MsgRoute(msg_cls=msg_cls, signers=signer, validate=validate, handler=handler)
+
+
+def supported_local_token(denom: str) -> str:
+    """The local token, lower-cased as Noble stores it; only uusdc is minted and burned here."""
+    if denom.lower() != LOCAL_TOKEN:
+        raise UnsupportedLocalToken(f"{denom!r}; only {LOCAL_TOKEN} is supported")
+    return LOCAL_TOKEN

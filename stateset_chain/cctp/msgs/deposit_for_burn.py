@@ -1,19 +1,22 @@
-"""MsgDepositForBurn and MsgDepositForBurnWithCaller: burn uusdc here, mint it on another chain.
+"""MsgDepositForBurn: burn uusdc here, mint it on another chain.
+
+noble-cctp's ``depositForBurn`` (x/cctp/keeper/msg_server_deposit_for_burn.go), checks in the
+same order. ``deposit_for_burn`` below is also what other modules call
+(``CctpKeeper.deposit_for_burn``: the cross-chain refunds).
 
 signer    the depositor (any account)
 validate  signer is a canonical address                             -> sdk InvalidAddress
           amount is a canonical decimal, 0 < amount < 2**256        -> InvalidAmount
-          mint_recipient (and destination_caller) are 32 bytes      -> InvalidBytes32
-guard     WithCaller: destination_caller is nonzero                 -> InvalidDestinationCaller
-          then ``outbound.deposit_for_burn`` in Noble's order:
-          local domain set                                          -> LocalDomainNotSet
+          mint_recipient is 32 bytes                                -> InvalidBytes32
+guard     local domain set                                          -> LocalDomainNotSet
+          amount > 0                                                -> InvalidAmount
           mint_recipient is nonzero                                 -> ZeroMintRecipient
           a remote token messenger is set for the destination       -> UnknownRemoteTokenMessenger
           burn_token is uusdc (any case)                            -> UnsupportedBurnToken
           burning and minting not paused                            -> BurningAndMintingPaused
           amount <= the uusdc per-message burn limit (if set)       -> BurnAmountOverLimit
           the depositor holds the amount                            -> sdk InsufficientFunds
-          sending not paused, body size, recipient nonzero          -> MessagesPaused, ...
+          then MsgSendMessage's guards (``send_message.send_message``) -> MessagesPaused, ...
 change    amount uusdc: depositor -> cctp module account, burned; nonce reserved
 emit      (CoinsTransferred, CoinsBurned), MessageSent{message}, DepositForBurn
 response  nonce
@@ -22,15 +25,32 @@ response  nonce
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cctp import outbound
-from stateset_chain.cctp.codec import ZERO32
-from stateset_chain.cctp.errors import InvalidDestinationCaller
-from stateset_chain.cctp.msgs.common import parse_amount, require_bytes32, route, validate_signer
+from stateset_chain.cctp.codec import ZERO32, BurnMessage, burn_token_for_denom, pad_address
+from stateset_chain.cctp.errors import (
+    BurnAmountOverLimit,
+    BurningAndMintingPaused,
+    InvalidAmount,
+    UnknownRemoteTokenMessenger,
+    UnsupportedBurnToken,
+    ZeroMintRecipient,
+)
+from stateset_chain.cctp.keys import BURN_MESSAGE_VERSION, LOCAL_TOKEN, MODULE_ACCOUNT
+from stateset_chain.cctp.msgs.common import parse_amount, require_bytes32, validate_signer
+from stateset_chain.cctp.msgs.send_message import send_message
+from stateset_chain.cctp.results import SentMessage
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.module import MsgRoute
+from stateset_chain.crypto import address
 
+from stateset.cctp.v1 import events_pb2 as events
 from stateset.cctp.v1 import tx_pb2 as tx
+
+MSG = tx.MsgDepositForBurn
+
+
+def signers(msg: tx.MsgDepositForBurn) -> list[str]:
+    return [msg.signer]
 
 
 def validate(msg: tx.MsgDepositForBurn) -> None:
@@ -39,15 +59,10 @@ def validate(msg: tx.MsgDepositForBurn) -> None:
     require_bytes32(msg.mint_recipient, "mint recipient")
 
 
-def validate_with_caller(msg: tx.MsgDepositForBurnWithCaller) -> None:
-    validate(msg)  # type: ignore[arg-type]
-    require_bytes32(msg.destination_caller, "destination caller")
-
-
-def deposit_for_burn(
+def handle(
     keeper: CctpKeeper, ctx: Context, msg: tx.MsgDepositForBurn
 ) -> tx.MsgDepositForBurnResponse:
-    sent = outbound.deposit_for_burn(
+    sent = deposit_for_burn(
         keeper,
         ctx,
         msg.signer,
@@ -60,30 +75,64 @@ def deposit_for_burn(
     return tx.MsgDepositForBurnResponse(nonce=sent.nonce)
 
 
-def deposit_for_burn_with_caller(
-    keeper: CctpKeeper, ctx: Context, msg: tx.MsgDepositForBurnWithCaller
-) -> tx.MsgDepositForBurnWithCallerResponse:
-    if msg.destination_caller == ZERO32:
-        raise InvalidDestinationCaller()
-    sent = outbound.deposit_for_burn(
+def deposit_for_burn(
+    keeper: CctpKeeper,
+    ctx: Context,
+    depositor: str,
+    amount: int,
+    destination_domain: int,
+    mint_recipient: bytes,
+    burn_token: str,
+    destination_caller: bytes = ZERO32,
+) -> SentMessage:
+    """Burn ``amount`` of the local token held by ``depositor`` and send the burn message to the
+    destination domain's TokenMessenger (the message's sender is this module)."""
+    keeper.require_local_domain(ctx.store)
+    if amount <= 0:
+        raise InvalidAmount("amount must be positive")
+    if mint_recipient == ZERO32:
+        raise ZeroMintRecipient()
+    token_messenger = keeper.remote_token_messenger(ctx.store, destination_domain)
+    if token_messenger is None:
+        raise UnknownRemoteTokenMessenger(f"destination domain {destination_domain}")
+    if burn_token.lower() != LOCAL_TOKEN:
+        raise UnsupportedBurnToken(f"{burn_token!r}; only {LOCAL_TOKEN} can be burned")
+    if keeper.burning_and_minting_paused(ctx.store):
+        raise BurningAndMintingPaused()
+    limit = keeper.burn_limit(ctx.store, LOCAL_TOKEN)
+    if limit is not None and amount > limit:
+        raise BurnAmountOverLimit(f"{amount}{LOCAL_TOKEN} > {limit}{LOCAL_TOKEN}")
+
+    coins = [Coin(LOCAL_TOKEN, amount)]
+    keeper.bank.send_to_module(ctx, depositor, MODULE_ACCOUNT, coins)
+    keeper.bank.burn(ctx, MODULE_ACCOUNT, coins)
+    burn_token_bytes = burn_token_for_denom(LOCAL_TOKEN)
+    body = BurnMessage(
+        version=BURN_MESSAGE_VERSION,
+        burn_token=burn_token_bytes,
+        mint_recipient=mint_recipient,
+        amount=amount,
+        message_sender=pad_address(address.decode(depositor)),
+    ).encode()
+    sent = send_message(
         keeper,
         ctx,
-        msg.signer,
-        parse_amount(msg.amount),
-        msg.destination_domain,
-        msg.mint_recipient,
-        msg.burn_token,
-        msg.destination_caller,
+        destination_domain,
+        token_messenger,
+        destination_caller,
+        keeper.module_bytes32,
+        body,
     )
-    return tx.MsgDepositForBurnWithCallerResponse(nonce=sent.nonce)
-
-
-def routes(keeper: CctpKeeper) -> list[MsgRoute]:
-    return [
-        route(tx.MsgDepositForBurn, validate, lambda ctx, m: deposit_for_burn(keeper, ctx, m)),
-        route(
-            tx.MsgDepositForBurnWithCaller,
-            validate_with_caller,
-            lambda ctx, m: deposit_for_burn_with_caller(keeper, ctx, m),
-        ),
-    ]
+    ctx.events.emit(
+        events.DepositForBurn(
+            nonce=sent.nonce,
+            burn_token=burn_token_bytes.hex(),
+            amount=str(amount),
+            depositor=depositor,
+            mint_recipient=mint_recipient,
+            destination_domain=destination_domain,
+            destination_token_messenger=token_messenger,
+            destination_caller=destination_caller,
+        )
+    )
+    return sent

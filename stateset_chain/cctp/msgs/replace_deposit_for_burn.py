@@ -22,14 +22,30 @@ emit      MessageSent{new message}, DepositForBurn{original nonce, new recipient
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cctp import outbound
-from stateset_chain.cctp.msgs.common import require_bytes32, route, validate_signer
+from stateset_chain.cctp.codec import ZERO32, BurnMessage, Message, pad_address
+from stateset_chain.cctp.errors import (
+    BurningAndMintingPaused,
+    NotOriginalDepositor,
+    ZeroMintRecipient,
+)
+from stateset_chain.cctp.msgs.common import require_bytes32, validate_signer
+from stateset_chain.cctp.msgs.replace_message import replace_message
+from stateset_chain.cctp.results import SentMessage
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.context import Context
-from stateset_chain.module import MsgRoute
+from stateset_chain.crypto import address
 
+from stateset.cctp.v1 import events_pb2 as events
 from stateset.cctp.v1 import tx_pb2 as tx
+
+MSG = tx.MsgReplaceDepositForBurn
+
+
+def signers(msg: tx.MsgReplaceDepositForBurn) -> list[str]:
+    return [msg.signer]
 
 
 def validate(msg: tx.MsgReplaceDepositForBurn) -> None:
@@ -38,10 +54,10 @@ def validate(msg: tx.MsgReplaceDepositForBurn) -> None:
     require_bytes32(msg.new_destination_caller, "new destination caller", allow_empty_as_zero=True)
 
 
-def replace_deposit_for_burn(
+def handle(
     keeper: CctpKeeper, ctx: Context, msg: tx.MsgReplaceDepositForBurn
 ) -> tx.MsgReplaceDepositForBurnResponse:
-    outbound.replace_deposit_for_burn(
+    replace_deposit_for_burn(
         keeper,
         ctx,
         msg.signer,
@@ -53,11 +69,44 @@ def replace_deposit_for_burn(
     return tx.MsgReplaceDepositForBurnResponse()
 
 
-def routes(keeper: CctpKeeper) -> list[MsgRoute]:
-    return [
-        route(
-            tx.MsgReplaceDepositForBurn,
-            validate,
-            lambda ctx, m: replace_deposit_for_burn(keeper, ctx, m),
-        ),
-    ]
+def replace_deposit_for_burn(
+    keeper: CctpKeeper,
+    ctx: Context,
+    depositor: str,
+    original_message: bytes,
+    original_attestation: bytes,
+    new_destination_caller: bytes,
+    new_mint_recipient: bytes,
+) -> SentMessage:
+    """Re-send a burn ``depositor`` made, with a new mint recipient and destination caller."""
+    if keeper.burning_and_minting_paused(ctx.store):
+        raise BurningAndMintingPaused()
+    original = Message.decode(original_message)
+    burn = BurnMessage.decode(original.body)
+    if burn.message_sender != pad_address(address.decode(depositor)):
+        raise NotOriginalDepositor()
+    if new_mint_recipient == ZERO32:
+        raise ZeroMintRecipient()
+    new_body = replace(burn, mint_recipient=new_mint_recipient).encode()
+    sent = replace_message(
+        keeper,
+        ctx,
+        keeper.module_bytes32,
+        original_message,
+        original_attestation,
+        new_body,
+        new_destination_caller,
+    )
+    ctx.events.emit(
+        events.DepositForBurn(
+            nonce=original.nonce,
+            burn_token=burn.burn_token.hex(),
+            amount=str(burn.amount),
+            depositor=depositor,
+            mint_recipient=new_mint_recipient,
+            destination_domain=original.destination_domain,
+            destination_token_messenger=original.recipient,
+            destination_caller=new_destination_caller,
+        )
+    )
+    return sent

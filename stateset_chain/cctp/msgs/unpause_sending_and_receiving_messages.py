@@ -1,0 +1,42 @@
+"""MsgUnpauseSendingAndReceivingMessages: the pauser resumes messages in and out.
+
+Pause messages (signer: the pauser). Pausing a paused flag (or unpausing an unpaused one) is
+allowed and re-emits the event, as in Noble.
+
+MsgUnpauseSendingAndReceivingMessages{signer}
+signer    the pauser
+validate  signer canonical                                       -> sdk InvalidAddress
+guard     signer is the pauser                                  -> NotPauser
+change    sending-and-receiving paused := false
+emit      SendingAndReceivingUnpausedEvent
+"""
+
+from __future__ import annotations
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.cctp.errors import NotPauser
+from stateset_chain.cctp.msgs.common import require_role, validate_signer
+from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.context import Context
+
+from stateset.cctp.v1 import events_pb2 as events
+from stateset.cctp.v1 import tx_pb2 as tx
+
+MSG = tx.MsgUnpauseSendingAndReceivingMessages
+
+
+def signers(msg: tx.MsgUnpauseSendingAndReceivingMessages) -> list[str]:
+    return [msg.signer]
+
+
+def validate(msg: tx.MsgUnpauseSendingAndReceivingMessages) -> None:
+    validate_signer(msg)
+
+
+def handle(
+    keeper: CctpKeeper, ctx: Context, msg: tx.MsgUnpauseSendingAndReceivingMessages
+) -> tx.MsgUnpauseSendingAndReceivingMessagesResponse:
+    require_role(keeper.pauser(ctx.store), msg.signer, NotPauser)
+    keeper.set_sending_and_receiving_paused(ctx.store, False)
+    ctx.events.emit(events.SendingAndReceivingUnpausedEvent())
+    return tx.MsgUnpauseSendingAndReceivingMessagesResponse()
