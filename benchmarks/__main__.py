@@ -1,4 +1,4 @@
-"""``python -m benchmarks {inprocess,commit,abci,localnet,orders,cctp,indexer,api,all}``:
+"""``python -m benchmarks {inprocess,commit,abci,localnet,orders,cctp,indexer,api,statesync,all}``:
 see benchmarks. ``--json PATH`` (any part) also writes every figure to PATH."""
 
 from __future__ import annotations
@@ -136,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=8, help="clients for throughput (%(default)s)")
     p.add_argument("--webhooks", type=int, default=200, help="webhook events (%(default)s)")
 
+    p = sub.add_parser("statesync", help="snapshot creation and restore time and size with "
+                       "--orders orders")
+    p.add_argument("--orders", type=int, default=100_000, help="orders (%(default)s)")
+    p.add_argument("--chunk", type=int, default=100_000,
+                   help="orders per import commit (%(default)s)")
+
     p = sub.add_parser("all", help="every part with its defaults, each in its own process")
     p.add_argument("--quick", action="store_true",
                    help="small sizes: a smoke run of the whole command (under a minute)")
@@ -195,6 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         text = "### Indexer\n\n" + indexer.run(
             args.orders, args.paid, args.batch, args.follow, _log).markdown()
+    elif args.part == "statesync":
+        from benchmarks import statesync
+
+        result = statesync.run(args.orders, args.chunk, _log)
+        text = "### State sync snapshots\n\n" + result.markdown()
     elif args.part == "api":
         from benchmarks import api
 
@@ -244,10 +255,11 @@ def _run_all(quick: bool, json_path: str | None = None) -> int:
             ["cctp", "--blocks", "500", "--repeats", "1", "--accounts", "1000", "--no-profile"],
             ["indexer", "--orders", "2000", "--paid", "1000", "--follow", "10"],
             ["api", "--orders", "20000", "--requests", "50", "--threads", "4", "--webhooks", "30"],
+            ["statesync", "--orders", "20000"],
         ]
     else:
         parts = [["inprocess"], ["commit"], ["abci"], ["localnet"], ["orders"], ["cctp"],
-                 ["indexer"], ["api"]]
+                 ["indexer"], ["api"], ["statesync"]]
     status = 0
     docs = {}
     with tempfile.TemporaryDirectory(prefix="stateset-bench-json-") as tmp:
