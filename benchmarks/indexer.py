@@ -32,9 +32,10 @@ import requests
 
 import stateset_chain.pb  # noqa: F401
 from benchmarks.orderflow import OrderFlows, Signer
+from localnet import Localnet
 from stateset_chain.client import default_fee, sign_tx, wallet_from_mnemonic
 from stateset_chain.coins import SSUSD, Coin
-from stateset_chain.localnet import CHAIN_ID, Localnet, free_ports, load_demo_accounts
+from stateset_chain.localnet import CHAIN_ID, free_ports, load_demo_accounts
 from stateset_chain.orders.ids import ORDER_PREFIX, make_id
 from stateset_chain.readside.pgcluster import PgCluster
 

@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import report, txs
-from stateset_chain.localnet import CHAIN_ID, CONSENSUS, Localnet, set_config
+from localnet import Localnet
+from stateset_chain.localnet import CHAIN_ID, CONSENSUS, set_config
 
 KINDS = ("stateset", "kvstore")
 

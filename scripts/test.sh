@@ -5,6 +5,6 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
-.venv/bin/ruff check stateset_chain benchmarks tests
-.venv/bin/python -m mypy stateset_chain benchmarks
+.venv/bin/ruff check stateset_chain benchmarks localnet tests
+.venv/bin/python -m mypy stateset_chain benchmarks localnet
 exec .venv/bin/python -m pytest -q "$@"

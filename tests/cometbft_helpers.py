@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -27,10 +26,9 @@ from typing import Any
 
 import requests
 
+from localnet import COMETBFT  # the checkout's CometBFT (or $COMETBFT_BIN)
+from localnet import REPO_ROOT as REPO_ROOT  # re-exported for the tests that start processes
 from stateset_chain.localnet import free_ports, set_config  # one config writer, shared
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-COMETBFT = Path(os.environ.get("COMETBFT_BIN", REPO_ROOT / ".bin" / "cometbft"))
 
 # Fast loopback consensus; the Python app has time to answer well within these.
 FAST_CONSENSUS = {

@@ -13,7 +13,8 @@ import grpc
 import pytest
 import requests
 
-from stateset_chain.localnet import REPO_ROOT, free_ports
+from localnet import REPO_ROOT
+from stateset_chain.localnet import free_ports
 
 from cosmos.base.tendermint.v1beta1 import query_pb2 as tm_query
 from cosmos.base.tendermint.v1beta1 import query_pb2_grpc as tm_grpc

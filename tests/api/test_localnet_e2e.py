@@ -17,7 +17,8 @@ import pytest
 import requests
 
 from benchmarks.orderflow import FLOWS, OrderFlows
-from stateset_chain.localnet import CHAIN_ID, Localnet
+from localnet import Localnet
+from stateset_chain.localnet import CHAIN_ID
 from tests.api.receiver import Receiver
 from tests.indexer.helpers import chain_order, demo_wallets, quiet_height, wait_watermark
 

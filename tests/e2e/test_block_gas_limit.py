@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from localnet import Localnet
 from stateset_chain.app import DEFAULT_BLOCK_MAX_GAS
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
-from stateset_chain.localnet import Localnet, load_demo_accounts
+from stateset_chain.localnet import load_demo_accounts
 
 pytestmark = pytest.mark.e2e
 

@@ -20,9 +20,10 @@ import sys
 
 import pytest
 
+from localnet import Localnet
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
-from stateset_chain.localnet import Localnet, NodeLayout, load_demo_accounts
+from stateset_chain.localnet import NodeLayout, load_demo_accounts
 from tests.cometbft_helpers import REPO_ROOT
 from tests.e2e.byzantine_app import hostile_tx
 

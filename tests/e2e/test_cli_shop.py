@@ -10,8 +10,9 @@ import json
 
 import pytest
 
+from localnet import Localnet
 from stateset_chain.cli.main import main
-from stateset_chain.localnet import Localnet, load_demo_accounts
+from stateset_chain.localnet import load_demo_accounts
 
 pytestmark = pytest.mark.e2e
 

@@ -18,10 +18,11 @@ import grpc
 import pytest
 import requests
 
+from localnet import Localnet
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
 from stateset_chain.crypto.address import encode
-from stateset_chain.localnet import CHAIN_ID, Localnet, load_demo_accounts
+from stateset_chain.localnet import CHAIN_ID, load_demo_accounts
 from stateset_chain.rest import to_json as rest_json
 
 from cosmos.auth.v1beta1 import query_pb2 as auth_query

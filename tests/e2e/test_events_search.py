@@ -8,9 +8,10 @@ import base64
 
 import pytest
 
+from localnet import Localnet
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import SSUSD, USDC, Coin
-from stateset_chain.localnet import Localnet, load_demo_accounts
+from stateset_chain.localnet import load_demo_accounts
 
 from stateset.orders.v1 import orders_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx

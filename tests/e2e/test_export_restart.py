@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from localnet import Localnet
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
-from stateset_chain.localnet import Localnet, load_demo_accounts
+from stateset_chain.localnet import load_demo_accounts
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app
 from tests.app.export_helpers import every_query

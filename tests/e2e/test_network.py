@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from localnet import Localnet
 from stateset_chain.client import (
     NodeClient,
     address_of,
@@ -25,7 +26,7 @@ from stateset_chain.client import (
     wallet_from_mnemonic,
 )
 from stateset_chain.coins import USDC, Coin
-from stateset_chain.localnet import CHAIN_ID, Localnet, load_demo_accounts
+from stateset_chain.localnet import CHAIN_ID, load_demo_accounts
 
 from cosmos.tx.v1beta1 import tx_pb2
 

@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from stateset_chain.localnet import Localnet, load_demo_accounts
+from localnet import Localnet
+from stateset_chain.localnet import load_demo_accounts
 
 pytestmark = pytest.mark.e2e
 

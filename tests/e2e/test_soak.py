@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from stateset_chain.localnet import Localnet
+from localnet import Localnet
 from tests.e2e.test_network import SEEDS, random_transfers, same_app_hash
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

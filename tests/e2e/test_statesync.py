@@ -14,8 +14,8 @@ import time
 
 import pytest
 
+from localnet import Localnet
 from stateset_chain.coins import USDC
-from stateset_chain.localnet import Localnet
 from tests.e2e.test_network import Sender, demo_wallets
 
 from stateset.orders.v1 import orders_pb2

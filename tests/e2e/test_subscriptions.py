@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from localnet import Localnet
 from stateset_chain.client import address_of, wallet_from_mnemonic
 from stateset_chain.coins import SSUSD
-from stateset_chain.localnet import Localnet, load_demo_accounts
+from stateset_chain.localnet import load_demo_accounts
 
 from stateset.orders.v1 import query_pb2 as orders_q
 from stateset.orders.v1.orders_pb2 import LineItem, OrderStatus

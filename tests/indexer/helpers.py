@@ -12,8 +12,9 @@ from pathlib import Path
 import psycopg
 from google.protobuf.json_format import MessageToDict
 
+from localnet import Localnet
 from stateset_chain.client import NodeClient, wallet_from_mnemonic
-from stateset_chain.localnet import Localnet, load_demo_accounts
+from stateset_chain.localnet import load_demo_accounts
 from stateset_chain.readside import db
 
 from stateset.orders.v1 import query_pb2 as orders_query

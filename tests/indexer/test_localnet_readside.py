@@ -34,7 +34,7 @@ def metric(url: str, name: str) -> float:
 
 
 def test_localnet_starts_postgres_and_the_indexer_and_stops_them():
-    from stateset_chain.localnet import Localnet
+    from localnet import Localnet
 
     parent = Path(tempfile.mkdtemp(prefix="stateset-ln-rs-"))
     parent.chmod(0o755)  # as root, PostgreSQL runs as `postgres`, which must reach the folder

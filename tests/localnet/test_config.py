@@ -1,4 +1,5 @@
-"""Localnet generation: 4 validators on distinct loopback ports sharing ONE genesis.
+"""Localnet generation (``stateset_chain.localnet``): 4 validators on distinct loopback ports
+sharing ONE genesis, and what the supervisor (``localnet``) reads of it.
 
 Only files are produced (``cometbft testnet`` + edits); no node or app is started.
 """
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from localnet import supervisor
 from stateset_chain import localnet
 from stateset_chain.client import wallet_from_mnemonic
 from stateset_chain.crypto.address import module_address
@@ -21,6 +23,7 @@ from stateset_chain.localnet import (
     load_layout,
     read_config,
 )
+from tests.cometbft_helpers import COMETBFT
 
 # Not a skip: without the binary these fail with "run bash scripts/setup.sh" (CI must run them).
 needs_cometbft = pytest.mark.e2e
@@ -58,7 +61,7 @@ def test_app_state_funds_every_account_with_coins_sorted_by_denom():
 @pytest.fixture(scope="module")
 def four_nodes(tmp_path_factory):
     directory = tmp_path_factory.mktemp("net") / "run"
-    nodes = generate(directory, validators=4)
+    nodes = generate(directory, validators=4, cometbft=COMETBFT)
     return directory, nodes
 
 
@@ -127,13 +130,13 @@ def test_the_layout_file_records_what_status_and_stop_need(four_nodes):
 def test_generating_over_an_existing_localnet_is_refused(four_nodes):
     directory, _ = four_nodes
     with pytest.raises(localnet.LocalnetError):
-        generate(directory, validators=4)
+        generate(directory, validators=4, cometbft=COMETBFT)
 
 
 def test_reset_refuses_a_folder_that_is_not_a_localnet(tmp_path):
     (tmp_path / "precious.txt").write_text("keep me")
     with pytest.raises(localnet.LocalnetError):
-        localnet.Localnet(tmp_path).reset()
+        supervisor.Localnet(tmp_path).reset()
     assert (tmp_path / "precious.txt").exists()
 
 
@@ -181,7 +184,7 @@ def test_status_lists_each_nodes_grpc_and_rest(four_nodes, capsys):
     directory, nodes = four_nodes
     assert [(n.grpc, n.rest) for n in nodes] == [(9090 + 100 * i, 1317 + 100 * i) for i in range(4)]
     assert json.loads((Path(directory) / "localnet.json").read_text())["nodes"][3]["rest"] == 1617
-    localnet._print_status(localnet.Localnet(directory))
+    supervisor._print_status(supervisor.Localnet(directory))
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4
     for i, line in enumerate(lines):
