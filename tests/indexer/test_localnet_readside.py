@@ -16,13 +16,15 @@ import requests
 
 from stateset_chain.client import address_of, msg_send
 from stateset_chain.coins import USDC, Coin
+from tests.cometbft_helpers import REPO_ROOT
 from tests.indexer.helpers import demo_wallets, wait_watermark
 
 pytestmark = pytest.mark.e2e
 
 
 def localnet(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stateset_chain.localnet", *args],
+    """The localnet's command (what scripts/localnet.sh runs), from the checkout."""
+    return subprocess.run([sys.executable, "-m", "localnet", *args], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=180)
 
 
