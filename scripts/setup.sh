@@ -70,6 +70,19 @@ if [ ! -f "$native_stamp" ]; then
   touch "$native_stamp"
 fi
 
+# The ICS23 verifier the proof tests use (tests/ics23: the ics23 crate's own verifier, so no
+# code of ours judges our proofs). Rebuilt when its sources change.
+ics23_stamp="tests/ics23/target/.built-$(cat tests/ics23/Cargo.toml tests/ics23/Cargo.lock \
+  tests/ics23/src/*.rs | sha256sum | cut -c1-16)"
+if [ ! -f "$ics23_stamp" ] || [ ! -x tests/ics23/target/release/ics23-verify ]; then
+  export PATH="$PATH:${CARGO_HOME:-$HOME/.cargo}/bin"
+  step "building the ICS23 verifier for the tests (cargo, tests/ics23)" "first run: about a minute"
+  cargo build --release --locked --quiet --manifest-path tests/ics23/Cargo.toml
+  rm -f tests/ics23/target/.built-*
+  touch "$ics23_stamp"
+  done_step "built tests/ics23/target/release/ics23-verify"
+fi
+
 # PostgreSQL (the indexer's database; tests and the localnet start throwaway clusters of it).
 if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -50,9 +50,11 @@ from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto.hashes import sha256
 from stateset_chain.errors import (
     ChainError,
+    InvalidHeight,
     InvalidRequest,
     InvariantBroken,
     KeyNotFound,
+    LatestOnlyQuery,
     NotFound,
     OutOfGas,
     QueryBudgetExceeded,
@@ -62,9 +64,11 @@ from stateset_chain.errors import (
 from stateset_chain.events import EventManager, encode_event_into, encode_field, encode_varint
 from stateset_chain.gas import GasKV, GasMeter
 from stateset_chain.module import Module, MsgRoute, QueryRoute
+from stateset_chain.store import proofs
 from stateset_chain.store.collections import Item, KeyPartTooLong, StrValue, U64Value
 from stateset_chain.store.commit import STORE_FAILURES, CommitStore, CommittedView, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
+from stateset_chain.store.versions import HeightUnavailable, LatestOnly
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 from cosmos.tx.v1beta1 import service_pb2 as tx_service
@@ -102,7 +106,7 @@ QUERY_GAS_LIMIT = 20_000_000
 # block's worth of ordinary txs.
 SIMULATE_GAS_LIMIT = 20_000_000
 STORE_KEY_PATH = "/store/key"
-PROOF_OP_TYPE = "stateset:smt"
+PROOF_OP_TYPE = proofs.PROOF_OP_TYPE  # an ICS23 CommitmentProof (docs/proofs.md)
 SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 RECHECK_CACHE = 1 << 13  # decoded txs kept for rechecks (more than a mempool holds; ~25 MiB)
 
@@ -149,6 +153,7 @@ class App(BaseApplication):
                 self._add(self.queries, q.path, q)
         self._local = tuple(prefix for m in modules for prefix in m.local_prefixes)
         store.local_prefixes = self._local
+        store.record_preimages()  # once, for a database written before they were kept
         self._check_state_version()
         self.block_max_gas = (_block_max_gas.get(store.state) or 0) if store.last_height > 0 else 0
         self.check_invariants_every_block = False
@@ -197,11 +202,13 @@ class App(BaseApplication):
         table[key] = value
 
     @classmethod
-    def open(cls, data_dir: str) -> App:
-        """The node's app over the LevelDB state in ``data_dir`` with the standard modules."""
+    def open(cls, data_dir: str, keep_versions: int = 1) -> App:
+        """The node's app over the LevelDB state in ``data_dir`` with the standard modules,
+        keeping ``keep_versions`` versions for queries at past heights (0: all)."""
         from stateset_chain.wiring import standard_app
 
-        return standard_app(CommitStore.open(os.path.join(data_dir, "state")))
+        store = CommitStore.open(os.path.join(data_dir, "state"), keep_versions=keep_versions)
+        return standard_app(store)
 
     # -- handshake ---------------------------------------------------------------------------
 
@@ -534,11 +541,10 @@ class App(BaseApplication):
         commits while the query runs. Every read is metered (``query_gas_limit``)."""
         if req.path == SIMULATE_PATH:
             return self._query_simulate(req)
-        view = self.store.committed()
-        height = view.height
+        height = self.store.last_height
         try:
-            if req.height not in (0, height):
-                raise UnknownRequest(f"only the latest height {height} can be queried")
+            view = self.store.view_at(req.height)  # 0: the latest (versions.py keeps the rest)
+            height = view.height
             if req.path == STORE_KEY_PATH:
                 return self._query_store_key(req, view)
             route = self.queries.get(req.path)
@@ -559,6 +565,8 @@ class App(BaseApplication):
                 raise InvalidRequest(
                     f"{req.path}: a request field is longer than any key part (255 bytes)"
                 ) from None
+            except LatestOnly as e:
+                raise LatestOnlyQuery(f"{req.path}: {e}") from None
             return abci.ResponseQuery(
                 code=0, value=response.SerializeToString(deterministic=True), height=height
             )
@@ -568,6 +576,11 @@ class App(BaseApplication):
             # text (cosmjs returns null for an unknown account only on "rpc error: code =
             # NotFound"), and the gateway turns it back into the status.
             err = KeyNotFound(f"rpc error: code = NotFound desc = {e.detail}")
+            return abci.ResponseQuery(
+                code=err.code, codespace=err.codespace, log=err.log, height=height
+            )
+        except HeightUnavailable as e:
+            err = InvalidHeight(str(e))
             return abci.ResponseQuery(
                 code=err.code, codespace=err.codespace, log=err.log, height=height
             )
@@ -581,7 +594,7 @@ class App(BaseApplication):
         height = self.store.last_height
         try:
             if req.height not in (0, height):
-                raise UnknownRequest(f"only the latest height {height} can be queried")
+                raise InvalidHeight(f"simulate runs on the latest state only (height {height})")
             result = self.simulate(tx_service.SimulateRequest.FromString(req.data))
         except ChainError as e:
             return abci.ResponseQuery(code=e.code, codespace=e.codespace, log=e.log, height=height)
@@ -618,19 +631,26 @@ class App(BaseApplication):
         )
 
     def _query_store_key(self, req: abci.RequestQuery, view: CommittedView) -> abci.ResponseQuery:
+        """A raw state key at the view's height; with ``prove``, its ICS23 proof (membership or
+        non-membership) against that height's app hash, which is in header height + 1."""
         key = bytes(req.data)
         if not key:
             raise KeyNotFound("empty key")
         if not req.prove:
-            value = view.state.get(key)
+            try:
+                value = view.state.get(key)
+            except LatestOnly as e:
+                raise LatestOnlyQuery(str(e)) from None
             return abci.ResponseQuery(code=0, key=key, value=value or b"", height=view.height)
         try:
-            height, value, proof = self.store.prove_committed(key)
-        except NotProvable as e:
+            value, proof = self.store.ics23_proof(view, key)
+        except (NotProvable, proofs.ProofUnavailable) as e:
             raise InvalidRequest(str(e)) from None
-        op = proof_pb2.ProofOp(type=PROOF_OP_TYPE, key=key, data=proof.encode())
+        op = proof_pb2.ProofOp(
+            type=PROOF_OP_TYPE, key=key, data=proof.SerializeToString(deterministic=True)
+        )
         return abci.ResponseQuery(
-            code=0, key=key, value=value or b"", height=height,
+            code=0, key=key, value=value or b"", height=view.height,
             proof_ops=proof_pb2.ProofOps(ops=[op]),
         )
 

@@ -9,9 +9,11 @@ node, because continuing would commit a wrong state.
     │   TxDecodeError 2, InvalidSequence 3, Unauthorized 4, InsufficientFunds 5,
     │   UnknownRequest 6, InvalidAddress 7, InvalidPubKey 8, UnknownAddress 9, InvalidCoins 10,
     │   OutOfGas 11, MemoTooLarge 12, InsufficientFee 13, TooManySignatures 14, NoSignatures 15,
-    │   InvalidRequest 18, TxTooLarge 21, KeyNotFound 22, WrongChainId 28, TxTimeoutHeight 30,
+    │   InvalidRequest 18, TxTooLarge 21, KeyNotFound 22, InvalidHeight 26, WrongChainId 28,
+    │   TxTimeoutHeight 30,
     │   UnknownExtensionOptions 31, WrongSequence 32, NotFound 38
     ├── QueryBudgetExceeded         codespace "query", code 2 (a query read past its budget)
+    ├── LatestOnlyQuery             codespace "query", code 3 (a list index asked at a past height)
     └── module errors               codespace = module name, codes from 2 (documented in SPEC.md)
 """
 
@@ -81,6 +83,7 @@ NoSignatures = _sdk("NoSignatures", 15, "no signatures supplied")
 InvalidRequest = _sdk("InvalidRequest", 18, "invalid request")
 TxTooLarge = _sdk("TxTooLarge", 21, "tx too large")
 KeyNotFound = _sdk("KeyNotFound", 22, "key not found")
+InvalidHeight = _sdk("InvalidHeight", 26, "invalid height")
 WrongChainId = _sdk("WrongChainId", 28, "invalid chain-id")
 TxTimeoutHeight = _sdk("TxTimeoutHeight", 30, "tx timeout height")
 UnknownExtensionOptions = _sdk("UnknownExtensionOptions", 31, "unknown extension options")
@@ -95,6 +98,16 @@ class QueryBudgetExceeded(ChainError):
     codespace = "query"
     code = 2
     description = "query exceeded its read budget; narrow the filters or page with a cursor"
+
+
+@register
+class LatestOnlyQuery(ChainError):
+    """A query that reads a node-local list index asked for a past height: those indexes keep
+    no history (store/versions.py), so it answers at the latest height only."""
+
+    codespace = "query"
+    code = 3
+    description = "this query answers at the latest height only"
 
 
 class InvariantBroken(Exception):

@@ -3,6 +3,7 @@
     statesetd init  --home DIR [--moniker NAME]
     statesetd start --home DIR [--address tcp://127.0.0.1:26658 | unix:///path.sock]
                     [--metrics 127.0.0.1:26659] [--snapshot-interval N --snapshot-keep K]
+                    [--keep-versions V]
     statesetd gateway [--node URL] [--address 127.0.0.1:9090] [--rest 127.0.0.1:1317]
     statesetd indexer [--rpc URL] [--db URL] | indexer migrate | indexer rebuild  (docs/indexer.md)
     statesetd api --db URL [--listen 127.0.0.1:8080] | api keys create --db URL  (cli/apicmd.py)
@@ -107,6 +108,22 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_KEEP_VERSIONS = 100  # heights a node answers queries at (store/versions.py)
+
+
+def keep_versions(text: str) -> int:
+    """``--keep-versions``: a non-negative integer (0: keep every version)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"--keep-versions takes 0 (keep all) or a positive integer, got {text!r}"
+        )
+    return value
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     home = Path(args.home)
     if not (home / "data").is_dir():
@@ -125,7 +142,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     from stateset_chain.store.commit import CorruptStore
 
     try:
-        app = App.open(str(home / "data"))
+        app = App.open(str(home / "data"), keep_versions=args.keep_versions)
     except (IncompatibleState, CorruptStore) as e:
         raise ClientError(f"cannot start over {home / 'data'}: {e}") from None
     from stateset_chain.statesync.application import StateSyncApplication
@@ -515,6 +532,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="take a state-sync snapshot every N heights (0: none; docs/statesync.md)")
     p.add_argument("--snapshot-keep", type=int, default=2, metavar="K",
                    help="keep the K newest snapshots (default %(default)s)")
+    p.add_argument(
+        "--keep-versions", type=keep_versions, default=DEFAULT_KEEP_VERSIONS, metavar="V",
+        help="versions of the state kept for queries and proofs at past heights; 0 keeps all, "
+        "1 the latest only (default %(default)s; docs/proofs.md)",
+    )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_start)
 

@@ -33,15 +33,20 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from stateset_chain.store import leveldb, smt
+from stateset_chain.crypto.hashes import sha256
+from stateset_chain.store import leveldb, proofs, smt, versions
 from stateset_chain.store.kv import KVStore, MemoryKV, PrefixKV
 from stateset_chain.store.smt import EMPTY, NodeWrites, Proof, SparseMerkleTree
+from stateset_chain.store.versions import HeightUnavailable, HistoricalKV
 
 STATE = b"s/"
 TREE = b"t/"
 META_HEIGHT = b"m/height"
 META_APP_HASH = b"m/app_hash"
 META_RESTORING = b"m/restoring"  # u64 height: a state-sync restore began and has not finished
+# The key of every key hash the tree has held (never deleted: proofs at past heights need them).
+PREIMAGE = b"k/"
+META_PREIMAGES = b"m/preimages"  # set once every key's preimage is recorded
 CACHE_DEPTH = 16  # tree nodes this shallow stay in memory (at most 2^17 of them)
 # Deeper nodes: a bounded cache. The Python one holds 2^21 nodes in ~500 MiB; the compiled one
 # (99-byte entries) holds 3,670,016 in ~400 MiB: two maps of 2^21 buckets, each filled to the 7/8
@@ -75,6 +80,15 @@ class CommittedView:
     height: int
     app_hash: bytes
     state: KVStore  # read-only; does not change when later blocks commit
+    raw: KVStore | None = None  # the whole database as of the view (tree nodes, preimages)
+    past: bool = False  # an older height: read through the history (versions.py)
+
+    def node(self, key: bytes) -> bytes | None:
+        """The tree node at ``key`` (smt.node_key) as of this view's height."""
+        assert self.raw is not None
+        if self.past:
+            return versions.read_at(self.raw, TREE + key, self.height)
+        return self.raw.get(TREE + key)
 
 
 @dataclass
@@ -93,8 +107,10 @@ class CommitStore:
         state: KVStore | None = None,
         close: Callable[[], None] | None = None,
         snapshot: Callable[[], KVStore] | None = None,
+        raw_snapshot: Callable[[], KVStore] | None = None,
     ) -> None:
         self._raw = raw
+        self._raw_snapshot = raw_snapshot if raw_snapshot is not None else self._copy_raw
         # a read-only store of the committed state as it is now, unchanged by later commits
         self._snapshot = snapshot if snapshot is not None else self._copy_state
         self._lock = threading.Lock()  # commit's write + height vs. views and proofs
@@ -113,6 +129,9 @@ class CommitStore:
         height = raw.get(META_HEIGHT)
         self.last_height = int.from_bytes(height, "big") if height else 0
         self.last_app_hash = raw.get(META_APP_HASH) or EMPTY
+        # Versions kept for queries at past heights (0: all, 1: the latest only); see versions.py.
+        self.keep_versions = 1
+        self.earliest_height = versions.load_earliest(raw, self.last_height)
         if self.tree.root() != self.last_app_hash:
             raise CorruptStore(
                 f"tree root {self.tree.root().hex()} != stored app hash "
@@ -120,16 +139,19 @@ class CommitStore:
             )
 
     @classmethod
-    def open(cls, path: str) -> CommitStore:
-        """The node's LevelDB at ``path`` (created if missing)."""
+    def open(cls, path: str, keep_versions: int = 1) -> CommitStore:
+        """The node's LevelDB at ``path`` (created if missing), keeping ``keep_versions``."""
         db = leveldb.open_db(path)
-        return cls(
+        store = cls(
             leveldb.LevelDBKV(db),
             lambda ops: leveldb.write_batch(db, ops, sync=True),
             state=_ReadOnlyLevelDB(db, STATE),
             close=db.close,
             snapshot=lambda: _ReadOnlyLevelDB(db.snapshot(), STATE),  # type: ignore[arg-type]
+            raw_snapshot=lambda: leveldb.LevelDBKV(db.snapshot()),  # type: ignore[arg-type]
         )
+        store.keep_versions = keep_versions
+        return store
 
     @classmethod
     def in_memory(cls) -> CommitStore:
@@ -148,6 +170,12 @@ class CommitStore:
         if self._close is not None:
             self._close()
 
+    def _copy_raw(self) -> KVStore:
+        copy = MemoryKV()
+        for k, v in self._raw.iterate():
+            copy.set(k, v)
+        return PrefixKV(copy, b"", readonly=True)
+
     def _copy_state(self) -> KVStore:
         copy = MemoryKV()
         for k, v in self.state.iterate():
@@ -162,9 +190,65 @@ class CommitStore:
         with self._lock:
             view = self._view
             if view is None or view.height != self.last_height:
-                view = CommittedView(self.last_height, self.last_app_hash, self._snapshot())
+                view = CommittedView(
+                    self.last_height, self.last_app_hash, self._snapshot(), self._raw_snapshot()
+                )
                 self._view = view
         return view
+
+    def view_at(self, height: int) -> CommittedView:
+        """The committed state at ``height`` (0: the latest), read-only, from any thread; a
+        height outside the kept window is ``HeightUnavailable``. A past view refuses node-local
+        keys (``versions.LatestOnly``): query indexes keep no history."""
+        latest = self.committed()
+        if height in (0, latest.height):
+            return latest
+        with self._lock:
+            last, earliest = self.last_height, self.earliest_height
+            if height > last:
+                raise HeightUnavailable(
+                    f"height {height} is not committed yet: the latest is {last}"
+                )
+            if height < earliest:
+                kept = "all" if self.keep_versions == 0 else str(self.keep_versions)
+                raise HeightUnavailable(
+                    f"height {height} is not available: this node keeps heights {earliest} to "
+                    f"{last} (keep-versions {kept}); older ones are pruned"
+                )
+            raw = self._raw_snapshot()
+        app_hash = versions.read_at(raw, META_APP_HASH, height) or EMPTY
+        state = HistoricalKV(raw, STATE, height, self.local_prefixes)
+        return CommittedView(height, app_hash, state, raw, past=True)
+
+    def ics23_proof(
+        self, view: CommittedView, key: bytes
+    ) -> tuple[bytes | None, proofs.ics23.CommitmentProof]:
+        """``key``'s value in ``view`` and its ICS23 ``CommitmentProof`` against the view's app
+        hash (membership, or non-membership when absent)."""
+        if self.is_local(key):
+            raise NotProvable(f"key {key.hex()} is a node-local query index: it has no proof")
+        assert view.raw is not None
+        raw = view.raw
+        value = view.state.get(key)
+        proof = proofs.commitment_proof(
+            view.node, key, view.state.get, lambda kh: raw.get(PREIMAGE + kh)
+        )
+        return value, proof
+
+    def record_preimages(self) -> None:
+        """Records the preimage of every key hash in the tree, once (stores written before
+        preimages were kept: a one-time pass over the state)."""
+        if self._raw.get(META_PREIMAGES) is not None:
+            return
+        ops: list[Op] = []
+        for k, _ in self.state.iterate():
+            if not self.is_local(k):
+                ops.append((PREIMAGE + sha256(k), k))
+            if len(ops) >= 100_000:
+                self._apply(ops)
+                ops = []
+        ops.append((META_PREIMAGES, b"\x01"))
+        self._apply(ops)
 
     # -- staging and committing ----------------------------------------------------------
 
@@ -192,6 +276,12 @@ class CommitStore:
         ops += [(TREE + k, v) for k, v in staged.nodes.items()]
         ops.append((META_HEIGHT, staged.height.to_bytes(8, "big")))
         ops.append((META_APP_HASH, staged.app_hash))
+        history, earliest = versions.history_ops(
+            self._raw, self._old_value, ops, staged.height, self.last_height,
+            self.earliest_height, self.keep_versions, self._recorded,
+        )
+        ops += history
+        ops += self._preimage_ops(staged.changes)
         self._reached("before-write", staged.height)
         with self._lock:
             self._apply(ops)
@@ -199,6 +289,7 @@ class CommitStore:
             self._nodes.commit(staged.nodes)
             self.last_height = staged.height
             self.last_app_hash = staged.app_hash
+            self.earliest_height = earliest
         self._staged = None
         return self.last_height, self.last_app_hash
 
@@ -225,6 +316,7 @@ class CommitStore:
         _, nodes = self.tree.update(items)
         ops: list[Op] = [(STATE + k, v) for k, v in items]
         ops += [(TREE + k, v) for k, v in nodes.items()]
+        ops += self._preimage_ops(items)  # type: ignore[arg-type]  (proofs need them)
         self._apply(ops)
         self._nodes.commit(nodes)
 
@@ -246,8 +338,11 @@ class CommitStore:
             self._apply([
                 (META_HEIGHT, height.to_bytes(8, "big")), (META_APP_HASH, app_hash),
                 (META_RESTORING, None),
+                # versions.py: no history before the restored height; every preimage recorded
+                (versions.META_EARLIEST, height.to_bytes(8, "big")), (META_PREIMAGES, b"\x01"),
             ])
             self.last_height, self.last_app_hash = height, app_hash
+            self.earliest_height = height
 
     def abort_restore(self) -> None:
         self._wipe()
@@ -265,7 +360,26 @@ class CommitStore:
         self._nodes = node_cache(self._raw.get, TREE, CACHE_DEPTH, DEEP_CACHE_NODES)
         self.tree = SparseMerkleTree(self._nodes)
         self.last_height, self.last_app_hash = 0, EMPTY
+        self.earliest_height = 0
         self._view = None
+
+    def _old_value(self, raw_key: bytes) -> bytes | None:
+        """The committed value of a raw key (a tree node through the node cache)."""
+        if raw_key.startswith(TREE):
+            return self._nodes(raw_key[len(TREE):])  # type: ignore[no-any-return]
+        return self._raw.get(raw_key)
+
+    def _recorded(self, raw_key: bytes) -> bool:
+        """Whether a raw key keeps history: all but the node-local state keys."""
+        return not (raw_key.startswith(STATE) and self.is_local(raw_key[len(STATE):]))
+
+    def _preimage_ops(self, changes: list[Op]) -> list[Op]:
+        local = self.local_prefixes
+        return [
+            (PREIMAGE + sha256(k), k)
+            for k, v in changes
+            if v is not None and not (local and k.startswith(local))
+        ]
 
     # -- proofs and checks ---------------------------------------------------------------
 

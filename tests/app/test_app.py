@@ -11,8 +11,8 @@ from stateset_chain.client import msg_issue_stablecoin, msg_send
 from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.crypto.address import module_address
 from stateset_chain.store.commit import CommitStore
-from stateset_chain.store.smt import Proof, verify_proof
 from stateset_chain.wiring import standard_app
+from tests import ics23_verifier
 from tests.chain import CHAIN_ID, Chain, address, genesis_bytes, wallet
 
 from tendermint.abci import types_pb2 as abci
@@ -178,15 +178,19 @@ def test_restart_reports_last_commit_and_continues(tmp_path):
 
 
 def test_store_key_query_with_proof(chain):
+    """``prove`` returns an ICS23 CommitmentProof (op ``ics23:smt``) that the ics23 crate's
+    verifier accepts against the app hash, for a present key and for an absent one."""
     res = chain.app.query(abci.RequestQuery(path="/store/key", data=b"app/chain_id", prove=True))
     assert res.code == 0 and res.value == CHAIN_ID.encode()
-    op = res.proof_ops.ops[0]
-    assert op.type == "stateset:smt"
+    [op] = res.proof_ops.ops
+    assert (op.type, op.key) == ("ics23:smt", b"app/chain_id")
     root = chain.app.store.last_app_hash
-    assert verify_proof(root, b"app/chain_id", res.value, Proof.decode(op.data))
+    assert ics23_verifier.verify_membership(root, b"app/chain_id", res.value, op.data)
+    assert not ics23_verifier.verify_membership(root, b"app/chain_id", b"other", op.data)
     absent = chain.app.query(abci.RequestQuery(path="/store/key", data=b"nope", prove=True))
     assert absent.code == 0 and absent.value == b""
-    assert verify_proof(root, b"nope", None, Proof.decode(absent.proof_ops.ops[0].data))
+    assert ics23_verifier.verify_non_membership(root, b"nope", absent.proof_ops.ops[0].data)
+    assert not ics23_verifier.verify_non_membership(root, b"app/chain_id", op.data)
 
 
 def test_queries_answer_errors_not_exceptions(chain):
