@@ -316,7 +316,7 @@ class CommitStore:
         _, nodes = self.tree.update(items)
         ops: list[Op] = [(STATE + k, v) for k, v in items]
         ops += [(TREE + k, v) for k, v in nodes.items()]
-        ops += self._preimage_ops(items)  # type: ignore[arg-type]  (proofs need them)
+        ops += self._preimage_ops(items)  # proofs need them
         self._apply(ops)
         self._nodes.commit(nodes)
 
@@ -373,7 +373,7 @@ class CommitStore:
         """Whether a raw key keeps history: all but the node-local state keys."""
         return not (raw_key.startswith(STATE) and self.is_local(raw_key[len(STATE):]))
 
-    def _preimage_ops(self, changes: list[Op]) -> list[Op]:
+    def _preimage_ops(self, changes: Iterable[tuple[bytes, bytes | None]]) -> list[Op]:
         local = self.local_prefixes
         return [
             (PREIMAGE + sha256(k), k)

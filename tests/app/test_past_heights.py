@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from stateset_chain.bank.state import balances
+from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import USDC
 from stateset_chain.crypto.address import decode as decode_address
 from stateset_chain.orders.ids import make_order_id
@@ -109,7 +109,7 @@ def test_proofs_at_a_past_height_verify_against_that_heights_app_hash(chain):
     chain.block([chain.send(alice, address(bob), 7)])
     height, app_hash = chain.height, chain.app.store.last_app_hash
     chain.block([chain.send(alice, address(bob), 8)])
-    key = balances._k((decode_address(address(bob)), USDC))  # the raw key of a balance
+    key = BankKeeper.balances._k((decode_address(address(bob)), USDC))  # a balance's raw key
     res = chain.app.query(abci.RequestQuery(path="/store/key", data=key, height=height,
                                             prove=True))
     assert res.code == 0 and res.height == height, res.log
