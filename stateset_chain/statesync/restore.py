@@ -1,9 +1,10 @@
 """Restoring a node from a snapshot: what OfferSnapshot and ApplySnapshotChunk do.
 
 CometBFT offers a snapshot with the app hash of its height, taken from a light-client-verified
-header (the only trusted input); the app checks the manifest against the offer, then each chunk
-on arrival against its manifest entry, so a bad chunk is refused at once (``RETRY``, the chunk
-refetched, its sender rejected) rather than after the whole download. After the last chunk:
+header (the only trusted input). The manifest's subtree roots must recompute that app hash (else
+``REJECT``, before any chunk is fetched); each chunk's items must then rebuild its buckets' roots on
+arrival, so a bad chunk is refused at once (``RETRY``, the chunk refetched, its sender rejected)
+rather than after the whole download, whoever made the snapshot. After the last chunk:
 
 1. the tree built from the restored items must have the trusted app hash as its root, else the
    restored state is wiped and the snapshot refused (``REJECT_SNAPSHOT``; CometBFT tries another);
@@ -80,6 +81,8 @@ class Restore:
             return "no chunks"
         if manifest.app_hash != app_hash:
             return "the manifest's app hash is not the trusted one"
+        if manifest.root() != app_hash:
+            return "the manifest's subtree roots do not make the trusted app hash"
         if manifest.app_version != self.app_version:
             return (f"state layout version {manifest.app_version}; this build runs "
                     f"{self.app_version}")
@@ -94,7 +97,7 @@ class Restore:
         if req.index > self.next_chunk:
             return Apply(result=Apply.RETRY_SNAPSHOT)  # chunks come in order; start over
         try:
-            items = fmt.open_chunk(bytes(req.chunk), manifest.chunks[req.index])
+            items = fmt.open_chunk(bytes(req.chunk), manifest, req.index)
         except fmt.BadChunk as e:
             log.warning("chunk %d of the snapshot of height %d from %r refused: %s",
                         req.index, manifest.height, req.sender, e)

@@ -4,7 +4,8 @@ Layout (``<home>/data/snapshots`` for ``statesetd start``)::
 
     <dir>/<height>/manifest       the manifest (format.py), written last
     <dir>/<height>/<index>        chunk ``index`` as served (zlib)
-    <dir>/.tmp-<height>/          a snapshot being written (never listed)
+    <dir>/.tmp-<height>/          a snapshot being written (never listed; also holds the
+                                  ``spill-<index>`` files of its chunks' unsorted items)
     <dir>/.del-<height>/          a snapshot being deleted (never listed)
 
 **Crash safety.** A snapshot is written into ``.tmp-<height>``, every file fsynced, then renamed
@@ -24,6 +25,7 @@ import logging
 import os
 import shutil
 import threading
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,28 +72,71 @@ class SnapshotStore:
 
     def save(self, state: KVStore, height: int, app_hash: bytes, app_version: int,
              is_local: Callable[[bytes], bool]) -> fmt.Manifest:
-        """Writes the snapshot of ``state`` (the committed state at ``height``), crash-safely."""
+        """Writes the snapshot of ``state`` (the committed state at ``height``), crash-safely:
+        one pass sizes the buckets (at the deepest depth, then summed to the chosen one), a
+        second spills each chunk's items to a file of its own, then each chunk is sorted into
+        the tree's order, its buckets' roots computed, and written compressed."""
         final = self.dir / str(height)
         if (final / MANIFEST).is_file():
             raise FileExistsError(f"a snapshot of height {height} exists")
         tmp = self.dir / f".tmp-{height}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        items = ((k, v) for k, v in state.iterate() if not is_local(k))
-        entries: list[fmt.ChunkEntry] = []
-        for index, (raw, count) in enumerate(fmt.split_chunks(items)):
-            _write_synced(tmp / str(index), fmt.compress(raw))
-            entries.append(fmt.ChunkEntry(fmt.sha256(raw), len(raw), count))
-        if len(entries) > fmt.MAX_CHUNKS:
+        try:
+            manifest = self._write(tmp, state, height, app_hash, app_version, is_local)
+        except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise ValueError(f"{len(entries)} chunks: more than a manifest may list")
-        manifest = fmt.Manifest(
-            height, app_hash, app_version, sum(e.items for e in entries), tuple(entries)
-        )
-        _write_synced(tmp / MANIFEST, manifest.encode())
+            raise
         _fsync_dir(tmp)
         os.replace(tmp, final)
         _fsync_dir(self.dir)
+        return manifest
+
+    def _write(self, tmp: Path, state: KVStore, height: int, app_hash: bytes, app_version: int,
+               is_local: Callable[[bytes], bool]) -> fmt.Manifest:
+        def items():
+            return ((k, v) for k, v in state.iterate() if not is_local(k))
+
+        finest = 1 << fmt.MAX_DEPTH
+        fine_sizes, fine_counts = array("Q", bytes(8 * finest)), array("Q", bytes(8 * finest))
+        for k, v in items():
+            b = fmt.bucket_of(fmt.sha256(k), fmt.MAX_DEPTH)
+            fine_sizes[b] += 8 + len(k) + len(v)
+            fine_counts[b] += 1
+        depth = fmt.depth_for(sum(fine_sizes))
+        group = 1 << (fmt.MAX_DEPTH - depth)
+        sizes = [sum(fine_sizes[i : i + group]) for i in range(0, finest, group)]
+        counts = [sum(fine_counts[i : i + group]) for i in range(0, finest, group)]
+        plan = fmt.pack_chunks(sizes, counts)
+        chunk_of = array("I", bytes(4 << depth))
+        for index, (first, count) in enumerate(plan):
+            for b in range(first, first + count):
+                chunk_of[b] = index
+        spill = _Spill(tmp, len(plan))
+        for k, v in items():
+            spill.add(chunk_of[fmt.bucket_of(fmt.sha256(k), depth)], fmt.encode_item(k, v))
+        spill.close()
+        roots = [fmt.EMPTY] * (1 << depth)
+        entries: list[fmt.ChunkEntry] = []
+        for index, (first, count) in enumerate(plan):
+            leaves = sorted(
+                (fmt.sha256(k), fmt.sha256(v), k, v) for k, v in spill.read(index)
+            )
+            raw = b"".join(fmt.encode_item(k, v) for _, _, k, v in leaves)
+            pairs = [(kh, vh) for kh, vh, _, _ in leaves]
+            pos = 0
+            for b in range(first, first + count):
+                start = pos
+                while pos < len(pairs) and fmt.bucket_of(pairs[pos][0], depth) == b:
+                    pos += 1
+                roots[b] = fmt.subtree_root(depth, pairs, start, pos)
+            _write_synced(tmp / str(index), fmt.compress(raw))
+            entries.append(fmt.ChunkEntry(fmt.sha256(raw), len(raw), first, count))
+        buckets = tuple(fmt.Bucket(r, n) for r, n in zip(roots, counts, strict=True))
+        manifest = fmt.Manifest(height, app_hash, app_version, depth, buckets, tuple(entries))
+        if manifest.root() != app_hash:  # the state read is not the one committed at height
+            raise RuntimeError(f"snapshot of height {height} does not make its app hash")
+        _write_synced(tmp / MANIFEST, manifest.encode())
         return manifest
 
     def prune(self, keep: int) -> list[int]:
@@ -152,6 +197,39 @@ class Snapshotter:
         except Exception as e:  # a snapshot failing must not stop the node
             self.last_error = e
             log.exception("snapshot of height %d failed", view.height)
+
+
+class _Spill:
+    """Each chunk's items, appended to a file of their own in ``directory`` (buffered, one file
+    open at a time), read back one chunk at a time."""
+
+    FLUSH = 1 << 20
+
+    def __init__(self, directory: Path, chunks: int) -> None:
+        self.paths = [directory / f"spill-{i}" for i in range(chunks)]
+        self.buffers: list[list[bytes]] = [[] for _ in range(chunks)]
+        self.sizes = [0] * chunks
+
+    def add(self, chunk: int, item: bytes) -> None:
+        self.buffers[chunk].append(item)
+        self.sizes[chunk] += len(item)
+        if self.sizes[chunk] >= self.FLUSH:
+            self._flush(chunk)
+
+    def _flush(self, chunk: int) -> None:
+        with open(self.paths[chunk], "ab") as f:
+            f.write(b"".join(self.buffers[chunk]))
+        self.buffers[chunk], self.sizes[chunk] = [], 0
+
+    def close(self) -> None:
+        for chunk in range(len(self.paths)):
+            self._flush(chunk)
+
+    def read(self, chunk: int) -> list[tuple[bytes, bytes]]:
+        path = self.paths[chunk]
+        items = fmt.decode_items(path.read_bytes())
+        path.unlink()
+        return items
 
 
 def _write_synced(path: Path, data: bytes) -> None:

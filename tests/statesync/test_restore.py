@@ -4,16 +4,20 @@ to the same app hashes; bad manifests, chunks and states are refused the way Com
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.app import APP_VERSION
 from stateset_chain.coins import SSUSD, Coin
 from stateset_chain.statesync import format as fmt
 from stateset_chain.statesync.application import StateSyncApplication
 from stateset_chain.statesync.snapshots import SnapshotStore
 from stateset_chain.store.commit import CommitStore
+from stateset_chain.store.kv import MemoryKV
+from stateset_chain.store.smt import SparseMerkleTree
 from stateset_chain.wiring import standard_app
 from tests.chain import Chain, address, timestamp
 
@@ -29,6 +33,7 @@ ORDERS = "/stateset.orders.v1.Query/Orders"
 @pytest.fixture
 def small_chunks(monkeypatch):
     monkeypatch.setattr(fmt, "CHUNK_TARGET", 4_000)  # several chunks from a small state
+    monkeypatch.setattr(fmt, "BUCKET_TARGET", 500)  # of several buckets each
 
 
 def busy_chain(tmp_path) -> Chain:
@@ -180,31 +185,53 @@ def test_offers_that_do_not_match_the_trusted_app_hash_are_rejected(tmp_path):
     assert offer(node, snapshot, trusted) == Offer.ACCEPT
 
 
-def test_a_consistent_snapshot_of_another_state_is_rejected_at_the_end(tmp_path):
-    """A peer may build a whole snapshot whose manifest matches its chunks and claims the
-    trusted app hash: the tree built from it has another root, so the node refuses it
-    (REJECT_SNAPSHOT), wipes what it restored, and can restore an honest one after."""
+def test_a_snapshot_of_another_state_is_rejected_at_the_offer(tmp_path):
+    """A peer may build a whole snapshot of another state (its chunks match its manifest) and
+    claim the trusted app hash: its subtree roots make another root, so the offer is refused
+    before any chunk is fetched, and nothing is written."""
     chain = busy_chain(tmp_path)
     served = snapshot_of(chain, tmp_path / "snaps")
     trusted = chain.app.store.last_app_hash
-    items = [(k, v) for k, v in chain.app.store.state.iterate()
-             if not chain.app.store.is_local(k)]
-    items[0] = (items[0][0], items[0][1] + b"!")
-    raw, count = next(fmt.split_chunks(items))
-    from stateset_chain.app import APP_VERSION
-
-    forged = fmt.Manifest(chain.height, trusted, APP_VERSION, count,
-                          (fmt.ChunkEntry(fmt.sha256(raw), len(raw), count),))
-    snapshot = abci.Snapshot(height=chain.height, format=1, chunks=1, hash=forged.hash,
-                             metadata=forged.encode())
+    other = MemoryKV()
+    for k, v in chain.app.store.state.iterate():
+        other.set(k, v)
+    key = next(k for k, _ in other.iterate() if not chain.app.store.is_local(k))
+    other.set(key, other.get(key) + b"!")
+    root, _ = SparseMerkleTree(lambda _k: None).update(
+        (k, v) for k, v in other.iterate() if not chain.app.store.is_local(k))
+    forged = SnapshotStore(tmp_path / "forged").save(
+        other, chain.height, root, APP_VERSION, chain.app.store.is_local)
+    claimed = dataclasses.replace(forged, app_hash=trusted)
+    snapshot = abci.Snapshot(height=chain.height, format=1, chunks=len(claimed.chunks),
+                             hash=claimed.hash, metadata=claimed.encode())
     node = fresh_node(tmp_path)
-    assert offer(node, snapshot, trusted) == Offer.ACCEPT
-    assert apply(node, 0, fmt.compress(raw)).result == Apply.REJECT_SNAPSHOT
-    assert node.info(abci.RequestInfo()).last_block_height == 0
+    assert offer(node, snapshot, trusted) == Offer.REJECT
     assert all_state(node) == []
     [honest] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
     assert restore(served, node, honest) == [Apply.ACCEPT] * honest.chunks
     assert node.info(abci.RequestInfo()).last_block_app_hash == trusted
+
+
+def test_a_chunk_of_another_state_is_refused_even_with_a_matching_sha256(tmp_path, small_chunks):
+    """The manifest's chunk sha256 is not what binds a chunk: a manifest copied from an honest
+    snapshot but listing a forged chunk's sha256 still has the honest subtree roots, so the
+    forged chunk is refused on arrival (RETRY, sender rejected)."""
+    chain = busy_chain(tmp_path)
+    served = snapshot_of(chain, tmp_path / "snaps")
+    [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
+    honest = fmt.decode_manifest(snapshot.metadata)
+    raw = bytearray(zlib.decompress(chunk(served, snapshot, 0)))
+    raw[-1] ^= 0x01
+    first = honest.chunks[0]
+    chunks = (fmt.ChunkEntry(fmt.sha256(bytes(raw)), first.raw_size, first.first, first.count),
+              *honest.chunks[1:])
+    forged = dataclasses.replace(honest, chunks=chunks)
+    fake = abci.Snapshot(height=snapshot.height, format=1, chunks=snapshot.chunks,
+                         hash=forged.hash, metadata=forged.encode())
+    node = fresh_node(tmp_path)
+    assert offer(node, fake, chain.app.store.last_app_hash) == Offer.ACCEPT  # roots are honest
+    res = apply(node, 0, zlib.compress(bytes(raw)), sender="evil-peer")
+    assert res.result == Apply.RETRY and list(res.reject_senders) == ["evil-peer"]
 
 
 def test_a_crash_during_restore_leaves_a_store_that_starts_over(tmp_path, small_chunks):

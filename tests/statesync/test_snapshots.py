@@ -3,15 +3,18 @@ kept, only whole snapshots listed, and the format's codecs."""
 
 from __future__ import annotations
 
-import os
+import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stateset_chain.statesync import format as fmt
 from stateset_chain.statesync.application import StateSyncApplication
 from stateset_chain.statesync.snapshots import MANIFEST, SnapshotStore
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import MemoryKV
+from stateset_chain.store.smt import PySparseMerkleTree
 from tests.chain import Chain, address
 from tests.statesync.test_restore import fresh_node, restore
 
@@ -55,7 +58,7 @@ def test_a_half_written_snapshot_is_never_listed_and_is_cleaned_up(tmp_path):
     store = SnapshotStore(tmp_path)
     state = MemoryKV()
     state.set(b"a", b"1")
-    store.save(state, 5, bytes(32), 1, lambda k: False)
+    store.save(state, 5, root_of(state), 1, lambda k: False)
     half = tmp_path / ".tmp-10"
     half.mkdir()
     (half / "0").write_bytes(b"partial")
@@ -65,7 +68,7 @@ def test_a_half_written_snapshot_is_never_listed_and_is_cleaned_up(tmp_path):
     assert not half.exists()
     assert store.heights() == [5]
     with pytest.raises(FileExistsError):
-        store.save(state, 5, bytes(32), 1, lambda k: False)
+        store.save(state, 5, root_of(state), 1, lambda k: False)
 
 
 def test_node_local_keys_stay_out_of_a_snapshot(tmp_path):
@@ -73,31 +76,64 @@ def test_node_local_keys_stay_out_of_a_snapshot(tmp_path):
     state = MemoryKV()
     for k in (b"a", b"idx/1", b"z"):
         state.set(k, b"v")
-    manifest = store.save(state, 1, bytes(32), 1, lambda k: k.startswith(b"idx/"))
+    manifest = store.save(state, 1, root_of(state, lambda k: k.startswith(b"idx/")), 1,
+                          lambda k: k.startswith(b"idx/"))
     assert manifest.items == 2
-    items = fmt.open_chunk(store.chunk(1, 0), manifest.chunks[0])
-    assert items == [(b"a", b"v"), (b"z", b"v")]
+    items = fmt.open_chunk(store.chunk(1, 0), manifest, 0)
+    assert sorted(items) == [(b"a", b"v"), (b"z", b"v")]
     assert store.chunk(1, 1) is None and store.chunk(2, 0) is None
 
 
-def test_chunks_split_at_item_boundaries_near_the_target(monkeypatch):
+def root_of(state, is_local=lambda k: False) -> bytes:
+    root, _ = PySparseMerkleTree(lambda _k: None).update(
+        (k, v) for k, v in state.iterate() if not is_local(k))
+    return root
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.binary(min_size=1, max_size=8), st.binary(max_size=8), max_size=60),
+       st.integers(0, 6))
+def test_bucket_roots_recompute_the_tree_root(pairs, depth):
+    """The manifest's arithmetic is the tree's: each bucket's subtree root from its leaves, and
+    the root from the buckets, equal the sparse Merkle tree's root (the reference smt.py)."""
+    expected, _ = PySparseMerkleTree(lambda _k: None).update(pairs.items())
+    leaves = sorted((fmt.sha256(k), fmt.sha256(v)) for k, v in pairs.items())
+    assert fmt.subtree_root(0, leaves) == expected
+    buckets = []
+    for b in range(1 << depth):
+        mine = [leaf for leaf in leaves if fmt.bucket_of(leaf[0], depth) == b]
+        buckets.append(fmt.Bucket(fmt.subtree_root(depth, mine), len(mine)))
+    assert fmt.root_of_buckets(buckets) == expected
+
+
+def test_buckets_pack_into_chunks_near_the_target(monkeypatch):
     monkeypatch.setattr(fmt, "CHUNK_TARGET", 100)
-    items = [(b"k%03d" % i, os.urandom(30)) for i in range(20)]
-    chunks = list(fmt.split_chunks(items))
-    assert len(chunks) > 3
-    assert all(len(raw) >= 100 for raw, _ in chunks[:-1])
-    again = [item for raw, _ in chunks for item in fmt.decode_items(raw)]
-    assert again == items
+    sizes = [40, 0, 70, 10, 0, 90, 30, 0, 0]
+    counts = [1 if s else 0 for s in sizes]
+    plan = fmt.pack_chunks(sizes, counts)
+    assert plan == [(0, 3), (3, 3), (6, 3)]  # the trailing empty buckets join the last chunk
+    assert fmt.pack_chunks([0, 0], [0, 0]) == [(0, 2)]
+    monkeypatch.setattr(fmt, "MAX_CHUNK_RAW", 120)
+    assert fmt.pack_chunks([60, 70], [1, 1]) == [(0, 1), (1, 1)]  # 130 would be too large
+    with pytest.raises(ValueError):
+        fmt.pack_chunks([121], [1])
 
 
 def test_a_manifest_round_trips_and_malformed_ones_are_refused():
-    entry = fmt.ChunkEntry(bytes(range(32)), 1234, 7)
-    manifest = fmt.Manifest(42, b"\x11" * 32, 10, 7, (entry,))
+    buckets = (fmt.Bucket(b"\x22" * 32, 3), fmt.Bucket(fmt.EMPTY, 0))
+    chunk = fmt.ChunkEntry(bytes(range(32)), 1234, 0, 2)
+    manifest = fmt.Manifest(42, b"\x11" * 32, 10, 1, buckets, (chunk,))
     assert fmt.decode_manifest(manifest.encode()) == manifest
     data = manifest.encode()
+    bad_manifests = [
+        dataclasses.replace(manifest, chunks=(fmt.ChunkEntry(bytes(32), 1, 0, 1),)),  # 1 of 2
+        dataclasses.replace(manifest, chunks=(fmt.ChunkEntry(bytes(32), 1, 1, 1),
+                                              fmt.ChunkEntry(bytes(32), 1, 0, 1))),
+        dataclasses.replace(manifest, buckets=(buckets[0], fmt.Bucket(b"\x01" * 32, 0))),
+        dataclasses.replace(manifest, chunks=(fmt.ChunkEntry(bytes(32), 0, 0, 2),)),
+    ]
     for bad in (data[:-1], b"XXXXXXXX" + data[8:], data + b"\0",
-                fmt.Manifest(42, b"\x11" * 32, 10, 8, (entry,)).encode(),
-                fmt.Manifest(42, b"\x11" * 32, 10, 0, (fmt.ChunkEntry(bytes(32), 0, 0),)).encode()):
+                *(m.encode() for m in bad_manifests)):
         with pytest.raises(fmt.BadManifest):
             fmt.decode_manifest(bad)
 
