@@ -348,14 +348,14 @@ class CommitStore:
         self._wipe()
 
     def _wipe(self) -> None:
-        """Deletes every state key, tree node and meta key (an unfinished restore)."""
+        """Deletes every key of the database: state, tree nodes, preimages, history, meta (an
+        unfinished restore into a store that had no commit)."""
         batch: list[Op] = []
-        for prefix in (STATE, TREE, b"m/"):
-            for k, _ in self._raw.iterate_prefix(prefix):
-                batch.append((k, None))
-                if len(batch) >= 100_000:
-                    self._apply(batch)
-                    batch = []
+        for k, _ in self._raw.iterate():
+            batch.append((k, None))
+            if len(batch) >= 100_000:
+                self._apply(batch)
+                batch = []
         self._apply(batch)
         self._nodes = node_cache(self._raw.get, TREE, CACHE_DEPTH, DEEP_CACHE_NODES)
         self.tree = SparseMerkleTree(self._nodes)
