@@ -80,16 +80,52 @@ def orders_of(net: Localnet, i: int, merchant: str) -> int:
 
 
 def test_a_fifth_node_joins_by_snapshot_and_follows_the_chain(net):
+    join_and_follow(net, load_until=2 * INTERVAL + 3, follow=4)
+
+
+@pytest.mark.slow
+def test_soak_a_node_joins_a_long_busy_chain_and_survives_a_restart(long_net):
+    """--run-slow: longer load before and after the join, then the joined node (app and
+    CometBFT) is SIGKILLed and restarted: it resumes from its restored state and keeps the
+    validators' app hashes."""
+    joined, senders, merchant, rng = join_and_follow(long_net, load_until=8 * INTERVAL,
+                                                     follow=30)
+    long_net.kill_node(joined)
+    long_net.kill_app(joined)
+    load(long_net, senders, merchant, long_net.height(0) + 5, rng)
+    long_net.start_app(joined)
+    long_net.start_node(joined)
+    load(long_net, senders, merchant, long_net.height(0) + 10, rng)
+    top = long_net.height(0)
+    long_net.wait_for_height(joined, top + 1, timeout=120)
+    for h in range(top - 15, top + 1):
+        assert long_net.app_hash(joined, h) == long_net.app_hash(0, h), f"height {h}"
+
+
+@pytest.fixture(scope="module")
+def long_net(tmp_path_factory):
+    net = Localnet(tmp_path_factory.mktemp("statesync-long") / "run", validators=4,
+                   base_port=0, snapshot_interval=INTERVAL, snapshot_keep=3)
+    net.start()
+    yield net
+    net.stop()
+
+
+def join_and_follow(net: Localnet, load_until: int, follow: int):
+    """Load until ``load_until``, join a node by state sync under load, check it restored a
+    snapshot, has the validators' app hashes for ``follow`` more loaded heights and answers
+    queries as they do."""
     rng = random.Random(15)
     wallets = demo_wallets()
     senders = [Sender(net.client(0), w) for w in wallets[:-1]]
     merchant = Sender(net.client(0), wallets[-1]).address
-    assert load(net, senders, merchant, 2 * INTERVAL + 3, rng) > 20
+    assert load(net, senders, merchant, load_until, rng) > 20
     deadline = time.monotonic() + 60
     while len(snapshot_heights(net, 0)) < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
     taken = snapshot_heights(net, 0)
-    assert len(taken) == 2 and all(h % INTERVAL == 0 for h in taken), taken  # keep 2
+    assert 2 <= len(taken) <= net.snapshot_keep, taken
+    assert all(h % INTERVAL == 0 for h in taken), taken
     # every validator lists the same snapshot (a function of the state alone), so a joining
     # node may fetch its chunks from any of them
     assert len({manifest(net, i, taken[-1]) for i in range(4)}) == 1
@@ -107,7 +143,7 @@ def test_a_fifth_node_joins_by_snapshot_and_follows_the_chain(net):
     assert (restored - 1) % INTERVAL == 0
 
     # it follows the chain: the validators' app hash at every height since it joined
-    load(net, senders, merchant, net.height(0) + 4, rng)
+    load(net, senders, merchant, net.height(0) + follow, rng)
     top = net.height(0)
     net.wait_for_height(joined, top + 1, timeout=60)
     for h in range(restored, top + 1):
@@ -121,3 +157,4 @@ def test_a_fifth_node_joins_by_snapshot_and_follows_the_chain(net):
         assert net.client(joined).balance(s.address, USDC) == \
             net.client(0).balance(s.address, USDC)
     assert orders_of(net, joined, merchant) == orders_of(net, 0, merchant) > 0
+    return joined, senders, merchant, rng
