@@ -20,6 +20,12 @@ node. ``Gateway.invoke(method, request) -> response`` is the one implementation:
 
     statesetd gateway --node http://127.0.0.1:26657 --address 127.0.0.1:9090 --rest 127.0.0.1:1317
 
+Heights: an app query is answered at the height of the request's ``x-cosmos-block-height``
+metadata (gRPC) or header (REST), as on an SDK node (absent: the latest), and the answer carries
+the height it was read at in the same metadata/header. A malformed value is INVALID_ARGUMENT; a
+height the node does not keep, or a latest-only list at a past height, is INVALID_ARGUMENT with
+the app's log (docs/proofs.md).
+
 Errors are gRPC status codes (REST maps them to HTTP as grpc-gateway does): an unknown route is
 UNIMPLEMENTED; "not found" answers (a tx not yet in a block, an unknown account) are NOT_FOUND
 with the app's message as details (cosmpy polls GetTx until the details stop saying "not
@@ -60,6 +66,7 @@ from tendermint.types import types_pb2 as tm_types
 log = logging.getLogger("stateset.gateway")
 
 DEFAULT_GRPC_ADDRESS = "127.0.0.1:9090"
+HEIGHT_HEADER = "x-cosmos-block-height"  # the SDK's gRPC metadata / REST header for a height
 SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 TX_SERVICE = "/cosmos.tx.v1beta1.Service/"
 TM_SERVICE = "/cosmos.base.tendermint.v1beta1.Service/"
@@ -122,12 +129,20 @@ class Gateway:
 
     def invoke(self, path: str, request: Message, response_cls: type[Message]) -> Message:
         """Answers gRPC method ``path`` (``/pkg.Service/Method``) for ``request``."""
+        return self.invoke_at(path, request, response_cls)[0]
+
+    def invoke_at(
+        self, path: str, request: Message, response_cls: type[Message], height: int = 0
+    ) -> tuple[Message, int | None]:
+        """``invoke`` at a block height (0: the latest), as the SDK's ``x-cosmos-block-height``;
+        with the height the app answered at (None for the methods CometBFT answers, which take
+        their heights from their requests)."""
         special = self.methods.get(path)
         if special is not None:
-            return special[1](request)
-        raw = self.query(path, request.SerializeToString())
+            return special[1](request), None
+        raw, answered = self.query_at(path, request.SerializeToString(), height)
         try:
-            return response_cls.FromString(raw)
+            return response_cls.FromString(raw), answered
         except DecodeError:
             raise GatewayError(grpc.StatusCode.INTERNAL, f"undecodable answer for {path}") from None
 
@@ -365,10 +380,16 @@ class Gateway:
     # -- everything else: the app's own routes ----------------------------------------------
 
     def query(self, path: str, data: bytes) -> bytes:
-        res = self.node.rpc("abci_query", path=path, data=data.hex())["response"]
+        return self.query_at(path, data)[0]
+
+    def query_at(self, path: str, data: bytes, height: int = 0) -> tuple[bytes, int]:
+        """The app's answer to query route ``path`` at ``height`` (0: latest) and the height it
+        was read at; a height the node does not keep is INVALID_ARGUMENT with the app's log."""
+        params = {"height": str(height)} if height else {}
+        res = self.node.rpc("abci_query", path=path, data=data.hex(), **params)["response"]
         code = int(res.get("code", 0))
         if code == 0:
-            return base64.b64decode(res.get("value") or "")
+            return base64.b64decode(res.get("value") or ""), int(res.get("height", 0))
         text = res.get("log", "") or f"code {code}"
         codespace = res.get("codespace", "")
         if codespace == "sdk" and code == 6:  # ErrUnknownRequest: no such route
@@ -383,6 +404,17 @@ class Gateway:
         if code in (NOT_FOUND_CODE, KEY_NOT_FOUND_CODE) or "not found" in text:
             raise GatewayError(grpc.StatusCode.NOT_FOUND, text)
         raise GatewayError(grpc.StatusCode.INVALID_ARGUMENT, text)
+
+
+def parse_height(text: str | None) -> int:
+    """The ``x-cosmos-block-height`` metadata (gRPC) or header (REST): absent = 0, the latest."""
+    if text is None or text == "":
+        return 0
+    if not text.isdigit() or len(text) > 19 or int(text) >= 1 << 63:
+        raise invalid(
+            f"invalid {HEIGHT_HEADER} {text[:40]!r}: a block height is a non-negative integer"
+        )
+    return int(text)
 
 
 def _status_code(name: str) -> grpc.StatusCode:
@@ -563,8 +595,27 @@ class _Handler(grpc.GenericRpcHandler):
         if path in self.special:
             return self.special[path]
         if path.startswith(("/cosmos.", "/stateset.")):
-            return _unary(lambda data, path=path: self.gateway.query(path, data))
+            return _app_query(self.gateway, path)
         return None
+
+
+def _app_query(gateway: Gateway, path: str):
+    """An app query route: the request bytes passed through, at the height of the request's
+    ``x-cosmos-block-height`` metadata, and the height answered at in the response's metadata
+    (as the SDK's gRPC server does)."""
+
+    def handler(request: bytes, context) -> bytes:
+        try:
+            given = dict(context.invocation_metadata()).get(HEIGHT_HEADER)
+            raw, height = gateway.query_at(path, request, parse_height(given))
+        except GatewayError as e:
+            context.abort(e.code, e.details)
+        except ClientError as e:
+            context.abort(grpc.StatusCode.UNAVAILABLE, str(e))
+        context.send_initial_metadata(((HEIGHT_HEADER, str(height)),))
+        return raw
+
+    return grpc.unary_unary_rpc_method_handler(handler)
 
 
 def serve(node_url: str, address: str = DEFAULT_GRPC_ADDRESS, workers: int = 8) -> grpc.Server:

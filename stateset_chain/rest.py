@@ -50,7 +50,7 @@ from starlette.routing import Route
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
 from stateset_chain.client import ClientError
-from stateset_chain.gateway import Gateway, GatewayError
+from stateset_chain.gateway import HEIGHT_HEADER, Gateway, GatewayError, parse_height
 
 from cosmos.auth.v1beta1 import auth_pb2
 from cosmos.auth.v1beta1 import query_pb2 as auth_query
@@ -323,19 +323,21 @@ def _endpoint(gateway: Gateway, route: RestRoute):
     async def endpoint(request: Request) -> Response:
         body = await request.body() if route.verb != "GET" else b""
 
-        def call() -> Message:
+        def call() -> tuple[Message, int | None]:
+            height = parse_height(request.headers.get(HEIGHT_HEADER))
             msg = build_request(
                 route, dict(request.path_params), list(request.query_params.multi_items()), body
             )
-            return gateway.invoke(route.grpc_path, msg, response_cls)
+            return gateway.invoke_at(route.grpc_path, msg, response_cls, height)
 
         try:
-            answer = await run_in_threadpool(call)
+            answer, height = await run_in_threadpool(call)
         except GatewayError as e:
             return error_response(e.code, e.details)
         except ClientError as e:
             return error_response(grpc.StatusCode.UNAVAILABLE, str(e))
-        return JSONResponse(to_json(answer))
+        headers = {HEIGHT_HEADER: str(height)} if height is not None else None
+        return JSONResponse(to_json(answer), headers=headers)
 
     endpoint.__name__ = route.method.full_name.replace(".", "_")
     return endpoint
@@ -362,7 +364,8 @@ def make_app(gateway: Gateway, cors: bool = False) -> Starlette:
         Route("/{rest:path}", _not_implemented, methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
     )
     middleware = (
-        [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])]
+        [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"],
+                    expose_headers=[HEIGHT_HEADER])]
         if cors else []
     )
     return Starlette(routes=table, middleware=middleware)

@@ -53,3 +53,21 @@ def test_a_successful_query_passes_the_bytes_through():
     node = RecordingNode({"code": 0, "value": base64.b64encode(b"\x01\x02").decode()})
     assert Gateway(node).query("/x", b"\x03") == b"\x01\x02"  # type: ignore[arg-type]
     assert node.calls == [("abci_query", {"path": "/x", "data": "03"})]
+
+
+def test_a_height_goes_to_the_node_and_the_answer_tells_its_height():
+    node = RecordingNode({"code": 0, "value": "", "height": "7"})
+    raw, height = Gateway(node).query_at("/x", b"", 7)  # type: ignore[arg-type]
+    assert (raw, height) == (b"", 7)
+    assert node.calls == [("abci_query", {"path": "/x", "data": "", "height": "7"})]
+
+
+@pytest.mark.parametrize("bad", ["-1", "abc", "1.5", " 3", "9" * 20, str(1 << 63)])
+def test_a_malformed_block_height_header_is_invalid_argument(bad):
+    from stateset_chain.gateway import parse_height
+
+    with pytest.raises(GatewayError) as refused:
+        parse_height(bad)
+    assert refused.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert "x-cosmos-block-height" in refused.value.details
+    assert parse_height(None) == parse_height("") == 0 and parse_height("42") == 42
