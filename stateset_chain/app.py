@@ -575,7 +575,7 @@ class App(BaseApplication):
             # reports over ABCI as ErrKeyNotFound wrapping the status text; clients match that
             # text (cosmjs returns null for an unknown account only on "rpc error: code =
             # NotFound"), and the gateway turns it back into the status.
-            err = KeyNotFound(f"rpc error: code = NotFound desc = {e.detail}")
+            err: ChainError = KeyNotFound(f"rpc error: code = NotFound desc = {e.detail}")
             return abci.ResponseQuery(
                 code=err.code, codespace=err.codespace, log=err.log, height=height
             )

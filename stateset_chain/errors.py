@@ -10,11 +10,25 @@ node, because continuing would commit a wrong state.
     │   UnknownRequest 6, InvalidAddress 7, InvalidPubKey 8, UnknownAddress 9, InvalidCoins 10,
     │   OutOfGas 11, MemoTooLarge 12, InsufficientFee 13, TooManySignatures 14, NoSignatures 15,
     │   InvalidRequest 18, TxTooLarge 21, KeyNotFound 22, InvalidHeight 26, WrongChainId 28,
-    │   TxTimeoutHeight 30,
-    │   UnknownExtensionOptions 31, WrongSequence 32, NotFound 38
-    ├── QueryBudgetExceeded         codespace "query", code 2 (a query read past its budget)
-    ├── LatestOnlyQuery             codespace "query", code 3 (a list index asked at a past height)
+    │   TxTimeoutHeight 30, UnknownExtensionOptions 31, WrongSequence 32, NotFound 38
+    ├── QueryError                  codespace "query"
+    │   QueryBudgetExceeded 2 (a query read past its budget),
+    │   LatestOnlyQuery 3 (a list index asked at a past height)
     └── module errors               codespace = module name, codes from 2 (documented in SPEC.md)
+
+One way to declare an error, everywhere: a class whose keywords give its code and description,
+under its module's base class (which sets the codespace); declaring it registers it, and two
+classes with one (codespace, code) refuse to import::
+
+    class BankError(ChainError):
+        codespace = "bank"
+
+    class UnknownDenom(BankError, code=2, description="unknown denom"): ...
+
+A failure gets its own class wherever a wallet or client would act differently on it. The SDK's
+root errors (``sdk/18 InvalidRequest`` among them) are used only where the Cosmos SDK returns the
+same error for the same failure, so that Cosmos wallets read it as they would anywhere, and for
+malformed query requests (the gRPC ``InvalidArgument`` a caller fixes by changing its request).
 """
 
 from __future__ import annotations
@@ -28,6 +42,19 @@ class ChainError(Exception):
     codespace: ClassVar[str] = "undefined"
     code: ClassVar[int] = 1
     description: ClassVar[str] = "unknown error"
+
+    def __init_subclass__(
+        cls, code: int | None = None, description: str | None = None, **kwargs: object
+    ) -> None:
+        """``class Name(ModuleError, code=N, description="..."): ...`` declares one error and
+        registers its (codespace, code); a base class (a module's ``ModuleError``, which sets
+        ``codespace``) passes neither."""
+        super().__init_subclass__(**kwargs)
+        if description is not None:
+            cls.description = description
+        if code is not None:
+            cls.code = code
+            register(cls)
 
     def __init__(self, detail: str = "") -> None:
         self.detail = detail
@@ -43,7 +70,7 @@ _registry: dict[tuple[str, int], type[ChainError]] = {}
 
 
 def register(cls: type[ChainError]) -> type[ChainError]:
-    """Class decorator: refuses two classes with the same (codespace, code)."""
+    """Records a declared error; refuses two classes with the same (codespace, code)."""
     key = (cls.codespace, cls.code)
     if key in _registry and _registry[key] is not cls:
         other = _registry[key].__name__
@@ -60,54 +87,48 @@ class SdkError(ChainError):
     codespace = "sdk"
 
 
-def _sdk(name: str, code: int, description: str) -> type[SdkError]:
-    cls = type(name, (SdkError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
+class TxDecodeError(SdkError, code=2, description="tx parse error"): ...
+class InvalidSequence(SdkError, code=3, description="invalid sequence"): ...
+class Unauthorized(SdkError, code=4, description="unauthorized"): ...
+class InsufficientFunds(SdkError, code=5, description="insufficient funds"): ...
+class UnknownRequest(SdkError, code=6, description="unknown request"): ...
+class InvalidAddress(SdkError, code=7, description="invalid address"): ...
+class InvalidPubKey(SdkError, code=8, description="invalid pubkey"): ...
+class UnknownAddress(SdkError, code=9, description="unknown address"): ...
+class InvalidCoins(SdkError, code=10, description="invalid coins"): ...
+class OutOfGas(SdkError, code=11, description="out of gas"): ...
+class MemoTooLarge(SdkError, code=12, description="memo too large"): ...
+class InsufficientFee(SdkError, code=13, description="insufficient fee"): ...
+class TooManySignatures(SdkError, code=14, description="maximum number of signatures exceeded"): ...
+class NoSignatures(SdkError, code=15, description="no signatures supplied"): ...
+class InvalidRequest(SdkError, code=18, description="invalid request"): ...
+class TxTooLarge(SdkError, code=21, description="tx too large"): ...
+class KeyNotFound(SdkError, code=22, description="key not found"): ...
+class InvalidHeight(SdkError, code=26, description="invalid height"): ...
+class WrongChainId(SdkError, code=28, description="invalid chain-id"): ...
+class TxTimeoutHeight(SdkError, code=30, description="tx timeout height"): ...
+class UnknownExtensionOptions(SdkError, code=31, description="unknown extension options"): ...
+class WrongSequence(SdkError, code=32, description="incorrect account sequence"): ...
+class NotFound(SdkError, code=38, description="not found"): ...
 
 
-TxDecodeError = _sdk("TxDecodeError", 2, "tx parse error")
-InvalidSequence = _sdk("InvalidSequence", 3, "invalid sequence")
-Unauthorized = _sdk("Unauthorized", 4, "unauthorized")
-InsufficientFunds = _sdk("InsufficientFunds", 5, "insufficient funds")
-UnknownRequest = _sdk("UnknownRequest", 6, "unknown request")
-InvalidAddress = _sdk("InvalidAddress", 7, "invalid address")
-InvalidPubKey = _sdk("InvalidPubKey", 8, "invalid pubkey")
-UnknownAddress = _sdk("UnknownAddress", 9, "unknown address")
-InvalidCoins = _sdk("InvalidCoins", 10, "invalid coins")
-OutOfGas = _sdk("OutOfGas", 11, "out of gas")
-MemoTooLarge = _sdk("MemoTooLarge", 12, "memo too large")
-InsufficientFee = _sdk("InsufficientFee", 13, "insufficient fee")
-TooManySignatures = _sdk("TooManySignatures", 14, "maximum number of signatures exceeded")
-NoSignatures = _sdk("NoSignatures", 15, "no signatures supplied")
-InvalidRequest = _sdk("InvalidRequest", 18, "invalid request")
-TxTooLarge = _sdk("TxTooLarge", 21, "tx too large")
-KeyNotFound = _sdk("KeyNotFound", 22, "key not found")
-InvalidHeight = _sdk("InvalidHeight", 26, "invalid height")
-WrongChainId = _sdk("WrongChainId", 28, "invalid chain-id")
-TxTimeoutHeight = _sdk("TxTimeoutHeight", 30, "tx timeout height")
-UnknownExtensionOptions = _sdk("UnknownExtensionOptions", 31, "unknown extension options")
-WrongSequence = _sdk("WrongSequence", 32, "incorrect account sequence")
-NotFound = _sdk("NotFound", 38, "not found")
+class QueryError(ChainError):
+    codespace = "query"
 
 
-@register
-class QueryBudgetExceeded(ChainError):
+class QueryBudgetExceeded(
+    QueryError,
+    code=2,
+    description="query exceeded its read budget; narrow the filters or page with a cursor",
+):
     """A query read more of the state than one query may (``App.query_gas_limit``)."""
 
-    codespace = "query"
-    code = 2
-    description = "query exceeded its read budget; narrow the filters or page with a cursor"
 
-
-@register
-class LatestOnlyQuery(ChainError):
+class LatestOnlyQuery(
+    QueryError, code=3, description="this query answers at the latest height only"
+):
     """A query that reads a node-local list index asked for a past height: those indexes keep
     no history (store/versions.py), so it answers at the latest height only."""
-
-    codespace = "query"
-    code = 3
-    description = "this query answers at the latest height only"
 
 
 class InvariantBroken(Exception):

@@ -21,7 +21,7 @@ params are read once and each signer's account is read once and written once.
                                now: an unknown signer's messages are never validated
  9. check_fee                  fee denoms accepted (auth 3); fee >= ceil(gas * min_gas_price)
                                in one fee denom (sdk 13)
-10. deduct_fee                 no fee granter (sdk 18); payer -> fee_collector (sdk 5)
+10. deduct_fee                 no fee granter (auth 8); payer -> fee_collector (sdk 5)
                                (simulation with no fee: 1 base unit, for the transfer's gas)
 11. set_pubkey                 signer-info key hashes to the signer (sdk 8); stored on first use
                                (simulation: a new account may omit it; a placeholder is set)
@@ -49,7 +49,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.auth.errors import FeeDenomNotAccepted, InvalidGasLimit, UnsupportedSignMode
+from stateset_chain.auth.errors import (
+    FeeDenomNotAccepted,
+    FeeGrantsUnsupported,
+    InvalidGasLimit,
+    UnsupportedSignMode,
+)
 from stateset_chain.auth.keys import FEE_COLLECTOR
 from stateset_chain.auth.params import DEFAULT_PARAMS, Params
 from stateset_chain.auth.state import (
@@ -219,7 +224,7 @@ def check_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
 
 def deduct_fee(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
     if tx.fee_granter:
-        raise InvalidRequest("fee grants are not enabled")
+        raise FeeGrantsUnsupported()
     if tx.fee:
         st.bank.send_to_module(ctx, tx.payer, FEE_COLLECTOR, tx.fee)
     elif ctx.is_simulate:

@@ -13,7 +13,8 @@ First, before any message is decoded (so an oversized or overlong tx costs almos
 - the raw size is at most ``limits.max_tx_bytes`` (auth param)          -> sdk 21 TxTooLarge
 - the gas limit is at most 2^63-1                                       -> sdk 18 InvalidRequest
   and at most the block's ``max_gas`` when one is set                   -> sdk 41 InvalidGasLimit
-- 1 to ``limits.max_msgs`` (256) messages                               -> sdk 18 InvalidRequest
+- at least one message                                                  -> sdk 18 InvalidRequest
+  and at most ``limits.max_msgs`` (256)                                 -> auth 5 TooManyMessages
 
 Then:
 
@@ -23,8 +24,8 @@ Then:
   critical ones                                                           -> sdk 2
 - messages: every type URL must have a route                              -> sdk 6 UnknownRequest
   and parse without unknown fields (stricter than the SDK, which allows non-critical ones there)
-- at least one message                                                    -> sdk 18 InvalidRequest
-- unordered txs and ``timeout_timestamp`` are not supported               -> sdk 18
+- unordered txs are not supported                           -> auth 6 UnorderedTxUnsupported
+- nor ``timeout_timestamp``                                 -> auth 7 TimeoutTimestampUnsupported
 - each message passes its route's ``validate`` (stateless ValidateBasic)  -> the route's error
   (``validate=False`` leaves this to the ante step ``validate_messages``, which the app runs once
   the signers' accounts are known to exist: an unknown signer costs no message validation)
@@ -46,7 +47,12 @@ from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.auth.errors import InvalidGasLimit
+from stateset_chain.auth.errors import (
+    InvalidGasLimit,
+    TimeoutTimestampUnsupported,
+    TooManyMessages,
+    UnorderedTxUnsupported,
+)
 from stateset_chain.auth.state import pubkey_from_any_value
 from stateset_chain.coins import Coin, coins_from_proto
 from stateset_chain.crypto import address
@@ -151,15 +157,15 @@ def decode_tx(
     if not n_msgs:
         raise InvalidRequest("must contain at least one message")
     if n_msgs > limits.max_msgs:
-        raise InvalidRequest(f"{n_msgs} messages; a tx may carry at most {limits.max_msgs}")
+        raise TooManyMessages(f"{n_msgs} messages; a tx may carry at most {limits.max_msgs}")
     _reject_critical_unknown_fields(body)
     _reject_any_unknown_fields(auth_info, "AuthInfo")
     if auth_info.HasField("tip"):
         raise TxDecodeError("tips are not supported")
     if body.unordered:
-        raise InvalidRequest("unordered transactions are not supported")
+        raise UnorderedTxUnsupported()
     if body.HasField("timeout_timestamp"):
-        raise InvalidRequest("timeout_timestamp is not supported; use timeout_height")
+        raise TimeoutTimestampUnsupported()
 
     msgs, msg_routes, signers = _decode_msgs(body, routes, validate)
     payer = fee.payer

@@ -6,26 +6,19 @@ Missing funds and malformed coins or addresses use the SDK root errors (``Insuff
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class BankError(ChainError):
     codespace = "bank"
 
 
-@register
-class UnknownDenom(BankError):
-    code = 2
-    description = "unknown denom"
+class UnknownDenom(BankError, code=2, description="unknown denom"): ...
 
 
-@register
-class BlockedRecipient(BankError):
-    code = 3
-    description = "recipient is not allowed to receive funds"
+class BlockedRecipient(
+    BankError, code=3, description="recipient is not allowed to receive funds"
+): ...
 
 
-@register
-class InvalidGenesis(BankError):
-    code = 4
-    description = "invalid bank genesis"
+class InvalidGenesis(BankError, code=4, description="invalid bank genesis"): ...

@@ -31,124 +31,132 @@ depositor without the coins the SDK's ``InsufficientFunds`` (sdk 5).
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class CctpError(ChainError):
     codespace = "cctp"
 
 
-def _error(name: str, code: int, description: str) -> type[CctpError]:
-    cls = type(name, (CctpError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
-
-
-InvalidGenesis = _error("InvalidGenesis", 2, "invalid cctp genesis")
+class InvalidGenesis(CctpError, code=2, description="invalid cctp genesis"): ...
 
 # wire formats
-MalformedMessage = _error("MalformedMessage", 3, "malformed cctp message")
-MalformedBurnMessage = _error("MalformedBurnMessage", 4, "malformed burn message")
+class MalformedMessage(CctpError, code=3, description="malformed cctp message"): ...
+class MalformedBurnMessage(CctpError, code=4, description="malformed burn message"): ...
 
 # attestation
-WrongAttestationLength = _error(
-    "WrongAttestationLength", 5, "attestation length is not 65 bytes times the signature threshold"
-)
-InvalidSignatureV = _error("InvalidSignatureV", 6, "signature v must be 27 or 28")
-HighSValue = _error("HighSValue", 7, "signature s must be in the lower half of the curve order")
-UnrecoverableSignature = _error(
-    "UnrecoverableSignature", 8, "no public key can be recovered from the signature"
-)
-SignaturesOutOfOrder = _error(
-    "SignaturesOutOfOrder", 9, "signer addresses must be in strictly increasing order"
-)
-DuplicateSigner = _error("DuplicateSigner", 10, "the same attester signed twice")
-NotAttester = _error("NotAttester", 11, "signer is not an enabled attester")
-NoAttesters = _error("NoAttesters", 12, "no attesters are enabled")
-SignatureThresholdNotSet = _error("SignatureThresholdNotSet", 13, "signature threshold is not set")
+class WrongAttestationLength(
+    CctpError,
+    code=5,
+    description="attestation length is not 65 bytes times the signature threshold",
+): ...
+class InvalidSignatureV(CctpError, code=6, description="signature v must be 27 or 28"): ...
+class HighSValue(
+    CctpError, code=7, description="signature s must be in the lower half of the curve order"
+): ...
+class UnrecoverableSignature(
+    CctpError, code=8, description="no public key can be recovered from the signature"
+): ...
+class SignaturesOutOfOrder(
+    CctpError, code=9, description="signer addresses must be in strictly increasing order"
+): ...
+class DuplicateSigner(CctpError, code=10, description="the same attester signed twice"): ...
+class NotAttester(CctpError, code=11, description="signer is not an enabled attester"): ...
+class NoAttesters(CctpError, code=12, description="no attesters are enabled"): ...
+class SignatureThresholdNotSet(
+    CctpError, code=13, description="signature threshold is not set"
+): ...
 
 # receive
-MessagesPaused = _error("MessagesPaused", 14, "sending and receiving messages is paused")
-BurningAndMintingPaused = _error("BurningAndMintingPaused", 15, "burning and minting is paused")
-WrongDestinationDomain = _error(
-    "WrongDestinationDomain", 16, "message is for another destination domain"
-)
-WrongDestinationCaller = _error(
-    "WrongDestinationCaller", 17, "message may only be received by its destination caller"
-)
-UnsupportedMessageVersion = _error("UnsupportedMessageVersion", 18, "unsupported message version")
-UnsupportedBurnMessageVersion = _error(
-    "UnsupportedBurnMessageVersion", 19, "unsupported burn message version"
-)
-NonceAlreadyUsed = _error("NonceAlreadyUsed", 20, "nonce already used")
-TokenPairNotLinked = _error(
-    "TokenPairNotLinked", 21, "no local token is linked to this remote token"
-)
-UnknownRemoteTokenMessenger = _error(
-    "UnknownRemoteTokenMessenger", 22, "no remote token messenger for this domain"
-)
-SenderNotRemoteTokenMessenger = _error(
-    "SenderNotRemoteTokenMessenger", 23, "message sender is not the domain's remote token messenger"
-)
+class MessagesPaused(
+    CctpError, code=14, description="sending and receiving messages is paused"
+): ...
+class BurningAndMintingPaused(CctpError, code=15, description="burning and minting is paused"): ...
+class WrongDestinationDomain(
+    CctpError, code=16, description="message is for another destination domain"
+): ...
+class WrongDestinationCaller(
+    CctpError, code=17, description="message may only be received by its destination caller"
+): ...
+class UnsupportedMessageVersion(CctpError, code=18, description="unsupported message version"): ...
+class UnsupportedBurnMessageVersion(
+    CctpError, code=19, description="unsupported burn message version"
+): ...
+class NonceAlreadyUsed(CctpError, code=20, description="nonce already used"): ...
+class TokenPairNotLinked(
+    CctpError, code=21, description="no local token is linked to this remote token"
+): ...
+class UnknownRemoteTokenMessenger(
+    CctpError, code=22, description="no remote token messenger for this domain"
+): ...
+class SenderNotRemoteTokenMessenger(
+    CctpError, code=23, description="message sender is not the domain's remote token messenger"
+): ...
 
 # send
-InvalidAmount = _error("InvalidAmount", 24, "invalid amount")
-ZeroMintRecipient = _error("ZeroMintRecipient", 25, "mint recipient must be nonzero")
-UnsupportedBurnToken = _error("UnsupportedBurnToken", 26, "burn token is not supported")
-BurnAmountOverLimit = _error("BurnAmountOverLimit", 27, "amount exceeds the per-message burn limit")
-MessageBodyTooLarge = _error("MessageBodyTooLarge", 28, "message body exceeds the maximum size")
-InvalidRecipient = _error("InvalidRecipient", 29, "recipient must be nonzero")
-InvalidDestinationCaller = _error(
-    "InvalidDestinationCaller", 30, "destination caller must be nonzero"
-)
-InvalidBytes32 = _error("InvalidBytes32", 31, "field must be exactly 32 bytes")
+class InvalidAmount(CctpError, code=24, description="invalid amount"): ...
+class ZeroMintRecipient(CctpError, code=25, description="mint recipient must be nonzero"): ...
+class UnsupportedBurnToken(CctpError, code=26, description="burn token is not supported"): ...
+class BurnAmountOverLimit(
+    CctpError, code=27, description="amount exceeds the per-message burn limit"
+): ...
+class MessageBodyTooLarge(
+    CctpError, code=28, description="message body exceeds the maximum size"
+): ...
+class InvalidRecipient(CctpError, code=29, description="recipient must be nonzero"): ...
+class InvalidDestinationCaller(
+    CctpError, code=30, description="destination caller must be nonzero"
+): ...
+class InvalidBytes32(CctpError, code=31, description="field must be exactly 32 bytes"): ...
 
 # roles
-NotOwner = _error("NotOwner", 32, "signer is not the owner")
-NotPendingOwner = _error("NotPendingOwner", 33, "signer is not the pending owner")
-NoPendingOwner = _error("NoPendingOwner", 34, "no ownership transfer is pending")
-NotAttesterManager = _error("NotAttesterManager", 35, "signer is not the attester manager")
-NotPauser = _error("NotPauser", 36, "signer is not the pauser")
-NotTokenController = _error("NotTokenController", 37, "signer is not the token controller")
+class NotOwner(CctpError, code=32, description="signer is not the owner"): ...
+class NotPendingOwner(CctpError, code=33, description="signer is not the pending owner"): ...
+class NoPendingOwner(CctpError, code=34, description="no ownership transfer is pending"): ...
+class NotAttesterManager(CctpError, code=35, description="signer is not the attester manager"): ...
+class NotPauser(CctpError, code=36, description="signer is not the pauser"): ...
+class NotTokenController(CctpError, code=37, description="signer is not the token controller"): ...
 
 # admin
-InvalidAttesterKey = _error(
-    "InvalidAttesterKey", 38, "attester must be a 65-byte uncompressed secp256k1 public key in hex"
-)
-AttesterAlreadyEnabled = _error("AttesterAlreadyEnabled", 39, "attester is already enabled")
-AttesterNotEnabled = _error("AttesterNotEnabled", 40, "attester is not enabled")
-CannotDisableLastAttester = _error(
-    "CannotDisableLastAttester", 41, "cannot disable the last attester"
-)
-DisableBelowThreshold = _error(
-    "DisableBelowThreshold", 42, "disabling would leave fewer attesters than the threshold"
-)
-InvalidSignatureThreshold = _error(
-    "InvalidSignatureThreshold", 43, "signature threshold must be positive"
-)
-SignatureThresholdUnchanged = _error(
-    "SignatureThresholdUnchanged", 44, "signature threshold already set to this value"
-)
-SignatureThresholdTooHigh = _error(
-    "SignatureThresholdTooHigh", 45, "signature threshold exceeds the number of enabled attesters"
-)
-TokenPairAlreadyLinked = _error(
-    "TokenPairAlreadyLinked", 46, "a local token is already linked to this remote token"
-)
-NotOriginalDepositor = _error(
-    "NotOriginalDepositor", 47, "only the original depositor may replace a burn"
-)
-NotOriginalSender = _error(
-    "NotOriginalSender", 48, "only the original sender may replace a message"
-)
-MessageNotFromLocalDomain = _error(
-    "MessageNotFromLocalDomain", 49, "message was not sent from this domain"
-)
-LocalDomainNotSet = _error("LocalDomainNotSet", 50, "local domain is not set in genesis")
-UnsupportedLocalToken = _error("UnsupportedLocalToken", 51, "local token is not supported")
-RemoteTokenMessengerAlreadyExists = _error(
-    "RemoteTokenMessengerAlreadyExists", 52, "a remote token messenger for this domain exists"
-)
-MintRecipientBlocked = _error(
-    "MintRecipientBlocked", 53, "mint recipient is blocked: the coins would be stranded"
-)
+class InvalidAttesterKey(
+    CctpError,
+    code=38,
+    description="attester must be a 65-byte uncompressed secp256k1 public key in hex",
+): ...
+class AttesterAlreadyEnabled(CctpError, code=39, description="attester is already enabled"): ...
+class AttesterNotEnabled(CctpError, code=40, description="attester is not enabled"): ...
+class CannotDisableLastAttester(
+    CctpError, code=41, description="cannot disable the last attester"
+): ...
+class DisableBelowThreshold(
+    CctpError, code=42, description="disabling would leave fewer attesters than the threshold"
+): ...
+class InvalidSignatureThreshold(
+    CctpError, code=43, description="signature threshold must be positive"
+): ...
+class SignatureThresholdUnchanged(
+    CctpError, code=44, description="signature threshold already set to this value"
+): ...
+class SignatureThresholdTooHigh(
+    CctpError, code=45, description="signature threshold exceeds the number of enabled attesters"
+): ...
+class TokenPairAlreadyLinked(
+    CctpError, code=46, description="a local token is already linked to this remote token"
+): ...
+class NotOriginalDepositor(
+    CctpError, code=47, description="only the original depositor may replace a burn"
+): ...
+class NotOriginalSender(
+    CctpError, code=48, description="only the original sender may replace a message"
+): ...
+class MessageNotFromLocalDomain(
+    CctpError, code=49, description="message was not sent from this domain"
+): ...
+class LocalDomainNotSet(CctpError, code=50, description="local domain is not set in genesis"): ...
+class UnsupportedLocalToken(CctpError, code=51, description="local token is not supported"): ...
+class RemoteTokenMessengerAlreadyExists(
+    CctpError, code=52, description="a remote token messenger for this domain exists"
+): ...
+class MintRecipientBlocked(
+    CctpError, code=53, description="mint recipient is blocked: the coins would be stranded"
+): ...

@@ -10,26 +10,30 @@ ConditionalError (codespace "conditional")
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class ConditionalError(ChainError):
     codespace = "conditional"
 
 
-def _error(name: str, code: int, description: str) -> type[ConditionalError]:
-    cls = type(name, (ConditionalError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
-
-
-ConditionalOrderNotFound = _error("ConditionalOrderNotFound", 2, "conditional order not found")
-InvalidConditionalId = _error("InvalidConditionalId", 3, "invalid conditional order id")
-NoConditions = _error("NoConditions", 4, "a conditional order needs a condition")
-TooManyConditions = _error("TooManyConditions", 5, "too many conditions")
-InvalidCondition = _error("InvalidCondition", 6, "invalid condition")
-InvalidExpiry = _error("InvalidExpiry", 7, "expiry must be after the block time")
-NotAuthorized = _error("NotAuthorized", 8, "only the creator may do this")
-NotWaiting = _error("NotWaiting", 9, "the conditional order is no longer waiting")
-ConditionsNotMet = _error("ConditionsNotMet", 10, "a condition does not hold")
-InvalidGenesis = _error("InvalidGenesis", 11, "invalid conditional genesis")
+class ConditionalOrderNotFound(
+    ConditionalError, code=2, description="conditional order not found"
+): ...
+class InvalidConditionalId(
+    ConditionalError, code=3, description="invalid conditional order id"
+): ...
+class NoConditions(
+    ConditionalError, code=4, description="a conditional order needs a condition"
+): ...
+class TooManyConditions(ConditionalError, code=5, description="too many conditions"): ...
+class InvalidCondition(ConditionalError, code=6, description="invalid condition"): ...
+class InvalidExpiry(
+    ConditionalError, code=7, description="expiry must be after the block time"
+): ...
+class NotAuthorized(ConditionalError, code=8, description="only the creator may do this"): ...
+class NotWaiting(
+    ConditionalError, code=9, description="the conditional order is no longer waiting"
+): ...
+class ConditionsNotMet(ConditionalError, code=10, description="a condition does not hold"): ...
+class InvalidGenesis(ConditionalError, code=11, description="invalid conditional genesis"): ...

@@ -16,87 +16,74 @@ through unchanged.
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class CrosschainError(ChainError):
     codespace = "crosschain"
 
 
-@register
-class InvalidGenesis(CrosschainError):
-    code = 2
-    description = "invalid crosschain genesis"
+class InvalidGenesis(CrosschainError, code=2, description="invalid crosschain genesis"): ...
 
 
-@register
-class UnclaimedNotFound(CrosschainError):
-    code = 3
-    description = "no unclaimed funds for this message hash"
+class UnclaimedNotFound(
+    CrosschainError, code=3, description="no unclaimed funds for this message hash"
+): ...
 
 
-@register
-class InvalidMessageHash(CrosschainError):
-    code = 4
-    description = "message hash must be 32 bytes"
+class InvalidMessageHash(CrosschainError, code=4, description="message hash must be 32 bytes"): ...
 
 
-@register
-class InvalidAmount(CrosschainError):
-    code = 5
-    description = "invalid amount"
+class InvalidAmount(CrosschainError, code=5, description="invalid amount"): ...
 
 
-@register
-class AmountExceedsUnclaimed(CrosschainError):
-    code = 6
-    description = "amount exceeds the unclaimed funds"
+class AmountExceedsUnclaimed(
+    CrosschainError, code=6, description="amount exceeds the unclaimed funds"
+): ...
 
 
-@register
-class NotOriginalSender(CrosschainError):
-    code = 7
-    description = "only the original sender's own account may claim these funds here"
+class NotOriginalSender(
+    CrosschainError,
+    code=7,
+    description="only the original sender's own account may claim these funds here",
+): ...
 
 
-@register
-class RecipientIsModuleAccount(CrosschainError):
-    code = 8
-    description = "module accounts cannot receive claimed funds"
+class RecipientIsModuleAccount(
+    CrosschainError, code=8, description="module accounts cannot receive claimed funds"
+): ...
 
 
-@register
-class RecipientIsDepositAddress(CrosschainError):
-    code = 9
-    description = "an order's deposit address cannot receive claimed funds"
+class RecipientIsDepositAddress(
+    CrosschainError, code=9, description="an order's deposit address cannot receive claimed funds"
+): ...
 
 
-@register
-class OrderNotFound(CrosschainError):
-    code = 10
-    description = "no order with this id"
+class OrderNotFound(CrosschainError, code=10, description="no order with this id"): ...
 
 
-@register
-class NotOrderCustomer(CrosschainError):
-    code = 11
-    description = "only the order's customer may name its refund destination"
+class NotOrderCustomer(
+    CrosschainError,
+    code=11,
+    description="only the order's customer may name its refund destination",
+): ...
 
 
-@register
-class RefundDestinationLocked(CrosschainError):
-    code = 12
-    description = "the order already has a cross-chain payment; its refund destination is fixed"
+class RefundDestinationLocked(
+    CrosschainError,
+    code=12,
+    description="the order already has a cross-chain payment; its refund destination is fixed",
+): ...
 
 
-@register
-class InvalidRefundDestination(CrosschainError):
-    code = 13
-    description = "refund recipient must be 32 bytes and not zero"
+class InvalidRefundDestination(
+    CrosschainError, code=13, description="refund recipient must be 32 bytes and not zero"
+): ...
 
 
-@register
-class NoRefundDestination(CrosschainError):
-    code = 14
-    description = "the order names no refund destination and its payer's sender is no wallet"
+class NoRefundDestination(
+    CrosschainError,
+    code=14,
+    description="the order names no refund destination and its payer's sender is no wallet",
+): ...
 

@@ -14,25 +14,23 @@ InventoryError (codespace "inventory")
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class InventoryError(ChainError):
     codespace = "inventory"
 
 
-def _error(name: str, code: int, description: str) -> type[InventoryError]:
-    cls = type(name, (InventoryError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
-
-
-InsufficientStock = _error("InsufficientStock", 2, "not enough stock available")
-UntrackedSku = _error("UntrackedSku", 3, "the merchant does not track this SKU")
-InvalidSku = _error("InvalidSku", 4, "invalid SKU")
-MissingReason = _error("MissingReason", 5, "an adjustment needs a reason")
-NotAuthorized = _error("NotAuthorized", 6, "only the order's merchant may do this")
-NothingToRestock = _error("NothingToRestock", 7, "the order has no shipped stock to restock")
-OrderNotReturned = _error("OrderNotReturned", 8, "the order was not returned")
-InvalidGenesis = _error("InvalidGenesis", 9, "invalid inventory genesis")
-InvalidAdjustment = _error("InvalidAdjustment", 10, "invalid adjustment")
+class InsufficientStock(InventoryError, code=2, description="not enough stock available"): ...
+class UntrackedSku(InventoryError, code=3, description="the merchant does not track this SKU"): ...
+class InvalidSku(InventoryError, code=4, description="invalid SKU"): ...
+class MissingReason(InventoryError, code=5, description="an adjustment needs a reason"): ...
+class NotAuthorized(
+    InventoryError, code=6, description="only the order's merchant may do this"
+): ...
+class NothingToRestock(
+    InventoryError, code=7, description="the order has no shipped stock to restock"
+): ...
+class OrderNotReturned(InventoryError, code=8, description="the order was not returned"): ...
+class InvalidGenesis(InventoryError, code=9, description="invalid inventory genesis"): ...
+class InvalidAdjustment(InventoryError, code=10, description="invalid adjustment"): ...

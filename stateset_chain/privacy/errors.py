@@ -10,31 +10,27 @@
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class PrivacyError(ChainError):
     codespace = "privacy"
 
 
-def _error(name: str, code: int, description: str) -> type[PrivacyError]:
-    cls = type(name, (PrivacyError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
-
-
-InvalidPublicKey = _error("InvalidPublicKey", 2, "invalid X25519 public key")
-EncryptionKeyNotFound = _error("EncryptionKeyNotFound", 3, "no encryption key registered")
-UnsupportedEnvelopeVersion = _error(
-    "UnsupportedEnvelopeVersion", 4, "unsupported sealed personal data version"
-)
-MalformedEnvelope = _error("MalformedEnvelope", 5, "malformed sealed personal data")
-EnvelopeTooLarge = _error("EnvelopeTooLarge", 6, "sealed personal data too large")
-InvalidRecipients = _error("InvalidRecipients", 7, "invalid sealed personal data recipients")
-UnknownEncryptionKey = _error(
-    "UnknownEncryptionKey", 8, "recipient has no registered encryption key"
-)
-StaleEncryptionKey = _error(
-    "StaleEncryptionKey", 9, "sealed to a key that is not the recipient's current one"
-)
-InvalidGenesis = _error("InvalidGenesis", 10, "invalid privacy genesis")
+class InvalidPublicKey(PrivacyError, code=2, description="invalid X25519 public key"): ...
+class EncryptionKeyNotFound(PrivacyError, code=3, description="no encryption key registered"): ...
+class UnsupportedEnvelopeVersion(
+    PrivacyError, code=4, description="unsupported sealed personal data version"
+): ...
+class MalformedEnvelope(PrivacyError, code=5, description="malformed sealed personal data"): ...
+class EnvelopeTooLarge(PrivacyError, code=6, description="sealed personal data too large"): ...
+class InvalidRecipients(
+    PrivacyError, code=7, description="invalid sealed personal data recipients"
+): ...
+class UnknownEncryptionKey(
+    PrivacyError, code=8, description="recipient has no registered encryption key"
+): ...
+class StaleEncryptionKey(
+    PrivacyError, code=9, description="sealed to a key that is not the recipient's current one"
+): ...
+class InvalidGenesis(PrivacyError, code=10, description="invalid privacy genesis"): ...

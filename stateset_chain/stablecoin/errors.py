@@ -6,38 +6,23 @@ A sender without enough uusdc (issue) or ussusd (redeem) gets the bank's ``Insuf
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class StablecoinError(ChainError):
     codespace = "stablecoin"
 
 
-@register
-class InvalidAmount(StablecoinError):
-    code = 2
-    description = "invalid amount"
+class InvalidAmount(StablecoinError, code=2, description="invalid amount"): ...
 
 
-@register
-class IssuanceDisabled(StablecoinError):
-    code = 3
-    description = "stablecoin issuance is disabled"
+class IssuanceDisabled(StablecoinError, code=3, description="stablecoin issuance is disabled"): ...
 
 
-@register
-class MaxSupplyExceeded(StablecoinError):
-    code = 4
-    description = "stablecoin max supply exceeded"
+class MaxSupplyExceeded(StablecoinError, code=4, description="stablecoin max supply exceeded"): ...
 
 
-@register
-class InsufficientReserve(StablecoinError):
-    code = 5
-    description = "insufficient reserve"
+class InsufficientReserve(StablecoinError, code=5, description="insufficient reserve"): ...
 
 
-@register
-class InvalidParams(StablecoinError):
-    code = 6
-    description = "invalid stablecoin params"
+class InvalidParams(StablecoinError, code=6, description="invalid stablecoin params"): ...

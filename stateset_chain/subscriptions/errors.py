@@ -15,29 +15,33 @@ is checked by the orders module and refused with its errors (codespace ``orders`
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class SubscriptionsError(ChainError):
     codespace = "subscriptions"
 
 
-def _error(name: str, code: int, description: str) -> type[SubscriptionsError]:
-    cls = type(name, (SubscriptionsError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
-
-
-SubscriptionNotFound = _error("SubscriptionNotFound", 2, "subscription not found")
-InvalidSubscriptionId = _error("InvalidSubscriptionId", 3, "invalid subscription id")
-InvalidTransition = _error("InvalidTransition", 4, "invalid subscription status transition")
-NotAuthorized = _error("NotAuthorized", 5, "signer may not do this to the subscription")
-AlreadyCanceling = _error("AlreadyCanceling", 6, "the subscription already ends at period end")
-InvalidInterval = _error("InvalidInterval", 7, "invalid billing interval")
-StartInPast = _error("StartInPast", 8, "start is before the block time")
-EndBeforeStart = _error("EndBeforeStart", 9, "end is not after the first billing time")
-TrialTooLong = _error("TrialTooLong", 10, "trial longer than 730 days")
-TooManyItems = _error("TooManyItems", 11, "too many items")
-InvalidParams = _error("InvalidParams", 12, "invalid subscriptions params")
-InvalidGenesis = _error("InvalidGenesis", 13, "invalid subscriptions genesis")
-AllowanceExceeded = _error("AllowanceExceeded", 14, "the cycle costs more than its allowance")
+class SubscriptionNotFound(SubscriptionsError, code=2, description="subscription not found"): ...
+class InvalidSubscriptionId(SubscriptionsError, code=3, description="invalid subscription id"): ...
+class InvalidTransition(
+    SubscriptionsError, code=4, description="invalid subscription status transition"
+): ...
+class NotAuthorized(
+    SubscriptionsError, code=5, description="signer may not do this to the subscription"
+): ...
+class AlreadyCanceling(
+    SubscriptionsError, code=6, description="the subscription already ends at period end"
+): ...
+class InvalidInterval(SubscriptionsError, code=7, description="invalid billing interval"): ...
+class StartInPast(SubscriptionsError, code=8, description="start is before the block time"): ...
+class EndBeforeStart(
+    SubscriptionsError, code=9, description="end is not after the first billing time"
+): ...
+class TrialTooLong(SubscriptionsError, code=10, description="trial longer than 730 days"): ...
+class TooManyItems(SubscriptionsError, code=11, description="too many items"): ...
+class InvalidParams(SubscriptionsError, code=12, description="invalid subscriptions params"): ...
+class InvalidGenesis(SubscriptionsError, code=13, description="invalid subscriptions genesis"): ...
+class AllowanceExceeded(
+    SubscriptionsError, code=14, description="the cycle costs more than its allowance"
+): ...

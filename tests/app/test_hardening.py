@@ -165,7 +165,7 @@ def test_check_tx_refuses_too_many_messages_before_decoding_them(chain):
     alice = chain.wallets[0]
     bogus = orders_pb2.Order(customer=address(alice))
     res = check(chain, chain.sign(alice, [bogus] * 300, sequence=0))
-    assert (res.codespace, res.code) == ("sdk", 18), res.log  # InvalidRequest: too many
+    assert (res.codespace, res.code) == ("auth", 5), res.log  # TooManyMessages
 
 
 def test_check_tx_refuses_a_gas_limit_over_the_block_gas_limit(chain):

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.auth.errors import TimeoutTimestampUnsupported, UnorderedTxUnsupported
 from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx
 from stateset_chain.client import msg_send, sign_tx
 from stateset_chain.coins import Coin
@@ -248,11 +249,11 @@ def test_unordered_txs_timeout_timestamps_and_tips_are_refused():
     raw = build_tx([(ALICE, 0, 0)])
     body, auth = parts(raw)
     body.unordered = True
-    with pytest.raises(InvalidRequest, match="unordered"):
+    with pytest.raises(UnorderedTxUnsupported):
         decode(rebuild(raw, body=body))
     body, _ = parts(raw)
     body.timeout_timestamp.seconds = 5
-    with pytest.raises(InvalidRequest, match="timeout_timestamp"):
+    with pytest.raises(TimeoutTimestampUnsupported):
         decode(rebuild(raw, body=body))
     auth.tip.tipper = addr(ALICE)
     with pytest.raises(TxDecodeError, match="tips"):
