@@ -29,8 +29,11 @@
     orders/ 0x22 | status u32                      -> u64                   orders per status
     orders/ 0x23 | len(addr) addr | status u32     -> u64                   per merchant, status
     orders/ 0x24 | len(addr) addr | status u32     -> u64                   per customer, status
-    orders/ 0x25 | level u8 | total >> 8(level+1) u64 | status u32
-                                                   -> 256 x u32 LE          totals histogram
+    orders/ 0x25 | level u8 | total >> 4(level+1) u64 | status u32
+                                                   -> 16 x u32 LE           totals histogram,
+                                                                            levels 1-15
+    orders/ 0x25 | 0x00 | u64 0 | status u32       -> 17 x u32 LE           orders per number of
+                                                                            hex digits of the total
     orders/ 0x26 | len(cid) cid                    -> u64                   orders per customer id
     orders/ 0x30 | due_ns u64 | len(id) id         -> (empty)               settlement queue
 
