@@ -611,6 +611,10 @@ def _print_status(net: Localnet) -> None:
             print(f"api       {side['api']}  pid={side['api_pid'] or 'down'}")
 
 
+# The command line's localnet serves state-sync snapshots: one every 100 heights (~1-2 minutes).
+SNAPSHOT_INTERVAL = 100
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="localnet", description="A local stateset network of validators on loopback."
@@ -624,6 +628,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=90.0, help="seconds to reach height 1")
     p.add_argument("--no-readside", action="store_true",
                    help="without PostgreSQL, the indexer and the API")
+    p.add_argument("--snapshot-interval", type=int, default=SNAPSHOT_INTERVAL, metavar="N",
+                   help="each app takes a state-sync snapshot every N heights, 0 for none "
+                   "(default %(default)s; docs/statesync.md)")
+    p.add_argument("--snapshot-keep", type=int, default=2, metavar="K",
+                   help="snapshots each app keeps (default %(default)s)")
     sub.add_parser("stop", parents=[common], help="stop every node and app")
     sub.add_parser("reset", parents=[common], help="stop and delete the directory")
     sub.add_parser("status", parents=[common], help="height and app hash of every node")
@@ -642,7 +651,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "start":
         net = Localnet(args.dir, args.validators, args.base_port, start_timeout=args.timeout,
-                       readside=not args.no_readside)
+                       readside=not args.no_readside, snapshot_interval=args.snapshot_interval,
+                       snapshot_keep=args.snapshot_keep)
         net.start()
         print(f"localnet up in {net.dir} (logs: {net.logs_dir})")
         _print_status(net)
