@@ -39,6 +39,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from google.protobuf.any_pb2 import Any as PbAny
 from google.protobuf.message import DecodeError
@@ -89,8 +90,10 @@ APP_NAME = "stateset-chain"
 # by external customer id (node-local 0x1B/0x26: an older database lacks them); 9: the
 # subscriptions, inventory and conditional stores, end-block billing, orders record
 # subscription_id/cycle and reserve stock; 10: the tracking number is sealed
-# (ShippingInfo.tracking, field 3 reserved), crosschain params (0x03)
-APP_VERSION = 10
+# (ShippingInfo.tracking, field 3 reserved), crosschain params (0x03); 11: the upgrade module
+# (plans, applied upgrades, module versions), bank denom metadata at 0x05 | denom (the planned
+# upgrade "v11" migrates a version-10 state in place: stateset_chain/upgrades.py)
+APP_VERSION = 11
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
 # -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures
@@ -111,12 +114,22 @@ SIMULATE_PATH = "/cosmos.tx.v1beta1.Service/Simulate"
 RECHECK_CACHE = 1 << 13  # decoded txs kept for rechecks (more than a mempool holds; ~25 MiB)
 
 _chain_id: Item[str] = Item(b"app/chain_id", StrValue)
-_state_version: Item[int] = Item(b"app/state_version", U64Value)
+# The layout version of the state (APP_VERSION of the binary that wrote it; a planned upgrade's
+# migration moves it to the new binary's).
+STATE_VERSION: Item[int] = Item(b"app/state_version", U64Value)
+_state_version = STATE_VERSION
 _block_max_gas: Item[int] = Item(b"app/block_max_gas", U64Value)  # 0: no limit
 
 
 class IncompatibleState(Exception):
     """The database holds state in a layout this build does not run (the node must not start)."""
+
+
+class StartCheck(Protocol):
+    """Decides whether this binary may run over an existing database (the upgrade module:
+    ``stateset_chain/upgrade/preblock.py check_start``); raises ``IncompatibleState`` if not."""
+
+    def __call__(self, state: KVStore, height: int, found: int, layout: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -140,8 +153,16 @@ class TxPipeline:
 
 
 class App(BaseApplication):
-    def __init__(self, store: CommitStore, modules: list[Module], pipeline: TxPipeline) -> None:
+    def __init__(
+        self, store: CommitStore, modules: list[Module], pipeline: TxPipeline, *,
+        start_check: StartCheck | None = None, layout_version: int = APP_VERSION,
+    ) -> None:
+        """``start_check``: who decides whether this binary may run over the database (the
+        upgrade module; without one, only a database of ``layout_version`` is run).
+        ``layout_version``: the state layout this binary writes (APP_VERSION; a test's "previous
+        release" passes the one before)."""
         self.store = store
+        self.layout_version = layout_version
         self.modules = modules
         self.pipeline = pipeline
         self.routes: dict[str, MsgRoute] = {}
@@ -154,6 +175,7 @@ class App(BaseApplication):
         self._local = tuple(prefix for m in modules for prefix in m.local_prefixes)
         store.local_prefixes = self._local
         store.record_preimages()  # once, for a database written before they were kept
+        self._start_check = start_check
         self._check_state_version()
         self.block_max_gas = (_block_max_gas.get(store.state) or 0) if store.last_height > 0 else 0
         self.check_invariants_every_block = False
@@ -167,6 +189,7 @@ class App(BaseApplication):
         self._block_time_ns = 0
         self._last_block_time_ns = 0
         self._preparers = [m.prepare_block for m in modules if m.prepare_block is not None]
+        self._pre_blockers = [m.pre_block for m in modules if m.pre_block is not None]
         # Recheck: the txs CheckTx accepted, decoded (a pure function of their bytes and the
         # limits they were decoded under), by hash.
         self._decoded: BoundedCache[bytes, tuple] = BoundedCache(RECHECK_CACHE)
@@ -175,11 +198,14 @@ class App(BaseApplication):
         store = self.store
         if store.last_height > 0:
             found = _state_version.get(store.state) or 1  # version 1 did not record it
-            if found != APP_VERSION:
+            layout = self.layout_version
+            if self._start_check is not None:
+                self._start_check(store.state, store.last_height, found, layout)
+            elif found != layout:
                 raise IncompatibleState(
                     f"the state at height {store.last_height} was written in layout version "
-                    f"{found}; this build runs version {APP_VERSION}: start this node from genesis "
-                    "again (reset its data) or migrate the state"
+                    f"{found}; this build runs version {layout}: start this node from "
+                    "genesis again (reset its data) or migrate the state"
                 )
 
     def restored(self) -> None:
@@ -216,8 +242,8 @@ class App(BaseApplication):
         height = self.store.last_height
         return abci.ResponseInfo(
             data=APP_NAME,
-            version=str(APP_VERSION),
-            app_version=APP_VERSION,
+            version=str(self.layout_version),
+            app_version=self.layout_version,
             last_block_height=height,
             last_block_app_hash=self.store.last_app_hash if height > 0 else b"",
         )
@@ -230,7 +256,7 @@ class App(BaseApplication):
         block = BlockInfo(req.initial_height or 1, _time_ns(req.time), req.chain_id)
         ctx = Context(branch, block)
         _chain_id.set(branch, req.chain_id)
-        _state_version.set(branch, APP_VERSION)
+        _state_version.set(branch, self.layout_version)
         given = req.consensus_params.block.max_gas
         self.block_max_gas = given if given > 0 else DEFAULT_BLOCK_MAX_GAS
         _block_max_gas.set(branch, self.block_max_gas)
@@ -365,6 +391,10 @@ class App(BaseApplication):
         block = Branch(base)
         info = BlockInfo(req.height, _time_ns(req.time), self.chain_id(base))
         self._block_time_ns = info.time_ns
+        pre_events = EventManager()
+        pre_ctx = Context(block, info, events=pre_events)
+        for pre_block in self._pre_blockers:  # may raise: an upgrade halts the node here
+            pre_block(pre_ctx)
         limits = self._limits(block)
         decoded = [self._decode_for_block(raw, limits) for raw in req.txs]
         self._prepare_block(base, info, decoded)
@@ -386,6 +416,7 @@ class App(BaseApplication):
         response = abci.ResponseFinalizeBlock.FromString(
             b"".join([encode_field(_TX_RESULTS, result) for result in results])
         )
+        pre_events.write_to(response.events)
         end_events.write_to(response.events)
         response.app_hash = app_hash
         return response

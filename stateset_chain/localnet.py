@@ -117,6 +117,8 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
         "orders": build_orders_genesis(accounts[0]["address"]) if accounts else {},
         "cctp": build_cctp_genesis(accounts[0]["address"], localnet_attester_keys())
         if accounts else {},
+        # the first demo account schedules upgrades (a real chain: its governance)
+        "upgrade": {"authority": accounts[0]["address"]} if accounts else {},
     }
 
 

@@ -37,7 +37,7 @@ There is no other way to register a message.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -127,3 +127,10 @@ class Module:
     # speed up their handlers and cannot change a result (cctp: attestation signers, recovered
     # on worker threads). A failure is logged and the block runs without it.
     prepare_block: Callable[[list[Any]], None] | None = None
+    # Runs at the start of FinalizeBlock, before the block's transactions, on the block's state
+    # (the SDK's PreBlocker: the upgrade module applies or halts at a planned height there).
+    pre_block: Callable[[Context], None] | None = None
+    # The version of the module's state layout, recorded by the upgrade module; raising it ships
+    # with ``migrations[v]`` (state of version v -> v + 1), run in place at a planned upgrade.
+    consensus_version: int = 1
+    migrations: Mapping[int, Callable[[Context], None]] = field(default_factory=dict)

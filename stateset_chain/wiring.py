@@ -6,7 +6,10 @@ them), and so do end-block hooks and invariants.
 
 from __future__ import annotations
 
-from stateset_chain.app import App, TxPipeline
+import functools
+from collections.abc import Sequence
+
+from stateset_chain.app import APP_VERSION, App, TxPipeline
 from stateset_chain.auth.ante import make_ante
 from stateset_chain.auth.module import auth_module
 from stateset_chain.auth.sigcache import prepare_block
@@ -40,6 +43,10 @@ from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import KVStore
 from stateset_chain.subscriptions.module import subscriptions_module
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
+from stateset_chain.upgrade.module import upgrade_module
+from stateset_chain.upgrade.preblock import check_start
+from stateset_chain.upgrade.state import UpgradeHandler, UpgradeKeeper
+from stateset_chain.upgrades import UPGRADE_HANDLERS
 
 
 def module_accounts() -> dict[str, frozenset[str]]:
@@ -53,7 +60,14 @@ def module_accounts() -> dict[str, frozenset[str]]:
     }
 
 
-def standard_app(store: CommitStore) -> App:
+def standard_app(
+    store: CommitStore, *, upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLERS,
+    layout_version: int = APP_VERSION,
+) -> App:
+    """``upgrade_handlers``: the planned upgrades this binary can apply (stateset_chain/
+    upgrades.py); ``layout_version``: the state layout it writes. A test's "previous release"
+    passes other ones."""
+    upgrade = UpgradeKeeper(upgrade_handlers)
     auth = AuthKeeper()
     # nobody holds a deposit address's key: a user send there would strand the coins
     bank = BankKeeper(
@@ -86,6 +100,7 @@ def standard_app(store: CommitStore) -> App:
     # each billing cycle is an ordinary order, created and paid through the orders module
     subscriptions = SubscriptionsKeeper(bank, orders)
     modules = [
+        upgrade_module(upgrade),  # first: its pre-block step runs before anything reads a block
         auth_module(auth),
         bank_module(bank),
         stablecoin_module(stablecoin),
@@ -97,7 +112,11 @@ def standard_app(store: CommitStore) -> App:
         cctp_module(cctp),
         crosschain_module(crosschain),
     ]
-    return App(store, modules, tx_pipeline(auth, bank))
+    upgrade.modules = modules
+    return App(
+        store, modules, tx_pipeline(auth, bank),
+        start_check=functools.partial(check_start, upgrade), layout_version=layout_version,
+    )
 
 
 def tx_pipeline(auth: AuthKeeper, bank: BankKeeper) -> TxPipeline:

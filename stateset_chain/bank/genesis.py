@@ -103,7 +103,7 @@ def export_genesis(keeper: BankKeeper, ctx: Context) -> dict:
             for r in order
         ],
         "denoms": keeper.known_denoms(ctx.store),
-        "denom_metadata": [  # by base (the store orders keys by length first)
+        "denom_metadata": [  # by base (whatever the layout: v1 ordered keys by length)
             json_format.MessageToDict(m, preserving_proto_field_name=True)
             for _, m in sorted(keeper.denom_metadata.iterate(ctx.store), key=_first)
         ],

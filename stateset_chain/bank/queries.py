@@ -95,7 +95,7 @@ def denoms_metadata(
     keeper: BankKeeper, ctx: Context, req: q.QueryDenomsMetadataRequest
 ) -> q.QueryDenomsMetadataResponse:
     found = [m for _, m in keeper.denom_metadata.iterate(ctx.store)]
-    found.sort(key=_base)  # keys order by length first
+    found.sort(key=_base)  # the store order since bank v2; v1 ordered keys by length first
     return q.QueryDenomsMetadataResponse(
         metadatas=found, pagination=_page(req.pagination, len(found))
     )

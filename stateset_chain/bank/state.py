@@ -41,6 +41,7 @@ from stateset_chain.store.collections import (
     KeySet,
     Map,
     ProtoValue,
+    RestStrKey,
     StrKey,
     TupleKey,
     UIntValue,
@@ -82,7 +83,7 @@ class BankKeeper:
     # How wallets display a denom (units, symbol); set in genesis, read by the DenomMetadata
     # queries.
     denom_metadata: Map[str, bank_pb2.Metadata] = Map(
-        METADATA_PREFIX, StrKey, ProtoValue(bank_pb2.Metadata)
+        METADATA_PREFIX, RestStrKey, ProtoValue(bank_pb2.Metadata)
     )
 
     def __init__(

@@ -86,8 +86,21 @@ class _LenPrefixedBytes:
         return bytes(data[1 : 1 + n]), 1 + n
 
 
+class _RestStr:
+    """A string that is the whole rest of the key (the SDK collections' last-part string): no
+    length byte, so the store orders the entries by the string itself. Only as a key's last
+    part."""
+
+    def encode(self, key: str) -> bytes:
+        return key.encode()
+
+    def decode(self, data: bytes) -> tuple[str, int]:
+        return bytes(data).decode(), len(data)
+
+
 StrKey = _LenPrefixedStr()
 BytesKey = _LenPrefixedBytes()
+RestStrKey = _RestStr()
 
 
 class TupleKey:
@@ -263,6 +276,9 @@ class Item(Generic[V]):
 
     def set(self, store: KVStore, value: V) -> None:
         store.set(self.prefix, self.value.encode(value))
+
+    def delete(self, store: KVStore) -> None:
+        store.delete(self.prefix)
 
 
 class Sequence:

@@ -6,7 +6,7 @@ kind its genesis carries: accounts with public keys and sequences, balances of s
 ssUSD issued, a registered encryption key, orders in several statuses (paid, shipped, refunded,
 cancelled, paid from Ethereum), inventory with reservations, a subscription with a billed cycle,
 conditional orders waiting (one pre-funded) and executed, a refund destination, parked unclaimed
-funds, and the CCTP used nonces and outbound burns of refunds.
+funds, the CCTP used nonces and outbound burns of refunds, and a pending upgrade plan.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from stateset_chain.crosschain.deposit import deposit_mint_recipient
 from tests.chain import CHAIN_ID, GENESIS_TIME, address
 from tests.crosschain.helpers import BOB_ETH, ETHEREUM, Net
 
+from cosmos.upgrade.v1beta1 import tx_pb2 as utx
+from cosmos.upgrade.v1beta1 import upgrade_pb2
 from stateset.conditional.v1 import conditional_pb2 as cond
 from stateset.conditional.v1 import tx_pb2 as ctx_tx
 from stateset.inventory.v1 import tx_pb2 as inv_tx
@@ -91,6 +93,10 @@ def busy_net() -> Net:
         order=_order(c, m, "MUG"), auto_execute=True, expires_at=later,
         conditions=[_in_stock(m, "MUG")],
     )])
+    # upgrade: a plan pending far ahead (no binary has a handler for it)
+    a = address(net.admin)
+    net.ok(net.admin, [utx.MsgSoftwareUpgrade(
+        authority=a, plan=upgrade_pb2.Plan(name="v99", height=10_000, info="later"))])
     net.chain.block([])  # the end-block that runs what woke
     return net
 

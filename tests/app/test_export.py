@@ -69,7 +69,7 @@ def test_every_module_exports_what_it_imports(net):
     assert state["orders"]["orders"] and state["inventory"]["reservations"]
     assert state["subscriptions"]["cycles"] and state["conditional"]["conditional_orders"]
     assert state["crosschain"]["unclaimed"] and state["crosschain"]["refund_destinations"]
-    assert state["privacy"]["keys"]
+    assert state["privacy"]["keys"] and state["upgrade"]["plan"]["name"] == "v99"
 
 
 def test_the_new_chain_starts_with_the_same_state_and_app_hash(net):
@@ -126,8 +126,8 @@ def test_every_query_answers_the_same_on_both_chains(net):
     assert answers(ask(new.app), asked) == old_answers
 
 
-MODULES = ["auth", "bank", "stablecoin", "privacy", "orders", "inventory", "subscriptions",
-           "conditional", "cctp", "crosschain"]
+MODULES = ["upgrade", "auth", "bank", "stablecoin", "privacy", "orders", "inventory",
+           "subscriptions", "conditional", "cctp", "crosschain"]
 
 
 @pytest.mark.parametrize("name", MODULES)
