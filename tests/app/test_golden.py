@@ -21,8 +21,8 @@ from tests.chain import Chain, address
 from stateset.orders.v1 import query_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx
 
-GOLDEN_APP_HASH = "1122cdf23fa0da07d9cafee5e4bbfc3389a15a007d4b420fde8e3a22885351ef"
-GOLDEN_RESULTS = "c97f224dce5805c56b0e8e8ba220b5368ccdf9d4258c2c1cb58cc13026589bd6"
+GOLDEN_APP_HASH = "dddfbfc1d17183b421c46ee02770d327edd83a7394eda5c7886784967fd69aed"
+GOLDEN_RESULTS = "ffa761c51736242538391b3034700c234e5721354a145678cf6cda901ddd00e3"
 
 
 def run_sequence() -> tuple[str, str]:
