@@ -643,6 +643,12 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
         _group(tx, "crosschain", "unclaimed cross-chain payments: refund or claim"),
         crosschain_tx, parents, broadcast_msgs, resolver,
     )
+    from cosmos.upgrade.v1beta1 import tx_pb2 as upgrade_tx
+
+    protocmd.add_tx_commands(  # --plan '{"name": "v12", "height": "1200", "info": "..."}'
+        _group(tx, "upgrade", "schedule or cancel a planned upgrade (the authority)"),
+        upgrade_tx, parents, broadcast_msgs, resolver,
+    )
 
 
 def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
@@ -693,6 +699,12 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     protocmd.add_query_commands(
         _group(query, "crosschain", "order deposit addresses, unclaimed funds"),
         crosschain_query, parents, run_query, resolver=resolver,
+    )
+    from cosmos.upgrade.v1beta1 import query_pb2 as upgrade_query
+
+    protocmd.add_query_commands(  # (upgraded-consensus-state is IBC's: not served)
+        _group(query, "upgrade", "the pending plan, applied upgrades, module versions"),
+        upgrade_query, parents, run_query,
     )
 
 

@@ -62,3 +62,14 @@ def test_integer_flag_checked():
     args = parse("query", "orders", "list", "--limit", "many")
     with pytest.raises(ClientError, match="integer"):
         protocmd.build_message(query_pb2.QueryOrdersRequest, args)
+
+
+def test_the_upgrade_commands_build_the_sdks_messages():
+    from cosmos.upgrade.v1beta1 import tx_pb2 as upgrade_tx
+
+    args = parse("tx", "upgrade", "software-upgrade", "admin",
+                 "--plan", '{"name": "v12", "height": "1200", "info": "get v12"}')
+    msg = protocmd.build_message(upgrade_tx.MsgSoftwareUpgrade, args, skip="authority")
+    assert (msg.plan.name, msg.plan.height, msg.plan.info) == ("v12", 1200, "get v12")
+    assert parse("tx", "upgrade", "cancel-upgrade", "admin").sender == "admin"
+    assert parse("query", "upgrade", "applied-plan", "--name", "v11").f_name == "v11"
