@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from localnet import Localnet
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
-from stateset_chain.localnet import Localnet, NodeLayout, load_demo_accounts
+from stateset_chain.localnet import NodeLayout, load_demo_accounts
 from stateset_chain.store.commit import CommitStore
 
 from cosmos.bank.v1beta1 import query_pb2 as bank_q
