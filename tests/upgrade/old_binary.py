@@ -54,8 +54,8 @@ def main(argv: list[str]) -> int:
 
     from stateset_chain.cli.main import main as statesetd
 
-    def open_old(cls, data_dir: str) -> App:
-        return old_app(CommitStore.open(os.path.join(data_dir, "state")))
+    def open_old(cls, data_dir: str, keep_versions: int = 1) -> App:
+        return old_app(CommitStore.open(os.path.join(data_dir, "state"), keep_versions))
 
     App.open = classmethod(open_old)  # type: ignore[method-assign,assignment]
     with previous_release():
