@@ -46,7 +46,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.auth.errors import (
@@ -55,12 +54,12 @@ from stateset_chain.auth.errors import (
     InvalidGasLimit,
     UnsupportedSignMode,
 )
+from stateset_chain.auth.expected import BankKeeper
 from stateset_chain.auth.keys import FEE_COLLECTOR
 from stateset_chain.auth.params import DEFAULT_PARAMS, Params
 from stateset_chain.auth.state import (
     AuthKeeper,
     account_pubkey,
-    accounts,
     address_bytes,
     set_account_pubkey,
 )
@@ -100,20 +99,12 @@ SIMULATED_PUBKEY = b"\x02" + bytes(32)
 SIGN_MODE_DIRECT = signing_pb2.SIGN_MODE_DIRECT
 
 
-class FeeBank(Protocol):
-    """What the ante chain needs from the bank: move the fee to a module account."""
-
-    def send_to_module(self, ctx: Context, from_addr: str, module: str, coins: list) -> None: ...
-
-    def balance(self, store, addr: str, denom: str) -> int: ...
-
-
 @dataclass(slots=True)
 class AnteState:
     """What one tx's steps share: loaded once, used by several steps."""
 
     auth: AuthKeeper
-    bank: FeeBank
+    bank: BankKeeper
     params: Params = DEFAULT_PARAMS
     signer_bytes: list[bytes] = field(default_factory=list)
     accounts: list[auth_pb2.BaseAccount] = field(default_factory=list)
@@ -193,7 +184,7 @@ def consume_tx_size_gas(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
 def load_signer_accounts(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
     for signer in tx.signers:
         raw = address_bytes(signer)
-        account = accounts.get(ctx.store, raw)
+        account = st.auth.accounts.get(ctx.store, raw)
         if account is None:
             raise UnknownAddress(f"account {signer} does not exist")
         st.signer_bytes.append(raw)
@@ -299,7 +290,7 @@ def verify_signatures(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
 def increment_sequence(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
     for raw, account in zip(st.signer_bytes, st.accounts, strict=True):
         account.sequence += 1
-        accounts.set(ctx.store, raw, account)
+        st.auth.accounts.set(ctx.store, raw, account)
 
 
 Step = Callable[[Context, DecodedTx, AnteState], None]
@@ -325,7 +316,7 @@ STEPS: tuple[Step, ...] = (
 ANTE_STEPS: tuple[str, ...] = tuple(step.__name__ for step in STEPS)
 
 
-def make_ante(auth: AuthKeeper, bank: FeeBank) -> Callable[[Context, DecodedTx], None]:
+def make_ante(auth: AuthKeeper, bank: BankKeeper) -> Callable[[Context, DecodedTx], None]:
     """The app's ante handler: runs every step in order; the first failure raises."""
 
     def ante(ctx: Context, tx: DecodedTx) -> None:

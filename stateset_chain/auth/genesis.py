@@ -28,7 +28,6 @@ from stateset_chain.auth.state import (
     AuthKeeper,
     BaseAccount,
     account_pubkey,
-    accounts,
     set_account_pubkey,
 )
 from stateset_chain.context import Context
@@ -62,9 +61,9 @@ def _init(keeper: AuthKeeper, ctx: Context, data: dict) -> None:
     for entry in data.get("accounts", []):
         account = _account_from_json(entry, next_number)
         raw = address.decode(account.address)
-        if accounts.has(store, raw):
+        if keeper.accounts.has(store, raw):
             raise InvalidGenesis(f"duplicate account {account.address}")
-        accounts.set(store, raw, account)
+        keeper.accounts.set(store, raw, account)
         next_number = account.account_number + 1
     keeper.set_next_account_number(store, next_number)
 

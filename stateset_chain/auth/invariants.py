@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from stateset_chain.auth.state import accounts, next_account_number
+from stateset_chain.auth.state import AuthKeeper
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
 
 
-def account_numbers(ctx: Context) -> None:
+def account_numbers(keeper: AuthKeeper, ctx: Context) -> None:
     """Account numbers are unique and below the next account number; each account is stored
     under its own address."""
-    next_number = next_account_number.peek(ctx.store)
+    next_number = keeper.account_numbers.peek(ctx.store)
     seen: set[int] = set()
-    for raw, account in accounts.iterate(ctx.store):
+    for raw, account in keeper.accounts.iterate(ctx.store):
         if address.decode(account.address) != raw:
             raise InvariantBroken(f"auth: account {account.address} stored under {raw.hex()}")
         number = account.account_number
@@ -23,3 +23,6 @@ def account_numbers(ctx: Context) -> None:
                 f"below the next account number {next_number}"
             )
         seen.add(number)
+
+
+ALL = (account_numbers,)

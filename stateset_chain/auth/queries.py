@@ -18,7 +18,7 @@ from __future__ import annotations
 from google.protobuf.any_pb2 import Any as PbAny
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.auth.state import AuthKeeper, accounts, address_bytes
+from stateset_chain.auth.state import AuthKeeper, address_bytes
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import PREFIX
 from stateset_chain.errors import InvalidAddress, NotFound
@@ -56,7 +56,7 @@ def _account(ctx: Context, address: str) -> auth_pb2.BaseAccount:
         raw = address_bytes(address)
     except InvalidAddress as e:
         raise InvalidAddress(f"invalid address {address!r}: {e.detail}") from None
-    found = accounts.get(ctx.store, raw)
+    found = AuthKeeper.accounts.get(ctx.store, raw)
     if found is None:
         raise NotFound(f"account {address} not found")
     return found

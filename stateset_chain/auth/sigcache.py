@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stateset_chain.auth.ante import sign_doc_bytes
-from stateset_chain.auth.state import account_pubkey, accounts, address_bytes
+from stateset_chain.auth.state import AuthKeeper, account_pubkey, address_bytes
 from stateset_chain.auth.tx import DecodedTx
 from stateset_chain.crypto.hashes import sha256
 from stateset_chain.crypto.sigcache import VERIFIED, Triple
@@ -47,7 +47,7 @@ def prepare_block(
             continue  # the ante chain rejects it without verifying anything
         for signer, info, signature in zip(tx.signers, tx.signer_infos, tx.signatures, strict=True):
             try:
-                account = accounts.get(state, address_bytes(signer))
+                account = AuthKeeper.accounts.get(state, address_bytes(signer))
             except ChainError:
                 continue
             if account is None:

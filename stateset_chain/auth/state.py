@@ -29,12 +29,6 @@ from stateset.auth.v1 import params_pb2
 BaseAccount = auth_pb2.BaseAccount
 SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 
-# Keyed by address bytes; a signer's account is read then written in every transaction.
-accounts: Map[bytes, auth_pb2.BaseAccount] = Map(
-    ACCOUNTS_PREFIX, BytesKey, ProtoValue(auth_pb2.BaseAccount), cached_keys=4096
-)
-next_account_number = Sequence(NEXT_ACCOUNT_NUMBER_KEY)
-
 # The account key of a bech32 address; ``address.decode`` is itself memoized (bech32 in pure
 # Python costs ~40 µs) and raises InvalidAddress, never cached.
 address_bytes = address.decode
@@ -69,6 +63,12 @@ def set_account_pubkey(account: auth_pb2.BaseAccount, pubkey33: bytes) -> None:
 
 
 class AuthKeeper:
+    # Keyed by address bytes; a signer's account is read then written in every transaction.
+    accounts: Map[bytes, auth_pb2.BaseAccount] = Map(
+        ACCOUNTS_PREFIX, BytesKey, ProtoValue(auth_pb2.BaseAccount), cached_keys=4096
+    )
+    account_numbers = Sequence(NEXT_ACCOUNT_NUMBER_KEY)
+
     def __init__(self) -> None:
         # Params decoded once and reused while their stored bytes are unchanged (read every tx).
         self._params_raw: bytes | None = None
@@ -77,13 +77,13 @@ class AuthKeeper:
     # -- accounts ----------------------------------------------------------------------------
 
     def account(self, store: KVStore, addr: str) -> auth_pb2.BaseAccount | None:
-        return accounts.get(store, address_bytes(addr))
+        return self.accounts.get(store, address_bytes(addr))
 
     def has_account(self, store: KVStore, addr: str) -> bool:
-        return accounts.has(store, address_bytes(addr))
+        return self.accounts.has(store, address_bytes(addr))
 
     def set_account(self, store: KVStore, account: auth_pb2.BaseAccount) -> None:
-        accounts.set(store, address_bytes(account.address), account)
+        self.accounts.set(store, address_bytes(account.address), account)
 
     def new_account(self, store: KVStore, addr: str) -> auth_pb2.BaseAccount:
         """Creates and stores the account of ``addr`` with the next account number."""
@@ -91,26 +91,26 @@ class AuthKeeper:
         # A lower-case string that decodes is already the canonical spelling: skip re-encoding.
         canonical = addr if addr.islower() else address.encode(raw)
         account = auth_pb2.BaseAccount(
-            address=canonical, account_number=next_account_number.next(store)
+            address=canonical, account_number=self.account_numbers.next(store)
         )
-        accounts.set(store, raw, account)
+        self.accounts.set(store, raw, account)
         return account
 
     def ensure_account(self, store: KVStore, addr: str) -> None:
         """Creates the account of ``addr`` if it has none (the bank calls this for recipients)."""
-        if not accounts.has(store, address_bytes(addr)):
+        if not self.accounts.has(store, address_bytes(addr)):
             self.new_account(store, addr)
 
     def iterate_accounts(self, store: KVStore) -> Iterator[auth_pb2.BaseAccount]:
         """Every account, in address-byte order."""
-        for _, account in accounts.iterate(store):
+        for _, account in self.accounts.iterate(store):
             yield account
 
     def next_account_number(self, store: KVStore) -> int:
-        return next_account_number.peek(store)
+        return self.account_numbers.peek(store)
 
     def set_next_account_number(self, store: KVStore, number: int) -> None:
-        next_account_number.set(store, number)
+        self.account_numbers.set(store, number)
 
     # -- params ------------------------------------------------------------------------------
 

@@ -1,7 +1,13 @@
-"""What the glue needs from the bank and from cctp (the Cosmos SDK's ``expected_keepers``).
+"""What the glue needs from the bank, cctp, orders and the stablecoin (the Cosmos SDK's
+``expected_keepers``); it depends on these interfaces only, never on the other modules' keepers.
 
-From orders it uses the keeper itself with ``orders.msgs.pay.pay_order`` (the normal payment
-code, so events, timeline and escrow stay the orders module's) and the escrow account's address.
+- ``BankKeeper``: balances and plain sends (deposit address -> escrow, unclaimed records).
+- ``CctpKeeper``: burns back to another chain (refunds, claims) and its module address.
+- ``OrdersKeeper``: reads an order, pays it with the orders module's own payment code
+  (``OrdersKeeper.pay_order``: events, timeline and escrow stay the orders module's), and the
+  escrow account's address (refunds leave from it).
+- ``StablecoinKeeper``: issues the ssUSD of an ssUSD order paid in minted USDC, and redeems it
+  for a refund (``StablecoinKeeper.issue_for`` / ``redeem_for``, the messages' own code).
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from stateset_chain.cctp.results import SentMessage
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
+
+from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
+from stateset.orders.v1.tx_pb2 import MsgPayOrderResponse
 
 
 class BankKeeper(Protocol):
@@ -31,3 +40,23 @@ class CctpKeeper(Protocol):
         destination_domain: int,
         mint_recipient: bytes,
     ) -> SentMessage: ...
+
+
+class OrdersKeeper(Protocol):
+    escrow_address: str
+
+    def get_order(self, store: KVStore, order_id: str) -> Order | None: ...
+    def pay_order(
+        self,
+        ctx: Context,
+        payer: str,
+        order_id: str,
+        amount: Coin,
+        method: str,
+        cross_chain: CrossChainOrigin | None = None,
+    ) -> MsgPayOrderResponse: ...
+
+
+class StablecoinKeeper(Protocol):
+    def issue_for(self, ctx: Context, holder: str, amount: int) -> None: ...
+    def redeem_for(self, ctx: Context, holder: str, amount: int) -> None: ...

@@ -9,7 +9,7 @@ Called after cctp minted a received burn message's amount to its mint recipient 
    a burn meant for another network's order; parked as unclaimed (UNKNOWN_ORDER), never paid;
 3. else try on a branch: for an ssUSD order, issue the amount of ssUSD to the deposit address
    from its minted USDC (the USDC goes to the stablecoin reserve; ``StablecoinKeeper.issue_for``),
-   then ``orders.msgs.pay.pay_order(payer = the deposit address, the order, the amount in the
+   then ``OrdersKeeper.pay_order(payer = the deposit address, the order, the amount in the
    order's denom, method "cctp", cross_chain = the message's origin)``: the orders module's own
    checks, events (PaymentReceived, OrderPaid), timeline and escrow;
    - accepted: emit ``CrossChainPaymentReceived``;
@@ -38,7 +38,6 @@ from stateset_chain.crosschain.sandbox import attempt, describe
 from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.errors import ChainError
 from stateset_chain.orders.errors import InvalidTransition, OrderNotFound, Overpayment, WrongDenom
-from stateset_chain.orders.msgs.pay import pay_order
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
 from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
@@ -112,7 +111,7 @@ def pay_from_mint(
     ):
         keeper.stablecoin.issue_for(ctx, info.recipient, info.amount)
         coin = Coin(SSUSD, info.amount)
-    return pay_order(keeper.orders, ctx, info.recipient, order_id, coin, PAYMENT_METHOD, origin)
+    return keeper.orders.pay_order(ctx, info.recipient, order_id, coin, PAYMENT_METHOD, origin)
 
 
 def park(

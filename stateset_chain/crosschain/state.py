@@ -13,7 +13,12 @@ from collections.abc import Iterator
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.crosschain.expected import BankKeeper, CctpKeeper
+from stateset_chain.crosschain.expected import (
+    BankKeeper,
+    CctpKeeper,
+    OrdersKeeper,
+    StablecoinKeeper,
+)
 from stateset_chain.crosschain.keys import (
     PARAMS_KEY,
     REFUND_DESTINATION_PREFIX,
@@ -23,9 +28,7 @@ from stateset_chain.crosschain.keys import (
 )
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import timestamp
-from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.collections import BytesKey, Map, ProtoValue, StrKey
 from stateset_chain.store.kv import KVStore
 

@@ -7,7 +7,7 @@ import pytest
 
 from stateset_chain.auth import invariants
 from stateset_chain.auth.params import Params
-from stateset_chain.auth.state import AuthKeeper, accounts, address_bytes, next_account_number
+from stateset_chain.auth.state import AuthKeeper, address_bytes
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import Coin
 from stateset_chain.context import BlockInfo, Context
@@ -44,7 +44,7 @@ def test_an_upper_case_address_is_stored_in_canonical_form(store):
 def test_accounts_are_keyed_by_address_bytes(store):
     keeper = AuthKeeper()
     keeper.ensure_account(store, addr(ALICE))
-    assert accounts.has(store, decode(addr(ALICE)))
+    assert AuthKeeper.accounts.has(store, decode(addr(ALICE)))
 
 
 def test_module_accounts_are_ordinary_accounts(store):
@@ -92,14 +92,14 @@ def test_the_account_number_invariant_holds_and_detects_breakage(store):
     ctx = Context(store, BlockInfo(1, 0, "t"))
     keeper.ensure_account(store, addr(ALICE))
     keeper.ensure_account(store, addr(BOB))
-    invariants.account_numbers(ctx)
+    invariants.account_numbers(keeper, ctx)
     bob = keeper.account(store, addr(BOB))
     bob.account_number = 0
     keeper.set_account(store, bob)
     with pytest.raises(InvariantBroken, match="duplicated"):
-        invariants.account_numbers(ctx)
+        invariants.account_numbers(keeper, ctx)
     bob.account_number = 1
     keeper.set_account(store, bob)
-    next_account_number.set(store, 1)
+    keeper.account_numbers.set(store, 1)
     with pytest.raises(InvariantBroken, match="not below"):
-        invariants.account_numbers(ctx)
+        invariants.account_numbers(keeper, ctx)
