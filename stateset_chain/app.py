@@ -92,7 +92,9 @@ APP_NAME = "stateset-chain"
 # subscription_id/cycle and reserve stock; 10: the tracking number is sealed
 # (ShippingInfo.tracking, field 3 reserved), crosschain params (0x03); 11: the upgrade module
 # (plans, applied upgrades, module versions), bank denom metadata at 0x05 | denom (the planned
-# upgrade "v11" migrates a version-10 state in place: stateset_chain/upgrades.py)
+# upgrade "v11" migrates a version-10 state in place: stateset_chain/upgrades.py), the
+# compliance store (a new module: "v11" starts it from its default genesis) and the orders'
+# compliance decision, fraud score, hold reason and billing country (optional fields)
 APP_VERSION = 11
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas

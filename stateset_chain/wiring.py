@@ -20,6 +20,8 @@ from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
 from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
+from stateset_chain.compliance.module import compliance_module
+from stateset_chain.compliance.state import ComplianceKeeper
 from stateset_chain.conditional.engine import Hooks as ConditionalHooks
 from stateset_chain.conditional.module import conditional_module
 from stateset_chain.conditional.state import CONDITIONAL_MODULE_ACCOUNTS, ConditionalKeeper
@@ -69,16 +71,22 @@ def standard_app(
     passes other ones."""
     upgrade = UpgradeKeeper(upgrade_handlers)
     auth = AuthKeeper()
+    # sanctions, restricted goods, account limits and fraud rules, checked by the bank's MsgSend,
+    # every order step that moves money, and cctp mints and burns (compliance/SPEC.md)
+    compliance = ComplianceKeeper()
     # nobody holds a deposit address's key: a user send there would strand the coins
     bank = BankKeeper(
-        auth, module_accounts(), blocked_predicates={"an order deposit address": is_deposit_address}
+        auth,
+        module_accounts(),
+        blocked_predicates={"an order deposit address": is_deposit_address},
+        send_guard=compliance,
     )
     stablecoin = StablecoinKeeper(bank)
-    orders = OrdersKeeper(bank)
+    orders = OrdersKeeper(bank, compliance=compliance)
     privacy = PrivacyKeeper()
     # sealed personal data on orders must be sealed to registered keys (docs/privacy.md)
     orders.encryption_keys = privacy
-    cctp = CctpKeeper(bank)
+    cctp = CctpKeeper(bank, compliance=compliance)
     # cross-chain order payments: cctp mints to an order's deposit address pay the order, and
     # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md);
     # ssUSD orders are paid in ssUSD issued from the minted USDC, and refunded by redeeming it
@@ -103,6 +111,7 @@ def standard_app(
         upgrade_module(upgrade),  # first: its pre-block step runs before anything reads a block
         auth_module(auth),
         bank_module(bank),
+        compliance_module(compliance),
         stablecoin_module(stablecoin),
         privacy_module(privacy),
         orders_module(orders),

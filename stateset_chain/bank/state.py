@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
 from stateset_chain.bank.errors import BlockedRecipient
-from stateset_chain.bank.expected import AccountKeeper
+from stateset_chain.bank.expected import AccountKeeper, SendGuard
 from stateset_chain.bank.keys import (
     BALANCES_PREFIX,
     DENOMS_PREFIX,
@@ -91,6 +91,7 @@ class BankKeeper:
         accounts: AccountKeeper,
         module_accounts: Mapping[str, Iterable[str]] = DEFAULT_MODULE_ACCOUNTS,
         blocked_predicates: Mapping[str, AddressPredicate] | None = None,
+        send_guard: SendGuard | None = None,
     ) -> None:
         """``blocked_predicates``: more addresses no user may send to, as ``{description:
         predicate}``; the description completes "<address> is ..." in the refusal's log (e.g.
@@ -101,6 +102,8 @@ class BankKeeper:
         self.permissions = {name: frozenset(p) for name, p in module_accounts.items()}
         self._blocked = frozenset(address.module_address_bytes(n) for n in module_accounts)
         self.blocked_predicates: dict[str, AddressPredicate] = dict(blocked_predicates or {})
+        # the compliance module: sanctions and per-account limits in MsgSend (None: no checks)
+        self.send_guard: SendGuard | None = send_guard
 
     # -- reads -------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 Moves to and from its own ``cctp`` module account, and mint/burn there (it needs the ``minter``
 and ``burner`` permissions: ``keys.CCTP_MODULE_ACCOUNTS``). ``bank.state.BankKeeper`` fits.
+``ComplianceGuard``: the compliance module's sanctions check of mint recipients and burn senders.
 """
 
 from __future__ import annotations
@@ -24,3 +25,13 @@ class BankKeeper(Protocol):
     def blocked_reason(self, addr: str) -> str | None: ...
     def mint(self, ctx: Context, module: str, coins: list[Coin]) -> None: ...
     def burn(self, ctx: Context, module: str, coins: list[Coin]) -> None: ...
+
+
+class ComplianceGuard(Protocol):
+    def check_mint_recipient(self, ctx: Context, recipient: str) -> None:
+        """Raise compliance SanctionedMintRecipient if ``recipient`` is sanctioned."""
+        ...
+
+    def check_burn_sender(self, ctx: Context, sender: str) -> None:
+        """Raise compliance SanctionedBurnSender if ``sender`` is sanctioned."""
+        ...

@@ -27,7 +27,7 @@ from stateset_chain.cctp import keys
 from stateset_chain.cctp.attestation import verify_attestation
 from stateset_chain.cctp.codec import ZERO32, pad_address
 from stateset_chain.cctp.errors import LocalDomainNotSet, NoAttesters, SignatureThresholdNotSet
-from stateset_chain.cctp.expected import BankKeeper
+from stateset_chain.cctp.expected import BankKeeper, ComplianceGuard
 from stateset_chain.cctp.results import MintHook, MintInfo, ReceiveResult, SentMessage
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
@@ -92,8 +92,15 @@ __all__ = [
 
 
 class CctpKeeper:
-    def __init__(self, bank: BankKeeper, on_mint: MintHook | None = None) -> None:
+    def __init__(
+        self,
+        bank: BankKeeper,
+        on_mint: MintHook | None = None,
+        compliance: ComplianceGuard | None = None,
+    ) -> None:
         self.bank = bank
+        # sanctions on mint recipients and burn senders (compliance/SPEC.md); None: no checks
+        self.compliance: ComplianceGuard | None = compliance
         # wired after construction when the receiving module needs this keeper too
         self.on_mint: MintHook | None = on_mint
         # addresses the bank blocks that the on_mint hook takes charge of (it moves the coins

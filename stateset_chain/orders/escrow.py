@@ -101,6 +101,8 @@ def refund(
         height=ctx.block.height,
         time=timestamp(ctx.block.time_ns),
     )
+    if keeper.compliance is not None:
+        keeper.compliance.require_refundable(ctx, order, refund_recipients(order, amount))
     left = amount
     for payment in order.payments:
         part = min(left, payment.amount - payment.refunded)
@@ -115,6 +117,21 @@ def refund(
     order.amount_refunded += amount
     order.payment_status = payment_status(order)
     return record
+
+
+def refund_recipients(order: Order, amount: int) -> list[str]:
+    """The local payers a refund of ``amount`` pays, in payment order (cross-chain payments go
+    back to a sender on another chain, named by bytes the sanctions list does not hold)."""
+    out = []
+    left = amount
+    for payment in order.payments:
+        part = min(left, payment.amount - payment.refunded)
+        if part and not payment.HasField("cross_chain"):
+            out.append(payment.payer)
+        left -= part
+        if left == 0:
+            break
+    return out
 
 
 def _pay_back(
@@ -135,7 +152,11 @@ def _pay_back(
 def settle(keeper: OrdersKeeper, ctx: Context, order: Order) -> Settlement:
     """Pay everything still in escrow to the merchant side with the terms the order recorded at
     creation (its platform address and fee, or its revenue split): never with the params of
-    the day, so no later MsgUpdateParams changes what an existing order pays."""
+    the day, so no later MsgUpdateParams changes what an existing order pays. With compliance
+    wired, an order whose payee is sanctioned (or that fails screening) is refused here: the end
+    block screens first and freezes such an order instead (settlement.end_block)."""
+    if keeper.compliance is not None:
+        keeper.compliance.require_settleable(ctx, order)
     amount = escrowed(order)
     split = order.revenue_split if order.HasField("revenue_split") else None
     shares = split_settlement(
@@ -167,4 +188,6 @@ def settle(keeper: OrdersKeeper, ctx: Context, order: Order) -> Settlement:
     order.settled = True
     order.settlement.CopyFrom(record)
     order.payment_status = payment_status(order)
+    if keeper.compliance is not None:
+        keeper.compliance.record_settled(ctx, order)
     return record

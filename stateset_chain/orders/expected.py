@@ -7,6 +7,8 @@
 - ``StockKeeper``: the inventory module's reservations (optional: without it no SKU is tracked).
 - ``EncryptionKeys``: the privacy module's key registry, read only: an order's sealed personal
   data must be sealed to its recipients' current keys.
+- ``ComplianceGuard``: the compliance module's screening and fraud score (optional: without it
+  nothing is screened or scored). One call per place money moves; see compliance/SPEC.md.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
 
+from stateset.compliance.v1.compliance_pb2 import ComplianceDecision, FraudAssessment
 from stateset.orders.v1.orders_pb2 import Order, Payment, Payout
 from stateset.privacy.v1.privacy_pb2 import SealedPersonalData
 
@@ -65,3 +68,30 @@ class EncryptionKeys(Protocol):
         """Raise (privacy UnknownEncryptionKey / StaleEncryptionKey) unless every recipient of
         ``env`` has a registered key and ``env`` is sealed to its current version."""
         ...
+
+
+class ComplianceGuard(Protocol):
+    """The compliance module, seen from orders (stateset_chain/compliance/SPEC.md). Each check
+    raises its own compliance error, or returns what the order records."""
+
+    def screen_new_order(self, ctx: Context, order: Order) -> ComplianceDecision:
+        """Refuse a sanctioned party, a blocked destination or a restricted item; else CLEAR."""
+        ...
+
+    def screen_order(self, ctx: Context, order: Order) -> ComplianceDecision | None:
+        """None if the order still passes; else the decision that freezes it."""
+        ...
+
+    def require_unfrozen(self, ctx: Context, order: Order) -> ComplianceDecision:
+        """Raise compliance OrderFrozen unless the order passes now; else the CLEAR decision."""
+        ...
+
+    def assess_fraud(self, ctx: Context, order: Order, stage: int) -> FraudAssessment:
+        """Score the order (CREATE records it in the velocity window) and set ``order.fraud``."""
+        ...
+
+    def check_payment(self, ctx: Context, order: Order, payer: str, coin: Coin) -> None: ...
+    def require_settleable(self, ctx: Context, order: Order) -> None: ...
+    def require_refundable(self, ctx: Context, order: Order, recipients: list[str]) -> None: ...
+    def record_settled(self, ctx: Context, order: Order) -> None: ...
+    def is_compliance_authority(self, store: KVStore, addr: str) -> bool: ...

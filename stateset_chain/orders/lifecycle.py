@@ -4,8 +4,8 @@
     PAID       -> FULFILLED, HELD, REFUNDED, DISPUTED
     FULFILLED  -> SHIPPED, CANCELLED, DISPUTED
     SHIPPED    -> DELIVERED, RETURNED, DISPUTED
-    DELIVERED  -> RETURNED, DISPUTED
-    HELD       -> PAID (release), CANCELLED
+    DELIVERED  -> RETURNED, DISPUTED, HELD (a compliance freeze at settlement)
+    HELD       -> PAID (release), DELIVERED (release of a compliance freeze), CANCELLED
     RETURNED   -> REFUNDED
     DISPUTED   -> RESOLVED
     CANCELLED, REFUNDED, RESOLVED: terminal
@@ -44,8 +44,8 @@ TRANSITIONS: dict[int, frozenset[int]] = {
     PAID: frozenset({FULFILLED, HELD, REFUNDED, DISPUTED}),
     FULFILLED: frozenset({SHIPPED, CANCELLED, DISPUTED}),
     SHIPPED: frozenset({DELIVERED, RETURNED, DISPUTED}),
-    DELIVERED: frozenset({RETURNED, DISPUTED}),
-    HELD: frozenset({PAID, CANCELLED}),
+    DELIVERED: frozenset({RETURNED, DISPUTED, HELD}),
+    HELD: frozenset({PAID, DELIVERED, CANCELLED}),
     CANCELLED: frozenset(),
     RETURNED: frozenset({REFUNDED}),
     REFUNDED: frozenset(),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, indexed
+from stateset_chain.orders import escrow, holds, indexed
 from stateset_chain.orders.errors import BlockedSettlementRecipient
 from stateset_chain.orders.expected import BankKeeper
 from stateset_chain.orders.lifecycle import DELIVERED
@@ -78,5 +78,22 @@ def end_block(keeper: OrdersKeeper, ctx: Context) -> None:
     ):
         keeper.dequeue_settlement(ctx.store, due, order_id)
         order = keeper.must_get_order(ctx.store, order_id)
-        settle_order(keeper, ctx, order)
+        frozen = keeper.compliance.screen_order(ctx, order) if keeper.compliance else None
+        if frozen is not None:
+            freeze(keeper, ctx, order, frozen)
+        else:
+            settle_order(keeper, ctx, order)
         keeper.save_order(ctx.store, order)
+
+
+def freeze(keeper: OrdersKeeper, ctx: Context, order: Order, decision) -> None:
+    """A due order that fails compliance screening is never settled: DELIVERED -> HELD with
+    reason ``compliance`` and the decision recorded on the order; the escrow stays where it is
+    until the authority or the compliance authority releases it (once it passes again) or it is
+    cancelled (the refund screens its payers)."""
+    order.compliance.CopyFrom(decision)
+    order.ClearField("settlement_due")
+    holds.hold(
+        keeper, ctx, order, holds.COMPLIANCE_HOLDER, holds.COMPLIANCE,
+        f"{holds.COMPLIANCE}: {decision.rule} {decision.detail}",
+    )

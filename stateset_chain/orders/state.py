@@ -25,6 +25,7 @@ from stateset_chain.orders import ids
 from stateset_chain.orders.errors import OrderNotFound
 from stateset_chain.orders.expected import (
     BankKeeper,
+    ComplianceGuard,
     CrossChainRefunder,
     EncryptionKeys,
     StatusHook,
@@ -150,8 +151,16 @@ settlement_queue: KeySet[tuple[int, str]] = KeySet(
 
 
 class OrdersKeeper:
-    def __init__(self, bank: BankKeeper, refunder: CrossChainRefunder | None = None) -> None:
+    def __init__(
+        self,
+        bank: BankKeeper,
+        refunder: CrossChainRefunder | None = None,
+        compliance: ComplianceGuard | None = None,
+    ) -> None:
         self.bank = bank
+        # screens parties, destinations and items where money moves, scores fraud, and holds
+        # orders (compliance/SPEC.md); None: nothing is screened or scored
+        self.compliance: ComplianceGuard | None = compliance
         # refunds payments with a ``cross_chain`` origin; wired after construction (it needs
         # this keeper's escrow account and the cctp keeper): see stateset_chain/wiring.py
         self.cross_chain_refunder: CrossChainRefunder | None = refunder

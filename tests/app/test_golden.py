@@ -21,8 +21,11 @@ from tests.chain import Chain, address
 from stateset.orders.v1 import query_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx
 
-GOLDEN_APP_HASH = "dddfbfc1d17183b421c46ee02770d327edd83a7394eda5c7886784967fd69aed"
-GOLDEN_RESULTS = "ffa761c51736242538391b3034700c234e5721354a145678cf6cda901ddd00e3"
+# Re-pinned by issue 14 (layout 11 also holds the compliance store): the compliance module's
+# genesis params and module version, the orders' compliance decision and fraud score,
+# FraudAssessed events at create and pay.
+GOLDEN_APP_HASH = "0216605856ffc2bea9223e95fc858a3f16ecd14115582f2c429044e4c8bb1b5f"
+GOLDEN_RESULTS = "fd20c44bd94bcb3424b9170ae847f93be467a96ffe1a82529535261a565035f2"
 
 
 def run_sequence() -> tuple[str, str]:

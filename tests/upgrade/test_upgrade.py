@@ -173,5 +173,5 @@ def test_a_new_chain_records_this_binarys_module_versions():
                       uq.QueryModuleVersionsRequest())
     versions = dict((v.name, v.version) for v in
                     uq.QueryModuleVersionsResponse.FromString(res.value).module_versions)
-    assert versions["bank"] == 2 and versions["upgrade"] == 1 and len(versions) == 11
+    assert versions["bank"] == 2 and versions["upgrade"] == 1 and len(versions) == 12
     assert chain.app.info(abci.RequestInfo()).app_version == 11

@@ -6,6 +6,9 @@ validate  from/to are canonical ``stateset`` bech32                -> sdk Invali
 guard     the recipient is not blocked: a module account,
           or a registered class (an order deposit address)         -> BlockedRecipient
           every denom is known (genesis ``denoms`` or minted)      -> UnknownDenom
+          sender and recipient not sanctioned, the sender's daily and monthly limits per
+          denom (the wired send_guard)   -> compliance SanctionedSender, SanctionedRecipient,
+                                            DailyLimitExceeded, MonthlyLimitExceeded
           the sender holds every coin                              -> sdk InsufficientFunds
 change    balances move; the recipient gets an account if it had none
 emit      stateset.bank.v1.CoinsTransferred
@@ -46,5 +49,7 @@ def handle(keeper: BankKeeper, ctx: Context, msg: tx_pb2.MsgSend) -> tx_pb2.MsgS
     for c in coins:
         if not keeper.is_known_denom(ctx.store, c.denom):
             raise UnknownDenom(f"denom {c.denom!r} is not sendable")
+    if keeper.send_guard is not None:
+        keeper.send_guard.check_send(ctx, msg.from_address, msg.to_address, coins)
     keeper.send(ctx, msg.from_address, msg.to_address, coins)
     return tx_pb2.MsgSendResponse()

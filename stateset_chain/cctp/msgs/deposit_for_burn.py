@@ -15,6 +15,7 @@ guard     local domain set                                          -> LocalDoma
           burn_token is uusdc (any case)                            -> UnsupportedBurnToken
           burning and minting not paused                            -> BurningAndMintingPaused
           amount <= the uusdc per-message burn limit (if set)       -> BurnAmountOverLimit
+          the depositor is not sanctioned       -> compliance SanctionedBurnSender (if wired)
           the depositor holds the amount                            -> sdk InsufficientFunds
           then MsgSendMessage's guards (``send_message.send_message``) -> MessagesPaused, ...
 change    amount uusdc: depositor -> cctp module account, burned; nonce reserved
@@ -102,6 +103,8 @@ def deposit_for_burn(
     limit = keeper.burn_limit(ctx.store, LOCAL_TOKEN)
     if limit is not None and amount > limit:
         raise BurnAmountOverLimit(f"{amount}{LOCAL_TOKEN} > {limit}{LOCAL_TOKEN}")
+    if keeper.compliance is not None:
+        keeper.compliance.check_burn_sender(ctx, depositor)
 
     coins = [Coin(LOCAL_TOKEN, amount)]
     keeper.bank.send_to_module(ctx, depositor, MODULE_ACCOUNT, coins)

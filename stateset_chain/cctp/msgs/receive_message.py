@@ -27,6 +27,8 @@ Source: circlefin/noble-cctp ``x/cctp/keeper/msg_server_receive_message.go`` (an
    a remote token messenger is set for the source domain      UnknownRemoteTokenMessenger
    and is the message's sender                                SenderNotRemoteTokenMessenger
    amount > 0                                                 InvalidAmount
+   the recipient is not sanctioned (the wired compliance      compliance SanctionedMintRecipient
+   guard; the message stays unreceived, its nonce unused, until the sanction is lifted)
    the recipient is not an address the bank blocks (a module  MintRecipientBlocked
    account, ...), unless the on_mint hook takes charge of     (when nothing parks it)
    such addresses (``hook_recipients``: order deposit addresses)
@@ -156,6 +158,8 @@ def _mint(
 
     recipient_raw = address_from_bytes32(burn.mint_recipient)
     recipient = address.encode(recipient_raw)
+    if keeper.compliance is not None:
+        keeper.compliance.check_mint_recipient(ctx, recipient)
     blocked = keeper.bank.blocked_reason(recipient)
     if keeper.hook_takes(recipient_raw):
         blocked = None  # the on_mint hook moves the coins on in this message

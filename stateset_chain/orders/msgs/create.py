@@ -12,7 +12,9 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           each item has sku or product_id, and name or description         -> InvalidItem
           each item has 1 <= quantity <= 1,000,000                         -> InvalidQuantity
           each unit price is an exact decimal with <= 6 decimals           -> InvalidPrice
+          each item category "" or [a-z0-9_.-]{1,64}                       -> InvalidItem
           shipping country is 2 letters; region [A-Za-z0-9-]{0,16}         -> InvalidCountry
+          billing_country "" or 2 letters                                  -> InvalidCountry
           revenue split: bps sum to 10000; supplier set iff supplier_bps>0 -> InvalidRevenueSplit
           a revenue split only when the creator is the merchant            -> SplitNotAllowed
           no personal metadata key, no email address in clear text         -> PersonalDataInClear
@@ -29,12 +31,16 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           shipping method "" or in the fee table                           -> UnknownShippingMethod
           total > 0                                                        -> ZeroTotal
           total <= 2**64 - 1                                               -> OrderTotalTooLarge
+          no party sanctioned, destination not blocked, no item category restricted there
+                      -> compliance SanctionedParty, BlockedDestination, RestrictedItem
           each SKU the merchant tracks has the quantity available -> inventory InsufficientStock
 change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
           total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed, with the
           platform's terms of today (params.platform_address, platform_fee_bps) recorded on it:
-          it settles with those
-emit      OrderCreated{order} (without personal_data: personal.public_view)
+          it settles with those; its compliance decision (CLEAR) and fraud score at CREATE
+          (the order counts in its customer's velocity window)
+emit      compliance FraudAssessed;
+          OrderCreated{order} (without personal_data: personal.public_view)
 """
 
 from __future__ import annotations
@@ -69,10 +75,13 @@ from stateset_chain.orders.params import shipping_fee, tax_rate_bps
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.orders.timefmt import timestamp
 
+from stateset.compliance.v1.compliance_pb2 import FraudStage
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import LineItem, Order, OrderItem, ShippingAddress, ShippingInfo
 from stateset.orders.v1.params_pb2 import Params
+
+FRAUD_STAGE_CREATE = FraudStage.FRAUD_STAGE_CREATE
 
 MSG = tx.MsgCreateOrder
 
@@ -84,6 +93,7 @@ MAX_CLIENT_ORDER_ID_BYTES = 128
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _REGION = re.compile(r"^[A-Za-z0-9-]{0,16}$")
+_CATEGORY = re.compile(r"^[a-z0-9_.-]{1,64}$")
 
 
 def signers(msg: tx.MsgCreateOrder) -> list[str]:
@@ -118,6 +128,8 @@ def validate(msg: tx.MsgCreateOrder) -> None:
         _validate_item(i, item)
     if msg.HasField("shipping_address"):
         _validate_address(msg.shipping_address)
+    if msg.billing_country and not _COUNTRY.fullmatch(msg.billing_country):
+        raise InvalidCountry(f"billing country {msg.billing_country!r} is not ISO 3166-1 alpha-2")
     if msg.HasField("revenue_split"):
         _validate_split(msg)
     personal.validate(msg)
@@ -131,6 +143,8 @@ def _validate_item(i: int, item: LineItem) -> None:
     if not 1 <= item.quantity <= MAX_QUANTITY:
         raise InvalidQuantity(f"item {i} quantity {item.quantity} is not in 1..{MAX_QUANTITY}")
     parse_price(item.unit_price)
+    if item.category and not _CATEGORY.fullmatch(item.category):
+        raise InvalidItem(f"item {i} category {item.category!r} is not [a-z0-9_.-]{{1,64}}")
 
 
 def _validate_address(a: ShippingAddress) -> None:
@@ -193,6 +207,7 @@ def price_item(item: LineItem) -> OrderItem:
         unit_price=item.unit_price,
         unit_price_amount=unit,
         line_total=unit * item.quantity,
+        category=item.category,
     )
 
 
@@ -253,6 +268,7 @@ def handle(
         # the platform's terms as they are now: settlement uses these, not later params
         platform_address=params.platform_address,
         platform_fee_bps=params.platform_fee_bps,
+        billing_country=msg.billing_country.upper(),
     )
     if msg.HasField("shipping_address"):
         order.shipping_address.CopyFrom(ship_to)
@@ -261,6 +277,9 @@ def handle(
     if msg.HasField("personal_data"):
         order.personal_data.CopyFrom(msg.personal_data)
     lifecycle.start(ctx, order)
+    if keeper.compliance is not None:
+        order.compliance.CopyFrom(keeper.compliance.screen_new_order(ctx, order))
+        keeper.compliance.assess_fraud(ctx, order, FRAUD_STAGE_CREATE)
     if keeper.stock is not None and reserve_stock:
         keeper.stock.reserve(ctx, order)
     order.payment_status = escrow.payment_status(order)

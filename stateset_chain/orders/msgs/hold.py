@@ -8,7 +8,7 @@ guard     the order exists                                        -> OrderNotFou
           the signer is the merchant or the authority             -> NotAuthorized
           reason <= max_reason_length bytes                       -> FieldTooLong
           PAID -> HELD                                            -> InvalidTransition
-change    status HELD; held_by = signer (decides who may release)
+change    status HELD; held_by = signer (decides who may release), held_from = PAID
 emit      OrderHeld{order_id, signer, reason}
 """
 
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders import indexed, lifecycle
-from stateset_chain.orders.lifecycle import HELD
+from stateset_chain.orders import holds, lifecycle
+from stateset_chain.orders.errors import InvalidTransition
+from stateset_chain.orders.lifecycle import HELD, PAID, status_name
 from stateset_chain.orders.msgs.common import (
     AUTHORITY,
     MERCHANT,
@@ -29,7 +30,6 @@ from stateset_chain.orders.msgs.common import (
 from stateset_chain.orders.personal import require_no_email
 from stateset_chain.orders.state import OrdersKeeper
 
-from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
 
 MSG = tx.MsgHoldOrder
@@ -50,10 +50,9 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgHoldOrder) -> tx.MsgHo
     order = keeper.must_get_order(ctx.store, msg.order_id)
     require_role(msg.signer, order, params, frozenset({MERCHANT, AUTHORITY}), "hold")
     require_length(msg.reason, "reason", params.max_reason_length)
-    lifecycle.transition(keeper, ctx, order, HELD)
-    order.held_by = msg.signer
+    lifecycle.require_transition(order, HELD)
+    if order.status != PAID:
+        raise InvalidTransition(f"order {order.id} is {status_name(order.status)}, not PAID")
+    holds.hold(keeper, ctx, order, msg.signer, "", msg.reason)
     keeper.save_order(ctx.store, order)
-    indexed.emit(
-        ctx, order, events.OrderHeld(order_id=order.id, signer=msg.signer, reason=msg.reason)
-    )
     return tx.MsgHoldOrderResponse(status=order.status)

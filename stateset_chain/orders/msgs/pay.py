@@ -13,10 +13,18 @@ guard     the order exists                                                 -> Or
           amount <= total - amount_paid                                    -> Overpayment
           a payment taking the order's last slot (max_payments_per_order)
           pays the whole amount due                                        -> PaymentLimitReached
+          the payer is not sanctioned                          -> compliance SanctionedPayer
+          the order passes screening now                       -> compliance OrderFrozen
+          the payer's daily / monthly limit for the denom
+                                 -> compliance DailyLimitExceeded, MonthlyLimitExceeded
           the payer holds the amount                                       -> sdk InsufficientFunds
 change    amount: payer -> orders_escrow; a Payment record; amount_paid += amount;
-          payment status partially_paid, or PAID (CREATED -> PAID) when the total is covered
-emit      PaymentReceived; OrderPaid when the order became PAID
+          payment status partially_paid, or PAID (CREATED -> PAID) when the total is covered;
+          then the fraud score at PAY: above the threshold, PAID -> HELD (fraud_review; the
+          funds stay in escrow)
+emit      PaymentReceived; OrderPaid when the order became PAID; then compliance
+          FraudAssessed and, when held, OrderHeld{signer: the compliance module, reason
+          "fraud_review"}
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, indexed, lifecycle
+from stateset_chain.orders import escrow, holds, indexed, lifecycle
 from stateset_chain.orders.errors import (
     InvalidAmount,
     InvalidTransition,
@@ -41,11 +49,13 @@ from stateset_chain.orders.msgs.common import (
 )
 from stateset_chain.orders.state import OrdersKeeper
 
+from stateset.compliance.v1.compliance_pb2 import FraudStage
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin
 
 MSG = tx.MsgPayOrder
+FRAUD_STAGE_PAY = FraudStage.FRAUD_STAGE_PAY
 
 
 def signers(msg: tx.MsgPayOrder) -> list[str]:
@@ -100,6 +110,8 @@ def pay_order(
             f"{params.max_payments_per_order}: the last must pay the {due}{order.denom} due"
         )
 
+    if keeper.compliance is not None:
+        keeper.compliance.check_payment(ctx, order, payer, amount)
     payment = escrow.take_payment(
         keeper, ctx, order, payer, amount.amount, method or DEFAULT_PAYMENT_METHOD, cross_chain
     )
@@ -128,6 +140,14 @@ def pay_order(
                 denom=order.denom,
             )
         )
+        if keeper.compliance is not None:
+            scored = keeper.compliance.assess_fraud(ctx, order, FRAUD_STAGE_PAY)
+            if scored.held:
+                holds.hold(
+                    keeper, ctx, order, holds.COMPLIANCE_HOLDER, holds.FRAUD_REVIEW,
+                    f"{holds.FRAUD_REVIEW}: score {scored.score_bps} > "
+                    f"{scored.hold_threshold_bps} bps",
+                )
     keeper.save_order(ctx.store, order)
     return tx.MsgPayOrderResponse(
         payment_id=payment.id,

@@ -1,0 +1,157 @@
+"""The compliance keeper: its typed collections, and the checks other modules call.
+
+The lists (sanctions, blocked countries, restricted categories, account limits) change only by
+this module's messages. The counters (outflow volumes, velocity buckets, customer profiles)
+change only through the checks below, which the orders, bank and cctp modules call where money
+moves (their ``expected.py`` names the narrow part each one needs):
+
+- orders: ``screen_new_order`` + ``assess_fraud`` at create, ``check_payment`` before a payment,
+  ``assess_fraud`` again at the payment that covers the total (a score above the threshold holds
+  the order), ``screen_order`` before settlement (a failure freezes the order instead),
+  ``require_settleable`` / ``require_refundable`` where a message moves escrow out,
+  ``record_settled`` after settlement, ``is_compliance_authority`` for releases;
+- bank: ``check_send`` in MsgSend (sanctions and the sender's limits);
+- cctp: ``check_mint_recipient`` and ``check_burn_sender``.
+
+The checks live in ``screening.py`` (lists and limits) and ``fraud.py`` (the score).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import stateset_chain.pb  # noqa: F401
+from stateset_chain.coins import Coin
+from stateset_chain.compliance import fraud, keys, screening
+from stateset_chain.compliance.params import default_params
+from stateset_chain.context import Context
+from stateset_chain.store.collections import Item, Map, ProtoValue, StrKey, TupleKey, U64Key
+from stateset_chain.store.collections import _UInt as _UIntKey
+from stateset_chain.store.kv import KVStore
+
+from stateset.compliance.v1.compliance_pb2 import (
+    AccountLimit,
+    BlockedCountry,
+    ComplianceDecision,
+    CustomerProfile,
+    FraudAssessment,
+    Params,
+    RestrictedCategory,
+    Sanction,
+    VelocityBucket,
+    Volume,
+)
+from stateset.orders.v1.orders_pb2 import Order
+
+U8Key = _UIntKey(">B")
+
+
+class ComplianceKeeper:
+    def __init__(self) -> None:
+        self.params_item: Item[Params] = Item(keys.PARAMS, ProtoValue(Params))
+        self.sanctions: Map[str, Sanction] = Map(keys.SANCTIONS, StrKey, ProtoValue(Sanction))
+        self.blocked_countries: Map[str, BlockedCountry] = Map(
+            keys.BLOCKED_COUNTRIES, StrKey, ProtoValue(BlockedCountry)
+        )
+        self.restricted_categories: Map[tuple[str, str, str], RestrictedCategory] = Map(
+            keys.RESTRICTED_CATEGORIES,
+            TupleKey(StrKey, StrKey, StrKey),
+            ProtoValue(RestrictedCategory),
+        )
+        self.account_limits: Map[tuple[str, str], AccountLimit] = Map(
+            keys.ACCOUNT_LIMITS, TupleKey(StrKey, StrKey), ProtoValue(AccountLimit)
+        )
+        self.volumes: Map[tuple[str, str, int], Volume] = Map(
+            keys.VOLUMES, TupleKey(StrKey, StrKey, U8Key), ProtoValue(Volume)
+        )
+        self.velocity: Map[tuple[str, int], VelocityBucket] = Map(
+            keys.VELOCITY, TupleKey(StrKey, U64Key), ProtoValue(VelocityBucket)
+        )
+        self.profiles: Map[str, CustomerProfile] = Map(
+            keys.PROFILES, StrKey, ProtoValue(CustomerProfile)
+        )
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def params(self, store: KVStore) -> Params:
+        return self.params_item.get(store) or default_params()
+
+    def set_params(self, store: KVStore, p: Params) -> None:
+        self.params_item.set(store, p)
+
+    def sanction(self, store: KVStore, addr: str) -> Sanction | None:
+        return self.sanctions.get(store, addr) if addr else None
+
+    def is_sanctioned(self, store: KVStore, addr: str) -> bool:
+        return bool(addr) and self.sanctions.has(store, addr)
+
+    def all_sanctions(self, store: KVStore, start_after: str = "") -> Iterator[Sanction]:
+        for addr, s in self.sanctions.iterate(store):
+            if not start_after or addr > start_after:
+                yield s
+
+    def is_compliance_authority(self, store: KVStore, addr: str) -> bool:
+        return addr == self.params(store).compliance_authority
+
+    def all_blocked_countries(self, store: KVStore) -> Iterator[BlockedCountry]:
+        for _, c in self.blocked_countries.iterate(store):
+            yield c
+
+    def all_restricted_categories(
+        self, store: KVStore, country: str = ""
+    ) -> Iterator[RestrictedCategory]:
+        prefix = (country,) if country else ()
+        for _, c in self.restricted_categories.iterate(store, prefix=prefix):
+            yield c
+
+    def limits_of(self, store: KVStore, addr: str) -> Iterator[AccountLimit]:
+        for _, lim in self.account_limits.iterate(store, prefix=(addr,)):
+            yield lim
+
+    def all_limits(self, store: KVStore) -> Iterator[AccountLimit]:
+        for _, lim in self.account_limits.iterate(store):
+            yield lim
+
+    def all_volumes(self, store: KVStore) -> Iterator[tuple[tuple[str, str, int], Volume]]:
+        yield from self.volumes.iterate(store)
+
+    def all_velocity(self, store: KVStore) -> Iterator[tuple[tuple[str, int], VelocityBucket]]:
+        yield from self.velocity.iterate(store)
+
+    def all_profiles(self, store: KVStore) -> Iterator[tuple[str, CustomerProfile]]:
+        yield from self.profiles.iterate(store)
+
+    # -- the checks other modules call (see the module docstring) ----------------------------
+
+    def screen_new_order(self, ctx: Context, order: Order) -> ComplianceDecision:
+        return screening.screen_new_order(self, ctx, order)
+
+    def screen_order(self, ctx: Context, order: Order) -> ComplianceDecision | None:
+        return screening.screen_order(self, ctx, order)
+
+    def require_unfrozen(self, ctx: Context, order: Order) -> ComplianceDecision:
+        return screening.require_unfrozen(self, ctx, order)
+
+    def check_payment(self, ctx: Context, order: Order, payer: str, coin: Coin) -> None:
+        screening.check_payment(self, ctx, order, payer, coin)
+
+    def require_settleable(self, ctx: Context, order: Order) -> None:
+        screening.require_settleable(self, ctx, order)
+
+    def require_refundable(self, ctx: Context, order: Order, recipients: list[str]) -> None:
+        screening.require_refundable(self, ctx, recipients)
+
+    def check_send(self, ctx: Context, sender: str, recipient: str, coins: list[Coin]) -> None:
+        screening.check_send(self, ctx, sender, recipient, coins)
+
+    def check_mint_recipient(self, ctx: Context, recipient: str) -> None:
+        screening.check_mint_recipient(self, ctx, recipient)
+
+    def check_burn_sender(self, ctx: Context, sender: str) -> None:
+        screening.check_burn_sender(self, ctx, sender)
+
+    def assess_fraud(self, ctx: Context, order: Order, stage: int) -> FraudAssessment:
+        return fraud.assess(self, ctx, order, stage)
+
+    def record_settled(self, ctx: Context, order: Order) -> None:
+        fraud.record_settled(self, ctx, order)
