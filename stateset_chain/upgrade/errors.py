@@ -27,47 +27,34 @@ handles but whose height is still ahead.
 from __future__ import annotations
 
 from stateset_chain.app import IncompatibleState
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class UpgradeError(ChainError):
     codespace = "upgrade"
 
 
-@register
-class UpgradeInPast(UpgradeError):
-    code = 2
-    description = "upgrade cannot be scheduled in the past"
+class UpgradeInPast(
+    UpgradeError, code=2, description="upgrade cannot be scheduled in the past"
+): ...
 
 
-@register
-class UpgradeCompleted(UpgradeError):
-    code = 3
-    description = "upgrade has already been completed"
+class UpgradeCompleted(UpgradeError, code=3, description="upgrade has already been completed"): ...
 
 
-@register
-class NoUpgradePlanned(UpgradeError):
-    code = 4
-    description = "upgrade plan not found"
+class NoUpgradePlanned(UpgradeError, code=4, description="upgrade plan not found"): ...
 
 
-@register
-class InvalidPlan(UpgradeError):
-    code = 6
-    description = "invalid upgrade plan"
+class InvalidPlan(UpgradeError, code=6, description="invalid upgrade plan"): ...
 
 
-@register
-class InvalidGenesis(UpgradeError):
-    code = 7
-    description = "invalid upgrade genesis"
+class InvalidGenesis(UpgradeError, code=7, description="invalid upgrade genesis"): ...
 
 
-@register
-class InvalidSigner(UpgradeError):
-    code = 1100
-    description = "expected authority account as only signer for proposal message"
+class InvalidSigner(
+    UpgradeError, code=1100,
+    description="expected authority account as only signer for proposal message",
+): ...
 
 
 class UpgradeHalt(Exception):
