@@ -2,10 +2,12 @@
 
 ``statesetd export --home H`` reads a stopped node's database and writes what the SDK's
 ``simd export`` writes: a CometBFT genesis whose ``app_state`` holds every module's genesis
-(``Module.export_genesis``), with ``initial_height`` = the exported height + 1, the chain id the
-state records, and the validators and consensus params of the genesis the node runs (the app never
+(``Module.export_genesis``) at the last height or a past one the node kept (``statesetd start
+--keep-versions``), with ``initial_height`` = the exported height + 1, the chain id the state
+records, and the validators and consensus params of the genesis the node runs (the app never
 changes either: it returns no validator updates and no consensus param updates, so they are still
-the genesis file's; the block gas limit is the one the app recorded at InitChain).
+the genesis file's; the block gas limit is the one the app recorded at InitChain). A past height
+before a planned upgrade is in another layout: it is refused (export it with that binary).
 
 The contract, tested for the whole app (``tests/app/test_export.py``) and per module: InitChain
 with the exported genesis writes exactly the state that was exported, every consensus key and
@@ -18,9 +20,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from stateset_chain.app import App
+from stateset_chain.app import STATE_VERSION, App
 from stateset_chain.context import BlockInfo, Context
+from stateset_chain.store.commit import CommittedView
 from stateset_chain.store.kv import Branch
+from stateset_chain.store.versions import HeightUnavailable
 
 
 class ExportError(Exception):
@@ -28,9 +32,28 @@ class ExportError(Exception):
     imports genesis but cannot export it)."""
 
 
-def export_app_state(app: App) -> dict[str, Any]:
-    """Every module's genesis, in module order, from the last committed state."""
-    view = app.store.committed()
+def committed_view(app: App, height: int | None = None) -> CommittedView:
+    """The committed state at ``height`` (None: the last one), in this binary's layout."""
+    if app.store.last_height == 0:
+        raise ExportError("nothing is committed yet: there is no state to export")
+    try:
+        view = app.store.view_at(height or 0)
+    except HeightUnavailable as e:
+        raise ExportError(str(e)) from None
+    layout = STATE_VERSION.get(view.state) or 1
+    if layout != app.layout_version:
+        # a height before a planned upgrade: this binary's modules read another layout
+        raise ExportError(
+            f"the state at height {view.height} is in layout {layout}; this binary reads "
+            f"{app.layout_version}: export it with the binary of that layout"
+        )
+    return view
+
+
+def export_app_state(app: App, height: int | None = None) -> dict[str, Any]:
+    """Every module's genesis, in module order, from the committed state at ``height`` (None:
+    the last one; a past height needs the node to have kept it, ``--keep-versions``)."""
+    view = committed_view(app, height)
     ctx = Context(Branch(view.state), BlockInfo(view.height, 0, app.chain_id(view.state)))
     state: dict[str, Any] = {}
     for m in app.modules:
@@ -43,17 +66,11 @@ def export_app_state(app: App) -> dict[str, Any]:
 
 
 def export_genesis(app: App, base: dict[str, Any], height: int | None = None) -> dict[str, Any]:
-    """The genesis document of a chain that continues ``app``'s state at ``height`` (default and
-    only choice while one version is kept: the last committed one). ``base`` is the genesis the
-    node was started from: its genesis time, validators and consensus params are kept."""
-    last = app.store.last_height
-    if last == 0:
-        raise ExportError("nothing is committed yet: there is no state to export")
-    if height is not None and height != last:
-        raise ExportError(
-            f"height {height} is not held: this store keeps only the last committed height {last}"
-        )
-    chain_id = app.chain_id(app.store.state)
+    """The genesis document of a chain that continues ``app``'s state at ``height`` (None: the
+    last committed one). ``base`` is the genesis the node was started from: its genesis time,
+    validators and consensus params are kept."""
+    view = committed_view(app, height)
+    chain_id = app.chain_id(view.state)
     if base.get("chain_id") not in (None, chain_id):
         raise ExportError(
             f"the genesis given is of chain {base.get('chain_id')!r}; the state is of {chain_id!r}"
@@ -64,9 +81,9 @@ def export_genesis(app: App, base: dict[str, Any], height: int | None = None) ->
     return {
         "genesis_time": base.get("genesis_time", "1970-01-01T00:00:00Z"),
         "chain_id": chain_id,
-        "initial_height": str(last + 1),
+        "initial_height": str(view.height + 1),
         "consensus_params": params,
         "validators": copy.deepcopy(base.get("validators") or []),
         "app_hash": "",
-        "app_state": export_app_state(app),
+        "app_state": export_app_state(app, view.height),
     }

@@ -2,8 +2,9 @@
 
     statesetd export --home H [--height N] [--genesis FILE] [--output FILE]
 
-``--home`` is the app home (``statesetd start --home``); the database is opened read-only in
-spirit (nothing is written) and must not be in use by a running node (LevelDB's lock says so).
+``--home`` is the app home (``statesetd start --home``); its database must not be in use by a
+running node (LevelDB's lock says so). ``--height`` needs that height kept (the node's
+``--keep-versions``; a pruned one is refused and the kept window named).
 ``--genesis`` is the genesis the node was started from, for its genesis time, validators and
 consensus params; by default ``H/../config/genesis.json`` (the localnet puts the app home inside
 the CometBFT home) or ``H/config/genesis.json``. The document goes to stdout unless ``--output``.
@@ -50,7 +51,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ClientError(f"{home} holds no app state ({data / 'state'} is missing)")
     base = _base_genesis(args, home)
     try:
-        app = App.open(str(data))
+        app = App.open(str(data), keep_versions=0)  # prunes nothing: export commits nothing
     except IncompatibleState as e:
         raise ClientError(f"cannot export {data}: {e}") from None
     except STORE_FAILURES as e:

@@ -168,7 +168,7 @@ def _require(ok: bool, why: str) -> None:
 def export_genesis(keeper: OrdersKeeper, ctx: Context) -> dict:
     state = GenesisState(
         params=keeper.params(ctx.store),
-        orders=list(keeper.iterate_orders(ctx.store)),
+        orders=keeper.all_orders(ctx.store),
         payment_sequence=payment_sequence.peek(ctx.store),
         refund_sequence=refund_sequence.peek(ctx.store),
     )

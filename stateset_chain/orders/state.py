@@ -15,8 +15,6 @@ metadata) never changes after creation, so ``save_order`` writes only the order 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
@@ -312,10 +310,10 @@ class OrdersKeeper:
         for _, order in orders.iterate(store):
             self.index_order(store, order)
 
-    def iterate_orders(self, store: KVStore) -> Iterator[Order]:
-        """Every order in sequence order (genesis export, invariants)."""
-        for _, oid in by_sequence.iterate(store):
-            yield self.must_get_order(store, oid)
+    def all_orders(self, store: KVStore) -> list[Order]:
+        """Every order in sequence order, from the consensus records alone (genesis export: a
+        past height's state has no node-local index)."""
+        return sorted((o for _, o in orders.iterate(store)), key=_sequence_of)
 
     # -- counters ----------------------------------------------------------------------------
 
@@ -388,3 +386,7 @@ def _increment(counter: Map, store: KVStore, key, delta: int) -> None:
         counter.set(store, key, value)
     else:
         counter.delete(store, key)
+
+
+def _sequence_of(order: Order) -> int:
+    return order.sequence

@@ -18,7 +18,7 @@ from stateset_chain.export import ExportError, export_app_state, export_genesis
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app
 from tests.app.export_helpers import busy_net
-from tests.chain import CHAIN_ID, Chain, timestamp
+from tests.chain import CHAIN_ID, Chain, address, timestamp
 
 from tendermint.abci import types_pb2 as abci
 
@@ -100,8 +100,34 @@ def test_init_chain_returns_the_exported_heights_app_hash(net):
 
 
 def test_a_height_the_store_does_not_hold_is_refused(net):
-    with pytest.raises(ExportError, match="keeps only the last committed height"):
+    with pytest.raises(ExportError, match="is not available: this node keeps heights"):
         export_genesis(net.chain.app, {}, height=net.chain.height - 1)
+    with pytest.raises(ExportError, match="is not committed yet"):
+        export_genesis(net.chain.app, {}, height=net.chain.height + 1)
+
+
+def test_a_past_height_kept_exports_the_state_of_then():
+    """With versions kept, export at a past height N gives what an export at N gave, and a chain
+    started from it has N's app hash."""
+    store = CommitStore.in_memory()
+    store.keep_versions = 0
+    chain = Chain.start(store=store)
+    w = chain.wallets
+    then: dict[int, tuple[dict, bytes]] = {}
+    for i in range(4):
+        chain.block([chain.send(w[0], address(w[1]), 100 + i), chain.create_order(w[1], w[2], i)])
+        then[chain.height] = (export_app_state(chain.app), chain.app.store.last_app_hash)
+    for height, (state, app_hash) in then.items():
+        genesis = json.loads(json.dumps(export_genesis(chain.app, {}, height=height)))
+        assert genesis["initial_height"] == str(height + 1)
+        assert genesis["app_state"] == json.loads(json.dumps(state))
+        app = standard_app(CommitStore.in_memory())
+        res = app.init_chain(abci.RequestInitChain(
+            chain_id=CHAIN_ID, initial_height=height + 1,
+            app_state_bytes=json.dumps(genesis["app_state"]).encode(),
+            consensus_params=_params(genesis["consensus_params"]),
+        ))
+        assert res.app_hash == app_hash
 
 
 def test_a_genesis_of_another_chain_is_refused(net):

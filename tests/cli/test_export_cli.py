@@ -13,13 +13,12 @@ from stateset_chain.store.commit import CommitStore
 from tests.chain import CHAIN_ID, Chain, address
 
 
-@pytest.fixture
-def home(tmp_path):
+def make_home(tmp_path, keep_versions: int = 1):
     """A stopped node: its app home ``node/app`` (a LevelDB state at height 3) inside a CometBFT
     home ``node`` whose config/genesis.json it was started from."""
     app_home = tmp_path / "node" / "app"
     (app_home / "data").mkdir(parents=True)
-    store = CommitStore.open(str(app_home / "data" / "state"))
+    store = CommitStore.open(str(app_home / "data" / "state"), keep_versions=keep_versions)
     chain = Chain.start(store=store)
     w = chain.wallets
     chain.block([chain.send(w[0], address(w[1]), 1234), chain.create_order(w[1], w[2], 1)])
@@ -36,6 +35,19 @@ def home(tmp_path):
         "app_hash": "", "app_state": {},
     }))
     return app_home, state
+
+
+@pytest.fixture
+def home(tmp_path):
+    return make_home(tmp_path)
+
+
+def test_export_at_a_kept_past_height(tmp_path, capsys):
+    app_home, _ = make_home(tmp_path, keep_versions=0)
+    assert main(["export", "--home", str(app_home), "--height", "2"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["initial_height"] == "3"
+    assert len(doc["app_state"]["orders"]["orders"]) == 1  # created in block 2
 
 
 def test_export_writes_the_continuing_genesis(home, tmp_path, capsys):
@@ -55,7 +67,7 @@ def test_export_writes_the_continuing_genesis(home, tmp_path, capsys):
 def test_export_refuses_a_height_not_held(home, capsys):
     app_home, _ = home
     assert main(["export", "--home", str(app_home), "--height", "2"]) == 1
-    assert "keeps only the last committed height 3" in capsys.readouterr().err
+    assert "height 2 is not available: this node keeps heights 3 to 3" in capsys.readouterr().err
 
 
 def test_export_refuses_while_the_node_holds_the_database(home, capsys):
