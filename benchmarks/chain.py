@@ -24,8 +24,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 import stateset_chain.pb  # noqa: F401
 from benchmarks import report
-from stateset_chain.auth.state import accounts as account_map
-from stateset_chain.auth.state import address_bytes
+from stateset_chain.auth.state import AuthKeeper, address_bytes
 from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app
@@ -99,7 +98,7 @@ class BenchChain:
         state = self.app.store.state
         numbers = []
         for a in addresses:
-            account = account_map.get(state, address_bytes(a))
+            account = AuthKeeper.accounts.get(state, address_bytes(a))
             if account is None:
                 raise ValueError(f"{a} has no account: fund it in genesis")
             numbers.append(account.account_number)
