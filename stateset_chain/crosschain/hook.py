@@ -39,7 +39,7 @@ from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.errors import ChainError
 from stateset_chain.orders.errors import InvalidTransition, OrderNotFound, Overpayment, WrongDenom
 
-from stateset.cctp.v1 import events_pb2 as cctp_events
+from stateset.crosschain.v1 import events_pb2 as events
 from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin
 from stateset.orders.v1.tx_pb2 import MsgPayOrderResponse
@@ -80,7 +80,7 @@ def on_mint(keeper: CrosschainKeeper, ctx: Context, info: MintInfo) -> bool:
     )
     if outcome.refusal is None and outcome.value is not None:
         ctx.events.emit(
-            cctp_events.CrossChainPaymentReceived(
+            events.CrossChainPaymentReceived(
                 order_id=order_id,
                 source_domain=info.source_domain,
                 amount=str(info.amount),

@@ -35,7 +35,6 @@ from stateset_chain.crosschain.sandbox import attempt, describe
 from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.errors import InvariantBroken
 
-from stateset.cctp.v1 import events_pb2 as cctp_events
 from stateset.crosschain.v1 import events_pb2 as events
 from stateset.crosschain.v1.crosschain_pb2 import (
     RefundDestination,
@@ -85,7 +84,7 @@ class CctpRefunder:
         sent: SentMessage,
     ) -> Payout:
         ctx.events.emit(
-            cctp_events.CrossChainRefundInitiated(
+            events.CrossChainRefundInitiated(
                 order_id=order_id,
                 destination_domain=path.domain,
                 amount=str(amount),

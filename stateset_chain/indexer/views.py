@@ -149,6 +149,15 @@ class ViewError(RuntimeError):
     """An event the views cannot apply (an order they do not know): the views are broken."""
 
 
+# Event types that name an order (``order_id``): the orders module's, and the cross-chain
+# payments and refunds (``stateset.crosschain.v1``; ``stateset.cctp.v1`` in older blocks).
+ORDER_EVENT_PREFIXES = (
+    "stateset.orders.v1.",
+    "stateset.crosschain.v1.CrossChain",
+    "stateset.cctp.v1.CrossChain",
+)
+
+
 class ViewBatch:
     """The view changes of one transaction (see the module docstring)."""
 
@@ -173,7 +182,7 @@ class ViewBatch:
         """Load, in one query, every stored order these events touch."""
         wanted = set()
         for ev in events:
-            if ev.type.startswith(("stateset.orders.v1.", "stateset.cctp.v1.CrossChain")):
+            if ev.type.startswith(ORDER_EVENT_PREFIXES):
                 raw = ev.attribute("order_id")
                 if raw:
                     wanted.add(json.loads(raw))
@@ -609,6 +618,10 @@ _HANDLERS = {
     "stateset.cctp.v1.DepositForBurn": ViewBatch._deposit_for_burn,
     "stateset.cctp.v1.MintAndWithdraw": ViewBatch._mint_and_withdraw,
     "stateset.cctp.v1.MessageReceived": ViewBatch._message_received,
+    "stateset.crosschain.v1.CrossChainPaymentReceived": ViewBatch._cross_chain_payment,
+    "stateset.crosschain.v1.CrossChainRefundInitiated": ViewBatch._cross_chain_refund,
+    # the same events under their former type (declared in stateset.cctp.v1 before), so that
+    # blocks of a chain that emitted them so index alike
     "stateset.cctp.v1.CrossChainPaymentReceived": ViewBatch._cross_chain_payment,
     "stateset.cctp.v1.CrossChainRefundInitiated": ViewBatch._cross_chain_refund,
     "stateset.crosschain.v1.UnclaimedFundsCredited": ViewBatch._unclaimed_credited,

@@ -25,6 +25,7 @@ from tests.crosschain.helpers import (
 )
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
+from stateset.crosschain.v1 import events_pb2 as x_events
 from stateset.orders.v1 import events_pb2 as order_events
 from stateset.orders.v1.orders_pb2 import (
     ORDER_STATUS_CREATED,
@@ -59,7 +60,7 @@ def test_order_paid_from_ethereum_then_refunded_to_ethereum_with_a_well_formed_b
     assert origin.message_hash == keccak256(inbound).hex()
     assert origin.original_sender == ALICE_ETH.hex()
     assert origin.nonce == 1
-    (received,) = events(result, cctp_events.CrossChainPaymentReceived)
+    (received,) = events(result, x_events.CrossChainPaymentReceived)
     assert received.order_id == order_id
     assert (received.source_domain, received.amount) == (ETHEREUM, str(100 * UNIT))
     assert received.message_hash == keccak256(inbound)
@@ -97,7 +98,7 @@ def test_order_paid_from_ethereum_then_refunded_to_ethereum_with_a_well_formed_b
     assert burn.amount == 100 * UNIT
     assert burn.message_sender == pad(addr.decode(ESCROW))
 
-    (initiated,) = events(result, cctp_events.CrossChainRefundInitiated)
+    (initiated,) = events(result, x_events.CrossChainRefundInitiated)
     assert initiated.order_id == order_id
     assert (initiated.destination_domain, initiated.amount) == (ETHEREUM, str(100 * UNIT))
     assert initiated.message_hash == keccak256(sent.message)
@@ -163,6 +164,6 @@ def test_a_mint_to_an_ordinary_account_is_left_alone(net):
     result, _ = net.relay(7 * UNIT, pad(addr.decode(someone)))
     assert result.code == 0, result.log
     assert net.balance(someone) == 7 * UNIT
-    assert events(result, cctp_events.CrossChainPaymentReceived) == []
+    assert events(result, x_events.CrossChainPaymentReceived) == []
     assert not any(e.type.startswith("stateset.crosschain.") for e in result.events)
     assert not any(e.type.startswith("stateset.orders.") for e in result.events)

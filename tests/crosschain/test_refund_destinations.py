@@ -102,7 +102,7 @@ def test_a_router_sent_burn_is_refunded_to_the_customer_chosen_destination(net):
     assert (message.destination_domain, message.recipient) == (ETHEREUM, TOKEN_MESSENGER)
     assert burn.mint_recipient == ALICE_ETH != ROUTER_ETH
     assert burn.amount == 50 * UNIT
-    (initiated,) = events(result, cctp_events.CrossChainRefundInitiated)
+    (initiated,) = events(result, x_events.CrossChainRefundInitiated)
     assert (initiated.destination_domain, initiated.mint_recipient) == (ETHEREUM, ALICE_ETH)
     payout = net.order(order_id).refunds[0].payouts[0]
     assert payout.cross_chain.mint_recipient == ALICE_ETH.hex()

@@ -36,7 +36,7 @@ def test_refund_while_burning_is_paused_is_parked_then_sent(net):
     order = net.order(order_id)
     assert order.status == o.ORDER_STATUS_REFUNDED
     assert events(result, cctp_events.MessageSent) == []
-    assert events(result, cctp_events.CrossChainRefundInitiated) == []
+    assert events(result, x_events.CrossChainRefundInitiated) == []
     (payout,) = order.refunds[0].payouts
     assert payout.recipient == UNCLAIMED
     assert payout.cross_chain.unclaimed_id == h.hex()

@@ -16,6 +16,7 @@ from tests.crosschain.helpers import ALICE_ETH, ESCROW, ETHEREUM, UNIT, Net, eve
 from tests.privacy.sealed import lookup
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
+from stateset.crosschain.v1 import events_pb2 as x_events
 from stateset.orders.v1 import events_pb2 as order_events
 from stateset.orders.v1 import orders_pb2 as o
 from stateset.orders.v1 import tx_pb2 as otx
@@ -32,7 +33,7 @@ def burns(result) -> list[tuple[int, bytes, int]]:
 
 def refund_initiated(result) -> list[tuple[str, int]]:
     return [(e.order_id, int(e.amount))
-            for e in events(result, cctp_events.CrossChainRefundInitiated)]
+            for e in events(result, x_events.CrossChainRefundInitiated)]
 
 
 def deliver(net: Net, order_id: str) -> None:
@@ -141,7 +142,7 @@ def test_the_payment_record_survives_until_the_refund(net):
     for _ in range(3):
         net.chain.block([])
     result = net.refund(order_id)
-    (initiated,) = events(result, cctp_events.CrossChainRefundInitiated)
+    (initiated,) = events(result, x_events.CrossChainRefundInitiated)
     assert initiated.payment_id == net.order(order_id).payments[0].id
     assert net.order(order_id).payments[0].cross_chain.message_hash == keccak256(inbound).hex()
     assert net.balance(deposit_address(order_id, CHAIN_ID)) == 0

@@ -27,6 +27,7 @@ from tests.crosschain.helpers import (
 )
 
 from stateset.cctp.v1 import events_pb2 as cctp_events
+from stateset.crosschain.v1 import events_pb2 as x_events
 from stateset.orders.v1 import events_pb2 as order_events
 from stateset.orders.v1.orders_pb2 import (
     ORDER_STATUS_CREATED,
@@ -67,7 +68,7 @@ def test_ssusd_order_paid_from_ethereum_then_refunded_to_ethereum_as_usdc(net):
     assert payment.cross_chain.message_hash == keccak256(inbound).hex()
     (issued,) = events(result, stablecoin_events.StablecoinIssued)
     assert (issued.sender, issued.amount) == (deposit, str(100 * UNIT))
-    (received,) = events(result, cctp_events.CrossChainPaymentReceived)
+    (received,) = events(result, x_events.CrossChainPaymentReceived)
     assert (received.order_id, received.amount, received.payment_id) == (
         order_id, str(100 * UNIT), payment.id
     )
@@ -104,7 +105,7 @@ def test_ssusd_order_paid_from_ethereum_then_refunded_to_ethereum_as_usdc(net):
     assert burn.mint_recipient == ALICE_ETH
     assert burn.amount == 100 * UNIT
     assert burn.message_sender == pad(addr.decode(ESCROW))
-    (initiated,) = events(result, cctp_events.CrossChainRefundInitiated)
+    (initiated,) = events(result, x_events.CrossChainRefundInitiated)
     assert (initiated.destination_domain, initiated.mint_recipient) == (ETHEREUM, ALICE_ETH)
     assert initiated.message_hash == keccak256(sent.message)
     (payout,) = order.refunds[0].payouts

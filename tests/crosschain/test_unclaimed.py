@@ -60,7 +60,7 @@ def test_payment_for_an_unknown_order_is_parked_and_refunded_to_ethereum(net):
     assert record.detail.startswith("orders/2:")
     (credited,) = events(result, x_events.UnclaimedFundsCredited)
     assert credited.amount == str(12 * UNIT) and credited.record == record
-    assert events(result, cctp_events.CrossChainPaymentReceived) == []
+    assert events(result, x_events.CrossChainPaymentReceived) == []
     assert not any(e.type.startswith("stateset.orders.") for e in result.events)
     assert net.balance(UNCLAIMED) == 12 * UNIT
 
