@@ -30,7 +30,6 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
-from stateset_chain.orders.msgs import create, pay
 from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.store.kv import Branch
 from stateset_chain.subscriptions import lifecycle, schedule
@@ -67,7 +66,7 @@ def quote(keeper, ctx: Context, msg: orders_tx.MsgCreateOrder) -> int:
     """The total the orders module would charge for ``msg`` now, with all its guards, on a branch
     that is thrown away."""
     scratch = Context(Branch(ctx.store), ctx.block, ctx.gas, EventManager())
-    return create.handle(keeper.orders, scratch, msg, reserve_stock=False).total
+    return keeper.orders.create_order(scratch, msg, reserve_stock=False).total
 
 
 def end_block(keeper, ctx: Context) -> None:
@@ -103,7 +102,7 @@ def charge(keeper, ctx: Context, sub: Subscription, attempt: int) -> Cycle:
     sub_events = EventManager()
     inner = Context(branch, ctx.block, ctx.gas, sub_events)
     number = sub.cycles_billed + 1
-    created = create.handle(keeper.orders, inner, order_msg(sub))
+    created = keeper.orders.create_order(inner, order_msg(sub))
     if created.total > sub.allowance.period_can_spend:
         raise AllowanceExceeded(
             f"cycle {number} costs {created.total}{created.denom}, "
@@ -113,8 +112,7 @@ def charge(keeper, ctx: Context, sub: Subscription, attempt: int) -> Cycle:
     order.subscription_id = sub.id
     order.subscription_cycle = number
     keeper.orders.save_order(branch, order)
-    paid = pay.pay_order(
-        keeper.orders,
+    paid = keeper.orders.pay_order(
         inner,
         sub.customer,
         created.order_id,

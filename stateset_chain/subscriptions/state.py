@@ -30,6 +30,7 @@ from stateset_chain.store.collections import (
 from stateset_chain.store.kv import KVStore
 from stateset_chain.subscriptions import keys
 from stateset_chain.subscriptions.errors import SubscriptionNotFound
+from stateset_chain.subscriptions.expected import OrdersKeeper
 
 from stateset.subscriptions.v1.subscriptions_pb2 import Cycle, Params, Subscription
 
@@ -64,9 +65,9 @@ def default_params() -> Params:
 
 
 class SubscriptionsKeeper:
-    def __init__(self, bank, orders) -> None:
-        self.bank = bank
-        self.orders = orders  # OrdersKeeper: each cycle is an ordinary order
+    def __init__(self, bank: object, orders: OrdersKeeper) -> None:
+        self.bank = bank  # unused: the module holds no coins (kept for the wiring's call)
+        self.orders = orders  # each cycle is an ordinary order
 
     def params(self, store: KVStore) -> Params:
         return params_item.get(store) or default_params()
