@@ -24,6 +24,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 import stateset_chain.pb  # noqa: F401
 from benchmarks import report
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.auth.state import AuthKeeper, address_bytes
 from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.store.commit import CommitStore
@@ -75,11 +76,12 @@ class BenchChain:
     def __init__(self, directory: Path, app_state: dict, chain_id: str) -> None:
         self.chain_id = chain_id
         Path(directory).mkdir(parents=True, exist_ok=True)
-        self.app = standard_app(CommitStore.open(str(Path(directory) / "state")))
+        self.core = standard_app(CommitStore.open(str(Path(directory) / "state")))
+        self.app = AbciApp(self.core)
         # The benchmark measures what each ListOrders shape costs, so queries are not stopped
         # by the node's read budget (app.QUERY_GAS_LIMIT) here; a node refuses the shapes that
         # read past it (QueryBudgetExceeded).
-        self.app.query_gas_limit = None
+        self.core.query_gas_limit = None
         genesis = json.dumps(app_state, sort_keys=True).encode()
         self.app.init_chain(abci.RequestInitChain(
             chain_id=chain_id, app_state_bytes=genesis, initial_height=1, time=block_time(0),
@@ -89,13 +91,13 @@ class BenchChain:
 
     @property
     def store(self) -> CommitStore:
-        return self.app.store
+        return self.core.store
 
     def close(self) -> None:
-        self.app.store.close()
+        self.core.store.close()
 
     def account_numbers(self, addresses: Sequence[str]) -> list[int]:
-        state = self.app.store.state
+        state = self.core.store.state
         numbers = []
         for a in addresses:
             account = AuthKeeper.accounts.get(state, address_bytes(a))
@@ -118,7 +120,7 @@ class BenchChain:
             VERIFIED.clear()
         req = abci.RequestFinalizeBlock(txs=raw_txs, height=height, time=block_time(height))
         gc_timer = _GcTimer()
-        tree = _StageTimer(self.app.store)
+        tree = _StageTimer(self.core.store)
         p0 = time.process_time()
         c0 = time.thread_time()
         t0 = time.perf_counter()

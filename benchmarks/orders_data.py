@@ -320,7 +320,7 @@ def check_import_matches_genesis(n: int = 2_000, chunk: int = 700) -> None:
         via_import = BenchChain(Path(tmp) / "import", app_state(accounts), "bench-check-1")
         try:
             import_orders(via_import, book, chunk)
-            via_import.app.run_invariants()
+            via_import.core.run_invariants()
             assert orders_state(via_genesis) == orders_state(via_import), (
                 "import_orders and the orders genesis wrote different orders state")
             bank = BankKeeper(AuthKeeper(), module_accounts())

@@ -7,14 +7,15 @@ them), and so do end-block hooks and invariants.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 
-from stateset_chain.app import APP_VERSION, App, TxPipeline
+from stateset_chain.app import APP_VERSION, App
 from stateset_chain.auth.ante import make_ante
 from stateset_chain.auth.module import auth_module
 from stateset_chain.auth.sigcache import prepare_block
 from stateset_chain.auth.state import AuthKeeper
-from stateset_chain.auth.tx import NO_LIMITS, TxLimits, decode_tx
+from stateset_chain.auth.tx import NO_LIMITS, DecodedTx, TxLimits, decode_tx
 from stateset_chain.bank.module import bank_module
 from stateset_chain.bank.state import DEFAULT_MODULE_ACCOUNTS, BankKeeper
 from stateset_chain.cctp.keys import CCTP_MODULE_ACCOUNTS
@@ -34,9 +35,11 @@ from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.inventory.module import inventory_module
 from stateset_chain.inventory.state import InventoryKeeper
+from stateset_chain.module import MsgRoute
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.pipeline import TxPipeline
 from stateset_chain.privacy.module import privacy_module
 from stateset_chain.privacy.state import PrivacyKeeper
 from stateset_chain.stablecoin.module import stablecoin_module
@@ -60,6 +63,14 @@ def module_accounts() -> dict[str, frozenset[str]]:
         **CROSSCHAIN_MODULE_ACCOUNTS,
         **CONDITIONAL_MODULE_ACCOUNTS,
     }
+
+
+def open_app(data_dir: str, keep_versions: int = 1, **options) -> App:
+    """The node's app over the LevelDB state in ``data_dir`` (at ``state/``), keeping
+    ``keep_versions`` versions for queries at past heights (0: all); ``options`` as
+    ``standard_app``'s."""
+    store = CommitStore.open(os.path.join(data_dir, "state"), keep_versions=keep_versions)
+    return standard_app(store, **options)
 
 
 def standard_app(
@@ -128,11 +139,13 @@ def standard_app(
     )
 
 
-def tx_pipeline(auth: AuthKeeper, bank: BankKeeper) -> TxPipeline:
+def tx_pipeline(auth: AuthKeeper, bank: BankKeeper) -> TxPipeline[DecodedTx]:
     """Decode without message validation (the ante's ``validate_messages`` does it once the
     signers are known), the auth ante chain, and limits from the auth params."""
 
-    def decode(raw: bytes, routes, limits: TxLimits = NO_LIMITS):
+    def decode(
+        raw: bytes, routes: Mapping[str, MsgRoute], limits: TxLimits = NO_LIMITS
+    ) -> DecodedTx:
         return decode_tx(raw, routes, limits, validate=False)
 
     def limits(store: KVStore, max_gas: int) -> TxLimits:

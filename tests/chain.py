@@ -16,6 +16,7 @@ from cosmpy.crypto.keypairs import PrivateKey
 from google.protobuf.timestamp_pb2 import Timestamp
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.app import App
 from stateset_chain.client import default_fee, msg_send, sign_tx
 from stateset_chain.coins import SSUSD, USDC, Coin
@@ -56,9 +57,10 @@ def timestamp(height: int) -> Timestamp:
 
 @dataclass
 class Chain:
-    """Drives an App as CometBFT would: InitChain, then FinalizeBlock + Commit per block."""
+    """Drives an App through its ABCI face as CometBFT would: InitChain, then FinalizeBlock +
+    Commit per block. ``app`` is the ABCI adapter; ``core`` the state machine behind it."""
 
-    app: App
+    app: AbciApp
     wallets: list[LocalWallet]
     height: int = 0
     sequences: dict[str, int] = field(default_factory=dict)
@@ -66,13 +68,18 @@ class Chain:
 
     @classmethod
     def start(cls, n_wallets: int = 4, store: CommitStore | None = None, **genesis) -> Chain:
-        app = standard_app(store or CommitStore.in_memory())
-        app.check_invariants_every_block = True
+        core = standard_app(store or CommitStore.in_memory())
+        core.check_invariants_every_block = True
+        app = AbciApp(core)
         wallets = [wallet(i) for i in range(n_wallets)]
         chain = cls(app, wallets)
         chain.init(genesis_bytes(wallets, **genesis))
         chain.block([])  # commits genesis with block 1, so accounts can be queried
         return chain
+
+    @property
+    def core(self) -> App:
+        return self.app.core
 
     def init(self, app_state: bytes) -> abci.ResponseInitChain:
         return self.app.init_chain(

@@ -131,8 +131,8 @@ def cmd_start(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
+    from stateset_chain.abci.adapter import AbciApp
     from stateset_chain.abci.server import parse_address, run
-    from stateset_chain.app import App
 
     try:
         parse_address(args.address)
@@ -142,7 +142,9 @@ def cmd_start(args: argparse.Namespace) -> int:
     from stateset_chain.store.commit import CorruptStore
 
     try:
-        app = App.open(str(home / "data"), keep_versions=args.keep_versions)
+        from stateset_chain.wiring import open_app
+
+        app = AbciApp(open_app(str(home / "data"), keep_versions=args.keep_versions))
     except (IncompatibleState, CorruptStore) as e:
         raise ClientError(f"cannot start over {home / 'data'}: {e}") from None
     from stateset_chain.statesync.application import StateSyncApplication

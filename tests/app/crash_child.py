@@ -36,8 +36,8 @@ def run(chain: Chain, blocks: int, on_commit=None) -> None:
 
 def expected_hashes(blocks: int) -> dict[int, bytes]:
     chain = Chain.start()
-    hashes = {chain.height: chain.app.store.last_app_hash}
-    run(chain, blocks, lambda c: hashes.__setitem__(c.height, c.app.store.last_app_hash))
+    hashes = {chain.height: chain.core.store.last_app_hash}
+    run(chain, blocks, lambda c: hashes.__setitem__(c.height, c.core.store.last_app_hash))
     return hashes
 
 

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from stateset_chain.app import App
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.client import msg_issue_stablecoin, msg_send
 from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.crypto.address import module_address
 from stateset_chain.store.commit import CommitStore
-from stateset_chain.wiring import standard_app
+from stateset_chain.wiring import open_app, standard_app
 from tests import ics23_verifier
 from tests.chain import CHAIN_ID, Chain, address, genesis_bytes, wallet
 
@@ -104,14 +104,14 @@ def test_stablecoin_issue_through_a_signed_tx(chain):
 )
 def test_bad_transactions_fail_cleanly_and_change_nothing(chain, make, code, codespace, text):
     tx = make(chain)
-    before_hash = chain.app.store.last_app_hash
+    before_hash = chain.core.store.last_app_hash
     check = chain.app.check_tx(abci.RequestCheckTx(tx=tx))
     assert (check.code, check.codespace) == (code, codespace), check.log
     assert text in check.log and check.log
     res = chain.block([tx])
     r = res.tx_results[0]
     assert (r.code, r.codespace) == (code, codespace) and text in r.log
-    assert chain.app.store.last_app_hash == before_hash  # nothing changed
+    assert chain.core.store.last_app_hash == before_hash  # nothing changed
 
 
 def test_bad_signature_is_unauthorized(chain):
@@ -146,15 +146,15 @@ def test_app_hash_is_deterministic_and_idle_blocks_keep_it(chain):
     other = Chain.start()
     for c in (chain, other):
         c.block([c.send(c.wallets[0], address(c.wallets[2]), 11)])
-    assert chain.app.store.last_app_hash == other.app.store.last_app_hash
-    h = chain.app.store.last_app_hash
+    assert chain.core.store.last_app_hash == other.core.store.last_app_hash
+    h = chain.core.store.last_app_hash
     assert chain.block([]).app_hash == h  # an empty block changes nothing
 
 
 def test_init_chain_is_idempotent():
     wallets = [wallet(i) for i in range(3)]
-    a = standard_app(CommitStore.in_memory())
-    b = standard_app(CommitStore.in_memory())
+    a = AbciApp(standard_app(CommitStore.in_memory()))
+    b = AbciApp(standard_app(CommitStore.in_memory()))
     req = abci.RequestInitChain(chain_id=CHAIN_ID, app_state_bytes=genesis_bytes(wallets),
                                 initial_height=1)
     first = a.init_chain(req).app_hash
@@ -166,15 +166,15 @@ def test_restart_reports_last_commit_and_continues(tmp_path):
     store = CommitStore.open(str(tmp_path / "state"))
     chain = Chain.start(store=store)
     chain.block([chain.send(chain.wallets[0], address(chain.wallets[1]), 5)])
-    height, app_hash = chain.height, chain.app.store.last_app_hash
+    height, app_hash = chain.height, chain.core.store.last_app_hash
     store.close()
-    reopened = App.open(str(tmp_path))  # the node's data dir holds the LevelDB at state/
+    reopened = AbciApp(open_app(str(tmp_path)))  # the node's data dir holds the LevelDB at state/
     info = reopened.info(abci.RequestInfo())
     assert (info.last_block_height, info.last_block_app_hash) == (height, app_hash)
     chain.app = reopened
     res = chain.block([chain.send(chain.wallets[0], address(chain.wallets[1]), 5)])
     assert res.tx_results[0].code == 0, res.tx_results[0].log
-    reopened.store.close()
+    reopened.core.store.close()
 
 
 def test_store_key_query_with_proof(chain):
@@ -184,7 +184,7 @@ def test_store_key_query_with_proof(chain):
     assert res.code == 0 and res.value == CHAIN_ID.encode()
     [op] = res.proof_ops.ops
     assert (op.type, op.key) == ("ics23:smt", b"app/chain_id")
-    root = chain.app.store.last_app_hash
+    root = chain.core.store.last_app_hash
     assert ics23_verifier.verify_membership(root, b"app/chain_id", res.value, op.data)
     assert not ics23_verifier.verify_membership(root, b"app/chain_id", b"other", op.data)
     absent = chain.app.query(abci.RequestQuery(path="/store/key", data=b"nope", prove=True))
@@ -226,7 +226,7 @@ def test_simulate_reports_gas_and_changes_nothing(chain):
     as_tx = tx_pb2.Tx(body=tx_pb2.TxBody.FromString(raw.body_bytes),
                       auth_info=tx_pb2.AuthInfo.FromString(raw.auth_info_bytes),
                       signatures=list(raw.signatures))
-    before = chain.app.store.last_app_hash
+    before = chain.core.store.last_app_hash
     requests = [service_pb2.SimulateRequest(tx_bytes=tx), service_pb2.SimulateRequest(tx=as_tx)]
     for request in requests:
         res = chain.query("/cosmos.tx.v1beta1.Service/Simulate", request)
@@ -235,7 +235,7 @@ def test_simulate_reports_gas_and_changes_nothing(chain):
         assert 20_000 < sim.gas_info.gas_used < 200_000
         assert any(e.type == "stateset.bank.v1.CoinsTransferred" for e in sim.result.events)
     assert chain.balance(address(bob), USDC) == 10**12  # nothing was applied
-    assert chain.app.store.last_app_hash == before
+    assert chain.core.store.last_app_hash == before
     too_much = chain.send(alice, address(bob), 10**18, gas=0, fees=[], sequence=0)
     res = chain.query("/cosmos.tx.v1beta1.Service/Simulate",
                       service_pb2.SimulateRequest(tx_bytes=too_much))
@@ -248,14 +248,14 @@ def test_orders_list_indexes_are_node_local(chain):
     from stateset_chain.orders.keys import LOCAL_PREFIXES, STATUS_COUNT_PREFIX
     res = chain.block([chain.create_order(chain.wallets[0], chain.wallets[3], 1)])
     assert res.tx_results[0].code == 0, res.tx_results[0].log
-    assert chain.app.store.local_prefixes == LOCAL_PREFIXES
+    assert chain.core.store.local_prefixes == LOCAL_PREFIXES
     key = STATUS_COUNT_PREFIX + (1).to_bytes(4, "big")  # orders in CREATED
     plain = chain.app.query(abci.RequestQuery(path="/store/key", data=key))
     assert plain.code == 0 and int.from_bytes(plain.value, "big") == 1
     proved = chain.app.query(abci.RequestQuery(path="/store/key", data=key, prove=True))
     assert proved.code != 0 and "node-local" in proved.log
-    assert chain.app.store.recompute_app_hash() == chain.app.store.last_app_hash
-    everything = chain.app.store.state.iterate()
+    assert chain.core.store.recompute_app_hash() == chain.core.store.last_app_hash
+    everything = chain.core.store.state.iterate()
     assert any(k.startswith(LOCAL_PREFIXES) for k, _ in everything)
 
 
@@ -282,5 +282,5 @@ def test_genesis_records_the_state_layout_version(chain):
 
     res = chain.app.query(abci.RequestQuery(path="/store/key", data=b"app/state_version"))
     assert int.from_bytes(res.value, "big") == APP_VERSION
-    reopened = standard_app(chain.app.store)  # a database of this layout opens
+    reopened = standard_app(chain.core.store)  # a database of this layout opens
     assert reopened.store.last_height == chain.height

@@ -47,11 +47,11 @@ def test_any_bytes_get_an_answer_and_change_nothing(chain, valid, data):
     for tx in txs:
         res = chain.app.check_tx(abci.RequestCheckTx(tx=tx))
         assert isinstance(res.code, int)
-    before = chain.app.store.last_app_hash
+    before = chain.core.store.last_app_hash
     res = chain.finalize(txs)
     assert len(res.tx_results) == len(txs)
     changed = [r for r in res.tx_results if r.code == 0]
     chain.app.commit(abci.RequestCommit())
     chain.height += 1
     if not changed:
-        assert chain.app.store.last_app_hash == before
+        assert chain.core.store.last_app_hash == before

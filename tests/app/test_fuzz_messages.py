@@ -170,7 +170,7 @@ def run_block(chain: Chain, txs: list[bytes]) -> None:
 
 
 def test_every_message_type_with_hostile_fields_gets_a_clear_result(chain, examples):
-    routes = sorted(chain.app.routes.values(), key=lambda r: r.type_url)
+    routes = sorted(chain.core.routes.values(), key=lambda r: r.type_url)
 
     @st.composite
     def tx_of(draw, signer_index: int):
@@ -194,7 +194,7 @@ def test_every_message_type_with_hostile_fields_gets_a_clear_result(chain, examp
 
 def test_each_message_type_alone_with_hostile_fields(chain, examples):
     """Every type at least a few times: one type per example, a wallet-signed tx."""
-    routes = sorted(chain.app.routes.values(), key=lambda r: r.type_url)
+    routes = sorted(chain.core.routes.values(), key=lambda r: r.type_url)
     for route in routes:
         fuzz_one_type(chain, route, max(3, examples // 10))
 

@@ -51,7 +51,7 @@ def add_probe_route(chain: Chain, validate=lambda m: None, handler=lambda ctx, m
         msg_cls=orders_pb2.Order, signers=lambda m: [m.customer], validate=validate,
         handler=handler,
     )
-    chain.app.routes[route.type_url] = route
+    chain.core.routes[route.type_url] = route
 
 
 # -- critical: nothing in a tx's bytes raises out of FinalizeBlock ---------------------------
@@ -87,8 +87,8 @@ def test_an_unexpected_exception_in_the_ante_is_recovered(chain):
     def ante(ctx, tx):
         raise KeyError("a bug in an ante step")
 
-    chain.app.pipeline = type(chain.app.pipeline)(
-        decode=chain.app.pipeline.decode, ante=ante, limits=chain.app.pipeline.limits
+    chain.core.pipeline = type(chain.core.pipeline)(
+        decode=chain.core.pipeline.decode, ante=ante, limits=chain.core.pipeline.limits
     )
     tx = chain.send(chain.wallets[0], address(chain.wallets[1]), 5)
     assert check(chain, tx).code == PANIC_CODE
@@ -126,11 +126,11 @@ def test_process_proposal_rejects_undecodable_oversized_and_over_gas_txs(chain):
     one = [PbCoin(denom="uusdc", amount="1")]
     heavy = chain.sign(chain.wallets[2], [
         bank_tx.MsgSend(from_address=carol, to_address=bob, amount=one)
-    ], gas=app.block_max_gas + 1)
+    ], gas=chain.core.block_max_gas + 1)
     assert status([heavy]) == reject
     halves = [chain.sign(w, [bank_tx.MsgSend(from_address=address(w), to_address=address(w),
                                              amount=[PbCoin(denom="uusdc", amount="1")])],
-                         gas=app.block_max_gas // 2 + 1) for w in chain.wallets[2:4]]
+                         gas=chain.core.block_max_gas // 2 + 1) for w in chain.wallets[2:4]]
     assert status(halves[:1]) == accept
     assert status(halves) == reject  # together over the block's gas
     prepared = app.prepare_proposal(abci.RequestPrepareProposal(
@@ -141,11 +141,11 @@ def test_process_proposal_rejects_undecodable_oversized_and_over_gas_txs(chain):
 
 def test_the_block_gas_limit_is_read_from_init_chain_and_survives_a_restart():
     chain = Chain.start()
-    assert chain.app.block_max_gas > 0
+    assert chain.core.block_max_gas > 0
     from stateset_chain.wiring import standard_app
 
-    again = standard_app(chain.app.store)
-    assert again.block_max_gas == chain.app.block_max_gas
+    again = standard_app(chain.core.store)
+    assert again.block_max_gas == chain.core.block_max_gas
 
 
 # -- CheckTx does cheap checks first --------------------------------------------------------
@@ -170,7 +170,7 @@ def test_check_tx_refuses_too_many_messages_before_decoding_them(chain):
 
 def test_check_tx_refuses_a_gas_limit_over_the_block_gas_limit(chain):
     tx = chain.send(chain.wallets[0], address(chain.wallets[1]), 5,
-                    gas=chain.app.block_max_gas + 1)
+                    gas=chain.core.block_max_gas + 1)
     res = check(chain, tx)
     assert (res.codespace, res.code) == ("sdk", 41), res.log  # InvalidGasLimit
 
@@ -300,6 +300,7 @@ def test_the_map_fields_of_registered_types_are_known_and_covered():
 
 
 def test_init_chain_gives_a_genesis_without_a_block_gas_limit_the_default():
+    from stateset_chain.abci.adapter import AbciApp
     from stateset_chain.app import DEFAULT_BLOCK_MAX_GAS
     from stateset_chain.store.commit import CommitStore
     from stateset_chain.wiring import standard_app
@@ -311,7 +312,7 @@ def test_init_chain_gives_a_genesis_without_a_block_gas_limit_the_default():
                                     initial_height=1, time=timestamp(0))
         req.consensus_params.block.max_bytes = 22020096
         req.consensus_params.block.max_gas = max_gas
-        return app, app.init_chain(req)
+        return app, AbciApp(app).init_chain(req)
 
     app, res = init(-1)
     assert app.block_max_gas == DEFAULT_BLOCK_MAX_GAS
@@ -327,7 +328,7 @@ def test_a_panic_after_a_message_ran_keeps_none_of_its_writes(chain):
     from stateset_chain.coins import USDC, Coin
 
     bank = None
-    for route in chain.app.routes.values():
+    for route in chain.core.routes.values():
         if route.type_url == "/cosmos.bank.v1beta1.MsgSend":
             bank = route
     assert bank is not None

@@ -71,7 +71,7 @@ def cases():
 
 @pytest.mark.parametrize(("path", "field", "value"), list(cases()))
 def test_every_query_field_with_a_hostile_value_gets_a_clear_answer(chain, path, field, value):
-    route = chain.app.queries[path]
+    route = chain.core.queries[path]
     request = route.request_cls()
     target = getattr(request, field) if not isinstance(value, (str, bytes, int, bool)) else None
     if target is not None:

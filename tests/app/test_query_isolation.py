@@ -100,7 +100,7 @@ def test_a_query_over_its_read_budget_gets_a_clear_error(chain):
     customer, merchant = chain.wallets[0], chain.wallets[1]
     chain.block([chain.create_order(customer, merchant, n) for n in range(30)])
     assert list_orders(chain, address(customer)).code == 0
-    chain.app.query_gas_limit = 20_000  # a few reads
+    chain.core.query_gas_limit = 20_000  # a few reads
     res = list_orders(chain, address(customer))
     assert (res.codespace, res.code) == ("query", 2), res.log
     assert "read budget" in res.log
@@ -113,6 +113,6 @@ def test_simulate_has_a_gas_cap(chain):
     request = tx_service.SimulateRequest(tx_bytes=raw)
     ok = chain.query("/cosmos.tx.v1beta1.Service/Simulate", request)
     assert ok.code == 0, ok.log
-    chain.app.simulate_gas_limit = 1_000
+    chain.core.simulate_gas_limit = 1_000
     res = chain.query("/cosmos.tx.v1beta1.Service/Simulate", request)
     assert (res.codespace, res.code) == ("sdk", 11), res.log

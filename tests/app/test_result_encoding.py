@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.app import _RESULT_GAS_USED, _RESULT_GAS_WANTED, _int64_field
+from stateset_chain.abci.results import _RESULT_GAS_USED, _RESULT_GAS_WANTED, _int64_field
 
 from tendermint.abci import types_pb2 as abci
 

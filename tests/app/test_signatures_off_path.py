@@ -91,15 +91,15 @@ def test_warm_and_cold_blocks_give_the_same_results_and_app_hash():
 def test_a_cold_block_is_pre_verified_in_parallel():
     VERIFIED.clear()
     chain, txs = _builder()
-    limits = chain.app._limits(chain.app.store.state)
-    decoded = [chain.app._decode_for_block(tx, limits) for tx in txs]
-    verified = chain.app.pipeline.prepare(chain.app.store.state, "stateset-test-1", decoded)
+    limits = chain.core._limits(chain.core.store.state)
+    decoded = [chain.core._decode_for_block(tx, limits) for tx in txs]
+    verified = chain.core.pipeline.prepare(chain.core.store.state, "stateset-test-1", decoded)
     assert verified == len(txs)  # every signature's triple guessed from the state and verified
     for tx in txs:
         chain.app.check_tx(abci.RequestCheckTx(tx=tx))
     # CheckTx passed 80 of them (skipped by hash); the wrong-sequence tx failed CheckTx but its
     # triple is valid and cached; only the bad signature is verified again.
-    assert chain.app.pipeline.prepare(chain.app.store.state, "stateset-test-1", decoded) == 1
+    assert chain.core.pipeline.prepare(chain.core.store.state, "stateset-test-1", decoded) == 1
 
 
 def test_recheck_still_checks_the_sequence_and_the_fee_balance():
@@ -137,7 +137,7 @@ def test_a_failing_prepare_step_leaves_the_block_result_unchanged(caplog):
     expected = _run(_builder, warm=False)
     VERIFIED.clear()
     chain, txs = _builder()
-    chain.app.pipeline = dataclasses.replace(chain.app.pipeline, prepare=broken)
+    chain.core.pipeline = dataclasses.replace(chain.core.pipeline, prepare=broken)
     res = chain.block(txs)
     assert ([(r.code, r.log, r.gas_used) for r in res.tx_results], res.app_hash) == expected
     assert "preparing block" in caplog.text

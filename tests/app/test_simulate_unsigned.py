@@ -66,9 +66,9 @@ FORMS = {
 @pytest.mark.parametrize("form", FORMS)
 def test_unsigned_forms_simulate_and_cover_the_signed_tx(chain, form):
     w = chain.wallets[0]  # has never sent: no public key on its account yet
-    before = chain.app.store.last_app_hash
+    before = chain.core.store.last_app_hash
     estimate = simulated_gas(chain, unsigned(chain, w, **FORMS[form]))
-    assert chain.app.store.last_app_hash == before  # simulation changed nothing
+    assert chain.core.store.last_app_hash == before  # simulation changed nothing
     assert chain.query_account(address(w)).sequence == 0
     used = gas_of_the_signed_send(chain, w)
     assert used <= estimate, (form, used, estimate)

@@ -48,9 +48,9 @@ def test_memory_and_leveldb_agree(tmp_path):
     mem = Chain.start()
     disk = Chain.start(store=CommitStore.open(str(tmp_path / "state")))
     a, b = run(mem), run(disk)
-    assert mem.app.store.last_app_hash == disk.app.store.last_app_hash
+    assert mem.core.store.last_app_hash == disk.core.store.last_app_hash
     assert [len(x.orders) for x in a] == [len(x.orders) for x in b]
     assert a == b
     assert len(a[0].orders) == 12 and a[0].total_count == 12
     assert len(a[3].orders) == 6  # the paid ones
-    disk.app.store.close()
+    disk.core.store.close()

@@ -8,6 +8,7 @@ import json
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.cctp.codec import keccak256
 from stateset_chain.cctp.state import CctpKeeper
@@ -56,14 +57,14 @@ def busy() -> Net:
 
 
 def test_export_then_init_reproduces_the_state(busy):
-    app = busy.chain.app
+    app = busy.chain.core
     ctx = view(app)
     exported = {m.name: m.export_genesis(ctx) for m in app.modules if m.export_genesis}
     assert len(exported["crosschain"]["unclaimed"]) == 2
     assert len(exported["crosschain"]["refund_destinations"]) == 2
     assert sum("refund_to" in r for r in exported["crosschain"]["unclaimed"]) == 1
     fresh = standard_app(CommitStore.in_memory())
-    fresh.init_chain(abci.RequestInitChain(
+    AbciApp(fresh).init_chain(abci.RequestInitChain(
         chain_id=CHAIN_ID, app_state_bytes=json.dumps(exported).encode(), initial_height=1))
     fresh_ctx = Context(fresh._genesis, BlockInfo(1, 0, CHAIN_ID))
     for prefix in (b"crosschain/", b"orders/"):
@@ -162,7 +163,7 @@ def test_invariant_catches_unbacked_records_and_untracked_coins():
 def test_orders_genesis_refuses_a_malformed_cross_chain_origin(busy):
     from stateset_chain.orders.errors import InvalidGenesis as OrdersInvalidGenesis
 
-    app = busy.chain.app
+    app = busy.chain.core
     exported = module(app, "orders").export_genesis(view(app))
     payment = next(p for order in exported["orders"] for p in order.get("payments", [])
                    if "cross_chain" in p)

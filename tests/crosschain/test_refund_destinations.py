@@ -211,13 +211,14 @@ def net_with_params(params: dict) -> Net:
     """A Net whose genesis sets the crosschain params (``no_default_domains``, ``routers``)."""
     import json
 
+    from stateset_chain.abci.adapter import AbciApp
     from stateset_chain.store.commit import CommitStore
     from tests.chain import Chain, genesis_bytes, standard_app, wallet
 
     app = standard_app(CommitStore.in_memory())
     app.check_invariants_every_block = True
     wallets = [wallet(i) for i in range(4)]
-    chain = Chain(app, wallets)
+    chain = Chain(AbciApp(app), wallets)
     state = json.loads(genesis_bytes(wallets))
     state.setdefault("crosschain", {})["params"] = params
     chain.init(json.dumps(state, sort_keys=True).encode())
@@ -303,7 +304,7 @@ def test_params_survive_a_genesis_round_trip():
 
     params = {"no_default_domains": [7], "routers": [{"domain": 3, "sender": b64(ROUTER_ETH)}]}
     net = net_with_params(params)
-    app = net.chain.app
+    app = net.chain.core
     ctx = Context(Branch(app.store.state), BlockInfo(1, 0, CHAIN_ID))
     [crosschain] = [m for m in app.modules if m.name == "crosschain"]
     assert crosschain.export_genesis(ctx)["params"] == params

@@ -159,6 +159,7 @@ def test_a_payment_the_stablecoin_cannot_issue_for_is_parked_as_usdc():
     minted USDC waits as unclaimed funds (PAYMENT_REFUSED, detail names the stablecoin error)."""
     import json
 
+    from stateset_chain.abci.adapter import AbciApp
     from stateset_chain.store.commit import CommitStore
     from stateset_chain.wiring import standard_app
     from tests.chain import Chain, genesis_bytes, wallet
@@ -170,7 +171,7 @@ def test_a_payment_the_stablecoin_cannot_issue_for_is_parked_as_usdc():
     state["stablecoin"] = {"params": {"issuance_enabled": False, "max_supply": "0"}}
     app = standard_app(CommitStore.in_memory())
     app.check_invariants_every_block = True
-    chain = Chain(app, wallets)
+    chain = Chain(AbciApp(app), wallets)
     chain.init(json.dumps(state, sort_keys=True).encode())
     chain.block([])
     net = Net(chain)

@@ -28,9 +28,10 @@ import sys
 from google.protobuf.any_pb2 import Any as PbAny
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.abci.server import run
-from stateset_chain.app import App
 from stateset_chain.localnet import load_demo_accounts
+from stateset_chain.wiring import open_app
 
 from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmos.base.v1beta1.coin_pb2 import Coin
@@ -86,7 +87,7 @@ def hostile_tx(kind: str, max_gas: int) -> bytes:
     raise ValueError(kind)
 
 
-class ByzantineApp(App):
+class ByzantineApp(AbciApp):
     """The standard app whose proposals carry hostile txs."""
 
     proposals = 0
@@ -95,7 +96,7 @@ class ByzantineApp(App):
         honest = super().prepare_proposal(req)
         kind = KINDS[self.proposals % len(KINDS)]
         self.proposals += 1
-        hostile = hostile_tx(kind, self.block_max_gas)
+        hostile = hostile_tx(kind, self.core.block_max_gas)
         log.warning("height %d: proposing a %s tx (%d bytes)", req.height, kind, len(hostile))
         return abci.ResponsePrepareProposal(txs=[*honest.txs, hostile])
 
@@ -106,8 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--address", required=True)
     args = p.parse_args(argv)
     logging.basicConfig(level="INFO", format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    app = App.open(os.path.join(args.home, "data"))
-    app.__class__ = ByzantineApp
+    app = ByzantineApp(open_app(os.path.join(args.home, "data")))
     return run(app, args.address)
 
 
