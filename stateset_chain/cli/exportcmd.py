@@ -41,9 +41,10 @@ def _base_genesis(args: argparse.Namespace, home: Path) -> dict:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from stateset_chain.app import App, IncompatibleState
+    from stateset_chain.app import IncompatibleState
     from stateset_chain.export import ExportError, export_genesis
     from stateset_chain.store.commit import STORE_FAILURES
+    from stateset_chain.wiring import open_app
 
     home = Path(args.home)
     data = home / "data"
@@ -51,7 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ClientError(f"{home} holds no app state ({data / 'state'} is missing)")
     base = _base_genesis(args, home)
     try:
-        app = App.open(str(data), keep_versions=0)  # prunes nothing: export commits nothing
+        app = open_app(str(data), keep_versions=0)  # prunes nothing: export commits nothing
     except IncompatibleState as e:
         raise ClientError(f"cannot export {data}: {e}") from None
     except STORE_FAILURES as e:

@@ -14,6 +14,7 @@ import json
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.export import ExportError, export_app_state, export_genesis
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app
@@ -34,12 +35,13 @@ def restart_from(genesis: dict) -> Chain:
     app = standard_app(CommitStore.in_memory())
     app.check_invariants_every_block = True
     start = int(genesis["initial_height"])
-    app.init_chain(abci.RequestInitChain(
+    wire = AbciApp(app)
+    wire.init_chain(abci.RequestInitChain(
         chain_id=genesis["chain_id"], initial_height=start, time=timestamp(start - 1),
         app_state_bytes=json.dumps(genesis["app_state"]).encode(),
         consensus_params=_params(genesis["consensus_params"]),
     ))
-    return Chain(app, [], height=start - 1)
+    return Chain(wire, [], height=start - 1)
 
 
 def _params(params: dict):
@@ -55,7 +57,7 @@ def exported(net) -> dict:
     base = {"genesis_time": "2023-11-14T22:13:20Z", "chain_id": CHAIN_ID, "validators": [],
             "consensus_params": {"block": {"max_bytes": "22020096", "max_gas": "-1"}}}
     # through JSON text, as the file a node reads
-    return json.loads(json.dumps(export_genesis(net.chain.app, base)))
+    return json.loads(json.dumps(export_genesis(net.chain.core, base)))
 
 
 def all_keys(store) -> list[tuple[bytes, bytes]]:
@@ -63,8 +65,8 @@ def all_keys(store) -> list[tuple[bytes, bytes]]:
 
 
 def test_every_module_exports_what_it_imports(net):
-    state = export_app_state(net.chain.app)
-    importing = [m.name for m in net.chain.app.modules if m.init_genesis is not None]
+    state = export_app_state(net.chain.core)
+    importing = [m.name for m in net.chain.core.modules if m.init_genesis is not None]
     assert list(state) == importing
     assert state["orders"]["orders"] and state["inventory"]["reservations"]
     assert state["subscriptions"]["cycles"] and state["conditional"]["conditional_orders"]
@@ -79,31 +81,31 @@ def test_the_new_chain_starts_with_the_same_state_and_app_hash(net):
     first = new.app.finalize_block(abci.RequestFinalizeBlock(
         height=new.height + 1, time=timestamp(net.chain.height + 1)))
     # the state the genesis wrote (before the first block's changes) is the exported one
-    assert all_keys(new.app._genesis) == all_keys(net.chain.app.store.state)  # type: ignore[arg-type]
+    assert all_keys(new.core._genesis) == all_keys(net.chain.core.store.state)  # type: ignore[arg-type]
     new.app.commit(abci.RequestCommit())
     new.height += 1
     old = net.chain.block([])
     assert first.app_hash == old.app_hash
-    assert all_keys(new.app.store.state) == all_keys(net.chain.app.store.state)
-    assert export_app_state(new.app) == export_app_state(net.chain.app)
+    assert all_keys(new.core.store.state) == all_keys(net.chain.core.store.state)
+    assert export_app_state(new.core) == export_app_state(net.chain.core)
 
 
 def test_init_chain_returns_the_exported_heights_app_hash(net):
     genesis = exported(net)
-    app = standard_app(CommitStore.in_memory())
+    app = AbciApp(standard_app(CommitStore.in_memory()))
     res = app.init_chain(abci.RequestInitChain(
         chain_id=CHAIN_ID, initial_height=int(genesis["initial_height"]),
         app_state_bytes=json.dumps(genesis["app_state"]).encode(),
         consensus_params=_params(genesis["consensus_params"]),
     ))
-    assert res.app_hash == net.chain.app.store.last_app_hash
+    assert res.app_hash == net.chain.core.store.last_app_hash
 
 
 def test_a_height_the_store_does_not_hold_is_refused(net):
     with pytest.raises(ExportError, match="is not available: this node keeps heights"):
-        export_genesis(net.chain.app, {}, height=net.chain.height - 1)
+        export_genesis(net.chain.core, {}, height=net.chain.height - 1)
     with pytest.raises(ExportError, match="is not committed yet"):
-        export_genesis(net.chain.app, {}, height=net.chain.height + 1)
+        export_genesis(net.chain.core, {}, height=net.chain.height + 1)
 
 
 def test_a_past_height_kept_exports_the_state_of_then():
@@ -116,12 +118,12 @@ def test_a_past_height_kept_exports_the_state_of_then():
     then: dict[int, tuple[dict, bytes]] = {}
     for i in range(4):
         chain.block([chain.send(w[0], address(w[1]), 100 + i), chain.create_order(w[1], w[2], i)])
-        then[chain.height] = (export_app_state(chain.app), chain.app.store.last_app_hash)
+        then[chain.height] = (export_app_state(chain.core), chain.core.store.last_app_hash)
     for height, (state, app_hash) in then.items():
-        genesis = json.loads(json.dumps(export_genesis(chain.app, {}, height=height)))
+        genesis = json.loads(json.dumps(export_genesis(chain.core, {}, height=height)))
         assert genesis["initial_height"] == str(height + 1)
         assert genesis["app_state"] == json.loads(json.dumps(state))
-        app = standard_app(CommitStore.in_memory())
+        app = AbciApp(standard_app(CommitStore.in_memory()))
         res = app.init_chain(abci.RequestInitChain(
             chain_id=CHAIN_ID, initial_height=height + 1,
             app_state_bytes=json.dumps(genesis["app_state"]).encode(),
@@ -132,7 +134,7 @@ def test_a_past_height_kept_exports_the_state_of_then():
 
 def test_a_genesis_of_another_chain_is_refused(net):
     with pytest.raises(ExportError, match="of chain 'other-1'"):
-        export_genesis(net.chain.app, {"chain_id": "other-1"})
+        export_genesis(net.chain.core, {"chain_id": "other-1"})
 
 
 def test_every_query_answers_the_same_on_both_chains(net):
@@ -145,7 +147,7 @@ def test_every_query_answers_the_same_on_both_chains(net):
     def ask(app):
         return lambda path, data: app.query(abci.RequestQuery(path=path, data=data))
 
-    asked = every_query(net.chain.app, genesis["app_state"])
+    asked = every_query(net.chain.core, genesis["app_state"])
     assert len(asked) > 150
     old_answers = answers(ask(net.chain.app), asked)
     assert sum(1 for a in old_answers if a[2] == 0 and a[5]) > 100  # most find something
@@ -163,6 +165,6 @@ def test_each_modules_genesis_round_trips(net, name):
     genesis = exported(net)
     new = restart_from(genesis)
     new.block([])
-    again = export_app_state(new.app)
+    again = export_app_state(new.core)
     assert again[name] == genesis["app_state"][name]
     assert any(genesis["app_state"][name].values())  # the busy chain gave it something

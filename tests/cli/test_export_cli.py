@@ -23,7 +23,7 @@ def make_home(tmp_path, keep_versions: int = 1):
     w = chain.wallets
     chain.block([chain.send(w[0], address(w[1]), 1234), chain.create_order(w[1], w[2], 1)])
     chain.block([])
-    state = export_app_state(chain.app)
+    state = export_app_state(chain.core)
     store.close()
     config = tmp_path / "node" / "config"
     config.mkdir()
