@@ -10,6 +10,7 @@ import zlib
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.app import APP_VERSION
 from stateset_chain.coins import SSUSD, Coin
 from stateset_chain.statesync import format as fmt
@@ -57,7 +58,7 @@ def busy_chain(tmp_path) -> Chain:
 
 def snapshot_of(chain: Chain, directory) -> StateSyncApplication:
     served = StateSyncApplication(chain.app, SnapshotStore(directory), interval=1, keep=2)
-    assert served.snapshotter.maybe_snapshot(chain.app.store.committed())
+    assert served.snapshotter.maybe_snapshot(chain.core.store.committed())
     served.snapshotter.wait()
     assert served.snapshotter.last_error is None
     return served
@@ -65,7 +66,7 @@ def snapshot_of(chain: Chain, directory) -> StateSyncApplication:
 
 def fresh_node(tmp_path, name="target") -> StateSyncApplication:
     app = standard_app(CommitStore.open(str(tmp_path / name)))
-    return StateSyncApplication(app, SnapshotStore(tmp_path / f"{name}-snapshots"))
+    return StateSyncApplication(AbciApp(app), SnapshotStore(tmp_path / f"{name}-snapshots"))
 
 
 def offer(node: StateSyncApplication, snapshot: abci.Snapshot, app_hash: bytes) -> int:
@@ -84,12 +85,12 @@ def apply(node, i: int, data: bytes, sender: str = "peer-a") -> abci.ResponseApp
 
 
 def restore(served, node, snapshot) -> list[int]:
-    assert offer(node, snapshot, served.store.last_app_hash) == Offer.ACCEPT
+    assert offer(node, snapshot, served.core.store.last_app_hash) == Offer.ACCEPT
     return [apply(node, i, chunk(served, snapshot, i)).result for i in range(snapshot.chunks)]
 
 
 def all_state(app) -> list[tuple[bytes, bytes]]:
-    return list(app.store.state.iterate())
+    return list(app.core.store.state.iterate())
 
 
 def test_a_restored_node_holds_the_same_state_and_rebuilt_indexes(tmp_path, small_chunks):
@@ -102,14 +103,14 @@ def test_a_restored_node_holds_the_same_state_and_rebuilt_indexes(tmp_path, smal
     assert restore(served, node, snapshot) == [Apply.ACCEPT] * snapshot.chunks
     info = node.info(abci.RequestInfo())
     assert info.last_block_height == chain.height
-    assert info.last_block_app_hash == chain.app.store.last_app_hash
+    assert info.last_block_app_hash == chain.core.store.last_app_hash
     # consensus state came in the chunks; the node-local list indexes were rebuilt from it
     assert all_state(node) == all_state(chain.app)
-    local = [k for k, _ in all_state(node) if node.store.is_local(k)]
+    local = [k for k, _ in all_state(node) if node.core.store.is_local(k)]
     assert len(local) > 50
     manifest = fmt.decode_manifest(snapshot.metadata)
     assert manifest.items == len(all_state(chain.app)) - len(local)
-    node.run_invariants()
+    node.core.run_invariants()
     # and it answers queries from the restored state
     m = address(chain.wallets[3])
     res = node.query(abci.RequestQuery(path=ORDERS, data=oq.QueryOrdersRequest(
@@ -144,7 +145,7 @@ def test_a_tampered_chunk_is_refused_at_once_and_its_sender_rejected(tmp_path, s
     served = snapshot_of(chain, tmp_path / "snaps")
     [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
     node = fresh_node(tmp_path)
-    assert offer(node, snapshot, chain.app.store.last_app_hash) == Offer.ACCEPT
+    assert offer(node, snapshot, chain.core.store.last_app_hash) == Offer.ACCEPT
     assert apply(node, 0, chunk(served, snapshot, 0)).result == Apply.ACCEPT
     good = chunk(served, snapshot, 1)
     raw = bytearray(zlib.decompress(good))
@@ -159,7 +160,7 @@ def test_a_tampered_chunk_is_refused_at_once_and_its_sender_rejected(tmp_path, s
     results = [apply(node, i, chunk(served, snapshot, i)).result
                for i in range(2, snapshot.chunks)]
     assert results == [Apply.ACCEPT] * (snapshot.chunks - 2)
-    assert node.info(abci.RequestInfo()).last_block_app_hash == chain.app.store.last_app_hash
+    assert node.info(abci.RequestInfo()).last_block_app_hash == chain.core.store.last_app_hash
 
 
 def test_offers_that_do_not_match_the_trusted_app_hash_are_rejected(tmp_path):
@@ -167,7 +168,7 @@ def test_offers_that_do_not_match_the_trusted_app_hash_are_rejected(tmp_path):
     served = snapshot_of(chain, tmp_path / "snaps")
     [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
     node = fresh_node(tmp_path)
-    trusted = chain.app.store.last_app_hash
+    trusted = chain.core.store.last_app_hash
     assert offer(node, snapshot, bytes(32)) == Offer.REJECT
     wrong_format = abci.Snapshot()
     wrong_format.CopyFrom(snapshot)
@@ -191,16 +192,16 @@ def test_a_snapshot_of_another_state_is_rejected_at_the_offer(tmp_path):
     before any chunk is fetched, and nothing is written."""
     chain = busy_chain(tmp_path)
     served = snapshot_of(chain, tmp_path / "snaps")
-    trusted = chain.app.store.last_app_hash
+    trusted = chain.core.store.last_app_hash
     other = MemoryKV()
-    for k, v in chain.app.store.state.iterate():
+    for k, v in chain.core.store.state.iterate():
         other.set(k, v)
-    key = next(k for k, _ in other.iterate() if not chain.app.store.is_local(k))
+    key = next(k for k, _ in other.iterate() if not chain.core.store.is_local(k))
     other.set(key, other.get(key) + b"!")
     root, _ = SparseMerkleTree(lambda _k: None).update(
-        (k, v) for k, v in other.iterate() if not chain.app.store.is_local(k))
+        (k, v) for k, v in other.iterate() if not chain.core.store.is_local(k))
     forged = SnapshotStore(tmp_path / "forged").save(
-        other, chain.height, root, APP_VERSION, chain.app.store.is_local)
+        other, chain.height, root, APP_VERSION, chain.core.store.is_local)
     claimed = dataclasses.replace(forged, app_hash=trusted)
     snapshot = abci.Snapshot(height=chain.height, format=1, chunks=len(claimed.chunks),
                              hash=claimed.hash, metadata=claimed.encode())
@@ -229,7 +230,7 @@ def test_a_chunk_of_another_state_is_refused_even_with_a_matching_sha256(tmp_pat
     fake = abci.Snapshot(height=snapshot.height, format=1, chunks=snapshot.chunks,
                          hash=forged.hash, metadata=forged.encode())
     node = fresh_node(tmp_path)
-    assert offer(node, fake, chain.app.store.last_app_hash) == Offer.ACCEPT  # roots are honest
+    assert offer(node, fake, chain.core.store.last_app_hash) == Offer.ACCEPT  # roots are honest
     res = apply(node, 0, zlib.compress(bytes(raw)), sender="evil-peer")
     assert res.result == Apply.RETRY and list(res.reject_senders) == ["evil-peer"]
 
@@ -239,12 +240,14 @@ def test_a_crash_during_restore_leaves_a_store_that_starts_over(tmp_path, small_
     served = snapshot_of(chain, tmp_path / "snaps")
     [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
     node = fresh_node(tmp_path)
-    assert offer(node, snapshot, chain.app.store.last_app_hash) == Offer.ACCEPT
+    assert offer(node, snapshot, chain.core.store.last_app_hash) == Offer.ACCEPT
     assert apply(node, 0, chunk(served, snapshot, 0)).result == Apply.ACCEPT
-    node.store.close()  # the process dies mid-restore
+    node.core.store.close()  # the process dies mid-restore
     reopened = CommitStore.open(str(tmp_path / "target"))
     assert reopened.last_height == 0
     assert list(reopened.state.iterate()) == []
-    again = StateSyncApplication(standard_app(reopened), SnapshotStore(tmp_path / "t-snaps"))
+    again = StateSyncApplication(
+        AbciApp(standard_app(reopened)), SnapshotStore(tmp_path / "t-snaps")
+    )
     assert restore(served, again, snapshot) == [Apply.ACCEPT] * snapshot.chunks
     assert all_state(again) == all_state(chain.app)

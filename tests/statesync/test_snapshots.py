@@ -30,7 +30,7 @@ def test_snapshots_are_taken_every_interval_and_the_newest_k_kept(tmp_path):
     for _ in range(10):
         chain.block([chain.send(w[0], address(w[1]), 5)])
         node.snapshotter.wait()
-        hashes[chain.height] = node.store.last_app_hash
+        hashes[chain.height] = node.core.store.last_app_hash
     listed = node.list_snapshots(abci.RequestListSnapshots()).snapshots
     assert [s.height for s in listed] == [9, 6]  # heights 3, 6, 9 taken; 3 pruned
     for s in listed:
@@ -141,11 +141,11 @@ def test_a_manifest_round_trips_and_malformed_ones_are_refused():
 def test_a_node_with_state_aborts_an_offer(tmp_path):
     chain = Chain.start(n_wallets=2, store=CommitStore.open(str(tmp_path / "db")))
     served = StateSyncApplication(chain.app, SnapshotStore(tmp_path / "snaps"), interval=1)
-    served.snapshotter.maybe_snapshot(chain.app.store.committed())
+    served.snapshotter.maybe_snapshot(chain.core.store.committed())
     served.snapshotter.wait()
     [snapshot] = served.list_snapshots(abci.RequestListSnapshots()).snapshots
     res = served.offer_snapshot(abci.RequestOfferSnapshot(
-        snapshot=snapshot, app_hash=chain.app.store.last_app_hash))
+        snapshot=snapshot, app_hash=chain.core.store.last_app_hash))
     assert res.result == abci.ResponseOfferSnapshot.ABORT
     assert (tmp_path / "snaps" / str(snapshot.height) / MANIFEST).is_file()
     # the snapshot itself restores a fresh node
