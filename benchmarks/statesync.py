@@ -26,6 +26,7 @@ import stateset_chain.pb  # noqa: F401
 from benchmarks import report, txs
 from benchmarks.chain import BenchChain
 from benchmarks.orders_data import OrderBook, app_state, import_orders
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.statesync import format as fmt
 from stateset_chain.statesync.application import StateSyncApplication
 from stateset_chain.statesync.snapshots import SnapshotStore
@@ -133,7 +134,7 @@ def _empty_block(chain: BenchChain) -> float:
 
 def _restore(served, snapshot, manifest, directory: Path, result: StateSyncResult, log) -> None:
     directory.mkdir()
-    target = StateSyncApplication(standard_app(CommitStore.open(str(directory / "state"))),
+    target = StateSyncApplication(AbciApp(standard_app(CommitStore.open(str(directory / "state")))),
                                   SnapshotStore(directory / "snapshots"))
     log(f"statesync: restoring {len(manifest.chunks)} chunks ...")
     t = time.perf_counter()
@@ -157,10 +158,10 @@ def _restore(served, snapshot, manifest, directory: Path, result: StateSyncResul
     assert info.last_block_height == snapshot.height
     assert info.last_block_app_hash == manifest.app_hash
     result.checks.append(f"restored app hash = the source's at height {snapshot.height}")
-    restored = target.store
+    restored = target.core.store
     result.restored_local_keys = sum(1 for k, _ in restored.state.iterate()
                                      if restored.is_local(k))
-    same = _state_digest(restored) == _state_digest(served.store)
+    same = _state_digest(restored) == _state_digest(served.core.store)
     assert same, "restored state differs from the source's"
     result.checks.append("every state key, node-local indexes included, equals the source's "
                          "(empty blocks after the snapshot change no orders key)")

@@ -107,7 +107,7 @@ def test_proofs_at_a_past_height_verify_against_that_heights_app_hash(chain):
     CometBFT puts in header H + 1, and not against the latest."""
     alice, bob = chain.wallets[0], chain.wallets[1]
     chain.block([chain.send(alice, address(bob), 7)])
-    height, app_hash = chain.height, chain.app.store.last_app_hash
+    height, app_hash = chain.height, chain.core.store.last_app_hash
     chain.block([chain.send(alice, address(bob), 8)])
     key = BankKeeper.balances._k((decode_address(address(bob)), USDC))  # a balance's raw key
     res = chain.app.query(abci.RequestQuery(path="/store/key", data=key, height=height,
@@ -117,7 +117,7 @@ def test_proofs_at_a_past_height_verify_against_that_heights_app_hash(chain):
     assert op.type == "ics23:smt"
     assert ics23_verifier.verify_membership(app_hash, key, res.value, op.data)
     assert not ics23_verifier.verify_membership(
-        chain.app.store.last_app_hash, key, res.value, op.data
+        chain.core.store.last_app_hash, key, res.value, op.data
     )
     absent = chain.app.query(abci.RequestQuery(path="/store/key", data=b"no such key",
                                                height=height, prove=True))
