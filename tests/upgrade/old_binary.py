@@ -52,12 +52,13 @@ def old_app(store: CommitStore) -> App:
 def main(argv: list[str]) -> int:
     import os
 
+    from stateset_chain import wiring
     from stateset_chain.cli.main import main as statesetd
 
-    def open_old(cls, data_dir: str, keep_versions: int = 1) -> App:
+    def open_old(data_dir: str, keep_versions: int = 1) -> App:
         return old_app(CommitStore.open(os.path.join(data_dir, "state"), keep_versions))
 
-    App.open = classmethod(open_old)  # type: ignore[method-assign,assignment]
+    wiring.open_app = open_old  # statesetd start opens the app through wiring.open_app
     with previous_release():
         return statesetd(argv)
 

@@ -104,6 +104,7 @@ def genesis_with_applied(chain: Chain) -> None:
     """Restart ``chain`` from a genesis whose upgrade section records v11 applied at 1."""
     import json
 
+    from stateset_chain.abci.adapter import AbciApp
     from stateset_chain.export import export_app_state
     from stateset_chain.store.commit import CommitStore
     from stateset_chain.wiring import standard_app
@@ -111,16 +112,17 @@ def genesis_with_applied(chain: Chain) -> None:
 
     from tendermint.abci import types_pb2 as abci
 
-    state = export_app_state(chain.app)
+    state = export_app_state(chain.core)
     state["upgrade"]["applied"] = [{"name": "v11", "height": "1"}]
     app = standard_app(CommitStore.in_memory())
     app.check_invariants_every_block = True
     start = chain.height + 1
-    app.init_chain(abci.RequestInitChain(
+    wire = AbciApp(app)
+    wire.init_chain(abci.RequestInitChain(
         chain_id=CHAIN_ID, initial_height=start, time=timestamp(start),
         app_state_bytes=json.dumps(state).encode(),
     ))
-    chain.app = app
+    chain.app = wire
     chain.height = start - 1
     chain.block([])
 

@@ -13,6 +13,7 @@ import logging
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.app import IncompatibleState
 from stateset_chain.bank.keys import METADATA_PREFIX
 from stateset_chain.bank.migrations.v2 import V1_METADATA_PREFIX
@@ -54,17 +55,17 @@ def start_old(path: str) -> Chain:
     """A new chain on the previous release (call inside ``previous_release()``)."""
     app = old_app(CommitStore.open(path))
     app.check_invariants_every_block = True
-    chain = Chain(app, [wallet(i) for i in range(4)])
+    chain = Chain(AbciApp(app), [wallet(i) for i in range(4)])
     chain.init(genesis_bytes(chain.wallets))
     chain.block([])
     return chain
 
 
 def reopen(chain: Chain, path: str, build) -> Chain:
-    chain.app.store.close()
+    chain.core.store.close()
     app = build(CommitStore.open(path))
     app.check_invariants_every_block = True
-    return Chain(app, chain.wallets, height=chain.height, sequences=chain.sequences,
+    return Chain(AbciApp(app), chain.wallets, height=chain.height, sequences=chain.sequences,
                  numbers=chain.numbers)
 
 
@@ -74,20 +75,20 @@ def halted(tmp_path, caplog):
     path = str(tmp_path / "state")
     with previous_release():
         chain = start_old(path)
-        assert keys_under(chain.app.store, V1_METADATA_PREFIX)  # genesis wrote the old layout
-        assert not keys_under(chain.app.store, METADATA_PREFIX)
+        assert keys_under(chain.core.store, V1_METADATA_PREFIX)  # genesis wrote the old layout
+        assert not keys_under(chain.core.store, METADATA_PREFIX)
         before = metadata_answer(chain)
         assert schedule(chain).code == 0
         while chain.height < H - 1:
             chain.block([chain.send(chain.wallets[1], address(chain.wallets[2]), 5)])
-        committed = chain.app.store.last_app_hash
+        committed = chain.core.store.last_app_hash
         with caplog.at_level(logging.ERROR, logger="stateset.upgrade"), pytest.raises(
             UpgradeNeeded, match=r'^UPGRADE "v11" NEEDED at height: 6: v11.0.0$'
         ):
             chain.finalize([])
         assert 'UPGRADE "v11" NEEDED at height: 6: v11.0.0' in caplog.text
-        assert chain.app.store.last_height == H - 1  # nothing of H committed
-        assert chain.app.store.last_app_hash == committed
+        assert chain.core.store.last_height == H - 1  # nothing of H committed
+        assert chain.core.store.last_app_hash == committed
     return chain, path, before
 
 
@@ -101,7 +102,7 @@ def test_the_old_binary_halts_and_the_new_one_migrates_and_continues(halted):
     attrs = {a.key: a.value for a in applied[0].attributes}
     assert (attrs["name"], attrs["height"], attrs["from_layout"], attrs["to_layout"]) == (
         '"v11"', '"6"', '"10"', '"11"')
-    store = new.app.store
+    store = new.core.store
     assert not keys_under(store, V1_METADATA_PREFIX)  # moved, old keys deleted
     assert keys_under(store, METADATA_PREFIX) == [METADATA_PREFIX + b"ussusd",
                                                   METADATA_PREFIX + b"uusdc"]
@@ -122,7 +123,7 @@ def test_the_old_binary_halts_and_the_new_one_migrates_and_continues(halted):
     # restarted, this release runs over its own state; the old one refuses it
     again = reopen(new, path, standard_app)
     again.block([])
-    again.app.store.close()
+    again.core.store.close()
     with previous_release(), pytest.raises(IncompatibleState, match="upgrade 'v11'"):
         old_app(CommitStore.open(path))
 
@@ -133,7 +134,7 @@ def test_the_old_binary_restarted_at_the_plan_halts_again(halted):
         again = reopen(chain, path, old_app)
         with pytest.raises(UpgradeNeeded):
             again.finalize([])
-        again.app.store.close()
+        again.core.store.close()
 
 
 def test_the_new_binary_refuses_to_start_before_the_plan_height(tmp_path):
@@ -141,7 +142,7 @@ def test_the_new_binary_refuses_to_start_before_the_plan_height(tmp_path):
     with previous_release():
         chain = start_old(path)
         assert schedule(chain, height=H + 10).code == 0
-        chain.app.store.close()
+        chain.core.store.close()
     with pytest.raises(IncompatibleState, match="BINARY UPDATED BEFORE TRIGGER"):
         standard_app(CommitStore.open(path))
 
@@ -164,7 +165,7 @@ def test_a_canceled_plan_does_not_halt(tmp_path):
         assert res.tx_results[0].code == 0, res.tx_results[0].log
         for _ in range(4):
             chain.block([])
-        chain.app.store.close()
+        chain.core.store.close()
 
 
 def test_a_new_chain_records_this_binarys_module_versions():
