@@ -61,6 +61,7 @@ from cosmos.consensus.v1 import query_pb2 as consensus_query
 from cosmos.crypto.ed25519 import keys_pb2 as ed25519_keys
 from cosmos.crypto.secp256k1 import keys_pb2 as secp256k1_keys
 from cosmos.tx.v1beta1 import service_pb2 as tx_service
+from cosmos.upgrade.v1beta1 import query_pb2 as upgrade_query
 from stateset.auth.v1 import query_pb2 as stateset_auth_query
 from stateset.cctp.v1 import query_pb2 as cctp_query
 from stateset.cctp.v1 import tx_pb2 as cctp_tx
@@ -77,7 +78,7 @@ from stateset.stablecoin.v1 import tx_pb2 as stablecoin_tx
 SERVED: tuple[ModuleType, ...] = (
     auth_query, bank_query, tm_query, tx_service, consensus_query,
     stateset_auth_query, orders_query, cctp_query, crosschain_query, stablecoin_query,
-    privacy_query,
+    privacy_query, upgrade_query,
 )
 # Imported so that Any values (accounts, keys, messages in txs) print with their fields.
 _ANY_TYPES = (

@@ -37,6 +37,12 @@ REQUIRED = {
     ("POST", "/cosmos/tx/v1beta1/txs"): "/cosmos.tx.v1beta1.Service/BroadcastTx",
     ("GET", "/cosmos/tx/v1beta1/txs"): "/cosmos.tx.v1beta1.Service/GetTxsEvent",
     ("GET", "/cosmos/tx/v1beta1/txs/{hash}"): "/cosmos.tx.v1beta1.Service/GetTx",
+    # the upgrade module (an operator's view of planned upgrades)
+    ("GET", "/cosmos/upgrade/v1beta1/current_plan"): "/cosmos.upgrade.v1beta1.Query/CurrentPlan",
+    ("GET", "/cosmos/upgrade/v1beta1/applied_plan/{name}"):
+        "/cosmos.upgrade.v1beta1.Query/AppliedPlan",
+    ("GET", "/cosmos/upgrade/v1beta1/module_versions"):
+        "/cosmos.upgrade.v1beta1.Query/ModuleVersions",
 }
 
 
