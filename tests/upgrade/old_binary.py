@@ -26,7 +26,12 @@ from stateset_chain.wiring import standard_app
 
 PLAN = "v11"
 PREVIOUS_LAYOUT = 10
-assert APP_VERSION == PREVIOUS_LAYOUT + 1 and UPGRADE_HANDLERS[-1].name == PLAN
+if APP_VERSION != PREVIOUS_LAYOUT + 1 or UPGRADE_HANDLERS[-1].name != PLAN:
+    raise RuntimeError(
+        f"APP_VERSION is {APP_VERSION}: this previous-release build simulates layout "
+        f"{PREVIOUS_LAYOUT} for the plan {PLAN!r}; point it at the newest handler's from_layout "
+        "and put back the collections that handler migrates (tests/upgrade/old_binary.py)"
+    )
 
 
 @contextlib.contextmanager
