@@ -27,6 +27,7 @@ MODULES = [
     "conditional",
     "cctp",
     "crosschain",
+    "upgrade",
 ]
 SHAPE = [
     "keys.py",
@@ -102,7 +103,7 @@ def _routes(module: str):
     return list(msgs.ALL)
 
 
-TX_PROTOS = {"bank": "cosmos.bank.v1beta1.tx_pb2"}
+TX_PROTOS = {"bank": "cosmos.bank.v1beta1.tx_pb2", "upgrade": "cosmos.upgrade.v1beta1.tx_pb2"}
 
 
 def _tx_messages(module: str) -> set[str]:

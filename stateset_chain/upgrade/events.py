@@ -12,4 +12,4 @@ import stateset_chain.pb  # noqa: F401
 
 from stateset.upgrade.v1.events_pb2 import UpgradeApplied, UpgradeCanceled, UpgradeScheduled
 
-__all__ = ["UpgradeApplied", "UpgradeCanceled", "UpgradeScheduled"]
+ALL = (UpgradeScheduled, UpgradeCanceled, UpgradeApplied)
