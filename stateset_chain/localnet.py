@@ -119,6 +119,10 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
         if accounts else {},
         # the first demo account schedules upgrades (a real chain: its governance)
         "upgrade": {"authority": accounts[0]["address"]} if accounts else {},
+        # and is the chain and compliance authority (fraud rules off, no lists: as before)
+        "compliance": {"params": {"authority": accounts[0]["address"],
+                                  "compliance_authority": accounts[0]["address"]}}
+        if accounts else {},
     }
 
 

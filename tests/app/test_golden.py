@@ -23,9 +23,10 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 
 # Re-pinned by issue 14 (layout 11 also holds the compliance store): the compliance module's
 # genesis params and module version, the orders' compliance decision and fraud score,
-# FraudAssessed events at create and pay.
-GOLDEN_APP_HASH = "0216605856ffc2bea9223e95fc858a3f16ecd14115582f2c429044e4c8bb1b5f"
-GOLDEN_RESULTS = "fd20c44bd94bcb3424b9170ae847f93be467a96ffe1a82529535261a565035f2"
+# FraudAssessed events at create and pay; the localnet genesis names the first demo account the
+# chain and compliance authority.
+GOLDEN_APP_HASH = "3b0d776f24702ab270ac02423a284588f74e18085f2197ae7d9a2fcff29a055b"
+GOLDEN_RESULTS = "c8485b96ea501274879b92e5ebc9cb353d1f090e507de47f63f7a6711171c0a5"
 
 
 def run_sequence() -> tuple[str, str]:
