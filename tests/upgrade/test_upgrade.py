@@ -175,5 +175,5 @@ def test_a_new_chain_records_this_binarys_module_versions():
     versions = dict((v.name, v.version) for v in
                     uq.QueryModuleVersionsResponse.FromString(res.value).module_versions)
     assert versions["bank"] == 2 and versions["upgrade"] == 1
-    assert sorted(versions) == sorted(m.name for m in chain.app.modules)
+    assert sorted(versions) == sorted(m.name for m in chain.core.modules)
     assert chain.app.info(abci.RequestInfo()).app_version == 11
