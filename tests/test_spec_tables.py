@@ -28,6 +28,7 @@ MODULES = [
     "cctp",
     "crosschain",
     "upgrade",
+    "compliance",
 ]
 SHAPE = [
     "keys.py",

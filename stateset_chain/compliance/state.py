@@ -29,6 +29,7 @@ from stateset_chain.store.collections import Item, Map, ProtoValue, StrKey, Tupl
 from stateset_chain.store.collections import _UInt as _UIntKey
 from stateset_chain.store.kv import KVStore
 
+from stateset.compliance.v1 import events_pb2 as events
 from stateset.compliance.v1.compliance_pb2 import (
     AccountLimit,
     BlockedCountry,
@@ -131,6 +132,9 @@ class ComplianceKeeper:
 
     def require_unfrozen(self, ctx: Context, order: Order) -> ComplianceDecision:
         return screening.require_unfrozen(self, ctx, order)
+
+    def record_freeze(self, ctx: Context, order: Order, decision: ComplianceDecision) -> None:
+        ctx.events.emit(events.OrderFrozen(order_id=order.id, decision=decision))
 
     def check_payment(self, ctx: Context, order: Order, payer: str, coin: Coin) -> None:
         screening.check_payment(self, ctx, order, payer, coin)

@@ -79,8 +79,9 @@ def end_block(keeper: OrdersKeeper, ctx: Context) -> None:
         keeper.dequeue_settlement(ctx.store, due, order_id)
         order = keeper.must_get_order(ctx.store, order_id)
         frozen = keeper.compliance.screen_order(ctx, order) if keeper.compliance else None
-        if frozen is not None:
+        if keeper.compliance is not None and frozen is not None:
             freeze(keeper, ctx, order, frozen)
+            keeper.compliance.record_freeze(ctx, order, frozen)
         else:
             settle_order(keeper, ctx, order)
         keeper.save_order(ctx.store, order)

@@ -115,6 +115,8 @@ def test_a_delivered_order_of_a_newly_sanctioned_merchant_is_frozen_never_settle
     c.sanction(MERCHANT)
     merchant_before = c.balance(MERCHANT)
     c.advance(RETURN_WINDOW + 1)
+    (frozen,) = c.typed(cev.OrderFrozen)
+    assert frozen.order_id == oid and frozen.decision.rule == "sanctioned_party"
     order = c.order(oid)
     assert order.status == HELD and order.hold_reason == "compliance"
     assert order.held_from == DELIVERED and not order.settled
