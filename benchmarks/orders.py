@@ -53,7 +53,7 @@ from benchmarks.orders_data import (
     import_orders,
     price_text,
 )
-from stateset_chain.orders.timefmt import format_iso8601
+from stateset_chain.timefmt import format_iso8601
 
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
 from stateset.orders.v1 import query_pb2 as q

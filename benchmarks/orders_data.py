@@ -53,8 +53,8 @@ from stateset_chain.localnet import build_app_state
 from stateset_chain.orders import ids
 from stateset_chain.orders.keys import ESCROW_ACCOUNT, STORE_PREFIX
 from stateset_chain.orders.state import OrdersKeeper, payment_sequence
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.store.kv import Branch, prefix_end
+from stateset_chain.timefmt import timestamp_ns
 from stateset_chain.wiring import module_accounts
 
 from stateset.orders.v1.orders_pb2 import (

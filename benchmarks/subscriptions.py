@@ -25,11 +25,11 @@ from stateset_chain.events import EventManager
 from stateset_chain.orders import genesis as orders_genesis
 from stateset_chain.orders import ids
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import parse_iso8601, timestamp
 from stateset_chain.store.kv import MemoryKV
 from stateset_chain.subscriptions import billing, genesis
 from stateset_chain.subscriptions.keys import SUBSCRIPTION_PREFIX
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
+from stateset_chain.timefmt import parse_iso8601, timestamp
 from stateset_chain.wiring import module_accounts
 
 from stateset.orders.v1.orders_pb2 import LineItem

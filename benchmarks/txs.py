@@ -30,6 +30,7 @@ import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
 from stateset_chain.client import default_fee
 from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.crypto.address import pubkey_to_address
+from stateset_chain.crypto.secp256k1 import PUBKEY_TYPE_URL
 
 from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
@@ -37,7 +38,6 @@ from cosmos.crypto.secp256k1 import keys_pb2
 from cosmos.tx.signing.v1beta1 import signing_pb2
 from cosmos.tx.v1beta1 import tx_pb2
 
-PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 GAS = 200_000
 INITIAL_BALANCE = 10**12  # of each denom, per account
 
@@ -126,7 +126,7 @@ def sign_tx(
         packed.append(any_msg)
     body = tx_pb2.TxBody(messages=packed, memo=memo).SerializeToString()
     fee = fee or default_fee(gas)
-    pub_any = PbAny(type_url=PUBKEY_URL,
+    pub_any = PbAny(type_url=PUBKEY_TYPE_URL,
                     value=keys_pb2.PubKey(key=sender.pubkey).SerializeToString())
     info = tx_pb2.AuthInfo(
         signer_infos=[tx_pb2.SignerInfo(

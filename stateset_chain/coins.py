@@ -6,6 +6,10 @@ a canonical decimal integer: ASCII digits only, no sign, no whitespace, no leadi
 ``"0"`` itself, at most 78 digits (``2**256 - 1`` has 78). The length is checked before the text is
 converted, so no input can make ``int()`` raise (it refuses more than 4,300 digits). Every failure
 is the one class the caller names (its module's ``InvalidAmount``; ``InvalidCoins`` for coins).
+
+``parse_units`` is the one parser of a decimal number of currency units (an order item's price,
+the Orders API's amount filters): ``"999.99"`` is 999_990_000 base units (both denoms have 6
+decimals); no sign, no exponent, no leading zero, at most 6 decimals (refused, never rounded).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
 from stateset_chain.cache import BoundedCache
-from stateset_chain.errors import ChainError, InvalidCoins
+from stateset_chain.errors import InvalidCoins
 
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
 
@@ -32,7 +36,7 @@ _AMOUNT = re.compile(f"0|[1-9][0-9]{{0,{MAX_AMOUNT_DIGITS - 1}}}")
 
 def parse_amount(
     text: str,
-    error: type[ChainError] = InvalidCoins,
+    error: type[Exception] = InvalidCoins,
     *,
     field: str = "amount",
     allow_zero: bool = False,
@@ -50,6 +54,24 @@ def parse_amount(
     if amount > maximum:
         raise error(f"{field} {text} is out of range (at most {maximum})")
     return amount
+
+
+DECIMALS = 6  # of both stable denoms: a currency unit is 10**6 base units
+UNIT = 10**DECIMALS
+_UNITS = re.compile(f"(0|[1-9][0-9]*)(?:\\.([0-9]{{1,{DECIMALS}}}))?")  # fullmatch
+
+
+def parse_units(
+    text: str, error: type[Exception] = InvalidCoins, *, field: str = "amount",
+    max_whole_digits: int = 13,
+) -> int:
+    """The base units a decimal text of currency units denotes (see the module docstring), with
+    at most ``max_whole_digits`` digits before the point; ``error`` for any other text."""
+    m = _UNITS.fullmatch(text) if isinstance(text, str) else None
+    if m is None or len(m.group(1)) > max_whole_digits:
+        raise error(f"{field} {text!r} is not a decimal with at most {DECIMALS} decimals")
+    whole, frac = m.group(1), m.group(2) or ""
+    return int(whole) * UNIT + int(frac.ljust(DECIMALS, "0"))
 
 
 @dataclass(frozen=True, order=True)

@@ -16,7 +16,13 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cache import BoundedCache
+from stateset_chain.protowire import (
+    ONE_BYTE_VARINTS,
+    encode_field,
+    encode_string_field,
+    encode_varint,
+)
+from stateset_chain.timefmt import timestamp_json
 
 from tendermint.abci import types_pb2 as abci
 
@@ -171,7 +177,7 @@ def _scalar_json(kind: str, f):
     if kind == "enum":
         return _enum_json(f)
     if kind == "time":
-        return _time_json(_time_texts[f.message_type.full_name])
+        return _time_json(f.message_type.full_name)
     if kind == "map":
         value = f.message_type.fields_by_name["value"]
         value_kind = _kind(value)
@@ -212,26 +218,12 @@ def _map_json(encode_value):
     return encode
 
 
-# A Timestamp's text costs ~2.4 µs (datetime), and a block writes the same few (its block time)
-# over and over, so the texts are kept by (seconds, nanos), per type, up to a bound.
-_time_texts: dict[str, BoundedCache[tuple[int, int], str]] = {
-    name: BoundedCache(4096) for name in _TIME_TYPES
-}
-
-
-def _time_json(texts: BoundedCache[tuple[int, int], str]):
+def _time_json(type_name: str):
     """A function from a Timestamp (or Duration) to its JSON: the quoted ``ToJsonString()``,
-    which is what json_format writes (RFC 3339 with 'Z' and 0, 3, 6 or 9 fractional digits)."""
-
-    def encode(v) -> str:
-        key = (v.seconds, v.nanos)
-        text = texts.get(key)
-        if text is None:
-            text = _quote(v.ToJsonString())  # out of range: ValueError (json_format wraps it)
-            texts.put(key, text)
-        return text
-
-    return encode
+    which is what json_format writes (a Timestamp: ``timefmt.timestamp_json``)."""
+    if type_name == "google.protobuf.Timestamp":
+        return lambda v: '"' + timestamp_json(v.seconds, v.nanos) + '"'  # ASCII: nothing to escape
+    return lambda v: _quote(v.ToJsonString())
 
 
 def _message_json(fields: list, msg: Message) -> str:
@@ -338,34 +330,11 @@ def _to_event(event: abci.Event | PendingEvent) -> abci.Event:
 # ``abci.Event(type=..., attributes=[EventAttribute(key=..., value=..., index=True), ...])``
 # (fields in number order, empty strings omitted; tests compare the bytes).
 
-_ONE_BYTE_VARINTS = tuple(bytes((n,)) for n in range(0x80))
 _EVENT_TYPE = b"\x0a"  # Event.type: field 1, length-delimited
 _EVENT_ATTRIBUTE = b"\x12"  # Event.attributes: field 2, length-delimited
 _ATTRIBUTE_KEY = b"\x0a"  # EventAttribute.key: field 1
 _ATTRIBUTE_VALUE = b"\x12"  # EventAttribute.value: field 2
 _ATTRIBUTE_INDEXED = b"\x18\x01"  # EventAttribute.index: field 3, varint true
-
-
-def encode_varint(n: int) -> bytes:
-    """Protobuf's base-128 varint of a non-negative integer."""
-    if n < 0x80:
-        return _ONE_BYTE_VARINTS[n]
-    if n < 0x4000:  # two bytes: most event and tx result sizes
-        return bytes((n & 0x7F | 0x80, n >> 7))
-    if n < 0x200000:  # three bytes: gas figures
-        return bytes((n & 0x7F | 0x80, (n >> 7) & 0x7F | 0x80, n >> 14))
-    out = bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def encode_field(tag: bytes, data: bytes) -> bytes:
-    """A length-delimited field: tag, length, bytes."""
-    n = len(data)
-    return tag + (_ONE_BYTE_VARINTS[n] if n < 0x80 else encode_varint(n)) + data
 
 
 def encode_event(type_: str, attributes, extra=()) -> bytes:
@@ -395,7 +364,7 @@ def _event_body(type_: str, attributes, extra) -> tuple[int, list[bytes]]:
             head = _cached(_attribute_heads, key, _attribute_head(key))
         attribute_size = len(head) + n + 3  # + value length byte + index field
         if 0 < n < 0x80 and attribute_size < 0x80:  # the usual case: one-byte lengths
-            body += (_ATTRIBUTE_SIZES[attribute_size], head, _ONE_BYTE_VARINTS[n], data,
+            body += (_ATTRIBUTE_SIZES[attribute_size], head, ONE_BYTE_VARINTS[n], data,
                      _ATTRIBUTE_INDEXED)
             size += attribute_size + 2
         else:
@@ -414,11 +383,6 @@ def _encode_attribute(key: str, data: bytes) -> bytes:
 
 def _attribute_head(key: str) -> bytes:
     return encode_string_field(_ATTRIBUTE_KEY, key) + _ATTRIBUTE_VALUE
-
-
-def encode_string_field(tag: bytes, text: str) -> bytes:
-    """A string field, or nothing for an empty string (proto3 omits defaults)."""
-    return encode_field(tag, text.encode()) if text else b""
 
 
 # Event types and attribute keys are a small set (type names, field names, msg_index), so

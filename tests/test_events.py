@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain import events
+from stateset_chain import timefmt
 from stateset_chain.events import (
     EventManager,
     _compiled,
@@ -242,7 +242,7 @@ def test_timestamp_texts_are_kept_up_to_a_bound(monkeypatch):
 
     from stateset.orders.v1 import events_pb2
 
-    texts = events._time_texts["google.protobuf.Timestamp"]
+    texts = timefmt._json_texts
     monkeypatch.setattr(texts, "capacity", 3)
     texts.clear()  # a cache: only speed depends on it
     for second in range(10):

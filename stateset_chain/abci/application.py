@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path; sorts before it)
 
-from stateset_chain.abci.framing import uvarint_len
+from stateset_chain.protowire import varint_len
 
 from tendermint.abci import types_pb2 as abci
 
@@ -35,7 +35,7 @@ def tx_proto_size(tx: bytes) -> int:
 
     One tag byte, the uvarint length, then the bytes (``types.ComputeProtoSizeForTxs``).
     """
-    return 1 + uvarint_len(len(tx)) + len(tx)
+    return 1 + varint_len(len(tx)) + len(tx)
 
 
 def fit_txs(txs: Sequence[bytes], max_tx_bytes: int) -> list[bytes]:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 import cosmpy.protos  # noqa: F401  (puts tendermint.* on sys.path; sorts before it)
 
 from stateset_chain.abci.application import BaseApplication
-from stateset_chain.abci.framing import encode_uvarint
+from stateset_chain.protowire import encode_varint
 
 from tendermint.abci import types_pb2 as abci
 
@@ -79,7 +79,7 @@ FALLBACKS: dict[str, Callable[[BaseException], object]] = {
 # ``Response`` is a oneof of one message per method: its bytes are the field's tag, the length
 # and the answer's own bytes, which ``respond`` writes directly.
 _RESPONSE_TAGS: dict[str, bytes] = {
-    name: encode_uvarint(abci.Response.DESCRIPTOR.fields_by_name[name].number << 3 | 2)
+    name: encode_varint(abci.Response.DESCRIPTOR.fields_by_name[name].number << 3 | 2)
     for name in APP_METHODS
 }
 _FLUSH_RESPONSE = abci.Response(flush=abci.ResponseFlush()).SerializeToString(
@@ -188,7 +188,7 @@ class Dispatcher:
             return abci.Response(echo=abci.ResponseEcho(message=request.echo.message)) \
                 .SerializeToString(deterministic=True)
         body = self._answer(method, request).SerializeToString(deterministic=True)
-        return _RESPONSE_TAGS[method] + encode_uvarint(len(body)) + body
+        return _RESPONSE_TAGS[method] + encode_varint(len(body)) + body
 
     def _answer(self, method: str, request: abci.Request):
         guard = contextlib.nullcontext() if self.is_lock_free(request) else self.lock

@@ -7,12 +7,13 @@ framing. CometBFT's reader accepts messages up to ``math.MaxInt32`` bytes.
 
 Everything here is pure: no sockets. ``FrameDecoder`` is incremental, so a reader can feed it
 whatever ``recv`` returned (half a prefix, a dozen frames, one byte of a 5 MB block) and get back
-the payloads that are complete.
+the payloads that are complete. The varint is ``protowire``'s (the chain's one encoder).
 """
 
 from __future__ import annotations
 
-MAX_VARINT_BYTES = 10  # a uint64 never needs more than 10 LEB128 bytes
+from stateset_chain.protowire import decode_varint, encode_varint
+
 MAX_MESSAGE_BYTES = 2**31 - 1  # CometBFT's reader limit (math.MaxInt32)
 
 
@@ -20,47 +21,11 @@ class FramingError(ValueError):
     """The byte stream is not a valid sequence of uvarint-length-prefixed frames."""
 
 
-def encode_uvarint(value: int) -> bytes:
-    """Unsigned LEB128: 7 bits per byte, least significant first, high bit = "more follows"."""
-    if value < 0:
-        raise ValueError(f"uvarint cannot encode a negative number: {value}")
-    out = bytearray()
-    while value >= 0x80:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def uvarint_len(value: int) -> int:
-    """Number of bytes ``encode_uvarint(value)`` takes."""
-    return len(encode_uvarint(value))
-
-
 def encode_frame(payload: bytes) -> bytes:
     """Prefix one serialized protobuf message with its length."""
     if len(payload) > MAX_MESSAGE_BYTES:
         raise FramingError(f"message of {len(payload)} bytes exceeds {MAX_MESSAGE_BYTES}")
-    return encode_uvarint(len(payload)) + payload
-
-
-def decode_uvarint(buf: bytes | bytearray, start: int = 0) -> tuple[int, int] | None:
-    """Read a uvarint at ``buf[start:]``: ``(value, offset after it)``, or None if truncated.
-
-    Raises ``FramingError`` for a varint longer than 10 bytes or one that overflows 64 bits.
-    """
-    value = 0
-    for i in range(MAX_VARINT_BYTES):
-        pos = start + i
-        if pos >= len(buf):
-            return None
-        byte = buf[pos]
-        value |= (byte & 0x7F) << (7 * i)
-        if byte < 0x80:
-            if value >= 2**64:
-                raise FramingError("varint overflows 64 bits")
-            return value, pos + 1
-    raise FramingError(f"varint longer than {MAX_VARINT_BYTES} bytes")
+    return encode_varint(len(payload)) + payload
 
 
 class FrameDecoder:
@@ -79,7 +44,10 @@ class FrameDecoder:
         frames: list[bytes] = []
         pos = 0
         while True:
-            header = decode_uvarint(self._buf, pos)
+            try:
+                header = decode_varint(self._buf, pos)
+            except ValueError as e:  # longer than 10 bytes, or above 64 bits
+                raise FramingError(str(e)) from None
             if header is None:
                 break
             size, body_start = header

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.app_types import BlockResult, TxResult
-from stateset_chain.events import encode_field, encode_varint
+from stateset_chain.protowire import encode_field, encode_int64_field
 
 from tendermint.abci import types_pb2 as abci
 
@@ -33,8 +33,8 @@ def encode_tx_result(result: TxResult) -> bytes:
     # ExecTxResult{code: 0, data, gas_wanted, gas_used, events}, in field order.
     out = [
         encode_field(_RESULT_DATA, result.data) if result.data else b"",
-        _int64_field(_RESULT_GAS_WANTED, result.gas_wanted),
-        _int64_field(_RESULT_GAS_USED, result.gas_used),
+        encode_int64_field(_RESULT_GAS_WANTED, result.gas_wanted),
+        encode_int64_field(_RESULT_GAS_USED, result.gas_used),
     ]
     for manager, extra in result.events:
         manager.encode_into(out, _RESULT_EVENTS, extra)
@@ -63,9 +63,3 @@ def finalize_block_response(block: BlockResult[bytes]) -> abci.ResponseFinalizeB
 
 def tx_results_bytes(results: Sequence[bytes]) -> bytes:
     return b"".join([encode_field(_TX_RESULTS, result) for result in results])
-
-
-def _int64_field(tag: bytes, value: int) -> bytes:
-    if not -(2**63) <= value < 2**63:
-        raise ValueError(f"Value out of range: {value}")  # as protobuf refuses it
-    return tag + encode_varint(value & 0xFFFF_FFFF_FFFF_FFFF) if value else b""

@@ -57,7 +57,8 @@ from stateset_chain.abci.dispatch import (
     Halted,
     UnknownRequest,
 )
-from stateset_chain.abci.framing import FrameDecoder, FramingError, encode_uvarint
+from stateset_chain.abci.framing import FrameDecoder, FramingError
+from stateset_chain.protowire import encode_varint
 
 from tendermint.abci import types_pb2 as abci
 
@@ -273,7 +274,7 @@ def answer_burst(dispatcher: Dispatcher, conn: int, payloads: list[bytes]) -> Bu
             return Burst(b"".join(out), True, keep_open=False, crashed=True)
         except Halted:  # another connection's request crashed the app
             return Burst(b"".join(out), True, keep_open=False)
-        out.append(encode_uvarint(len(response)))
+        out.append(encode_varint(len(response)))
         out.append(response)
         flushed = flushed or response == _FLUSH
     return Burst(b"".join(out), flushed)

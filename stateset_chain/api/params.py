@@ -7,15 +7,13 @@ ISO 8601 (``2026-12-01T10:00:00Z``, ``2026-12-01``) or integer Unix seconds, rea
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from stateset_chain.api import errors
+from stateset_chain.coins import parse_units
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
-_AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,19})(\.[0-9]{1,6})?$")
 
 ORDER_STATUSES = (
     "CREATED", "PAID", "FULFILLED", "SHIPPED", "DELIVERED", "HELD", "CANCELLED", "RETURNED",
@@ -27,11 +25,12 @@ def amount(value: str | None, param: str) -> int | None:
     """A decimal amount in currency units -> base units (6 decimals)."""
     if value is None:
         return None
-    if not _AMOUNT.match(value):
+    try:
+        return parse_units(value, ValueError, max_whole_digits=20)
+    except ValueError:
         raise errors.ParameterInvalid(
             f"{param} must be a decimal amount with at most 6 decimals, like 1096.47", param=param
-        )
-    return int(Decimal(value).scaleb(6))
+        ) from None
 
 
 def timestamp(value: str | None, param: str) -> datetime | None:

@@ -71,7 +71,6 @@ from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.errors import (
     InsufficientFee,
     InvalidPubKey,
-    InvalidRequest,
     MemoTooLarge,
     NoSignatures,
     TooManySignatures,
@@ -82,11 +81,18 @@ from stateset_chain.errors import (
     UnknownExtensionOptions,
     WrongSequence,
 )
+from stateset_chain.protowire import (
+    LENGTH_DELIMITED,
+    VARINT,
+    encode_bytes_field,
+    encode_string_field,
+    encode_uint_field,
+    tag,
+)
 
 from cosmos.auth.v1beta1 import auth_pb2
 from cosmos.tx.signing.v1beta1 import signing_pb2
 
-MAX_GAS_WANTED = 2**63 - 1  # the SDK's tx.MaxGasWanted
 # The SDK's simulated signature size (ConsumeTxSizeGasDecorator): an amino StdSignature of a
 # secp256k1 key (40 bytes) and a 64-byte signature (66 bytes), plus 6.
 SIMULATED_SIGNATURE_BYTES = 40 + 66 + 6
@@ -117,8 +123,6 @@ class AnteState:
 def set_up_context(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
     if tx.gas_limit == 0 and not ctx.is_simulate:
         raise InvalidGasLimit("must provide positive gas")
-    if tx.gas_limit > MAX_GAS_WANTED:
-        raise InvalidRequest(f"invalid gas supplied; {tx.gas_limit} > {MAX_GAS_WANTED}")
     st.params = st.auth.params(ctx.store)
 
 
@@ -278,7 +282,7 @@ def verify_signatures(ctx: Context, tx: DecodedTx, st: AnteState) -> None:
             )
         if ctx.is_simulate:
             continue
-        sign_bytes = prefix + _uint_field(4, account.account_number)
+        sign_bytes = prefix + encode_uint_field(_SIGN_DOC_ACCOUNT_NUMBER, account.account_number)
         if not VERIFIED.verify(st.pubkeys[i], sign_bytes, tx.signatures[i]):
             raise Unauthorized(
                 f"signature verification failed; please verify account number "
@@ -336,43 +340,25 @@ def sign_doc_bytes(
     """``cosmos.tx.v1beta1.SignDoc{body_bytes, auth_info_bytes, chain_id, account_number}``
     serialized as protobuf does (fields in order, defaults omitted): the bytes a SIGN_MODE_DIRECT
     signer signs. Hand-encoded because it runs for every signature."""
-    return sign_doc_prefix(body_bytes, auth_info_bytes, chain_id) + _uint_field(4, account_number)
+    return sign_doc_prefix(body_bytes, auth_info_bytes, chain_id) + encode_uint_field(
+        _SIGN_DOC_ACCOUNT_NUMBER, account_number
+    )
+
+
+# SignDoc's field tags: 1 body_bytes, 2 auth_info_bytes, 3 chain_id (length-delimited), 4
+# account_number (varint).
+_SIGN_DOC_BODY = tag(1, LENGTH_DELIMITED)
+_SIGN_DOC_AUTH_INFO = tag(2, LENGTH_DELIMITED)
+_SIGN_DOC_CHAIN_ID = tag(3, LENGTH_DELIMITED)
+_SIGN_DOC_ACCOUNT_NUMBER = tag(4, VARINT)
 
 
 def sign_doc_prefix(body_bytes: bytes, auth_info_bytes: bytes, chain_id: str) -> bytes:
     return (
-        _bytes_field(1, body_bytes)
-        + _bytes_field(2, auth_info_bytes)
-        + _bytes_field(3, chain_id.encode())
+        encode_bytes_field(_SIGN_DOC_BODY, body_bytes)
+        + encode_bytes_field(_SIGN_DOC_AUTH_INFO, auth_info_bytes)
+        + encode_string_field(_SIGN_DOC_CHAIN_ID, chain_id)
     )
-
-
-_ONE_BYTE_VARINTS = tuple(bytes((n,)) for n in range(0x80))
-
-
-def _varint(n: int) -> bytes:
-    if n < 0x80:
-        return _ONE_BYTE_VARINTS[n]
-    if n < 0x4000:  # two bytes: the usual body length
-        return bytes((n & 0x7F | 0x80, n >> 7))
-    out = bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def _bytes_field(number: int, data: bytes) -> bytes:
-    if not data:
-        return b""
-    return _varint(number << 3 | 2) + _varint(len(data)) + data
-
-
-def _uint_field(number: int, value: int) -> bytes:
-    if not value:
-        return b""
-    return _varint(number << 3) + _varint(value)
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -73,9 +73,7 @@ def _account_from_json(entry: dict, next_number: int) -> BaseAccount:
         raise InvalidGenesis(f"an account must be an object, got {entry!r}")
     _no_unknown_keys(entry, _ACCOUNT_KEYS, "account")
     addr = entry["address"]
-    raw = address.decode(addr)
-    if address.encode(raw) != addr:
-        raise InvalidGenesis(f"address {addr!r} is not in canonical (lower-case) form")
+    raw = address.require_address(addr, "genesis account address", InvalidGenesis)
     number = parse_uint("account_number", entry.get("account_number", next_number))
     if number < next_number:
         raise InvalidGenesis(

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, fields
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.coins import SSUSD, USDC, Coin
+from stateset_chain.coins import SSUSD, USDC, Coin, parse_amount
 from stateset_chain.errors import ChainError
 
 from stateset.auth.v1 import params_pb2
@@ -32,7 +32,6 @@ MAX_UINT64 = 2**64 - 1
 MAX_DEC_NUMERATOR = 2**256 - 1
 
 _DECIMAL = re.compile(r"^([0-9]{1,60})(?:\.([0-9]{1,18}))?$")
-_UINT_TEXT = re.compile(r"^[0-9]{1,20}$")
 
 
 class InvalidParams(ValueError):
@@ -41,7 +40,7 @@ class InvalidParams(ValueError):
 
 def parse_dec(text: str) -> int:
     """``"0.01"`` -> 10**16: the exact numerator over 10^18 of a non-negative decimal string."""
-    match = _DECIMAL.match(text) if isinstance(text, str) else None
+    match = _DECIMAL.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise InvalidParams(f'expected a non-negative decimal string like "0.01", got {text!r}')
     whole, frac = match.group(1), match.group(2) or ""
@@ -159,8 +158,11 @@ _UINT_FIELDS = (
 
 def parse_uint(name: str, value) -> int:
     """A 64-bit unsigned JSON integer or decimal string (the SDK writes uint64 as strings)."""
-    if isinstance(value, str) and _UINT_TEXT.match(value):
-        value = int(value)
+    if isinstance(value, str):  # the chain's one grammar of integer text (coins.parse_amount)
+        try:
+            value = parse_amount(value, InvalidParams, allow_zero=True, maximum=MAX_UINT64)
+        except InvalidParams:
+            pass  # refused below, naming the field
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UINT64:
         return value
     raise InvalidParams(f"{name} must be an unsigned 64-bit integer, got {value!r}")

@@ -19,6 +19,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.auth.keys import ACCOUNTS_PREFIX, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY
 from stateset_chain.auth.params import DEFAULT_PARAMS, Params
 from stateset_chain.crypto import address
+from stateset_chain.crypto.secp256k1 import PUBKEY_TYPE_URL
 from stateset_chain.store.collections import BytesKey, Map, ProtoValue, Sequence
 from stateset_chain.store.kv import KVStore
 
@@ -27,7 +28,6 @@ from cosmos.crypto.secp256k1 import keys_pb2
 from stateset.auth.v1 import params_pb2
 
 BaseAccount = auth_pb2.BaseAccount
-SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 
 # The account key of a bech32 address; ``address.decode`` is itself memoized (bech32 in pure
 # Python costs ~40 µs) and raises InvalidAddress, never cached.
@@ -56,7 +56,7 @@ def pubkey_from_any_value(value: bytes) -> bytes:
 def set_account_pubkey(account: auth_pb2.BaseAccount, pubkey33: bytes) -> None:
     account.pub_key.CopyFrom(
         PbAny(
-            type_url=SECP256K1_PUBKEY_URL,
+            type_url=PUBKEY_TYPE_URL,
             value=keys_pb2.PubKey(key=pubkey33).SerializeToString(deterministic=True),
         )
     )

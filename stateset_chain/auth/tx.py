@@ -57,6 +57,7 @@ from stateset_chain.auth.state import pubkey_from_any_value
 from stateset_chain.coins import Coin, coins_from_proto
 from stateset_chain.crypto import address
 from stateset_chain.crypto.hashes import sha256
+from stateset_chain.crypto.secp256k1 import PUBKEY_TYPE_URL
 from stateset_chain.errors import (
     InsufficientFee,
     InvalidAddress,
@@ -71,7 +72,6 @@ from stateset_chain.module import MsgRoute
 
 from cosmos.tx.v1beta1 import tx_pb2
 
-SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 MULTI_SIGNER = -1  # SignerInfo.mode when the signer uses ModeInfo.multi (not supported)
 NO_MODE = -2  # SignerInfo.mode when mode_info is missing
 _NON_CRITICAL_BIT = 1 << 10  # ADR-020: body field numbers with bit 11 set may be ignored
@@ -170,7 +170,10 @@ def decode_tx(
     msgs, msg_routes, signers = _decode_msgs(body, routes, validate)
     payer = fee.payer
     if payer:
-        _require_canonical(payer, "Invalid fee payer address")
+        try:
+            address.require_address(payer, "fee payer")
+        except InvalidAddress as e:  # the SDK's wording
+            raise InvalidAddress(f"Invalid fee payer address ({payer}): {e.detail}") from None
         if payer not in signers:
             signers.append(payer)
     if not signers:
@@ -239,15 +242,15 @@ def _pubkey(si: tx_pb2.SignerInfo) -> bytes | None:
     if not si.HasField("public_key"):
         return None
     any_key = si.public_key
-    if any_key.type_url != SECP256K1_PUBKEY_URL:
+    if any_key.type_url != PUBKEY_TYPE_URL:
         raise InvalidPubKey(f"unsupported public key type {any_key.type_url!r}")
     value = any_key.value
     try:
         key = pubkey_from_any_value(value)
     except DecodeError as e:
-        raise TxDecodeError(f"cannot decode {SECP256K1_PUBKEY_URL}: {e}") from None
+        raise TxDecodeError(f"cannot decode {PUBKEY_TYPE_URL}: {e}") from None
     if len(value) != len(key) + 2:  # anything beyond field 1: unknown fields
-        raise TxDecodeError(f"unknown field in {SECP256K1_PUBKEY_URL}")
+        raise TxDecodeError(f"unknown field in {PUBKEY_TYPE_URL}")
     return key
 
 
@@ -256,15 +259,6 @@ def _fee_coins(fee: tx_pb2.Fee) -> list[Coin]:
         return coins_from_proto(fee.amount[:])  # parsed coins are cached (see coins.py)
     except InvalidCoins as e:
         raise InsufficientFee(f"invalid fee amount: {e.detail}") from None
-
-
-def _require_canonical(addr: str, what: str) -> None:
-    try:
-        raw = address.decode(addr)
-    except InvalidAddress as e:
-        raise InvalidAddress(f"{what} ({addr}): {e.detail}") from None
-    if not addr.islower() or address.encode(raw) != addr:
-        raise InvalidAddress(f"{what} ({addr}): not in canonical form")
 
 
 def _parse(cls: type[Message], data: bytes, what: str):

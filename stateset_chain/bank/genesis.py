@@ -20,11 +20,11 @@ from __future__ import annotations
 from google.protobuf import json_format
 
 from stateset_chain.bank.errors import InvalidGenesis
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import MAX_AMOUNT, Coin, parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
+from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError
 
 from cosmos.bank.v1beta1 import bank_pb2

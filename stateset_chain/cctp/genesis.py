@@ -22,7 +22,6 @@ bytes32 values are hex, ``0x`` optional. Export writes every field, lists in sto
 
 from __future__ import annotations
 
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.cctp.attestation import (
     ethereum_address,
     format_attester_key,
@@ -34,6 +33,7 @@ from stateset_chain.cctp.keys import LOCAL_TOKEN
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.coins import parse_amount
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError
 
 ROLES = ("owner", "pending_owner", "attester_manager", "pauser", "token_controller")

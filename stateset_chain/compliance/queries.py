@@ -15,11 +15,11 @@ Bad addresses and limits are sdk InvalidRequest.
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.compliance import keys
 from stateset_chain.compliance.errors import NotSanctioned
 from stateset_chain.compliance.state import ComplianceKeeper
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError, InvalidRequest
 from stateset_chain.module import QueryRoute
 

@@ -34,8 +34,8 @@ from stateset_chain.compliance.errors import (
     SanctionedSender,
 )
 from stateset_chain.context import Context
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.store.kv import KVStore
+from stateset_chain.timefmt import timestamp
 
 from stateset.compliance.v1.compliance_pb2 import ComplianceDecision, ComplianceStatus, Volume
 from stateset.orders.v1.orders_pb2 import Order

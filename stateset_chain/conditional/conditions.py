@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.conditional.errors import InvalidCondition
+from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError
 from stateset_chain.orders import ids
-from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.timefmt import timestamp_ns
 
 from stateset.conditional.v1.conditional_pb2 import Condition
 from stateset.orders.v1.orders_pb2 import OrderStatus

@@ -28,8 +28,8 @@ from stateset_chain.conditional.state import ESCROW_ACCOUNT, ConditionalKeeper
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.store.kv import Branch
+from stateset_chain.timefmt import timestamp
 
 from stateset.conditional.v1 import events_pb2 as events
 from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, ConditionalStatus
@@ -109,7 +109,7 @@ def end_block(keeper: ConditionalKeeper, ctx: Context) -> None:
 
 
 def _ns(ts) -> int:
-    from stateset_chain.orders.timefmt import timestamp_ns
+    from stateset_chain.timefmt import timestamp_ns
 
     return timestamp_ns(ts)
 

@@ -35,7 +35,6 @@ from stateset_chain.conditional.keys import (
     WOKEN_PREFIX,
 )
 from stateset_chain.orders import ids
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.store.collections import (
     Item,
     KeySet,
@@ -47,6 +46,7 @@ from stateset_chain.store.collections import (
     U64Key,
 )
 from stateset_chain.store.kv import KVStore
+from stateset_chain.timefmt import timestamp_ns
 
 from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, Params
 

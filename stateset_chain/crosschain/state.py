@@ -28,9 +28,9 @@ from stateset_chain.crosschain.keys import (
 )
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.store.collections import BytesKey, Map, ProtoValue, StrKey
 from stateset_chain.store.kv import KVStore
+from stateset_chain.timefmt import timestamp
 
 from stateset.crosschain.v1 import events_pb2 as events
 from stateset.crosschain.v1.crosschain_pb2 import Params, RefundDestination, UnclaimedFunds

@@ -1,7 +1,12 @@
-"""Bech32 account addresses, derived the Cosmos way.
+"""Bech32 account addresses, derived the Cosmos way, and the chain's one address check.
 
 - user account: ``ripemd160(sha256(compressed secp256k1 pubkey))`` (20 bytes)
 - module account: ``sha256(module name)[:20]`` (the SDK's ``authtypes.NewModuleAddress``)
+
+``require_address`` is the rule every message, genesis and query field that names an account
+follows: a ``stateset`` bech32 address of 20 or 32 bytes in its canonical (lower-case) spelling,
+so one account has one spelling in state, events and indexes. A failure is the class the caller
+names (``InvalidAddress`` unless a module's own error fits better, e.g. ``InvalidParams``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from functools import lru_cache
 import bech32 as _bech32
 
 from stateset_chain.crypto.hashes import ripemd160, sha256
-from stateset_chain.errors import InvalidAddress
+from stateset_chain.errors import ChainError, InvalidAddress
 
 PREFIX = "stateset"
 
@@ -56,6 +61,35 @@ def decode(address: str, prefix: str = PREFIX) -> bytes:
 def validate(address: str) -> str:
     decode(address)
     return address
+
+
+def require_address(
+    addr: str, field: str, error: type[ChainError] = InvalidAddress
+) -> bytes:
+    """The bytes of ``addr``, a valid ``stateset`` address in its canonical (lower-case)
+    spelling; ``error`` naming ``field`` otherwise."""
+    try:
+        raw = decode(addr)
+    except InvalidAddress as e:
+        raise error(f"invalid {field}: {e.detail}") from None
+    if encode(raw) != addr:
+        raise error(f"invalid {field}: {addr!r} is not in canonical form")
+    return raw
+
+
+def canonical(addr: str) -> str:
+    """The canonical (lower-case) spelling of a valid address in any case (query filters accept
+    either); raises InvalidAddress for anything else."""
+    return encode(decode(addr))
+
+
+def is_canonical(addr: str) -> bool:
+    """True iff ``require_address`` accepts ``addr``."""
+    try:
+        require_address(addr, "address")
+    except InvalidAddress:
+        return False
+    return True
 
 
 @lru_cache(maxsize=256)

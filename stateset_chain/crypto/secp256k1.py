@@ -19,6 +19,9 @@ from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto.hashes import sha256
 
 PUBKEY_SIZE = 33
+# The type URL of a ``cosmos.crypto.secp256k1.PubKey`` in an ``Any`` (the one key type the chain
+# accepts: a signer info's key, an account's key).
+PUBKEY_TYPE_URL = "/cosmos.crypto.secp256k1.PubKey"
 SIGNATURE_SIZE = 64
 
 # Order of the secp256k1 group and half of it: the SDK rejects s > n/2.

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto.address import pubkey_to_address
+from stateset_chain.crypto.secp256k1 import PUBKEY_TYPE_URL
 from stateset_chain.indexer.views import BLOCK_EVENT, RawEvent
-from stateset_chain.orders.timefmt import parse_iso8601
+from stateset_chain.timefmt import parse_iso8601
 
 from cosmos.crypto.secp256k1 import keys_pb2 as secp256k1
 from cosmos.tx.v1beta1 import tx_pb2
@@ -60,7 +61,7 @@ def decode_tx(index: int, raw: bytes, result: dict) -> TxRow:
         fee = [{"denom": c.denom, "amount": c.amount} for c in auth.fee.amount]
         if auth.signer_infos:
             key = auth.signer_infos[0].public_key
-            if key.type_url.endswith("secp256k1.PubKey"):
+            if key.type_url == PUBKEY_TYPE_URL:
                 signer = pubkey_to_address(secp256k1.PubKey.FromString(key.value).key)
     except Exception:  # a tx the app refused to decode is still a tx of the block
         pass

@@ -27,13 +27,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from psycopg import Connection
 from psycopg.types.json import Jsonb
 
-from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto import address
-from stateset_chain.orders.timefmt import NS
+from stateset_chain.timefmt import NS, timestamp_json
 
 VIEWS_VERSION = 1
 VIEW_NAME = "typed"
@@ -77,17 +75,9 @@ def event_id(height: int, tx_index: int, index: int) -> str:
     return f"evt_{height}_{tx}_{index}"
 
 
-_TIME_TEXTS: BoundedCache[int, str] = BoundedCache(4096)
-
-
 def time_text(ns: int) -> str:
     """Unix ns as proto JSON writes a Timestamp (RFC 3339, 'Z', 0/3/6/9 fractional digits)."""
-    text = _TIME_TEXTS.get(ns)
-    if text is None:
-        seconds, nanos = divmod(ns, NS)
-        text = Timestamp(seconds=seconds, nanos=nanos).ToJsonString()
-        _TIME_TEXTS.put(ns, text)
-    return text
+    return timestamp_json(*divmod(ns, NS))
 
 
 def _ns_dt(ns: int) -> datetime:

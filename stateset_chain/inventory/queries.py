@@ -9,8 +9,8 @@
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError, InvalidRequest
 from stateset_chain.inventory.errors import UntrackedSku
 from stateset_chain.inventory.state import InventoryKeeper

@@ -24,7 +24,7 @@ from stateset_chain.errors import InvariantBroken
 from stateset_chain.orders.keys import ESCROW_ACCOUNT
 from stateset_chain.orders.money import split_settlement
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1.orders_pb2 import (
     CrossChainOrigin,

@@ -32,8 +32,8 @@ from stateset_chain.orders.money import BPS
 from stateset_chain.orders.msgs.create import CURRENCY_DENOMS
 from stateset_chain.orders.params import default_params, validate_params
 from stateset_chain.orders.state import OrdersKeeper, payment_sequence, refund_sequence
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.privacy.envelope import validate_envelope
+from stateset_chain.timefmt import timestamp_ns
 
 from stateset.orders.v1.genesis_pb2 import GenesisState
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
@@ -92,7 +92,9 @@ def _check_order(
     if supplier:
         addresses.append(("supplier", supplier))
     for field, value in addresses:
-        _require(_is_canonical(value), f"{where}: {field} {value!r} is not a canonical address")
+        _require(
+            address.is_canonical(value), f"{where}: {field} {value!r} is not a canonical address"
+        )
     _require(order.customer != order.merchant, f"{where}: customer is the merchant")
     if order.HasField("personal_data"):
         try:
@@ -107,7 +109,7 @@ def _check_order(
             raise InvalidGenesis(f"{where}: shipping.tracking: {e.log}") from None
     # what settlement would pay (an unsettled order) must not be stranded there
     _require(
-        _is_canonical(order.platform_address),
+        address.is_canonical(order.platform_address),
         f"{where}: platform_address {order.platform_address!r} is not a canonical address",
     )
     _require(order.platform_fee_bps <= BPS, f"{where}: platform_fee_bps above 10000")
@@ -143,13 +145,6 @@ def _check_order(
             not payment.HasField("cross_chain") or _is_origin(payment.cross_chain),
             f"{where}: payment {payment.id}: cross_chain hashes must be 64 lower-case hex digits",
         )
-
-
-def _is_canonical(value: str) -> bool:
-    try:
-        return address.encode(address.decode(value)) == value
-    except ChainError:
-        return False
 
 
 def _is_origin(origin: CrossChainOrigin) -> bool:

@@ -21,7 +21,7 @@ from stateset_chain.crypto import address
 from stateset_chain.orders import indexed, lifecycle
 from stateset_chain.orders.lifecycle import DELIVERED, HELD
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1.orders_pb2 import Order

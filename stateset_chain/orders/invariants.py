@@ -31,7 +31,7 @@ from stateset_chain.orders.lifecycle import (
     TRANSITIONS,
 )
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.timefmt import timestamp_ns
 
 from stateset.orders.v1.orders_pb2 import Order
 

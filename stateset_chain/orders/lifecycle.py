@@ -23,7 +23,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders.errors import InvalidTransition
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1.orders_pb2 import Order, OrderStatus, TimelineEntry
 

@@ -13,27 +13,20 @@ Rounding rules (the only two):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from stateset_chain import coins
 from stateset_chain.orders.errors import InvalidAmount, InvalidPrice
 
-DECIMALS = 6
-UNIT = 10**DECIMALS
+DECIMALS = coins.DECIMALS
+UNIT = coins.UNIT
 BPS = 10_000
 MAX_ORDER_AMOUNT = 2**64 - 1  # totals are u64 (the amount index key is 8 bytes)
 
-_PRICE = re.compile(r"^(0|[1-9][0-9]{0,12})(?:\.([0-9]{1,6}))?$")
-
-
 def parse_price(text: str) -> int:
-    """``"999.99"`` -> 999_990_000 base units. At most 13 integer digits and 6 decimals."""
-    m = _PRICE.fullmatch(text)
-    if m is None:
-        raise InvalidPrice(f"price {text!r} is not a decimal with at most {DECIMALS} decimals")
-    whole, frac = m.group(1), m.group(2) or ""
-    return int(whole) * UNIT + int(frac.ljust(DECIMALS, "0"))
+    """``"999.99"`` -> 999_990_000 base units. At most 13 integer digits and 6 decimals (the
+    chain's one grammar of currency units, ``coins.parse_units``)."""
+    return coins.parse_units(text, InvalidPrice, field="price", max_whole_digits=13)
 
 
 def format_units(amount: int) -> str:

@@ -6,7 +6,6 @@ import re
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
-from stateset_chain.errors import InvalidAddress
 from stateset_chain.orders.errors import InvalidParams
 from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT
 
@@ -47,7 +46,7 @@ def default_params() -> Params:
 def validate_params(p: Params) -> None:
     """Every rule, one per line; raises InvalidParams naming the field."""
     for field in ("authority", "arbiter", "platform_address"):
-        _require_address(getattr(p, field), field)
+        address.require_address(getattr(p, field), field, InvalidParams)
     _require(p.platform_fee_bps <= BPS, "platform_fee_bps must be <= 10000")
     _require(p.return_window_seconds <= 10 * 365 * 86400, "return_window_seconds above 10 years")
     for field in (
@@ -90,14 +89,6 @@ def _validate_shipping_rate(ship: ShippingRate) -> None:
 def _require(ok: bool, why: str) -> None:
     if not ok:
         raise InvalidParams(why)
-
-
-def _require_address(addr: str, field: str) -> None:
-    try:
-        raw = address.decode(addr)
-    except InvalidAddress as e:
-        raise InvalidParams(f"{field}: {e.detail}") from None
-    _require(address.encode(raw) == addr, f"{field} {addr!r} is not canonical")
 
 
 def tax_rate_bps(p: Params, country: str, region: str) -> int:

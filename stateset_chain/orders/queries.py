@@ -17,12 +17,12 @@ from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvalidAddress, InvalidRequest
 from stateset_chain.module import QueryRoute
-from stateset_chain.orders.errors import OrderNotFound
+from stateset_chain.orders.errors import InvalidTimestamp, OrderNotFound
 from stateset_chain.orders.listing import OrderFilter, list_orders
 from stateset_chain.orders.msgs.common import require_order_id
 from stateset_chain.orders.msgs.create import MAX_CLIENT_ORDER_ID_BYTES
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import parse_iso8601
+from stateset_chain.timefmt import parse_iso8601
 
 from stateset.orders.v1 import query_pb2 as q
 from stateset.orders.v1.orders_pb2 import OrderStatus
@@ -95,13 +95,13 @@ def _canonical(addr: str, field: str) -> str:
     if not addr:
         return ""
     try:
-        return address.encode(address.decode(addr))
+        return address.canonical(addr)
     except InvalidAddress as e:
         raise InvalidRequest(f"{field}: {e.detail}") from None
 
 
 def _time(text: str, field: str) -> int | None:
-    return parse_iso8601(text, field) if text else None
+    return parse_iso8601(text, field, InvalidTimestamp) if text else None
 
 
 def _amount(text: str, field: str) -> int | None:

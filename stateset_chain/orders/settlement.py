@@ -27,7 +27,7 @@ from stateset_chain.orders.errors import BlockedSettlementRecipient
 from stateset_chain.orders.expected import BankKeeper
 from stateset_chain.orders.lifecycle import DELIVERED
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import NS, timestamp, timestamp_ns
+from stateset_chain.timefmt import NS, timestamp, timestamp_ns
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1.orders_pb2 import Order, Settlement

@@ -61,7 +61,6 @@ from stateset_chain.orders.keys import (
 )
 from stateset_chain.orders.money import MAX_ORDER_AMOUNT
 from stateset_chain.orders.params import default_params
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.store.collections import (
     BytesKey,
     Item,
@@ -77,6 +76,7 @@ from stateset_chain.store.collections import (
     U64Value,
 )
 from stateset_chain.store.kv import KVStore
+from stateset_chain.timefmt import timestamp_ns
 
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order

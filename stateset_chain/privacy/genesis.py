@@ -9,8 +9,8 @@ from __future__ import annotations
 from google.protobuf import json_format
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError
 from stateset_chain.privacy.errors import InvalidGenesis
 from stateset_chain.privacy.msgs.register_encryption_key import require_public_key

@@ -9,11 +9,11 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.privacy.errors import StaleEncryptionKey, UnknownEncryptionKey
 from stateset_chain.privacy.keys import KEYS_PREFIX
 from stateset_chain.store.collections import BytesKey, Map, ProtoValue
 from stateset_chain.store.kv import KVStore
+from stateset_chain.timefmt import timestamp
 
 from stateset.privacy.v1.privacy_pb2 import EncryptionKey, SealedPersonalData
 

@@ -30,11 +30,11 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.store.kv import Branch
 from stateset_chain.subscriptions import lifecycle, schedule
 from stateset_chain.subscriptions.errors import AllowanceExceeded
 from stateset_chain.subscriptions.lifecycle import ACTIVE, CANCELED, INCOMPLETE, PAST_DUE
+from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1 import tx_pb2 as orders_tx
 from stateset.subscriptions.v1 import events_pb2 as events

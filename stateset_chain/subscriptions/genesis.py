@@ -12,11 +12,11 @@ from google.protobuf import json_format
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.subscriptions.errors import InvalidGenesis
 from stateset_chain.subscriptions.lifecycle import SCHEDULED
 from stateset_chain.subscriptions.msgs.common import require_address, require_subscription_id
 from stateset_chain.subscriptions.state import default_params, sequence
+from stateset_chain.timefmt import timestamp_ns
 
 from stateset.subscriptions.v1.subscriptions_pb2 import GenesisState
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.subscriptions.lifecycle import SCHEDULED
+from stateset_chain.timefmt import timestamp_ns
 
 
 def queue_consistent(keeper, ctx: Context) -> None:

@@ -20,11 +20,11 @@ from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import ChainError, InvalidRequest
 from stateset_chain.module import QueryRoute
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.store.collections import StrKey, TupleKey, U64Key
 from stateset_chain.store.kv import prefix_end
 from stateset_chain.subscriptions import keys, state
 from stateset_chain.subscriptions.msgs.common import require_address, require_subscription_id
+from stateset_chain.timefmt import timestamp_ns
 
 from stateset.subscriptions.v1 import query_pb2 as q
 

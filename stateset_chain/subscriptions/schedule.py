@@ -15,7 +15,7 @@ never add up to a catch-up charge.
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.orders.timefmt import civil_from_days, days_from_civil, timestamp, timestamp_ns
+from stateset_chain.timefmt import civil_from_days, days_from_civil, timestamp, timestamp_ns
 
 from stateset.subscriptions.v1.subscriptions_pb2 import Interval, Subscription
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
 from stateset_chain.orders import ids
-from stateset_chain.orders.timefmt import timestamp, timestamp_ns
 from stateset_chain.store.collections import (
     BytesKey,
     Item,
@@ -31,6 +30,7 @@ from stateset_chain.store.kv import KVStore
 from stateset_chain.subscriptions import keys
 from stateset_chain.subscriptions.errors import SubscriptionNotFound
 from stateset_chain.subscriptions.expected import OrdersKeeper
+from stateset_chain.timefmt import timestamp, timestamp_ns
 
 from stateset.subscriptions.v1.subscriptions_pb2 import Cycle, Params, Subscription
 

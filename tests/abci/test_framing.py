@@ -7,14 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stateset_chain.abci.framing import (
-    FrameDecoder,
-    FramingError,
-    decode_uvarint,
-    encode_frame,
-    encode_uvarint,
-    uvarint_len,
-)
+from stateset_chain.abci.framing import FrameDecoder, FramingError, encode_frame
+from stateset_chain.protowire import decode_varint, encode_varint, varint_len
 
 from tendermint.abci import types_pb2 as abci
 
@@ -52,13 +46,13 @@ def test_info_request_length_prefix_is_unsigned_not_zigzag():
     ],
 )
 def test_uvarint_known_encodings_and_roundtrip(value, encoded):
-    assert encode_uvarint(value).hex() == encoded
-    assert uvarint_len(value) == len(encoded) // 2
-    assert decode_uvarint(bytes.fromhex(encoded)) == (value, len(encoded) // 2)
+    assert encode_varint(value).hex() == encoded
+    assert varint_len(value) == len(encoded) // 2
+    assert decode_varint(bytes.fromhex(encoded)) == (value, len(encoded) // 2)
 
 
 def test_truncated_uvarint_is_incomplete_not_an_error():
-    assert decode_uvarint(bytes.fromhex("8080")) is None
+    assert decode_varint(bytes.fromhex("8080")) is None
 
 
 def test_frames_fed_byte_by_byte_come_out_exactly_once_and_whole():
@@ -101,13 +95,13 @@ def test_varint_overflowing_64_bits_is_rejected():
 def test_frame_above_the_size_limit_is_rejected_before_its_body_arrives():
     decoder = FrameDecoder(max_message_bytes=1000)
     with pytest.raises(FramingError):
-        decoder.feed(encode_uvarint(1001))
+        decoder.feed(encode_varint(1001))
 
 
 def test_default_limit_is_cometbfts_maxint32():
-    FrameDecoder().feed(encode_uvarint(2**31 - 1))  # announced, not yet arrived: fine
+    FrameDecoder().feed(encode_varint(2**31 - 1))  # announced, not yet arrived: fine
     with pytest.raises(FramingError):
-        FrameDecoder().feed(encode_uvarint(2**31))
+        FrameDecoder().feed(encode_varint(2**31))
 
 
 @given(

@@ -13,7 +13,7 @@ from stateset_chain.context import BlockInfo
 from stateset_chain.crypto import address
 from stateset_chain.events import EventManager
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 from tests.bank.helpers import TEST_MODULE_ACCOUNTS, FakeAccounts
 from tests.inventory.helpers import StockChain
 from tests.orders import helpers as orders_helpers

@@ -16,7 +16,7 @@ from stateset_chain.conditional.errors import (
     NotWaiting,
 )
 from stateset_chain.conditional.state import ConditionalKeeper
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 from tests.conditional.helpers import CONDITIONAL_ESCROW, CondChain, conditional_msg
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, START_NS, STRANGER, UNIT, item
 

@@ -12,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.conditional.engine import EXECUTED
 from stateset_chain.errors import ChainError
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 from tests.conditional.helpers import CondChain, conditional_msg
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, item
 

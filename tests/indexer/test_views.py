@@ -17,8 +17,8 @@ from stateset_chain.indexer.views import (
     time_text,
 )
 from stateset_chain.orders import escrow
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.readside import db
+from stateset_chain.timefmt import timestamp
 
 from cosmos.base.v1beta1.coin_pb2 import Coin
 from stateset.bank.v1 import events_pb2 as bank_events

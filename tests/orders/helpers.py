@@ -21,10 +21,10 @@ from stateset_chain.orders import genesis, ids, settlement
 from stateset_chain.orders.keys import ESCROW_ACCOUNT, ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import parse_iso8601
 from stateset_chain.privacy.envelope import tracking_purpose
 from stateset_chain.privacy.seal import Recipient, seal
 from stateset_chain.store.kv import Branch, MemoryKV
+from stateset_chain.timefmt import parse_iso8601
 from tests.bank.helpers import ALICE, BOB, CAROL, TEST_MODULE_ACCOUNTS, FakeAccounts, fund
 
 from stateset.orders.v1 import tx_pb2 as tx

@@ -28,7 +28,7 @@ from stateset_chain.orders.errors import (
     ZeroTotal,
 )
 from stateset_chain.orders.state import orders
-from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import (
     BLOCKED,
     BLOCKED_IDS,

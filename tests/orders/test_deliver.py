@@ -7,7 +7,7 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.orders.errors import InvalidTransition, NotAuthorized
 from stateset_chain.orders.state import settlement_queue
-from stateset_chain.orders.timefmt import NS, timestamp_ns
+from stateset_chain.timefmt import NS, timestamp_ns
 from tests.orders.helpers import (
     AUTHORITY,
     CUSTOMER,

@@ -14,7 +14,7 @@ from stateset_chain.orders.errors import (
     TooManyEvidenceItems,
 )
 from stateset_chain.orders.state import settlement_queue
-from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import (
     AUTHORITY,
     CUSTOMER,

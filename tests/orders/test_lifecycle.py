@@ -12,8 +12,8 @@ from stateset_chain.context import BlockInfo, Context
 from stateset_chain.orders import lifecycle
 from stateset_chain.orders.errors import InvalidTransition
 from stateset_chain.orders.lifecycle import TRANSITIONS, status_name
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.store.kv import Branch
+from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import Chain
 
 from stateset.orders.v1.orders_pb2 import Order, OrderStatus

@@ -22,8 +22,8 @@ from stateset_chain.orders.keys import (
 )
 from stateset_chain.orders.listing import OrderFilter, list_orders
 from stateset_chain.orders.state import orders
-from stateset_chain.orders.timefmt import NS, format_iso8601, timestamp_ns
 from stateset_chain.store.kv import Branch, KVStore
+from stateset_chain.timefmt import NS, format_iso8601, timestamp_ns
 from tests.orders.helpers import START_NS, UNIT, Chain, item
 from tests.orders.test_settlement import RecordingKV
 

@@ -15,7 +15,7 @@ from stateset_chain.orders.errors import (
     Overpayment,
     WrongDenom,
 )
-from stateset_chain.orders.timefmt import timestamp_ns
+from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import (
     CUSTOMER,
     ESCROW,

@@ -8,7 +8,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import BlockInfo
 from stateset_chain.errors import InvalidRequest
 from stateset_chain.orders.errors import InvalidOrderId, InvalidTimestamp, OrderNotFound
-from stateset_chain.orders.timefmt import format_iso8601
+from stateset_chain.timefmt import format_iso8601
 from tests.orders.helpers import CUSTOMER, MERCHANT, STRANGER, TEST_PARAMS, Chain, item
 
 from stateset.orders.v1 import query_pb2 as q

@@ -12,9 +12,9 @@ from stateset_chain.orders.errors import (
     MissingField,
     NotAuthorized,
 )
-from stateset_chain.orders.timefmt import parse_iso8601, timestamp_ns
 from stateset_chain.privacy.errors import InvalidRecipients
 from stateset_chain.privacy.seal import DecryptionFailed, open_order, open_tracking
+from stateset_chain.timefmt import parse_iso8601, timestamp_ns
 from tests.orders.helpers import (
     CHAIN_ID,
     CUSTOMER,

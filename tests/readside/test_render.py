@@ -1,8 +1,8 @@
 """``render_order``: the Orders API JSON of an order, from the proto JSON the chain returns."""
 
 from stateset_chain.events import to_json_dict
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.readside.render import decimal_string, render_order
+from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1.orders_pb2 import (
     Order,

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import BlockInfo
 from stateset_chain.events import EventManager
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.subscriptions import genesis as sub_genesis
 from stateset_chain.subscriptions.module import subscriptions_module
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
+from stateset_chain.timefmt import timestamp
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, Chain, item
 
 from stateset.subscriptions.v1 import tx_pb2 as tx

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.subscriptions import lifecycle
+from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import CUSTOMER, DAY, ESCROW, START_NS, STRANGER, UNIT, item
 from tests.subscriptions.helpers import SubChain
 
@@ -63,8 +63,8 @@ def test_monthly_periods_clamp_to_the_month_end_without_drifting():
     chain = SubChain()
     start = START_NS + 30 * DAY * NS  # 2025-01-31
     sid = chain.subscribe(start_ns=start)
-    from stateset_chain.orders.timefmt import format_iso8601
     from stateset_chain.subscriptions.schedule import boundary
+    from stateset_chain.timefmt import format_iso8601
 
     sub = chain.sub(sid)
     assert [format_iso8601(boundary(sub, k))[:10] for k in range(4)] == [

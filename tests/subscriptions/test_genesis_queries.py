@@ -6,11 +6,11 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.errors import InvalidRequest
-from stateset_chain.orders.timefmt import timestamp
 from stateset_chain.store.kv import MemoryKV
 from stateset_chain.subscriptions import genesis, lifecycle
 from stateset_chain.subscriptions.errors import InvalidGenesis
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
+from stateset_chain.timefmt import timestamp
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, STRANGER, item
 from tests.subscriptions.helpers import SubChain
 

@@ -7,7 +7,6 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.errors import InvalidAddress
 from stateset_chain.orders.errors import CustomerIsMerchant, NoItems, UnknownShippingMethod
-from stateset_chain.orders.timefmt import timestamp_ns
 from stateset_chain.subscriptions import lifecycle
 from stateset_chain.subscriptions.errors import (
     AlreadyCanceling,
@@ -21,6 +20,7 @@ from stateset_chain.subscriptions.errors import (
     TooManyItems,
     TrialTooLong,
 )
+from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, START_NS, STRANGER, UNIT, item
 from tests.subscriptions.helpers import SubChain, create_sub_msg
 

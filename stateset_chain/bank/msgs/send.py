@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank.errors import BlockedRecipient, UnknownDenom
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import coins_from_proto
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import InvalidCoins
 
 from cosmos.bank.v1beta1 import tx_pb2

@@ -8,11 +8,11 @@ from typing import Any
 from google.protobuf.message import Message as ProtoMessage
 
 from stateset_chain import coins
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.cctp.codec import MAX_UINT256, require_bytes32
 from stateset_chain.cctp.errors import CctpError, InvalidAmount, UnsupportedLocalToken
 from stateset_chain.cctp.keys import LOCAL_TOKEN
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.module import MsgRoute
 
 __all__ = ["parse_amount", "require_address", "require_bytes32", "require_role", "route"]

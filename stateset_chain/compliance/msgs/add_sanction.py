@@ -26,7 +26,7 @@ from stateset_chain.compliance.msgs.common import (
 )
 from stateset_chain.compliance.state import ComplianceKeeper
 from stateset_chain.context import Context
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 
 from stateset.compliance.v1 import events_pb2 as events
 from stateset.compliance.v1 import tx_pb2 as tx

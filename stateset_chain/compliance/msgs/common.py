@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.compliance.errors import (
     FieldTooLong,
     InvalidCategory,
@@ -13,6 +12,7 @@ from stateset_chain.compliance.errors import (
     NotAuthorized,
 )
 from stateset_chain.compliance.state import ComplianceKeeper
+from stateset_chain.crypto.address import require_address
 from stateset_chain.store.kv import KVStore
 
 __all__ = ["require_address", "require_reason", "require_country", "require_region",

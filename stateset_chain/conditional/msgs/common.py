@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.conditional import engine
 from stateset_chain.conditional.errors import InvalidConditionalId, NotAuthorized, NotWaiting
 from stateset_chain.conditional.state import ConditionalKeeper
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 
 from stateset.conditional.v1.conditional_pb2 import ConditionalOrder
 

@@ -28,8 +28,8 @@ from stateset_chain.context import Context
 from stateset_chain.events import EventManager
 from stateset_chain.orders.msgs import create as create_order
 from stateset_chain.orders.msgs.common import require_present
-from stateset_chain.orders.timefmt import timestamp, timestamp_ns
 from stateset_chain.store.kv import Branch
+from stateset_chain.timefmt import timestamp, timestamp_ns
 
 from stateset.conditional.v1 import events_pb2 as events
 from stateset.conditional.v1 import tx_pb2 as tx

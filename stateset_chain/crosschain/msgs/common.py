@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain import coins
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.crosschain import destination
 from stateset_chain.crosschain.errors import (
     AmountExceedsUnclaimed,
@@ -14,6 +13,7 @@ from stateset_chain.crosschain.errors import (
     UnclaimedNotFound,
 )
 from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.crypto.address import require_address
 from stateset_chain.store.kv import KVStore
 
 from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReason

@@ -21,7 +21,6 @@ change where it goes back. SPEC.md, "Refund destinations", has the whole argumen
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.context import Context
 from stateset_chain.crosschain.destination import has_cross_chain_payment
 from stateset_chain.crosschain.errors import (
@@ -31,6 +30,7 @@ from stateset_chain.crosschain.errors import (
     RefundDestinationLocked,
 )
 from stateset_chain.crosschain.state import CrosschainKeeper
+from stateset_chain.crypto.address import require_address
 from stateset_chain.orders.ids import is_order_id
 
 from stateset.crosschain.v1 import events_pb2 as events

@@ -15,8 +15,8 @@ emit      StockRestocked
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.inventory.errors import NotAuthorized, NothingToRestock, OrderNotReturned
 from stateset_chain.inventory.state import SHIPPED_STATE, InventoryKeeper
 from stateset_chain.orders.lifecycle import REFUNDED, RETURNED

@@ -13,8 +13,8 @@ emit      InventorySet
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.inventory.errors import InvalidAdjustment
 from stateset_chain.inventory.msgs.common import MAX_QUANTITY, require_sku
 from stateset_chain.inventory.state import InventoryKeeper

@@ -7,7 +7,7 @@ Roles of a signer towards an order: ``customer`` and ``merchant`` (the order's p
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
+from stateset_chain.crypto.address import require_address
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import FieldTooLong, InvalidOrderId, MissingField, NotAuthorized
 

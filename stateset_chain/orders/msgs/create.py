@@ -73,7 +73,7 @@ from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT, parse_price, tax_
 from stateset_chain.orders.msgs.common import require_address, require_length
 from stateset_chain.orders.params import shipping_fee, tax_rate_bps
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 
 from stateset.compliance.v1.compliance_pb2 import FraudStage
 from stateset.orders.v1 import events_pb2 as events

@@ -30,7 +30,7 @@ from stateset_chain.orders.msgs.common import (
     require_role,
 )
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx

@@ -37,7 +37,7 @@ from stateset_chain.orders.msgs.common import (
 )
 from stateset_chain.orders.personal import require_no_email
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import timestamp
+from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx

@@ -26,7 +26,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders import indexed, lifecycle
-from stateset_chain.orders.errors import MissingField
+from stateset_chain.orders.errors import InvalidTimestamp, MissingField
 from stateset_chain.orders.lifecycle import SHIPPED
 from stateset_chain.orders.msgs.common import (
     MERCHANT,
@@ -37,8 +37,8 @@ from stateset_chain.orders.msgs.common import (
     require_role,
 )
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.orders.timefmt import parse_iso8601, timestamp
 from stateset_chain.privacy.envelope import validate_envelope
+from stateset_chain.timefmt import parse_iso8601, timestamp
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
@@ -57,7 +57,7 @@ def validate(msg: tx.MsgShipOrder) -> None:
     if not msg.HasField("tracking"):
         raise MissingField("tracking")
     if msg.estimated_delivery:
-        parse_iso8601(msg.estimated_delivery, "estimated_delivery")
+        parse_iso8601(msg.estimated_delivery, "estimated_delivery", InvalidTimestamp)
 
 
 def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder) -> tx.MsgShipOrderResponse:
@@ -72,7 +72,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder) -> tx.MsgSh
     order.shipping.carrier = msg.carrier
     order.shipping.tracking.CopyFrom(msg.tracking)
     if msg.estimated_delivery:
-        eta = parse_iso8601(msg.estimated_delivery, "estimated_delivery")
+        eta = parse_iso8601(msg.estimated_delivery, "estimated_delivery", InvalidTimestamp)
         order.shipping.estimated_delivery.CopyFrom(timestamp(eta))
     order.shipping.shipped_at.CopyFrom(timestamp(ctx.block.time_ns))
     keeper.save_order(ctx.store, order)

@@ -15,8 +15,8 @@ here; the sealing side (HPKE) refuses them, so nothing is ever sealed to one.
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
 from stateset_chain.context import Context
+from stateset_chain.crypto.address import require_address
 from stateset_chain.privacy.envelope import PUBLIC_KEY_BYTES
 from stateset_chain.privacy.errors import InvalidPublicKey
 from stateset_chain.privacy.state import PrivacyKeeper

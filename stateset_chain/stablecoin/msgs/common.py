@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stateset_chain import coins
-from stateset_chain.bank.handlers import require_address
+from stateset_chain.crypto.address import require_address
 from stateset_chain.stablecoin.errors import InvalidAmount
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.handlers import require_address
+from stateset_chain.crypto.address import require_address
 from stateset_chain.subscriptions.errors import InvalidSubscriptionId, NotAuthorized
 
 from stateset.subscriptions.v1.subscriptions_pb2 import Subscription

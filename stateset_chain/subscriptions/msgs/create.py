@@ -24,7 +24,6 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders.msgs import create as create_order
-from stateset_chain.orders.timefmt import timestamp, timestamp_ns
 from stateset_chain.subscriptions import billing, schedule
 from stateset_chain.subscriptions.errors import (
     EndBeforeStart,
@@ -35,6 +34,7 @@ from stateset_chain.subscriptions.errors import (
 )
 from stateset_chain.subscriptions.lifecycle import INCOMPLETE, TRIALING
 from stateset_chain.subscriptions.msgs.common import require_address
+from stateset_chain.timefmt import timestamp, timestamp_ns
 
 from stateset.subscriptions.v1 import events_pb2 as events
 from stateset.subscriptions.v1 import tx_pb2 as tx

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stateset_chain.bank.handlers import require_address
+from stateset_chain.crypto.address import require_address
 from stateset_chain.store.kv import KVStore
 from stateset_chain.upgrade.errors import InvalidPlan, InvalidSigner
 from stateset_chain.upgrade.keys import MAX_INFO_LENGTH, MAX_NAME_LENGTH

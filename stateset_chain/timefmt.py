@@ -1,6 +1,9 @@
-"""Block times and ISO 8601, with integer arithmetic only.
+"""Block times and ISO 8601, with integer arithmetic only: the chain's one place for time rules.
 
-Times are unix nanoseconds (``ctx.block.time_ns``). Accepted ISO 8601 forms:
+Times are unix nanoseconds (``ctx.block.time_ns``). ``parse_iso8601`` is the one parser of times
+from user input (messages and queries carry ISO 8601 strings); every failure is the class the
+caller names (the orders' ``InvalidTimestamp``, say), as with ``coins.parse_amount``. Accepted
+ISO 8601 forms:
 
     YYYY-MM-DD                                    midnight UTC
     YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)  a zone is required
@@ -9,6 +12,9 @@ Years 0001-9999; no leap seconds. The result may be negative (before 1970); call
 instant itself must lie in protobuf's Timestamp range, 0001-01-01T00:00:00Z to
 9999-12-31T23:59:59.999999999Z (a zone offset can push a date at either end outside it), so every
 parsed time can be stored and emitted as a ``google.protobuf.Timestamp``.
+
+``timestamp_json`` is the one writer of a ``Timestamp``'s proto3 JSON text (what events and the
+indexer's views show).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import re
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from stateset_chain.orders.errors import InvalidTimestamp
+from stateset_chain.cache import BoundedCache
 
 NS = 1_000_000_000
 _ISO = re.compile(
@@ -57,31 +63,34 @@ def civil_from_days(days: int) -> tuple[int, int, int]:
     return yoe + era * 400 + (month <= 2), month, day
 
 
-def parse_iso8601(text: str, field: str = "timestamp") -> int:
-    """Unix nanoseconds of an ISO 8601 date or date-time (see the module docstring)."""
+def parse_iso8601(
+    text: str, field: str = "timestamp", error: type[Exception] = ValueError
+) -> int:
+    """Unix nanoseconds of an ISO 8601 date or date-time (see the module docstring); ``error``
+    for any text that is not one."""
     m = _ISO.fullmatch(text)
     if m is None:
-        raise InvalidTimestamp(f"{field} {text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+        raise error(f"{field} {text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
     year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     hour, minute, second = (int(m.group(i) or 0) for i in (4, 5, 6))
     frac, zone = m.group(7) or "", m.group(8) or "Z"
     if year < 1 or not 1 <= month <= 12:
-        raise InvalidTimestamp(f"{field} {text!r}: no such month")
+        raise error(f"{field} {text!r}: no such month")
     days_in_month = 29 if month == 2 and _is_leap(year) else _DAYS_IN_MONTH[month - 1]
     if not 1 <= day <= days_in_month:
-        raise InvalidTimestamp(f"{field} {text!r}: no such day")
+        raise error(f"{field} {text!r}: no such day")
     if hour > 23 or minute > 59 or second > 59:
-        raise InvalidTimestamp(f"{field} {text!r}: no such time of day")
+        raise error(f"{field} {text!r}: no such time of day")
     offset = 0
     if zone != "Z":
         zh, zm = int(zone[1:3]), int(zone[4:6])
         if zh > 23 or zm > 59:
-            raise InvalidTimestamp(f"{field} {text!r}: no such zone offset")
+            raise error(f"{field} {text!r}: no such zone offset")
         offset = (zh * 3600 + zm * 60) * (1 if zone[0] == "+" else -1)
     seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
     ns = (seconds - offset) * NS + int(frac.ljust(9, "0"))
     if not MIN_NS <= ns <= MAX_NS:
-        raise InvalidTimestamp(f"{field} {text!r} is outside 0001-01-01T00:00:00Z..9999-12-31")
+        raise error(f"{field} {text!r} is outside 0001-01-01T00:00:00Z..9999-12-31")
     return ns
 
 
@@ -103,3 +112,19 @@ def timestamp(ns: int) -> Timestamp:
 
 def timestamp_ns(ts: Timestamp) -> int:
     return ts.seconds * NS + ts.nanos
+
+
+# A Timestamp's text costs ~2.4 µs (datetime), and a block writes the same few (its block time)
+# over and over, so the texts are kept by (seconds, nanos), up to a bound.
+_json_texts: BoundedCache[tuple[int, int], str] = BoundedCache(4096)
+
+
+def timestamp_json(seconds: int, nanos: int) -> str:
+    """The proto3 JSON text of ``Timestamp(seconds, nanos)``, unquoted: RFC 3339 with 'Z' and 0,
+    3, 6 or 9 fractional digits (``Timestamp.ToJsonString``, which ``json_format`` writes).
+    Raises ValueError outside 0001-01-01..9999-12-31, as protobuf does."""
+    key = (seconds, nanos)
+    text = _json_texts.get(key)
+    if text is None:
+        text = _json_texts.put(key, Timestamp(seconds=seconds, nanos=nanos).ToJsonString())
+    return text

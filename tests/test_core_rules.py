@@ -1,0 +1,66 @@
+"""Each shared rule has one implementation, in the core (docs/architecture.md, "core"): these
+scans fail when a copy of one reappears in a module, an edge or a tool."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import stateset_chain
+
+PACKAGE = Path(stateset_chain.__file__).parent
+
+
+def _sources() -> dict[str, str]:
+    return {
+        str(p.relative_to(PACKAGE)): p.read_text()
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if p.relative_to(PACKAGE).parts[0] != "pb"
+    }
+
+
+def _where(pattern: str) -> list[str]:
+    regex = re.compile(pattern, re.MULTILINE)
+    return [name for name, text in _sources().items() if regex.search(text)]
+
+
+def test_one_varint_encoder():
+    assert _where(r"^\s*def \w*varint\w*\(") == ["protowire.py"]
+    assert _where(r"0x7F\) \| 0x80") == ["protowire.py"]
+
+
+def test_one_address_check():
+    assert _where(r"^\s*def \w*(require|canonical)\w*address\w*\(") == ["crypto/address.py"]
+    assert _where(r"encode\((raw|address\.decode\(\w+\))\) [!=]=") == ["crypto/address.py"]
+    assert _where(r"address\.encode\(address\.decode\(") == []
+
+
+def test_one_amount_parser():
+    """Modules bind their own error class to ``coins.parse_amount``; none parses by itself."""
+    wrappers = [n for n in _where(r"^\s*def parse_amount\(") if n != "coins.py"]
+    assert wrappers  # (the scan finds them)
+    for name in wrappers:
+        body = _sources()[name].split("def parse_amount(", 1)[1].split("\ndef ", 1)[0]
+        assert "coins.parse_amount(" in body, name
+    assert _where(r"_(AMOUNT|PRICE|UNITS) = re\.compile") == ["coins.py"]
+
+
+def test_one_pubkey_type_url():
+    url = "/cosmos.crypto.secp256k1.PubKey"
+    holders = []
+    for name, text in _sources().items():
+        constants = [n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant)]
+        if any(c.value == url for c in constants):
+            holders.append(name)
+    assert holders == ["crypto/secp256k1.py"]
+
+
+def test_one_max_gas_wanted():
+    assert _where(r"^MAX_GAS_WANTED\s*=") == ["auth/tx.py"]
+    assert _where(r"MAX_GAS_WANTED") == ["auth/tx.py"]
+
+
+def test_one_time_module():
+    assert _where(r"^\s*def parse_iso8601\(") == ["timefmt.py"]
+    assert _where(r"Timestamp\(seconds=\w+, nanos=\w+\)\.ToJsonString") == ["timefmt.py"]
