@@ -33,6 +33,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto.hashes import sha256
 from stateset_chain.store import leveldb, proofs, smt, versions
 from stateset_chain.store.kv import KVStore, MemoryKV, PrefixKV
@@ -419,7 +420,7 @@ class NodeCache:
         self._prefix = prefix
         self._depth = cache_depth
         self._top: dict[bytes, bytes | None] = {}  # the top of the tree, all of it
-        self._deep = _TwoGenerationCache(deep)  # recently used deeper nodes
+        self._deep: BoundedCache[bytes, bytes] = BoundedCache(deep)  # recently used deeper ones
 
     def __call__(self, key: bytes) -> bytes | None:
         try:
@@ -457,35 +458,6 @@ def node_cache(
     if smt.NATIVE and smt._native is not None:
         return smt._native.NodeCache(get, prefix, cache_depth, deep)  # type: ignore[no-any-return]
     return NodeCache(get, prefix, cache_depth, deep)
-
-
-class _TwoGenerationCache:
-    """A bounded cache that keeps what was used recently: entries live in ``young`` until it holds
-    half the capacity, then ``young`` becomes ``old`` (and the previous ``old`` is dropped); a hit
-    in ``old`` moves back to ``young``. Cheaper than an LRU list, nearly as good. It holds committed
-    node bytes only, so it cannot change a result, only save a LevelDB read."""
-
-    def __init__(self, capacity: int) -> None:
-        self.half = max(1, capacity // 2)
-        self.young: dict[bytes, bytes] = {}
-        self.old: dict[bytes, bytes] = {}
-
-    def get(self, key: bytes) -> bytes | None:
-        value = self.young.get(key)
-        if value is None:
-            value = self.old.get(key)
-            if value is not None:
-                self.put(key, value)
-        return value
-
-    def put(self, key: bytes, value: bytes) -> None:
-        if len(self.young) >= self.half and key not in self.young:
-            self.old, self.young = self.young, {}
-        self.young[key] = value
-
-    def drop(self, key: bytes) -> None:
-        self.young.pop(key, None)
-        self.old.pop(key, None)
 
 
 class _ReadOnlyLevelDB(leveldb.LevelDBKV):

@@ -156,20 +156,6 @@ def test_tree_caches_stay_coherent_across_commits(monkeypatch):
         assert store.last_app_hash == store.recompute_app_hash()
 
 
-def test_two_generation_cache_keeps_recent_entries():
-    from stateset_chain.store.commit import _TwoGenerationCache
-
-    c = _TwoGenerationCache(4)
-    for k in [b"a", b"b", b"c"]:  # a, b fill young; c rotates them to old
-        c.put(k, k)
-    assert c.get(b"a") == b"a"  # from old, moved back to young
-    c.put(b"d", b"d")
-    c.put(b"e", b"e")  # rotates again: old = {c, a}... b has been dropped
-    assert c.get(b"b") is None
-    c.drop(b"a")
-    assert c.get(b"a") is None
-
-
 def test_local_keys_are_committed_but_outside_the_app_hash(opener):
     """Keys under ``local_prefixes`` are written in the commit's batch and read back after a
     reopen, but the app hash, the recomputed root and proofs ignore them."""

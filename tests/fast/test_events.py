@@ -1,5 +1,6 @@
-"""Typed events: the fast JSON encoder agrees with json_format on every event type we emit, and
-the wire encoder the app uses for tx results writes what protobuf writes."""
+"""Typed events: the fast JSON encoder (stateset_chain/fast/events.py) agrees with the reference
+(events.py: json.dumps of json_format's dict) on every event type we emit, and the fast wire
+encoder the app uses for tx results writes what the reference (protobuf) writes."""
 
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain import timefmt
+from stateset_chain import events, fast, timefmt
 from stateset_chain.events import (
     EventManager,
-    _compiled,
     _json,
     encode_event,
-    encode_varint,
+    encode_event_into,
     parse_typed_event,
     to_json_dict,
     typed_attributes,
     typed_event,
 )
+from stateset_chain.fast.events import _compiled
+from stateset_chain.protowire import encode_varint
 
 import stateset
 from tendermint.abci import types_pb2 as abci
@@ -150,9 +152,18 @@ def test_fast_json_matches_json_format(cls, data):
 
 
 def attribute_texts(msg):
-    """json.dumps of each field of json_format's dict: what every attribute must be."""
+    """json.dumps of each field of json_format's dict: what every attribute must be (and what
+    the reference implementation writes)."""
     expected = reference(msg)
-    return [(k, _json(expected[k])) for k in sorted(expected)]
+    texts = [(k, _json(expected[k])) for k in sorted(expected)]
+    assert fast.reference(events, "typed_attributes")(msg) == texts
+    return texts
+
+
+def test_the_fast_implementations_are_installed_behind_the_reference_names():
+    for name in ("typed_attributes", "encode_event", "encode_event_into"):
+        assert getattr(events, name).__module__ == "stateset_chain.fast.events"
+        assert fast.reference(events, name).__module__ == "stateset_chain.events"
 
 
 def test_every_event_type_is_compiled():
@@ -240,11 +251,12 @@ def test_out_of_range_timestamp_is_refused_not_written():
 def test_timestamp_texts_are_kept_up_to_a_bound(monkeypatch):
     from google.protobuf.timestamp_pb2 import Timestamp
 
+    from stateset_chain.cache import BoundedCache
+
     from stateset.orders.v1 import events_pb2
 
-    texts = timefmt._json_texts
-    monkeypatch.setattr(texts, "capacity", 3)
-    texts.clear()  # a cache: only speed depends on it
+    texts: BoundedCache = BoundedCache(3)  # a cache: only speed depends on it
+    monkeypatch.setattr(timefmt, "_json_texts", texts)
     for second in range(10):
         msg = events_pb2.OrderDelivered(delivered_at=Timestamp(seconds=second, nanos=second))
         assert typed_attributes(msg) == attribute_texts(msg)
@@ -338,6 +350,13 @@ def as_proto(type_: str, attributes) -> abci.Event:
 def test_encode_event_writes_what_protobuf_writes(type_, attributes, extra):
     expected = as_proto(type_, attributes + extra).SerializeToString()
     assert encode_event(type_, attributes, tuple(extra)) == expected
+    assert fast.reference(events, "encode_event")(type_, attributes, tuple(extra)) == expected
+    fast_out: list[bytes] = []
+    reference_out: list[bytes] = []
+    encode_event_into(fast_out, b"\x3a", type_, attributes, tuple(extra))
+    fast.reference(events, "encode_event_into")(reference_out, b"\x3a", type_, attributes,
+                                                tuple(extra))
+    assert b"".join(fast_out) == b"".join(reference_out)
 
 
 def test_encode_event_of_many_attributes_has_a_multi_byte_length():
