@@ -10,7 +10,6 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.compliance.errors import InvalidParams
 from stateset_chain.crypto import address
-from stateset_chain.errors import InvalidAddress
 
 from stateset.compliance.v1.compliance_pb2 import FraudRules, Params, VelocityRule
 
@@ -34,23 +33,14 @@ def default_params() -> Params:
     )
 
 
-def _canonical(addr: str, field: str) -> None:
-    try:
-        raw = address.decode(addr)
-    except InvalidAddress as e:
-        raise InvalidParams(f"{field}: {e.detail}") from None
-    if address.encode(raw) != addr:
-        raise InvalidParams(f"{field} {addr!r} is not in canonical form")
-
-
 def _bps(value: int, field: str) -> None:
     if value > MAX_BPS:
         raise InvalidParams(f"{field} is {value}, at most {MAX_BPS}")
 
 
 def validate_params(p: Params) -> None:
-    _canonical(p.authority, "authority")
-    _canonical(p.compliance_authority, "compliance_authority")
+    address.require_address(p.authority, "authority", InvalidParams)
+    address.require_address(p.compliance_authority, "compliance_authority", InvalidParams)
     f = p.fraud
     v = f.velocity
     if v.bucket_seconds == 0:
