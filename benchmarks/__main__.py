@@ -1,5 +1,5 @@
-"""``python -m benchmarks {inprocess,commit,abci,localnet,orders,cctp,indexer,api,statesync,all}``:
-see benchmarks. ``--json PATH`` (any part) also writes every figure to PATH."""
+"""``python -m benchmarks {inprocess,commit,abci,localnet,orders,cctp,indexer,api,statesync,
+versions,all}``: see benchmarks. ``--json PATH`` (any part) also writes every figure to PATH."""
 
 from __future__ import annotations
 
@@ -142,6 +142,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk", type=int, default=100_000,
                    help="orders per import commit (%(default)s)")
 
+    p = sub.add_parser("versions", help="the cost of keeping V versions per block (time, disk) "
+                       "and reads at past heights against the latest")
+    p.add_argument("--keys", type=int, default=200_000, help="state keys (%(default)s)")
+    p.add_argument("--block", type=int, default=2_000, help="keys changed per block (%(default)s)")
+    p.add_argument("--blocks", type=int, default=60, help="blocks per setting (%(default)s)")
+    p.add_argument("--keep", type=lambda t: [int(x) for x in t.split(",")], default=[1, 10, 100],
+                   help="keep-versions settings, comma-separated; 0 = all (1,10,100)")
+    p.add_argument("--reads", type=int, default=2_000, help="keys read per height (%(default)s)")
+
     p = sub.add_parser("all", help="every part with its defaults, each in its own process")
     p.add_argument("--quick", action="store_true",
                    help="small sizes: a smoke run of the whole command (under a minute)")
@@ -206,6 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         result = statesync.run(args.orders, args.chunk, _log)
         text = "### State sync snapshots\n\n" + result.markdown()
+    elif args.part == "versions":
+        from benchmarks import versions
+
+        result = versions.run(args.keys, args.block, args.blocks, args.keep, args.reads, _log)
+        text = "### Past versions: keep-versions cost and reads at past heights\n\n" + (
+            result.markdown())
     elif args.part == "api":
         from benchmarks import api
 
@@ -256,10 +271,11 @@ def _run_all(quick: bool, json_path: str | None = None) -> int:
             ["indexer", "--orders", "2000", "--paid", "1000", "--follow", "10"],
             ["api", "--orders", "20000", "--requests", "50", "--threads", "4", "--webhooks", "30"],
             ["statesync", "--orders", "20000"],
+            ["versions", "--keys", "20000", "--blocks", "8", "--keep", "1,4", "--reads", "200"],
         ]
     else:
         parts = [["inprocess"], ["commit"], ["abci"], ["localnet"], ["orders"], ["cctp"],
-                 ["indexer"], ["api"], ["statesync"]]
+                 ["indexer"], ["api"], ["statesync"], ["versions"]]
     status = 0
     docs = {}
     with tempfile.TemporaryDirectory(prefix="stateset-bench-json-") as tmp:

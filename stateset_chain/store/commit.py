@@ -41,7 +41,7 @@ from stateset_chain.store.smt import EMPTY, NodeWrites, Proof, SparseMerkleTree
 from stateset_chain.store.versions import HeightUnavailable, HistoricalKV
 
 STATE = b"s/"
-TREE = b"t/"
+TREE = versions.TREE  # b"t/"
 META_HEIGHT = b"m/height"
 META_APP_HASH = b"m/app_hash"
 META_RESTORING = b"m/restoring"  # u64 height: a state-sync restore began and has not finished
@@ -278,8 +278,8 @@ class CommitStore:
         ops.append((META_HEIGHT, staged.height.to_bytes(8, "big")))
         ops.append((META_APP_HASH, staged.app_hash))
         history, earliest = versions.history_ops(
-            self._raw, self._old_value, ops, staged.height, self.last_height,
-            self.earliest_height, self.keep_versions, self._recorded,
+            self._raw, self._history_entries(staged) if self.keep_versions != 1 else [],
+            staged.height, self.earliest_height, self.keep_versions,
         )
         ops += history
         ops += self._preimage_ops(staged.changes)
@@ -364,15 +364,24 @@ class CommitStore:
         self.earliest_height = 0
         self._view = None
 
-    def _old_value(self, raw_key: bytes) -> bytes | None:
-        """The committed value of a raw key (a tree node through the node cache)."""
-        if raw_key.startswith(TREE):
-            return self._nodes(raw_key[len(TREE):])  # type: ignore[no-any-return]
-        return self._raw.get(raw_key)
-
-    def _recorded(self, raw_key: bytes) -> bool:
-        """Whether a raw key keeps history: all but the node-local state keys."""
-        return not (raw_key.startswith(STATE) and self.is_local(raw_key[len(STATE):]))
+    def _history_entries(self, staged: _Staged) -> list[tuple[bytes, bytes | None]]:
+        """(history key, committed value) of every key the staged block changes that keeps
+        history: state keys but the node-local ones, tree nodes that exist (through the node
+        cache), and the height and app hash (versions.py)."""
+        get, enc, local = self._raw.get, versions.enc, self.local_prefixes
+        entries = [
+            (enc(STATE + k), get(STATE + k))
+            for k, _ in staged.changes
+            if not (local and k.startswith(local))
+        ]
+        nodes = self._nodes
+        for k in staged.nodes:
+            old = nodes(k)
+            if old is not None:
+                entries.append((TREE + k, old))
+        entries.append((enc(META_HEIGHT), get(META_HEIGHT)))
+        entries.append((enc(META_APP_HASH), get(META_APP_HASH)))
+        return entries
 
     def _preimage_ops(self, changes: Iterable[tuple[bytes, bytes | None]]) -> list[Op]:
         local = self.local_prefixes

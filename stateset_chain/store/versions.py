@@ -3,14 +3,17 @@
 The latest state and tree stay where they are (``s/``, ``t/``, read by the hot path unchanged).
 Each commit also records, for every key it changes, the value the key had *before* it:
 
-    h/ || enc(raw key) || u64 height   -> 0x00 (absent) | 0x01 || value  (the value at height - 1)
-    p/ || u64 height                   -> enc(raw key) for every key that commit changed, joined
+    h/ || hkey(raw key) || u64 height  -> 0x00 (absent) | 0x01 || value  (the value at height - 1)
+    p/ || u64 height                   -> u16 len || hkey, for every key that commit recorded
 
-``enc`` escapes ``0x00`` as ``0x00 0xFF`` and ends with ``0x00 0x01``: it keeps byte order and no
-encoded key is a prefix of another, so one key's entries are contiguous, sorted by height, and a
-range of state keys is a range of entries. The raw keys recorded are the state values (``s/``),
-the tree nodes (``t/``) and the commit's height and app hash (``m/``): everything a reader needs to
-rebuild a past height's state, root and proofs. Node-local keys (query indexes) are not recorded.
+``hkey`` is ``enc`` for state and meta keys: it escapes ``0x00`` as ``0x00 0xFF`` and ends with
+``0x00 0x01``, which keeps byte order and makes no encoded key a prefix of another, so one key's
+entries are contiguous, sorted by height, and a range of state keys is a range of entries. Tree
+node keys are self-delimiting (their leading depth fixes their length) and go in as they are.
+The raw keys recorded are the state values (``s/``), the tree nodes (``t/``; not those a commit
+creates, which no past walk of the tree reads) and the commit's height and app hash (``m/``):
+everything a reader needs to rebuild a past height's state, root and proofs. Node-local keys
+(query indexes) are not recorded.
 
 **Reading key k at height H** (``read_at``): the first entry of k with a height above H holds the
 value k had at H (no commit between H and that one changed it); without one, k has not changed
@@ -29,11 +32,12 @@ and prunes what is left.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from stateset_chain.store.kv import KVStore, prefix_end
 
 HISTORY = b"h/"
+TREE = b"t/"  # commit.TREE: tree node keys, whose history keys are not escaped
 CHANGED = b"p/"
 META_EARLIEST = b"m/earliest"
 ABSENT = b"\x00"
@@ -79,19 +83,24 @@ def _u64(n: int) -> bytes:
     return n.to_bytes(8, "big")
 
 
+def history_key(raw_key: bytes) -> bytes:
+    """Where a raw key's entries go (before the height): tree node keys as they are (they are
+    self-delimiting: their depth fixes their length, and it comes first), others ``enc``oded."""
+    return raw_key if raw_key.startswith(TREE) else enc(raw_key)
+
+
 def history_ops(
     raw: KVStore,
-    old_value: Callable[[bytes], bytes | None],
-    ops: list[Op],
+    entries: list[tuple[bytes, bytes | None]],
     height: int,
-    last_height: int,
     earliest: int,
     keep: int,
-    recorded: Callable[[bytes], bool],
 ) -> tuple[list[Op], int]:
-    """The writes that record the commit of ``height`` (its ``ops``, raw keys) and prune what
-    falls out of the window, and the new earliest readable height. ``old_value(raw_key)`` reads
-    the committed value before this commit; ``recorded(raw_key)`` says which keys keep history."""
+    """The writes that record the commit of ``height`` and prune what falls out of the window,
+    and the new earliest readable height. ``entries``: (``history_key(raw key)``, its value
+    before this commit) for every recorded key the commit changes (ignored when ``keep`` is 1).
+    Tree nodes that did not exist before need no entry: a walk of the tree at a past height
+    loads only nodes whose parent at that height points to them, which existed then."""
     out: list[Op] = []
     if keep == 1:
         new_earliest = height
@@ -100,19 +109,28 @@ def history_ops(
         # records that commit's values as its "before"), or at this commit on a fresh store.
         start = earliest if earliest > 0 else height
         new_earliest = start if keep == 0 else max(start, height - keep + 1)
-        changed = bytearray()
-        for key, _ in ops:
-            if not recorded(key):
-                continue
-            e = enc(key)
-            old = old_value(key)
-            out.append((HISTORY + e + _u64(height), ABSENT if old is None else PRESENT + old))
-            changed += e
-        if changed:
-            out.append((CHANGED + _u64(height), bytes(changed)))
+        suffix = _u64(height)
+        out = [
+            (HISTORY + hk + suffix, ABSENT if old is None else PRESENT + old)
+            for hk, old in entries
+        ]
+        if entries:
+            changed = b"".join(len(hk).to_bytes(2, "big") + hk for hk, _ in entries)
+            out.append((CHANGED + suffix, changed))
     out += prune_ops(raw, new_earliest)
     out.append((META_EARLIEST, _u64(new_earliest)))
     return out, new_earliest
+
+
+def changed_keys(joined: bytes) -> list[bytes]:
+    """The history keys of a ``p/`` list (each ``u16 length || key``)."""
+    out = []
+    pos, n = 0, len(joined)
+    while pos < n:
+        size = int.from_bytes(joined[pos : pos + 2], "big")
+        out.append(joined[pos + 2 : pos + 2 + size])
+        pos += 2 + size
+    return out
 
 
 def prune_ops(raw: KVStore, earliest: int, budget: int | None = None) -> list[Op]:
@@ -126,11 +144,7 @@ def prune_ops(raw: KVStore, earliest: int, budget: int | None = None) -> list[Op
         if heights >= 2 and len(out) >= budget:
             break
         suffix = key[len(CHANGED):]
-        pos = 0
-        while pos < len(joined):
-            end = joined.index(END, pos) + len(END)
-            out.append((HISTORY + joined[pos:end] + suffix, None))
-            pos = end
+        out += [(HISTORY + hk + suffix, None) for hk in changed_keys(joined)]
         out.append((key, None))
         heights += 1
     return out
@@ -148,7 +162,7 @@ def pending_prune_heights(raw: KVStore, earliest: int) -> int:
 
 def read_at(raw: KVStore, key: bytes, height: int) -> bytes | None:
     """``key``'s value at ``height`` (raw key; ``raw`` is a snapshot of the whole database)."""
-    prefix = HISTORY + enc(key)
+    prefix = HISTORY + history_key(key)
     for _, v in raw.iterate(prefix + _u64(height + 1), prefix_end(prefix)):
         return None if v == ABSENT else v[1:]
     return raw.get(key)
