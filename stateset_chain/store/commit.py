@@ -30,8 +30,9 @@ state). ``commit()`` publishes the new height and the database write together un
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto.hashes import sha256
@@ -48,6 +49,8 @@ META_RESTORING = b"m/restoring"  # u64 height: a state-sync restore began and ha
 # The key of every key hash the tree has held (never deleted: proofs at past heights need them).
 PREIMAGE = b"k/"
 META_PREIMAGES = b"m/preimages"  # set once every key's preimage is recorded
+PAST_VIEWS = 4  # past-height views kept (their LevelDB snapshots and node memos), newest used
+PAST_VIEW_NODES = 1 << 16  # tree nodes a past view remembers (~10 MiB)
 CACHE_DEPTH = 16  # tree nodes this shallow stay in memory (at most 2^17 of them)
 # Deeper nodes: a bounded cache. The Python one holds 2^21 nodes in ~500 MiB; the compiled one
 # (99-byte entries) holds 3,670,016 in ~400 MiB: two maps of 2^21 buckets, each filled to the 7/8
@@ -83,13 +86,24 @@ class CommittedView:
     state: KVStore  # read-only; does not change when later blocks commit
     raw: KVStore | None = None  # the whole database as of the view (tree nodes, preimages)
     past: bool = False  # an older height: read through the history (versions.py)
+    # A past view's tree nodes once read (a height's nodes never change): proofs at one height
+    # share the top of the tree, which a past read would otherwise seek for each time.
+    _nodes: dict[bytes, bytes | None] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, key: bytes) -> bytes | None:
         """The tree node at ``key`` (smt.node_key) as of this view's height."""
         assert self.raw is not None
-        if self.past:
-            return versions.read_at(self.raw, TREE + key, self.height)
-        return self.raw.get(TREE + key)
+        if not self.past:
+            return self.raw.get(TREE + key)
+        memo = self._nodes
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        found = versions.read_at(self.raw, TREE + key, self.height)
+        if len(memo) < PAST_VIEW_NODES:
+            memo[key] = found
+        return found
 
 
 @dataclass
@@ -116,6 +130,7 @@ class CommitStore:
         self._snapshot = snapshot if snapshot is not None else self._copy_state
         self._lock = threading.Lock()  # commit's write + height vs. views and proofs
         self._view: CommittedView | None = None
+        self._past_views: OrderedDict[int, CommittedView] = OrderedDict()
         self._apply = apply
         self._close = close
         self.state: KVStore = state if state is not None else PrefixKV(raw, STATE, readonly=True)
@@ -216,10 +231,20 @@ class CommitStore:
                     f"height {height} is not available: this node keeps heights {earliest} to "
                     f"{last} (keep-versions {kept}); older ones are pruned"
                 )
+            cached = self._past_views.get(height)
+            if cached is not None:
+                self._past_views.move_to_end(height)
+                return cached
             raw = self._raw_snapshot()
-        app_hash = versions.read_at(raw, META_APP_HASH, height) or EMPTY
-        state = HistoricalKV(raw, STATE, height, self.local_prefixes)
-        return CommittedView(height, app_hash, state, raw, past=True)
+            app_hash = versions.read_at(raw, META_APP_HASH, height) or EMPTY
+            state = HistoricalKV(raw, STATE, height, self.local_prefixes)
+            view = CommittedView(height, app_hash, state, raw, past=True)
+            self._past_views[height] = view
+            while len(self._past_views) > PAST_VIEWS:
+                self._past_views.popitem(last=False)
+            for old in [h for h in self._past_views if h < earliest]:
+                del self._past_views[old]
+        return view
 
     def ics23_proof(
         self, view: CommittedView, key: bytes
@@ -363,6 +388,7 @@ class CommitStore:
         self.last_height, self.last_app_hash = 0, EMPTY
         self.earliest_height = 0
         self._view = None
+        self._past_views.clear()
 
     def _history_entries(self, staged: _Staged) -> list[tuple[bytes, bytes | None]]:
         """(history key, committed value) of every key the staged block changes that keeps
