@@ -52,7 +52,7 @@ from stateset_chain.crypto.address import encode, module_address
 from stateset_chain.localnet import build_app_state
 from stateset_chain.orders import ids
 from stateset_chain.orders.keys import ESCROW_ACCOUNT, STORE_PREFIX
-from stateset_chain.orders.state import OrdersKeeper, payment_sequence
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.store.kv import Branch, prefix_end
 from stateset_chain.timefmt import timestamp_ns
 from stateset_chain.wiring import module_accounts
@@ -277,7 +277,7 @@ def import_orders(chain: BenchChain, book: OrderBook, chunk: int = 100_000, log=
             escrow[order.denom] += order.amount_paid
             next_payment += len(order.payments)
         keeper.set_next_sequence(branch, end)
-        payment_sequence.set(branch, next_payment)
+        OrdersKeeper.payment_sequence.set(branch, next_payment)
         coins = [Coin(d, a) for d, a in sorted(escrow.items()) if a]
         if coins:
             bank.send_to_module(ctx, funder_address(), ESCROW_ACCOUNT, coins)

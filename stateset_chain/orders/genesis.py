@@ -31,7 +31,7 @@ from stateset_chain.orders.lifecycle import DELIVERED, TRANSITIONS
 from stateset_chain.orders.money import BPS
 from stateset_chain.orders.msgs.create import CURRENCY_DENOMS
 from stateset_chain.orders.params import default_params, validate_params
-from stateset_chain.orders.state import OrdersKeeper, payment_sequence, refund_sequence
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.privacy.envelope import validate_envelope
 from stateset_chain.timefmt import timestamp_ns
 
@@ -76,8 +76,8 @@ def _init(keeper: OrdersKeeper, ctx: Context, data: dict) -> None:
         if order.status == DELIVERED and not order.settled:
             keeper.enqueue_settlement(ctx.store, timestamp_ns(order.settlement_due), order.id)
     keeper.set_next_sequence(ctx.store, len(state.orders) + 1)
-    payment_sequence.set(ctx.store, max(1, state.payment_sequence))
-    refund_sequence.set(ctx.store, max(1, state.refund_sequence))
+    keeper.payment_sequence.set(ctx.store, max(1, state.payment_sequence))
+    keeper.refund_sequence.set(ctx.store, max(1, state.refund_sequence))
 
 
 def _check_order(
@@ -164,8 +164,8 @@ def export_genesis(keeper: OrdersKeeper, ctx: Context) -> dict:
     state = GenesisState(
         params=keeper.params(ctx.store),
         orders=keeper.all_orders(ctx.store),
-        payment_sequence=payment_sequence.peek(ctx.store),
-        refund_sequence=refund_sequence.peek(ctx.store),
+        payment_sequence=keeper.payment_sequence.peek(ctx.store),
+        refund_sequence=keeper.refund_sequence.peek(ctx.store),
     )
     return json_format.MessageToDict(
         state, preserving_proto_field_name=True, always_print_fields_with_no_presence=True

@@ -21,7 +21,8 @@ from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.orders import escrow, histogram, state
+from stateset_chain.orders import escrow
+from stateset_chain.orders.index import histogram, indexes
 from stateset_chain.orders.lifecycle import (
     CANCELLED,
     CREATED,
@@ -40,7 +41,7 @@ NO_ESCROW_STATUSES = frozenset({CANCELLED, REFUNDED, RESOLVED})
 
 def escrow_balance(keeper: OrdersKeeper, ctx: Context) -> None:
     owed = {USDC: 0, SSUSD: 0}
-    for _, order in state.orders.iterate(ctx.store):
+    for _, order in keeper.orders.iterate(ctx.store):
         owed[order.denom] = owed.get(order.denom, 0) + escrow.escrowed(order)
     for denom in sorted(owed):
         held = keeper.bank.balance(ctx.store, keeper.escrow_address, denom)
@@ -51,7 +52,7 @@ def escrow_balance(keeper: OrdersKeeper, ctx: Context) -> None:
 
 
 def order_accounting(keeper: OrdersKeeper, ctx: Context) -> None:
-    for _, order in state.orders.iterate(ctx.store):
+    for _, order in keeper.orders.iterate(ctx.store):
         problem = _accounting_problem(order)
         if problem:
             raise InvariantBroken(f"orders: order {order.id}: {problem}")
@@ -92,7 +93,7 @@ def _timeline_ok(o: Order) -> bool:
 
 def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
     store = ctx.store
-    everything = sorted((o for _, o in state.orders.iterate(store)), key=lambda o: o.sequence)
+    everything = sorted((o for _, o in keeper.orders.iterate(store)), key=lambda o: o.sequence)
     n = keeper.order_count(store)
     if [o.sequence for o in everything] != list(range(1, n + 1)):
         raise InvariantBroken(f"orders: sequences are not 1..{n}")
@@ -114,30 +115,32 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
         "by_customer_total": [((raw(o.customer), o.total, o.sequence), o.id) for o in everything],
         "by_merchant_total": [((raw(o.merchant), o.total, o.sequence), o.id) for o in everything],
         "by_status_amount": [
-            ((o.status, o.sequence >> state.EPOCH_BITS, o.total, o.sequence), o.id)
+            ((o.status, o.sequence >> indexes.EPOCH_BITS, o.total, o.sequence), o.id)
             for o in everything
         ],
     }
     for name, want in expected.items():
-        index = getattr(state, name)
+        index = getattr(keeper.index, name)
         got = sorted(index.iterate(store), key=_index_order)
         if got != sorted(want, key=_index_order):
             raise InvariantBroken(f"orders: index {name} does not match the orders")
-    if list(state.by_created.iterate(store)) != sorted(zip(created, range(1, n + 1), strict=True)):
+    want_created = sorted(zip(created, range(1, n + 1), strict=True))
+    if list(keeper.index.by_created.iterate(store)) != want_created:
         raise InvariantBroken("orders: index by_created does not match the orders")
     client = sorted(
         ((raw(o.merchant), o.client_order_id), o.id) for o in everything if o.client_order_id
     )
-    if sorted(state.client_ids.iterate(store)) != client:
+    if sorted(keeper.client_ids.iterate(store)) != client:
         raise InvariantBroken("orders: client order ids do not match the orders")
-    _check_counter(state.customer_counts, store, Counter(raw(o.customer) for o in everything))
-    _check_counter(state.merchant_counts, store, Counter(raw(o.merchant) for o in everything))
-    _check_counter(state.status_counts, store, Counter(o.status for o in everything))
+    ix = keeper.index
+    _check_counter(ix.customer_counts, store, Counter(raw(o.customer) for o in everything))
+    _check_counter(ix.merchant_counts, store, Counter(raw(o.merchant) for o in everything))
+    _check_counter(ix.status_counts, store, Counter(o.status for o in everything))
     by_merchant_status = Counter((raw(o.merchant), o.status) for o in everything)
-    _check_counter(state.merchant_status_counts, store, by_merchant_status)
+    _check_counter(keeper.index.merchant_status_counts, store, by_merchant_status)
     by_customer_status = Counter((raw(o.customer), o.status) for o in everything)
-    _check_counter(state.customer_status_counts, store, by_customer_status)
-    counted = {group: list(counters) for group, counters in state.amount_histogram.iterate(store)}
+    _check_counter(keeper.index.customer_status_counts, store, by_customer_status)
+    counted = {group: list(counters) for group, counters in ix.amount_histogram.iterate(store)}
     if counted != histogram.expected((o.status, o.total) for o in everything):
         raise InvariantBroken("orders: the totals histogram does not match the orders")
     queue = sorted(
@@ -145,7 +148,7 @@ def indexes_consistent(keeper: OrdersKeeper, ctx: Context) -> None:
         for o in everything
         if o.status == DELIVERED and not o.settled
     )
-    if sorted(state.settlement_queue.iterate(store)) != queue:
+    if sorted(keeper.settlement_queue.iterate(store)) != queue:
         raise InvariantBroken("orders: settlement queue does not match the delivered orders")
 
 

@@ -41,9 +41,10 @@
 deleted), so every index lists its orders in creation order. ``addr`` is the raw address bytes.
 ``cid`` is the order's external customer id, ``metadata["customer_id"]`` (the id of the customer in
 the merchant's own system; orders without it are not in 0x1B).
-``epoch`` is ``seq >> EPOCH_BITS`` (state.py): 0x18 lists a status's orders in blocks of 1,024
-consecutive orders, newest block first, and inside a block by total, so "this status, this amount
-range, newest first" reads one key range per block (listing.py). The histogram is histogram.py.
+``epoch`` is ``seq >> EPOCH_BITS`` (index/indexes.py): 0x18 lists a status's orders in blocks of
+1,024 consecutive orders, newest block first, and inside a block by total, so "this status, this
+amount range, newest first" reads one key range per block (index/planner.py). The histogram is
+index/histogram.py. Everything from 0x10 to 0x26 is ``OrderIndex``'s (node-local).
 """
 
 from __future__ import annotations

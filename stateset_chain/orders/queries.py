@@ -18,7 +18,7 @@ from stateset_chain.crypto import address
 from stateset_chain.errors import InvalidAddress, InvalidRequest
 from stateset_chain.module import QueryRoute
 from stateset_chain.orders.errors import InvalidTimestamp, OrderNotFound
-from stateset_chain.orders.listing import OrderFilter, list_orders
+from stateset_chain.orders.index import OrderFilter
 from stateset_chain.orders.msgs.common import require_order_id
 from stateset_chain.orders.msgs.create import MAX_CLIENT_ORDER_ID_BYTES
 from stateset_chain.orders.state import OrdersKeeper
@@ -66,7 +66,9 @@ def orders(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrdersRequest) -> q.Q
         )
     if req.starting_after:
         require_order_id(req.starting_after)
-    page = list_orders(keeper, ctx.store, filter_of(req), limit, req.offset, req.starting_after)
+    page = keeper.index.list_orders(
+        ctx.store, keeper, filter_of(req), limit, req.offset, req.starting_after
+    )
     return q.QueryOrdersResponse(
         orders=page.orders, total_count=page.total_count, has_more=page.has_more
     )

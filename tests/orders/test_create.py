@@ -27,7 +27,7 @@ from stateset_chain.orders.errors import (
     UnknownShippingMethod,
     ZeroTotal,
 )
-from stateset_chain.orders.state import orders
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import (
     BLOCKED,
@@ -157,7 +157,7 @@ def test_order_ids_are_deterministic_distinct_and_well_formed():
 def test_a_taken_id_is_skipped_without_losing_the_sequence():
     chain = Chain()
     taken = ids.make_order_id(chain.block.chain_id, 1, 0)
-    orders.set(chain.store, taken, Order(id=taken))
+    OrdersKeeper.orders.set(chain.store, taken, Order(id=taken))
     oid = chain.create()
     assert oid == ids.make_order_id(chain.block.chain_id, 1, 1)
     assert chain.order(oid).sequence == 1

@@ -6,7 +6,7 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.orders.errors import InvalidTransition, NotAuthorized
-from stateset_chain.orders.state import settlement_queue
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.timefmt import NS, timestamp_ns
 from tests.orders.helpers import (
     AUTHORITY,
@@ -38,7 +38,7 @@ def test_merchant_or_customer_marks_delivery_and_settlement_is_queued(signer):
     assert response.settlement_due_seconds == due // NS
     assert timestamp_ns(order.shipping.delivered_at) == START_NS
     assert timestamp_ns(order.settlement_due) == due
-    assert list(settlement_queue.iterate(chain.store)) == [(due, oid)]
+    assert list(OrdersKeeper.settlement_queue.iterate(chain.store)) == [(due, oid)]
     assert order.payment_status == PaymentStatus.PAYMENT_STATUS_PAID and not order.settled
     [event] = chain.typed(events_pb2.OrderDelivered)
     assert (event.order_id, event.signer) == (oid, signer)

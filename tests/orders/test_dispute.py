@@ -13,7 +13,7 @@ from stateset_chain.orders.errors import (
     ReturnWindowClosed,
     TooManyEvidenceItems,
 )
-from stateset_chain.orders.state import settlement_queue
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.timefmt import timestamp_ns
 from tests.orders.helpers import (
     AUTHORITY,
@@ -57,7 +57,7 @@ def test_disputing_a_delivered_order_stops_its_settlement():
     chain = Chain()
     oid = chain.to_status("DELIVERED")
     chain.deliver(dispute(oid))
-    assert list(settlement_queue.iterate(chain.store)) == []
+    assert list(OrdersKeeper.settlement_queue.iterate(chain.store)) == []
     chain.advance(RETURN_WINDOW * 2)
     assert not chain.order(oid).settled
     chain.check_invariants()

@@ -1,5 +1,5 @@
-"""The totals histogram (orders/histogram.py) counts exactly what a brute force counts, for any
-totals (0 to 2^64 - 1, on and off the 256-amount edges), and leaves no key behind once every
+"""The totals histogram (orders/index/histogram.py) counts exactly what a brute force counts,
+for any totals (0 to 2^64 - 1, on and off the 256-amount edges), and leaves no key behind once every
 order it counted has left."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stateset_chain.orders.histogram import ANY_STATUS, AmountHistogram, expected
+from stateset_chain.orders.index.histogram import ANY_STATUS, AmountHistogram, expected
 from stateset_chain.store.kv import MemoryKV
 from tests.orders.test_listing import CountingKV
 

@@ -8,10 +8,14 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.orders import invariants, state
+from stateset_chain.orders import invariants
 from stateset_chain.orders.lifecycle import CREATED, FULFILLED, HELD, PAID, SHIPPED
+from stateset_chain.orders.state import OrdersKeeper
 from tests.orders.genesis_helpers import busy_chain
 from tests.orders.helpers import ESCROW, Chain
+
+KEEPER = OrdersKeeper  # its collections are class attributes
+IX = OrdersKeeper.index  # the list indexes and counters
 
 
 def check(chain: Chain, invariant) -> None:
@@ -40,11 +44,11 @@ def test_escrow_balance_catches_unowned_escrow(chain):
 
 
 def first(chain: Chain, predicate):
-    return next(o for _, o in state.orders.iterate(chain.store) if predicate(o))
+    return next(o for _, o in OrdersKeeper.orders.iterate(chain.store) if predicate(o))
 
 
 def save(chain: Chain, order) -> None:
-    state.orders.set(chain.store, order.id, order)
+    OrdersKeeper.orders.set(chain.store, order.id, order)
 
 
 @pytest.mark.parametrize(
@@ -78,23 +82,23 @@ def test_order_accounting_catches_a_jump_outside_the_table(chain):
 @pytest.mark.parametrize(
     "corrupt",
     [
-        lambda c, o: state.by_status.set(c.store, (SHIPPED, o.sequence), o.id),  # stale entry
-        lambda c, o: state.by_customer.delete(c.store, (address.decode(o.customer), o.sequence)),
-        lambda c, o: state.status_counts.set(c.store, o.status, 99),
-        lambda c, o: state.client_ids.set(c.store, (address.decode(o.merchant), "ghost"), o.id),
-        lambda c, o: state.settlement_queue.add(c.store, (1, o.id)),
-        lambda c, o: state.by_sequence.delete(c.store, o.sequence),
-        lambda c, o: state.by_created.add(c.store, (0, o.sequence)),
-        lambda c, o: state.by_merchant_status.set(  # stale entry under another status
+        lambda c, o: IX.by_status.set(c.store, (SHIPPED, o.sequence), o.id),  # stale entry
+        lambda c, o: IX.by_customer.delete(c.store, (address.decode(o.customer), o.sequence)),
+        lambda c, o: IX.status_counts.set(c.store, o.status, 99),
+        lambda c, o: KEEPER.client_ids.set(c.store, (address.decode(o.merchant), "ghost"), o.id),
+        lambda c, o: OrdersKeeper.settlement_queue.add(c.store, (1, o.id)),
+        lambda c, o: IX.by_sequence.delete(c.store, o.sequence),
+        lambda c, o: IX.by_created.add(c.store, (0, o.sequence)),
+        lambda c, o: IX.by_merchant_status.set(  # stale entry under another status
             c.store, (address.decode(o.merchant), SHIPPED, o.sequence), o.id
         ),
-        lambda c, o: state.by_customer_status.delete(
+        lambda c, o: IX.by_customer_status.delete(
             c.store, (address.decode(o.customer), o.status, o.sequence)
         ),
-        lambda c, o: state.merchant_status_counts.set(
+        lambda c, o: IX.merchant_status_counts.set(
             c.store, (address.decode(o.merchant), o.status), 99
         ),
-        lambda c, o: state.customer_status_counts.delete(
+        lambda c, o: IX.customer_status_counts.delete(
             c.store, (address.decode(o.customer), o.status)
         ),
     ],

@@ -74,8 +74,8 @@ def test_transition_reindexes_and_appends_the_timeline():
         123 * 10**9,
     )
     assert timestamp_ns(order.updated_at) == 123 * 10**9
-    assert chain.keeper.status_count(ctx.store, lifecycle.CREATED) == 0
-    assert chain.keeper.status_count(ctx.store, lifecycle.CANCELLED) == 1
+    assert chain.keeper.index.status_count(ctx.store, lifecycle.CREATED) == 0
+    assert chain.keeper.index.status_count(ctx.store, lifecycle.CANCELLED) == 1
     ctx.store.write()
     chain.check_invariants()
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import BlockInfo
 from stateset_chain.crypto import address
-from stateset_chain.orders import state
+from stateset_chain.orders.index import OrderFilter, indexes
 from stateset_chain.orders.keys import (
     BY_CUSTOMER_PREFIX,
     BY_MERCHANT_PREFIX,
@@ -20,8 +20,7 @@ from stateset_chain.orders.keys import (
     BY_STATUS_PREFIX,
     ORDERS_PREFIX,
 )
-from stateset_chain.orders.listing import OrderFilter, list_orders
-from stateset_chain.orders.state import orders
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.store.kv import Branch, KVStore
 from stateset_chain.timefmt import NS, format_iso8601, timestamp_ns
 from tests.orders.helpers import START_NS, UNIT, Chain, item
@@ -55,6 +54,14 @@ order_specs = st.lists(
     ),
     max_size=25,
 )
+
+
+ORDERS = OrdersKeeper.orders
+
+
+def list_orders(keeper, store, f, *args, **kwargs):
+    """ListOrders through the keeper's index, as the query runs it."""
+    return keeper.index.list_orders(store, keeper, f, *args, **kwargs)
 
 
 def build(specs, chain: Chain | None = None) -> Chain:
@@ -165,7 +172,7 @@ def brute_force(all_orders: list[Order], r: dict, cursor_seq: int | None):
 @given(order_specs, st.lists(any_request, min_size=1, max_size=8))
 def test_list_orders_equals_a_brute_force_filter(specs, reqs):
     chain = build(specs)
-    all_orders = [o for _, o in orders.iterate(chain.store)]
+    all_orders = [o for _, o in ORDERS.iterate(chain.store)]
     [route] = [r for r in chain.module.queries if r.path.endswith("/Orders")]
     for r in reqs:
         cursor = None
@@ -282,7 +289,7 @@ def test_merchant_and_status_reads_only_the_page_however_many_orders_the_merchan
             chain.keeper, store, OrderFilter(merchant=merchant, status=paid), limit, offset
         )
         everything = sorted(
-            (o for _, o in orders.iterate(chain.store) if o.status == paid),
+            (o for _, o in ORDERS.iterate(chain.store) if o.status == paid),
             key=lambda o: -o.sequence,
         )
         assert [o.id for o in page.orders] == [o.id for o in everything[offset : offset + limit]]
@@ -297,7 +304,7 @@ def test_merchant_and_status_reads_only_the_page_however_many_orders_the_merchan
 def test_a_status_change_moves_the_order_between_compound_index_pages():
     """Paying an order takes it off its merchant's CREATED list and puts it on the PAID one."""
     chain = build([(0, 1, 3, "CREATED", 1), (1, 1, 4, "CREATED", 1)])
-    first, second = sorted((o for _, o in orders.iterate(chain.store)), key=lambda o: o.sequence)
+    first, second = sorted((o for _, o in ORDERS.iterate(chain.store)), key=lambda o: o.sequence)
     chain.pay(first.id, payer=first.customer)
 
     def listed(**kw) -> list[str]:
@@ -326,12 +333,12 @@ def filter_of(r: dict) -> OrderFilter:
 @contextmanager
 def blocks_of_four():
     """Blocks of 4 orders in the (status, epoch, total) index, so a small book spans many."""
-    saved = state.EPOCH_BITS
-    state.EPOCH_BITS = 2
+    saved = indexes.EPOCH_BITS
+    indexes.EPOCH_BITS = 2
     try:
         yield
     finally:
-        state.EPOCH_BITS = saved
+        indexes.EPOCH_BITS = saved
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -341,7 +348,7 @@ def test_every_source_the_planner_may_pick_lists_the_same_page(specs, reqs):
     forced in turn (the amount sources included, over blocks of 4 orders)."""
     with blocks_of_four():
         chain = build(specs)
-        all_orders = sorted((o for _, o in orders.iterate(chain.store)), key=lambda o: o.sequence)
+        all_orders = sorted((o for _, o in ORDERS.iterate(chain.store)), key=lambda o: o.sequence)
         for r in reqs:
             cursor = None
             if r["cursor"] is not None and all_orders:
@@ -385,7 +392,7 @@ def test_every_source_lists_the_same_page_for_a_party_with_an_amount_range():
     specs = [(i % 3, i % 2, 1 + (7 * i) % 40, TARGETS[i % len(TARGETS)], i % 2) for i in range(30)]
     with blocks_of_four():
         chain = build(specs)
-        all_orders = sorted((o for _, o in orders.iterate(chain.store)), key=lambda o: o.sequence)
+        all_orders = sorted((o for _, o in ORDERS.iterate(chain.store)), key=lambda o: o.sequence)
         base = dict(created_after=None, created_before=None, limit=3, offset=1, cursor=None)
         cases = [
             dict(base, customer=None, merchant=MERCHANTS[0], status=0),

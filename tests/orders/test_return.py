@@ -7,7 +7,7 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import BlockInfo
 from stateset_chain.orders.errors import InvalidTransition, NotAuthorized, ReturnWindowClosed
-from stateset_chain.orders.state import settlement_queue
+from stateset_chain.orders.state import OrdersKeeper
 from tests.orders.helpers import CUSTOMER, ESCROW, MERCHANT, RETURN_WINDOW, Chain
 
 from stateset.orders.v1 import events_pb2
@@ -42,7 +42,7 @@ def test_returning_a_delivered_order_stops_its_settlement():
     oid = chain.to_status("DELIVERED")
     chain.advance(RETURN_WINDOW - 10)
     chain.deliver(return_(oid))
-    assert list(settlement_queue.iterate(chain.store)) == []
+    assert list(OrdersKeeper.settlement_queue.iterate(chain.store)) == []
     assert not chain.order(oid).HasField("settlement_due")
     chain.advance(RETURN_WINDOW)
     assert chain.event_types() == []

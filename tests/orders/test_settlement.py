@@ -9,7 +9,7 @@ from stateset_chain.context import BlockInfo
 from stateset_chain.orders import settlement
 from stateset_chain.orders.keys import ORDERS_PREFIX, SETTLEMENT_QUEUE_PREFIX
 from stateset_chain.orders.money import split_settlement
-from stateset_chain.orders.state import settlement_queue
+from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.store.kv import Branch, KVStore
 from tests.orders.helpers import (
     AUTHORITY,
@@ -54,7 +54,7 @@ def test_nothing_settles_before_the_return_window_ends():
     )
     assert s.supplier == "" and s.supplier_amount == 0
     assert order.settlement == s and order.amount_settled == 100 * UNIT
-    assert list(settlement_queue.iterate(chain.store)) == []
+    assert list(OrdersKeeper.settlement_queue.iterate(chain.store)) == []
     chain.advance(RETURN_WINDOW)
     assert chain.event_types() == []
     chain.check_invariants()

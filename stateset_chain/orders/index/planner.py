@@ -38,23 +38,9 @@ from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
-from stateset_chain.orders import state
-from stateset_chain.orders.histogram import ANY_STATUS
-from stateset_chain.orders.state import (
-    OrdersKeeper,
-    by_created,
-    by_customer,
-    by_customer_id,
-    by_customer_status,
-    by_customer_total,
-    by_merchant,
-    by_merchant_status,
-    by_merchant_total,
-    by_sequence,
-    by_status,
-    by_status_amount,
-    by_total,
-)
+from stateset_chain.orders.index import indexes
+from stateset_chain.orders.index.histogram import ANY_STATUS
+from stateset_chain.orders.index.indexes import CUSTOMER_ID_KEY, OrderIndex, OrderSource
 from stateset_chain.store.collections import Map
 from stateset_chain.store.kv import KVStore
 
@@ -104,7 +90,7 @@ class OrderFilter:
             return False
         if MERCHANT in names and order.merchant != self.merchant:
             return False
-        if CUSTOMER_ID in names and order.metadata.get(state.CUSTOMER_ID_KEY) != self.customer_id:
+        if CUSTOMER_ID in names and order.metadata.get(CUSTOMER_ID_KEY) != self.customer_id:
             return False
         if STATUS in names and order.status != self.status:
             return False
@@ -151,7 +137,8 @@ SEEK_COST = 3
 
 
 def list_orders(
-    keeper: OrdersKeeper,
+    index: OrderIndex,
+    orders: OrderSource,
     store: KVStore,
     f: OrderFilter,
     limit: int,
@@ -162,13 +149,13 @@ def list_orders(
 ) -> Page:
     """One page of the orders matching ``f``, newest first (see the module doc). ``choose``
     picks the source among the candidates (tests force each one); the default is the cheapest."""
-    next_seq = keeper.next_sequence(store)
+    next_seq = orders.next_sequence(store)
     lo, hi = _window(store, f, next_seq)
     below = hi
     if starting_after:
-        below = min(hi, keeper.must_get_order(store, starting_after).sequence)
+        below = min(hi, orders.must_get_order(store, starting_after).sequence)
     active = f.active()
-    sources = _sources(keeper, store, f, lo, hi, next_seq)
+    sources = _sources(index, orders, store, f, lo, hi, next_seq)
     total = _known_total(sources, active)
     if total == 0:
         return Page([], 0, False)
@@ -180,7 +167,7 @@ def list_orders(
     unchecked = active - source.covers
 
     def load(order_id: str) -> Order:
-        return keeper.must_get_order(store, order_id)
+        return orders.must_get_order(store, order_id)
 
     page: list[Order] = []
     counted, skipped, more = 0, 0, False
@@ -229,13 +216,14 @@ def _first_seq_created_from(store: KVStore, ns: int, next_seq: int) -> int:
         return 1
     if ns > U64_MAX:
         return next_seq
-    for _, seq in by_created.iterate(store, start=(ns, 0)):
+    for _, seq in OrderIndex.by_created.iterate(store, start=(ns, 0)):
         return seq
     return next_seq
 
 
 def _sources(
-    keeper: OrdersKeeper,
+    index: OrderIndex,
+    orders: OrderSource,
     store: KVStore,
     f: OrderFilter,
     lo: int,
@@ -248,7 +236,7 @@ def _sources(
     customer = address.decode(f.customer) if f.customer else None
     merchant = address.decode(f.merchant) if f.merchant else None
 
-    def index(name, idx, parts, count, names) -> _Source:
+    def source(name, idx, parts, count, names) -> _Source:
         # inside a window the index holds at most one entry per order of the window; without
         # one, the counter is exact
         size = count if whole else min(count, hi - lo)
@@ -260,35 +248,35 @@ def _sources(
     parties = []  # (filter, address, its (party, total) index, its order count)
     # compound indexes first: on a tie in cost they leave fewer filters to check
     if merchant is not None and f.status:
-        count = keeper.merchant_status_count(store, merchant, f.status)
+        count = index.merchant_status_count(store, merchant, f.status)
         parts = (merchant, f.status)
         sources.append(
-            index("merchant+status", by_merchant_status, parts, count, {MERCHANT, STATUS})
+            source("merchant+status", index.by_merchant_status, parts, count, {MERCHANT, STATUS})
         )
     if customer is not None and f.status:
-        count = keeper.customer_status_count(store, customer, f.status)
+        count = index.customer_status_count(store, customer, f.status)
         parts = (customer, f.status)
         sources.append(
-            index("customer+status", by_customer_status, parts, count, {CUSTOMER, STATUS})
+            source("customer+status", index.by_customer_status, parts, count, {CUSTOMER, STATUS})
         )
     if customer is not None:
-        count = keeper.customer_count(store, customer)
-        sources.append(index("customer", by_customer, (customer,), count, {CUSTOMER}))
-        parties.append((CUSTOMER, customer, by_customer_total, count))
+        count = index.customer_count(store, customer)
+        sources.append(source("customer", index.by_customer, (customer,), count, {CUSTOMER}))
+        parties.append((CUSTOMER, customer, index.by_customer_total, count))
     if merchant is not None:
-        count = keeper.merchant_count(store, merchant)
-        sources.append(index("merchant", by_merchant, (merchant,), count, {MERCHANT}))
-        parties.append((MERCHANT, merchant, by_merchant_total, count))
+        count = index.merchant_count(store, merchant)
+        sources.append(source("merchant", index.by_merchant, (merchant,), count, {MERCHANT}))
+        parties.append((MERCHANT, merchant, index.by_merchant_total, count))
     if f.customer_id:
-        count = keeper.customer_id_count(store, f.customer_id)
+        count = index.customer_id_count(store, f.customer_id)
         sources.append(
-            index("customer_id", by_customer_id, (f.customer_id,), count, {CUSTOMER_ID})
+            source("customer_id", index.by_customer_id, (f.customer_id,), count, {CUSTOMER_ID})
         )
     if f.status:
-        count = keeper.status_count(store, f.status)
-        sources.append(index("status", by_status, (f.status,), count, {STATUS}))
+        count = index.status_count(store, f.status)
+        sources.append(source("status", index.by_status, (f.status,), count, {STATUS}))
     if AMOUNT in f.active():
-        sources += _amount_sources(keeper, store, f, lo, hi, next_seq, parties)
+        sources += _amount_sources(index, orders, store, f, lo, hi, next_seq, parties)
     sources.sort(key=lambda s: s.name != "window")  # the window last: it loses every tie
     return sources
 
@@ -297,7 +285,7 @@ def _sequence_window(store: KVStore, lo: int, hi: int):
     def entries(below: int) -> Iterator[tuple[int, str]]:
         end = min(hi, below)
         if lo < end:
-            yield from by_sequence.iterate(store, start=lo, end=end, reverse=True)
+            yield from OrderIndex.by_sequence.iterate(store, start=lo, end=end, reverse=True)
 
     return entries
 
@@ -317,7 +305,8 @@ def _index(store: KVStore, index: Map, parts: tuple, lo: int, hi: int):
 
 
 def _amount_sources(
-    keeper: OrdersKeeper,
+    index: OrderIndex,
+    orders: OrderSource,
     store: KVStore,
     f: OrderFilter,
     lo: int,
@@ -333,14 +322,14 @@ def _amount_sources(
     if f.status:
         statuses = [f.status]
     else:
-        statuses = [status for status, _ in state.status_counts.iterate(store)]
-    everything = keeper.amount_count(store, ANY_STATUS, low, high)
-    in_range = keeper.amount_count(store, f.status, low, high) if f.status else everything
-    orders = next_seq - 1
+        statuses = [status for status, _ in OrderIndex.status_counts.iterate(store)]
+    everything = index.amount_count(store, orders, ANY_STATUS, low, high)
+    in_range = index.amount_count(store, orders, f.status, low, high) if f.status else everything
+    n_orders = next_seq - 1
     whole = (lo, hi) == (1, next_seq)
     # the window's share of the range, assuming amounts spread evenly over time (an estimate)
-    share = -(-in_range * (hi - lo) // max(orders, 1))
-    bits = state.EPOCH_BITS
+    share = -(-in_range * (hi - lo) // max(n_orders, 1))
+    bits = indexes.EPOCH_BITS
     epochs = ((hi - 1) >> bits) - (lo >> bits) + 1 if lo < hi else 0
     covers = {AMOUNT, CREATED} | ({STATUS} if f.status else set())
     sources = [
@@ -357,20 +346,20 @@ def _amount_sources(
             everything,
             whole,
             frozenset({AMOUNT, CREATED}),
-            _amount_range(store, by_total, (), low, high, lo, hi),
+            _amount_range(store, OrderIndex.by_total, (), low, high, lo, hi),
             reads_all=True,
         ),
     ]
     # a party's orders in the range: the (party, total) index; its size is estimated from the
     # party's share of all orders (the walk costs what the range holds of the party's orders)
-    for name, party, index, count in parties:
+    for name, party, party_index, count in parties:
         sources.append(
             _Source(
                 f"{name}+amount range",
-                -(-count * everything // max(orders, 1)),
+                -(-count * everything // max(n_orders, 1)),
                 False,
                 frozenset({AMOUNT, CREATED, name}),
-                _amount_range(store, index, (party,), low, high, lo, hi),
+                _amount_range(store, party_index, (party,), low, high, lo, hi),
                 reads_all=True,
             )
         )
@@ -379,8 +368,8 @@ def _amount_sources(
 
 def _amount_blocks(store: KVStore, statuses: list[int], low: int, high: int, lo: int, hi: int):
     """Orders of ``statuses`` with a total in [low, high], newest first: for each block of
-    2^EPOCH_BITS sequences, newest block first, the total range of each status, sorted."""
-    bits = state.EPOCH_BITS
+    2^indexes.EPOCH_BITS sequences, newest block first, the total range of each status, sorted."""
+    bits = indexes.EPOCH_BITS
 
     def entries(below: int) -> Iterator[tuple[int, str]]:
         end = min(hi, below)
@@ -390,7 +379,7 @@ def _amount_blocks(store: KVStore, statuses: list[int], low: int, high: int, lo:
             found = []
             for status in statuses:
                 stop = (status, epoch, high + 1, 0) if high < U64_MAX else (status, epoch + 1, 0, 0)
-                for (_, _, _, seq), oid in by_status_amount.iterate(
+                for (_, _, _, seq), oid in OrderIndex.by_status_amount.iterate(
                     store, start=(status, epoch, low, 0), end=stop
                 ):
                     if lo <= seq < end:
