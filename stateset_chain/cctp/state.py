@@ -60,29 +60,6 @@ class BoolValue:
         return data == b"\x01"
 
 
-local_domain_item: Item[int] = Item(keys.LOCAL_DOMAIN_KEY, U64Value)
-owner_item: Item[str] = Item(keys.OWNER_KEY, StrValue)
-pending_owner_item: Item[str] = Item(keys.PENDING_OWNER_KEY, StrValue)
-attester_manager_item: Item[str] = Item(keys.ATTESTER_MANAGER_KEY, StrValue)
-pauser_item: Item[str] = Item(keys.PAUSER_KEY, StrValue)
-token_controller_item: Item[str] = Item(keys.TOKEN_CONTROLLER_KEY, StrValue)
-threshold_item: Item[int] = Item(keys.SIGNATURE_THRESHOLD_KEY, U64Value)
-attesters: Map[bytes, bytes] = Map(keys.ATTESTERS_PREFIX, BytesKey, BytesValue)
-attester_count_item: Item[int] = Item(keys.ATTESTER_COUNT_KEY, U64Value)
-remote_token_messengers: Map[int, bytes] = Map(
-    keys.REMOTE_TOKEN_MESSENGERS_PREFIX, U32Key, BytesValue
-)
-token_pairs: Map[tuple[int, bytes], str] = Map(
-    keys.TOKEN_PAIRS_PREFIX, TupleKey(U32Key, BytesKey), StrValue
-)
-burn_limits: Map[str, int] = Map(keys.BURN_LIMITS_PREFIX, StrKey, UIntValue)
-max_body_size_item: Item[int] = Item(keys.MAX_MESSAGE_BODY_SIZE_KEY, U64Value)
-burning_paused_item: Item[bool] = Item(keys.BURNING_AND_MINTING_PAUSED_KEY, BoolValue)
-messaging_paused_item: Item[bool] = Item(keys.SENDING_AND_RECEIVING_PAUSED_KEY, BoolValue)
-used_nonces: KeySet[tuple[int, int]] = KeySet(keys.USED_NONCES_PREFIX, TupleKey(U32Key, U64Key))
-next_nonce: Sequence = Sequence(keys.NEXT_NONCE_KEY)
-
-
 # on_blocked_mint(ctx, info, reason): the coins of ``info`` sit in the cctp module account
 BlockedMintHook = Callable[[Context, MintInfo, str], None]
 
@@ -92,6 +69,28 @@ __all__ = [
 
 
 class CctpKeeper:
+    local_domain_item: Item[int] = Item(keys.LOCAL_DOMAIN_KEY, U64Value)
+    owner_item: Item[str] = Item(keys.OWNER_KEY, StrValue)
+    pending_owner_item: Item[str] = Item(keys.PENDING_OWNER_KEY, StrValue)
+    attester_manager_item: Item[str] = Item(keys.ATTESTER_MANAGER_KEY, StrValue)
+    pauser_item: Item[str] = Item(keys.PAUSER_KEY, StrValue)
+    token_controller_item: Item[str] = Item(keys.TOKEN_CONTROLLER_KEY, StrValue)
+    threshold_item: Item[int] = Item(keys.SIGNATURE_THRESHOLD_KEY, U64Value)
+    attesters: Map[bytes, bytes] = Map(keys.ATTESTERS_PREFIX, BytesKey, BytesValue)
+    attester_count_item: Item[int] = Item(keys.ATTESTER_COUNT_KEY, U64Value)
+    remote_token_messengers: Map[int, bytes] = Map(
+        keys.REMOTE_TOKEN_MESSENGERS_PREFIX, U32Key, BytesValue
+    )
+    token_pairs: Map[tuple[int, bytes], str] = Map(
+        keys.TOKEN_PAIRS_PREFIX, TupleKey(U32Key, BytesKey), StrValue
+    )
+    burn_limits: Map[str, int] = Map(keys.BURN_LIMITS_PREFIX, StrKey, UIntValue)
+    max_body_size_item: Item[int] = Item(keys.MAX_MESSAGE_BODY_SIZE_KEY, U64Value)
+    burning_paused_item: Item[bool] = Item(keys.BURNING_AND_MINTING_PAUSED_KEY, BoolValue)
+    messaging_paused_item: Item[bool] = Item(keys.SENDING_AND_RECEIVING_PAUSED_KEY, BoolValue)
+    used_nonces: KeySet[tuple[int, int]] = KeySet(keys.USED_NONCES_PREFIX, TupleKey(U32Key, U64Key))
+    next_nonce: Sequence = Sequence(keys.NEXT_NONCE_KEY)
+
     def __init__(
         self,
         bank: BankKeeper,
@@ -123,78 +122,78 @@ class CctpKeeper:
     # -- domain and roles --------------------------------------------------------------------
 
     def local_domain(self, store: KVStore) -> int | None:
-        return local_domain_item.get(store)
+        return self.local_domain_item.get(store)
 
     def require_local_domain(self, store: KVStore) -> int:
-        domain = local_domain_item.get(store)
+        domain = self.local_domain_item.get(store)
         if domain is None:
             raise LocalDomainNotSet()
         return domain
 
     def set_local_domain(self, store: KVStore, domain: int) -> None:
-        local_domain_item.set(store, domain)
+        self.local_domain_item.set(store, domain)
 
     def owner(self, store: KVStore) -> str:
-        return owner_item.get(store) or ""
+        return self.owner_item.get(store) or ""
 
     def set_owner(self, store: KVStore, owner: str) -> None:
-        owner_item.set(store, owner)
+        self.owner_item.set(store, owner)
 
     def pending_owner(self, store: KVStore) -> str:
-        return pending_owner_item.get(store) or ""
+        return self.pending_owner_item.get(store) or ""
 
     def set_pending_owner(self, store: KVStore, owner: str) -> None:
-        pending_owner_item.set(store, owner)
+        self.pending_owner_item.set(store, owner)
 
     def clear_pending_owner(self, store: KVStore) -> None:
         store.delete(keys.PENDING_OWNER_KEY)
 
     def attester_manager(self, store: KVStore) -> str:
-        return attester_manager_item.get(store) or ""
+        return self.attester_manager_item.get(store) or ""
 
     def set_attester_manager(self, store: KVStore, manager: str) -> None:
-        attester_manager_item.set(store, manager)
+        self.attester_manager_item.set(store, manager)
 
     def pauser(self, store: KVStore) -> str:
-        return pauser_item.get(store) or ""
+        return self.pauser_item.get(store) or ""
 
     def set_pauser(self, store: KVStore, pauser: str) -> None:
-        pauser_item.set(store, pauser)
+        self.pauser_item.set(store, pauser)
 
     def token_controller(self, store: KVStore) -> str:
-        return token_controller_item.get(store) or ""
+        return self.token_controller_item.get(store) or ""
 
     def set_token_controller(self, store: KVStore, controller: str) -> None:
-        token_controller_item.set(store, controller)
+        self.token_controller_item.set(store, controller)
 
     # -- attesters and threshold -------------------------------------------------------------
 
     def signature_threshold(self, store: KVStore) -> int:
-        return threshold_item.get(store) or 0
+        return self.threshold_item.get(store) or 0
 
     def set_signature_threshold(self, store: KVStore, threshold: int) -> None:
-        threshold_item.set(store, threshold)
+        self.threshold_item.set(store, threshold)
 
     def attester_count(self, store: KVStore) -> int:
-        return attester_count_item.get(store) or 0
+        return self.attester_count_item.get(store) or 0
 
     def is_attester(self, store: KVStore, eth_address: bytes) -> bool:
-        return attesters.has(store, eth_address)
+        return self.attesters.has(store, eth_address)
 
     def attester_key(self, store: KVStore, eth_address: bytes) -> bytes | None:
-        return attesters.get(store, eth_address)
+        return self.attesters.get(store, eth_address)
 
     def all_attesters(self, store: KVStore) -> Iterator[tuple[bytes, bytes]]:
         """(address, public key) by increasing address."""
-        return attesters.iterate(store)
+        return self.attesters.iterate(store)
 
     def enable_attester(self, store: KVStore, eth_address: bytes, pubkey: bytes) -> None:
-        attesters.set(store, eth_address, pubkey)
-        attester_count_item.set(store, self.attester_count(store) + 1)
+        self.attesters.set(store, eth_address, pubkey)
+        self.attester_count_item.set(store, self.attester_count(store) + 1)
 
     def disable_attester(self, store: KVStore, eth_address: bytes) -> None:
-        attesters.delete(store, eth_address)
-        attester_count_item.set(store, self.attester_count(store) - 1)
+        self.attesters.delete(store, eth_address)
+        self.attester_count_item.set(store, self.attester_count(store) - 1)
 
     def verify_attestation(self, ctx: Context, message: bytes, attestation: bytes) -> list[bytes]:
         """The signers, if ``attestation`` carries ``threshold`` valid signatures of ``message`` by
@@ -212,83 +211,83 @@ class CctpKeeper:
     # -- remote token messengers, token pairs, limits ----------------------------------------
 
     def remote_token_messenger(self, store: KVStore, domain: int) -> bytes | None:
-        return remote_token_messengers.get(store, domain)
+        return self.remote_token_messengers.get(store, domain)
 
     def set_remote_token_messenger(self, store: KVStore, domain: int, address32: bytes) -> None:
-        remote_token_messengers.set(store, domain, address32)
+        self.remote_token_messengers.set(store, domain, address32)
 
     def remove_remote_token_messenger(self, store: KVStore, domain: int) -> None:
-        remote_token_messengers.delete(store, domain)
+        self.remote_token_messengers.delete(store, domain)
 
     def all_remote_token_messengers(self, store: KVStore) -> Iterator[tuple[int, bytes]]:
-        return remote_token_messengers.iterate(store)
+        return self.remote_token_messengers.iterate(store)
 
     def token_pair(self, store: KVStore, remote_domain: int, remote_token: bytes) -> str | None:
         """The local denom linked to ``remote_token`` of ``remote_domain``."""
-        return token_pairs.get(store, (remote_domain, remote_token))
+        return self.token_pairs.get(store, (remote_domain, remote_token))
 
     def link_token_pair(
         self, store: KVStore, remote_domain: int, remote_token: bytes, local_token: str
     ) -> None:
-        token_pairs.set(store, (remote_domain, remote_token), local_token)
+        self.token_pairs.set(store, (remote_domain, remote_token), local_token)
 
     def unlink_token_pair(self, store: KVStore, remote_domain: int, remote_token: bytes) -> None:
-        token_pairs.delete(store, (remote_domain, remote_token))
+        self.token_pairs.delete(store, (remote_domain, remote_token))
 
     def all_token_pairs(self, store: KVStore) -> Iterator[tuple[tuple[int, bytes], str]]:
-        return token_pairs.iterate(store)
+        return self.token_pairs.iterate(store)
 
     def burn_limit(self, store: KVStore, denom: str) -> int | None:
         """The per-message burn limit of ``denom``; None: no limit."""
-        return burn_limits.get(store, denom)
+        return self.burn_limits.get(store, denom)
 
     def set_burn_limit(self, store: KVStore, denom: str, amount: int) -> None:
-        burn_limits.set(store, denom, amount)
+        self.burn_limits.set(store, denom, amount)
 
     def all_burn_limits(self, store: KVStore) -> Iterator[tuple[str, int]]:
-        return burn_limits.iterate(store)
+        return self.burn_limits.iterate(store)
 
     def max_message_body_size(self, store: KVStore) -> int | None:
         """The largest outbound body, in bytes; None: no limit."""
-        return max_body_size_item.get(store)
+        return self.max_body_size_item.get(store)
 
     def set_max_message_body_size(self, store: KVStore, size: int) -> None:
-        max_body_size_item.set(store, size)
+        self.max_body_size_item.set(store, size)
 
     # -- pauses ------------------------------------------------------------------------------
 
     def burning_and_minting_paused(self, store: KVStore) -> bool:
-        return bool(burning_paused_item.get(store))
+        return bool(self.burning_paused_item.get(store))
 
     def set_burning_and_minting_paused(self, store: KVStore, paused: bool) -> None:
-        burning_paused_item.set(store, paused)
+        self.burning_paused_item.set(store, paused)
 
     def sending_and_receiving_paused(self, store: KVStore) -> bool:
-        return bool(messaging_paused_item.get(store))
+        return bool(self.messaging_paused_item.get(store))
 
     def set_sending_and_receiving_paused(self, store: KVStore, paused: bool) -> None:
-        messaging_paused_item.set(store, paused)
+        self.messaging_paused_item.set(store, paused)
 
     # -- nonces ------------------------------------------------------------------------------
 
     def is_nonce_used(self, store: KVStore, source_domain: int, nonce: int) -> bool:
-        return used_nonces.has(store, (source_domain, nonce))
+        return self.used_nonces.has(store, (source_domain, nonce))
 
     def mark_nonce_used(self, store: KVStore, source_domain: int, nonce: int) -> None:
-        used_nonces.add(store, (source_domain, nonce))
+        self.used_nonces.add(store, (source_domain, nonce))
 
     def all_used_nonces(self, store: KVStore) -> Iterator[tuple[int, int]]:
-        return used_nonces.iterate(store)
+        return self.used_nonces.iterate(store)
 
     def next_available_nonce(self, store: KVStore) -> int:
-        return next_nonce.peek(store)
+        return self.next_nonce.peek(store)
 
     def set_next_available_nonce(self, store: KVStore, nonce: int) -> None:
-        next_nonce.set(store, nonce)
+        self.next_nonce.set(store, nonce)
 
     def reserve_nonce(self, store: KVStore) -> int:
         """The next outbound nonce, which is then used up (Noble ``ReserveAndIncrementNonce``)."""
-        return next_nonce.next(store)
+        return self.next_nonce.next(store)
 
     # -- for other modules -------------------------------------------------------------------
 

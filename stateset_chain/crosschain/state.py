@@ -35,13 +35,15 @@ from stateset_chain.timefmt import timestamp
 from stateset.crosschain.v1 import events_pb2 as events
 from stateset.crosschain.v1.crosschain_pb2 import Params, RefundDestination, UnclaimedFunds
 
-unclaimed: Map[bytes, UnclaimedFunds] = Map(UNCLAIMED_PREFIX, BytesKey, ProtoValue(UnclaimedFunds))
-refund_destinations: Map[str, RefundDestination] = Map(
-    REFUND_DESTINATION_PREFIX, StrKey, ProtoValue(RefundDestination)
-)
-
 
 class CrosschainKeeper:
+    unclaimed: Map[bytes, UnclaimedFunds] = Map(
+        UNCLAIMED_PREFIX, BytesKey, ProtoValue(UnclaimedFunds)
+    )
+    refund_destinations: Map[str, RefundDestination] = Map(
+        REFUND_DESTINATION_PREFIX, StrKey, ProtoValue(RefundDestination)
+    )
+
     def __init__(
         self,
         bank: BankKeeper,
@@ -60,25 +62,25 @@ class CrosschainKeeper:
     # -- records -----------------------------------------------------------------------------
 
     def get_unclaimed(self, store: KVStore, message_hash: bytes) -> UnclaimedFunds | None:
-        return unclaimed.get(store, message_hash)
+        return self.unclaimed.get(store, message_hash)
 
     def set_unclaimed(self, store: KVStore, record: UnclaimedFunds) -> None:
-        unclaimed.set(store, record.message_hash, record)
+        self.unclaimed.set(store, record.message_hash, record)
 
     def all_unclaimed(self, store: KVStore) -> Iterator[UnclaimedFunds]:
         """Every record, by message hash."""
-        for _, record in unclaimed.iterate(store):
+        for _, record in self.unclaimed.iterate(store):
             yield record
 
     def get_refund_destination(self, store: KVStore, order_id: str) -> RefundDestination | None:
-        return refund_destinations.get(store, order_id)
+        return self.refund_destinations.get(store, order_id)
 
     def set_refund_destination(self, store: KVStore, destination: RefundDestination) -> None:
-        refund_destinations.set(store, destination.order_id, destination)
+        self.refund_destinations.set(store, destination.order_id, destination)
 
     def all_refund_destinations(self, store: KVStore) -> Iterator[RefundDestination]:
         """Every named refund destination, by order id."""
-        for _, destination in refund_destinations.iterate(store):
+        for _, destination in self.refund_destinations.iterate(store):
             yield destination
 
     # -- params: where the default return path is not used ------------------------------------
@@ -109,7 +111,7 @@ class CrosschainKeeper:
         """Move ``amount`` from ``from_addr`` to the unclaimed account and add it to the record
         of ``record.message_hash`` (``record`` itself when there is none yet)."""
         self.bank.send(ctx, from_addr, self.unclaimed_address, [Coin(record.denom, amount)])
-        existing = unclaimed.get(ctx.store, record.message_hash)
+        existing = self.unclaimed.get(ctx.store, record.message_hash)
         if existing is not None:
             existing.amount = str(int(existing.amount) + amount)
             record = existing
@@ -117,7 +119,7 @@ class CrosschainKeeper:
             record.amount = str(amount)
             record.height = ctx.block.height
             record.time.CopyFrom(timestamp(ctx.block.time_ns))
-        unclaimed.set(ctx.store, record.message_hash, record)
+        self.unclaimed.set(ctx.store, record.message_hash, record)
         ctx.events.emit(events.UnclaimedFundsCredited(record=record, amount=str(amount)))
         return record
 
@@ -128,7 +130,7 @@ class CrosschainKeeper:
             raise InvariantBroken(f"crosschain: debit of {amount} from {record.amount}")
         if left:
             record.amount = str(left)
-            unclaimed.set(ctx.store, record.message_hash, record)
+            self.unclaimed.set(ctx.store, record.message_hash, record)
         else:
-            unclaimed.delete(ctx.store, record.message_hash)
+            self.unclaimed.delete(ctx.store, record.message_hash)
         return left

@@ -15,7 +15,7 @@ from stateset_chain.errors import ChainError
 from stateset_chain.subscriptions.errors import InvalidGenesis
 from stateset_chain.subscriptions.lifecycle import SCHEDULED
 from stateset_chain.subscriptions.msgs.common import require_address, require_subscription_id
-from stateset_chain.subscriptions.state import default_params, sequence
+from stateset_chain.subscriptions.state import default_params
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.subscriptions.v1.subscriptions_pb2 import GenesisState
@@ -55,7 +55,7 @@ def init_genesis(keeper, ctx: Context, data: dict) -> None:
         if keeper.get(ctx.store, cycle.subscription_id) is None:
             raise InvalidGenesis(f"cycle of unknown subscription {cycle.subscription_id}")
         keeper.add_cycle(ctx.store, cycle)
-    sequence.set(ctx.store, max(state.next_sequence, highest + 1, 1))
+    keeper.sequence.set(ctx.store, max(state.next_sequence, highest + 1, 1))
 
 
 def export_genesis(keeper, ctx: Context) -> dict:
@@ -63,6 +63,6 @@ def export_genesis(keeper, ctx: Context) -> dict:
         params=keeper.params(ctx.store),
         subscriptions=list(keeper.all(ctx.store)),
         cycles=list(keeper.all_cycles(ctx.store)),
-        next_sequence=sequence.peek(ctx.store),
+        next_sequence=keeper.sequence.peek(ctx.store),
     )
     return json_format.MessageToDict(state, preserving_proto_field_name=True)

@@ -22,8 +22,9 @@ from stateset_chain.errors import ChainError, InvalidRequest
 from stateset_chain.module import QueryRoute
 from stateset_chain.store.collections import StrKey, TupleKey, U64Key
 from stateset_chain.store.kv import prefix_end
-from stateset_chain.subscriptions import keys, state
+from stateset_chain.subscriptions import keys
 from stateset_chain.subscriptions.msgs.common import require_address, require_subscription_id
+from stateset_chain.subscriptions.state import SubscriptionsKeeper
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.subscriptions.v1 import query_pb2 as q
@@ -52,17 +53,18 @@ def subscription(
 def _index(req: q.QuerySubscriptionsRequest) -> tuple[bytes, bytes | None, bool]:
     """(key prefix, end key, the sub id is in the key) of the index a request reads."""
     if req.customer:
-        base = keys.BY_CUSTOMER_PREFIX + state.by_customer.key.encode_prefix(
+        base = keys.BY_CUSTOMER_PREFIX + SubscriptionsKeeper.by_customer.key.encode_prefix(
             (address.decode(req.customer),)
         )
         return base, prefix_end(base), False
     if req.merchant:
-        base = keys.BY_MERCHANT_PREFIX + state.by_merchant.key.encode_prefix(
+        base = keys.BY_MERCHANT_PREFIX + SubscriptionsKeeper.by_merchant.key.encode_prefix(
             (address.decode(req.merchant),)
         )
         return base, prefix_end(base), False
     if req.status:
-        base = keys.BY_STATUS_PREFIX + state.by_status.key.encode_prefix((req.status,))
+        by_status = SubscriptionsKeeper.by_status
+        base = keys.BY_STATUS_PREFIX + by_status.key.encode_prefix((req.status,))
         return base, prefix_end(base), False
     if req.HasField("due_before"):
         base = keys.DUE_QUEUE_PREFIX

@@ -34,25 +34,6 @@ from stateset_chain.timefmt import timestamp, timestamp_ns
 
 from stateset.subscriptions.v1.subscriptions_pb2 import Cycle, Params, Subscription
 
-params_item: Item[Params] = Item(keys.PARAMS_KEY, ProtoValue(Params))
-subscriptions: Map[str, Subscription] = Map(
-    keys.SUBSCRIPTIONS_PREFIX, StrKey, ProtoValue(Subscription)
-)
-sequence = Sequence(keys.SEQUENCE_KEY, start=1)
-cycles: Map[tuple[str, int], Cycle] = Map(
-    keys.CYCLES_PREFIX, TupleKey(StrKey, U32Key), ProtoValue(Cycle)
-)
-due_queue: KeySet[tuple[int, str]] = KeySet(keys.DUE_QUEUE_PREFIX, TupleKey(U64Key, StrKey))
-by_customer: Map[tuple[bytes, int], str] = Map(
-    keys.BY_CUSTOMER_PREFIX, TupleKey(BytesKey, U64Key), StrValue
-)
-by_merchant: Map[tuple[bytes, int], str] = Map(
-    keys.BY_MERCHANT_PREFIX, TupleKey(BytesKey, U64Key), StrValue
-)
-by_status: Map[tuple[int, int], str] = Map(
-    keys.BY_STATUS_PREFIX, TupleKey(U32Key, U64Key), StrValue
-)
-
 
 def default_params() -> Params:
     return Params(
@@ -65,80 +46,99 @@ def default_params() -> Params:
 
 
 class SubscriptionsKeeper:
+    params_item: Item[Params] = Item(keys.PARAMS_KEY, ProtoValue(Params))
+    subscriptions: Map[str, Subscription] = Map(
+        keys.SUBSCRIPTIONS_PREFIX, StrKey, ProtoValue(Subscription)
+    )
+    sequence = Sequence(keys.SEQUENCE_KEY, start=1)
+    cycles: Map[tuple[str, int], Cycle] = Map(
+        keys.CYCLES_PREFIX, TupleKey(StrKey, U32Key), ProtoValue(Cycle)
+    )
+    due_queue: KeySet[tuple[int, str]] = KeySet(keys.DUE_QUEUE_PREFIX, TupleKey(U64Key, StrKey))
+    by_customer: Map[tuple[bytes, int], str] = Map(
+        keys.BY_CUSTOMER_PREFIX, TupleKey(BytesKey, U64Key), StrValue
+    )
+    by_merchant: Map[tuple[bytes, int], str] = Map(
+        keys.BY_MERCHANT_PREFIX, TupleKey(BytesKey, U64Key), StrValue
+    )
+    by_status: Map[tuple[int, int], str] = Map(
+        keys.BY_STATUS_PREFIX, TupleKey(U32Key, U64Key), StrValue
+    )
+
     def __init__(self, bank: object, orders: OrdersKeeper) -> None:
         self.bank = bank  # unused: the module holds no coins (kept for the wiring's call)
         self.orders = orders  # each cycle is an ordinary order
 
     def params(self, store: KVStore) -> Params:
-        return params_item.get(store) or default_params()
+        return self.params_item.get(store) or default_params()
 
     def set_params(self, store: KVStore, params: Params) -> None:
-        params_item.set(store, params)
+        self.params_item.set(store, params)
 
     def next_id(self, store: KVStore) -> tuple[int, str]:
-        seq = sequence.next(store)
+        seq = self.sequence.next(store)
         attempt = 0
         sub_id = ids.make_id(keys.SUBSCRIPTION_PREFIX, seq, attempt)
-        while subscriptions.has(store, sub_id):
+        while self.subscriptions.has(store, sub_id):
             attempt += 1
             sub_id = ids.make_id(keys.SUBSCRIPTION_PREFIX, seq, attempt)
         return seq, sub_id
 
     def get(self, store: KVStore, sub_id: str) -> Subscription | None:
-        return subscriptions.get(store, sub_id)
+        return self.subscriptions.get(store, sub_id)
 
     def must_get(self, store: KVStore, sub_id: str) -> Subscription:
-        sub = subscriptions.get(store, sub_id)
+        sub = self.subscriptions.get(store, sub_id)
         if sub is None:
             raise SubscriptionNotFound(f"subscription {sub_id}")
         return sub
 
     def insert(self, store: KVStore, sub: Subscription) -> None:
-        subscriptions.set(store, sub.id, sub)
-        by_customer.set(store, (address.decode(sub.customer), sub.sequence), sub.id)
-        by_merchant.set(store, (address.decode(sub.merchant), sub.sequence), sub.id)
-        by_status.set(store, (sub.status, sub.sequence), sub.id)
+        self.subscriptions.set(store, sub.id, sub)
+        self.by_customer.set(store, (address.decode(sub.customer), sub.sequence), sub.id)
+        self.by_merchant.set(store, (address.decode(sub.merchant), sub.sequence), sub.id)
+        self.by_status.set(store, (sub.status, sub.sequence), sub.id)
 
     def save(self, store: KVStore, sub: Subscription) -> None:
-        subscriptions.set(store, sub.id, sub)
+        self.subscriptions.set(store, sub.id, sub)
 
     def move_status(self, store: KVStore, sub: Subscription, to: int) -> None:
-        by_status.delete(store, (sub.status, sub.sequence))
-        by_status.set(store, (to, sub.sequence), sub.id)
+        self.by_status.delete(store, (sub.status, sub.sequence))
+        self.by_status.set(store, (to, sub.sequence), sub.id)
 
     def schedule(self, store: KVStore, sub: Subscription, at_ns: int) -> None:
         """(Re)queue ``sub`` at ``at_ns``; the caller saves it."""
         self.unschedule(store, sub)
         sub.next_attempt.CopyFrom(timestamp(at_ns))
-        due_queue.add(store, (at_ns, sub.id))
+        self.due_queue.add(store, (at_ns, sub.id))
 
     def unschedule(self, store: KVStore, sub: Subscription) -> None:
         if sub.HasField("next_attempt"):
-            due_queue.remove(store, (timestamp_ns(sub.next_attempt), sub.id))
+            self.due_queue.remove(store, (timestamp_ns(sub.next_attempt), sub.id))
             sub.ClearField("next_attempt")
 
     def due(self, store: KVStore, now_ns: int, limit: int) -> list[tuple[int, str]]:
         """Up to ``limit`` queue entries due at or before ``now``, earliest first."""
         out: list[tuple[int, str]] = []
-        for entry in due_queue.iterate(store, end=(now_ns + 1, "")):
+        for entry in self.due_queue.iterate(store, end=(now_ns + 1, "")):
             if len(out) == limit:
                 break
             out.append(entry)
         return out
 
     def queue(self, store: KVStore) -> Iterator[tuple[int, str]]:
-        yield from due_queue.iterate(store)
+        yield from self.due_queue.iterate(store)
 
     def add_cycle(self, store: KVStore, cycle: Cycle) -> None:
-        cycles.set(store, (cycle.subscription_id, cycle.number), cycle)
+        self.cycles.set(store, (cycle.subscription_id, cycle.number), cycle)
 
     def cycles_of(self, store: KVStore, sub_id: str) -> list[Cycle]:
-        return [c for _, c in cycles.iterate(store, prefix=(sub_id,))]
+        return [c for _, c in self.cycles.iterate(store, prefix=(sub_id,))]
 
     def all_cycles(self, store: KVStore) -> Iterator[Cycle]:
-        for _, c in cycles.iterate(store):
+        for _, c in self.cycles.iterate(store):
             yield c
 
     def all(self, store: KVStore) -> Iterator[Subscription]:
-        for _, sub in subscriptions.iterate(store):
+        for _, sub in self.subscriptions.iterate(store):
             yield sub

@@ -9,7 +9,7 @@ from stateset_chain.cctp import genesis, invariants
 from stateset_chain.cctp.attestation import ethereum_address, parse_attester_key
 from stateset_chain.cctp.errors import InvalidGenesis
 from stateset_chain.cctp.keys import MODULE_ACCOUNT, STORE_PREFIX
-from stateset_chain.cctp.state import CctpKeeper, token_pairs
+from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.coins import Coin
 from stateset_chain.errors import InvalidRequest, InvariantBroken, NotFound
 from stateset_chain.store.kv import MemoryKV
@@ -220,6 +220,6 @@ def test_invariant_catches_coins_left_in_the_module_account():
 
 def test_invariant_catches_a_pair_minting_another_denom():
     env = new_env()
-    token_pairs.set(env.ctx.store, (5, b"\x05" * 32), "ussusd")
+    CctpKeeper.token_pairs.set(env.ctx.store, (5, b"\x05" * 32), "ussusd")
     with pytest.raises(InvariantBroken):
         invariants.token_pairs_local(env.keeper, env.ctx)
