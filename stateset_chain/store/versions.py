@@ -109,6 +109,8 @@ def history_ops(
         # records that commit's values as its "before"), or at this commit on a fresh store.
         start = earliest if earliest > 0 else height
         new_earliest = start if keep == 0 else max(start, height - keep + 1)
+        if height <= new_earliest:  # the window starts here: no height below it to read
+            entries = []
         suffix = _u64(height)
         out = [
             (HISTORY + hk + suffix, ABSENT if old is None else PRESENT + old)

@@ -208,3 +208,14 @@ def test_history_survives_a_kill_at_commit(tmp_path, failpoint, height):
     for h in range(17, 21):
         assert_reads_as(store, h, *expected[h])
     store.close()
+
+
+def test_the_first_height_of_a_window_records_nothing(make_store):
+    """Genesis (or the commit that turns recording on) writes no history: nothing below it can
+    be read, so an exported genesis of any size costs no history entries."""
+    store = make_store(keep=5)
+    commit_blocks(store, 1)
+    assert not any(True for _ in store._raw.iterate_prefix(versions.HISTORY))
+    commit_blocks(store, 2)
+    history = store._raw.iterate_prefix(versions.HISTORY)
+    assert {int.from_bytes(k[-8:], "big") for k, _ in history} == {2}
