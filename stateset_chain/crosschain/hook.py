@@ -44,7 +44,7 @@ from stateset.crosschain.v1.crosschain_pb2 import UnclaimedFunds, UnclaimedReaso
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin
 from stateset.orders.v1.tx_pb2 import MsgPayOrderResponse
 
-PAYMENT_REFUSALS = frozenset({"orders", "stablecoin"})
+PAYMENT_REFUSALS = frozenset({"orders", "stablecoin", "compliance"})
 
 REASONS: dict[type[ChainError], int] = {
     OrderNotFound: UnclaimedReason.UNCLAIMED_REASON_UNKNOWN_ORDER,

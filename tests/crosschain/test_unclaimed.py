@@ -205,3 +205,20 @@ def test_replayed_payment_is_refused_and_parks_nothing_twice(net):
     assert (again.codespace, again.code) == ("cctp", 20)
     assert net.order(order_id).amount_paid == 4 * UNIT
     assert net.all_unclaimed() == []
+
+
+def test_a_payment_to_an_order_compliance_froze_is_parked_for_its_sender(net):
+    """Its merchant was sanctioned after creation: the order takes no payment (compliance
+    OrderFrozen), so the minted coins wait for the sender instead of failing the relay."""
+    from stateset.compliance.v1 import tx_pb2 as ctx_tx
+
+    order_id = net.create_order("100")
+    net.ok(net.admin, [ctx_tx.MsgAddSanction(
+        signer=address(net.admin), address=address(net.merchant), reason="listed",
+        list_source="test",
+    )])
+    _, h, record = park(net, order_id, 100 * UNIT)
+    assert record.reason == R.UNCLAIMED_REASON_PAYMENT_REFUSED
+    assert "compliance/26" in record.detail
+    assert net.order(order_id).amount_paid == 0
+    assert net.refund_unclaimed(h).code == 0
