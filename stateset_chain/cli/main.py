@@ -645,6 +645,12 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
         _group(tx, "crosschain", "unclaimed cross-chain payments: refund or claim"),
         crosschain_tx, parents, broadcast_msgs, resolver,
     )
+    from stateset.compliance.v1 import tx_pb2 as compliance_tx
+
+    protocmd.add_tx_commands(
+        _group(tx, "compliance", "sanctions, blocked countries, restricted goods, limits, rules"),
+        compliance_tx, parents, broadcast_msgs, resolver,
+    )
     from cosmos.upgrade.v1beta1 import tx_pb2 as upgrade_tx
 
     protocmd.add_tx_commands(  # --plan '{"name": "v12", "height": "1200", "info": "..."}'
@@ -701,6 +707,12 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     protocmd.add_query_commands(
         _group(query, "crosschain", "order deposit addresses, unclaimed funds"),
         crosschain_query, parents, run_query, resolver=resolver,
+    )
+    from stateset.compliance.v1 import query_pb2 as compliance_query
+
+    protocmd.add_query_commands(
+        _group(query, "compliance", "sanctions, lists, account limits and volumes, customer risk"),
+        compliance_query, parents, run_query, resolver=resolver,
     )
     from cosmos.upgrade.v1beta1 import query_pb2 as upgrade_query
 
