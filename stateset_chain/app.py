@@ -43,7 +43,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, overload
 
-from google.protobuf.any_pb2 import Any as PbAny
 from google.protobuf.message import DecodeError
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
@@ -51,7 +50,6 @@ from stateset_chain.app_types import (
     AppInfo,
     Block,
     BlockResult,
-    EventGroups,
     Genesis,
     GenesisResult,
     QueryResult,
@@ -60,6 +58,7 @@ from stateset_chain.app_types import (
 from stateset_chain.cache import BoundedCache
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto.hashes import sha256
+from stateset_chain.delivery import MessageFailed, run_msgs
 from stateset_chain.errors import (
     ChainError,
     InvalidHeight,
@@ -81,8 +80,6 @@ from stateset_chain.store.collections import Item, KeyPartTooLong, StrValue, U64
 from stateset_chain.store.commit import STORE_FAILURES, CommitStore, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
 from stateset_chain.store.versions import HeightUnavailable, LatestOnly
-
-from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 
 log = logging.getLogger("stateset.app")
 
@@ -500,33 +497,26 @@ class App:
         run.ante_done = True
         gas_wanted = run.gas_wanted
 
-        msg_branch = Branch(block)
-        # Each message's events are kept in its own manager and go into the result only when
-        # every message has succeeded (a failed tx keeps its ante events alone).
-        events: EventGroups = [(ante_events, ())]
-        responses = sdk_abci.TxMsgData()
-        for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
-            msg_events = EventManager()
-            store = self._metered(msg_branch, meter)
-            mctx = Context(store, info, meter, msg_events, is_simulate=simulate)
-            run.stage = f"message {i}"
-            try:
-                response = route.handler(mctx, msg)
-            except ChainError as e:
-                log_text = f"failed to execute message; message index: {i}: {e.log}"
-                return encode(_failed(e, log_text, gas_wanted, meter.consumed, ante_events))
-            msg_index = (("msg_index", str(i)),)
-            events.append((_message_event(route, msg), msg_index))
-            events.append((msg_events, msg_index))
-            _pack_into(responses.msg_responses.add(), response)
+        # The messages run on one branch of the block, kept only if every one succeeds; their
+        # events go into the result only then (a failed tx keeps its ante events alone).
+        try:
+            delivered = run_msgs(
+                block, info, tx.msgs, tx.routes, meter=meter, metered=self._metered,
+                simulate=simulate, on_message=run.at_message,
+            )
+        except MessageFailed as failed:
+            error = failed.error
+            log_text = f"failed to execute message; message index: {failed.index}: {error.log}"
+            return encode(_failed(error, log_text, gas_wanted, meter.consumed, ante_events))
         run.stage = "the result's encoding"
         # Encoded before the messages' writes are kept: if encoding failed (a bug), the
         # recovered panic result would otherwise sit on top of state the messages had changed.
         result = encode(TxResult(
-            code=0, data=responses.SerializeToString(deterministic=True),
-            gas_wanted=gas_wanted, gas_used=meter.consumed, events=events,
+            code=0, data=delivered.data.SerializeToString(deterministic=True),
+            gas_wanted=gas_wanted, gas_used=meter.consumed,
+            events=[(ante_events, ()), *delivered.events],
         ))
-        msg_branch.write()
+        delivered.branch.write()
         return result
 
     def commit(self) -> None:
@@ -652,6 +642,9 @@ class _TxRun:
     ante_done: bool = False
     stage: str = "decoding or the ante"
 
+    def at_message(self, index: int) -> None:
+        self.stage = f"message {index}"
+
 
 def _panic_log(e: Exception, stage: str = "CheckTx") -> str:
     # The type only: an exception's text may hold memory addresses or other node-local detail,
@@ -669,26 +662,3 @@ def _failed(
         gas_wanted=gas_wanted, gas_used=gas_used,
         events=[(ante_events, ())] if ante_events is not None else [],
     )
-
-
-def _message_event(route: MsgRoute, msg) -> EventManager:
-    """The SDK's per-message ``message`` event: action, sender (the first signer), module."""
-    signers = route.signers(msg)
-    action, module = _action_and_module(route.msg_cls.DESCRIPTOR.full_name)
-    events = EventManager()
-    events.emit_pending("message", [action, ("sender", signers[0] if signers else ""), module])
-    return events
-
-
-@functools.lru_cache(maxsize=256)
-def _action_and_module(msg_full_name: str) -> tuple[tuple[str, str], tuple[str, str]]:
-    """``cosmos.bank.v1beta1.MsgSend`` -> the attributes ``action=/cosmos.bank.v1beta1.MsgSend``
-    and ``module=bank``."""
-    return ("action", "/" + msg_full_name), ("module", msg_full_name.split(".")[-3])
-
-
-def _pack_into(packed: PbAny, response) -> None:
-    """``packed.Pack(response, type_url_prefix="/")``, or left empty for no response."""
-    if response is not None:
-        packed.type_url = "/" + response.DESCRIPTOR.full_name
-        packed.value = response.SerializeToString(deterministic=True)

@@ -21,9 +21,8 @@ from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
-from stateset_chain.events import EventManager
 from stateset_chain.module import Module
-from stateset_chain.store.kv import Branch
+from tests import delivery
 from tests.bank.helpers import ALICE, BOB, TEST_MODULE_ACCOUNTS, FakeAccounts, fund, new_ctx
 
 LOCAL_DOMAIN = 7  # deliberately not Noble's 4: the domain comes from genesis
@@ -105,16 +104,13 @@ class Env:
     events: list = field(default_factory=list)
 
     def deliver(self, msg: ProtoMessage):
-        """Run one message as the app would: stateless validation, then the handler on a branch
-        that is written only if it succeeds; events of a failed message are dropped."""
-        route = next(r for r in self.module.msgs if isinstance(msg, r.msg_cls))
-        route.validate(msg)
-        branch = Branch(self.ctx.store)
-        sub = Context(branch, self.ctx.block, self.ctx.gas, EventManager())
-        response = route.handler(sub, msg)
-        branch.write()
-        self.events.extend(sub.events.events)
-        return response
+        """Run one message as the app does (``tests.delivery``): stateless validation, then the
+        handler on a branch that is written only if it succeeds; events of a failed message are
+        dropped."""
+        routes = {r.msg_cls: r for r in self.module.msgs}
+        delivered = delivery.deliver(self.ctx.store, self.ctx.block, [msg], routes, self.ctx.gas)
+        self.events.extend(delivered.handler_events())
+        return delivered.responses[0]
 
     def query(self, path_suffix: str, request: ProtoMessage):
         route = next(r for r in self.module.queries if r.path.endswith("/" + path_suffix))

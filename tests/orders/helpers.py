@@ -1,6 +1,7 @@
 """Test harness for the orders module: a bank with funded accounts, the module's genesis, and a
-``Chain`` that delivers messages the way the app does (validate, then every message of a tx on
-one branch, written only if all succeed) and advances blocks (running end-block settlement).
+``Chain`` that delivers messages through the app's own message runner (``tests.delivery``:
+validated, then every message of a tx on one branch, written only if all succeed) and advances
+blocks (running end-block settlement).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.privacy.envelope import tracking_purpose
 from stateset_chain.privacy.seal import Recipient, seal
-from stateset_chain.store.kv import Branch, MemoryKV
+from stateset_chain.store.kv import MemoryKV
 from stateset_chain.timefmt import parse_iso8601
+from tests import delivery
 from tests.bank.helpers import ALICE, BOB, CAROL, TEST_MODULE_ACCOUNTS, FakeAccounts, fund
 
 from stateset.orders.v1 import tx_pb2 as tx
@@ -135,17 +137,12 @@ class Chain:
         return self.routes[type(msg)].signers(msg)
 
     def deliver(self, *msgs):
-        """Run ``msgs`` as one tx: all validated, then all handled on one branch; on any error
-        nothing is written and the error propagates. Returns the responses (one msg: just it)."""
-        for msg in msgs:
-            self.routes[type(msg)].validate(msg)
-        branch = Branch(self.store)
-        events = EventManager()
-        ctx = self.ctx(branch, events)
-        responses = [self.routes[type(msg)].handler(ctx, msg) for msg in msgs]
-        branch.write()
-        self.events = events.events
-        return responses[0] if len(msgs) == 1 else responses
+        """Run ``msgs`` as one tx's messages, as the app does (``tests.delivery``): all validated,
+        then all handled on one branch; on any error nothing is written and the error
+        propagates. Returns the responses (one msg: just it)."""
+        delivered = delivery.deliver(self.store, self.block, msgs, self.routes)
+        self.events = delivered.handler_events()
+        return delivered.responses[0] if len(msgs) == 1 else delivered.responses
 
     def advance(self, seconds: int = 5) -> None:
         """A new (empty) block ``seconds`` later, with its end-block settlement."""
