@@ -1,5 +1,6 @@
 """The in-process chain every throughput part drives: the standard app on LevelDB, fed blocks the
-way CometBFT feeds them (``finalize_block`` then ``commit``), without sockets.
+way CometBFT feeds them (``finalize_block`` then ``commit``), without sockets, by the same block
+driver every test uses (``tests.chain.BlockDriver``).
 
 ``BenchChain(directory, app_state)`` runs ``InitChain`` and an empty block 1 (genesis committed);
 ``block(raw_txs)`` runs one block, times FinalizeBlock and Commit separately (wall clock, the main
@@ -20,8 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 import stateset_chain.pb  # noqa: F401
 from benchmarks import report
 from stateset_chain.abci.adapter import AbciApp
@@ -29,15 +28,9 @@ from stateset_chain.auth.state import AuthKeeper, address_bytes
 from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app
+from tests.chain import BlockDriver
 
 from tendermint.abci import types_pb2 as abci
-
-GENESIS_TIME = 1_700_000_000  # unix seconds; block h is at GENESIS_TIME + 5 h
-BLOCK_SECONDS = 5
-
-
-def block_time(height: int) -> Timestamp:
-    return Timestamp(seconds=GENESIS_TIME + BLOCK_SECONDS * height)
 
 
 @dataclass
@@ -71,23 +64,30 @@ class BlockTiming:
 
 class BenchChain:
     """The standard app over LevelDB in ``directory``, after InitChain with ``app_state`` and an
-    empty block 1."""
+    empty block 1, driven by the tests' block driver (``tests.chain.BlockDriver``: the app's ABCI
+    face, as CometBFT calls it) with each call timed."""
 
     def __init__(self, directory: Path, app_state: dict, chain_id: str) -> None:
         self.chain_id = chain_id
         Path(directory).mkdir(parents=True, exist_ok=True)
         self.core = standard_app(CommitStore.open(str(Path(directory) / "state")))
         self.app = AbciApp(self.core)
+        self.driver = BlockDriver(self.app, chain_id=chain_id)
         # The benchmark measures what each ListOrders shape costs, so queries are not stopped
         # by the node's read budget (app.QUERY_GAS_LIMIT) here; a node refuses the shapes that
         # read past it (QueryBudgetExceeded).
         self.core.query_gas_limit = None
-        genesis = json.dumps(app_state, sort_keys=True).encode()
-        self.app.init_chain(abci.RequestInitChain(
-            chain_id=chain_id, app_state_bytes=genesis, initial_height=1, time=block_time(0),
-        ))
-        self.height = 0
+        self.driver.init(json.dumps(app_state, sort_keys=True).encode())
         self.block([])  # block 1 commits genesis
+
+    @property
+    def height(self) -> int:
+        """The last committed height (``orders_data.import_orders`` commits past the app)."""
+        return self.driver.height
+
+    @height.setter
+    def height(self, height: int) -> None:
+        self.driver.height = height
 
     @property
     def store(self) -> CommitStore:
@@ -110,7 +110,6 @@ class BenchChain:
         """One block; ``warm``: CheckTx every tx first (untimed), as a validator's mempool has
         (its signatures are then in the verified-signature cache). Otherwise the block is cold:
         the cache is cleared and the block verifies every signature itself."""
-        height = self.height + 1
         if warm:
             for raw in raw_txs:
                 res = self.app.check_tx(abci.RequestCheckTx(tx=raw))
@@ -118,20 +117,20 @@ class BenchChain:
                     raise AssertionError(f"CheckTx failed: {res.code} {res.log}")
         else:
             VERIFIED.clear()
-        req = abci.RequestFinalizeBlock(txs=raw_txs, height=height, time=block_time(height))
+        req = self.driver.request(raw_txs)
+        height = req.height
         gc_timer = _GcTimer()
         tree = _StageTimer(self.core.store)
         p0 = time.process_time()
         c0 = time.thread_time()
         t0 = time.perf_counter()
         with gc_timer, tree:
-            res = self.app.finalize_block(req)
+            res = self.driver.finalize_request(req)
             t1 = time.perf_counter()
-            self.app.commit(abci.RequestCommit())
+            self.driver.commit()
         t2 = time.perf_counter()
         cpu = time.thread_time() - c0
         process_cpu = time.process_time() - p0
-        self.height = height
         self.last_results = list(res.tx_results)
         failed = [(i, r.code, r.codespace, r.log)
                   for i, r in enumerate(res.tx_results) if r.code != 0]

@@ -43,7 +43,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 import stateset_chain.pb  # noqa: F401
 from benchmarks import txs
-from benchmarks.chain import GENESIS_TIME, BenchChain
+from benchmarks.chain import BenchChain
 from stateset_chain.auth.state import AuthKeeper
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import SSUSD, USDC, Coin
@@ -56,6 +56,7 @@ from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.store.kv import Branch, prefix_end
 from stateset_chain.timefmt import timestamp_ns
 from stateset_chain.wiring import module_accounts
+from tests.chain import GENESIS_TIME
 
 from stateset.orders.v1.orders_pb2 import (
     Order,

@@ -24,6 +24,7 @@ from typing import Any
 from google.protobuf.any_pb2 import Any as PbAny
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
+from stateset_chain.app_types import EventGroups
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
@@ -32,9 +33,6 @@ from stateset_chain.module import MsgRoute
 from stateset_chain.store.kv import Branch, KVStore
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
-
-# Attributes appended to every event of a group (the SDK's ``msg_index`` of message i).
-ExtraAttributes = tuple[tuple[str, str], ...]
 
 
 class MessageFailed(Exception):
@@ -55,7 +53,7 @@ class Delivered:
     data: sdk_abci.TxMsgData = field(default_factory=sdk_abci.TxMsgData)  # the result's data
     # per message i, in order: its ``message`` event, then its handler's events, each group
     # carrying ``msg_index=i``
-    events: list[tuple[EventManager, ExtraAttributes]] = field(default_factory=list)
+    events: EventGroups = field(default_factory=list)
 
     def handler_events(self) -> list:
         """The handlers' own events, in order (without the per-message ``message`` events)."""

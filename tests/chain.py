@@ -1,7 +1,12 @@
-"""A whole standard app in-process, with funded wallets and cosmpy-signed transactions.
+"""The one in-process block driver, and a whole standard app on it with funded wallets and
+cosmpy-signed transactions.
 
-Used by the app-level tests, the crash tests and (in spirit) by the benchmark: the real modules,
-the real ante chain and real secp256k1 signatures, only without sockets.
+``BlockDriver`` is CometBFT's block loop without sockets or consensus: the app's ABCI face
+(``AbciApp`` over the real ``App``) gets InitChain once, then FinalizeBlock and Commit for each
+block, block h at ``GENESIS_TIME + 5 h``. Every test that runs blocks in-process drives it
+(``Chain`` below, the crash child, the export and state-sync tests), and so does the benchmark
+(``benchmarks/chain.py``'s ``BenchChain`` times its calls). ``Chain`` adds the real modules'
+genesis, wallets and signing: the real ante chain and real secp256k1 signatures.
 """
 
 from __future__ import annotations
@@ -56,13 +61,67 @@ def timestamp(height: int) -> Timestamp:
 
 
 @dataclass
-class Chain:
-    """Drives an App through its ABCI face as CometBFT would: InitChain, then FinalizeBlock +
-    Commit per block. ``app`` is the ABCI adapter; ``core`` the state machine behind it."""
+class BlockDriver:
+    """Drives an app through its ABCI face as CometBFT does: ``init`` (InitChain) once, then
+    ``block(txs)`` (FinalizeBlock + Commit) per block; ``finalize`` and ``commit`` apart for a
+    caller that acts between them. ``app`` is the ABCI adapter, ``core`` the state machine."""
 
     app: AbciApp
+    height: int = field(default=0, kw_only=True)  # the last committed height
+    chain_id: str = field(default=CHAIN_ID, kw_only=True)
+
+    @property
+    def core(self) -> App:
+        return self.app.core
+
+    def init(
+        self, app_state: bytes, initial_height: int = 1, consensus_params=None,
+    ) -> abci.ResponseInitChain:
+        """InitChain with ``app_state`` at ``initial_height`` (the genesis time is the time of
+        the height before it)."""
+        self.height = initial_height - 1
+        request = abci.RequestInitChain(
+            chain_id=self.chain_id, app_state_bytes=app_state, initial_height=initial_height,
+            time=timestamp(self.height),
+        )
+        if consensus_params is not None:
+            request.consensus_params.CopyFrom(consensus_params)
+        return self.app.init_chain(request)
+
+    def request(self, txs: Sequence[bytes]) -> abci.RequestFinalizeBlock:
+        """FinalizeBlock's request for the next height."""
+        return abci.RequestFinalizeBlock(
+            txs=list(txs), height=self.height + 1, time=timestamp(self.height + 1)
+        )
+
+    def finalize(self, txs: Sequence[bytes]) -> abci.ResponseFinalizeBlock:
+        """FinalizeBlock of the next height; one result per tx."""
+        return self.finalize_request(self.request(txs))
+
+    def finalize_request(self, request: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        res = self.app.finalize_block(request)
+        assert len(res.tx_results) == len(request.txs)
+        return res
+
+    def commit(self) -> None:
+        """Commit of the block ``finalize`` ran."""
+        self.app.commit(abci.RequestCommit())
+        self.height += 1
+
+    def block(self, txs: Sequence[bytes]) -> abci.ResponseFinalizeBlock:
+        res = self.finalize(txs)
+        self.commit()
+        return res
+
+    def query(self, path: str, request) -> abci.ResponseQuery:
+        return self.app.query(abci.RequestQuery(path=path, data=request.SerializeToString()))
+
+
+@dataclass
+class Chain(BlockDriver):
+    """The standard app with ``wallets`` funded at genesis (invariants checked every block)."""
+
     wallets: list[LocalWallet]
-    height: int = 0
     sequences: dict[str, int] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)
 
@@ -70,38 +129,11 @@ class Chain:
     def start(cls, n_wallets: int = 4, store: CommitStore | None = None, **genesis) -> Chain:
         core = standard_app(store or CommitStore.in_memory())
         core.check_invariants_every_block = True
-        app = AbciApp(core)
         wallets = [wallet(i) for i in range(n_wallets)]
-        chain = cls(app, wallets)
+        chain = cls(AbciApp(core), wallets)
         chain.init(genesis_bytes(wallets, **genesis))
         chain.block([])  # commits genesis with block 1, so accounts can be queried
         return chain
-
-    @property
-    def core(self) -> App:
-        return self.app.core
-
-    def init(self, app_state: bytes) -> abci.ResponseInitChain:
-        return self.app.init_chain(
-            abci.RequestInitChain(
-                chain_id=CHAIN_ID, app_state_bytes=app_state, initial_height=1,
-                time=timestamp(0),
-            )
-        )
-
-    def finalize(self, txs: Sequence[bytes]) -> abci.ResponseFinalizeBlock:
-        return self.app.finalize_block(
-            abci.RequestFinalizeBlock(
-                txs=list(txs), height=self.height + 1, time=timestamp(self.height + 1)
-            )
-        )
-
-    def block(self, txs: Sequence[bytes]) -> abci.ResponseFinalizeBlock:
-        res = self.finalize(txs)
-        assert len(res.tx_results) == len(txs)
-        self.app.commit(abci.RequestCommit())
-        self.height += 1
-        return res
 
     def account_number(self, w: LocalWallet) -> int:
         addr = address(w)
@@ -128,9 +160,6 @@ class Chain:
                          bank_query.QueryBalanceRequest(address=addr, denom=denom))
         assert res.code == 0, res.log
         return int(bank_query.QueryBalanceResponse.FromString(res.value).balance.amount)
-
-    def query(self, path: str, request) -> abci.ResponseQuery:
-        return self.app.query(abci.RequestQuery(path=path, data=request.SerializeToString()))
 
     def sign(
         self, w: LocalWallet, msgs: Sequence, *, gas: int = 200_000,

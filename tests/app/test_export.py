@@ -19,7 +19,7 @@ from stateset_chain.export import ExportError, export_app_state, export_genesis
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.wiring import standard_app
 from tests.app.export_helpers import busy_net
-from tests.chain import CHAIN_ID, Chain, address, timestamp
+from tests.chain import CHAIN_ID, Chain, address
 
 from tendermint.abci import types_pb2 as abci
 
@@ -34,14 +34,10 @@ def restart_from(genesis: dict) -> Chain:
     height)."""
     app = standard_app(CommitStore.in_memory())
     app.check_invariants_every_block = True
-    start = int(genesis["initial_height"])
-    wire = AbciApp(app)
-    wire.init_chain(abci.RequestInitChain(
-        chain_id=genesis["chain_id"], initial_height=start, time=timestamp(start - 1),
-        app_state_bytes=json.dumps(genesis["app_state"]).encode(),
-        consensus_params=_params(genesis["consensus_params"]),
-    ))
-    return Chain(wire, [], height=start - 1)
+    chain = Chain(AbciApp(app), [], chain_id=genesis["chain_id"])
+    chain.init(json.dumps(genesis["app_state"]).encode(), int(genesis["initial_height"]),
+               _params(genesis["consensus_params"]))
+    return chain
 
 
 def _params(params: dict):
@@ -78,12 +74,10 @@ def test_the_new_chain_starts_with_the_same_state_and_app_hash(net):
     genesis = exported(net)
     assert genesis["initial_height"] == str(net.chain.height + 1)
     new = restart_from(genesis)
-    first = new.app.finalize_block(abci.RequestFinalizeBlock(
-        height=new.height + 1, time=timestamp(net.chain.height + 1)))
+    first = new.finalize([])
     # the state the genesis wrote (before the first block's changes) is the exported one
     assert all_keys(new.core._genesis) == all_keys(net.chain.core.store.state)  # type: ignore[arg-type]
-    new.app.commit(abci.RequestCommit())
-    new.height += 1
+    new.commit()
     old = net.chain.block([])
     assert first.app_hash == old.app_hash
     assert all_keys(new.core.store.state) == all_keys(net.chain.core.store.state)

@@ -51,7 +51,6 @@ def test_any_bytes_get_an_answer_and_change_nothing(chain, valid, data):
     res = chain.finalize(txs)
     assert len(res.tx_results) == len(txs)
     changed = [r for r in res.tx_results if r.code == 0]
-    chain.app.commit(abci.RequestCommit())
-    chain.height += 1
+    chain.commit()
     if not changed:
         assert chain.core.store.last_app_hash == before

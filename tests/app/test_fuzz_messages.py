@@ -165,8 +165,7 @@ def run_block(chain: Chain, txs: list[bytes]) -> None:
     assert len(res.tx_results) == len(txs)
     panics = [r.log for r in res.tx_results if r.code == PANIC_CODE]
     assert not panics, panics
-    chain.app.commit(abci.RequestCommit())
-    chain.height += 1
+    chain.commit()
 
 
 def test_every_message_type_with_hostile_fields_gets_a_clear_result(chain, examples):
@@ -232,7 +231,6 @@ def test_a_valid_message_signed_by_its_signer_runs_alongside_hostile_ones(exampl
         assert len(res.tx_results) == len(txs)
         assert res.tx_results[-1].code == 0, res.tx_results[-1].log
         assert all(r.code != 0 for r in res.tx_results[:-1])
-        chain.app.commit(abci.RequestCommit())
-        chain.height += 1
+        chain.commit()
 
     run()

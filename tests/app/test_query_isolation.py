@@ -56,8 +56,7 @@ def test_a_query_between_finalize_block_and_commit_sees_the_last_commit(chain):
     chain.finalize([chain.create_order(customer, merchant, 2)])  # not committed yet
     seen = oq.QueryOrdersResponse.FromString(list_orders(chain, address(customer)).value)
     assert seen.total_count == 1
-    chain.app.commit(abci.RequestCommit())
-    chain.height += 1
+    chain.commit()
     seen = oq.QueryOrdersResponse.FromString(list_orders(chain, address(customer)).value)
     assert seen.total_count == 2
 

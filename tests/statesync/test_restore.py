@@ -20,7 +20,7 @@ from stateset_chain.store.commit import CommitStore
 from stateset_chain.store.kv import MemoryKV
 from stateset_chain.store.smt import SparseMerkleTree
 from stateset_chain.wiring import standard_app
-from tests.chain import Chain, address, timestamp
+from tests.chain import BlockDriver, Chain, address
 
 from stateset.orders.v1 import query_pb2 as oq
 from stateset.orders.v1 import tx_pb2 as orders_tx
@@ -126,12 +126,10 @@ def test_a_restored_node_follows_the_chain_with_the_same_app_hashes(tmp_path, sm
     node = fresh_node(tmp_path)
     restore(served, node, snapshot)
     w = chain.wallets
+    follower = BlockDriver(node, height=chain.height, chain_id=chain.chain_id)  # type: ignore[arg-type]
     for n in range(3):
         txs = [chain.send(w[0], address(w[4]), 1000 + n), chain.create_order(w[1], w[3], 100 + n)]
-        req = abci.RequestFinalizeBlock(txs=txs, height=chain.height + 1,
-                                        time=timestamp(chain.height + 1))
-        ours = node.finalize_block(req)
-        node.commit(abci.RequestCommit())
+        ours = follower.block(txs)
         theirs = chain.block(txs)
         assert [r.code for r in ours.tx_results] == [0, 0]
         assert ours.app_hash == theirs.app_hash
