@@ -77,8 +77,15 @@ class SnapshotStore:
         second spills each chunk's items to a file of its own, then each chunk is sorted into
         the tree's order, its buckets' roots computed, and written compressed."""
         final = self.dir / str(height)
-        if (final / MANIFEST).is_file():
-            raise FileExistsError(f"a snapshot of height {height} exists")
+        existing = self.manifest(height)
+        if existing is not None:
+            manifest = fmt.decode_manifest(existing)
+            if manifest.app_hash == app_hash:
+                return manifest  # taken already (a block replayed after a restart)
+            # another chain's (the state was reset, not the snapshots): never serve it
+            gone = self.dir / f".del-{height}"
+            os.replace(final, gone)
+            shutil.rmtree(gone, ignore_errors=True)
         tmp = self.dir / f".tmp-{height}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()

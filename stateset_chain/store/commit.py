@@ -335,8 +335,8 @@ class CommitStore:
         self._apply([(META_RESTORING, height.to_bytes(8, "big"))])
 
     def restore_items(self, items: list[tuple[bytes, bytes]]) -> None:
-        """Writes snapshot items (consensus keys) and their tree nodes (not synced: the
-        restore is durable only with ``finish_restore``)."""
+        """Writes snapshot items (consensus keys) and their tree nodes (no height yet: the
+        restore is a commit only with ``finish_restore``)."""
         if any(self.is_local(k) for k, _ in items):
             raise ValueError("a snapshot holds no node-local keys")
         _, nodes = self.tree.update(items)
