@@ -46,61 +46,51 @@ LOCAL_ITER_NEXT_COST_FLAT = 3
 
 
 class GasKV(KVStore):
-    """A view of ``parent`` that charges ``meter`` for each read, write, delete and step.
-
-    ``get`` and ``set`` run for every store access, so they charge the meter inline (the same
-    amounts, in the same order, failing at the same point with the same descriptor as
-    ``meter.consume``)."""
+    """A view of ``parent`` that charges ``meter`` for each read, write, delete and step;
+    keys under ``local`` (node-local query indexes) at the transient prices."""
 
     def __init__(self, parent: KVStore, meter: GasMeter, local: tuple[bytes, ...] = ()) -> None:
         self.parent = parent
         self.meter = meter
         self.local = local  # prefixes of node-local keys: charged the transient prices
 
+    def _is_local(self, key: bytes) -> bool:
+        return bool(self.local) and key.startswith(self.local)
+
     def get(self, key):
-        if self.local and key.startswith(self.local):
+        if self._is_local(key):
             self.meter.consume(LOCAL_READ_COST_FLAT, "ReadFlat")
             return self.parent.get(key)
-        meter = self.meter
-        limit = meter.limit
-        consumed = meter.consumed = meter.consumed + READ_COST_FLAT
-        if limit is not None and consumed > limit:
-            meter.consume(0, "ReadFlat")  # raises OutOfGas
+        self.meter.consume(READ_COST_FLAT, "ReadFlat")
         value = self.parent.get(key)
         size = len(key) + len(value) if value else len(key)
-        consumed = meter.consumed = consumed + READ_COST_PER_BYTE * size
-        if limit is not None and consumed > limit:
-            meter.consume(0, "ReadPerByte")
+        self.meter.consume(READ_COST_PER_BYTE * size, "ReadPerByte")
         return value
 
     def set(self, key, value):
-        if self.local and key.startswith(self.local):
-            self.meter.consume(LOCAL_WRITE_COST_FLAT, "WriteFlat")
-            per_byte = LOCAL_WRITE_COST_PER_BYTE * (len(key) + len(value))
-            self.meter.consume(per_byte, "WritePerByte")
-            self.parent.set(key, value)
-            return
-        meter = self.meter
-        limit = meter.limit
-        consumed = meter.consumed = meter.consumed + WRITE_COST_FLAT
-        if limit is not None and consumed > limit:
-            meter.consume(0, "WriteFlat")
-        consumed = meter.consumed = consumed + WRITE_COST_PER_BYTE * (len(key) + len(value))
-        if limit is not None and consumed > limit:
-            meter.consume(0, "WritePerByte")
+        local = self._is_local(key)
+        self.meter.consume(LOCAL_WRITE_COST_FLAT if local else WRITE_COST_FLAT, "WriteFlat")
+        per_byte = LOCAL_WRITE_COST_PER_BYTE if local else WRITE_COST_PER_BYTE
+        self.meter.consume(per_byte * (len(key) + len(value)), "WritePerByte")
         self.parent.set(key, value)
 
     def delete(self, key):
-        local = self.local and key.startswith(self.local)
-        self.meter.consume(LOCAL_DELETE_COST if local else DELETE_COST, "Delete")
+        self.meter.consume(LOCAL_DELETE_COST if self._is_local(key) else DELETE_COST, "Delete")
         self.parent.delete(key)
 
     def iterate(self, start=None, end=None, reverse=False):
-        local = self.local
         for k, v in self.parent.iterate(start, end, reverse):
-            if local and k.startswith(local):
+            if self._is_local(k):
                 self.meter.consume(LOCAL_ITER_NEXT_COST_FLAT, "IterNextFlat")
             else:
                 self.meter.consume(ITER_NEXT_COST_FLAT, "IterNextFlat")
                 self.meter.consume(READ_COST_PER_BYTE * (len(k) + len(v)), "ValuePerByte")
             yield k, v
+
+
+# -- fast paths ----------------------------------------------------------------------------------
+# The same names, faster (stateset_chain/fast/gas.py); the definitions above are the reference.
+from stateset_chain import fast as _fast  # noqa: E402
+from stateset_chain.fast import gas as _fast_gas  # noqa: E402
+
+_fast.install(globals(), _fast_gas)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
 from stateset_chain.bank.errors import BlockedRecipient
+from stateset_chain.bank.events import coins_transferred_attributes
 from stateset_chain.bank.expected import AccountKeeper, SendGuard
 from stateset_chain.bank.keys import (
     BALANCES_PREFIX,
@@ -35,7 +36,6 @@ from stateset_chain.coins import MAX_AMOUNT, Coin, format_coins
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidCoins
-from stateset_chain.events import json_string as _quote
 from stateset_chain.store.collections import (
     BytesKey,
     KeySet,
@@ -267,21 +267,6 @@ COIN_RECEIVED = "coin_received"  # receiver, amount: coins reached an address (s
 TRANSFER = "transfer"  # recipient, sender, amount: one send
 COINBASE = "coinbase"  # minter, amount: new coins in a module account
 BURN = "burn"  # burner, amount: coins a module account held were destroyed
-
-
-def coins_transferred_attributes(
-    sender: str, recipient: str, coins: list[Coin]
-) -> list[tuple[str, str]]:
-    """``typed_attributes(CoinsTransferred(sender, recipient, amount))``, written directly.
-
-    Every transfer emits this event twice (fee and message); building the protobuf message only
-    to read its fields back as JSON costs more than the rest of the event. Fields sorted by name,
-    proto3 JSON values (a coin's amount is a string); tests compare it with the typed event."""
-    amount = ",".join(
-        ['{"amount":"' + str(c.amount) + '","denom":' + _quote(c.denom) + "}" for c in coins]
-    )
-    return [("amount", "[" + amount + "]"), ("recipient", _quote(recipient)),
-            ("sender", _quote(sender))]
 
 
 def _set_or_delete(collection: Map, store: KVStore, key, amount: int) -> None:

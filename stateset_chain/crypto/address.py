@@ -12,7 +12,6 @@ names (``InvalidAddress`` unless a module's own error fits better, e.g. ``Invali
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 
 import bech32 as _bech32
 
@@ -30,19 +29,12 @@ def module_address_bytes(name: str) -> bytes:
     return hashlib.sha256(name.encode()).digest()[:20]
 
 
-# bech32 in pure Python costs ~40 µs per call and a transfer needs several; addresses repeat a lot,
-# so both directions are memoized (results are pure functions of the inputs).
-_CACHE = 1 << 18
-
-
-@lru_cache(maxsize=_CACHE)
 def encode(addr: bytes, prefix: str = PREFIX) -> str:
     data = _bech32.convertbits(addr, 8, 5)
     assert data is not None  # 8-to-5 bit conversion with padding cannot fail
     return _bech32.bech32_encode(prefix, data)
 
 
-@lru_cache(maxsize=_CACHE)
 def decode(address: str, prefix: str = PREFIX) -> bytes:
     """The address bytes of a bech32 string; raises InvalidAddress with the reason."""
     if not isinstance(address, str) or not address:
@@ -92,10 +84,18 @@ def is_canonical(addr: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=256)
 def module_address(name: str) -> str:
     return encode(module_address_bytes(name))
 
 
 def pubkey_to_address(compressed_pubkey: bytes) -> str:
     return encode(pubkey_to_address_bytes(compressed_pubkey))
+
+
+# -- fast paths ----------------------------------------------------------------------------------
+# The same names, memoized (stateset_chain/fast/address.py); the definitions above are the
+# reference.
+from stateset_chain import fast as _fast  # noqa: E402
+from stateset_chain.fast import address as _fast_address  # noqa: E402
+
+_fast.install(globals(), _fast_address)

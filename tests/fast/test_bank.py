@@ -1,4 +1,5 @@
-"""The bank writes its CoinsTransferred attributes directly; they must be the typed event's."""
+"""The fast bank writes its CoinsTransferred attributes directly (stateset_chain/fast/bank.py);
+they must be the reference's (bank/events.py: the typed event's attributes)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.bank.state import COINS_TRANSFERRED, coins_transferred_attributes
+from stateset_chain import fast
+from stateset_chain.bank import events
+from stateset_chain.bank.events import coins_transferred_attributes
+from stateset_chain.bank.state import COINS_TRANSFERRED
 from stateset_chain.coins import Coin
 from stateset_chain.events import typed_attributes
 
@@ -23,3 +27,6 @@ def test_coins_transferred_attributes_are_the_typed_events(sender, recipient, co
     )
     assert COINS_TRANSFERRED == msg.DESCRIPTOR.full_name
     assert coins_transferred_attributes(sender, recipient, coins) == typed_attributes(msg)
+    reference = fast.reference(events, "coins_transferred_attributes")
+    assert reference(sender, recipient, coins) == typed_attributes(msg)
+    assert coins_transferred_attributes.__module__ == "stateset_chain.fast.bank"

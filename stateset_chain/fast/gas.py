@@ -1,0 +1,75 @@
+"""The fast ``GasKV`` of ``stateset_chain/gas.py`` (the reference): ``get`` and ``set`` run for
+every store access of every transaction, so they charge the meter inline instead of through
+``GasMeter.consume``: the same amounts in the same order, failing at the same point with the
+same descriptor and the same consumed figure (tests/fast/test_gas.py runs both side by side).
+"""
+
+from __future__ import annotations
+
+from stateset_chain import gas as reference
+from stateset_chain.gas import (
+    DELETE_COST,
+    ITER_NEXT_COST_FLAT,
+    LOCAL_DELETE_COST,
+    LOCAL_ITER_NEXT_COST_FLAT,
+    LOCAL_READ_COST_FLAT,
+    LOCAL_WRITE_COST_FLAT,
+    LOCAL_WRITE_COST_PER_BYTE,
+    READ_COST_FLAT,
+    READ_COST_PER_BYTE,
+    WRITE_COST_FLAT,
+    WRITE_COST_PER_BYTE,
+)
+
+REPLACES = ("GasKV",)
+
+
+class GasKV(reference.GasKV):
+    def get(self, key):
+        if self.local and key.startswith(self.local):
+            self.meter.consume(LOCAL_READ_COST_FLAT, "ReadFlat")
+            return self.parent.get(key)
+        meter = self.meter
+        limit = meter.limit
+        consumed = meter.consumed = meter.consumed + READ_COST_FLAT
+        if limit is not None and consumed > limit:
+            meter.consume(0, "ReadFlat")  # raises OutOfGas
+        value = self.parent.get(key)
+        size = len(key) + len(value) if value else len(key)
+        consumed = meter.consumed = consumed + READ_COST_PER_BYTE * size
+        if limit is not None and consumed > limit:
+            meter.consume(0, "ReadPerByte")
+        return value
+
+    def set(self, key, value):
+        if self.local and key.startswith(self.local):
+            self.meter.consume(LOCAL_WRITE_COST_FLAT, "WriteFlat")
+            per_byte = LOCAL_WRITE_COST_PER_BYTE * (len(key) + len(value))
+            self.meter.consume(per_byte, "WritePerByte")
+            self.parent.set(key, value)
+            return
+        meter = self.meter
+        limit = meter.limit
+        consumed = meter.consumed = meter.consumed + WRITE_COST_FLAT
+        if limit is not None and consumed > limit:
+            meter.consume(0, "WriteFlat")
+        consumed = meter.consumed = consumed + WRITE_COST_PER_BYTE * (len(key) + len(value))
+        if limit is not None and consumed > limit:
+            meter.consume(0, "WritePerByte")
+        self.parent.set(key, value)
+
+    def delete(self, key):
+        local = self.local and key.startswith(self.local)
+        self.meter.consume(LOCAL_DELETE_COST if local else DELETE_COST, "Delete")
+        self.parent.delete(key)
+
+    def iterate(self, start=None, end=None, reverse=False):
+        local = self.local
+        meter = self.meter
+        for k, v in self.parent.iterate(start, end, reverse):
+            if local and k.startswith(local):
+                meter.consume(LOCAL_ITER_NEXT_COST_FLAT, "IterNextFlat")
+            else:
+                meter.consume(ITER_NEXT_COST_FLAT, "IterNextFlat")
+                meter.consume(READ_COST_PER_BYTE * (len(k) + len(v)), "ValuePerByte")
+            yield k, v
