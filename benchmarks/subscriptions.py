@@ -117,7 +117,6 @@ def measure(due: int, idle: int) -> dict:
 def measure_conditional(woken: int, idle: int) -> dict:
     """``woken`` conditional orders wait on SKU HOT, ``idle`` on SKUs nobody touches; one stock
     write of HOT and the end-block that executes the woken ones (each creates an order)."""
-    from stateset_chain.conditional.engine import Hooks
     from stateset_chain.conditional.engine import end_block as conditional_end_block
     from stateset_chain.conditional.genesis import init_genesis as conditional_genesis
     from stateset_chain.conditional.state import ConditionalKeeper
@@ -136,11 +135,7 @@ def measure_conditional(woken: int, idle: int) -> dict:
     bank = BankKeeper(AuthKeeper(), module_accounts())
     orders = OrdersKeeper(bank)
     inventory = InventoryKeeper(orders)
-    cond = ConditionalKeeper(bank, orders)
-    cond.inventory = inventory
-    hooks = Hooks(cond)
-    orders.status_hooks.append(hooks)
-    inventory.stock_listeners.append(hooks.on_stock)
+    cond = ConditionalKeeper(bank, orders, inventory)  # attaches to orders' and inventory's hooks
     ctx = Context(store, BlockInfo(1, NOW, "bench"), events=EventManager())
     merchant = address.encode(bytes([200]) * 20)
     customer = address.encode(bytes([201]) * 20)

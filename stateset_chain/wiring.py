@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from stateset_chain.app import APP_VERSION, App
 from stateset_chain.auth.ante import make_ante
@@ -23,14 +24,10 @@ from stateset_chain.cctp.module import cctp_module
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.compliance.module import compliance_module
 from stateset_chain.compliance.state import ComplianceKeeper
-from stateset_chain.conditional.engine import Hooks as ConditionalHooks
 from stateset_chain.conditional.module import conditional_module
 from stateset_chain.conditional.state import CONDITIONAL_MODULE_ACCOUNTS, ConditionalKeeper
-from stateset_chain.crosschain.deposit import is_deposit_address
-from stateset_chain.crosschain.hook import blocked_mint_hook, mint_hook
 from stateset_chain.crosschain.keys import CROSSCHAIN_MODULE_ACCOUNTS
 from stateset_chain.crosschain.module import crosschain_module
-from stateset_chain.crosschain.refunder import CctpRefunder
 from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.inventory.module import inventory_module
@@ -73,6 +70,61 @@ def open_app(data_dir: str, keep_versions: int = 1, **options) -> App:
     return standard_app(store, **options)
 
 
+@dataclass(frozen=True)
+class Keepers:
+    """The standard app's keepers, each built with everything it depends on."""
+
+    upgrade: UpgradeKeeper
+    auth: AuthKeeper
+    compliance: ComplianceKeeper
+    bank: BankKeeper
+    stablecoin: StablecoinKeeper
+    privacy: PrivacyKeeper
+    orders: OrdersKeeper
+    cctp: CctpKeeper
+    crosschain: CrosschainKeeper
+    inventory: InventoryKeeper
+    conditional: ConditionalKeeper
+    subscriptions: SubscriptionsKeeper
+
+
+def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLERS) -> Keepers:
+    """Every keeper, in dependency order; each gets what it needs at construction, and a module
+    that hooks into another attaches itself there in its own constructor (docs/architecture.md,
+    "Module dependencies")."""
+    upgrade = UpgradeKeeper(upgrade_handlers)
+    auth = AuthKeeper()
+    # sanctions, restricted goods, account limits and fraud rules, checked by the bank's MsgSend,
+    # every order step that moves money, and cctp mints and burns (compliance/SPEC.md)
+    compliance = ComplianceKeeper()
+    bank = BankKeeper(auth, module_accounts(), send_guard=compliance)
+    stablecoin = StablecoinKeeper(bank)
+    # sealed personal data on orders must be sealed to registered keys (docs/privacy.md)
+    privacy = PrivacyKeeper()
+    orders = OrdersKeeper(bank, compliance=compliance, encryption_keys=privacy)
+    cctp = CctpKeeper(bank, compliance=compliance)
+    # cross-chain order payments: cctp mints to an order's deposit address pay the order, and
+    # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md);
+    # ssUSD orders are paid in ssUSD issued from the minted USDC, and refunded by redeeming it.
+    # The keeper attaches itself (CrosschainKeeper._attach): deposit addresses to the bank's
+    # blocked addresses, its mint hooks to cctp, its refunder to the orders' hooks.
+    crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
+    # tracked SKUs: creating an order reserves them, its status changes commit or release (the
+    # keeper attaches itself to the orders' hooks)
+    inventory = InventoryKeeper(orders)
+    # conditional orders wake on the stock and order statuses they wait on (never a scan; the
+    # keeper attaches itself to the orders' status hooks, after the inventory, and to the
+    # inventory's stock listeners)
+    conditional = ConditionalKeeper(bank, orders, inventory)
+    # each billing cycle is an ordinary order, created and paid through the orders module
+    subscriptions = SubscriptionsKeeper(bank, orders)
+    return Keepers(
+        upgrade=upgrade, auth=auth, compliance=compliance, bank=bank, stablecoin=stablecoin,
+        privacy=privacy, orders=orders, cctp=cctp, crosschain=crosschain, inventory=inventory,
+        conditional=conditional, subscriptions=subscriptions,
+    )
+
+
 def standard_app(
     store: CommitStore, *, upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLERS,
     layout_version: int = APP_VERSION,
@@ -80,62 +132,27 @@ def standard_app(
     """``upgrade_handlers``: the planned upgrades this binary can apply (stateset_chain/
     upgrades.py); ``layout_version``: the state layout it writes. A test's "previous release"
     passes other ones."""
-    upgrade = UpgradeKeeper(upgrade_handlers)
-    auth = AuthKeeper()
-    # sanctions, restricted goods, account limits and fraud rules, checked by the bank's MsgSend,
-    # every order step that moves money, and cctp mints and burns (compliance/SPEC.md)
-    compliance = ComplianceKeeper()
-    # nobody holds a deposit address's key: a user send there would strand the coins
-    bank = BankKeeper(
-        auth,
-        module_accounts(),
-        blocked_predicates={"an order deposit address": is_deposit_address},
-        send_guard=compliance,
-    )
-    stablecoin = StablecoinKeeper(bank)
-    orders = OrdersKeeper(bank, compliance=compliance)
-    privacy = PrivacyKeeper()
-    # sealed personal data on orders must be sealed to registered keys (docs/privacy.md)
-    orders.encryption_keys = privacy
-    cctp = CctpKeeper(bank, compliance=compliance)
-    # cross-chain order payments: cctp mints to an order's deposit address pay the order, and
-    # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md);
-    # ssUSD orders are paid in ssUSD issued from the minted USDC, and refunded by redeeming it
-    crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
-    cctp.on_mint = mint_hook(crosschain)
-    cctp.hook_recipients = is_deposit_address  # the only blocked recipients a mint may pay
-    cctp.on_blocked_mint = blocked_mint_hook(crosschain)  # any other is parked for its sender
-    orders.cross_chain_refunder = CctpRefunder(crosschain)
-    # tracked SKUs: creating an order reserves them, its status changes commit or release
-    inventory = InventoryKeeper(orders)
-    orders.stock = inventory
-    orders.status_hooks.append(inventory)
-    # conditional orders wake on the stock and order statuses they wait on (never a scan)
-    conditional = ConditionalKeeper(bank, orders)
-    conditional.inventory = inventory
-    hooks = ConditionalHooks(conditional)
-    orders.status_hooks.append(hooks)
-    inventory.stock_listeners.append(hooks.on_stock)
-    # each billing cycle is an ordinary order, created and paid through the orders module
-    subscriptions = SubscriptionsKeeper(bank, orders)
+    k = standard_keepers(upgrade_handlers)
     modules = [
-        upgrade_module(upgrade),  # first: its pre-block step runs before anything reads a block
-        auth_module(auth),
-        bank_module(bank),
-        compliance_module(compliance),
-        stablecoin_module(stablecoin),
-        privacy_module(privacy),
-        orders_module(orders),
-        inventory_module(inventory),
-        subscriptions_module(subscriptions),
-        conditional_module(conditional),
-        cctp_module(cctp),
-        crosschain_module(crosschain),
+        upgrade_module(k.upgrade),  # first: its pre-block step runs before anything reads a block
+        auth_module(k.auth),
+        bank_module(k.bank),
+        compliance_module(k.compliance),
+        stablecoin_module(k.stablecoin),
+        privacy_module(k.privacy),
+        orders_module(k.orders),
+        inventory_module(k.inventory),
+        subscriptions_module(k.subscriptions),
+        conditional_module(k.conditional),
+        cctp_module(k.cctp),
+        crosschain_module(k.crosschain),
     ]
-    upgrade.modules = modules
+    # the one back-reference left: the upgrade keeper reads the consensus versions of the
+    # modules it is itself one of
+    k.upgrade.modules = modules
     return App(
-        store, modules, tx_pipeline(auth, bank),
-        start_check=functools.partial(check_start, upgrade), layout_version=layout_version,
+        store, modules, tx_pipeline(k.auth, k.bank),
+        start_check=functools.partial(check_start, k.upgrade), layout_version=layout_version,
     )
 
 

@@ -12,17 +12,19 @@ the standard events without any module emitting them itself.
 
 Module accounts are declared up front with their permissions (the SDK's ``maccPerms``): only a
 ``minter`` may mint and only a ``burner`` may burn, and no declared module account may receive a
-``MsgSend`` (users cannot strand coins there). Wiring may block more addresses from user sends
-(``blocked_predicates``: e.g. orders' cross-chain deposit addresses, which nobody holds a key for)
-without the bank knowing the module that defines them. Other modules should depend on the
+``MsgSend`` (users cannot strand coins there). More addresses are blocked from user sends through
+the registry the bank owns (``blocked_addresses``, ``bank/blocked.py``): a module that defines
+addresses nobody holds a key for registers them (crosschain: order deposit addresses), without
+the bank importing that module. Other modules should depend on the
 narrowest view they need (see ``stateset_chain/stablecoin/expected.py``), never on this class.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import stateset_chain.pb  # noqa: F401  (puts the generated protos on sys.path)
+from stateset_chain.bank.blocked import AddressPredicate, BlockedAddresses
 from stateset_chain.bank.errors import BlockedRecipient
 from stateset_chain.bank.events import coins_transferred_attributes
 from stateset_chain.bank.expected import AccountKeeper, SendGuard
@@ -63,10 +65,6 @@ DEFAULT_MODULE_ACCOUNTS: Mapping[str, frozenset[str]] = {
 
 MODULE_ACCOUNT = "a module account"
 
-# Recognises a class of addresses from the raw address bytes alone (no store, no state).
-AddressPredicate = Callable[[bytes], bool]
-
-
 class ModulePermissionError(Exception):
     """A module minted or burned without the permission: a wiring bug, not a user error."""
 
@@ -93,15 +91,15 @@ class BankKeeper:
         blocked_predicates: Mapping[str, AddressPredicate] | None = None,
         send_guard: SendGuard | None = None,
     ) -> None:
-        """``blocked_predicates``: more addresses no user may send to, as ``{description:
-        predicate}``; the description completes "<address> is ..." in the refusal's log (e.g.
-        ``{"an order deposit address": crosschain.deposit.is_deposit_address}``). Checked in
-        insertion order, after the module accounts."""
-        # may be assigned after construction: auth and bank need each other
+        """``blocked_predicates``: the first rules of ``blocked_addresses`` (``{description:
+        predicate}``; modules register more into it as the app is built, see ``bank/blocked.py``).
+        Checked in order, after the module accounts."""
+        # the auth keeper, narrowed to what the bank needs (bank/expected.py): accounts are
+        # created for recipients. Auth needs nothing of the bank (the ante chain takes both).
         self.accounts = accounts
         self.permissions = {name: frozenset(p) for name, p in module_accounts.items()}
         self._blocked = frozenset(address.module_address_bytes(n) for n in module_accounts)
-        self.blocked_predicates: dict[str, AddressPredicate] = dict(blocked_predicates or {})
+        self.blocked_addresses = BlockedAddresses(blocked_predicates)
         # the compliance module: sanctions and per-account limits in MsgSend (None: no checks)
         self.send_guard: SendGuard | None = send_guard
 
@@ -135,12 +133,12 @@ class BankKeeper:
         """True for declared module accounts: they receive coins only from their module.
 
         Callers that give a module account its own error use this; a user-initiated transfer
-        checks ``blocked_reason``, which also covers ``blocked_predicates``."""
+        checks ``blocked_reason``, which also covers ``blocked_addresses``."""
         return address.decode(addr) in self._blocked
 
     def blocked_reason(self, addr: str) -> str | None:
         """Why no user may send coins to ``addr`` (``MODULE_ACCOUNT``, or the description of the
-        first matching ``blocked_predicates`` entry), or None if users may.
+        first matching ``blocked_addresses`` rule), or None if users may.
 
         User-initiated transfers (MsgSend), cctp's mint recipients and the orders' settlement
         recipients ask; of the movement primitives only ``send_from_module`` refuses a recipient
@@ -149,10 +147,7 @@ class BankKeeper:
         raw = address.decode(addr)
         if raw in self._blocked:
             return MODULE_ACCOUNT
-        for description, matches in self.blocked_predicates.items():
-            if matches(raw):
-                return description
-        return None
+        return self.blocked_addresses.reason(raw)
 
     # -- movements ---------------------------------------------------------------------------
 
@@ -183,7 +178,7 @@ class BankKeeper:
         Refuses a declared module account as the recipient (``BlockedRecipient``), as the SDK's
         ``SendCoinsFromModuleToAccount`` does: no module's payout can strand coins in another
         module's account, where its own accounting would not expect them. Addresses blocked only
-        by ``blocked_predicates`` (order deposit addresses) are not refused here: cctp mints there
+        by ``blocked_addresses`` (order deposit addresses) are not refused here: cctp mints there
         and the crosschain hook moves the coins on in the same message. ``holder_may_be_module``:
         the recipient is the holder that just paid this module in the same operation (stablecoin
         issue/redeem for the orders escrow), so the coins go back where its accounting expects."""

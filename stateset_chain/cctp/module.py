@@ -2,7 +2,7 @@
 
     keeper = CctpKeeper(bank)                     # bank declares keys.CCTP_MODULE_ACCOUNTS
     module = cctp_module(keeper)
-    keeper.on_mint = orders_hook                  # optional: see state.py
+    # another module may attach to keeper.mint_hooks as it is built (hooks.py: crosschain)
 
 The bank must declare the ``cctp`` module account with minter and burner permissions
 (``keys.CCTP_MODULE_ACCOUNTS``, merged into the bank's module accounts by the wiring).

@@ -8,7 +8,8 @@ and burns out). Other modules call
 - ``CctpKeeper.deposit_for_burn(ctx, depositor, amount, destination_domain, mint_recipient,
   destination_caller)``: burn ``amount`` uusdc held by ``depositor`` (any address, a module
   account included) and send the burn message; returns the ``SentMessage`` (nonce, bytes, hash);
-- ``CctpKeeper.on_mint``: a hook the keeper calls after every mint of a received burn message.
+- ``CctpKeeper.on_mint``: a hook the keeper calls after every mint of a received burn message
+  (attached to ``CctpKeeper.mint_hooks`` by the module that takes charge: ``hooks.py``).
 
 The hook (``on_mint(ctx, MintInfo) -> bool``) runs inside the receiving transaction, after the
 coins reached the mint recipient and ``MintAndWithdraw`` was emitted, before ``MessageReceived``.
@@ -28,6 +29,7 @@ from stateset_chain.cctp.attestation import verify_attestation
 from stateset_chain.cctp.codec import ZERO32, pad_address
 from stateset_chain.cctp.errors import LocalDomainNotSet, NoAttesters, SignatureThresholdNotSet
 from stateset_chain.cctp.expected import BankKeeper, ComplianceGuard
+from stateset_chain.cctp.hooks import BlockedMintHook, MintHooks
 from stateset_chain.cctp.results import MintHook, MintInfo, ReceiveResult, SentMessage
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
@@ -60,8 +62,6 @@ class BoolValue:
         return data == b"\x01"
 
 
-# on_blocked_mint(ctx, info, reason): the coins of ``info`` sit in the cctp module account
-BlockedMintHook = Callable[[Context, MintInfo, str], None]
 
 __all__ = [
     "BlockedMintHook", "CctpKeeper", "MintHook", "MintInfo", "ReceiveResult", "SentMessage",
@@ -100,18 +100,23 @@ class CctpKeeper:
         self.bank = bank
         # sanctions on mint recipients and burn senders (compliance/SPEC.md); None: no checks
         self.compliance: ComplianceGuard | None = compliance
-        # wired after construction when the receiving module needs this keeper too
-        self.on_mint: MintHook | None = on_mint
-        # addresses the bank blocks that the on_mint hook takes charge of (it moves the coins
-        # on in the same message): a mint there is allowed; any other blocked recipient is
-        # refused (MintRecipientBlocked). Wiring sets it with the hook.
-        self.hook_recipients: Callable[[bytes], bool] | None = None
-        # parks a mint whose recipient the bank blocks (and the hook does not take): takes the
-        # minted coins from the cctp module account for the original sender. None: such a
-        # message is refused (MintRecipientBlocked). Wiring sets it (crosschain).
-        self.on_blocked_mint: BlockedMintHook | None = None
+        # what the module taking charge of some mints attaches as it is built (hooks.py: the
+        # crosschain module); ``on_mint`` here: a hook for every mint (tests)
+        self.mint_hooks = MintHooks(on_mint=on_mint)
         self.module_address = address.module_address(keys.MODULE_ACCOUNT)
         self.module_bytes32 = pad_address(address.module_address_bytes(keys.MODULE_ACCOUNT))
+
+    @property
+    def on_mint(self) -> MintHook | None:
+        return self.mint_hooks.on_mint
+
+    @property
+    def hook_recipients(self) -> Callable[[bytes], bool] | None:
+        return self.mint_hooks.recipients
+
+    @property
+    def on_blocked_mint(self) -> BlockedMintHook | None:
+        return self.mint_hooks.on_blocked
 
     def hook_takes(self, raw: bytes) -> bool:
         """Whether the on_mint hook takes charge of a mint to these address bytes."""

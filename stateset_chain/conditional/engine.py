@@ -42,19 +42,6 @@ FAILED = ConditionalStatus.CONDITIONAL_STATUS_FAILED
 NS = 1_000_000_000
 
 
-class Hooks:
-    """What the orders and inventory modules call (wiring.py)."""
-
-    def __init__(self, keeper: ConditionalKeeper) -> None:
-        self.keeper = keeper
-
-    def on_transition(self, ctx: Context, order, to: int) -> None:
-        self.keeper.wake_order(ctx.store, order.id)
-
-    def on_stock(self, store, merchant: str, sku: str) -> None:
-        self.keeper.wake_stock(store, merchant, sku)
-
-
 def view(keeper: ConditionalKeeper, ctx: Context) -> conditions.View:
     store = ctx.store
 

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
@@ -30,7 +31,14 @@ class BankKeeper(Protocol):
     ) -> None: ...
 
 
+class OrderHooks(Protocol):
+    def add_status_hook(self, hook: Any) -> None: ...
+
+
 class OrdersKeeper(Protocol):
+    @property
+    def hooks(self) -> OrderHooks: ...
+
     def get_order(self, store: KVStore, order_id: str) -> Order | None: ...
     def create_order(
         self, ctx: Context, msg: orders_tx.MsgCreateOrder, reserve_stock: bool = True
@@ -42,3 +50,4 @@ class OrdersKeeper(Protocol):
 
 class InventoryKeeper(Protocol):
     def stock(self, store: KVStore, merchant: str, sku: str) -> Stock | None: ...
+    def add_stock_listener(self, listener: Callable[[KVStore, str, str], None]) -> None: ...

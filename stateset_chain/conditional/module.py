@@ -1,6 +1,7 @@
 """The conditional orders ``Module`` (SPEC.md): ``conditional_module(ConditionalKeeper(bank,
-orders))``. The wiring sets ``keeper.inventory`` and hands ``engine.Hooks`` to the orders and
-inventory keepers, so stock writes and status changes wake the conditional orders waiting on them.
+orders, inventory))``. The keeper attaches itself to the orders module's status hooks and to the
+inventory's stock listeners as it is built, so stock writes and status changes wake the
+conditional orders waiting on them.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from stateset_chain.conditional.keys import (
     TIME_QUEUE_PREFIX,
     WOKEN_PREFIX,
 )
+from stateset_chain.context import Context
 from stateset_chain.orders import ids
 from stateset_chain.store.collections import (
     Item,
@@ -49,6 +50,7 @@ from stateset_chain.store.kv import KVStore
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, Params
+from stateset.orders.v1.orders_pb2 import Order
 
 __all__ = ["CONDITIONAL_MODULE_ACCOUNTS", "ESCROW_ACCOUNT", "ConditionalKeeper", "default_params"]
 
@@ -68,11 +70,23 @@ class ConditionalKeeper:
     order_waiters: KeySet = KeySet(ORDER_WAITERS_PREFIX, TupleKey(StrKey, StrKey))
     woken: KeySet = KeySet(WOKEN_PREFIX, StrKey)
 
-    def __init__(self, bank: BankKeeper, orders: OrdersKeeper) -> None:
+    def __init__(
+        self, bank: BankKeeper, orders: OrdersKeeper, inventory: InventoryKeeper | None = None
+    ) -> None:
         self.bank = bank
         self.orders = orders
-        # the inventory keeper, for sku_in_stock (wiring)
-        self.inventory: InventoryKeeper | None = None
+        # the inventory keeper, for sku_in_stock (None: no stock condition is ever met)
+        self.inventory = inventory
+        # conditional orders wake on the order statuses and the stock they wait on (never a
+        # scan): the orders module tells every status change (``on_transition``), the
+        # inventory every stock write (``wake_stock``)
+        orders.hooks.add_status_hook(self)
+        if inventory is not None:
+            inventory.add_stock_listener(self.wake_stock)
+
+    def on_transition(self, ctx: Context, order: Order, to: int) -> None:
+        """The orders module's status hook: wake what waits on ``order``."""
+        self.wake_order(ctx.store, order.id)
 
     def params(self, store: KVStore) -> Params:
         return self.params_item.get(store) or default_params()

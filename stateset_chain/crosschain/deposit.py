@@ -91,6 +91,10 @@ def order_id_of(account: bytes, chain_id: str) -> str | None:
     return order_id
 
 
+# How the bank's refusal names such an address ("<address> is an order deposit address").
+DEPOSIT_ADDRESS = "an order deposit address"
+
+
 def is_deposit_address(account: bytes) -> bool:
     """True if the raw ``account`` bytes spell an order id: a deposit address of this network
     (existing order or not) or of another one.

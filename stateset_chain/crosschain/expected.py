@@ -1,8 +1,11 @@
 """What the glue needs from the bank, cctp, orders and the stablecoin (the Cosmos SDK's
 ``expected_keepers``); it depends on these interfaces only, never on the other modules' keepers.
 
-- ``BankKeeper``: balances and plain sends (deposit address -> escrow, unclaimed records).
-- ``CctpKeeper``: burns back to another chain (refunds, claims) and its module address.
+- ``BankKeeper``: balances and plain sends (deposit address -> escrow, unclaimed records), and
+  its blocked-address registry (deposit addresses are registered there).
+- ``CctpKeeper``: burns back to another chain (refunds, claims), its module address, and the
+  receive flow's mint hooks (the crosschain keeper attaches to them).
+- ``OrderHooks`` (``OrdersKeeper.hooks``): the crosschain keeper attaches its refunder there.
 - ``OrdersKeeper``: reads an order, pays it with the orders module's own payment code
   (``OrdersKeeper.pay_order``: events, timeline and escrow stay the orders module's), and the
   escrow account's address (refunds leave from it).
@@ -12,7 +15,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from stateset_chain.cctp.results import SentMessage
 from stateset_chain.coins import Coin
@@ -23,14 +27,41 @@ from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
 from stateset.orders.v1.tx_pb2 import MsgPayOrderResponse
 
 
+class BlockedAddresses(Protocol):
+    """The bank's registry of addresses users may not send to (bank/blocked.py)."""
+
+    def register(self, description: str, predicate: Callable[[bytes], bool]) -> None: ...
+
+
 class BankKeeper(Protocol):
+    @property
+    def blocked_addresses(self) -> BlockedAddresses: ...
+
     def balance(self, store: KVStore, addr: str, denom: str) -> int: ...
     def send(self, ctx: Context, from_addr: str, to_addr: str, coins: list[Coin]) -> None: ...
     def is_blocked(self, addr: str) -> bool: ...
 
 
+class MintHooks(Protocol):
+    """Where the cctp receive flow takes its hooks (cctp/hooks.py)."""
+
+    def attach(
+        self, on_mint: Callable[[Context, Any], bool], recipients: Callable[[bytes], bool],
+        on_blocked: Callable[[Context, Any, str], None] | None = None,
+    ) -> None: ...
+
+
+class OrderHooks(Protocol):
+    """Where the orders module takes its hooks (orders/hooks.py)."""
+
+    def attach_refunder(self, refunder: Any) -> None: ...
+
+
 class CctpKeeper(Protocol):
     module_address: str
+
+    @property
+    def mint_hooks(self) -> MintHooks: ...
 
     def deposit_for_burn(
         self,
@@ -44,6 +75,9 @@ class CctpKeeper(Protocol):
 
 class OrdersKeeper(Protocol):
     escrow_address: str
+
+    @property
+    def hooks(self) -> OrderHooks: ...
 
     def get_order(self, store: KVStore, order_id: str) -> Order | None: ...
     def pay_order(

@@ -1,9 +1,7 @@
 """Builds the cross-chain glue's ``Module`` and connects it to cctp and orders.
 
-    keeper = CrosschainKeeper(bank, orders_keeper, cctp_keeper)
-    cctp_keeper.on_mint = mint_hook(keeper)                    # hook.py
-    orders_keeper.cross_chain_refunder = CctpRefunder(keeper)  # refunder.py
-    module = crosschain_module(keeper)
+    keeper = CrosschainKeeper(bank, orders_keeper, cctp_keeper)  # attaches itself (state.py):
+    module = crosschain_module(keeper)      # bank blocked addresses, cctp mint hooks, refunder
 
 The bank must declare ``keys.CROSSCHAIN_MODULE_ACCOUNTS`` (``crosschain_unclaimed``, no mint or
 burn permission); cctp and orders keep their own accounts.

@@ -58,6 +58,27 @@ class CrosschainKeeper:
         # without it, a CCTP payment to an ssUSD order is parked (WRONG_DENOM)
         self.stablecoin = stablecoin
         self.unclaimed_address = address.module_address(UNCLAIMED_ACCOUNT)
+        self._attach()
+
+    def _attach(self) -> None:
+        """What this module hooks into the others, once, as the app is built (SPEC.md):
+
+        - the bank refuses user sends to an order's deposit address (nobody holds its key);
+        - cctp mints to a deposit address pay the order (``hook.on_mint``), and a mint to any
+          other address the bank blocks is parked for its sender (``hook.on_blocked_mint``);
+        - the orders module refunds a cross-chain payment through a CCTP burn back
+          (``refunder.CctpRefunder``).
+        """
+        from stateset_chain.crosschain.deposit import DEPOSIT_ADDRESS, is_deposit_address
+        from stateset_chain.crosschain.hook import blocked_mint_hook, mint_hook
+        from stateset_chain.crosschain.refunder import CctpRefunder
+
+        self.bank.blocked_addresses.register(DEPOSIT_ADDRESS, is_deposit_address)
+        self.cctp.mint_hooks.attach(
+            on_mint=mint_hook(self), recipients=is_deposit_address,
+            on_blocked=blocked_mint_hook(self),
+        )
+        self.orders.hooks.attach_refunder(CctpRefunder(self))
 
     # -- records -----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The inventory ``Module``: stock per merchant and SKU, reserved by orders (SPEC.md).
 
-Wiring: ``orders.stock = InventoryKeeper(orders)`` so that order creation reserves and status
-changes commit or release (stateset_chain/wiring.py)."""
+``InventoryKeeper(orders)`` attaches itself to the orders module's hooks (orders/hooks.py), so
+that order creation reserves and status changes commit or release."""
 
 from __future__ import annotations
 

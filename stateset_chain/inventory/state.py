@@ -10,7 +10,7 @@ merchant has set it; untracked SKUs are not reserved (orders behave as before).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
@@ -30,6 +30,9 @@ from stateset.inventory.v1.inventory_pb2 import (
 )
 from stateset.orders.v1.orders_pb2 import Order
 
+# told (store, merchant, sku) after every write of that stock
+StockListener = Callable[[KVStore, str, str], None]
+
 RESERVED = ReservationState.RESERVATION_STATE_RESERVED
 SHIPPED_STATE = ReservationState.RESERVATION_STATE_SHIPPED
 RELEASED = ReservationState.RESERVATION_STATE_RELEASED
@@ -46,8 +49,15 @@ class InventoryKeeper:
 
     def __init__(self, orders: OrdersKeeper) -> None:
         self.orders = orders
-        # told (ctx, merchant, sku) after every stock write: conditional orders waiting on it
-        self.stock_listeners: list = []
+        # told (store, merchant, sku) after every stock write: conditional orders waiting on it
+        # (``add_stock_listener``, from the conditional keeper's constructor)
+        self._stock_listeners: list[StockListener] = []
+        # the orders module reserves through this keeper and tells it every status change
+        orders.hooks.attach_stock(self)
+        orders.hooks.add_status_hook(self)
+
+    def add_stock_listener(self, listener: StockListener) -> None:
+        self._stock_listeners.append(listener)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -56,7 +66,7 @@ class InventoryKeeper:
 
     def save_stock(self, store: KVStore, stock: Stock) -> None:
         self.stocks.set(store, (stock.merchant, stock.sku), stock)
-        for listener in self.stock_listeners:
+        for listener in self._stock_listeners:
             listener(store, stock.merchant, stock.sku)
 
     def stocks_of(self, store: KVStore, merchant: str, start_after: str = "") -> Iterator[Stock]:

@@ -24,6 +24,7 @@ from stateset_chain.orders.expected import (
     StatusHook,
     StockKeeper,
 )
+from stateset_chain.orders.hooks import OrderHooks
 from stateset_chain.orders.index import OrderIndex
 from stateset_chain.orders.keys import (
     CLIENT_IDS_PREFIX,
@@ -80,23 +81,34 @@ class OrdersKeeper:
         bank: BankKeeper,
         refunder: CrossChainRefunder | None = None,
         compliance: ComplianceGuard | None = None,
+        encryption_keys: EncryptionKeys | None = None,
     ) -> None:
         self.bank = bank
         # screens parties, destinations and items where money moves, scores fraud, and holds
         # orders (compliance/SPEC.md); None: nothing is screened or scored
         self.compliance: ComplianceGuard | None = compliance
-        # refunds payments with a ``cross_chain`` origin; wired after construction (it needs
-        # this keeper's escrow account and the cctp keeper): see stateset_chain/wiring.py
-        self.cross_chain_refunder: CrossChainRefunder | None = refunder
         self.escrow_address = address.module_address(ESCROW_ACCOUNT)
         # the privacy module's key registry: sealed personal data must name current keys
-        # (wired after construction, see stateset_chain/wiring.py; None: nothing can be sealed)
-        self.encryption_keys: EncryptionKeys | None = None
-        # the inventory module: reserves tracked SKUs at creation and follows the order's status
-        # (wired after construction; None: no SKU is tracked, as before inventory existed)
-        self.stock: StockKeeper | None = None
-        # told of every status change, in order (inventory, conditional orders): see lifecycle
-        self.status_hooks: list[StatusHook] = []
+        # (None: nothing can be sealed)
+        self.encryption_keys: EncryptionKeys | None = encryption_keys
+        # what the modules that follow orders attach as they are built (orders/hooks.py): the
+        # inventory's stock, the status hooks, the cross-chain refunder
+        self.hooks = OrderHooks(refunder)
+
+    @property
+    def stock(self) -> StockKeeper | None:
+        """The inventory module: reserves tracked SKUs at creation (None: none tracked)."""
+        return self.hooks.stock
+
+    @property
+    def status_hooks(self) -> list[StatusHook]:
+        """Told of every status change, in order (inventory, conditional orders)."""
+        return self.hooks.status
+
+    @property
+    def cross_chain_refunder(self) -> CrossChainRefunder | None:
+        """Refunds payments with a ``cross_chain`` origin (the crosschain module)."""
+        return self.hooks.refunder
 
     # -- for other modules: the messages' own code ---------------------------------------------
 

@@ -1,5 +1,5 @@
 """Builds the privacy ``Module`` (``privacy_module(PrivacyKeeper())``): the encryption key
-registry. The orders module reads it through ``OrdersKeeper.encryption_keys`` (the wiring)."""
+registry. The orders module is built with it (``OrdersKeeper(..., encryption_keys=privacy)``)."""
 
 from __future__ import annotations
 

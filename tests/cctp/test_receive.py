@@ -280,7 +280,7 @@ def test_the_mint_hook_sees_the_mint_and_may_move_the_coins():
         )
         return True
 
-    env.keeper.on_mint = hook
+    env.keeper.mint_hooks.on_mint = hook
     raw = inbound_message(amount=40, recipient=BOB, nonce=8, message_sender=ETH_USER)
     env.deliver(receive(raw))
     (info,) = seen
@@ -305,7 +305,7 @@ def test_a_hook_that_raises_reverts_the_whole_receive():
     def hook(ctx, info):
         raise NonceAlreadyUsed("simulated failure")
 
-    env.keeper.on_mint = hook
+    env.keeper.mint_hooks.on_mint = hook
     with pytest.raises(NonceAlreadyUsed):
         env.deliver(receive(inbound_message(nonce=11)))
     assert not env.keeper.is_nonce_used(env.ctx.store, ETHEREUM, 11)
@@ -314,7 +314,7 @@ def test_a_hook_that_raises_reverts_the_whole_receive():
 
 def test_the_hook_is_not_called_for_non_burn_messages():
     env = new_env()
-    env.keeper.on_mint = lambda ctx, info: pytest.fail("hook called")
+    env.keeper.mint_hooks.on_mint = lambda ctx, info: pytest.fail("hook called")
     env.deliver(receive(inbound_message(to=b"\x42" * 32)))
 
 

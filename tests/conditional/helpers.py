@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank.state import BankKeeper
-from stateset_chain.conditional.engine import Hooks
 from stateset_chain.conditional.module import conditional_module
 from stateset_chain.conditional.state import CONDITIONAL_MODULE_ACCOUNTS, ConditionalKeeper
 from stateset_chain.context import BlockInfo
@@ -41,11 +40,8 @@ class CondChain(StockChain):
             super().__post_init__()
         finally:
             orders_helpers.new_bank = original
-        self.cond = ConditionalKeeper(self.bank, self.keeper)
-        self.cond.inventory = self.inventory
-        hooks = Hooks(self.cond)
-        self.keeper.status_hooks.append(hooks)
-        self.inventory.stock_listeners.append(hooks.on_stock)
+        # attaches itself to the orders' status hooks and the inventory's stock listeners
+        self.cond = ConditionalKeeper(self.bank, self.keeper, self.inventory)
         self.cond_module = conditional_module(self.cond)
         self.routes.update({r.msg_cls: r for r in self.cond_module.msgs})
         self.cond_module.init_genesis(self.ctx(), {})

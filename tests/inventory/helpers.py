@@ -17,9 +17,7 @@ from stateset.inventory.v1.inventory_pb2 import Stock
 class StockChain(Chain):
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.inventory = InventoryKeeper(self.keeper)
-        self.keeper.stock = self.inventory
-        self.keeper.status_hooks.append(self.inventory)
+        self.inventory = InventoryKeeper(self.keeper)  # attaches itself to the orders' hooks
         self.inv_module = inventory_module(self.inventory)
         self.routes.update({r.msg_cls: r for r in self.inv_module.msgs})
 
