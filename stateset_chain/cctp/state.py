@@ -62,7 +62,6 @@ class BoolValue:
         return data == b"\x01"
 
 
-
 __all__ = [
     "BlockedMintHook", "CctpKeeper", "MintHook", "MintInfo", "ReceiveResult", "SentMessage",
 ]
