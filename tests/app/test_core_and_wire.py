@@ -19,7 +19,9 @@ from tests.chain import BLOCK_SECONDS, CHAIN_ID, GENESIS_TIME, Chain, address, g
 from stateset.orders.v1 import tx_pb2 as orders_tx
 
 PACKAGE = pathlib.Path(stateset_chain.__file__).parent
-CORE_FILES = ("app.py", "app_types.py", "pipeline.py", "context.py", "module.py", "wiring.py")
+CORE_FILES = (
+    "app.py", "app_types.py", "pipeline.py", "delivery.py", "context.py", "module.py", "wiring.py",
+)
 
 
 def _imports(path: pathlib.Path) -> set[str]:
