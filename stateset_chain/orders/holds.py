@@ -5,12 +5,14 @@ Three kinds, told apart by ``Order.hold_reason``:
     ""              MsgHoldOrder by the merchant or the authority (PAID -> HELD)
     "fraud_review"  the payment that covered the total scored above the fraud threshold
                     (PAID -> HELD, at payment; compliance/SPEC.md "Fraud rules")
-    "compliance"    settlement found a party sanctioned, or the destination or an item
-                    restricted (DELIVERED -> HELD, at the end block; the escrow is frozen)
+    "compliance"    settlement (or MsgScreenOrder) found a party sanctioned, or the
+                    destination or an item restricted (PAID or DELIVERED -> HELD; the escrow
+                    is frozen)
 
 ``held_by`` is the signer, or the compliance module's address for the automatic holds;
 ``held_from`` is the status the hold interrupted, and release goes back to it (a released
-DELIVERED order is due for settlement at once). Who may release is in msgs/release.py.
+DELIVERED order is due at its old due time, or at once if that has passed). Who may release
+is in msgs/release.py.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from stateset_chain.crypto import address
 from stateset_chain.orders import indexed, lifecycle
 from stateset_chain.orders.lifecycle import DELIVERED, HELD
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.timefmt import timestamp
+from stateset_chain.timefmt import timestamp, timestamp_ns
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1.orders_pb2 import Order
@@ -48,9 +50,10 @@ def release(keeper: OrdersKeeper, ctx: Context, order: Order) -> None:
     back = order.held_from if order.held_from == DELIVERED else lifecycle.PAID
     lifecycle.transition(keeper, ctx, order, back)
     if back == DELIVERED:
-        # the return window had passed when it was frozen: settle at this block's end
-        order.settlement_due.CopyFrom(timestamp(ctx.block.time_ns))
-        keeper.enqueue_settlement(ctx.store, ctx.block.time_ns, order.id)
+        # the rest of the return window, if any: due at max(the due time it had, now)
+        due = max(ctx.block.time_ns, timestamp_ns(order.settlement_due))
+        order.settlement_due.CopyFrom(timestamp(due))
+        keeper.enqueue_settlement(ctx.store, due, order.id)
     order.held_by = ""
     order.hold_reason = ""
     order.ClearField("held_from")

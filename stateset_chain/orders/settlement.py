@@ -88,12 +88,14 @@ def end_block(keeper: OrdersKeeper, ctx: Context) -> None:
 
 
 def freeze(keeper: OrdersKeeper, ctx: Context, order: Order, decision) -> None:
-    """A due order that fails compliance screening is never settled: DELIVERED -> HELD with
-    reason ``compliance`` and the decision recorded on the order; the escrow stays where it is
-    until the authority or the compliance authority releases it (once it passes again) or it is
-    cancelled (the refund screens its payers)."""
+    """An order that fails compliance screening is never settled: PAID or DELIVERED -> HELD
+    with reason ``compliance`` and the decision recorded on the order; a delivered order leaves
+    the queue but keeps its ``settlement_due``. The escrow stays where it is until the authority
+    or the compliance authority releases it (once it passes again) or it is cancelled (the
+    refund screens its payers)."""
     order.compliance.CopyFrom(decision)
-    order.ClearField("settlement_due")
+    if order.status == DELIVERED and order.HasField("settlement_due"):
+        keeper.dequeue_settlement(ctx.store, timestamp_ns(order.settlement_due), order.id)
     holds.hold(
         keeper, ctx, order, holds.COMPLIANCE_HOLDER, holds.COMPLIANCE,
         f"{holds.COMPLIANCE}: {decision.rule} {decision.detail}",

@@ -196,3 +196,50 @@ def test_list_changes_emit_events():
     c.unsanction(STRANGER)
     (removed,) = c.typed(cev.SanctionRemoved)
     assert removed.list_source == "UN 1267" and removed.reason == "delisted"
+
+
+def test_screening_freezes_a_paid_order_of_a_newly_sanctioned_customer_at_once():
+    c = CChain()
+    oid = c.paid_order()
+    assert c.deliver(tx.MsgScreenOrder(signer=STRANGER, order_id=oid)).frozen is False
+    c.sanction(CUSTOMER)
+    res = c.deliver(tx.MsgScreenOrder(signer=STRANGER, order_id=oid))
+    assert res.frozen and res.status == HELD
+    order = c.order(oid)
+    assert order.hold_reason == "compliance" and order.held_from == PAID
+    assert order.compliance.status == REVIEW and order.compliance.detail == f"customer {CUSTOMER}"
+    assert [e.order_id for e in c.typed(cev.OrderFrozen)] == [oid]
+    with pytest.raises(NotAuthorized):  # the merchant cannot lift a compliance freeze
+        c.deliver(tx.MsgReleaseOrder(signer=MERCHANT, order_id=oid, reason="mine"))
+    with pytest.raises(errors.SanctionedRefundRecipient):  # nor refund the sanctioned payer
+        c.deliver(tx.MsgCancelOrder(signer=MERCHANT, order_id=oid, reason="x"))
+    c.unsanction(CUSTOMER)
+    c.deliver(tx.MsgReleaseOrder(signer=AUTHORITY, order_id=oid, reason="delisted"))
+    assert c.order(oid).status == PAID
+    c.check_invariants()
+
+
+def test_screening_a_delivered_order_keeps_its_return_window_for_the_release():
+    c = CChain()
+    oid = c.to_status("DELIVERED")
+    due = c.order(oid).settlement_due.seconds
+    c.sanction(MERCHANT)
+    assert c.deliver(tx.MsgScreenOrder(signer=OFFICER, order_id=oid)).frozen
+    c.check_invariants()
+    c.unsanction(MERCHANT)
+    c.deliver(tx.MsgReleaseOrder(signer=OFFICER, order_id=oid, reason="delisted"))
+    assert c.order(oid).status == DELIVERED and c.order(oid).settlement_due.seconds == due
+    c.advance(5)
+    assert not c.order(oid).settled  # not due yet
+    c.advance(RETURN_WINDOW)
+    assert c.order(oid).settled
+    c.check_invariants()
+
+
+def test_screening_refuses_orders_it_cannot_freeze():
+    from stateset_chain.orders.errors import InvalidTransition
+
+    c = CChain()
+    oid = c.create()
+    with pytest.raises(InvalidTransition):
+        c.deliver(tx.MsgScreenOrder(signer=STRANGER, order_id=oid))

@@ -20,6 +20,7 @@ from stateset_chain.orders.msgs import (
     release,
     resolve,
     return_order,
+    screen,
     ship,
     update_params,
 )
@@ -42,4 +43,5 @@ ALL = (
     update_params,
     erase_personal_data,
     create_and_pay,
+    screen,
 )
