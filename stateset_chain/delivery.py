@@ -16,7 +16,6 @@ in the app it runs when the tx is decoded (``route.validate`` per message), befo
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from google.protobuf.any_pb2 import Any as PbAny
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
 from stateset_chain.app_types import EventGroups
+from stateset_chain.cache import BoundedCache
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
@@ -106,11 +106,18 @@ def message_event(route: MsgRoute, msg) -> EventManager:
     return events
 
 
-@functools.lru_cache(maxsize=256)
 def _action_and_module(msg_full_name: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """``cosmos.bank.v1beta1.MsgSend`` -> the attributes ``action=/cosmos.bank.v1beta1.MsgSend``
-    and ``module=bank``."""
-    return ("action", "/" + msg_full_name), ("module", msg_full_name.split(".")[-3])
+    and ``module=bank`` (kept per message type)."""
+    attributes = _message_attributes.get(msg_full_name)
+    if attributes is None:
+        module = msg_full_name.split(".")[-3]
+        attributes = (("action", "/" + msg_full_name), ("module", module))
+        _message_attributes.put(msg_full_name, attributes)
+    return attributes
+
+
+_message_attributes: BoundedCache[str, tuple[tuple[str, str], tuple[str, str]]] = BoundedCache(512)
 
 
 def _pack_into(packed: PbAny, response) -> None:

@@ -64,3 +64,11 @@ def test_one_max_gas_wanted():
 def test_one_time_module():
     assert _where(r"^\s*def parse_iso8601\(") == ["timefmt.py"]
     assert _where(r"Timestamp\(seconds=\w+, nanos=\w+\)\.ToJsonString") == ["timefmt.py"]
+
+
+def test_one_cache_type():
+    """Every memo is a ``cache.BoundedCache`` (no functools caches, no cache class of its own)."""
+    assert _where(r"functools\.(lru_cache|cache)\b") == []
+    assert _where(r"^from functools import .*\b(lru_cache|cache)\b") == []
+    assert _where(r"^class \w*Cache\b") == ["cache.py", "store/commit.py"]  # + the tree's NodeCache
+    assert "class NodeCache" in _sources()["store/commit.py"]
