@@ -119,7 +119,8 @@ def join_and_follow(net: Localnet, load_until: int, follow: int):
     wallets = demo_wallets()
     senders = [Sender(net.client(0), w) for w in wallets[:-1]]
     merchant = Sender(net.client(0), wallets[-1]).address
-    assert load(net, senders, merchant, load_until, rng) > 20
+    # heights from now: on a loaded machine the net may be well past height 1 already
+    assert load(net, senders, merchant, net.height(0) + load_until, rng) > 20
     deadline = time.monotonic() + 60
     while len(snapshot_heights(net, 0)) < 2 and time.monotonic() < deadline:
         time.sleep(0.5)
