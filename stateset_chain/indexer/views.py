@@ -31,7 +31,7 @@ from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from stateset_chain.crypto import address
-from stateset_chain.timefmt import NS, timestamp_json
+from stateset_chain.timefmt import NS, parse_iso8601, timestamp_json
 
 VIEWS_VERSION = 1
 VIEW_NAME = "typed"
@@ -143,6 +143,8 @@ class ViewError(RuntimeError):
 # payments and refunds (``stateset.crosschain.v1``; ``stateset.cctp.v1`` in older blocks).
 ORDER_EVENT_PREFIXES = (
     "stateset.orders.v1.",
+    "stateset.compliance.v1.FraudAssessed",
+    "stateset.compliance.v1.OrderFrozen",
     "stateset.crosschain.v1.CrossChain",
     "stateset.cctp.v1.CrossChain",
 )
@@ -249,6 +251,14 @@ class ViewBatch:
         self.order_heights[order["id"]] = ev.height
         self._outbox(ev, "order.created", order)
 
+    def _fraud_assessed(self, ev: RawEvent, e: Doc) -> None:
+        order = self._must_order(ev, e["order_id"])
+        order["fraud"] = e["assessment"]
+
+    def _order_frozen(self, ev: RawEvent, e: Doc) -> None:
+        order = self._must_order(ev, e["order_id"])
+        order["compliance"] = e["decision"]
+
     def _payment_received(self, ev: RawEvent, e: Doc) -> None:
         order = self._must_order(ev, e["order_id"])
         order.setdefault("payments", []).append(e["payment"])
@@ -296,8 +306,15 @@ class ViewBatch:
 
     def _order_held(self, ev: RawEvent, e: Doc) -> None:
         order = self._must_order(ev, e["order_id"])
+        held_from = order["status"]
         self._transition(ev, order, "ORDER_STATUS_HELD")
         order["held_by"] = e["signer"]
+        order["held_from"] = held_from
+        kind = _hold_kind(e["signer"], e.get("reason", ""))
+        if kind:
+            order["hold_reason"] = kind
+        else:
+            order.pop("hold_reason", None)
         self.ops.append(("hold", (
             order["id"], self._holds(order) - 1, e["signer"], e.get("reason", ""), ev.height,
             _ns_dt(ev.time_ns),
@@ -307,8 +324,19 @@ class ViewBatch:
     def _order_released(self, ev: RawEvent, e: Doc) -> None:
         order = self._must_order(ev, e["order_id"])
         index = self._holds(order) - 1
-        self._transition(ev, order, "ORDER_STATUS_PAID")
+        if order.get("hold_reason") == COMPLIANCE_HOLD:
+            # the release screened the order again and recorded the CLEAR decision
+            order["compliance"] = {"status": "COMPLIANCE_STATUS_CLEAR", "rule": "screened",
+                                   "height": str(ev.height), "time": time_text(ev.time_ns)}
+        back = order.pop("held_from", "ORDER_STATUS_PAID")
+        back = back if back == "ORDER_STATUS_DELIVERED" else "ORDER_STATUS_PAID"
+        self._transition(ev, order, back)
+        if back == "ORDER_STATUS_DELIVERED":
+            # due at max(the due time it had, now): holds.release
+            due = max(ev.time_ns, parse_iso8601(order["settlement_due"]))
+            order["settlement_due"] = time_text(due)
         order["held_by"] = ""
+        order.pop("hold_reason", None)
         self.ops.append(("release", (
             e["signer"], e.get("reason", ""), ev.height, _ns_dt(ev.time_ns), order["id"], index,
         )))
@@ -589,7 +617,23 @@ def _unschedule(order: Doc) -> None:
         del order["settlement_due"]
 
 
+COMPLIANCE_HOLD = "compliance"
+COMPLIANCE_HOLDER = address.module_address("compliance")
+_AUTOMATIC_HOLDS = ("fraud_review", COMPLIANCE_HOLD)
+
+
+def _hold_kind(signer: str, reason: str) -> str:
+    """``Order.hold_reason`` from an OrderHeld: the compliance module's automatic holds start
+    their reason with their kind (orders/holds.py); a signer's hold has none."""
+    if signer != COMPLIANCE_HOLDER:
+        return ""
+    kind = reason.split(":", 1)[0]
+    return kind if kind in _AUTOMATIC_HOLDS else ""
+
+
 _HANDLERS = {
+    "stateset.compliance.v1.FraudAssessed": ViewBatch._fraud_assessed,
+    "stateset.compliance.v1.OrderFrozen": ViewBatch._order_frozen,
     "stateset.orders.v1.OrderCreated": ViewBatch._order_created,
     "stateset.orders.v1.PaymentReceived": ViewBatch._payment_received,
     "stateset.orders.v1.OrderPaid": ViewBatch._order_paid,
