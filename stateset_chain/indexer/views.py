@@ -252,6 +252,8 @@ class ViewBatch:
         self._outbox(ev, "order.created", order)
 
     def _fraud_assessed(self, ev: RawEvent, e: Doc) -> None:
+        if self.order(e["order_id"]) is None:
+            return  # the assessment at create comes before OrderCreated, whose order carries it
         order = self._must_order(ev, e["order_id"])
         order["fraud"] = e["assessment"]
 
