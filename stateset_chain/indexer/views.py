@@ -312,11 +312,7 @@ class ViewBatch:
         self._transition(ev, order, "ORDER_STATUS_HELD")
         order["held_by"] = e["signer"]
         order["held_from"] = held_from
-        kind = _hold_kind(e["signer"], e.get("reason", ""))
-        if kind:
-            order["hold_reason"] = kind
-        else:
-            order.pop("hold_reason", None)
+        order["hold_reason"] = _hold_kind(e["signer"], e.get("reason", ""))
         self.ops.append(("hold", (
             order["id"], self._holds(order) - 1, e["signer"], e.get("reason", ""), ev.height,
             _ns_dt(ev.time_ns),
@@ -330,15 +326,16 @@ class ViewBatch:
             # the release screened the order again and recorded the CLEAR decision
             order["compliance"] = {"status": "COMPLIANCE_STATUS_CLEAR", "rule": "screened",
                                    "height": str(ev.height), "time": time_text(ev.time_ns)}
-        back = order.pop("held_from", "ORDER_STATUS_PAID")
+        back = order.get("held_from", "")
         back = back if back == "ORDER_STATUS_DELIVERED" else "ORDER_STATUS_PAID"
+        order["held_from"] = "ORDER_STATUS_UNSPECIFIED"  # the chain's JSON keeps defaults
         self._transition(ev, order, back)
         if back == "ORDER_STATUS_DELIVERED":
             # due at max(the due time it had, now): holds.release
             due = max(ev.time_ns, parse_iso8601(order["settlement_due"]))
             order["settlement_due"] = time_text(due)
         order["held_by"] = ""
-        order.pop("hold_reason", None)
+        order["hold_reason"] = ""
         self.ops.append(("release", (
             e["signer"], e.get("reason", ""), ev.height, _ns_dt(ev.time_ns), order["id"], index,
         )))
