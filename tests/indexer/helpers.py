@@ -121,7 +121,9 @@ def assert_matches_chain(url: str, client: NodeClient) -> int:
     by_order = {p[0]: p[1:] for p in payments}
     for oid, doc, status, payment_status, amount_paid, total in orders:
         chain = chain_order(client, oid)
-        assert doc == chain, f"order {oid} differs from the chain: " + repr({k: (doc.get(k), chain.get(k)) for k in set(doc) | set(chain) if doc.get(k) != chain.get(k)})
+        differing = {k: (doc.get(k), chain.get(k))
+                     for k in sorted(set(doc) | set(chain)) if doc.get(k) != chain.get(k)}
+        assert doc == chain, f"order {oid} differs from the chain (indexed, chain): {differing}"
         assert status == chain["status"].removeprefix("ORDER_STATUS_")
         assert payment_status == chain["payment_status"].removeprefix("PAYMENT_STATUS_")
         assert int(amount_paid) == int(chain["amount_paid"]) and int(total) == int(chain["total"])
