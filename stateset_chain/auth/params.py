@@ -158,14 +158,15 @@ _UINT_FIELDS = (
 
 def parse_uint(name: str, value) -> int:
     """A 64-bit unsigned JSON integer or decimal string (the SDK writes uint64 as strings)."""
+    refused = InvalidParams(f"{name} must be an unsigned 64-bit integer, got {value!r}")
     if isinstance(value, str):  # the chain's one grammar of integer text (coins.parse_amount)
         try:
-            value = parse_amount(value, InvalidParams, allow_zero=True, maximum=MAX_UINT64)
+            return parse_amount(value, InvalidParams, allow_zero=True, maximum=MAX_UINT64)
         except InvalidParams:
-            pass  # refused below, naming the field
+            raise refused from None
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UINT64:
         return value
-    raise InvalidParams(f"{name} must be an unsigned 64-bit integer, got {value!r}")
+    raise refused
 
 
 DEFAULT_PARAMS = Params()
