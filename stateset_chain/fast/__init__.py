@@ -13,6 +13,8 @@ which one ran; only speed does.
     bank.events     coins_transferred_attributes       the JSON written directly, no message
     gas             GasKV                              the meter charged inline
     crypto.address  encode, decode                     memoized (bech32 is ~40 µs in Python)
+    store.kv        Branch                             keys sorted lazily, a tx branch reads
+                                                       the block's without a call
 
 A fast module imports its reference module (the fallback for what it does not handle), so it
 is loaded by that module's ``install`` call, never imported first on its own.

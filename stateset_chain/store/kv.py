@@ -122,52 +122,32 @@ class PrefixKV(KVStore):
 class Branch(KVStore):
     """A copy-on-write overlay of ``parent``; ``write()`` applies its changes to the parent.
 
-    Writes live in a plain dict (a transaction's branch is created, written and dropped thousands
-    of times per block); the sorted key list that iteration needs is kept lazily: new keys are
-    appended to a pending list and merged (timsort: linear for two sorted runs) when iterated.
+    The writes are a dict of key -> value, or None for a delete. A read looks in the writes, then
+    in the parent; iteration merges the writes in key order with the parent's keys, the branch
+    winning on the same key. This is the reference: the name ``Branch`` is the faster one of
+    stateset_chain/fast/kv.py (the same behaviour, held to it by tests/fast/test_kv.py).
     """
 
     def __init__(self, parent: KVStore) -> None:
         self.parent = parent
         self._writes: dict[bytes, bytes | None] = {}  # key -> value, or None for a delete
-        self._sorted: list[bytes] = []
-        self._pending: list[bytes] = []
 
     def get(self, key: bytes) -> bytes | None:
-        writes = self._writes
-        if key in writes:
-            return writes[key]
-        parent = self.parent
-        if type(parent) is Branch:
-            # A tx's branch sits on the block's: look there too without another call (reads are
-            # the most frequent store operation).
-            writes = parent._writes
-            if key in writes:
-                return writes[key]
-            parent = parent.parent
-        return parent.get(key)
+        if key in self._writes:
+            return self._writes[key]
+        return self.parent.get(key)
 
     def set(self, key: bytes, value: bytes) -> None:
-        if type(key) is not bytes or type(value) is not bytes or not key:
-            _check(key, value)  # raises unless a bytes subclass: the common case skips the call
-        writes = self._writes
-        if key not in writes:
-            self._pending.append(key)
-        writes[key] = value
+        _check(key, value)
+        self._writes[key] = value
 
     def delete(self, key: bytes) -> None:
         _check(key)
-        if key not in self._writes:
-            self._pending.append(key)
         self._writes[key] = _DELETED
 
     def _keys(self) -> list[bytes]:
-        if self._pending:
-            self._pending.sort()
-            self._sorted += self._pending
-            self._sorted.sort()
-            self._pending = []
-        return self._sorted
+        """The keys this branch wrote or deleted, in order."""
+        return sorted(self._writes)
 
     def _own_range(self, start, end, reverse) -> list[bytes]:
         keys = self._keys()
@@ -207,24 +187,22 @@ class Branch(KVStore):
         return [(k, writes[k]) for k in self._keys()]
 
     def write(self) -> None:
-        """Apply this branch's writes to the parent and clear them."""
-        parent = self.parent
-        if isinstance(parent, Branch):
-            pw = parent._writes
-            pending = parent._pending
-            for k, v in self._writes.items():
-                if k not in pw:
-                    pending.append(k)
-                pw[k] = v
-        else:
-            for k, v in self._writes.items():
-                if v is None:
-                    parent.delete(k)
-                else:
-                    parent.set(k, v)
+        """Apply this branch's writes to the parent (in the order they were first made) and
+        clear them."""
+        for k, v in self._writes.items():
+            if v is None:
+                self.parent.delete(k)
+            else:
+                self.parent.set(k, v)
         self.discard()
 
     def discard(self) -> None:
         self._writes = {}
-        self._sorted = []
-        self._pending = []
+
+
+# -- fast paths ----------------------------------------------------------------------------------
+# The same names, faster (stateset_chain/fast/kv.py); the definitions above are the reference.
+from stateset_chain import fast as _fast  # noqa: E402
+from stateset_chain.fast import kv as _fast_kv  # noqa: E402
+
+_fast.install(globals(), _fast_kv)
