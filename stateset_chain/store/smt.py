@@ -325,7 +325,7 @@ NATIVE = _native is not None and os.environ.get("STATESET_NATIVE", "1") != "0"
 
 
 class NativeSparseMerkleTree(PySparseMerkleTree):
-    """The same tree with ``update`` compiled (native/src/lib.rs). ``load`` may be a
+    """The same tree with ``update`` compiled (native/src/: batch.rs and tree.rs). ``load`` may be a
     ``stateset_native.NodeCache``, which the compiled walk then reads without calling Python."""
 
     def update(self, changes: Iterable[tuple[bytes, bytes | None]]) -> tuple[bytes, NodeWrites]:

@@ -1,0 +1,86 @@
+//! The Python face of the crate: argument conversion and result building only; the work is in
+//! `batch.rs`, `tree.rs` and `cache.rs`.
+
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyBytes, PyDict};
+
+use crate::batch;
+use crate::cache::NodeCache;
+use crate::node::{checked_node, key_len, parse_node_key};
+use crate::tree::Loader;
+
+#[pymethods]
+impl NodeCache {
+    /// `get(key) -> bytes | None` reads the database; tree node keys are stored under `prefix`.
+    #[new]
+    #[pyo3(signature = (get, prefix, cache_depth, deep_capacity))]
+    fn new(get: PyObject, prefix: Vec<u8>, cache_depth: u16, deep_capacity: usize) -> Self {
+        NodeCache::create(get, prefix, cache_depth, deep_capacity)
+    }
+
+    /// The committed node stored at `key` (None if there is none): the tree's `load`.
+    fn __call__<'py>(&self, py: Python<'py>, key: &[u8]) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        let (k, depth) = parse_node_key(key)?;
+        Ok(self.load(py, &k, depth)?.map(|v| PyBytes::new(py, &v)))
+    }
+
+    /// Records a commit's node writes (`node key -> bytes | None`) once they are durable.
+    fn commit(&self, nodes: &Bound<'_, PyDict>) -> PyResult<()> {
+        let mut parsed = Vec::with_capacity(nodes.len());
+        for (k, v) in nodes.iter() {
+            let (key, depth) = parse_node_key(k.downcast::<PyBytes>()?.as_bytes())?;
+            let value = if v.is_none() {
+                None
+            } else {
+                Some(checked_node(v.downcast::<PyBytes>()?.as_bytes())?)
+            };
+            parsed.push((key, depth, value));
+        }
+        self.record(parsed);
+        Ok(())
+    }
+
+    /// (nodes in the top cache, nodes in the deep cache)
+    #[pyo3(name = "sizes")]
+    fn py_sizes(&self) -> (usize, usize) {
+        self.sizes()
+    }
+}
+
+/// `(root, node writes)` after applying `(key, value | None)` changes (keys unique) to the tree
+/// whose committed nodes `load` returns (a `NodeCache`, or any `load(node_key) -> bytes | None`).
+/// Nothing is persisted. The node writes are a dict `node key -> encoded node | None`.
+#[pyfunction]
+fn smt_update<'py>(
+    py: Python<'py>,
+    load: &Bound<'py, PyAny>,
+    changes: Vec<(PyBackedBytes, Option<PyBackedBytes>)>,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyDict>)> {
+    let borrowed: Vec<(&[u8], Option<&[u8]>)> = changes
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_deref()))
+        .collect();
+    let cache = load.downcast::<NodeCache>().ok();
+    let loader = match &cache {
+        Some(cache) => Loader::Cache(cache.get()),
+        None => Loader::Callable(load),
+    };
+    let (root, writes) = batch::apply(py, loader, &borrowed)?;
+    let out = PyDict::new(py);
+    for (key, depth, value) in &writes {
+        let k = PyBytes::new(py, &key[..key_len(*depth)]);
+        match value {
+            Some(v) => out.set_item(k, PyBytes::new(py, v))?,
+            None => out.set_item(k, py.None())?,
+        }
+    }
+    Ok((PyBytes::new(py, &root), out))
+}
+
+/// Adds the module's functions and classes to `m`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(smt_update, m)?)?;
+    m.add_class::<NodeCache>()?;
+    Ok(())
+}
