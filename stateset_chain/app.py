@@ -501,7 +501,7 @@ class App:
         # events go into the result only then (a failed tx keeps its ante events alone).
         try:
             delivered = run_msgs(
-                block, info, tx.msgs, tx.routes, meter=meter, metered=self._metered,
+                block, info, tx.msgs, tx.routes, tx.parsed, meter=meter, metered=self._metered,
                 simulate=simulate, on_message=run.at_message,
             )
         except MessageFailed as failed:

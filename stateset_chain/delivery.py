@@ -5,13 +5,14 @@ each with its own event manager; the first ``ChainError`` stops the run (``Messa
 which message), and the caller writes the branch only when every message succeeded, so a handler
 never undoes anything by hand:
 
-    delivered = run_msgs(block_branch, info, msgs, routes, meter=meter, metered=gas_view)
+    delivered = run_msgs(block_branch, info, msgs, routes, parsed, meter=meter, metered=gas_view)
     ...                           # encode the result (before the writes are kept)
     delivered.branch.write()
 
 ``App`` runs every tx's messages through here; the module test harnesses (which deliver messages
 without a signed tx) call it too, so the rule exists once. Stateless validation is not part of it:
-in the app it runs when the tx is decoded (``route.validate`` per message), before the ante chain.
+in the app it runs in the ante chain (``route.validate`` per message), and what it parsed
+(``parsed[i]`` for ``msgs[i]``) is handed to each handler here, never parsed again.
 """
 
 from __future__ import annotations
@@ -65,27 +66,29 @@ def run_msgs(
     info: BlockInfo,
     msgs: Sequence[Any],
     routes: Sequence[MsgRoute],
+    parsed: Sequence[Any],
     *,
     meter: GasMeter | None = None,
     metered: Callable[[KVStore, GasMeter], KVStore] | None = None,
     simulate: bool = False,
     on_message: Callable[[int], None] | None = None,
 ) -> Delivered:
-    """Runs ``msgs[i]`` with ``routes[i].handler`` on one new branch of ``block``; raises
+    """Runs ``msgs[i]`` with ``routes[i].handler`` (and ``parsed[i]``, what ``routes[i].validate``
+    returned for it) on one new branch of ``block``; raises
     ``MessageFailed`` at the first ``ChainError``. ``meter``: the tx's gas meter (unlimited if
     None); ``metered(store, meter)``: the gas-charging view each handler writes through (the
     app's ``GasKV``; the branch itself if None). ``on_message(i)`` is called before message i
     runs (the app records where a panic happened)."""
     meter = meter if meter is not None else GasMeter(None)
     delivered = Delivered(Branch(block))
-    for i, (msg, route) in enumerate(zip(msgs, routes, strict=True)):
+    for i, (msg, route, value) in enumerate(zip(msgs, routes, parsed, strict=True)):
         events = EventManager()
         store = metered(delivered.branch, meter) if metered is not None else delivered.branch
         ctx = Context(store, info, meter, events, is_simulate=simulate)
         if on_message is not None:
             on_message(i)
         try:
-            response = route.handler(ctx, msg)
+            response = route.handler(ctx, msg, value)
         except ChainError as e:
             raise MessageFailed(i, e) from e
         msg_index = (("msg_index", str(i)),)

@@ -24,8 +24,13 @@ Every message file exports the same four names (``MsgFile``)::
 
     MSG = tx.MsgPayOrder                         # the protobuf class it handles
     def signers(msg) -> list[str]: ...           # who must sign, in order
-    def validate(msg) -> None: ...               # stateless checks (the SDK's ValidateBasic)
+    def validate(msg) -> Parsed | None: ...      # stateless checks (the SDK's ValidateBasic)
     def handle(keeper, ctx, msg) -> Response: ...
+
+``validate`` returns what it parsed that the handler needs (a send's coins, a shipment's ETA), or
+None; a ``handle`` that needs it takes it as its ``parsed`` argument,
+``handle(keeper, ctx, msg, parsed)``, so nothing is parsed twice. The app keeps each message's
+``parsed`` from its validation to its handler (``DecodedTx.parsed``, ``delivery.run_msgs``).
 
 and every ``module.py`` turns them into routes the same way::
 
@@ -37,6 +42,7 @@ There is no other way to register a message.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -52,15 +58,16 @@ class MsgRoute:
     """How the app runs one message type.
 
     ``signers(msg)`` returns the bech32 addresses that must sign, in order (first pays fees when
-    it is the tx's first signer). ``validate(msg)`` is stateless (the SDK's ValidateBasic) and
-    raises a ChainError. ``handler(ctx, msg)`` changes state and emits events; it returns the
+    it is the tx's first signer). ``validate(msg)`` is stateless (the SDK's ValidateBasic),
+    raises a ChainError and returns what it parsed (or None). ``handler(ctx, msg, parsed)``, with
+    what ``validate`` returned for ``msg``, changes state and emits events; it returns the
     message's response (packed into the tx result's data).
     """
 
     msg_cls: type[Message]
     signers: Callable[[Any], list[str]]
-    validate: Callable[[Any], None]
-    handler: Callable[[Context, Any], Message | None]
+    validate: Callable[[Any], Any]
+    handler: Callable[[Context, Any, Any], Message | None]
 
     @property
     def type_url(self) -> str:
@@ -79,6 +86,26 @@ def bind(keeper: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
     return bound
 
 
+def bind_handler(
+    keeper: Any, handle: Callable[..., Message | None]
+) -> Callable[[Context, Any, Any], Message | None]:
+    """A message file's ``handle(keeper, ctx, msg[, parsed])`` as the route's
+    ``handler(ctx, msg, parsed)``: ``parsed`` is passed on when ``handle`` takes it."""
+    if "parsed" in inspect.signature(handle).parameters:
+
+        def handler(ctx: Context, msg: Any, parsed: Any) -> Message | None:
+            return handle(keeper, ctx, msg, parsed)
+
+    else:
+
+        def handler(ctx: Context, msg: Any, parsed: Any) -> Message | None:
+            return handle(keeper, ctx, msg)
+
+    handler.__name__ = getattr(handle, "__name__", "handler")
+    handler.__qualname__ = getattr(handle, "__qualname__", handler.__name__)
+    return handler
+
+
 def msg_route(keeper: Any, msg_file: ModuleType) -> MsgRoute:
     """The route of one message file (``MSG``, ``signers``, ``validate``, ``handle``)."""
     missing = [n for n in ("MSG", "signers", "validate", "handle") if not hasattr(msg_file, n)]
@@ -88,7 +115,7 @@ def msg_route(keeper: Any, msg_file: ModuleType) -> MsgRoute:
         msg_cls=msg_file.MSG,
         signers=msg_file.signers,
         validate=msg_file.validate,
-        handler=bind(keeper, msg_file.handle),
+        handler=bind_handler(keeper, msg_file.handle),
     )
 
 

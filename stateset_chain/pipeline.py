@@ -2,11 +2,13 @@
 
 The app knows no tx format: it is handed a ``TxPipeline`` (the auth module provides one, built in
 ``stateset_chain.wiring``) whose parts are the narrow interfaces below. The app only reads the
-decoded tx's ``hash``, ``gas_limit``, ``msgs`` and ``routes``; everything else is the pipeline's.
+decoded tx's ``hash``, ``gas_limit``, ``msgs``, ``routes`` and ``parsed`` (what each message's
+validation parsed, for its handler); everything else is the pipeline's.
 
     decode(raw, routes, limits) -> tx      parse; the limits (size, gas, message count) first
     limits(store, max_gas)      -> limits  from the state's params and the block gas limit
-    ante(ctx, tx)                          the ante chain (fees, sequences, signatures)
+    ante(ctx, tx)                          the ante chain (fees, sequences, signatures), which
+                                           validates the messages (``tx.parsed``) if decode did not
     prepare(state, chain_id, decoded)      optional: warm caches before a block (signatures)
     checked(tx_hash)                       optional: CheckTx's ante chain passed for this tx
 """
@@ -37,6 +39,9 @@ class DecodedTx(Protocol):
 
     @property
     def routes(self) -> Sequence[MsgRoute]: ...  # routes[i] runs msgs[i]
+
+    @property
+    def parsed(self) -> Sequence[Any]: ...  # what routes[i].validate returned, once the ante ran
 
 
 Tx = TypeVar("Tx", bound=DecodedTx)

@@ -2,10 +2,11 @@
 
 A harness that tests one module's messages (``tests/orders``, ``tests/cctp``) has no ante chain to
 run (no keys, fees or sequences), so it starts where the app is once the ante has passed: every
-message statelessly validated (what the app's decoder runs on each, ``route.validate``), then
-``stateset_chain.delivery.run_msgs``, the app's own code, on one branch written only if every
-message succeeds. A failure raises the failing message's ``ChainError`` itself, for
-``pytest.raises``. Tests of the whole path (signatures, fees, results) use ``tests.chain.Chain``.
+message statelessly validated (what the app's ante runs on each, ``route.validate``), then
+``stateset_chain.delivery.run_msgs``, the app's own code, with what each validation parsed, on
+one branch written only if every message succeeds. A failure raises the failing message's
+``ChainError`` itself, for ``pytest.raises``. Tests of the whole path (signatures, fees, results)
+use ``tests.chain.Chain``.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ def deliver(
     """Runs ``msgs`` as one tx's messages on ``store`` (``routes``: by message class); writes
     their changes only if all succeed, else raises the first failure's ChainError."""
     msg_routes = [routes[type(msg)] for msg in msgs]
-    for msg, route in zip(msgs, msg_routes, strict=True):
-        route.validate(msg)
+    parsed = [route.validate(msg) for msg, route in zip(msgs, msg_routes, strict=True)]
     try:
-        delivered = run_msgs(store, block, msgs, msg_routes, meter=meter)
+        delivered = run_msgs(store, block, msgs, msg_routes, parsed, meter=meter)
     except MessageFailed as failed:
         raise failed.error from None
     delivered.branch.write()

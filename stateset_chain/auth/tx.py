@@ -41,7 +41,7 @@ first signer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
@@ -101,6 +101,9 @@ class DecodedTx(NamedTuple):
     signatures: list[bytes]
     msgs: list[Message]
     routes: list[MsgRoute]
+    # parsed[i]: what routes[i].validate returned for msgs[i], handed to its handler; filled when
+    # the messages are validated (by decode_tx, or by validate_msgs for a deferred validation)
+    parsed: list[Any]
     signers: list[str]  # bech32, deduplicated, first appearance first; fee payer last if added
     signer_infos: list[SignerInfo]
     gas_limit: int
@@ -167,7 +170,7 @@ def decode_tx(
     if body.HasField("timeout_timestamp"):
         raise TimeoutTimestampUnsupported()
 
-    msgs, msg_routes, signers = _decode_msgs(body, routes, validate)
+    msgs, msg_routes, parsed, signers = _decode_msgs(body, routes, validate)
     payer = fee.payer
     if payer:
         try:
@@ -186,6 +189,7 @@ def decode_tx(
         signatures=tx_raw.signatures[:],  # a list (see _REPEATED_NOTE)
         msgs=msgs,
         routes=msg_routes,
+        parsed=parsed,
         signers=signers,
         signer_infos=[_signer_info(si) for si in auth_info.signer_infos[:]],
         gas_limit=fee.gas_limit,
@@ -200,10 +204,11 @@ def decode_tx(
 
 def _decode_msgs(
     body: tx_pb2.TxBody, routes: Mapping[str, MsgRoute], validate: bool
-) -> tuple[list[Message], list[MsgRoute], list[str]]:
+) -> tuple[list[Message], list[MsgRoute], list[Any], list[str]]:
     messages = body.messages[:]
     msgs: list[Message] = []
     msg_routes: list[MsgRoute] = []
+    parsed: list[Any] = []
     signers: list[str] = []
     for packed in messages:
         type_url = packed.type_url
@@ -212,20 +217,19 @@ def _decode_msgs(
             raise UnknownRequest(f"unrecognized message type: {type_url}")
         msg = _parse(route.msg_cls, packed.value, type_url)
         _reject_any_unknown_fields(msg, type_url)
-        if validate:
-            route.validate(msg)
+        parsed.append(route.validate(msg) if validate else None)
         for signer in route.signers(msg):
             if signer not in signers:
                 signers.append(signer)
         msgs.append(msg)
         msg_routes.append(route)
-    return msgs, msg_routes, signers
+    return msgs, msg_routes, parsed, signers
 
 
 def validate_msgs(tx: DecodedTx) -> None:
-    """Every message's stateless validation (the ``validate`` ``decode_tx`` may defer)."""
-    for msg, route in zip(tx.msgs, tx.routes, strict=True):
-        route.validate(msg)
+    """Every message's stateless validation (the ``validate`` ``decode_tx`` may defer), keeping
+    what each parsed in ``tx.parsed`` for its handler (filled only when every message passed)."""
+    tx.parsed[:] = [route.validate(msg) for msg, route in zip(tx.msgs, tx.routes, strict=True)]
 
 
 def _signer_info(si: tx_pb2.SignerInfo) -> SignerInfo:

@@ -44,7 +44,9 @@ def check(chain: Chain, tx: bytes) -> abci.ResponseCheckTx:
     return chain.app.check_tx(abci.RequestCheckTx(tx=tx))
 
 
-def add_probe_route(chain: Chain, validate=lambda m: None, handler=lambda ctx, m: None) -> None:
+def add_probe_route(
+    chain: Chain, validate=lambda m: None, handler=lambda ctx, m, parsed: None
+) -> None:
     """A test-only message route (``stateset.orders.v1.Order`` as the message, signed by its
     ``customer``) whose validation or handler misbehaves as the test needs."""
     route = MsgRoute(
@@ -218,7 +220,7 @@ def test_the_localnet_genesis_sets_a_block_gas_limit():
 def test_message_responses_are_deterministic_bytes_whatever_the_map_insertion_order(chain):
     keys = [f"k{i:02d}" for i in range(40)]
 
-    def handler(ctx, msg):
+    def handler(ctx, msg, parsed):
         response = orders_pb2.Order(id="x")
         for k in keys if msg.name == "forward" else reversed(keys):
             response.metadata[k] = "v"
@@ -333,9 +335,10 @@ def test_a_panic_after_a_message_ran_keeps_none_of_its_writes(chain):
             bank = route
     assert bank is not None
 
-    def handler(ctx, msg):
-        bank.handler(ctx, bank_tx.MsgSend(from_address=msg.customer, to_address=msg.merchant,
-                                          amount=[Coin(USDC, 1_000).to_proto()]))
+    def handler(ctx, msg, parsed):
+        send = bank_tx.MsgSend(from_address=msg.customer, to_address=msg.merchant,
+                               amount=[Coin(USDC, 1_000).to_proto()])
+        bank.handler(ctx, send, bank.validate(send))
         return object()  # not a protobuf message: packing it raises AttributeError
 
     add_probe_route(chain, handler=handler)

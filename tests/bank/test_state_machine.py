@@ -34,6 +34,12 @@ from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from stateset.stablecoin.v1 import tx_pb2 as sc_tx
 from stateset.stablecoin.v1.params_pb2 import Params
 
+
+def handle_send(keeper, ctx, msg):
+    """A MsgSend as the app runs it: validated, then handled with what the validation parsed."""
+    return bank_send.handle(keeper, ctx, msg, bank_send.validate(msg))
+
+
 USERS = [ALICE, BOB, CAROL]
 RESERVE = address.module_address("stablecoin_reserve")
 FAUCET_ADDR = address.module_address(FAUCET)
@@ -100,7 +106,7 @@ class BankMachine(RuleBasedStateMachine):
             expected = InsufficientFunds
         else:
             expected = None
-        if self._run(lambda ctx: bank_send.handle(self.bank, ctx, msg), expected):
+        if self._run(lambda ctx: handle_send(self.bank, ctx, msg), expected):
             self._move(frm, to, denom, amount)
 
     @rule(to=users, amount=amounts)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank.errors import BlockedRecipient, UnknownDenom
 from stateset_chain.bank.state import BankKeeper
-from stateset_chain.coins import coins_from_proto
+from stateset_chain.coins import Coin, coins_from_proto
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import InvalidCoins
@@ -33,16 +33,19 @@ def signers(msg: tx_pb2.MsgSend) -> list[str]:
     return [msg.from_address]
 
 
-def validate(msg: tx_pb2.MsgSend) -> None:
+def validate(msg: tx_pb2.MsgSend) -> list[Coin]:
+    """The coins to send."""
     require_address(msg.from_address, "from address")
     require_address(msg.to_address, "to address")
     if not msg.amount:
         raise InvalidCoins("send amount is empty")
-    coins_from_proto(msg.amount)
+    return coins_from_proto(msg.amount)
 
 
-def handle(keeper: BankKeeper, ctx: Context, msg: tx_pb2.MsgSend) -> tx_pb2.MsgSendResponse:
-    coins = coins_from_proto(msg.amount)
+def handle(
+    keeper: BankKeeper, ctx: Context, msg: tx_pb2.MsgSend, parsed: list[Coin]
+) -> tx_pb2.MsgSendResponse:
+    coins = parsed
     blocked = keeper.blocked_reason(msg.to_address)
     if blocked is not None:
         raise BlockedRecipient(f"{msg.to_address} is {blocked}")

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-from google.protobuf.message import Message as ProtoMessage
 
 from stateset_chain import coins
 from stateset_chain.cctp.codec import MAX_UINT256, require_bytes32
 from stateset_chain.cctp.errors import CctpError, InvalidAmount, UnsupportedLocalToken
 from stateset_chain.cctp.keys import LOCAL_TOKEN
-from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
-from stateset_chain.module import MsgRoute
 
-__all__ = ["parse_amount", "require_address", "require_bytes32", "require_role", "route"]
+__all__ = ["parse_amount", "require_address", "require_bytes32", "require_role"]
 
 
 def parse_amount(text: str, allow_zero: bool = False) -> int:
@@ -35,14 +30,6 @@ def signer(msg: Any) -> list[str]:
 
 def validate_signer(msg: Any) -> None:
     require_address(msg.signer, "signer")
-
-
-def route(
-    msg_cls: type[ProtoMessage],
-    validate: Callable[[Any], None],
-    handler: Callable[[Context, Any], ProtoMessage | None],
-) -> MsgRoute:
-    return MsgRoute(msg_cls=msg_cls, signers=signer, validate=validate, handler=handler)
 
 
 def supported_local_token(denom: str) -> str:

@@ -50,17 +50,22 @@ def signers(msg: tx.MsgShipOrder) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgShipOrder) -> None:
+def validate(msg: tx.MsgShipOrder) -> int | None:
+    """The estimated delivery (unix ns), if given."""
     require_address(msg.signer, "signer")
     require_order_id(msg.order_id)
     require_present(msg.carrier, "carrier")
     if not msg.HasField("tracking"):
         raise MissingField("tracking")
-    if msg.estimated_delivery:
-        parse_iso8601(msg.estimated_delivery, "estimated_delivery", InvalidTimestamp)
+    if not msg.estimated_delivery:
+        return None
+    return parse_iso8601(msg.estimated_delivery, "estimated_delivery", InvalidTimestamp)
 
 
-def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder) -> tx.MsgShipOrderResponse:
+def handle(
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder, parsed: int | None
+) -> tx.MsgShipOrderResponse:
+    eta = parsed
     params = keeper.params(ctx.store)
     order = keeper.must_get_order(ctx.store, msg.order_id)
     require_role(msg.signer, order, params, frozenset({MERCHANT}), "ship")
@@ -71,8 +76,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgShipOrder) -> tx.MsgSh
     lifecycle.transition(keeper, ctx, order, SHIPPED)
     order.shipping.carrier = msg.carrier
     order.shipping.tracking.CopyFrom(msg.tracking)
-    if msg.estimated_delivery:
-        eta = parse_iso8601(msg.estimated_delivery, "estimated_delivery", InvalidTimestamp)
+    if eta is not None:
         order.shipping.estimated_delivery.CopyFrom(timestamp(eta))
     order.shipping.shipped_at.CopyFrom(timestamp(ctx.block.time_ns))
     keeper.save_order(ctx.store, order)
