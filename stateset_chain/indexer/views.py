@@ -31,7 +31,7 @@ from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from stateset_chain.crypto import address
-from stateset_chain.timefmt import NS, parse_iso8601, timestamp_json
+from stateset_chain.timefmt import NS, timestamp_json
 
 VIEWS_VERSION = 1
 VIEW_NAME = "typed"
@@ -308,11 +308,10 @@ class ViewBatch:
 
     def _order_held(self, ev: RawEvent, e: Doc) -> None:
         order = self._must_order(ev, e["order_id"])
-        held_from = order["status"]
         self._transition(ev, order, "ORDER_STATUS_HELD")
         order["held_by"] = e["signer"]
-        order["held_from"] = held_from
-        order["hold_reason"] = _hold_kind(e["signer"], e.get("reason", ""))
+        order["held_from"] = e["held_from"]
+        order["hold_reason"] = e["hold_reason"]
         self.ops.append(("hold", (
             order["id"], self._holds(order) - 1, e["signer"], e.get("reason", ""), ev.height,
             _ns_dt(ev.time_ns),
@@ -322,18 +321,12 @@ class ViewBatch:
     def _order_released(self, ev: RawEvent, e: Doc) -> None:
         order = self._must_order(ev, e["order_id"])
         index = self._holds(order) - 1
-        if order.get("hold_reason") == COMPLIANCE_HOLD:
-            # the release screened the order again and recorded the CLEAR decision
-            order["compliance"] = {"status": "COMPLIANCE_STATUS_CLEAR", "rule": "screened",
-                                   "height": str(ev.height), "time": time_text(ev.time_ns)}
-        back = order.get("held_from", "")
-        back = back if back == "ORDER_STATUS_DELIVERED" else "ORDER_STATUS_PAID"
+        if "compliance" in e:  # a compliance hold's release records the CLEAR decision
+            order["compliance"] = e["compliance"]
         order["held_from"] = "ORDER_STATUS_UNSPECIFIED"  # the chain's JSON keeps defaults
-        self._transition(ev, order, back)
-        if back == "ORDER_STATUS_DELIVERED":
-            # due at max(the due time it had, now): holds.release
-            due = max(ev.time_ns, parse_iso8601(order["settlement_due"]))
-            order["settlement_due"] = time_text(due)
+        self._transition(ev, order, e["status"])
+        if "settlement_due" in e:  # a DELIVERED order, due again
+            order["settlement_due"] = e["settlement_due"]
         order["held_by"] = ""
         order["hold_reason"] = ""
         self.ops.append(("release", (
@@ -614,20 +607,6 @@ def _unschedule(order: Doc) -> None:
     """What ``settlement.unschedule`` does to the order."""
     if order.get("settlement_due") and not order.get("settled"):
         del order["settlement_due"]
-
-
-COMPLIANCE_HOLD = "compliance"
-COMPLIANCE_HOLDER = address.module_address("compliance")
-_AUTOMATIC_HOLDS = ("fraud_review", COMPLIANCE_HOLD)
-
-
-def _hold_kind(signer: str, reason: str) -> str:
-    """``Order.hold_reason`` from an OrderHeld: the compliance module's automatic holds start
-    their reason with their kind (orders/holds.py); a signer's hold has none."""
-    if signer != COMPLIANCE_HOLDER:
-        return ""
-    kind = reason.split(":", 1)[0]
-    return kind if kind in _AUTOMATIC_HOLDS else ""
 
 
 _HANDLERS = {

@@ -42,7 +42,10 @@ def hold(
     order.held_by = signer
     order.hold_reason = hold_reason
     order.held_from = previous
-    indexed.emit(ctx, order, events.OrderHeld(order_id=order.id, signer=signer, reason=reason))
+    indexed.emit(ctx, order, events.OrderHeld(
+        order_id=order.id, signer=signer, reason=reason, hold_reason=hold_reason,
+        held_from=previous,
+    ))
 
 
 def release(keeper: OrdersKeeper, ctx: Context, order: Order) -> None:

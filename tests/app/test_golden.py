@@ -24,9 +24,11 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 # Re-pinned by issue 14 (layout 11 also holds the compliance store): the compliance module's
 # genesis params and module version, the orders' compliance decision and fraud score,
 # FraudAssessed events at create and pay; the localnet genesis names the first demo account the
-# chain and compliance authority.
+# chain and compliance authority. Results re-pinned when OrderHeld gained hold_reason/held_from
+# and OrderReleased hold_reason/status/compliance/settlement_due (event bytes only: the app hash
+# is unchanged, events are not state).
 GOLDEN_APP_HASH = "3b0d776f24702ab270ac02423a284588f74e18085f2197ae7d9a2fcff29a055b"
-GOLDEN_RESULTS = "c8485b96ea501274879b92e5ebc9cb353d1f090e507de47f63f7a6711171c0a5"
+GOLDEN_RESULTS = "7fd4c79ccdd0d533353a57f5b64d84a6ba45f49310f6893327a1ab073651490b"
 
 
 def run_sequence() -> tuple[str, str]:

@@ -161,3 +161,79 @@ def test_payment_status_on_json_equals_the_modules(total, paid, refunded, settle
 @given(st.integers(0, 253_402_300_799 * 10**9 + 999_999_999))
 def test_time_text_is_what_proto_json_writes(ns):
     assert time_text(ns) == to_json_dict(TimelineEntry(time=timestamp(ns)))["time"]
+
+
+def test_holds_and_releases_are_read_from_the_events_not_inferred(migrated_url):
+    """A fraud hold at payment released by the merchant, and a compliance freeze at settlement
+    released by the compliance authority after the delisting, driven through the orders and
+    compliance modules: the views' order equals the chain's, hold kind, held_from, the CLEAR
+    decision and the new due time all taken from OrderHeld / OrderReleased."""
+    from tests.compliance.helpers import CUSTOMER, MERCHANT, OFFICER, CChain
+    from tests.orders.helpers import RETURN_WINDOW, ship_msg
+
+    from stateset.orders.v1 import tx_pb2 as tx
+
+    c = CChain()
+    c.fraud_params(single_order={"amount": "1", "weight_bps": 9000}, hold_threshold_bps=5000)
+    seen: list[RawEvent] = []
+
+    def step(run) -> None:
+        run()
+        tx_index = sum(1 for e in seen if e.height == c.block.height)
+        for i, e in enumerate(c.events):
+            seen.append(RawEvent(c.block.height, tx_index, i, e.type,
+                                 [(a.key, a.value) for a in e.attributes], c.block.time_ns))
+
+    created: list[str] = []
+    step(lambda: created.append(c.create()))
+    held = created[0]
+    step(lambda: c.pay(held))
+    assert c.order(held).hold_reason == "fraud_review"
+    step(lambda: c.deliver(tx.MsgReleaseOrder(signer=MERCHANT, order_id=held, reason="ok")))
+    step(lambda: created.append(c.create()))
+    frozen = created[1]
+    step(lambda: c.pay(frozen))
+    step(lambda: c.deliver(tx.MsgReleaseOrder(signer=MERCHANT, order_id=frozen, reason="ok")))
+    step(lambda: c.deliver(tx.MsgFulfillOrder(signer=MERCHANT, order_id=frozen)))
+    step(lambda: c.deliver(ship_msg(frozen)))
+    step(lambda: c.deliver(tx.MsgDeliverOrder(signer=CUSTOMER, order_id=frozen)))
+    step(lambda: c.sanction(CUSTOMER))
+    step(lambda: c.advance(RETURN_WINDOW + 1))
+    assert c.order(frozen).hold_reason == "compliance"
+    step(lambda: c.unsanction(CUSTOMER))
+    step(lambda: c.advance(60))
+    step(lambda: c.deliver(tx.MsgReleaseOrder(signer=OFFICER, order_id=frozen, reason="ok")))
+    assert c.order(frozen).status == OrderStatus.ORDER_STATUS_DELIVERED
+    apply(migrated_url, seen)
+    with db.connect(migrated_url) as conn:
+        docs = dict(conn.execute("SELECT id, doc FROM orders").fetchall())
+    for order_id in (held, frozen):
+        chain = c.order(order_id)
+        chain.ClearField("personal_data")
+        assert docs[order_id] == to_json_dict(chain), order_id
+
+
+def test_the_hold_kind_and_held_from_are_the_events_whatever_the_reason_text(migrated_url):
+    """The views take ``hold_reason`` and ``held_from`` from OrderHeld, and the status and
+    decision from OrderReleased: a reason text that names no kind changes nothing."""
+    from stateset.compliance.v1.compliance_pb2 import ComplianceDecision, ComplianceStatus
+
+    events = lifecycle_events()
+    paid = OrderStatus.ORDER_STATUS_PAID
+    events.append(raw(order_events.OrderHeld(
+        order_id="ord_0000000001", signer=CAROL, reason="see the ticket", hold_reason="compliance",
+        held_from=paid), 6, 0, 0, T0 + 2 * 10**9))
+    apply(migrated_url, events)
+    with db.connect(migrated_url) as conn:
+        doc = conn.execute("SELECT doc FROM orders").fetchone()[0]
+    assert (doc["hold_reason"], doc["held_from"], doc["status"]) == (
+        "compliance", "ORDER_STATUS_PAID", "ORDER_STATUS_HELD")
+    clear = ComplianceDecision(status=ComplianceStatus.COMPLIANCE_STATUS_CLEAR, rule="screened",
+                               height=7, time=timestamp(T0 + 3 * 10**9))
+    apply(migrated_url, [raw(order_events.OrderReleased(
+        order_id="ord_0000000001", signer=CAROL, reason="ok", hold_reason="compliance",
+        status=paid, compliance=clear), 7, 0, 0, T0 + 3 * 10**9)])
+    with db.connect(migrated_url) as conn:
+        doc = conn.execute("SELECT doc FROM orders").fetchone()[0]
+    assert (doc["hold_reason"], doc["status"]) == ("", "ORDER_STATUS_PAID")
+    assert doc["compliance"] == to_json_dict(clear)

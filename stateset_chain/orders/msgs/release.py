@@ -13,7 +13,9 @@ guard     the order exists                                        -> OrderNotFou
           a compliance hold: the order passes screening now       -> compliance OrderFrozen
 change    status held_from (PAID, or DELIVERED for a compliance freeze: due for settlement
           now); held_by, hold_reason, held_from cleared
-emit      OrderReleased{order_id, signer, reason}
+emit      OrderReleased{order_id, signer, reason, hold_reason, status (where it went back to),
+          compliance (a compliance hold: the CLEAR decision now on the order), settlement_due
+          (a DELIVERED order: when it is now due)}
 
 Who may release (holds.py names the kinds):
     a signer's hold ("")     the authority, or the merchant if it placed the hold
@@ -27,7 +29,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders import holds, indexed
 from stateset_chain.orders.errors import InvalidTransition, NotAuthorized
-from stateset_chain.orders.lifecycle import HELD, status_name
+from stateset_chain.orders.lifecycle import DELIVERED, HELD, status_name
 from stateset_chain.orders.msgs.common import (
     AUTHORITY,
     MERCHANT,
@@ -86,11 +88,18 @@ def handle(
             f"order {order.id} was held by {order.held_by} ({order.hold_reason or 'a signer'}); "
             f"{msg.signer} may not release it"
         )
-    if order.hold_reason == holds.COMPLIANCE and keeper.compliance is not None:
-        order.compliance.CopyFrom(keeper.compliance.require_unfrozen(ctx, order))
+    hold_reason = order.hold_reason
+    cleared = None
+    if hold_reason == holds.COMPLIANCE and keeper.compliance is not None:
+        cleared = keeper.compliance.require_unfrozen(ctx, order)
+        order.compliance.CopyFrom(cleared)
     holds.release(keeper, ctx, order)
     keeper.save_order(ctx.store, order)
-    indexed.emit(
-        ctx, order, events.OrderReleased(order_id=order.id, signer=msg.signer, reason=msg.reason)
+    released = events.OrderReleased(
+        order_id=order.id, signer=msg.signer, reason=msg.reason, hold_reason=hold_reason,
+        status=order.status, compliance=cleared,
     )
+    if order.status == DELIVERED:
+        released.settlement_due.CopyFrom(order.settlement_due)
+    indexed.emit(ctx, order, released)
     return tx.MsgReleaseOrderResponse(status=order.status)
