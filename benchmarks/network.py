@@ -41,9 +41,13 @@ from pathlib import Path
 
 from benchmarks import report, txs
 from localnet import Localnet
-from stateset_chain.localnet import CHAIN_ID, CONSENSUS, set_config
+from stateset_chain.localnet import CHAIN_ID, CONSENSUS, MEMPOOL, set_config
 
 KINDS = ("stateset", "kvstore")
+# What each transfer asks: a MsgSend uses 37,000-45,000 gas (the first signature stores the key),
+# so 100,000 is a wallet's simulate-plus-margin, and a block (max_gas 100,000,000) holds 1,000 of
+# them (the localnet's mempool holds two such blocks: stateset_chain/localnet.py MEMPOOL).
+TRANSFER_GAS = 100_000
 
 
 @dataclass
@@ -311,7 +315,7 @@ def run_stateset(
                 to = accs[(s + 1) % senders].address
                 groups.append([
                     txs.sign_send(sender, to, 1, chain_id=CHAIN_ID, account_number=numbers[s],
-                                  sequence=q)
+                                  sequence=q, gas=TRANSFER_GAS)
                     for q in range(per_sender)
                 ])
             urls = [net.rpc_url(i) for i in range(validators)]
@@ -379,9 +383,11 @@ def settings_text(senders: int, n_txs: int, duration: float, poll: float) -> str
     timeouts = ", ".join(
         f"{k.split('.', 1)[1]}={v}" for k, v in CONSENSUS.items() if k.startswith("consensus.")
     )
+    mempool = ", ".join(f"{k.split('.', 1)[1]}={v}" for k, v in MEMPOOL.items())
     return (
         f"up to {n_txs:,} txs or {duration:.0f} s per run, {senders} sender threads, "
-        f"broadcast_tx_sync, height polled every {poll * 1000:.0f} ms; consensus: {timeouts}"
+        f"broadcast_tx_sync, height polled every {poll * 1000:.0f} ms; each transfer asks "
+        f"{TRANSFER_GAS:,} gas; consensus: {timeouts}; mempool: {mempool}"
     )
 
 

@@ -68,6 +68,26 @@ CONSENSUS = {
 }
 
 
+# The mempool of a localnet that a benchmark floods (docs/benchmarks.md, "Localnet settings", says
+# why each value; both apps of a comparison run with the same ones):
+# - size: two blocks' worth at the block gas limit (1,000 transfers asking 100,000 gas each). After
+#   every block CometBFT rechecks every tx still waiting, so rechecks per committed tx grow with
+#   what waits; a full mempool answers "mempool is full" and the sender retries.
+# - cache_size: the hashes of txs already seen, so a gossiped copy of a tx (three of them with 4
+#   validators) never reaches CheckTx again: a whole 60 s flood at the localnet's peak rate.
+# - recheck stays on: the check state (pending sequences) is rebuilt from the committed state by
+#   the rechecks after each Commit; without them a sender's next tx would be checked against the
+#   committed sequence and refused. A recheck costs the ante's state checks only (the decoded tx
+#   and its verified signature are cached).
+# - an invalid tx is not kept in the cache, so a sender may send it again once it is valid.
+MEMPOOL = {
+    "mempool.size": 2_000,
+    "mempool.cache_size": 100_000,
+    "mempool.recheck": True,
+    "mempool.keep-invalid-txs-in-cache": False,
+}
+
+
 class LocalnetError(RuntimeError):
     """The localnet could not be set up, started or stopped; the message says where to look."""
 
@@ -425,6 +445,7 @@ def node_config(node: NodeLayout, peers: Sequence[NodeLayout]) -> dict[str, obje
         "instrumentation.prometheus": False,
         "tx_index.indexer": "kv",
         **CONSENSUS,
+        **MEMPOOL,
     }
 
 

@@ -114,6 +114,9 @@ def test_nodes_are_configured_for_a_fast_loopback_net(four_nodes):
         assert config["consensus.create_empty_blocks"] == "true"
         assert config["tx_index.indexer"] == "kv"
         assert config["consensus.timeout_commit"] == "500ms"
+        assert config["mempool.size"] == "2000"
+        assert config["mempool.cache_size"] == "100000"
+        assert config["mempool.recheck"] == "true"
         assert config["proxy_app"].startswith("unix://")
 
 
