@@ -17,7 +17,7 @@ from typing import Any
 from stateset_chain.context import BlockInfo
 from stateset_chain.delivery import Delivered, MessageFailed, run_msgs
 from stateset_chain.gas import GasMeter
-from stateset_chain.module import MsgRoute
+from stateset_chain.module import MsgRoute, msg_route
 from stateset_chain.store.kv import KVStore
 
 
@@ -35,3 +35,9 @@ def deliver(
         raise failed.error from None
     delivered.branch.write()
     return delivered
+
+
+def handle(msg_file: Any, keeper: Any, ctx: Any, msg: Any) -> Any:
+    """One message file's handler on ``ctx`` as its route runs it: the message validated, the
+    handler given what the validation parsed (for unit tests of one handler's guards)."""
+    return msg_route(keeper, msg_file).handler(ctx, msg, msg_file.validate(msg))

@@ -22,15 +22,10 @@ from tests.bank.helpers import (
     new_ctx,
     store_snapshot,
 )
+from tests.delivery import handle
 
 from cosmos.bank.v1beta1 import tx_pb2
 from cosmos.base.v1beta1.coin_pb2 import Coin as PbCoin
-
-
-def handle_send(keeper, ctx, msg):
-    """A MsgSend as the app runs it: validated, then handled with what the validation parsed."""
-    return msg_send.handle(keeper, ctx, msg, msg_send.validate(msg))
-
 
 SEALED = address.encode(b"sealed" + bytes(14))
 OTHER = address.encode(b"other!" + bytes(14))
@@ -93,7 +88,7 @@ def test_msg_send_to_a_blocked_class_is_refused_and_changes_nothing(bank_ctx, to
     keeper, ctx = bank_ctx
     before = store_snapshot(ctx.store)
     with pytest.raises(BlockedRecipient) as e:
-        handle_send(keeper, ctx, send(to))
+        handle(msg_send, keeper, ctx, send(to))
     assert e.value.detail == f"{to} is {what}"
     assert store_snapshot(ctx.store) == before
     assert ctx.events.events == []
@@ -103,13 +98,13 @@ def test_msg_send_to_a_module_account_log_names_it(bank_ctx):
     keeper, ctx = bank_ctx
     fee_collector = address.module_address("fee_collector")
     with pytest.raises(BlockedRecipient) as e:
-        handle_send(keeper, ctx, send(fee_collector))
+        handle(msg_send, keeper, ctx, send(fee_collector))
     assert e.value.detail == f"{fee_collector} is a module account"
 
 
 def test_msg_send_to_an_ordinary_address_still_works(bank_ctx):
     keeper, ctx = bank_ctx
-    handle_send(keeper, ctx, send(BOB, 7))
+    handle(msg_send, keeper, ctx, send(BOB, 7))
     assert keeper.balance(ctx.store, BOB, "uusdc") == 7
 
 

@@ -29,16 +29,11 @@ from stateset_chain.stablecoin.msgs import redeem as sc_redeem
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from stateset_chain.store.kv import Branch, MemoryKV
 from tests.bank.helpers import ALICE, BOB, CAROL, FAUCET, FakeAccounts, fund, new_bank
+from tests.delivery import handle
 
 from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from stateset.stablecoin.v1 import tx_pb2 as sc_tx
 from stateset.stablecoin.v1.params_pb2 import Params
-
-
-def handle_send(keeper, ctx, msg):
-    """A MsgSend as the app runs it: validated, then handled with what the validation parsed."""
-    return bank_send.handle(keeper, ctx, msg, bank_send.validate(msg))
-
 
 USERS = [ALICE, BOB, CAROL]
 RESERVE = address.module_address("stablecoin_reserve")
@@ -106,7 +101,7 @@ class BankMachine(RuleBasedStateMachine):
             expected = InsufficientFunds
         else:
             expected = None
-        if self._run(lambda ctx: handle_send(self.bank, ctx, msg), expected):
+        if self._run(lambda ctx: handle(bank_send, self.bank, ctx, msg), expected):
             self._move(frm, to, denom, amount)
 
     @rule(to=users, amount=amounts)
@@ -141,7 +136,7 @@ class BankMachine(RuleBasedStateMachine):
             expected = InsufficientFunds
         else:
             expected = None
-        if self._run(lambda ctx: sc_issue.handle(self.stable, ctx, msg), expected):
+        if self._run(lambda ctx: handle(sc_issue, self.stable, ctx, msg), expected):
             self._move(sender, RESERVE, "uusdc", amount)
             self.model[(sender, "ussusd")] = self._held(sender, "ussusd") + amount
 
@@ -150,7 +145,7 @@ class BankMachine(RuleBasedStateMachine):
         msg = sc_tx.MsgRedeemStablecoin(sender=sender, amount=str(amount))
         sc_redeem.validate(msg)
         expected = InsufficientFunds if self._held(sender, "ussusd") < amount else None
-        if self._run(lambda ctx: sc_redeem.handle(self.stable, ctx, msg), expected):
+        if self._run(lambda ctx: handle(sc_redeem, self.stable, ctx, msg), expected):
             self._move(RESERVE, sender, "uusdc", amount)
             self.model[(sender, "ussusd")] -= amount
 

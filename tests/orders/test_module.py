@@ -14,6 +14,7 @@ from stateset_chain.orders import errors as orders_errors
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import InsufficientPayment
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
+from tests.delivery import handle
 from tests.orders.helpers import (
     ARBITER,
     AUTHORITY,
@@ -30,11 +31,6 @@ from tests.orders.helpers import (
 from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import OrderStatus
-
-
-def handle_send(keeper, ctx, msg):
-    """A MsgSend as the app runs it: validated, then handled with what the validation parsed."""
-    return bank_send.handle(keeper, ctx, msg, bank_send.validate(msg))
 
 
 def test_every_msg_of_the_service_is_routed_once():
@@ -75,7 +71,7 @@ def test_escrow_is_a_plain_module_account_the_bank_blocks_sends_to():
         from_address=CUSTOMER, to_address=ESCROW, amount=[Coin("ussusd", 1).to_proto()]
     )
     with pytest.raises(BlockedRecipient):
-        handle_send(chain.bank, chain.ctx(), send)
+        handle(bank_send, chain.bank, chain.ctx(), send)
 
 
 def test_create_and_pay_in_one_tx_using_the_predictable_next_id():

@@ -13,6 +13,7 @@ from stateset_chain.stablecoin.errors import InvalidParams
 from stateset_chain.stablecoin.msgs import issue as issue_msg
 from stateset_chain.stablecoin.state import StablecoinKeeper
 from tests.bank.helpers import ALICE, new_bank, new_ctx
+from tests.delivery import handle
 from tests.stablecoin.helpers import new_stablecoin
 
 from stateset.stablecoin.v1 import query_pb2 as q
@@ -61,7 +62,7 @@ def test_params_query():
 
 def test_reserve_query_reports_reserve_and_supply():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 100}})
-    issue_msg.handle(keeper, ctx, tx_pb2.MsgIssueStablecoin(sender=ALICE, amount="70"))
+    handle(issue_msg, keeper, ctx, tx_pb2.MsgIssueStablecoin(sender=ALICE, amount="70"))
     r = _route(keeper, "Reserve").handler(ctx, q.QueryReserveRequest())
     assert r.reserve_address == address.module_address("stablecoin_reserve")
     assert (r.reserve.denom, r.reserve.amount) == ("uusdc", "70")

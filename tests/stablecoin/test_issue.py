@@ -13,6 +13,7 @@ from stateset_chain.stablecoin import invariants
 from stateset_chain.stablecoin.errors import InvalidAmount, IssuanceDisabled, MaxSupplyExceeded
 from stateset_chain.stablecoin.msgs import issue as issue_msg
 from tests.bank.helpers import ALICE, store_snapshot
+from tests.delivery import handle
 from tests.event_helpers import typed_events
 from tests.stablecoin.helpers import new_stablecoin
 
@@ -31,7 +32,7 @@ def test_issue_locks_usdc_and_mints_ssusd_one_to_one():
     bank, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 1000}})
     msg = issue("400")
     issue_msg.validate(msg)
-    response = issue_msg.handle(keeper, ctx, msg)
+    response = handle(issue_msg, keeper, ctx, msg)
     assert response.issued == "400"
     assert bank.balance(ctx.store, ALICE, "uusdc") == 600
     assert bank.balance(ctx.store, ALICE, "ussusd") == 400
@@ -44,7 +45,7 @@ def test_issue_locks_usdc_and_mints_ssusd_one_to_one():
 
 def test_issue_emits_bank_movements_then_stablecoin_issued():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 1000}})
-    issue_msg.handle(keeper, ctx, issue("400"))
+    handle(issue_msg, keeper, ctx, issue("400"))
     locked, minted, paid, issued = typed_events(ctx.events.events)
     locked = parse_typed_event(locked, bank_events.CoinsTransferred)
     assert (locked.sender, locked.recipient, locked.amount[0].denom) == (ALICE, RESERVE, "uusdc")
@@ -64,28 +65,28 @@ def test_issue_without_enough_usdc_is_insufficient_funds():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 10}})
     before = store_snapshot(ctx.store)
     with pytest.raises(InsufficientFunds):
-        issue_msg.handle(keeper, ctx, issue("11"))
+        handle(issue_msg, keeper, ctx, issue("11"))
     assert store_snapshot(ctx.store) == before
 
 
 def test_issue_when_disabled_is_refused():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 10}}, {"issuance_enabled": False})
     with pytest.raises(IssuanceDisabled):
-        issue_msg.handle(keeper, ctx, issue("1"))
+        handle(issue_msg, keeper, ctx, issue("1"))
 
 
 def test_issue_up_to_max_supply_then_refused():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 100}}, {"max_supply": "50"})
-    issue_msg.handle(keeper, ctx, issue("30"))
-    issue_msg.handle(keeper, ctx, issue("20"))
+    handle(issue_msg, keeper, ctx, issue("30"))
+    handle(issue_msg, keeper, ctx, issue("20"))
     assert keeper.supply(ctx.store) == 50
     with pytest.raises(MaxSupplyExceeded):
-        issue_msg.handle(keeper, ctx, issue("1"))
+        handle(issue_msg, keeper, ctx, issue("1"))
 
 
 def test_zero_max_supply_means_unlimited():
     _, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 10**30}}, {"max_supply": "0"})
-    issue_msg.handle(keeper, ctx, issue(str(10**30)))
+    handle(issue_msg, keeper, ctx, issue(str(10**30)))
     assert keeper.supply(ctx.store) == 10**30
 
 

@@ -14,6 +14,7 @@ from stateset_chain.stablecoin.errors import InsufficientReserve, InvalidAmount
 from stateset_chain.stablecoin.msgs import issue as issue_msg
 from stateset_chain.stablecoin.msgs import redeem as redeem_msg
 from tests.bank.helpers import ALICE, BOB, store_snapshot
+from tests.delivery import handle
 from tests.event_helpers import typed_events
 from tests.stablecoin.helpers import new_stablecoin
 
@@ -32,14 +33,14 @@ def redeem(amount: str, sender: str = ALICE) -> tx_pb2.MsgRedeemStablecoin:
 def issued():
     """ALICE issued 400 ussusd from 1000 uusdc."""
     bank, keeper, ctx = new_stablecoin({ALICE: {"uusdc": 1000}})
-    issue_msg.handle(keeper, ctx, tx_pb2.MsgIssueStablecoin(sender=ALICE, amount="400"))
+    handle(issue_msg, keeper, ctx, tx_pb2.MsgIssueStablecoin(sender=ALICE, amount="400"))
     ctx.events.events.clear()
     return bank, keeper, ctx
 
 
 def test_redeem_burns_ssusd_and_releases_usdc(issued):
     bank, keeper, ctx = issued
-    response = redeem_msg.handle(keeper, ctx, redeem("150"))
+    response = handle(redeem_msg, keeper, ctx, redeem("150"))
     assert response.released == "150"
     assert bank.balance(ctx.store, ALICE, "ussusd") == 250
     assert bank.balance(ctx.store, ALICE, "uusdc") == 750
@@ -50,7 +51,7 @@ def test_redeem_burns_ssusd_and_releases_usdc(issued):
 
 def test_redeem_emits_bank_movements_then_stablecoin_redeemed(issued):
     _, keeper, ctx = issued
-    redeem_msg.handle(keeper, ctx, redeem("150"))
+    handle(redeem_msg, keeper, ctx, redeem("150"))
     returned, burned, released, redeemed = typed_events(ctx.events.events)
     returned = parse_typed_event(returned, bank_events.CoinsTransferred)
     assert (returned.sender, returned.recipient, returned.amount[0].denom) == (
@@ -72,7 +73,7 @@ def test_redeem_emits_bank_movements_then_stablecoin_redeemed(issued):
 
 def test_redeem_all_empties_reserve_and_supply(issued):
     bank, keeper, ctx = issued
-    redeem_msg.handle(keeper, ctx, redeem("400"))
+    handle(redeem_msg, keeper, ctx, redeem("400"))
     assert keeper.reserve(ctx.store) == keeper.supply(ctx.store) == 0
     assert bank.all_balances(ctx.store, ALICE)[0].amount == 1000
 
@@ -84,7 +85,7 @@ def test_redeem_more_than_held_is_insufficient_funds(issued):
     )
     before = store_snapshot(ctx.store)
     with pytest.raises(InsufficientFunds):
-        redeem_msg.handle(keeper, ctx, redeem("1"))
+        handle(redeem_msg, keeper, ctx, redeem("1"))
     assert store_snapshot(ctx.store) == before
 
 
@@ -92,7 +93,7 @@ def test_redeem_beyond_reserve_is_insufficient_reserve():
     """Only reachable if genesis broke the peg; the guard still refuses to pay unbacked coins."""
     _, keeper, ctx = new_stablecoin({ALICE: {"ussusd": 10}})
     with pytest.raises(InsufficientReserve):
-        redeem_msg.handle(keeper, ctx, redeem("10"))
+        handle(redeem_msg, keeper, ctx, redeem("10"))
 
 
 def test_redeem_is_open_when_issuance_is_disabled(issued):
@@ -100,7 +101,7 @@ def test_redeem_is_open_when_issuance_is_disabled(issued):
     params = keeper.params(ctx.store)
     params.issuance_enabled = False
     keeper.set_params(ctx.store, params)
-    redeem_msg.handle(keeper, ctx, redeem("400"))
+    handle(redeem_msg, keeper, ctx, redeem("400"))
     assert bank.balance(ctx.store, ALICE, "uusdc") == 1000
 
 

@@ -54,20 +54,22 @@ def signers(msg: tx.MsgDepositForBurn) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgDepositForBurn) -> None:
+def validate(msg: tx.MsgDepositForBurn) -> int:
+    """The amount, in base units."""
     validate_signer(msg)
-    parse_amount(msg.amount)
+    amount = parse_amount(msg.amount)
     require_bytes32(msg.mint_recipient, "mint recipient")
+    return amount
 
 
 def handle(
-    keeper: CctpKeeper, ctx: Context, msg: tx.MsgDepositForBurn
+    keeper: CctpKeeper, ctx: Context, msg: tx.MsgDepositForBurn, parsed: int
 ) -> tx.MsgDepositForBurnResponse:
     sent = deposit_for_burn(
         keeper,
         ctx,
         msg.signer,
-        parse_amount(msg.amount),
+        parsed,
         msg.destination_domain,
         msg.mint_recipient,
         msg.burn_token,

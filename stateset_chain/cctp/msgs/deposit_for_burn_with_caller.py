@@ -29,15 +29,17 @@ def signers(msg: tx.MsgDepositForBurnWithCaller) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgDepositForBurnWithCaller) -> None:
+def validate(msg: tx.MsgDepositForBurnWithCaller) -> int:
+    """The amount, in base units."""
     validate_signer(msg)
-    parse_amount(msg.amount)
+    amount = parse_amount(msg.amount)
     require_bytes32(msg.mint_recipient, "mint recipient")
     require_bytes32(msg.destination_caller, "destination caller")
+    return amount
 
 
 def handle(
-    keeper: CctpKeeper, ctx: Context, msg: tx.MsgDepositForBurnWithCaller
+    keeper: CctpKeeper, ctx: Context, msg: tx.MsgDepositForBurnWithCaller, parsed: int
 ) -> tx.MsgDepositForBurnWithCallerResponse:
     if msg.destination_caller == ZERO32:
         raise InvalidDestinationCaller()
@@ -45,7 +47,7 @@ def handle(
         keeper,
         ctx,
         msg.signer,
-        parse_amount(msg.amount),
+        parsed,
         msg.destination_domain,
         msg.mint_recipient,
         msg.burn_token,

@@ -42,15 +42,16 @@ def signers(msg: tx.MsgDisableAttester) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgDisableAttester) -> None:
+def validate(msg: tx.MsgDisableAttester) -> bytes:
+    """The attester's public key."""
     validate_signer(msg)
-    parse_attester_key(msg.attester)
+    return parse_attester_key(msg.attester)
 
 
 def handle(
-    keeper: CctpKeeper, ctx: Context, msg: tx.MsgDisableAttester
+    keeper: CctpKeeper, ctx: Context, msg: tx.MsgDisableAttester, parsed: bytes
 ) -> tx.MsgDisableAttesterResponse:
-    pubkey = parse_attester_key(msg.attester)
+    pubkey = parsed
     eth_address = ethereum_address(pubkey)
     require_role(keeper.attester_manager(ctx.store), msg.signer, NotAttesterManager)
     if not keeper.is_attester(ctx.store, eth_address):

@@ -37,15 +37,16 @@ def signers(msg: tx.MsgEnableAttester) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgEnableAttester) -> None:
+def validate(msg: tx.MsgEnableAttester) -> bytes:
+    """The attester's public key."""
     validate_signer(msg)
-    parse_attester_key(msg.attester)
+    return parse_attester_key(msg.attester)
 
 
 def handle(
-    keeper: CctpKeeper, ctx: Context, msg: tx.MsgEnableAttester
+    keeper: CctpKeeper, ctx: Context, msg: tx.MsgEnableAttester, parsed: bytes
 ) -> tx.MsgEnableAttesterResponse:
-    pubkey = parse_attester_key(msg.attester)
+    pubkey = parsed
     eth_address = ethereum_address(pubkey)
     require_role(keeper.attester_manager(ctx.store), msg.signer, NotAttesterManager)
     if keeper.is_attester(ctx.store, eth_address):

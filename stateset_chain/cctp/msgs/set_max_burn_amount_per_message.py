@@ -35,15 +35,16 @@ def signers(msg: tx.MsgSetMaxBurnAmountPerMessage) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgSetMaxBurnAmountPerMessage) -> None:
+def validate(msg: tx.MsgSetMaxBurnAmountPerMessage) -> int:
+    """The limit, in base units."""
     validate_signer(msg)
-    parse_amount(msg.amount, allow_zero=True)
+    return parse_amount(msg.amount, allow_zero=True)
 
 
 def handle(
-    keeper: CctpKeeper, ctx: Context, msg: tx.MsgSetMaxBurnAmountPerMessage
+    keeper: CctpKeeper, ctx: Context, msg: tx.MsgSetMaxBurnAmountPerMessage, parsed: int
 ) -> tx.MsgSetMaxBurnAmountPerMessageResponse:
-    amount = parse_amount(msg.amount, allow_zero=True)
+    amount = parsed
     require_role(keeper.token_controller(ctx.store), msg.signer, NotTokenController)
     denom = supported_local_token(msg.local_token)
     keeper.set_burn_limit(ctx.store, denom, amount)

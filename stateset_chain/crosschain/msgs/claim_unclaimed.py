@@ -54,17 +54,17 @@ def signers(msg: tx.MsgClaimUnclaimed) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgClaimUnclaimed) -> None:
+def validate(msg: tx.MsgClaimUnclaimed) -> int | None:
+    """The amount asked (None: all of the record)."""
     require_address(msg.signer, "signer")
     require_message_hash(msg.message_hash)
     if msg.recipient:
         require_address(msg.recipient, "recipient")
-    if msg.amount:
-        parse_amount(msg.amount)
+    return parse_amount(msg.amount) if msg.amount else None
 
 
 def handle(
-    keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgClaimUnclaimed
+    keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgClaimUnclaimed, parsed: int | None
 ) -> tx.MsgClaimUnclaimedResponse:
     record = load_record(keeper, ctx.store, msg.message_hash)
     owner = return_path(keeper, ctx.store, record).recipient
@@ -75,7 +75,7 @@ def handle(
         raise RecipientIsModuleAccount(recipient)
     if is_deposit_address(address.decode(recipient)):
         raise RecipientIsDepositAddress(recipient)
-    amount = take(record, msg.amount)
+    amount = take(record, parsed)
     keeper.bank.send(ctx, keeper.unclaimed_address, recipient, [Coin(record.denom, amount)])
     remaining = keeper.debit(ctx, record, amount)
     ctx.events.emit(

@@ -40,10 +40,10 @@ def load_record(keeper: CrosschainKeeper, store: KVStore, message_hash: bytes) -
     return record
 
 
-def take(record: UnclaimedFunds, amount_text: str) -> int:
-    """The amount asked ("" = all of the record), at most what the record holds."""
+def take(record: UnclaimedFunds, asked: int | None) -> int:
+    """The amount asked (None: all of the record), at most what the record holds."""
     held = int(record.amount)
-    amount = parse_amount(amount_text) if amount_text else held
+    amount = held if asked is None else asked
     if amount > held:
         raise AmountExceedsUnclaimed(f"{amount} asked, {held}{record.denom} held")
     return amount

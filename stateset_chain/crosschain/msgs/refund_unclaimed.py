@@ -42,18 +42,18 @@ def signers(msg: tx.MsgRefundUnclaimed) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgRefundUnclaimed) -> None:
+def validate(msg: tx.MsgRefundUnclaimed) -> int | None:
+    """The amount asked (None: all of the record)."""
     require_address(msg.signer, "signer")
     require_message_hash(msg.message_hash)
-    if msg.amount:
-        parse_amount(msg.amount)
+    return parse_amount(msg.amount) if msg.amount else None
 
 
 def handle(
-    keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgRefundUnclaimed
+    keeper: CrosschainKeeper, ctx: Context, msg: tx.MsgRefundUnclaimed, parsed: int | None
 ) -> tx.MsgRefundUnclaimedResponse:
     record = load_record(keeper, ctx.store, msg.message_hash)
-    amount = take(record, msg.amount)
+    amount = take(record, parsed)
     path = return_path(keeper, ctx.store, record)
     sent = keeper.cctp.deposit_for_burn(
         ctx, keeper.unclaimed_address, amount, path.domain, path.recipient

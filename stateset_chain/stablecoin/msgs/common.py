@@ -12,6 +12,7 @@ def parse_amount(text: str) -> int:
     return coins.parse_amount(text, InvalidAmount)
 
 
-def validate_sender_and_amount(sender: str, amount: str) -> None:
+def validate_sender_and_amount(sender: str, amount: str) -> int:
+    """The amount, in base units."""
     require_address(sender, "sender")
-    parse_amount(amount)
+    return parse_amount(amount)

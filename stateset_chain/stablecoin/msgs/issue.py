@@ -17,7 +17,7 @@ from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.context import Context
 from stateset_chain.stablecoin.errors import IssuanceDisabled, MaxSupplyExceeded
 from stateset_chain.stablecoin.keys import MINTER_ACCOUNT, RESERVE_ACCOUNT
-from stateset_chain.stablecoin.msgs.common import parse_amount, validate_sender_and_amount
+from stateset_chain.stablecoin.msgs.common import validate_sender_and_amount
 from stateset_chain.stablecoin.state import StablecoinKeeper
 
 from stateset.stablecoin.v1 import events_pb2 as events
@@ -30,14 +30,15 @@ def signers(msg: tx.MsgIssueStablecoin) -> list[str]:
     return [msg.sender]
 
 
-def validate(msg: tx.MsgIssueStablecoin) -> None:
-    validate_sender_and_amount(msg.sender, msg.amount)
+def validate(msg: tx.MsgIssueStablecoin) -> int:
+    """The amount, in base units."""
+    return validate_sender_and_amount(msg.sender, msg.amount)
 
 
 def handle(
-    keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgIssueStablecoin
+    keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgIssueStablecoin, parsed: int
 ) -> tx.MsgIssueStablecoinResponse:
-    amount = parse_amount(msg.amount)
+    amount = parsed
     issue_for(keeper, ctx, msg.sender, amount)
     return tx.MsgIssueStablecoinResponse(issued=str(amount))
 

@@ -19,7 +19,7 @@ from stateset_chain.context import Context
 from stateset_chain.errors import InsufficientFunds
 from stateset_chain.stablecoin.errors import InsufficientReserve
 from stateset_chain.stablecoin.keys import MINTER_ACCOUNT, RESERVE_ACCOUNT
-from stateset_chain.stablecoin.msgs.common import parse_amount, validate_sender_and_amount
+from stateset_chain.stablecoin.msgs.common import validate_sender_and_amount
 from stateset_chain.stablecoin.state import StablecoinKeeper
 
 from stateset.stablecoin.v1 import events_pb2 as events
@@ -32,14 +32,15 @@ def signers(msg: tx.MsgRedeemStablecoin) -> list[str]:
     return [msg.sender]
 
 
-def validate(msg: tx.MsgRedeemStablecoin) -> None:
-    validate_sender_and_amount(msg.sender, msg.amount)
+def validate(msg: tx.MsgRedeemStablecoin) -> int:
+    """The amount, in base units."""
+    return validate_sender_and_amount(msg.sender, msg.amount)
 
 
 def handle(
-    keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgRedeemStablecoin
+    keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgRedeemStablecoin, parsed: int
 ) -> tx.MsgRedeemStablecoinResponse:
-    amount = parse_amount(msg.amount)
+    amount = parsed
     redeem_for(keeper, ctx, msg.sender, amount)
     return tx.MsgRedeemStablecoinResponse(released=str(amount))
 
