@@ -62,7 +62,12 @@ def _accounting_problem(o: Order) -> str | None:
     left = escrow.escrowed(o)
     checks = [
         (o.subtotal == sum(i.line_total for i in o.items), "subtotal != Σ line totals"),
-        (o.total == o.subtotal + o.tax + o.shipping_fee, "total != subtotal + tax + shipping"),
+        (
+            o.total == o.subtotal + o.tax + o.vat + o.import_duty + o.shipping_fee,
+            "total != subtotal + tax + VAT + import duty + shipping",
+        ),
+        (o.import_duty == sum(i.import_duty for i in o.items), "import duty != Σ line duties"),
+        (not (o.vat and o.tax), "both VAT and tax"),
         (o.amount_paid == sum(p.amount for p in o.payments), "amount_paid != Σ payments"),
         (o.amount_refunded == sum(r.amount for r in o.refunds), "amount_refunded != Σ refunds"),
         (o.amount_refunded == sum(p.refunded for p in o.payments), "refunds != Σ refunded"),

@@ -4,8 +4,9 @@ Every amount is an integer count of base units; a currency unit is 10**6 base un
 ssUSD both have 6 decimals). Prices arrive as exact decimal strings and are converted without
 floats; a price with more than 6 decimals is refused, never rounded.
 
-Rounding rules (the only two):
-- tax: round half up, once per order: ``tax = (subtotal * rate_bps + 5000) // 10000``.
+Rounding rules:
+- tax, VAT and import duty: round half up, ``(amount * rate_bps + 5000) // 10000``
+  (``half_up_bps``): tax and VAT once per order, duty once per line (``pricing.py``).
 - shares at settlement (platform fee, supplier and platform split shares): rounded down
   (``amount * bps // 10000``); the merchant receives the remainder, so the parts always sum to
   the settled amount exactly.
@@ -40,9 +41,14 @@ def parse_amount(text: str, field: str = "amount") -> int:
     return coins.parse_amount(text, InvalidAmount, field=field, maximum=MAX_ORDER_AMOUNT)
 
 
+def half_up_bps(amount: int, rate_bps: int) -> int:
+    """A basis-point rate of ``amount``, rounded half up (tax, VAT, import duty)."""
+    return (amount * rate_bps + BPS // 2) // BPS
+
+
 def tax_of(subtotal: int, rate_bps: int) -> int:
     """Tax on the subtotal, rounded half up."""
-    return (subtotal * rate_bps + BPS // 2) // BPS
+    return half_up_bps(subtotal, rate_bps)
 
 
 def share_of(amount: int, bps: int) -> int:

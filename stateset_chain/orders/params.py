@@ -9,7 +9,7 @@ from stateset_chain.crypto import address
 from stateset_chain.orders.errors import InvalidParams
 from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT
 
-from stateset.orders.v1.params_pb2 import Params, ShippingRate, TaxRate
+from stateset.orders.v1.params_pb2 import ImportDutyRate, Params, ShippingRate, TaxRate, VatRate
 
 # Until genesis names one, the authority is the (unsignable) gov module address, as in the SDK.
 DEFAULT_AUTHORITY = address.module_address("gov")
@@ -23,6 +23,7 @@ MAX_PAYMENTS_PER_ORDER = 1000
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _REGION = re.compile(r"^[A-Z0-9-]{0,16}$")
 _METHOD = re.compile(r"^[a-z0-9_-]{1,32}$")
+_CATEGORY = re.compile(r"^[a-z0-9_.-]{1,64}$")
 
 
 def default_params() -> Params:
@@ -73,12 +74,34 @@ def validate_params(p: Params) -> None:
         _validate_shipping_rate(ship)
         _require(ship.method not in seen_methods, f"duplicate shipping method {ship.method!r}")
         seen_methods.add(ship.method)
+    seen_vat: set[str] = set()
+    for vat in p.vat_rates:
+        _validate_vat_rate(vat)
+        _require(vat.country not in seen_vat, f"duplicate VAT rate for {vat.country}")
+        seen_vat.add(vat.country)
+    seen_duty: set[tuple[str, str]] = set()
+    for duty in p.import_duty_rates:
+        _validate_duty_rate(duty)
+        key = (duty.country, duty.category)
+        _require(key not in seen_duty, f"duplicate import duty rate for {key}")
+        seen_duty.add(key)
 
 
 def _validate_tax_rate(rate: TaxRate) -> None:
     _require(_COUNTRY.fullmatch(rate.country) is not None, f"tax country {rate.country!r}")
     _require(_REGION.fullmatch(rate.region) is not None, f"tax region {rate.region!r}")
     _require(rate.rate_bps <= BPS, f"tax rate_bps {rate.rate_bps} > 10000")
+
+
+def _validate_vat_rate(vat: VatRate) -> None:
+    _require(_COUNTRY.fullmatch(vat.country) is not None, f"VAT country {vat.country!r}")
+    _require(vat.rate_bps <= BPS, f"VAT rate_bps {vat.rate_bps} > 10000")
+
+
+def _validate_duty_rate(duty: ImportDutyRate) -> None:
+    _require(_COUNTRY.fullmatch(duty.country) is not None, f"duty country {duty.country!r}")
+    _require(_CATEGORY.fullmatch(duty.category) is not None, f"duty category {duty.category!r}")
+    _require(duty.rate_bps <= BPS, f"duty rate_bps {duty.rate_bps} > 10000")
 
 
 def _validate_shipping_rate(ship: ShippingRate) -> None:
@@ -97,6 +120,24 @@ def tax_rate_bps(p: Params, country: str, region: str) -> int:
     if region and (country, region) in by_key:
         return by_key[(country, region)]
     return by_key.get((country, ""), 0)
+
+
+def vat_rate_bps(p: Params, country: str) -> int | None:
+    """The destination's VAT rate, or None when it has none (then its tax_rates apply)."""
+    for vat in p.vat_rates:
+        if vat.country == country:
+            return vat.rate_bps
+    return None
+
+
+def import_duty_rate_bps(p: Params, country: str, category: str) -> int:
+    """The duty on ``category`` shipped to ``country``; 0 without an entry or a category."""
+    if not category:
+        return 0
+    for duty in p.import_duty_rates:
+        if duty.country == country and duty.category == category:
+            return duty.rate_bps
+    return 0
 
 
 def shipping_fee(p: Params, method: str) -> int | None:

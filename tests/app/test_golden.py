@@ -26,9 +26,10 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 # FraudAssessed events at create and pay; the localnet genesis names the first demo account the
 # chain and compliance authority. Results re-pinned when OrderHeld gained hold_reason/held_from
 # and OrderReleased hold_reason/status/compliance/settlement_due (event bytes only: the app hash
-# is unchanged, events are not state).
+# is unchanged, events are not state). Results re-pinned by VAT and import duty (issue 14,
+# part 3): OrderCreated's JSON prints the order's and items' new zero fields.
 GOLDEN_APP_HASH = "3b0d776f24702ab270ac02423a284588f74e18085f2197ae7d9a2fcff29a055b"
-GOLDEN_RESULTS = "7fd4c79ccdd0d533353a57f5b64d84a6ba45f49310f6893327a1ab073651490b"
+GOLDEN_RESULTS = "5414fa6642592c05acea7e39d36776003b92717ff089aa71038b566674e6b532"
 
 
 def run_sequence() -> tuple[str, str]:

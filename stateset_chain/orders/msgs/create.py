@@ -14,7 +14,7 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           each unit price is an exact decimal with <= 6 decimals           -> InvalidPrice
           each item category "" or [a-z0-9_.-]{1,64}                       -> InvalidItem
           shipping country is 2 letters; region [A-Za-z0-9-]{0,16}         -> InvalidCountry
-          billing_country "" or 2 letters                                  -> InvalidCountry
+          billing_country, origin_country "" or 2 letters                  -> InvalidCountry
           revenue split: bps sum to 10000; supplier set iff supplier_bps>0 -> InvalidRevenueSplit
           a revenue split only when the creator is the merchant            -> SplitNotAllowed
           no personal metadata key, no email address in clear text         -> PersonalDataInClear
@@ -34,11 +34,12 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           no party sanctioned, destination not blocked, no item category restricted there
                       -> compliance SanctionedParty, BlockedDestination, RestrictedItem
           each SKU the merchant tracks has the quantity available -> inventory InsufficientStock
-change    prices -> base units; subtotal = Σ unit x quantity; tax = round-half-up(subtotal x rate);
-          total = subtotal + tax + shipping fee; a new order CREATED, unpaid, indexed, with the
-          platform's terms of today (params.platform_address, platform_fee_bps) recorded on it:
-          it settles with those; its compliance decision (CLEAR) and fraud score at CREATE
-          (the order counts in its customer's velocity window)
+change    prices -> base units; subtotal = Σ unit x quantity; import duty per line; VAT or tax
+          (pricing.py: VAT replaces the tax entry for a destination with a VAT rate);
+          total = subtotal + tax + VAT + duty + shipping fee; a new order CREATED, unpaid,
+          indexed, with the platform's terms of today (params.platform_address,
+          platform_fee_bps) recorded on it: it settles with those; its compliance decision
+          (CLEAR) and fraud score at CREATE (the order counts in its customer's velocity window)
 emit      compliance FraudAssessed;
           OrderCreated{order} (without personal_data: personal.public_view)
 """
@@ -50,7 +51,7 @@ import re
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, indexed, lifecycle, personal, settlement
+from stateset_chain.orders import escrow, indexed, lifecycle, personal, pricing, settlement
 from stateset_chain.orders.errors import (
     ClientOrderIdNotMerchants,
     CreatorNotParty,
@@ -69,16 +70,16 @@ from stateset_chain.orders.errors import (
     UnknownShippingMethod,
     ZeroTotal,
 )
-from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT, parse_price, tax_of
+from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT, parse_price
 from stateset_chain.orders.msgs.common import require_address, require_length
-from stateset_chain.orders.params import shipping_fee, tax_rate_bps
+from stateset_chain.orders.params import shipping_fee
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.timefmt import timestamp
 
 from stateset.compliance.v1.compliance_pb2 import FraudStage
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1 import tx_pb2 as tx
-from stateset.orders.v1.orders_pb2 import LineItem, Order, OrderItem, ShippingAddress, ShippingInfo
+from stateset.orders.v1.orders_pb2 import LineItem, Order, ShippingAddress, ShippingInfo
 from stateset.orders.v1.params_pb2 import Params
 
 FRAUD_STAGE_CREATE = FraudStage.FRAUD_STAGE_CREATE
@@ -130,6 +131,8 @@ def validate(msg: tx.MsgCreateOrder) -> None:
         _validate_address(msg.shipping_address)
     if msg.billing_country and not _COUNTRY.fullmatch(msg.billing_country):
         raise InvalidCountry(f"billing country {msg.billing_country!r} is not ISO 3166-1 alpha-2")
+    if msg.origin_country and not _COUNTRY.fullmatch(msg.origin_country):
+        raise InvalidCountry(f"origin country {msg.origin_country!r} is not ISO 3166-1 alpha-2")
     if msg.HasField("revenue_split"):
         _validate_split(msg)
     personal.validate(msg)
@@ -196,21 +199,6 @@ def check_limits(msg: tx.MsgCreateOrder, params: Params) -> None:
         require_length(msg.metadata[key], f"metadata[{key!r}]", limit)
 
 
-def price_item(item: LineItem) -> OrderItem:
-    unit = parse_price(item.unit_price)
-    return OrderItem(
-        sku=item.sku,
-        product_id=item.product_id,
-        name=item.name,
-        description=item.description,
-        quantity=item.quantity,
-        unit_price=item.unit_price,
-        unit_price_amount=unit,
-        line_total=unit * item.quantity,
-        category=item.category,
-    )
-
-
 def handle(
     keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder, reserve_stock: bool = True
 ) -> tx.MsgCreateOrderResponse:
@@ -231,16 +219,13 @@ def handle(
     if fee is None:
         raise UnknownShippingMethod(repr(msg.shipping_method))
     ship_to = _normalized(msg.shipping_address)
-    subtotal = sum(parse_price(i.unit_price) * i.quantity for i in msg.items)
-    rate = tax_rate_bps(params, ship_to.country, ship_to.region)
-    tax = tax_of(subtotal, rate)
-    total = subtotal + tax + fee
+    charges = pricing.price(params, msg.items, ship_to, msg.origin_country.upper(), fee)
+    total = charges.total
     if total == 0:
         raise ZeroTotal()
     if total > MAX_ORDER_AMOUNT:
         raise OrderTotalTooLarge(f"total {total} exceeds {MAX_ORDER_AMOUNT}")
 
-    items = [price_item(i) for i in msg.items]
     seq, order_id = keeper.next_order_id(ctx.store, ctx.block.chain_id)
     currency = currency_of(msg)
     order = Order(
@@ -253,15 +238,18 @@ def handle(
         customer=msg.customer,
         merchant=msg.merchant,
         creator=msg.creator,
-        items=items,
+        items=charges.order_items(),
         shipping=ShippingInfo(method=msg.shipping_method),
         metadata=dict(msg.metadata),
         currency=currency,
         denom=CURRENCY_DENOMS[currency],
         preferred_payment_method=msg.preferred_payment_method,
-        subtotal=subtotal,
-        tax_rate_bps=rate,
-        tax=tax,
+        subtotal=charges.subtotal,
+        tax_rate_bps=charges.tax_rate_bps,
+        tax=charges.tax,
+        vat_rate_bps=charges.vat_rate_bps,
+        vat=charges.vat,
+        import_duty=charges.import_duty,
         shipping_fee=fee,
         total=total,
         created_at=timestamp(ctx.block.time_ns),
@@ -269,6 +257,7 @@ def handle(
         platform_address=params.platform_address,
         platform_fee_bps=params.platform_fee_bps,
         billing_country=msg.billing_country.upper(),
+        origin_country=msg.origin_country.upper(),
     )
     if msg.HasField("shipping_address"):
         order.shipping_address.CopyFrom(ship_to)
