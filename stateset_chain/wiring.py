@@ -133,8 +133,7 @@ def standard_app(
     upgrades.py); ``layout_version``: the state layout it writes. A test's "previous release"
     passes other ones."""
     k = standard_keepers(upgrade_handlers)
-    modules = [
-        upgrade_module(k.upgrade),  # first: its pre-block step runs before anything reads a block
+    others = [
         auth_module(k.auth),
         bank_module(k.bank),
         compliance_module(k.compliance),
@@ -147,9 +146,9 @@ def standard_app(
         cctp_module(k.cctp),
         crosschain_module(k.crosschain),
     ]
-    # the one back-reference left: the upgrade keeper reads the consensus versions of the
-    # modules it is itself one of
-    k.upgrade.modules = modules
+    # first: its pre-block step runs before anything reads a block; built with the others, whose
+    # consensus versions it records and whose migrations it runs
+    modules = [upgrade_module(k.upgrade, others), *others]
     return App(
         store, modules, tx_pipeline(k.auth, k.bank),
         start_check=functools.partial(check_start, k.upgrade), layout_version=layout_version,

@@ -22,6 +22,7 @@ from stateset_chain.errors import ChainError
 from stateset_chain.upgrade.errors import InvalidGenesis
 from stateset_chain.upgrade.msgs.common import validate_plan
 from stateset_chain.upgrade.state import UpgradeKeeper
+from stateset_chain.upgrade.versions import ModuleVersions
 
 from cosmos.upgrade.v1beta1.upgrade_pb2 import Plan
 from stateset.upgrade.v1.upgrade_pb2 import (
@@ -32,7 +33,9 @@ from stateset.upgrade.v1.upgrade_pb2 import (
 )
 
 
-def init_genesis(keeper: UpgradeKeeper, ctx: Context, data: dict) -> None:
+def init_genesis(
+    keeper: UpgradeKeeper, versions: ModuleVersions, ctx: Context, data: dict
+) -> None:
     state = GenesisState()
     try:
         json_format.ParseDict(data, state)
@@ -58,7 +61,7 @@ def init_genesis(keeper: UpgradeKeeper, ctx: Context, data: dict) -> None:
         if plan.height < ctx.block.height or keeper.applied_height(store, plan.name):
             raise InvalidGenesis(f"plan {plan.name!r} at {plan.height} is past or applied")
         keeper.schedule(store, plan)
-    current = keeper.current_versions()
+    current = versions.current()
     given = {v.name: v.version for v in state.module_versions}
     if given and given != current:
         raise InvalidGenesis(

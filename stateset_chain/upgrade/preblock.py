@@ -32,6 +32,7 @@ from stateset_chain.upgrade.errors import (
 )
 from stateset_chain.upgrade.events import UpgradeApplied
 from stateset_chain.upgrade.state import UpgradeKeeper, VersionMap
+from stateset_chain.upgrade.versions import ModuleVersions
 
 from cosmos.upgrade.v1beta1.upgrade_pb2 import Plan
 from stateset.upgrade.v1.upgrade_pb2 import ModuleVersion
@@ -50,7 +51,7 @@ def too_new_message(plan: Plan) -> str:
     )
 
 
-def pre_block(keeper: UpgradeKeeper, ctx: Context) -> None:
+def pre_block(keeper: UpgradeKeeper, versions: ModuleVersions, ctx: Context) -> None:
     plan = keeper.plan(ctx.store)
     if plan is None:
         return
@@ -63,10 +64,12 @@ def pre_block(keeper: UpgradeKeeper, ctx: Context) -> None:
     if plan.name not in keeper.handlers:
         log.error(upgrade_needed_message(plan))
         raise UpgradeNeeded(upgrade_needed_message(plan))
-    apply_upgrade(keeper, ctx, plan)
+    apply_upgrade(keeper, versions, ctx, plan)
 
 
-def apply_upgrade(keeper: UpgradeKeeper, ctx: Context, plan: Plan) -> None:
+def apply_upgrade(
+    keeper: UpgradeKeeper, versions: ModuleVersions, ctx: Context, plan: Plan
+) -> None:
     handler = keeper.handlers[plan.name]
     store = ctx.store
     layout = STATE_VERSION.get(store) or 1
@@ -76,7 +79,7 @@ def apply_upgrade(keeper: UpgradeKeeper, ctx: Context, plan: Plan) -> None:
         )
     log.info('applying upgrade "%s" at height %d', plan.name, ctx.block.height)
     from_vm = keeper.module_versions(store)
-    migrate = handler.migrate or keeper.run_migrations
+    migrate = handler.migrate or versions.run_migrations
     to_vm = migrate(ctx, from_vm)
     keeper.set_module_versions(store, to_vm)
     STATE_VERSION.set(store, handler.to_layout)

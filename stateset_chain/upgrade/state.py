@@ -5,21 +5,19 @@ A handler (``UpgradeHandler``) is code, not state: a binary that can move the ch
 plan ``name`` registers one (stateset_chain/upgrades.py). It says which state layout it migrates
 (``from_layout`` -> ``to_layout``, the app's ``app/state_version``) and how: by default every
 module's own migrations from the consensus version the state records to the module's current
-one (``run_migrations``, the SDK's ``RunMigrations``).
+one (``versions.ModuleVersions.run_migrations``, the SDK's ``RunMigrations``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
-from stateset_chain.module import Module
 from stateset_chain.store.collections import Item, Map, ProtoValue, StrKey, StrValue, U64Value
 from stateset_chain.store.kv import KVStore
-from stateset_chain.upgrade.errors import MigrationFailed
 from stateset_chain.upgrade.keys import (
     APPLIED_PREFIX,
     AUTHORITY_KEY,
@@ -38,8 +36,8 @@ VersionMap = dict[str, int]
 @dataclass(frozen=True)
 class UpgradeHandler:
     """How this binary applies the plan ``name``: ``migrate(ctx, from_versions)`` returns the new
-    version map (None: ``run_migrations``); the state must be in layout ``from_layout`` and is in
-    ``to_layout`` after."""
+    version map (None: ``ModuleVersions.run_migrations``); the state must be in layout
+    ``from_layout`` and is in ``to_layout`` after."""
 
     name: str
     from_layout: int
@@ -59,9 +57,6 @@ class UpgradeKeeper:
             if h.name in self.handlers:
                 raise ValueError(f"two upgrade handlers named {h.name!r}")
             self.handlers[h.name] = h
-        # The app's modules, in order (wiring sets them): their current consensus versions and
-        # migrations.
-        self.modules: Sequence[Module] = ()
 
     # -- plan --------------------------------------------------------------------------------
 
@@ -101,32 +96,6 @@ class UpgradeKeeper:
                 self.versions.delete(store, name)
         for name in sorted(vm):
             self.versions.set(store, name, vm[name])
-
-    def current_versions(self) -> VersionMap:
-        """The consensus version of each module of this binary."""
-        return {m.name: m.consensus_version for m in self.modules}
-
-    def run_migrations(self, ctx: Context, from_vm: VersionMap) -> VersionMap:
-        """Each module from the version the state records to this binary's, one step at a time
-        (``Module.migrations[v]`` moves v -> v + 1); a module the state has no version for is
-        new: it starts from its default genesis. Returns the new version map."""
-        to_vm: VersionMap = {}
-        for m in self.modules:
-            have, want = from_vm.get(m.name, 0), m.consensus_version
-            if have == 0:
-                if m.init_genesis is not None:
-                    m.init_genesis(ctx, {})
-            elif have > want:
-                raise MigrationFailed(
-                    f"module {m.name}: the state is at version {have}, this binary at {want}"
-                )
-            for v in range(have or want, want):
-                step = m.migrations.get(v)
-                if step is None:
-                    raise MigrationFailed(f"module {m.name}: no migration from version {v}")
-                step(ctx)
-            to_vm[m.name] = want
-        return to_vm
 
 
 def _height(entry: tuple[str, int]) -> int:
