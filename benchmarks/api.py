@@ -1,6 +1,6 @@
 """Orders API and webhook latency (``python -m benchmarks api``).
 
-1. A throwaway PostgreSQL (``readside.pgcluster``), migrated, filled with ``orders`` rows by
+1. A throwaway PostgreSQL (``localnet/pgcluster.py``), migrated, filled with ``orders`` rows by
    ``INSERT ... SELECT generate_series`` inside PostgreSQL (the shape the indexer writes: every
    column plus the proto-JSON ``doc``), in chunks of 100,000, then VACUUM ANALYZE.
 2. ``statesetd api`` as a subprocess (uvicorn, one worker process, webhook worker on); one
@@ -243,8 +243,8 @@ def _webhooks(url: str, base: str, count: int, log) -> list[float]:
 def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log) -> ApiBench:
     import requests
 
+    from localnet.pgcluster import PgCluster
     from stateset_chain.readside.db import migrate
-    from stateset_chain.readside.pgcluster import PgCluster
 
     parent = Path(tempfile.mkdtemp(prefix="stateset-api-bench-"))
     parent.chmod(0o755)

@@ -33,11 +33,11 @@ import requests
 import stateset_chain.pb  # noqa: F401
 from benchmarks.orderflow import OrderFlows, Signer
 from localnet import Localnet
+from localnet.pgcluster import PgCluster
 from stateset_chain.client import default_fee, sign_tx, wallet_from_mnemonic
 from stateset_chain.coins import SSUSD, Coin
 from stateset_chain.localnet import CHAIN_ID, free_ports, load_demo_accounts
 from stateset_chain.orders.ids import ORDER_PREFIX, make_id
-from stateset_chain.readside.pgcluster import PgCluster
 
 from stateset.orders.v1 import orders_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx

@@ -197,7 +197,7 @@ class Localnet:
                 self._pid_path(i, k).unlink(missing_ok=True)
         cluster = self.pg_cluster()
         if cluster is not None and cluster.initialized():
-            from stateset_chain.readside.pgcluster import PgClusterError
+            from localnet.pgcluster import PgClusterError
 
             try:
                 cluster.stop()
@@ -291,7 +291,7 @@ class Localnet:
         ports = self.readside_ports
         if "postgres" not in ports:
             return None
-        from stateset_chain.readside.pgcluster import PgCluster
+        from localnet.pgcluster import PgCluster
 
         return PgCluster(self.dir / "postgres", port=ports["postgres"])
 
@@ -313,7 +313,7 @@ class Localnet:
     def start_readside(self) -> None:
         """PostgreSQL in ``dir/postgres``, the indexer of node 0 into it, and the Orders API
         (``statesetd api``) when this version of statesetd has it."""
-        from stateset_chain.readside.pgcluster import PgClusterError
+        from localnet.pgcluster import PgClusterError
 
         cluster = self.pg_cluster()
         if cluster is None:

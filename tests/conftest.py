@@ -34,7 +34,7 @@ def pg_cluster():
     ``postgres``, which cannot enter pytest's private folders.)"""
     import tempfile
 
-    from stateset_chain.readside.pgcluster import PgCluster
+    from localnet.pgcluster import PgCluster
 
     cluster = PgCluster(tempfile.mkdtemp(prefix="stateset-pg-"))
     cluster.start()

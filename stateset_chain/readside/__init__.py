@@ -2,8 +2,10 @@
 
 - ``db``: connecting, and the alembic migrations (``migrations/``, raw SQL) that shape it;
 - ``render``: an order row (or an ``Order`` proto) as the Orders API JSON (``GET /v1/orders/{id}``),
-  shared by the API and the webhook outbox payloads;
-- ``pgcluster``: a throwaway PostgreSQL cluster in a folder (tests, benchmarks, the localnet).
+  shared by the API and the webhook outbox payloads.
+
+The throwaway PostgreSQL cluster that tests, benchmarks and the localnet start is tooling, not
+part of the package: ``localnet/pgcluster.py``.
 
 The tables are documented in docs/indexer.md.
 """

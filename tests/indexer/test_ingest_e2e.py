@@ -21,10 +21,10 @@ import time
 import pytest
 
 from benchmarks.orderflow import FLOWS, OrderFlows
+from localnet.pgcluster import PgCluster
 from stateset_chain.indexer import views
 from stateset_chain.localnet import CHAIN_ID
 from stateset_chain.readside import db
-from stateset_chain.readside.pgcluster import PgCluster
 from tests.indexer.helpers import (
     RAW,
     TYPED,

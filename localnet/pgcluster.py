@@ -103,7 +103,7 @@ class PgCluster:
         conf = self.data / "postgresql.conf"
         with conf.open("a") as f:
             f.write(
-                "\n# throwaway cluster (stateset_chain.readside.pgcluster)\n"
+                "\n# throwaway cluster (localnet.pgcluster)\n"
                 f"listen_addresses = '127.0.0.1'\nport = {port}\n"
                 f"unix_socket_directories = '{self.dir}'\n"
                 "fsync = on\nmax_connections = 50\nshared_buffers = 64MB\n"
