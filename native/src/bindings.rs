@@ -3,10 +3,12 @@
 
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::exceptions::PyTypeError;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::batch;
 use crate::cache::NodeCache;
+use crate::events::EventWriter;
 use crate::node::{checked_node, key_len, parse_node_key};
 use crate::tree::Loader;
 
@@ -78,9 +80,56 @@ fn smt_update<'py>(
     Ok((PyBytes::new(py, &root), out))
 }
 
+/// The UTF-8 bytes of a `str` (a `TypeError` for anything else; a `UnicodeEncodeError`, as
+/// `str.encode()` raises, for a lone surrogate).
+fn utf8<'a>(text: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    text.downcast::<PyString>()?.to_str()
+}
+
+/// Appends every `(key, value)` pair of `pairs` (a list or tuple of 2-tuples of `str`; anything
+/// else is a `TypeError` raised before an item is taken, so the caller may hand it to Python).
+fn attributes(event: &mut EventWriter, pairs: &Bound<'_, PyAny>) -> PyResult<()> {
+    if !(pairs.is_instance_of::<PyList>() || pairs.is_instance_of::<PyTuple>()) {
+        return Err(PyTypeError::new_err("attributes are a list or tuple of pairs"));
+    }
+    for pair in pairs.try_iter()? {
+        let pair = pair?;
+        let pair = pair.downcast::<PyTuple>()?;
+        if pair.len() != 2 {
+            return Err(PyTypeError::new_err("an attribute is a (key, value) pair"));
+        }
+        let (key, value) = (pair.get_item(0)?, pair.get_item(1)?);
+        event.attribute(utf8(&key)?.as_bytes(), utf8(&value)?.as_bytes());
+    }
+    Ok(())
+}
+
+/// The wire bytes of `abci.Event(type=type_, attributes=[EventAttribute(key, value,
+/// index=True) for each pair of attributes, then of extra])` (events.py's `encode_event`); with
+/// `tag`, as that length-delimited field (`encode_event_into`'s pieces, joined).
+#[pyfunction]
+#[pyo3(signature = (type_, attributes, extra, tag = None))]
+fn encode_event<'py>(
+    py: Python<'py>,
+    type_: &Bound<'py, PyAny>,
+    attributes: &Bound<'py, PyAny>,
+    extra: &Bound<'py, PyAny>,
+    tag: Option<&[u8]>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut event = EventWriter::new(utf8(type_)?.as_bytes());
+    self::attributes(&mut event, attributes)?;
+    self::attributes(&mut event, extra)?;
+    let data = match tag {
+        Some(tag) => event.finish_field(tag),
+        None => event.finish(),
+    };
+    Ok(PyBytes::new(py, &data))
+}
+
 /// Adds the module's functions and classes to `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(smt_update, m)?)?;
+    m.add_function(wrap_pyfunction!(encode_event, m)?)?;
     m.add_class::<NodeCache>()?;
     Ok(())
 }

@@ -5,7 +5,8 @@
 //! the same node writes, so the app hash does not depend on which implementation a node runs.
 //! `NodeCache` is the committed-node cache of `stateset_chain/store/commit.py` (the whole top of
 //! the tree, plus a bounded two-generation cache of deeper nodes), kept here so that a tree walk
-//! costs no Python call for a cached node.
+//! costs no Python call for a cached node. `encode_event` writes the bytes of a tx result's
+//! events (`stateset_chain/events.py`'s `encode_event`; the fast path of `fast/events.py`).
 //!
 //! One module per concern:
 //!
@@ -15,11 +16,13 @@
 //! | `cache`    | the committed-node cache (top levels in full, two generations below)  | `commit.node_cache`            |
 //! | `tree`     | the walk over the changed paths, node writes in first-write order     | `_update`, `_build`            |
 //! | `batch`    | one batch: hash, sort, refuse duplicates, walk from the root          | `update`                       |
+//! | `events`   | the wire bytes of an ABCI event with indexed attributes               | `events.encode_event` (+ fast/) |
 //! | `bindings` | the Python face (`smt_update`, `NodeCache`'s methods): conversion only |                                |
 
 mod batch;
 mod bindings;
 mod cache;
+mod events;
 mod node;
 mod tree;
 

@@ -6,6 +6,7 @@ the same attributes and bytes on every event type and on generated events.
 from __future__ import annotations
 
 import base64
+import os
 
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
@@ -213,15 +214,42 @@ _ATTRIBUTE_INDEXED = b"\x18\x01"  # EventAttribute.index: field 3, varint true
 
 def encode_event(type_: str, attributes, extra=()) -> bytes:
     """The wire bytes of an ``abci.Event`` whose attributes (key, value) are all indexed."""
+    if _native_event is not None:
+        try:
+            return _native_event(type_, attributes, extra)  # type: ignore[no-any-return]
+        except (TypeError, ValueError):  # not (str, str) tuples, or text UTF-8 cannot hold
+            pass  # the Python writer below takes what it takes, and raises what it raises
     return b"".join(_event_body(type_, attributes, extra)[1])
 
 
 def encode_event_into(out: list[bytes], tag: bytes, type_: str, attributes, extra=()) -> None:
     """Appends to ``out`` the pieces of ``encode_event(...)`` as a length-delimited field
     ``tag``; the caller joins them once (one join per tx result, not one per attribute)."""
+    if _native_event is not None:
+        try:
+            out.append(_native_event(type_, attributes, extra, tag))
+            return
+        except (TypeError, ValueError):  # (as in encode_event)
+            pass
     size, body = _event_body(type_, attributes, extra)
     out.append(tag + encode_varint(size))
     out += body
+
+
+# The compiled writer (native/src/events.rs: the same bytes, written in one call per event) when
+# the compiled core is built and not turned off (STATESET_NATIVE=0, as for the tree); else the
+# Python writer below. tests/fast/test_events.py holds both to the reference's bytes.
+def _load_native_event():
+    if os.environ.get("STATESET_NATIVE", "1") == "0":
+        return None
+    try:
+        import stateset_native
+    except ImportError:
+        return None
+    return getattr(stateset_native, "encode_event", None)  # None: a build from before it
+
+
+_native_event = _load_native_event()
 
 
 def _event_body(type_: str, attributes, extra) -> tuple[int, list[bytes]]:
