@@ -11,6 +11,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 
 from stateset.subscriptions.v1.events_pb2 import (
+    ParamsUpdated,
     SubscriptionCanceled,
     SubscriptionCancelScheduled,
     SubscriptionChargeFailed,
@@ -32,4 +33,5 @@ ALL = (
     SubscriptionCanceled,
     SubscriptionCancelScheduled,
     SubscriptionUpdated,
+    ParamsUpdated,
 )

@@ -15,7 +15,7 @@ from stateset_chain.errors import ChainError
 from stateset_chain.subscriptions.errors import InvalidGenesis
 from stateset_chain.subscriptions.lifecycle import SCHEDULED
 from stateset_chain.subscriptions.msgs.common import require_address, require_subscription_id
-from stateset_chain.subscriptions.state import default_params
+from stateset_chain.subscriptions.params import default_params, in_force, validate_params
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.subscriptions.v1.subscriptions_pb2 import GenesisState
@@ -30,8 +30,10 @@ def init_genesis(keeper, ctx: Context, data: dict) -> None:
     params = default_params()
     if state.HasField("params"):
         params.MergeFrom(state.params)
-    if params.max_cycles_per_block < 1:
-        raise InvalidGenesis("max_cycles_per_block must be >= 1")
+    try:
+        validate_params(in_force(params))
+    except ChainError as e:
+        raise InvalidGenesis(f"params: {e.log}") from None
     keeper.set_params(ctx.store, params)
     highest = 0
     for sub in state.subscriptions:
@@ -60,7 +62,7 @@ def init_genesis(keeper, ctx: Context, data: dict) -> None:
 
 def export_genesis(keeper, ctx: Context) -> dict:
     state = GenesisState(
-        params=keeper.params(ctx.store),
+        params=keeper.stored_params(ctx.store),
         subscriptions=list(keeper.all(ctx.store)),
         cycles=list(keeper.all_cycles(ctx.store)),
         next_sequence=keeper.sequence.peek(ctx.store),

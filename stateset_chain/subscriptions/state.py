@@ -30,19 +30,10 @@ from stateset_chain.store.kv import KVStore
 from stateset_chain.subscriptions import keys
 from stateset_chain.subscriptions.errors import SubscriptionNotFound
 from stateset_chain.subscriptions.expected import OrdersKeeper
+from stateset_chain.subscriptions.params import default_params, in_force
 from stateset_chain.timefmt import timestamp, timestamp_ns
 
 from stateset.subscriptions.v1.subscriptions_pb2 import Cycle, Params, Subscription
-
-
-def default_params() -> Params:
-    return Params(
-        max_cycles_per_block=100,
-        retry_delay_seconds=86_400,
-        max_retries=3,
-        max_items=50,
-        min_interval_seconds=86_400,
-    )
 
 
 class SubscriptionsKeeper:
@@ -69,8 +60,13 @@ class SubscriptionsKeeper:
         self.bank = bank  # unused: the module holds no coins (kept for the wiring's call)
         self.orders = orders  # each cycle is an ordinary order
 
-    def params(self, store: KVStore) -> Params:
+    def stored_params(self, store: KVStore) -> Params:
+        """The params as stored (genesis export writes these)."""
         return self.params_item.get(store) or default_params()
+
+    def params(self, store: KVStore) -> Params:
+        """The params in force (an empty authority is the default one)."""
+        return in_force(self.stored_params(store))
 
     def set_params(self, store: KVStore, params: Params) -> None:
         self.params_item.set(store, params)

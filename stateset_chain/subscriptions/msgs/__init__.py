@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from stateset_chain.subscriptions.msgs import cancel, create, pause, resume, update
+from stateset_chain.subscriptions.msgs import (
+    cancel,
+    create,
+    pause,
+    resume,
+    update,
+    update_params,
+)
 
-ALL = (create, pause, resume, cancel, update)
+ALL = (create, pause, resume, cancel, update, update_params)
