@@ -1,9 +1,11 @@
 """Waking, evaluating, executing and lapsing conditional orders.
 
-Wakes: the inventory module calls ``on_stock`` after every stock write and the orders lifecycle
-calls ``on_transition`` on every status change (wiring.py); each adds only the conditional orders
-waiting on that SKU or that order to the woken set. At the end of each block, ``end_block``:
+Wakes: the inventory module calls ``stock_changed`` after every stock write and the orders
+lifecycle calls ``on_transition`` on every status change (wiring.py); each only marks that SKU or
+that order changed. At the end of each block, ``end_block``:
 
+0. wakes the waiters of the subjects changed (wakes.py), at most ``max_waiter_wakes_per_block``
+   of them (the rest carry over);
 1. moves time-queue entries due at or before the block time into the woken set (time_after
    conditions; balance polls every ``balance_poll_seconds``, since balances change everywhere and
    are not hooked), at most ``max_wakes_per_block``;
@@ -23,13 +25,13 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
-from stateset_chain.conditional import conditions
+from stateset_chain.conditional import conditions, wakes
 from stateset_chain.conditional.state import ESCROW_ACCOUNT, ConditionalKeeper
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
 from stateset_chain.store.kv import Branch
-from stateset_chain.timefmt import timestamp
+from stateset_chain.timefmt import timestamp, timestamp_ns
 
 from stateset.conditional.v1 import events_pb2 as events
 from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, ConditionalStatus
@@ -74,6 +76,7 @@ def end_block(keeper: ConditionalKeeper, ctx: Context) -> None:
     params = keeper.params(ctx.store)
     limit = params.max_wakes_per_block
     now = ctx.block.time_ns
+    wakes.expand(keeper, ctx, params.max_waiter_wakes_per_block)
     for at, cid in keeper.due_times(ctx.store, now, limit):
         keeper.time_queue.remove(ctx.store, (at, cid))
         keeper.woken.add(ctx.store, cid)
@@ -96,8 +99,6 @@ def end_block(keeper: ConditionalKeeper, ctx: Context) -> None:
 
 
 def _ns(ts) -> int:
-    from stateset_chain.timefmt import timestamp_ns
-
     return timestamp_ns(ts)
 
 

@@ -8,6 +8,10 @@
     conditional/ 0x12 | len(m) merchant | len(s) sku | len(id) id -> (empty)  stock waiters
     conditional/ 0x13 | len(o) order id | len(id) id     -> (empty)  order status waiters
     conditional/ 0x20 | len(id) id                       -> (empty)  woken, to evaluate
+    conditional/ 0x21 | kind u32 | len(s) subject | len(k) sku -> (empty)  changed in this block
+    conditional/ 0x30 | sequence u64                     -> WakePass  waiter passes, FIFO
+    conditional/ 0x31 | kind u32 | len(s) subject | len(k) sku -> u64  the subject's pass
+    conditional/ 0x32                                    -> u64 next pass sequence
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ EXPIRY_QUEUE_PREFIX = P + b"\x11"
 STOCK_WAITERS_PREFIX = P + b"\x12"
 ORDER_WAITERS_PREFIX = P + b"\x13"
 WOKEN_PREFIX = P + b"\x20"
+CHANGED_PREFIX = P + b"\x21"
+PASS_QUEUE_PREFIX = P + b"\x30"
+PASS_OF_PREFIX = P + b"\x31"
+PASS_SEQUENCE_KEY = P + b"\x32"
 
 ESCROW_ACCOUNT = "conditional_escrow"
 CONDITIONAL_MODULE_ACCOUNTS: dict[str, frozenset[str]] = {ESCROW_ACCOUNT: frozenset()}

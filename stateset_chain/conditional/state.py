@@ -8,10 +8,16 @@
     conditional/ 0x12 | len(m) merchant | len(s) sku | len(id) id -> (empty)  stock waiters
     conditional/ 0x13 | len(o) order id | len(id) id     -> (empty)  order status waiters
     conditional/ 0x20 | len(id) id                       -> (empty)  woken, to evaluate
+    conditional/ 0x21 | kind u32 | len(s) subject | len(k) sku -> (empty)  changed in this block
+    conditional/ 0x30 | sequence u64                     -> WakePass  waiter passes, FIFO
+    conditional/ 0x31 | kind u32 | len(s) subject | len(k) sku -> u64  the subject's pass
+    conditional/ 0x32                                    -> u64 next pass sequence
 
 Only WAITING conditional orders have entries in 0x10-0x13. A stock write or an order's status
-change adds the ids waiting on it to 0x20 (a prefix read of its waiters); the end-block evaluates
-the woken ones. Nothing ever reads all conditional orders.
+change only marks its subject changed (0x21: one write, whatever waits on it, so nobody can raise
+a merchant's tx cost by waiting on its SKUs); the end-block turns each mark into a waiter pass
+and wakes the waiters a bounded number per block (wakes.py), then evaluates the woken ones.
+Nothing ever reads all conditional orders.
 """
 
 from __future__ import annotations
@@ -22,12 +28,16 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.conditional.errors import ConditionalOrderNotFound
 from stateset_chain.conditional.expected import BankKeeper, InventoryKeeper, OrdersKeeper
 from stateset_chain.conditional.keys import (
+    CHANGED_PREFIX,
     CONDITIONAL_MODULE_ACCOUNTS,
     ESCROW_ACCOUNT,
     EXPIRY_QUEUE_PREFIX,
     ID_PREFIX,
     ORDER_WAITERS_PREFIX,
     PARAMS_KEY,
+    PASS_OF_PREFIX,
+    PASS_QUEUE_PREFIX,
+    PASS_SEQUENCE_KEY,
     RECORDS_PREFIX,
     SEQUENCE_KEY,
     STOCK_WAITERS_PREFIX,
@@ -44,15 +54,29 @@ from stateset_chain.store.collections import (
     Sequence,
     StrKey,
     TupleKey,
+    U32Key,
     U64Key,
+    U64Value,
 )
 from stateset_chain.store.kv import KVStore
 from stateset_chain.timefmt import timestamp_ns
 
-from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, Params
+from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, Params, WakeKind, WakePass
 from stateset.orders.v1.orders_pb2 import Order
 
 __all__ = ["CONDITIONAL_MODULE_ACCOUNTS", "ESCROW_ACCOUNT", "ConditionalKeeper", "default_params"]
+
+
+STOCK = WakeKind.WAKE_KIND_STOCK
+ORDER_STATUS = WakeKind.WAKE_KIND_ORDER_STATUS
+
+# (kind, subject, sku): what changed; sku is empty but for stock
+Subject = tuple[int, str, str]
+
+
+# A field added after genesis files were written: 0 (absent) reads as this default, so a state
+# written before it exists is read as it was meant.
+DEFAULT_MAX_WAITER_WAKES = 1_000
 
 
 def default_params() -> Params:
@@ -69,6 +93,11 @@ class ConditionalKeeper:
     stock_waiters: KeySet = KeySet(STOCK_WAITERS_PREFIX, TupleKey(StrKey, StrKey, StrKey))
     order_waiters: KeySet = KeySet(ORDER_WAITERS_PREFIX, TupleKey(StrKey, StrKey))
     woken: KeySet = KeySet(WOKEN_PREFIX, StrKey)
+    # subjects changed in this block, and the passes waking their waiters (wakes.py)
+    changed: KeySet[Subject] = KeySet(CHANGED_PREFIX, TupleKey(U32Key, StrKey, StrKey))
+    pass_queue: Map[int, WakePass] = Map(PASS_QUEUE_PREFIX, U64Key, ProtoValue(WakePass))
+    pass_of: Map[Subject, int] = Map(PASS_OF_PREFIX, TupleKey(U32Key, StrKey, StrKey), U64Value)
+    pass_sequence = Sequence(PASS_SEQUENCE_KEY, start=1)
 
     def __init__(
         self, bank: BankKeeper, orders: OrdersKeeper, inventory: InventoryKeeper | None = None
@@ -79,17 +108,30 @@ class ConditionalKeeper:
         self.inventory = inventory
         # conditional orders wake on the order statuses and the stock they wait on (never a
         # scan): the orders module tells every status change (``on_transition``), the
-        # inventory every stock write (``wake_stock``)
+        # inventory every stock write (``stock_changed``)
         orders.hooks.add_status_hook(self)
         if inventory is not None:
-            inventory.add_stock_listener(self.wake_stock)
+            inventory.add_stock_listener(self.stock_changed)
 
     def on_transition(self, ctx: Context, order: Order, to: int) -> None:
-        """The orders module's status hook: wake what waits on ``order``."""
-        self.wake_order(ctx.store, order.id)
+        """The orders module's status hook: what waits on ``order`` wakes at end-block."""
+        self.changed.add(ctx.store, (ORDER_STATUS, order.id, ""))
+
+    def stock_changed(self, store: KVStore, merchant: str, sku: str) -> None:
+        """The inventory's stock listener: what waits on (merchant, sku) wakes at end-block.
+        One write, whatever number of conditional orders wait on it."""
+        self.changed.add(store, (STOCK, merchant, sku))
+
+    def stored_params(self, store: KVStore) -> Params:
+        """The params as stored (genesis export writes these)."""
+        return self.params_item.get(store) or default_params()
 
     def params(self, store: KVStore) -> Params:
-        return self.params_item.get(store) or default_params()
+        """The params in force (an absent max_waiter_wakes_per_block is its default)."""
+        p = self.stored_params(store)
+        if not p.max_waiter_wakes_per_block:
+            p.max_waiter_wakes_per_block = DEFAULT_MAX_WAITER_WAKES
+        return p
 
     def next_id(self, store: KVStore) -> tuple[int, str]:
         seq = self.sequence.next(store)
@@ -132,13 +174,26 @@ class ConditionalKeeper:
 
     # -- wakes --------------------------------------------------------------------------------
 
-    def wake_stock(self, store: KVStore, merchant: str, sku: str) -> None:
-        for _, _, cid in list(self.stock_waiters.iterate(store, prefix=(merchant, sku))):
-            self.woken.add(store, cid)
+    def waiters_after(self, store: KVStore, p: WakePass) -> Iterator[str]:
+        """The ids waiting on ``p``'s subject after ``p.after``, in id order."""
+        if p.kind == STOCK:
+            for _, _, cid in self.stock_waiters.iterate(
+                store, prefix=(p.subject, p.sku), start=(p.subject, p.sku, p.after)
+            ):
+                if cid != p.after:
+                    yield cid
+        elif p.kind == ORDER_STATUS:
+            for _, cid in self.order_waiters.iterate(
+                store, prefix=(p.subject,), start=(p.subject, p.after)
+            ):
+                if cid != p.after:
+                    yield cid
+        else:
+            raise AssertionError(f"wake pass of kind {p.kind}")
 
-    def wake_order(self, store: KVStore, order_id: str) -> None:
-        for _, cid in list(self.order_waiters.iterate(store, prefix=(order_id,))):
-            self.woken.add(store, cid)
+    def passes(self, store: KVStore) -> Iterator[WakePass]:
+        for _, p in self.pass_queue.iterate(store):
+            yield p
 
     def due_times(self, store: KVStore, now_ns: int, limit: int) -> list[tuple[int, str]]:
         return _take(self.time_queue.iterate(store, end=(now_ns + 1, "")), limit)

@@ -15,7 +15,7 @@ from stateset_chain.conditional.errors import (
     NotAuthorized,
     NotWaiting,
 )
-from stateset_chain.conditional.state import ConditionalKeeper
+from stateset_chain.conditional.state import STOCK, ConditionalKeeper
 from stateset_chain.timefmt import timestamp
 from tests.conditional.helpers import CONDITIONAL_ESCROW, CondChain, conditional_msg
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, START_NS, STRANGER, UNIT, item
@@ -149,7 +149,9 @@ def test_a_stock_write_wakes_only_the_orders_waiting_on_that_sku():
     chain.advance()
     assert list(ConditionalKeeper.woken.iterate(chain.store)) == []
     chain.deliver(inv_tx.MsgAdjustInventory(merchant=MERCHANT, sku="B", delta=1, reason="in"))
-    assert list(ConditionalKeeper.woken.iterate(chain.store)) == [b]
+    # the tx only marks the SKU changed; the end-block wakes its waiters
+    assert list(ConditionalKeeper.changed.iterate(chain.store)) == [(STOCK, MERCHANT, "B")]
+    assert list(ConditionalKeeper.woken.iterate(chain.store)) == []
     chain.advance()
     assert chain.cond.must_get(chain.store, b).status == EXECUTED
     assert {chain.cond.must_get(chain.store, x).status for x in a} == {WAITING}
