@@ -15,8 +15,13 @@ and processes each one:
    failed charge leaves no order behind.
 3. paid: a Cycle record, ``SubscriptionCycleBilled``, the status becomes ACTIVE, and the next
    period is queued (after a recovery, periods that began meanwhile are skipped, not billed);
-4. refused (any error, e.g. sdk InsufficientFunds): ``SubscriptionChargeFailed``; ACTIVE and
-   TRIALING become PAST_DUE (INCOMPLETE stays INCOMPLETE); a retry is queued
+4. refused because the sealed personal data is sealed to a key its recipient has since rotated
+   (privacy StaleEncryptionKey / UnknownEncryptionKey): not a failed charge (the customer's
+   money is not the problem and no retry can fix it): the subscription becomes RESEAL_REQUIRED
+   (``SubscriptionResealRequired``), out of the queue, until the customer re-seals the data
+   to the current keys (MsgResealSubscription) or either party cancels;
+5. refused (any other error, e.g. sdk InsufficientFunds): ``SubscriptionChargeFailed``; ACTIVE
+   and TRIALING become PAST_DUE (INCOMPLETE stays INCOMPLETE); a retry is queued
    ``retry_delay_seconds`` later, up to ``max_retries`` retries; after the last one the
    subscription becomes CANCELED (reason ``dunning_exhausted``).
 
@@ -30,10 +35,17 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
+from stateset_chain.privacy.errors import StaleEncryptionKey, UnknownEncryptionKey
 from stateset_chain.store.kv import Branch
 from stateset_chain.subscriptions import lifecycle, schedule
 from stateset_chain.subscriptions.errors import AllowanceExceeded
-from stateset_chain.subscriptions.lifecycle import ACTIVE, CANCELED, INCOMPLETE, PAST_DUE
+from stateset_chain.subscriptions.lifecycle import (
+    ACTIVE,
+    CANCELED,
+    INCOMPLETE,
+    PAST_DUE,
+    RESEAL_REQUIRED,
+)
 from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1 import tx_pb2 as orders_tx
@@ -90,10 +102,25 @@ def process(keeper, ctx: Context, sub: Subscription, params: Params) -> None:
     attempt = sub.failed_attempts + 1
     try:
         cycle = charge(keeper, ctx, sub, attempt)
+    except (StaleEncryptionKey, UnknownEncryptionKey) as e:
+        reseal_required(keeper, ctx, sub, f"{e.codespace}/{e.code}: {e.log}")
+        return
     except ChainError as e:
         charge_failed(keeper, ctx, sub, params, f"{e.codespace}/{e.code}: {e.log}")
         return
     billed(keeper, ctx, sub, cycle)
+
+
+def reseal_required(keeper, ctx: Context, sub: Subscription, reason: str) -> None:
+    """Out of the queue until the customer re-seals (MsgResealSubscription); failed_attempts
+    and the allowance are kept as they are, so billing resumes where it stopped."""
+    sub.reseal_from = sub.status
+    lifecycle.transition(keeper, ctx, sub, RESEAL_REQUIRED, "key_rotated")
+    ctx.events.emit(
+        events.SubscriptionResealRequired(
+            subscription_id=sub.id, cycle=sub.cycles_billed + 1, reason=reason
+        )
+    )
 
 
 def charge(keeper, ctx: Context, sub: Subscription, attempt: int) -> Cycle:

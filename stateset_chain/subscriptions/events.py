@@ -18,6 +18,8 @@ from stateset.subscriptions.v1.events_pb2 import (
     SubscriptionCreated,
     SubscriptionCycleBilled,
     SubscriptionPaused,
+    SubscriptionResealed,
+    SubscriptionResealRequired,
     SubscriptionResumed,
     SubscriptionStatusChanged,
     SubscriptionUpdated,
@@ -34,4 +36,6 @@ ALL = (
     SubscriptionCancelScheduled,
     SubscriptionUpdated,
     ParamsUpdated,
+    SubscriptionResealRequired,
+    SubscriptionResealed,
 )

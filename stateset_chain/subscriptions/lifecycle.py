@@ -6,6 +6,9 @@ changes a status.
     ACTIVE     -> PAST_DUE (a renewal failed), PAUSED, CANCELED
     PAST_DUE   -> ACTIVE (a retry paid), CANCELED (retries exhausted, cancel)
     PAUSED     -> ACTIVE, TRIALING (resume: back to the status it was paused from), CANCELED
+    (INCOMPLETE, TRIALING, ACTIVE, PAST_DUE) -> RESEAL_REQUIRED (a cycle's order was refused
+               for its sealed personal data: a recipient rotated its key)
+    RESEAL_REQUIRED -> the status it came from (the customer re-sealed), CANCELED
     CANCELED   terminal
     UNPAID     not used: dunning ends in CANCELED (kept in the enum, Stripe's other choice)
 
@@ -29,13 +32,15 @@ PAST_DUE = SubscriptionStatus.SUBSCRIPTION_STATUS_PAST_DUE
 PAUSED = SubscriptionStatus.SUBSCRIPTION_STATUS_PAUSED
 CANCELED = SubscriptionStatus.SUBSCRIPTION_STATUS_CANCELED
 UNPAID = SubscriptionStatus.SUBSCRIPTION_STATUS_UNPAID
+RESEAL_REQUIRED = SubscriptionStatus.SUBSCRIPTION_STATUS_RESEAL_REQUIRED
 
 TRANSITIONS: dict[int, frozenset[int]] = {
-    INCOMPLETE: frozenset({ACTIVE, CANCELED}),
-    TRIALING: frozenset({ACTIVE, PAST_DUE, PAUSED, CANCELED}),
-    ACTIVE: frozenset({PAST_DUE, PAUSED, CANCELED}),
-    PAST_DUE: frozenset({ACTIVE, CANCELED}),
+    INCOMPLETE: frozenset({ACTIVE, CANCELED, RESEAL_REQUIRED}),
+    TRIALING: frozenset({ACTIVE, PAST_DUE, PAUSED, CANCELED, RESEAL_REQUIRED}),
+    ACTIVE: frozenset({PAST_DUE, PAUSED, CANCELED, RESEAL_REQUIRED}),
+    PAST_DUE: frozenset({ACTIVE, CANCELED, RESEAL_REQUIRED}),
     PAUSED: frozenset({ACTIVE, TRIALING, CANCELED}),
+    RESEAL_REQUIRED: frozenset({INCOMPLETE, TRIALING, ACTIVE, PAST_DUE, CANCELED}),
     CANCELED: frozenset(),
     UNPAID: frozenset(),
 }

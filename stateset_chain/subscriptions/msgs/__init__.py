@@ -6,9 +6,10 @@ from stateset_chain.subscriptions.msgs import (
     cancel,
     create,
     pause,
+    reseal,
     resume,
     update,
     update_params,
 )
 
-ALL = (create, pause, resume, cancel, update, update_params)
+ALL = (create, pause, resume, cancel, update, update_params, reseal)
