@@ -12,7 +12,9 @@ which one ran; only speed does.
                     encode_event, encode_event_into    event bytes written in one compiled call
                                                        (native/src/events.rs), else by hand
     bank.events     coins_transferred_attributes       the JSON written directly, no message
-    gas             GasKV                              the meter charged inline
+    gas             GasKV                              the meter charged inline; the tx's and the
+                                                       block's write sets read and written directly
+    store.collections Map                              the key cache looked up inline
     crypto.address  encode, decode                     memoized (bech32 is ~40 µs in Python)
     store.kv        Branch                             keys sorted lazily, a tx branch reads
                                                        the block's without a call

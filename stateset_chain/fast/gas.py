@@ -2,6 +2,12 @@
 every store access of every transaction, so they charge the meter inline instead of through
 ``GasMeter.consume``: the same amounts in the same order, failing at the same point with the
 same descriptor and the same consumed figure (tests/fast/test_gas.py runs both side by side).
+
+The app's stores are always the same shape: this view over a transaction's ``Branch``, over the
+block's ``Branch``, over the committed state. So ``get`` walks the two branches' write sets
+itself (one dict lookup each) and calls only the committed state's ``get``, and ``set`` writes
+into the transaction's write set directly: one Python call per access where the reference makes
+three (view, tx branch, block branch). Any other parent is read through its methods.
 """
 
 from __future__ import annotations
@@ -20,11 +26,36 @@ from stateset_chain.gas import (
     WRITE_COST_FLAT,
     WRITE_COST_PER_BYTE,
 )
+from stateset_chain.store import kv
 
 REPLACES = ("GasKV",)
 
+# The fast Branch (store/kv.py has installed it by now): the only parent whose write set is read
+# directly here.
+_Branch = kv.Branch
+_MISSING = object()
+
+
+def _read(branch, key: bytes):
+    """``branch.get(key)`` for a fast Branch: its writes, its parent's if that is a Branch too,
+    then the store under them (what Branch.get does, without its call)."""
+    value = branch._writes.get(key, _MISSING)
+    if value is not _MISSING:
+        return value
+    parent = branch.parent
+    if type(parent) is _Branch:
+        value = parent._writes.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
+        parent = parent.parent
+    return parent.get(key)
+
 
 class GasKV(reference.GasKV):
+    def __init__(self, parent, meter, local: tuple[bytes, ...] = ()) -> None:
+        super().__init__(parent, meter, local)
+        self._branch = type(parent) is _Branch  # read and write its write set directly
+
     def get(self, key):
         if self.local and key.startswith(self.local):
             self.meter.consume(LOCAL_READ_COST_FLAT, "ReadFlat")
@@ -34,7 +65,7 @@ class GasKV(reference.GasKV):
         consumed = meter.consumed = meter.consumed + READ_COST_FLAT
         if limit is not None and consumed > limit:
             meter.consume(0, "ReadFlat")  # raises OutOfGas
-        value = self.parent.get(key)
+        value = _read(self.parent, key) if self._branch else self.parent.get(key)
         size = len(key) + len(value) if value else len(key)
         consumed = meter.consumed = consumed + READ_COST_PER_BYTE * size
         if limit is not None and consumed > limit:
@@ -56,7 +87,14 @@ class GasKV(reference.GasKV):
         consumed = meter.consumed = consumed + WRITE_COST_PER_BYTE * (len(key) + len(value))
         if limit is not None and consumed > limit:
             meter.consume(0, "WritePerByte")
-        self.parent.set(key, value)
+        branch = self.parent
+        if self._branch and type(key) is bytes and type(value) is bytes and key:
+            writes = branch._writes  # Branch.set, without its call
+            if key not in writes:
+                branch._pending.append(key)
+            writes[key] = value
+        else:
+            branch.set(key, value)
 
     def delete(self, key):
         local = self.local and key.startswith(self.local)

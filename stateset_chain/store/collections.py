@@ -299,3 +299,12 @@ class Sequence:
 
     def set(self, store: KVStore, value: int) -> None:
         self._item.set(store, value)
+
+
+# -- fast paths ----------------------------------------------------------------------------------
+# The same names, faster (stateset_chain/fast/collections.py); the definitions above are the
+# reference.
+from stateset_chain import fast as _fast  # noqa: E402
+from stateset_chain.fast import collections as _fast_collections  # noqa: E402
+
+_fast.install(globals(), _fast_collections)
