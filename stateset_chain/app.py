@@ -98,8 +98,9 @@ APP_NAME = "stateset-chain"
 # (plans, applied upgrades, module versions), bank denom metadata at 0x05 | denom (the planned
 # upgrade "v11" migrates a version-10 state in place: stateset_chain/upgrades.py), the
 # compliance store (a new module: "v11" starts it from its default genesis) and the orders'
-# compliance decision, fraud score, hold reason and billing country (optional fields)
-APP_VERSION = 11
+# compliance decision, fraud score, hold reason and billing country (optional fields); 12: the
+# oracle store (a new module: "v12" starts it from its default genesis)
+APP_VERSION = 12
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
 # -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures

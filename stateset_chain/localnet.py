@@ -143,6 +143,31 @@ def build_app_state(accounts: Sequence[Mapping[str, Any]]) -> dict:
         "compliance": {"params": {"authority": accounts[0]["address"],
                                   "compliance_authority": accounts[0]["address"]}}
         if accounts else {},
+        "oracle": build_oracle_genesis(accounts[0]["address"], [a["address"] for a in accounts[:2]])
+        if accounts else {},
+    }
+
+
+# Exchange rates on the localnet: USD per unit, demo values (not market data), accepted at the
+# genesis time so the shop can price EUR orders from the first block.
+LOCALNET_RATES = {"EUR": "1.0842", "GBP": "1.27", "JPY": "0.0067", "CAD": "0.72"}
+# A demo session runs for hours without a feeder: the genesis rates stay fresh for 30 days.
+LOCALNET_RATE_STALENESS = 30 * 86_400
+
+
+def build_oracle_genesis(admin: str, feeders: Sequence[str]) -> dict:
+    """Oracle genesis for the localnet: the first demo account is the authority, the first two
+    are feeders (one submission is a quorum), and EUR, GBP, JPY and CAD have accepted rates
+    (``statesetd tx oracle submit-rates alice EUR=1.09`` moves them)."""
+    return {
+        "params": {
+            "authority": admin,
+            "currencies": list(LOCALNET_RATES),
+            "quorum": 1,
+            "staleness_seconds": str(LOCALNET_RATE_STALENESS),
+        },
+        "feeders": sorted(feeders),
+        "rates": [{"currency": c, "rate": r} for c, r in LOCALNET_RATES.items()],
     }
 
 

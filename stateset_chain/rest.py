@@ -71,6 +71,8 @@ from stateset.crosschain.v1 import query_pb2 as crosschain_query
 from stateset.crosschain.v1 import tx_pb2 as crosschain_tx
 from stateset.inventory.v1 import query_pb2 as inventory_query
 from stateset.inventory.v1 import tx_pb2 as inventory_tx
+from stateset.oracle.v1 import query_pb2 as oracle_query
+from stateset.oracle.v1 import tx_pb2 as oracle_tx
 from stateset.orders.v1 import query_pb2 as orders_query
 from stateset.orders.v1 import tx_pb2 as orders_tx
 from stateset.privacy.v1 import query_pb2 as privacy_query
@@ -85,11 +87,12 @@ SERVED: tuple[ModuleType, ...] = (
     auth_query, bank_query, tm_query, tx_service, consensus_query,
     stateset_auth_query, orders_query, cctp_query, crosschain_query, stablecoin_query,
     privacy_query, upgrade_query, subscriptions_query, inventory_query, conditional_query,
+    oracle_query,
 )
 # Imported so that Any values (accounts, keys, messages in txs) print with their fields.
 _ANY_TYPES = (
     auth_pb2, bank_tx, ed25519_keys, secp256k1_keys, cctp_tx, crosschain_tx, orders_tx,
-    privacy_tx, stablecoin_tx, subscriptions_tx, inventory_tx, conditional_tx,
+    privacy_tx, stablecoin_tx, subscriptions_tx, inventory_tx, conditional_tx, oracle_tx,
 )
 
 NOT_IMPLEMENTED = grpc.StatusCode.UNIMPLEMENTED

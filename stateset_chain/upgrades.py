@@ -19,4 +19,6 @@ from stateset_chain.upgrade.state import UpgradeHandler
 UPGRADE_HANDLERS: tuple[UpgradeHandler, ...] = (
     # bank 1 -> 2: denom metadata keyed by the bare denom (bank/migrations/v2.py)
     UpgradeHandler(name="v11", from_layout=10, to_layout=11),
+    # the oracle module is new: it starts from its default genesis (no feeders, no rates)
+    UpgradeHandler(name="v12", from_layout=11, to_layout=12),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from stateset_chain.app import APP_VERSION, App
@@ -33,6 +33,8 @@ from stateset_chain.crypto.sigcache import VERIFIED
 from stateset_chain.inventory.module import inventory_module
 from stateset_chain.inventory.state import InventoryKeeper
 from stateset_chain.module import MsgRoute
+from stateset_chain.oracle.module import oracle_module
+from stateset_chain.oracle.state import OracleKeeper
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
@@ -77,6 +79,7 @@ class Keepers:
     upgrade: UpgradeKeeper
     auth: AuthKeeper
     compliance: ComplianceKeeper
+    oracle: OracleKeeper
     bank: BankKeeper
     stablecoin: StablecoinKeeper
     privacy: PrivacyKeeper
@@ -97,6 +100,9 @@ def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLE
     # sanctions, restricted goods, account limits and fraud rules, checked by the bank's MsgSend,
     # every order step that moves money, and cctp mints and burns (compliance/SPEC.md)
     compliance = ComplianceKeeper()
+    # exchange rates of fiat currencies against USD, fed by feeder accounts and aggregated at
+    # end block (stateset_chain/oracle/SPEC.md); read through ``usd_rate``
+    oracle = OracleKeeper()
     bank = BankKeeper(auth, module_accounts(), send_guard=compliance)
     stablecoin = StablecoinKeeper(bank)
     # sealed personal data on orders must be sealed to registered keys (docs/privacy.md)
@@ -119,24 +125,26 @@ def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLE
     # each billing cycle is an ordinary order, created and paid through the orders module
     subscriptions = SubscriptionsKeeper(bank, orders)
     return Keepers(
-        upgrade=upgrade, auth=auth, compliance=compliance, bank=bank, stablecoin=stablecoin,
-        privacy=privacy, orders=orders, cctp=cctp, crosschain=crosschain, inventory=inventory,
-        conditional=conditional, subscriptions=subscriptions,
+        upgrade=upgrade, auth=auth, compliance=compliance, oracle=oracle, bank=bank,
+        stablecoin=stablecoin, privacy=privacy, orders=orders, cctp=cctp, crosschain=crosschain,
+        inventory=inventory, conditional=conditional, subscriptions=subscriptions,
     )
 
 
 def standard_app(
     store: CommitStore, *, upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLERS,
-    layout_version: int = APP_VERSION,
+    layout_version: int = APP_VERSION, without: Collection[str] = (),
 ) -> App:
     """``upgrade_handlers``: the planned upgrades this binary can apply (stateset_chain/
-    upgrades.py); ``layout_version``: the state layout it writes. A test's "previous release"
-    passes other ones."""
+    upgrades.py); ``layout_version``: the state layout it writes; ``without``: modules left out
+    of the app. A test's "previous release" passes other ones (the modules a newer layout
+    added left out)."""
     k = standard_keepers(upgrade_handlers)
     others = [
         auth_module(k.auth),
         bank_module(k.bank),
         compliance_module(k.compliance),
+        oracle_module(k.oracle),
         stablecoin_module(k.stablecoin),
         privacy_module(k.privacy),
         orders_module(k.orders),
@@ -146,6 +154,7 @@ def standard_app(
         cctp_module(k.cctp),
         crosschain_module(k.crosschain),
     ]
+    others = [m for m in others if m.name not in without]
     # first: its pre-block step runs before anything reads a block; built with the others, whose
     # consensus versions it records and whose migrations it runs
     modules = [upgrade_module(k.upgrade, others), *others]

@@ -72,3 +72,10 @@ def test_one_cache_type():
     assert _where(r"^from functools import .*\b(lru_cache|cache)\b") == []
     assert _where(r"^class \w*Cache\b") == ["cache.py", "store/commit.py"]  # + the tree's NodeCache
     assert "class NodeCache" in _sources()["store/commit.py"]
+
+
+def test_one_rate_parser():
+    """Rates (the oracle's 10^18 fixed point) are parsed and written by ``rates.py`` only."""
+    assert _where(r"^\s*def (parse|format)_rate\(") == ["rates.py"]
+    assert _where(r"^_RATE\w* = re\.compile") == ["rates.py"]
+    assert _where(r"^RATE_SCALE\s*=") == ["rates.py"]

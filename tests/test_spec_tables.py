@@ -29,6 +29,7 @@ MODULES = [
     "crosschain",
     "upgrade",
     "compliance",
+    "oracle",
 ]
 SHAPE = [
     "keys.py",

@@ -60,7 +60,7 @@ from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 
-from stateset_chain.cli import protocmd, sealing, txresult
+from stateset_chain.cli import oraclecmd, protocmd, sealing, txresult
 from stateset_chain.cli.keyring import DEFAULT_KEYRING_DIR, Keyring
 from stateset_chain.client import (
     AMOUNT_HELP,
@@ -651,6 +651,11 @@ def _add_tx(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
         _group(tx, "compliance", "sanctions, blocked countries, restricted goods, limits, rules"),
         compliance_tx, parents, broadcast_msgs, resolver,
     )
+    from stateset.oracle.v1 import tx_pb2 as oracle_tx
+
+    oracle = _group(tx, "oracle", "exchange rates: feeders submit, the authority governs")
+    protocmd.add_tx_commands(oracle, oracle_tx, parents, broadcast_msgs, resolver)
+    oraclecmd.add_submit_rates_pairs(oracle, broadcast_msgs)
     from cosmos.upgrade.v1beta1 import tx_pb2 as upgrade_tx
 
     protocmd.add_tx_commands(  # --plan '{"name": "v12", "height": "1200", "info": "..."}'
@@ -713,6 +718,12 @@ def _add_query(sub, parents: Sequence[argparse.ArgumentParser]) -> None:
     protocmd.add_query_commands(
         _group(query, "compliance", "sanctions, lists, account limits and volumes, customer risk"),
         compliance_query, parents, run_query, resolver=resolver,
+    )
+    from stateset.oracle.v1 import query_pb2 as oracle_query
+
+    protocmd.add_query_commands(
+        _group(query, "oracle", "exchange rates: a currency's, all, feeders, submissions, params"),
+        oracle_query, parents, run_query,
     )
     from cosmos.upgrade.v1beta1 import query_pb2 as upgrade_query
 

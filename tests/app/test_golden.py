@@ -31,8 +31,12 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 # by issue 13 (the app hash is unchanged): an order's status change no longer reads the
 # conditional orders waiting on it inside the tx; it writes one "changed" mark that the end-block
 # consumes, so the gas of every status-changing tx differs.
-GOLDEN_APP_HASH = "3b0d776f24702ab270ac02423a284588f74e18085f2197ae7d9a2fcff29a055b"
-GOLDEN_RESULTS = "d92e9631b272fbf09f921741d41cac1cc2bc7a793ef2b268e2845898c60547b4"
+# Re-pinned by issue 14's oracle (layout 12 also holds the oracle store): the oracle module's
+# genesis (params, the localnet's two feeders and EUR/GBP/JPY/CAD rates), its module version and
+# the layout version 12; the block results change with the app hash each response carries (the
+# sequence sends no oracle tx, and no end block aggregates without a submission).
+GOLDEN_APP_HASH = "c3d7c0685f48b67b33e4f363bfb40d11459de9cc7b56a258ace843f3f5ce9b40"
+GOLDEN_RESULTS = "1d5b7891c2ae58ca76244134aa5b02899d755a43fcd8db8d17dc28e1abdccd35"
 
 
 def run_sequence() -> tuple[str, str]:

@@ -1,11 +1,12 @@
 """A planned upgrade on a real CometBFT v0.38 node, across this release's layout change.
 
-The node runs the previous release (``python -m tests.upgrade.old_binary start``: bank denom
-metadata at the v1 key, layout 10, no "v11" handler). The authority schedules "v11" a few blocks
-ahead by a signed tx. Proved: at that height the old app exits (CometBFT stops with it) with
-``UPGRADE "v11" NEEDED at height: H`` in its log and its database at H-1; the node restarted with
-``statesetd start`` (this release) replays block H, migrates in place (the v11 plan applied at H,
-bank at version 2, the metadata answer unchanged) and goes on making blocks and taking txs.
+The node runs the previous release (``python -m tests.upgrade.old_binary start``: layout 11,
+without the oracle module, no "v12" handler). The authority schedules "v12" a few blocks ahead
+by a signed tx. Proved: at that height the old app exits (CometBFT stops with it) with
+``UPGRADE "v12" NEEDED at height: H`` in its log and its database at H-1; the node restarted with
+``statesetd start`` (this release) replays block H, migrates in place (the v12 plan applied at H,
+the oracle module at version 1 with its default params, the bank's answers unchanged) and goes
+on making blocks and taking txs.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from localnet import Localnet
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
 from stateset_chain.localnet import NodeLayout, load_demo_accounts
+from stateset_chain.oracle.params import default_params as oracle_defaults
 from stateset_chain.store.commit import CommitStore
+from tests.upgrade.old_binary import PLAN
 
 from cosmos.bank.v1beta1 import query_pb2 as bank_q
 from cosmos.upgrade.v1beta1 import query_pb2 as uq
 from cosmos.upgrade.v1beta1 import tx_pb2 as utx
 from cosmos.upgrade.v1beta1 import upgrade_pb2
+from stateset.oracle.v1 import query_pb2 as oracle_q
 
 pytestmark = pytest.mark.e2e
 
@@ -53,10 +57,12 @@ def test_the_old_binary_halts_at_the_plan_and_the_new_one_migrates(tmp_path):
         metadata = raw_query(client, "/cosmos.bank.v1beta1.Query/DenomsMetadata",
                              bank_q.QueryDenomsMetadataRequest())
         assert metadata[0] == 0 and metadata[1]
+        oracle_params = ("/stateset.oracle.v1.Query/Params", oracle_q.QueryParamsRequest())
+        assert raw_query(client, *oracle_params)[0] != 0  # no such module yet
         plan_height = client.height() + 8
         msg = utx.MsgSoftwareUpgrade(
             authority=address_of(admin),
-            plan=upgrade_pb2.Plan(name="v11", height=plan_height, info="new binary"),
+            plan=upgrade_pb2.Plan(name=PLAN, height=plan_height, info="new binary"),
         )
         sent = client.send(admin, [msg])
         assert sent.code == 0, sent.log
@@ -69,7 +75,7 @@ def test_the_old_binary_halts_at_the_plan_and_the_new_one_migrates(tmp_path):
     finally:
         net.stop()
     log = net.log_path(0, "app").read_text()
-    assert f'UPGRADE "v11" NEEDED at height: {plan_height}: new binary' in log
+    assert f'UPGRADE "{PLAN}" NEEDED at height: {plan_height}: new binary' in log
     store = CommitStore.open(str(Path(net.nodes[0].app_home) / "data" / "state"))
     try:
         assert store.last_height == plan_height - 1  # nothing of the plan's block committed
@@ -82,12 +88,15 @@ def test_the_old_binary_halts_at_the_plan_and_the_new_one_migrates(tmp_path):
         client = net.client(0)
         net.wait_for_height(0, plan_height + 2)
         code, value = raw_query(client, "/cosmos.upgrade.v1beta1.Query/AppliedPlan",
-                                uq.QueryAppliedPlanRequest(name="v11"))
+                                uq.QueryAppliedPlanRequest(name=PLAN))
         assert code == 0 and uq.QueryAppliedPlanResponse.FromString(value).height == plan_height
         code, value = raw_query(client, "/cosmos.upgrade.v1beta1.Query/ModuleVersions",
-                                uq.QueryModuleVersionsRequest(module_name="bank"))
+                                uq.QueryModuleVersionsRequest(module_name="oracle"))
         versions = uq.QueryModuleVersionsResponse.FromString(value).module_versions
-        assert [(v.name, v.version) for v in versions] == [("bank", 2)]
+        assert [(v.name, v.version) for v in versions] == [("oracle", 1)]
+        code, value = raw_query(client, *oracle_params)
+        assert code == 0
+        assert oracle_q.QueryParamsResponse.FromString(value).params == oracle_defaults()
         assert raw_query(client, "/cosmos.bank.v1beta1.Query/DenomsMetadata",
                          bank_q.QueryDenomsMetadataRequest()) == metadata
         sent = client.send(bob, [msg_send(address_of(bob), address_of(admin),

@@ -33,7 +33,7 @@ def run(chain: Chain, msg, who: int = 0):
 
 
 def upgrade(chain: Chain, who: int = 0, **plan):
-    fields = {"name": "v12", "height": chain.height + 10, **plan}
+    fields = {"name": "v99", "height": chain.height + 10, **plan}
     return utx.MsgSoftwareUpgrade(
         authority=address(chain.wallets[who]), plan=upgrade_pb2.Plan(**fields)
     )
@@ -53,9 +53,9 @@ def test_the_authority_schedules_and_replaces_and_cancels_a_plan(chain):
     res = run(chain, upgrade(chain, info="binaries: ..."))
     assert res.code == 0, res.log
     assert [e.type for e in res.events].count("stateset.upgrade.v1.UpgradeScheduled") == 1
-    assert current_plan(chain).name == "v12"
-    assert run(chain, upgrade(chain, name="v12b")).code == 0  # replaces it, as in the SDK
-    assert current_plan(chain).name == "v12b"
+    assert current_plan(chain).name == "v99"
+    assert run(chain, upgrade(chain, name="v99b")).code == 0  # replaces it, as in the SDK
+    assert current_plan(chain).name == "v99b"
     res = run(chain, utx.MsgCancelUpgrade(authority=address(chain.wallets[0])))
     assert res.code == 0, res.log
     assert "stateset.upgrade.v1.UpgradeCanceled" in [e.type for e in res.events]
@@ -67,7 +67,7 @@ def test_only_the_authority_may_schedule_or_cancel(chain):
     assert run(chain, upgrade(chain)).code == 0
     res = run(chain, utx.MsgCancelUpgrade(authority=address(chain.wallets[1])), who=1)
     assert fails_with(res, InvalidSigner)
-    assert current_plan(chain).name == "v12"
+    assert current_plan(chain).name == "v99"
 
 
 @pytest.mark.parametrize("plan", [

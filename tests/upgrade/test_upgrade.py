@@ -1,9 +1,11 @@
-"""A planned upgrade in-process, across a real layout change (bank denom metadata 0x04 -> 0x05).
+"""A planned upgrade in-process, across a real layout change (the oracle module added).
 
-The previous release (tests/upgrade/old_binary.py: the bank's v1 collection, layout 10, no "v11"
-handler) runs a chain on LevelDB; the authority schedules "v11" at height H. At H the old binary
+The previous release (tests/upgrade/old_binary.py: layout 11, no oracle module, no "v12"
+handler) runs a chain on LevelDB; the authority schedules "v12" at height H. At H the old binary
 halts in FinalizeBlock with the SDK's message and commits nothing; this release opens the same
-database, re-runs block H (as CometBFT's handshake replays it), migrates in place and continues.
+database, re-runs block H (as CometBFT's handshake replays it), migrates in place (the new module
+from its default genesis) and continues. The bank's 1 -> 2 migration of the plan "v11" has its
+own test (tests/bank/test_migrations.py).
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.abci.adapter import AbciApp
 from stateset_chain.app import IncompatibleState
-from stateset_chain.bank.keys import METADATA_PREFIX
-from stateset_chain.bank.migrations.v2 import V1_METADATA_PREFIX
+from stateset_chain.oracle.keys import PREFIX as ORACLE_PREFIX
+from stateset_chain.oracle.params import default_params as oracle_defaults
 from stateset_chain.store.commit import CommitStore
 from stateset_chain.upgrade.errors import BinaryTooNew, UpgradeNeeded
 from stateset_chain.wiring import standard_app
 from tests.chain import Chain, address, genesis_bytes, wallet
 from tests.upgrade.old_binary import PLAN, old_app, previous_release
 
-from cosmos.bank.v1beta1 import query_pb2 as bank_q
 from cosmos.upgrade.v1beta1 import query_pb2 as uq
 from cosmos.upgrade.v1beta1 import tx_pb2 as utx
 from cosmos.upgrade.v1beta1 import upgrade_pb2
+from stateset.oracle.v1 import query_pb2 as oracle_q
 from tendermint.abci import types_pb2 as abci
 
 H = 6
@@ -36,17 +38,14 @@ def keys_under(store: CommitStore, prefix: bytes) -> list[bytes]:
     return [k for k, _ in store.state.iterate() if k.startswith(prefix)]
 
 
-def metadata_answer(chain: Chain) -> bytes:
-    res = chain.query("/cosmos.bank.v1beta1.Query/DenomsMetadata",
-                      bank_q.QueryDenomsMetadataRequest())
-    assert res.code == 0, res.log
-    return bytes(res.value)
+def oracle_params(chain: Chain) -> abci.ResponseQuery:
+    return chain.query("/stateset.oracle.v1.Query/Params", oracle_q.QueryParamsRequest())
 
 
 def schedule(chain: Chain, name: str = PLAN, height: int = H) -> abci.ExecTxResult:
     admin = chain.wallets[0]
     msg = utx.MsgSoftwareUpgrade(
-        authority=address(admin), plan=upgrade_pb2.Plan(name=name, height=height, info="v11.0.0")
+        authority=address(admin), plan=upgrade_pb2.Plan(name=name, height=height, info="v12.0.0")
     )
     return chain.block([chain.sign(admin, [msg])]).tx_results[0]
 
@@ -71,22 +70,22 @@ def reopen(chain: Chain, path: str, build) -> Chain:
 
 @pytest.fixture
 def halted(tmp_path, caplog):
-    """The old binary's chain, halted at H; returns (chain, db path, metadata answer before)."""
+    """The old binary's chain, halted at H; returns (chain, db path, its module names)."""
     path = str(tmp_path / "state")
     with previous_release():
         chain = start_old(path)
-        assert keys_under(chain.core.store, V1_METADATA_PREFIX)  # genesis wrote the old layout
-        assert not keys_under(chain.core.store, METADATA_PREFIX)
-        before = metadata_answer(chain)
+        assert not keys_under(chain.core.store, ORACLE_PREFIX)  # no oracle module yet
+        assert oracle_params(chain).code != 0
+        before = [m.name for m in chain.core.modules]
         assert schedule(chain).code == 0
         while chain.height < H - 1:
             chain.block([chain.send(chain.wallets[1], address(chain.wallets[2]), 5)])
         committed = chain.core.store.last_app_hash
         with caplog.at_level(logging.ERROR, logger="stateset.upgrade"), pytest.raises(
-            UpgradeNeeded, match=r'^UPGRADE "v11" NEEDED at height: 6: v11.0.0$'
+            UpgradeNeeded, match=r'^UPGRADE "v12" NEEDED at height: 6: v12.0.0$'
         ):
             chain.finalize([])
-        assert 'UPGRADE "v11" NEEDED at height: 6: v11.0.0' in caplog.text
+        assert 'UPGRADE "v12" NEEDED at height: 6: v12.0.0' in caplog.text
         assert chain.core.store.last_height == H - 1  # nothing of H committed
         assert chain.core.store.last_app_hash == committed
     return chain, path, before
@@ -101,16 +100,17 @@ def test_the_old_binary_halts_and_the_new_one_migrates_and_continues(halted):
     assert len(applied) == 1
     attrs = {a.key: a.value for a in applied[0].attributes}
     assert (attrs["name"], attrs["height"], attrs["from_layout"], attrs["to_layout"]) == (
-        '"v11"', '"6"', '"10"', '"11"')
+        '"v12"', '"6"', '"11"', '"12"')
     store = new.core.store
-    assert not keys_under(store, V1_METADATA_PREFIX)  # moved, old keys deleted
-    assert keys_under(store, METADATA_PREFIX) == [METADATA_PREFIX + b"ussusd",
-                                                  METADATA_PREFIX + b"uusdc"]
-    assert metadata_answer(new) == before  # the same answer, read from the new layout
+    assert "oracle" not in before
+    assert keys_under(store, ORACLE_PREFIX)  # the new module's default genesis
+    res = oracle_params(new)
+    assert res.code == 0, res.log
+    assert oracle_q.QueryParamsResponse.FromString(res.value).params == oracle_defaults()
     versions = uq.QueryModuleVersionsResponse.FromString(new.query(
         "/cosmos.upgrade.v1beta1.Query/ModuleVersions", uq.QueryModuleVersionsRequest(
-            module_name="bank")).value).module_versions
-    assert [(v.name, v.version) for v in versions] == [("bank", 2)]
+            module_name="oracle")).value).module_versions
+    assert [(v.name, v.version) for v in versions] == [("oracle", 1)]
     height = uq.QueryAppliedPlanResponse.FromString(new.query(
         "/cosmos.upgrade.v1beta1.Query/AppliedPlan", uq.QueryAppliedPlanRequest(name=PLAN)
     ).value).height
@@ -124,7 +124,7 @@ def test_the_old_binary_halts_and_the_new_one_migrates_and_continues(halted):
     again = reopen(new, path, standard_app)
     again.block([])
     again.core.store.close()
-    with previous_release(), pytest.raises(IncompatibleState, match="upgrade 'v11'"):
+    with previous_release(), pytest.raises(IncompatibleState, match="upgrade 'v12'"):
         old_app(CommitStore.open(path))
 
 
@@ -176,4 +176,4 @@ def test_a_new_chain_records_this_binarys_module_versions():
                     uq.QueryModuleVersionsResponse.FromString(res.value).module_versions)
     assert versions["bank"] == 2 and versions["upgrade"] == 1
     assert sorted(versions) == sorted(m.name for m in chain.core.modules)
-    assert chain.app.info(abci.RequestInfo()).app_version == 11
+    assert chain.app.info(abci.RequestInfo()).app_version == 12
