@@ -137,7 +137,13 @@ def _send(msg, r) -> list[str]:
     return [f"sent {coins} from {msg.from_address} to {msg.to_address}"]
 
 
+def _rates_submitted(msg, response) -> list[str]:
+    pairs = ", ".join(f"{r.currency}/USD {r.rate}" for r in msg.rates)
+    return [f"submitted {pairs} (aggregated at the end of the block)"]
+
+
 _DESCRIBERS: dict[str, Callable[[Any, Any], list[str]]] = {
+    "stateset.oracle.v1.MsgSubmitRates": _rates_submitted,
     "stateset.orders.v1.MsgCreateOrder": _created,
     "stateset.orders.v1.MsgBatchCreateOrders": _batch_created,
     "stateset.orders.v1.MsgPayOrder": _pay,

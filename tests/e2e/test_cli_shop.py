@@ -159,3 +159,23 @@ def test_a_tx_that_would_fail_is_refused_by_the_simulation_and_not_sent(cli, cap
     assert (code, out) == (1, "")
     assert err.startswith("error: the tx would fail (simulated, nothing sent): ")
     assert "not found" in err.lower()
+
+
+def test_a_feeder_moves_the_localnet_rates_and_a_non_feeder_cannot(cli):
+    """The localnet genesis prices EUR from the first block; ``submit-rates`` with
+    CURRENCY=RATE pairs (written canonically by the CLI) moves it at that block's end."""
+    before = cli("query", "oracle", "rate", "--currency", "EUR")
+    assert before["rate"]["rate"] == "1.0842"
+    assert before["rate"]["source"] == "RATE_SOURCE_GENESIS"
+    sent = cli("tx", "oracle", "submit-rates", "alice", "EUR=1.0900", "gbp=1.28")
+    assert sent["code"] == 0 and sent["included"] is True
+    assert sent["summary"] == [
+        "submitted EUR/USD 1.09, GBP/USD 1.28 (aggregated at the end of the block)"]
+    after = cli("query", "oracle", "rate", "--currency", "EUR")
+    assert (after["rate"]["rate"], after["rate"]["source"]) == ("1.09", "RATE_SOURCE_MEDIAN")
+    assert int(after["rate"]["height"]) == sent["height"]
+    subs = cli("query", "oracle", "submissions", "--currency", "GBP")["submissions"]
+    assert [(s["feeder"], s["rate"]) for s in subs] == [(ALICE, "1.28")]
+    refused = cli("tx", "oracle", "submit-rates", "carol", "EUR=2", "--gas", "200000", code=1)
+    assert (refused["code"], refused["codespace"]) == (7, "oracle")  # NotFeeder
+    assert cli("query", "oracle", "rate", "--currency", "EUR")["rate"]["rate"] == "1.09"
