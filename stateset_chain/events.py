@@ -4,23 +4,50 @@ An event's type is the message's full protobuf name (``stateset.bank.v1.CoinsTra
 attribute key is a proto field name and its value is that field's JSON (strings quoted, 64-bit
 integers as quoted strings, defaults included), keys sorted. The app appends ``msg_index`` to the
 events of message i. Standard Cosmos tooling (``ParseTypedEvent``) reads them back.
+
+The core's events are its own plain values (``Event``: a type and (key, value) attributes, every
+attribute indexed); ``stateset_chain.abci.events`` turns them into ``tendermint.abci.Event``
+protobufs and bytes at the wire.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-import stateset_chain.pb  # noqa: F401
-from stateset_chain.protowire import encode_varint
-
-from tendermint.abci import types_pb2 as abci
-
 _ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
 _quote = json.encoder.encode_basestring_ascii  # what json.dumps does to a str, in C
 json_string = _quote  # a str as JSON text, as json.dumps writes it (ASCII, escaped)
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One event attribute, indexed (CometBFT's ``tx_search`` matches it); it unpacks as the
+    (key, value) pair it was emitted as."""
+
+    key: str
+    value: str
+
+    @property
+    def index(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        yield self.key
+        yield self.value
+
+
+class Event(NamedTuple):
+    """An event: its type and its attributes in order, each a (key, value) pair (an
+    ``Attribute`` once read through ``EventManager.events``)."""
+
+    type: str
+    attributes: Iterable[tuple[str, str] | Attribute]
 
 
 def _json(value) -> str:
@@ -36,8 +63,8 @@ def _json(value) -> str:
     return _ENCODER.encode(value)
 
 
-def typed_event(msg: Message) -> abci.Event:
-    return _to_event((msg.DESCRIPTOR.full_name, typed_attributes(msg)))
+def typed_event(msg: Message) -> Event:
+    return _readable(Event(msg.DESCRIPTOR.full_name, typed_attributes(msg)))
 
 
 def typed_attributes(msg: Message) -> list[tuple[str, str]]:
@@ -55,10 +82,9 @@ def to_json_dict(msg: Message) -> dict:
     )
 
 
-
-
-def parse_typed_event(event: abci.Event, cls: type[Message]) -> Message:
-    """The inverse of ``typed_event`` (ignores ``msg_index`` and unknown attributes)."""
+def parse_typed_event(event, cls: type[Message]) -> Message:
+    """The inverse of ``typed_event`` (ignores ``msg_index`` and unknown attributes); ``event``
+    is an ``Event`` or anything with its ``type`` and keyed ``attributes`` (an ABCI event)."""
     if event.type != cls.DESCRIPTOR.full_name:
         raise ValueError(f"event {event.type} is not {cls.DESCRIPTOR.full_name}")
     names = {f.name for f in cls.DESCRIPTOR.fields}
@@ -66,31 +92,32 @@ def parse_typed_event(event: abci.Event, cls: type[Message]) -> Message:
     return json_format.ParseDict(data, cls())
 
 
-# An event not yet turned into protobuf: (type, [(key, value), ...]), every attribute indexed.
-PendingEvent = tuple[str, list[tuple[str, str]]]
-
-
 class EventManager:
     """Collects events in emission order.
 
-    Building ``abci.Event`` objects is costly (each attribute is a protobuf message, copied again
-    into the tx result), so typed events are kept as plain (type, attributes) pairs that the app
-    serializes straight into its tx result (``encode_into``; ``write_to`` adds them to a protobuf
-    repeated field instead). Reading ``events`` turns them into ``abci.Event`` objects in place,
-    and from then on every emitted event is stored as one, so a caller holding that list sees the
-    same events either way.
+    Events are kept as given (an ``Event`` whose attributes are the list the emitter built), so
+    the hot path builds no object per attribute; ``stateset_chain.abci`` writes them straight
+    into its tx results (``emitted()``). Reading ``events`` turns every attribute into an
+    ``Attribute`` in place, and from then on every emitted event is stored so, so a caller
+    holding that list sees the same events either way.
     """
 
     def __init__(self) -> None:
-        self._events: list[abci.Event | PendingEvent] = []
-        self._as_protos = False  # True once ``events`` was read
+        self._events: list[Event] = []
+        self._readable = False  # True once ``events`` was read
 
     @property
-    def events(self) -> list[abci.Event]:
-        if not self._as_protos:
-            self._events[:] = [_to_event(e) for e in self._events]
-            self._as_protos = True
-        return self._events  # type: ignore[return-value]
+    def events(self) -> list[Event]:
+        """The events, each attribute an ``Attribute`` (with ``key``, ``value``, ``index``)."""
+        if not self._readable:
+            self._events[:] = [_readable(e) for e in self._events]
+            self._readable = True
+        return self._events
+
+    def emitted(self) -> list[Event]:
+        """The events as stored, in order (attributes (key, value) pairs or ``Attribute``s):
+        for the wire encoders, which read both alike."""
+        return self._events
 
     def emit(self, msg: Message) -> None:
         self.emit_pending(msg.DESCRIPTOR.full_name, typed_attributes(msg))
@@ -98,71 +125,16 @@ class EventManager:
     def emit_pending(self, type_: str, attributes: list[tuple[str, str]]) -> None:
         """An event of ``type_`` whose attributes (key, value) are all indexed (the list is kept
         as given, not copied)."""
-        event = (type_, attributes)
-        self._events.append(_to_event(event) if self._as_protos else event)
+        event = Event(type_, attributes)
+        self._events.append(_readable(event) if self._readable else event)
 
-    def emit_raw(self, event: abci.Event) -> None:
-        self._events.append(event)
-
-    def write_to(self, out, extra: tuple[tuple[str, str], ...] = ()) -> None:
-        """Appends every event to ``out`` (a repeated ``abci.Event`` field), each followed by the
-        indexed ``extra`` attributes (the app's ``msg_index``)."""
-        for event in self._events:
-            if isinstance(event, tuple):
-                type_, attributes = event
-                add = out.add(type=type_).attributes.add
-            else:
-                copy = out.add()
-                copy.CopyFrom(event)
-                add = copy.attributes.add
-                attributes = ()
-            for key, value in attributes:
-                add(key=key, value=value, index=True)
-            for key, value in extra:
-                add(key=key, value=value, index=True)
-
-    def encode_into(
-        self, out: list[bytes], tag: bytes, extra: tuple[tuple[str, str], ...] = ()
-    ) -> None:
-        """Appends to ``out`` every event as a length-delimited field ``tag`` (e.g.
-        ``ExecTxResult.events``), each followed by the indexed ``extra`` attributes: what
-        ``write_to`` would add, serialized."""
-        for event in self._events:
-            if isinstance(event, tuple):
-                encode_event_into(out, tag, event[0], event[1], extra)
-            else:  # attributes are field 2, after the type: appending more attributes is valid
-                data = event.SerializeToString(deterministic=True) + encode_event("", (), extra)
-                out.append(tag + encode_varint(len(data)))
-                out.append(data)
+    def emit_raw(self, event: Event) -> None:
+        """An event already built (re-emitting another manager's ``events``)."""
+        self._events.append(_readable(event) if self._readable else event)
 
 
-def _to_event(event: abci.Event | PendingEvent) -> abci.Event:
-    if not isinstance(event, tuple):
-        return event
-    type_, attributes = event
-    return abci.Event(
-        type=type_,
-        attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in attributes],
-    )
-
-
-# -- wire encoding -------------------------------------------------------------------------------
-# A block's results hold thousands of event attributes, so the app writes its tx results' bytes
-# itself instead of building protobuf messages (``EventManager.encode_into``).
-
-
-def encode_event(type_: str, attributes, extra=()) -> bytes:
-    """The wire bytes of ``abci.Event(type=type_, attributes=[EventAttribute(key, value,
-    index=True) for each (key, value) of attributes, then extra])``."""
-    return _to_event((type_, [*attributes, *extra])).SerializeToString(deterministic=True)
-
-
-def encode_event_into(out: list[bytes], tag: bytes, type_: str, attributes, extra=()) -> None:
-    """Appends to ``out`` the pieces of ``encode_event(...)`` as a length-delimited field
-    ``tag`` (e.g. ``ExecTxResult.events``); the caller joins them once."""
-    data = _to_event((type_, [*attributes, *extra])).SerializeToString(deterministic=True)
-    out.append(tag + encode_varint(len(data)))
-    out.append(data)
+def _readable(event: Event) -> Event:
+    return Event(event.type, [Attribute(k, v) for k, v in event.attributes])
 
 
 # -- fast paths ----------------------------------------------------------------------------------

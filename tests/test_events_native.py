@@ -1,7 +1,7 @@
-"""The compiled event writer (native/src/events.rs, behind ``fast/events.py``'s ``encode_event``
-and ``encode_event_into``) writes what protobuf writes for ``abci.Event`` and what the Python
-writer writes, and leaves to the Python writer what it does not take (lists as pairs, text that
-UTF-8 cannot hold), which then answers as before."""
+"""The compiled event writer (native/src/events.rs, behind ``fast/event_bytes.py``'s
+``encode_event`` and ``encode_event_into``) writes what protobuf writes for ``abci.Event`` and
+what the Python writer writes, and leaves to the Python writer what it does not take (lists as
+pairs, text that UTF-8 cannot hold), which then answers as before."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain import events
-from stateset_chain.fast import events as fast_events
+from stateset_chain.abci import events
+from stateset_chain.fast import event_bytes as fast_events
 
 from tendermint.abci import types_pb2 as abci
 

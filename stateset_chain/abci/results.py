@@ -2,9 +2,9 @@
 
 A block's results hold thousands of event attributes, and building each one as a protobuf object
 costs more than writing its bytes. So a successful tx's ``ExecTxResult`` is written here field by
-field (``events.encode_event`` writes the event bytes), and the whole ``ResponseFinalizeBlock`` is
-parsed once from them. A failed tx's result, rare and small, is built as a protobuf (the
-reference the hand-written bytes must equal; tests compare them).
+field (``abci.events.encode_events_into`` writes the event bytes), and the whole
+``ResponseFinalizeBlock`` is parsed once from them. A failed tx's result, rare and small, is
+built as a protobuf (the reference the hand-written bytes must equal; tests compare them).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.abci.events import encode_events_into, write_events
 from stateset_chain.app_types import BlockResult, TxResult
 from stateset_chain.protowire import encode_field, encode_int64_field
 
@@ -37,7 +38,7 @@ def encode_tx_result(result: TxResult) -> bytes:
         encode_int64_field(_RESULT_GAS_USED, result.gas_used),
     ]
     for manager, extra in result.events:
-        manager.encode_into(out, _RESULT_EVENTS, extra)
+        encode_events_into(manager, out, _RESULT_EVENTS, extra)
     return b"".join(out)
 
 
@@ -48,7 +49,7 @@ def tx_result_proto(result: TxResult) -> abci.ExecTxResult:
         gas_wanted=result.gas_wanted, gas_used=result.gas_used,
     )
     for manager, extra in result.events:
-        manager.write_to(proto.events, extra)
+        write_events(manager, proto.events, extra)
     return proto
 
 
@@ -56,7 +57,7 @@ def finalize_block_response(block: BlockResult[bytes]) -> abci.ResponseFinalizeB
     """The response of a block whose tx results are ``encode_tx_result``'s bytes: parsed once."""
     response = abci.ResponseFinalizeBlock.FromString(tx_results_bytes(block.tx_results))
     for events in block.events:
-        events.write_to(response.events)
+        write_events(events, response.events)
     response.app_hash = block.app_hash
     return response
 

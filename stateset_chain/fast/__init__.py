@@ -9,7 +9,7 @@ which one ran; only speed does.
 
     module          names                              what makes it faster
     events          typed_attributes                   a JSON writer compiled per message type
-                    encode_event, encode_event_into    event bytes written in one compiled call
+    abci.events     encode_event, encode_event_into    event bytes written in one compiled call
                                                        (native/src/events.rs), else by hand
     bank.events     coins_transferred_attributes       the JSON written directly, no message
     gas             GasKV                              the meter charged inline; the tx's and the

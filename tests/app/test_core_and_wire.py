@@ -21,6 +21,7 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 PACKAGE = pathlib.Path(stateset_chain.__file__).parent
 CORE_FILES = (
     "app.py", "app_types.py", "pipeline.py", "delivery.py", "context.py", "module.py", "wiring.py",
+    "events.py",
 )
 
 

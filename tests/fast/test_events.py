@@ -1,6 +1,6 @@
 """Typed events: the fast JSON encoder (stateset_chain/fast/events.py) agrees with the reference
-(events.py: json.dumps of json_format's dict) on every event type we emit, and the fast wire
-encoder the app uses for tx results writes what the reference (protobuf) writes."""
+(events.py: json.dumps of json_format's dict) on every event type we emit. (The event bytes on
+the wire: tests/fast/test_event_bytes.py.)"""
 
 from __future__ import annotations
 
@@ -15,20 +15,15 @@ from hypothesis import strategies as st
 import stateset_chain.pb  # noqa: F401
 from stateset_chain import events, fast, timefmt
 from stateset_chain.events import (
-    EventManager,
     _json,
-    encode_event,
-    encode_event_into,
     parse_typed_event,
     to_json_dict,
     typed_attributes,
     typed_event,
 )
 from stateset_chain.fast.events import _compiled
-from stateset_chain.protowire import encode_varint
 
 import stateset
-from tendermint.abci import types_pb2 as abci
 
 
 def event_classes():
@@ -161,7 +156,7 @@ def attribute_texts(msg):
 
 
 def test_the_fast_implementations_are_installed_behind_the_reference_names():
-    for name in ("typed_attributes", "encode_event", "encode_event_into"):
+    for name in ("typed_attributes",):
         assert getattr(events, name).__module__ == "stateset_chain.fast.events"
         assert fast.reference(events, name).__module__ == "stateset_chain.events"
 
@@ -326,88 +321,3 @@ def test_attribute_json_is_json_dumps(value):
     from stateset_chain.events import _json
 
     assert _json(value) == json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-
-# -- wire encoding: the app writes tx results itself; protobuf must read back the same messages --
-
-ATTRIBUTE_TEXT = st.one_of(
-    st.sampled_from(["", "msg_index", "sender", "fee"]),
-    st.text(max_size=20),
-    st.text(min_size=100, max_size=300),  # lengths of two varint bytes
-)
-ATTRIBUTES = st.lists(st.tuples(ATTRIBUTE_TEXT, ATTRIBUTE_TEXT), max_size=6)
-
-
-def as_proto(type_: str, attributes) -> abci.Event:
-    return abci.Event(
-        type=type_,
-        attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in attributes],
-    )
-
-
-@settings(max_examples=300, deadline=None)
-@given(type_=ATTRIBUTE_TEXT, attributes=ATTRIBUTES, extra=ATTRIBUTES)
-def test_encode_event_writes_what_protobuf_writes(type_, attributes, extra):
-    expected = as_proto(type_, attributes + extra).SerializeToString()
-    assert encode_event(type_, attributes, tuple(extra)) == expected
-    assert fast.reference(events, "encode_event")(type_, attributes, tuple(extra)) == expected
-    fast_out: list[bytes] = []
-    reference_out: list[bytes] = []
-    encode_event_into(fast_out, b"\x3a", type_, attributes, tuple(extra))
-    fast.reference(events, "encode_event_into")(reference_out, b"\x3a", type_, attributes,
-                                                tuple(extra))
-    assert b"".join(fast_out) == b"".join(reference_out)
-
-
-def test_encode_event_of_many_attributes_has_a_multi_byte_length():
-    attributes = [("key", "v" * 120)] * 200  # ~25 KB: three varint bytes
-    result = abci.ExecTxResult()
-    manager = EventManager()
-    manager.emit_pending("big", attributes)
-    out: list[bytes] = []
-    manager.encode_into(out, b"\x3a")  # ExecTxResult.events
-    result.MergeFromString(b"".join(out))
-    assert list(result.events) == [as_proto("big", attributes)]
-
-
-@given(st.integers(0, 2**64 - 1))
-def test_encode_varint_is_protobufs(n):
-    from google.protobuf.internal.encoder import _VarintBytes
-
-    assert encode_varint(n) == _VarintBytes(n)
-
-
-def test_encode_into_equals_write_to_for_raw_and_typed_events():
-    """Typed (pending) events and raw abci.Events, with and without extra attributes."""
-    from stateset.bank.v1 import events_pb2
-
-    def manager() -> EventManager:
-        m = EventManager()
-        m.emit(events_pb2.CoinsBurned(module="stablecoin"))
-        m.emit_raw(as_proto("tx", [("fee", "5uusdc")]))
-        m.emit_pending("message", [("action", "/x"), ("sender", "")])
-        return m
-
-    for extra in [(), (("msg_index", "3"),)]:
-        by_proto = abci.ExecTxResult()
-        manager().write_to(by_proto.events, extra)
-        out: list[bytes] = []
-        manager().encode_into(out, b"\x3a", extra)
-        assert abci.ExecTxResult.FromString(b"".join(out)) == by_proto
-        assert b"".join(out) == by_proto.SerializeToString()
-
-
-def test_reading_events_turns_them_into_protos_for_good():
-    """A caller holding ``events`` sees every later event too, as abci.Event objects."""
-    from stateset.bank.v1 import events_pb2
-
-    m = EventManager()
-    m.emit(events_pb2.CoinsBurned(module="a"))
-    held = m.events
-    assert [type(e) for e in held] == [abci.Event]
-    m.emit(events_pb2.CoinsBurned(module="b"))
-    m.emit_pending("tx", [("fee", "1uusdc")])
-    assert held is m.events and [type(e) for e in held] == [abci.Event] * 3
-    assert held[2] == as_proto("tx", [("fee", "1uusdc")])
-    held.clear()
-    assert m.events == []
