@@ -304,6 +304,20 @@ class App:
                 return hit[0]
         return self.pipeline.decode(raw, self.routes, limits)
 
+    def _take_checked(self, raw: bytes, limits) -> DecodedTx | None:
+        """The tx as CheckTx decoded it under the same ``limits`` (decoding is a pure function of
+        the bytes, the routes and the limits), removed from the recheck cache: a block delivers
+        each decoded object at most once, and a repeat of the same bytes (in this block or a
+        later one) is decoded afresh, so no handler ever sees an object a handler has run on.
+        The ante's only change to it (``validate_msgs`` refilling ``parsed``) is made again in
+        every ante run."""
+        key = sha256(raw)
+        hit = self._decoded.get(key)
+        if hit is None or hit[1] != limits:
+            return None
+        self._decoded.drop(key)
+        return hit[0]  # type: ignore[no-any-return]
+
     def _limits(self, store: KVStore):
         return self.pipeline.limits(store, self.block_max_gas)
 
@@ -427,7 +441,11 @@ class App:
 
     def _decode_for_block(self, raw: bytes, limits):
         """The decoded tx or its decode error (None: anything else, which deliver_tx meets
-        again and handles)."""
+        again and handles). A tx this node's CheckTx accepted is not decoded again: its decoded
+        form is taken out of the recheck cache (see ``_take_checked``)."""
+        checked = self._take_checked(raw, limits)
+        if checked is not None:
+            return checked
         try:
             return self.pipeline.decode(raw, self.routes, limits)
         except ChainError as e:

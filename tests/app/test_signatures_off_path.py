@@ -88,6 +88,31 @@ def test_warm_and_cold_blocks_give_the_same_results_and_app_hash():
     assert codes.count(0) == 80 and codes[80] == 4 and codes[81] == 32
 
 
+def _builder_with_repeats():
+    chain, txs = _builder()
+    return chain, txs[:10] + txs[:3] + txs[10:]  # the same bytes again: wrong sequence (32)
+
+
+def test_a_checked_tx_is_decoded_once_and_a_repeat_afresh_with_the_cold_result():
+    """FinalizeBlock takes a tx CheckTx decoded out of the recheck cache instead of decoding it
+    again; repeated bytes in the block are decoded afresh. Warm and cold give the same block."""
+    warm = _run(_builder_with_repeats, warm=True)
+    cold = _run(_builder_with_repeats, warm=False)
+    assert warm == cold
+    assert [c for c, _, _ in warm[0][10:13]] == [32, 32, 32]
+
+    chain, txs = _builder()
+    for tx in txs[:5]:
+        chain.app.check_tx(abci.RequestCheckTx(tx=tx))
+    limits = chain.core._limits(chain.core.store.state)
+    first = chain.core._decode_for_block(txs[0], limits)
+    assert chain.core._take_checked(txs[0], limits) is None  # taken: a repeat decodes afresh
+    again = chain.core._decode_for_block(txs[0], limits)
+    assert again is not first
+    # the same decode; only what the ante's validate_msgs fills in (parsed) differs
+    assert again._replace(parsed=None) == first._replace(parsed=None)
+
+
 def test_a_cold_block_is_pre_verified_in_parallel():
     VERIFIED.clear()
     chain, txs = _builder()
