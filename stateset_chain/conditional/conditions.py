@@ -1,6 +1,6 @@
 """The condition kinds, each a pure function of a read-only ``View`` of chain state.
 
-    sku_in_stock{merchant, sku, quantity}   available stock >= quantity (untracked: false)
+    sku_in_stock{merchant, sku, quantity}   one location holds >= quantity (untracked: false)
     time_after{time}                        block time >= time
     order_reached{order_id, status}         the order exists and its timeline has the status
     balance_at_least{address, denom, amount} the bank balance >= amount

@@ -50,8 +50,7 @@ def view(keeper: ConditionalKeeper, ctx: Context) -> conditions.View:
     def available(merchant: str, sku: str) -> int | None:
         if keeper.inventory is None:
             return None
-        stock = keeper.inventory.stock(store, merchant, sku)
-        return None if stock is None else stock.available
+        return keeper.inventory.largest_available(store, merchant, sku)
 
     def statuses_of(order_id: str) -> list[int] | None:
         order = keeper.orders.get_order(store, order_id)

@@ -16,7 +16,6 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
 
-from stateset.inventory.v1.inventory_pb2 import Stock
 from stateset.orders.v1 import tx_pb2 as orders_tx
 from stateset.orders.v1.orders_pb2 import Order
 
@@ -49,5 +48,9 @@ class OrdersKeeper(Protocol):
 
 
 class InventoryKeeper(Protocol):
-    def stock(self, store: KVStore, merchant: str, sku: str) -> Stock | None: ...
+    def largest_available(self, store: KVStore, merchant: str, sku: str) -> int | None:
+        """The most one of the merchant's locations holds of the SKU (what one order line can
+        reserve), or None if it tracks the SKU nowhere."""
+        ...
+
     def add_stock_listener(self, listener: Callable[[KVStore, str, str], None]) -> None: ...

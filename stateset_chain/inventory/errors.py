@@ -9,7 +9,8 @@ InventoryError (codespace "inventory")
 ├── NothingToRestock 7    the order holds no shipped reservation (or it was restocked)
 ├── OrderNotReturned 8    the order is not RETURNED or REFUNDED after a return
 ├── InvalidGenesis 9
-└── InvalidAdjustment 10  delta == 0, or the result out of range
+├── InvalidAdjustment 10  delta == 0, or the result out of range
+└── InvalidLocation 11    a location longer than 64 bytes or not printable
 """
 
 from __future__ import annotations
@@ -34,3 +35,4 @@ class NothingToRestock(
 class OrderNotReturned(InventoryError, code=8, description="the order was not returned"): ...
 class InvalidGenesis(InventoryError, code=9, description="invalid inventory genesis"): ...
 class InvalidAdjustment(InventoryError, code=10, description="invalid adjustment"): ...
+class InvalidLocation(InventoryError, code=11, description="invalid location"): ...

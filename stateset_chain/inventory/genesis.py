@@ -21,7 +21,7 @@ def init_genesis(keeper: InventoryKeeper, ctx: Context, data: dict) -> None:
     except json_format.ParseError as e:
         raise InvalidGenesis(str(e)) from None
     for stock in state.stocks:
-        keeper.stocks.set(ctx.store, (stock.merchant, stock.sku), stock)  # not a change: no wakes
+        keeper.put_stock(ctx.store, stock)  # not a change: no wakes
     for r in state.reservations:
         keeper.save_reservation(ctx.store, r)
     stock_balanced(keeper, ctx)

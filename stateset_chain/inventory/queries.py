@@ -1,9 +1,13 @@
 """Inventory queries.
 
-/stateset.inventory.v1.Query/Stock     {merchant, sku} -> {stock}; inventory UntrackedSku if unset
-/stateset.inventory.v1.Query/LowStock  {merchant, start_after_sku, limit} -> {stocks with
-    available <= low_stock_threshold, in SKU order; next_sku}. It reads the merchant's SKUs
-    (a key range), at most 10 x limit of them per page.
+/stateset.inventory.v1.Query/Stock     {merchant, sku, location} -> {stock}; inventory UntrackedSku
+    if unset there ("" = the default location)
+/stateset.inventory.v1.Query/StockLocations {merchant, sku} -> {stocks: every location, the
+    default first}
+/stateset.inventory.v1.Query/LowStock  {merchant, start_after_sku, start_after_location, limit}
+    -> {stocks with available <= low_stock_threshold, every location, in (SKU, location) key
+    order; next_sku, next_location}. It reads the merchant's stocks from the cursor on (key
+    ranges), at most 10 x limit of them per page.
 """
 
 from __future__ import annotations
@@ -30,10 +34,15 @@ def _merchant(addr: str) -> None:
 
 def stock(keeper: InventoryKeeper, ctx: Context, req: q.QueryStockRequest) -> q.QueryStockResponse:
     _merchant(req.merchant)
-    found = keeper.stock(ctx.store, req.merchant, req.sku)
+    found = keeper.stock(ctx.store, req.merchant, req.sku, req.location)
     if found is None:
-        raise UntrackedSku(f"{req.sku} at {req.merchant}")
+        raise UntrackedSku(f"{req.sku} at {req.merchant} {req.location!r}")
     return q.QueryStockResponse(stock=found)
+
+
+def stock_locations(keeper: InventoryKeeper, ctx: Context, req: q.QueryStockLocationsRequest):
+    _merchant(req.merchant)
+    return q.QueryStockLocationsResponse(stocks=keeper.stocks_at(ctx.store, req.merchant, req.sku))
 
 
 def low_stock(keeper: InventoryKeeper, ctx: Context, req: q.QueryLowStockRequest):
@@ -41,12 +50,15 @@ def low_stock(keeper: InventoryKeeper, ctx: Context, req: q.QueryLowStockRequest
     limit = min(req.limit or 50, 200)
     out = q.QueryLowStockResponse()
     read = 0
-    for s in keeper.stocks_of(ctx.store, req.merchant, req.start_after_sku):
+    stocks = keeper.stocks_of(
+        ctx.store, req.merchant, req.start_after_sku, req.start_after_location
+    )
+    for s in stocks:
         read += 1
         if s.available <= s.low_stock_threshold:
             out.stocks.append(s)
         if len(out.stocks) == limit or read == 10 * limit:
-            out.next_sku = s.sku
+            out.next_sku, out.next_location = s.sku, s.location
             break
     return out
 
@@ -56,5 +68,10 @@ def routes(keeper: InventoryKeeper) -> list[QueryRoute]:
         QueryRoute(SERVICE + "Stock", q.QueryStockRequest, lambda c, r: stock(keeper, c, r)),
         QueryRoute(
             SERVICE + "LowStock", q.QueryLowStockRequest, lambda c, r: low_stock(keeper, c, r)
+        ),
+        QueryRoute(
+            SERVICE + "StockLocations",
+            q.QueryStockLocationsRequest,
+            lambda c, r: stock_locations(keeper, c, r),
         ),
     ]

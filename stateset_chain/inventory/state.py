@@ -1,7 +1,13 @@
-"""The inventory keeper: stock per (merchant, SKU) and each order's reservation.
+"""The inventory keeper: stock per (merchant, SKU, location) and each order's reservation.
 
-    inventory/ 0x01 | len(merchant) merchant | len(sku) sku  -> Stock
+    inventory/ 0x01 | len(merchant) merchant | len(sku) sku  -> Stock  (the default location "")
     inventory/ 0x02 | len(order id) order id                 -> Reservation
+    inventory/ 0x03 | len(merchant) merchant | len(sku) sku | len(location) location -> Stock
+                                                                (a named location)
+
+The default location keeps the key it had before locations existed, so a state written then is
+read as it was. ``stocks_at`` lists a SKU's locations (the default first, then by key order);
+an order reserves each SKU from the first of them that holds the whole quantity (``reserve``).
 
 The orders module calls ``reserve`` when it creates an order and ``on_transition`` on every status
 change (``OrdersKeeper.stock``, wired in stateset_chain/wiring.py). A SKU is tracked once its
@@ -10,13 +16,18 @@ merchant has set it; untracked SKUs are not reserved (orders behave as before).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterator
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.inventory.errors import InsufficientStock
 from stateset_chain.inventory.expected import OrdersKeeper
-from stateset_chain.inventory.keys import RESERVATIONS_PREFIX, STOCKS_PREFIX
+from stateset_chain.inventory.keys import (
+    LOCATED_STOCKS_PREFIX,
+    RESERVATIONS_PREFIX,
+    STOCKS_PREFIX,
+)
 from stateset_chain.orders.lifecycle import CANCELLED, REFUNDED, SHIPPED
 from stateset_chain.store.collections import Map, ProtoValue, StrKey, TupleKey
 from stateset_chain.store.kv import KVStore
@@ -43,6 +54,9 @@ class InventoryKeeper:
     stocks: Map[tuple[str, str], Stock] = Map(
         STOCKS_PREFIX, TupleKey(StrKey, StrKey), ProtoValue(Stock)
     )
+    located: Map[tuple[str, str, str], Stock] = Map(
+        LOCATED_STOCKS_PREFIX, TupleKey(StrKey, StrKey, StrKey), ProtoValue(Stock)
+    )
     reservations: Map[str, Reservation] = Map(
         RESERVATIONS_PREFIX, StrKey, ProtoValue(Reservation)
     )
@@ -61,21 +75,61 @@ class InventoryKeeper:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def stock(self, store: KVStore, merchant: str, sku: str) -> Stock | None:
-        return self.stocks.get(store, (merchant, sku))
+    def stock(self, store: KVStore, merchant: str, sku: str, location: str = "") -> Stock | None:
+        if not location:
+            return self.stocks.get(store, (merchant, sku))
+        return self.located.get(store, (merchant, sku, location))
+
+    def put_stock(self, store: KVStore, stock: Stock) -> None:
+        """Write ``stock`` under its location's key (genesis: no listener is told)."""
+        if not stock.location:
+            self.stocks.set(store, (stock.merchant, stock.sku), stock)
+        else:
+            self.located.set(store, (stock.merchant, stock.sku, stock.location), stock)
 
     def save_stock(self, store: KVStore, stock: Stock) -> None:
-        self.stocks.set(store, (stock.merchant, stock.sku), stock)
+        self.put_stock(store, stock)
         for listener in self._stock_listeners:
             listener(store, stock.merchant, stock.sku)
 
-    def stocks_of(self, store: KVStore, merchant: str, start_after: str = "") -> Iterator[Stock]:
-        for (_, sku), stock in self.stocks.iterate(store, prefix=(merchant,)):
-            if sku > start_after or not start_after:
-                yield stock
+    def stocks_at(self, store: KVStore, merchant: str, sku: str) -> list[Stock]:
+        """Every location of (merchant, sku): the default one first, then the named ones."""
+        default = self.stocks.get(store, (merchant, sku))
+        named = [s for _, s in self.located.iterate(store, prefix=(merchant, sku))]
+        return ([default] if default is not None else []) + named
+
+    def largest_available(self, store: KVStore, merchant: str, sku: str) -> int | None:
+        """The most one location can serve (what one order line can reserve), or None if the
+        merchant tracks the SKU nowhere."""
+        stocks = self.stocks_at(store, merchant, sku)
+        return max((s.available for s in stocks), default=None) if stocks else None
+
+    def stocks_of(
+        self, store: KVStore, merchant: str, after_sku: str = "", after_location: str = ""
+    ) -> Iterator[Stock]:
+        """The merchant's stocks in (sku, location) key order, strictly after (after_sku,
+        after_location) when after_sku is given."""
+        if after_sku:
+            defaults = self.stocks.iterate(store, prefix=(merchant,), start=(merchant, after_sku))
+            named = self.located.iterate(
+                store, prefix=(merchant,), start=(merchant, after_sku, after_location)
+            )
+        else:
+            defaults = self.stocks.iterate(store, prefix=(merchant,))
+            named = self.located.iterate(store, prefix=(merchant,))
+        after = stock_order(after_sku, after_location) if after_sku else None
+        both = heapq.merge(
+            (s for _, s in defaults), (s for _, s in named),
+            key=lambda s: stock_order(s.sku, s.location),
+        )
+        for s in both:
+            if after is None or stock_order(s.sku, s.location) > after:
+                yield s
 
     def all_stocks(self, store: KVStore) -> Iterator[Stock]:
         for _, s in self.stocks.iterate(store):
+            yield s
+        for _, s in self.located.iterate(store):
             yield s
 
     def reservation(self, store: KVStore, order_id: str) -> Reservation | None:
@@ -91,23 +145,28 @@ class InventoryKeeper:
     # -- the orders module's hooks ------------------------------------------------------------
 
     def reserve(self, ctx: Context, order: Order) -> None:
-        """Reserve every tracked SKU of a new order, or refuse it (InsufficientStock)."""
+        """Reserve every tracked SKU of a new order, or refuse it (InsufficientStock). Each SKU
+        (its lines summed) comes from one location: the default one if it holds the whole
+        quantity, else the first named location (in key order) that does."""
         wanted: dict[str, int] = {}
         for item in order.items:
             if item.sku:
                 wanted[item.sku] = wanted.get(item.sku, 0) + item.quantity
         lines, touched = [], []
         for sku in sorted(wanted):
-            stock = self.stock(ctx.store, order.merchant, sku)
+            stocks = self.stocks_at(ctx.store, order.merchant, sku)
+            if not stocks:
+                continue  # untracked: not reserved
+            stock = next((s for s in stocks if s.available >= wanted[sku]), None)
             if stock is None:
-                continue
-            if stock.available < wanted[sku]:
+                most = max(s.available for s in stocks)
                 raise InsufficientStock(
-                    f"{sku}: {wanted[sku]} wanted, {stock.available} available at {order.merchant}"
+                    f"{sku}: {wanted[sku]} wanted, at most {most} available at one location "
+                    f"of {order.merchant}"
                 )
             stock.available -= wanted[sku]
             stock.reserved += wanted[sku]
-            lines.append(ReservedLine(sku=sku, quantity=wanted[sku]))
+            lines.append(ReservedLine(sku=sku, quantity=wanted[sku], location=stock.location))
             touched.append(stock)
         if not lines:
             return
@@ -144,10 +203,16 @@ class InventoryKeeper:
     def _move(self, ctx: Context, r: Reservation, **signs: int) -> list[Stock]:
         changed = []
         for line in r.lines:
-            stock = self.stock(ctx.store, r.merchant, line.sku)
-            assert stock is not None  # a reservation names only tracked SKUs; never deleted
+            stock = self.stock(ctx.store, r.merchant, line.sku, line.location)
+            assert stock is not None  # a reservation names only tracked stocks; never deleted
             for field, sign in signs.items():
                 setattr(stock, field, getattr(stock, field) + sign * line.quantity)
             self.save_stock(ctx.store, stock)
             changed.append(stock)
         return changed
+
+
+def stock_order(sku: str, location: str) -> tuple[bytes, bytes]:
+    """Where (sku, location) sorts among a merchant's stocks: the store's key order (each part
+    length-prefixed; the default location "" first)."""
+    return StrKey.encode(sku), StrKey.encode(location)

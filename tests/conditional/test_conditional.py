@@ -197,3 +197,22 @@ def test_create_refuses(msg, error):
     chain = CondChain()
     with pytest.raises(error):
         chain.deliver(msg)
+
+
+def test_sku_in_stock_holds_when_one_location_can_serve_the_quantity():
+    chain = CondChain()
+    chain.set_stock("PRESALE", 2)
+    chain.deliver(inv_tx.MsgSetInventory(merchant=MERCHANT, sku="PRESALE", quantity=2,
+                                         location="east"))
+    cid = chain.deliver(conditional_msg([in_stock(quantity=3)],
+                                        items=[item(sku="PRESALE", quantity=3)])).id
+    chain.advance()
+    assert chain.cond.must_get(chain.store, cid).status == WAITING  # 2 + 2, but never 3 at one
+    chain.deliver(inv_tx.MsgAdjustInventory(merchant=MERCHANT, sku="PRESALE", delta=1,
+                                            reason="in", location="east"))
+    chain.advance()
+    c = chain.cond.must_get(chain.store, cid)
+    assert c.status == EXECUTED
+    [line] = chain.inventory.reservation(chain.store, c.order_id).lines
+    assert (line.location, line.quantity) == ("east", 3)
+    chain.check_invariants()

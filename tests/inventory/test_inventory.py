@@ -128,7 +128,7 @@ def test_stock_and_low_stock_queries():
     chain.set_stock("A", 1, threshold=2)
     chain.set_stock("B", 50, threshold=2)
     chain.set_stock("C", 0, threshold=0)
-    [stock_q, low_q] = chain.inv_module.queries
+    [stock_q, low_q, _] = chain.inv_module.queries
     got = stock_q.handler(chain.ctx(), q.QueryStockRequest(merchant=MERCHANT, sku="B"))
     assert got.stock.available == 50
     low = low_q.handler(chain.ctx(), q.QueryLowStockRequest(merchant=MERCHANT))

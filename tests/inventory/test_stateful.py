@@ -1,7 +1,7 @@
-"""Hypothesis drives random stock changes and order flows: after every step the inventory
-invariant holds (available + reserved + shipped == set + adjusted; reserved == what open
-reservations hold), no unit appears or vanishes outside a set or an adjustment, and a refused
-message changed nothing."""
+"""Hypothesis drives random stock changes (at the default location and two named ones) and order
+flows: after every step the inventory invariant holds per (SKU, location) (available + reserved
++ shipped == set + adjusted; reserved == what open reservations hold there), no unit appears or
+vanishes outside a set or an adjustment, and a refused message changed nothing."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from stateset.inventory.v1 import tx_pb2 as tx
 from stateset.orders.v1 import tx_pb2 as otx
 
 SKUS = ["A", "B"]
+LOCATIONS = ["", "east", "west"]
 
 
 class InventoryMachine(RuleBasedStateMachine):
@@ -33,13 +34,21 @@ class InventoryMachine(RuleBasedStateMachine):
         except ChainError:
             assert sorted(self.chain.store.iterate()) == before
 
-    @rule(sku=st.sampled_from(SKUS), quantity=st.integers(0, 20))
-    def set_stock(self, sku, quantity):
-        self._try(tx.MsgSetInventory(merchant=MERCHANT, sku=sku, quantity=quantity))
+    @rule(
+        sku=st.sampled_from(SKUS), quantity=st.integers(0, 20),
+        location=st.sampled_from(LOCATIONS),
+    )
+    def set_stock(self, sku, quantity, location):
+        self._try(tx.MsgSetInventory(
+            merchant=MERCHANT, sku=sku, quantity=quantity, location=location))
 
-    @rule(sku=st.sampled_from(SKUS), delta=st.integers(-10, 10))
-    def adjust(self, sku, delta):
-        self._try(tx.MsgAdjustInventory(merchant=MERCHANT, sku=sku, delta=delta, reason="count"))
+    @rule(
+        sku=st.sampled_from(SKUS), delta=st.integers(-10, 10),
+        location=st.sampled_from(LOCATIONS),
+    )
+    def adjust(self, sku, delta, location):
+        self._try(tx.MsgAdjustInventory(
+            merchant=MERCHANT, sku=sku, delta=delta, reason="count", location=location))
 
     @rule(sku=st.sampled_from(SKUS + ["UNTRACKED"]), quantity=st.integers(1, 6))
     def order(self, sku, quantity):

@@ -3,6 +3,7 @@
 signer    merchant
 validate  merchant is a canonical address                          -> sdk InvalidAddress
           sku is 1..128 bytes                                      -> InvalidSku
+          location is "" (the default) or <= 64 printable bytes    -> InvalidLocation
           delta != 0                                               -> InvalidAdjustment
           reason is 1..256 bytes                                   -> MissingReason
 guard     the SKU is tracked                                       -> UntrackedSku
@@ -23,7 +24,12 @@ from stateset_chain.inventory.errors import (
     MissingReason,
     UntrackedSku,
 )
-from stateset_chain.inventory.msgs.common import MAX_QUANTITY, MAX_REASON_BYTES, require_sku
+from stateset_chain.inventory.msgs.common import (
+    MAX_QUANTITY,
+    MAX_REASON_BYTES,
+    require_location,
+    require_sku,
+)
 from stateset_chain.inventory.state import InventoryKeeper
 
 from stateset.inventory.v1 import events_pb2 as events
@@ -39,6 +45,7 @@ def signers(msg: tx.MsgAdjustInventory) -> list[str]:
 def validate(msg: tx.MsgAdjustInventory) -> None:
     require_address(msg.merchant, "merchant")
     require_sku(msg.sku)
+    require_location(msg.location)
     if msg.delta == 0:
         raise InvalidAdjustment("delta must not be 0")
     if not 1 <= len(msg.reason.encode()) <= MAX_REASON_BYTES:
@@ -48,9 +55,9 @@ def validate(msg: tx.MsgAdjustInventory) -> None:
 def handle(
     keeper: InventoryKeeper, ctx: Context, msg: tx.MsgAdjustInventory
 ) -> tx.MsgAdjustInventoryResponse:
-    stock = keeper.stock(ctx.store, msg.merchant, msg.sku)
+    stock = keeper.stock(ctx.store, msg.merchant, msg.sku, msg.location)
     if stock is None:
-        raise UntrackedSku(f"{msg.sku} at {msg.merchant}: set it first")
+        raise UntrackedSku(f"{msg.sku} at {msg.merchant} {msg.location!r}: set it first")
     if stock.available + msg.delta < 0:
         raise InsufficientStock(f"{msg.sku}: {stock.available} available, delta {msg.delta}")
     if stock.available + msg.delta > MAX_QUANTITY:

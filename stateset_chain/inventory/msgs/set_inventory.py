@@ -4,6 +4,7 @@ re-count it.
 signer    merchant
 validate  merchant is a canonical address                          -> sdk InvalidAddress
           sku is 1..128 bytes                                      -> InvalidSku
+          location is "" (the default) or <= 64 printable bytes    -> InvalidLocation
           quantity <= 2**63 - 1                                    -> InvalidAdjustment
 change    available = quantity; reserved unchanged (orders still hold it);
           set = quantity + reserved; shipped = adjusted = 0
@@ -16,7 +17,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
 from stateset_chain.inventory.errors import InvalidAdjustment
-from stateset_chain.inventory.msgs.common import MAX_QUANTITY, require_sku
+from stateset_chain.inventory.msgs.common import MAX_QUANTITY, require_location, require_sku
 from stateset_chain.inventory.state import InventoryKeeper
 
 from stateset.inventory.v1 import events_pb2 as events
@@ -33,6 +34,7 @@ def signers(msg: tx.MsgSetInventory) -> list[str]:
 def validate(msg: tx.MsgSetInventory) -> None:
     require_address(msg.merchant, "merchant")
     require_sku(msg.sku)
+    require_location(msg.location)
     if msg.quantity > MAX_QUANTITY:
         raise InvalidAdjustment(f"quantity {msg.quantity}")
 
@@ -40,8 +42,8 @@ def validate(msg: tx.MsgSetInventory) -> None:
 def handle(
     keeper: InventoryKeeper, ctx: Context, msg: tx.MsgSetInventory
 ) -> tx.MsgSetInventoryResponse:
-    stock = keeper.stock(ctx.store, msg.merchant, msg.sku) or Stock(
-        merchant=msg.merchant, sku=msg.sku
+    stock = keeper.stock(ctx.store, msg.merchant, msg.sku, msg.location) or Stock(
+        merchant=msg.merchant, sku=msg.sku, location=msg.location
     )
     stock.available = msg.quantity
     stock.set = msg.quantity + stock.reserved
