@@ -62,20 +62,40 @@ class Service:
         )
         self.webhook_metrics = WebhookMetrics(self.registry)
         self.limiter = RateLimiter(config.rate, config.burst)
+        # the rate limit's statement runs in the ASGI middleware, on the event loop: its own
+        # small async pool (the handlers' pool is synchronous, used from worker threads)
+        self.limit_pool = psycopg_pool.AsyncConnectionPool(
+            libpq(config.db_url), min_size=1, max_size=4, kwargs={"autocommit": True},
+            open=False, timeout=5.0,
+        ) if self.limiter.enabled else None
         self.worker: DeliveryWorker | None = None
 
-    def start(self) -> None:
+    async def start(self) -> None:
         self.pool.open(wait=False)
+        if self.limit_pool is not None:
+            await self.limit_pool.open(wait=False)
         if self.config.run_worker:
             self.worker = DeliveryWorker(
                 libpq(self.config.db_url), self.config.delivery, self.webhook_metrics
             )
             self.worker.start()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
+        if self.limit_pool is not None:
+            await self.limit_pool.close()
         self.pool.close()
+
+    async def rate_limit_wait(self, who: str) -> float:
+        """0.0, or the seconds until ``who`` may send again (one statement, see ratelimit)."""
+        if self.limit_pool is None:
+            return 0.0
+        try:
+            async with self.limit_pool.connection() as conn:
+                return await self.limiter.take(conn, who)
+        except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as e:
+            raise errors.DatabaseUnavailable(f"database unavailable: {type(e).__name__}") from None
 
 
 def libpq(url: str) -> str:
@@ -145,8 +165,9 @@ def error_response(e: errors.ApiError, headers: dict | None = None) -> JSONRespo
 
 
 class LimitsAndMetrics:
-    """Pure ASGI middleware: the per-key rate limit on /v1/ and the request metrics (by route
-    template). (Starlette's BaseHTTPMiddleware costs a task and a stream per request.)"""
+    """Pure ASGI middleware: the per-key rate limit on /v1/ (shared by every API process through
+    PostgreSQL, ``ratelimit``) and the request metrics (by route template). (Starlette's
+    BaseHTTPMiddleware costs a task and a stream per request.)"""
 
     def __init__(self, app, svc: Service) -> None:
         self.app = app
@@ -158,7 +179,7 @@ class LimitsAndMetrics:
             return
         started = time.perf_counter()
         method = scope["method"]
-        if scope["path"].startswith("/v1/"):
+        if self.svc.limit_pool is not None and scope["path"].startswith("/v1/"):
             token = None
             for name, value in scope["headers"]:
                 if name == b"authorization":
@@ -167,7 +188,11 @@ class LimitsAndMetrics:
             client = scope.get("client")
             who = ("key:" + hashlib.sha256(token.encode()).hexdigest()[:16] if token
                    else "ip:" + (client[0] if client else "?"))
-            wait = self.svc.limiter.take(who)
+            try:
+                wait = await self.svc.rate_limit_wait(who)
+            except errors.ApiError as e:
+                await error_response(e)(scope, receive, send)
+                return
             if wait > 0:
                 response = error_response(
                     errors.RateLimited("too many requests for this key; retry later"),
@@ -198,11 +223,11 @@ def create_app(config: ApiConfig) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        svc.start()
+        await svc.start()
         try:
             yield
         finally:
-            svc.stop()
+            await svc.stop()
 
     app = FastAPI(
         title="StateSet Orders API",

@@ -11,12 +11,14 @@ outbox) and writes them only from blocks. The API owns what integrators create t
     webhook_deliveries   one row per (endpoint, event): pending -> delivered | failed | cancelled
     webhook_attempts     every HTTP attempt of a delivery (status code or error, duration)
     reports              a CSV report's request and its rendered body
+    api_rate_limits      per key (or client address): the rate limit's state, shared by every
+                         API process (``api.ratelimit``; UNLOGGED, revision ``api_0002``)
 
 and four indexes on the indexer's ``orders`` for the list routes (``orders_*_seq``,
 ``orders_status_total``).
 
-``DDL`` is applied by the alembic revision ``api_tables`` and, for tests that run before the
-indexer's migrations exist, by ``create_all``. Every statement is idempotent.
+``DDL`` is applied by the alembic revision ``api_0001`` and ``RATE_LIMITS_DDL`` by ``api_0002``;
+``create_all`` applies both. Every statement is idempotent.
 """
 
 from __future__ import annotations
@@ -140,9 +142,24 @@ DDL: tuple[str, ...] = (
     """,
 )
 
+RATE_LIMITS_DDL: tuple[str, ...] = (
+    # who = "key:<sha256 prefix of the key>" or "ip:<address>"; tat = the GCRA theoretical
+    # arrival time; checked_at and allowed = the last request's (RETURNING reads them)
+    """
+    CREATE UNLOGGED TABLE IF NOT EXISTS api_rate_limits (
+        who         TEXT PRIMARY KEY,
+        tat         TIMESTAMPTZ NOT NULL,
+        checked_at  TIMESTAMPTZ NOT NULL,
+        allowed     BOOLEAN NOT NULL
+    )
+    """,
+)
+
+RATE_LIMITS_DROP: tuple[str, ...] = ("DROP TABLE IF EXISTS api_rate_limits",)
+
 TABLES: tuple[str, ...] = (
     "api_keys", "idempotency_keys", "webhook_endpoints", "webhook_secrets", "webhook_fanout",
-    "webhook_deliveries", "webhook_attempts", "reports",
+    "webhook_deliveries", "webhook_attempts", "reports", "api_rate_limits",
 )
 
 DROP: tuple[str, ...] = (
@@ -165,5 +182,5 @@ DROP: tuple[str, ...] = (
 
 def create_all(conn) -> None:
     """Apply ``DDL`` on a psycopg connection (in its current transaction)."""
-    for statement in DDL:
+    for statement in (*DDL, *RATE_LIMITS_DDL):
         conn.execute(statement)

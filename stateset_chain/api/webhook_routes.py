@@ -95,11 +95,26 @@ def create_webhook(
     return _write(request, key, idempotency_key, raw, handler)
 
 
-@router.get("", summary="List webhook endpoints")
-def list_webhooks(request: Request, key: AnyKey) -> dict:
+@router.get("", summary="List webhook endpoints (newest first), with cursors")
+def list_webhooks(
+    request: Request,
+    key: AnyKey,
+    limit: int | None = None,
+    starting_after: str | None = None,
+    ending_before: str | None = None,
+) -> dict:
+    n = params.limit(limit)
+    params.cursors(0, starting_after, ending_before)
+    cursor_id = starting_after if starting_after is not None else ending_before
     with connection(request) as conn:
-        items = db.list_all(conn, livemode=key.livemode)
-    return {"object": "list", "data": [e.to_json() for e in items], "has_more": False}
+        found = db.list_page(conn, livemode=key.livemode, limit=n, cursor_id=cursor_id,
+                             backwards=ending_before is not None)
+    if found is None:
+        param = "starting_after" if starting_after is not None else "ending_before"
+        raise errors.ParameterInvalid(f"no webhook endpoint {cursor_id}", param=param)
+    items, total, has_more = found
+    return {"object": "list", "data": [e.to_json() for e in items], "total_count": total,
+            "has_more": has_more}
 
 
 @router.get("/{endpoint_id}", summary="Get a webhook endpoint")

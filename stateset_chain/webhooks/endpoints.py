@@ -74,8 +74,6 @@ class Endpoint:
         }
 
 
-
-
 _COLUMNS = "id, livemode, url, events, description, status, disabled_reason, created_at, updated_at"
 
 
@@ -109,13 +107,28 @@ def get(conn, endpoint_id: str, *, livemode: bool) -> Endpoint | None:
     return _endpoint(row) if row else None
 
 
-def list_all(conn, *, livemode: bool) -> list[Endpoint]:
-    rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM webhook_endpoints WHERE livemode = %s AND deleted_at IS NULL "
-        "ORDER BY created_at, id",
-        (livemode,),
-    ).fetchall()
-    return [_endpoint(r) for r in rows]
+def list_page(conn, *, livemode: bool, limit: int, cursor_id: str | None,
+              backwards: bool) -> tuple[list[Endpoint], int, bool] | None:
+    """A page of the mode's endpoints, newest first (``paging.page`` on ``(created_at, id)``):
+    (endpoints, total_count, has_more), or None when ``cursor_id`` names no endpoint of the mode."""
+    from stateset_chain.api.paging import Where, page
+
+    where = Where(["livemode = %s", "deleted_at IS NULL"], [livemode])
+    cursor = None
+    if cursor_id is not None:
+        cursor = conn.execute(
+            "SELECT created_at, id FROM webhook_endpoints "
+            "WHERE id = %s AND livemode = %s AND deleted_at IS NULL",
+            (cursor_id, livemode),
+        ).fetchone()
+        if cursor is None:
+            return None
+    rows, total, has_more = page(
+        conn, table="webhook_endpoints", columns=_COLUMNS, key=("created_at", "id"),
+        where=where, limit=limit, offset=0, cursor_key=None if cursor is None else tuple(cursor),
+        backwards=backwards,
+    )
+    return [_endpoint(r) for r in rows], total, has_more
 
 
 def update(
