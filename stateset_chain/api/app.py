@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stateset_chain.api import errors
 from stateset_chain.api.keys import ApiKey, lookup_key
 from stateset_chain.api.ratelimit import RateLimiter
+from stateset_chain.readside import jsoncodec
 from stateset_chain.webhooks.delivery import DeliveryConfig, DeliveryWorker, WebhookMetrics
 
 API_VERSION = "2026-12-01"
@@ -50,7 +51,13 @@ class Service:
         self.config = config
         self.pool = psycopg_pool.ConnectionPool(
             libpq(config.db_url), min_size=1, max_size=config.pool_size,
-            kwargs={"autocommit": True}, open=False, timeout=5.0,
+            kwargs={"autocommit": True}, open=False, timeout=5.0, configure=jsoncodec.use_on,
+        )
+        # the event loop's own pool: the rate limit's statement (in the ASGI middleware) and the
+        # async routes (get order), which thus never hop to a worker thread
+        self.apool = psycopg_pool.AsyncConnectionPool(
+            libpq(config.db_url), min_size=1, max_size=config.pool_size,
+            kwargs={"autocommit": True}, open=False, timeout=5.0, configure=_configure_async,
         )
         self.registry = CollectorRegistry()
         self.requests = Counter(
@@ -62,18 +69,11 @@ class Service:
         )
         self.webhook_metrics = WebhookMetrics(self.registry)
         self.limiter = RateLimiter(config.rate, config.burst)
-        # the rate limit's statement runs in the ASGI middleware, on the event loop: its own
-        # small async pool (the handlers' pool is synchronous, used from worker threads)
-        self.limit_pool = psycopg_pool.AsyncConnectionPool(
-            libpq(config.db_url), min_size=1, max_size=4, kwargs={"autocommit": True},
-            open=False, timeout=5.0,
-        ) if self.limiter.enabled else None
         self.worker: DeliveryWorker | None = None
 
     async def start(self) -> None:
         self.pool.open(wait=False)
-        if self.limit_pool is not None:
-            await self.limit_pool.open(wait=False)
+        await self.apool.open(wait=False)
         if self.config.run_worker:
             self.worker = DeliveryWorker(
                 libpq(self.config.db_url), self.config.delivery, self.webhook_metrics
@@ -83,19 +83,29 @@ class Service:
     async def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
-        if self.limit_pool is not None:
-            await self.limit_pool.close()
+        await self.apool.close()
         self.pool.close()
 
     async def rate_limit_wait(self, who: str) -> float:
         """0.0, or the seconds until ``who`` may send again (one statement, see ratelimit)."""
-        if self.limit_pool is None:
+        if not self.limiter.enabled:
             return 0.0
         try:
-            async with self.limit_pool.connection() as conn:
+            async with self.apool.connection() as conn:
                 return await self.limiter.take(conn, who)
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as e:
             raise errors.DatabaseUnavailable(f"database unavailable: {type(e).__name__}") from None
+
+
+async def _configure_async(conn) -> None:
+    jsoncodec.use_on(conn)
+
+
+class FastJSONResponse(JSONResponse):
+    """Starlette's JSONResponse (compact, UTF-8) written by orjson (``readside.jsoncodec``)."""
+
+    def render(self, content) -> bytes:
+        return jsoncodec.dumps(content)
 
 
 def libpq(url: str) -> str:
@@ -104,6 +114,16 @@ def libpq(url: str) -> str:
 
 def service(request: Request) -> Service:
     return request.app.state.service
+
+
+@contextlib.asynccontextmanager
+async def aconnection(request: Request):
+    """A connection of the event loop's pool (autocommit); an unreachable database is a 503."""
+    try:
+        async with service(request).apool.connection() as conn:
+            yield conn
+    except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as e:
+        raise errors.DatabaseUnavailable(f"database unavailable: {type(e).__name__}") from None
 
 
 @contextlib.contextmanager
@@ -161,7 +181,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 def error_response(e: errors.ApiError, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(e.to_json(), status_code=e.status, headers=headers)
+    return FastJSONResponse(e.to_json(), status_code=e.status, headers=headers)
 
 
 class LimitsAndMetrics:
@@ -179,7 +199,7 @@ class LimitsAndMetrics:
             return
         started = time.perf_counter()
         method = scope["method"]
-        if self.svc.limit_pool is not None and scope["path"].startswith("/v1/"):
+        if self.svc.limiter.enabled and scope["path"].startswith("/v1/"):
             token = None
             for name, value in scope["headers"]:
                 if name == b"authorization":
@@ -237,6 +257,7 @@ def create_app(config: ApiConfig) -> FastAPI:
             "CSV reports and signed webhooks, served from the indexer's PostgreSQL."
         ),
         lifespan=lifespan,
+        default_response_class=FastJSONResponse,
     )
     app.state.service = svc
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from stateset_chain.api import errors, params
-from stateset_chain.api.app import connection
+from stateset_chain.api.app import FastJSONResponse, aconnection, connection
 from stateset_chain.api.fmt import base_units_str
 from stateset_chain.api.paging import Where, page
 from stateset_chain.readside.render import render_order, render_payment
@@ -44,12 +44,14 @@ def order_filters(
 
 
 @router.get("/orders/{order_id}", summary="Get an order")
-def get_order(request: Request, order_id: str) -> JSONResponse:
-    with connection(request) as conn:
-        row = conn.execute("SELECT doc FROM orders WHERE id = %s", (order_id,)).fetchone()
+async def get_order(request: Request, order_id: str) -> FastJSONResponse:
+    # on the event loop (the async pool): one primary-key read, no hop to a worker thread
+    async with aconnection(request) as conn:
+        cur = await conn.execute("SELECT doc FROM orders WHERE id = %s", (order_id,))
+        row = await cur.fetchone()
     if row is None:
         raise errors.ResourceMissing(f"no order {order_id}", param="id")
-    return JSONResponse(render_order(row[0]))
+    return FastJSONResponse(render_order(row[0]))
 
 
 @router.get("/orders", summary="List orders (newest first), filtered, with cursors")
@@ -90,7 +92,7 @@ def list_orders(
             conn, table="orders", columns="doc", key=("sequence",), where=where, limit=n,
             offset=skip, cursor_key=cursor, backwards=ending_before is not None,
         )
-    return JSONResponse({
+    return FastJSONResponse({
         "object": "list",
         "orders": [render_order(r[0]) for r in rows],
         "total_count": total,
