@@ -32,25 +32,22 @@ def signers(msg: tx.MsgBatchPayOrders) -> list[str]:
     return [msg.payer]
 
 
-def validate(msg: tx.MsgBatchPayOrders) -> None:
+def validate(msg: tx.MsgBatchPayOrders) -> list[Coin]:
+    """The amount of each payment, in order."""
     require_address(msg.payer, "payer")
     if not msg.payments:
         raise EmptyBatch()
-    for item in msg.payments:
-        validate_payment(item.order_id, item.amount)
+    return [validate_payment(item.order_id, item.amount) for item in msg.payments]
 
 
 def handle(
-    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgBatchPayOrders
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgBatchPayOrders, parsed: list[Coin]
 ) -> tx.MsgBatchPayOrdersResponse:
     limit = keeper.params(ctx.store).max_batch_size
     if len(msg.payments) > limit:
         raise BatchTooLarge(f"{len(msg.payments)} payments, the limit is {limit}")
     results = [
-        pay_order(
-            keeper, ctx, msg.payer, p.order_id, Coin.from_proto(p.amount), p.method,
-            up_to=p.up_to,
-        )
-        for p in msg.payments
+        pay_order(keeper, ctx, msg.payer, p.order_id, amount, p.method, up_to=p.up_to)
+        for p, amount in zip(msg.payments, parsed, strict=True)
     ]
     return tx.MsgBatchPayOrdersResponse(payments=results)

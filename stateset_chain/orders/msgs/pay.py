@@ -62,15 +62,19 @@ def signers(msg: tx.MsgPayOrder) -> list[str]:
     return [msg.payer]
 
 
-def validate_payment(order_id: str, amount) -> None:
+def validate_payment(order_id: str, amount) -> Coin:
+    """The amount paid."""
     require_order_id(order_id)
-    if Coin.from_proto(amount).amount == 0:
+    coin = Coin.from_proto(amount)
+    if coin.amount == 0:
         raise InvalidAmount("payment amount must be positive")
+    return coin
 
 
-def validate(msg: tx.MsgPayOrder) -> None:
+def validate(msg: tx.MsgPayOrder) -> Coin:
+    """The amount paid."""
     require_address(msg.payer, "payer")
-    validate_payment(msg.order_id, msg.amount)
+    return validate_payment(msg.order_id, msg.amount)
 
 
 def pay_order(
@@ -157,8 +161,7 @@ def pay_order(
     )
 
 
-def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgPayOrder) -> tx.MsgPayOrderResponse:
-    return pay_order(
-        keeper, ctx, msg.payer, msg.order_id, Coin.from_proto(msg.amount), msg.method,
-        up_to=msg.up_to,
-    )
+def handle(
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgPayOrder, parsed: Coin
+) -> tx.MsgPayOrderResponse:
+    return pay_order(keeper, ctx, msg.payer, msg.order_id, parsed, msg.method, up_to=msg.up_to)

@@ -66,21 +66,24 @@ def signers(msg: tx.MsgRefundOrder) -> list[str]:
     return [msg.signer]
 
 
-def validate(msg: tx.MsgRefundOrder) -> None:
+def validate(msg: tx.MsgRefundOrder) -> int | None:
+    """The amount asked (None: all that is in escrow)."""
     require_address(msg.signer, "signer")
     require_order_id(msg.order_id)
-    if msg.amount:
-        parse_amount(msg.amount, "refund amount")
+    asked = parse_amount(msg.amount, "refund amount") if msg.amount else None
     require_no_email(msg.reason, "reason")
+    return asked
 
 
-def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgRefundOrder) -> tx.MsgRefundOrderResponse:
+def handle(
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgRefundOrder, parsed: int | None
+) -> tx.MsgRefundOrderResponse:
     params = keeper.params(ctx.store)
     order = keeper.must_get_order(ctx.store, msg.order_id)
     require_role(msg.signer, order, params, frozenset({MERCHANT}), "refund")
     require_length(msg.reason, "reason", params.max_reason_length)
     left = escrow.escrowed(order)
-    amount = parse_amount(msg.amount, "refund amount") if msg.amount else left
+    amount = left if parsed is None else parsed
     if amount > left:
         raise OverRefund(f"{amount} asked, {left}{order.denom} in escrow for order {order.id}")
     finishes = order.status == RETURNED or amount == left

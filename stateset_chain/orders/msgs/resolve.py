@@ -54,20 +54,23 @@ def signers(msg: tx.MsgResolveDispute) -> list[str]:
     return [msg.arbiter]
 
 
-def validate(msg: tx.MsgResolveDispute) -> None:
+def validate(msg: tx.MsgResolveDispute) -> int | None:
+    """A partial refund's amount (None for the other outcomes)."""
     require_address(msg.arbiter, "arbiter")
     require_order_id(msg.order_id)
     if msg.outcome not in (REFUND_FULL, REFUND_PARTIAL, RELEASE_TO_MERCHANT):
         raise InvalidOutcome(f"outcome {msg.outcome}")
+    partial = None
     if msg.outcome == REFUND_PARTIAL:
-        parse_amount(msg.refund_amount, "refund_amount")
+        partial = parse_amount(msg.refund_amount, "refund_amount")
     elif msg.refund_amount:
         raise InvalidOutcome("refund_amount is only for DISPUTE_OUTCOME_REFUND_PARTIAL")
     require_no_email(msg.note, "note")
+    return partial
 
 
 def handle(
-    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgResolveDispute
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgResolveDispute, parsed: int | None
 ) -> tx.MsgResolveDisputeResponse:
     params = keeper.params(ctx.store)
     order = keeper.must_get_order(ctx.store, msg.order_id)
@@ -76,7 +79,7 @@ def handle(
     require_length(msg.note, "note", params.max_reason_length)
     lifecycle.require_transition(order, RESOLVED)
     left = escrow.escrowed(order)
-    refund_amount = _refund_amount(msg, left)
+    refund_amount = _refund_amount(msg, left, parsed)
     if refund_amount > left:
         raise OverRefund(f"{refund_amount} asked, {left}{order.denom} in escrow for {order.id}")
 
@@ -125,9 +128,9 @@ def require_not_party(arbiter: str, order: Order) -> None:
         raise ArbiterIsParty(f"the arbiter {arbiter} paid into order {order.id}")
 
 
-def _refund_amount(msg: tx.MsgResolveDispute, escrowed: int) -> int:
+def _refund_amount(msg: tx.MsgResolveDispute, escrowed: int, partial: int | None) -> int:
     if msg.outcome == REFUND_FULL:
         return escrowed
-    if msg.outcome == REFUND_PARTIAL:
-        return parse_amount(msg.refund_amount, "refund_amount")
+    if msg.outcome == REFUND_PARTIAL and partial is not None:  # validate parsed it
+        return partial
     return 0
