@@ -118,10 +118,10 @@ def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLE
     # tracked SKUs: creating an order reserves them, its status changes commit or release (the
     # keeper attaches itself to the orders' hooks)
     inventory = InventoryKeeper(orders)
-    # conditional orders wake on the stock and order statuses they wait on (never a scan; the
-    # keeper attaches itself to the orders' status hooks, after the inventory, and to the
-    # inventory's stock listeners)
-    conditional = ConditionalKeeper(bank, orders, inventory)
+    # conditional orders wake on the stock, order statuses and exchange rates they wait on (never
+    # a scan; the keeper attaches itself to the orders' status hooks, after the inventory, to the
+    # inventory's stock listeners and to the oracle's rate listeners)
+    conditional = ConditionalKeeper(bank, orders, inventory, oracle)
     # each billing cycle is an ordinary order, created and paid through the orders module
     subscriptions = SubscriptionsKeeper(bank, orders)
     return Keepers(

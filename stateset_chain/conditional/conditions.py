@@ -4,9 +4,12 @@
     time_after{time}                        block time >= time
     order_reached{order_id, status}         the order exists and its timeline has the status
     balance_at_least{address, denom, amount} the bank balance >= amount
+    exchange_rate{currency, rate, comparison} the oracle's fresh CURRENCY/USD rate >= (AT_LEAST)
+                                            or <= (AT_MOST) rate; no fresh rate: false
 
-``wake_keys`` says what a condition waits on, so that only a change of that thing (a stock write,
-a status change of that order, a block time) re-evaluates the conditional orders waiting on it.
+The keeper indexes each condition under what it waits on (state.py ``index``), so that only a
+change of that thing (a stock write, a status change of that order, a new accepted rate of that
+currency, a block time) re-evaluates the conditional orders waiting on it.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.conditional.errors import InvalidCondition
 from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError
+from stateset_chain.oracle.params import is_currency_code
 from stateset_chain.orders import ids
+from stateset_chain.rates import parse_rate
 from stateset_chain.timefmt import timestamp_ns
 
-from stateset.conditional.v1.conditional_pb2 import Condition
+from stateset.conditional.v1.conditional_pb2 import Comparison, Condition
 from stateset.orders.v1.orders_pb2 import OrderStatus
 
 
@@ -31,6 +36,7 @@ class View:
     available: Callable[[str, str], int | None]  # (merchant, sku) -> available or None
     statuses_of: Callable[[str], list[int] | None]  # order id -> timeline statuses or None
     balance: Callable[[str, str], int]  # (address, denom) -> amount
+    usd_rate: Callable[[str], int | None]  # currency -> fresh accepted rate (scale 10^18) or None
 
 
 def holds(c: Condition, view: View) -> bool:
@@ -46,7 +52,19 @@ def holds(c: Condition, view: View) -> bool:
     if kind == "balance_at_least":
         b = c.balance_at_least
         return view.balance(b.address, b.denom) >= b.amount
+    if kind == "exchange_rate":
+        return rate_holds(c.exchange_rate.comparison, view.usd_rate(c.exchange_rate.currency),
+                          parse_rate(c.exchange_rate.rate))
     raise AssertionError(f"unvalidated condition kind {kind}")
+
+
+def rate_holds(comparison: int, rate: int | None, bound: int) -> bool:
+    """Pure: a fresh ``rate`` (None: none readable) against ``bound``, both scaled 10^18."""
+    if rate is None:
+        return False
+    if comparison == Comparison.COMPARISON_AT_LEAST:
+        return rate >= bound
+    return rate <= bound
 
 
 def validate(i: int, c: Condition) -> None:
@@ -68,6 +86,13 @@ def validate(i: int, c: Condition) -> None:
             require_address(c.balance_at_least.address, "address")
             if not c.balance_at_least.denom or c.balance_at_least.amount < 1:
                 raise InvalidCondition("balance_at_least needs a denom and amount >= 1")
+        elif kind == "exchange_rate":
+            r = c.exchange_rate
+            if not is_currency_code(r.currency):
+                raise InvalidCondition(f"currency {r.currency!r} is not an ISO 4217 code but USD")
+            parse_rate(r.rate, InvalidCondition, field="exchange_rate.rate")
+            if r.comparison not in (Comparison.COMPARISON_AT_LEAST, Comparison.COMPARISON_AT_MOST):
+                raise InvalidCondition("exchange_rate needs a comparison: AT_LEAST or AT_MOST")
         else:
             raise InvalidCondition("no condition kind set")
     except InvalidCondition as e:

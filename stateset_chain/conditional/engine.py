@@ -30,6 +30,7 @@ from stateset_chain.conditional.state import ESCROW_ACCOUNT, ConditionalKeeper
 from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
+from stateset_chain.rates import parse_rate
 from stateset_chain.store.kv import Branch
 from stateset_chain.timefmt import timestamp, timestamp_ns
 
@@ -59,7 +60,16 @@ def view(keeper: ConditionalKeeper, ctx: Context) -> conditions.View:
     def balance(addr: str, denom: str) -> int:
         return keeper.bank.balance(store, addr, denom)
 
-    return conditions.View(ctx.block.time_ns, available, statuses_of, balance)
+    def usd_rate(currency: str) -> int | None:
+        if keeper.oracle is None:
+            return None
+        try:
+            rate = keeper.oracle.usd_rate(store, currency, ctx.block.time_ns)
+        except ChainError:  # RateNotFound, RateStale: no fresh rate
+            return None
+        return parse_rate(rate.rate)
+
+    return conditions.View(ctx.block.time_ns, available, statuses_of, balance, usd_rate)
 
 
 def all_hold(keeper: ConditionalKeeper, ctx: Context, c: ConditionalOrder) -> list[bool]:

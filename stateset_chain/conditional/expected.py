@@ -5,6 +5,8 @@
 - ``OrdersKeeper``: reads an order's status history (order_reached conditions), and creates and
   pays orders with the orders module's own message code.
 - ``InventoryKeeper``: a SKU's stock (sku_in_stock conditions); optional.
+- ``OracleKeeper``: a currency's accepted USD rate, and a listener told when it changes
+  (exchange_rate conditions); optional.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
 
+from stateset.oracle.v1.oracle_pb2 import AcceptedRate
 from stateset.orders.v1 import tx_pb2 as orders_tx
 from stateset.orders.v1.orders_pb2 import Order
 
@@ -54,3 +57,12 @@ class InventoryKeeper(Protocol):
         ...
 
     def add_stock_listener(self, listener: Callable[[KVStore, str, str], None]) -> None: ...
+
+
+class OracleKeeper(Protocol):
+    def usd_rate(self, store: KVStore, currency: str, now: int) -> AcceptedRate:
+        """The fresh accepted rate (USD per unit, ``rate`` text scaled 10^18), or raise oracle
+        RateNotFound / RateStale."""
+        ...
+
+    def add_rate_listener(self, listener: Callable[[KVStore, str], None]) -> None: ...

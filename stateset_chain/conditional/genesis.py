@@ -11,6 +11,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.conditional import engine
 from stateset_chain.conditional.errors import InvalidGenesis
 from stateset_chain.conditional.state import (
+    EXCHANGE_RATE,
     ORDER_STATUS,
     STOCK,
     ConditionalKeeper,
@@ -45,7 +46,8 @@ def init_genesis(keeper: ConditionalKeeper, ctx: Context, data: dict) -> None:
     highest_pass = 0
     for p in state.passes:
         subject = (p.kind, p.subject, p.sku)
-        if p.kind not in (STOCK, ORDER_STATUS) or keeper.pass_of.has(ctx.store, subject):
+        known = p.kind in (STOCK, ORDER_STATUS, EXCHANGE_RATE)
+        if not known or keeper.pass_of.has(ctx.store, subject):
             raise InvalidGenesis(f"wake pass {p.sequence}: unknown kind or subject twice")
         keeper.pass_queue.set(ctx.store, p.sequence, p)
         keeper.pass_of.set(ctx.store, subject, p.sequence)

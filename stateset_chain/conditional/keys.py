@@ -7,6 +7,7 @@
     conditional/ 0x11 | expires_ns u64 | len(id) id      -> (empty)  expiries
     conditional/ 0x12 | len(m) merchant | len(s) sku | len(id) id -> (empty)  stock waiters
     conditional/ 0x13 | len(o) order id | len(id) id     -> (empty)  order status waiters
+    conditional/ 0x14 | len(c) currency | len(id) id     -> (empty)  exchange rate waiters
     conditional/ 0x20 | len(id) id                       -> (empty)  woken, to evaluate
     conditional/ 0x21 | kind u32 | len(s) subject | len(k) sku -> (empty)  changed in this block
     conditional/ 0x30 | sequence u64                     -> WakePass  waiter passes, FIFO
@@ -25,6 +26,7 @@ TIME_QUEUE_PREFIX = P + b"\x10"
 EXPIRY_QUEUE_PREFIX = P + b"\x11"
 STOCK_WAITERS_PREFIX = P + b"\x12"
 ORDER_WAITERS_PREFIX = P + b"\x13"
+RATE_WAITERS_PREFIX = P + b"\x14"
 WOKEN_PREFIX = P + b"\x20"
 CHANGED_PREFIX = P + b"\x21"
 PASS_QUEUE_PREFIX = P + b"\x30"

@@ -7,16 +7,18 @@
     conditional/ 0x11 | expires_ns u64 | len(id) id      -> (empty)  expiries
     conditional/ 0x12 | len(m) merchant | len(s) sku | len(id) id -> (empty)  stock waiters
     conditional/ 0x13 | len(o) order id | len(id) id     -> (empty)  order status waiters
+    conditional/ 0x14 | len(c) currency | len(id) id     -> (empty)  exchange rate waiters
     conditional/ 0x20 | len(id) id                       -> (empty)  woken, to evaluate
     conditional/ 0x21 | kind u32 | len(s) subject | len(k) sku -> (empty)  changed in this block
     conditional/ 0x30 | sequence u64                     -> WakePass  waiter passes, FIFO
     conditional/ 0x31 | kind u32 | len(s) subject | len(k) sku -> u64  the subject's pass
     conditional/ 0x32                                    -> u64 next pass sequence
 
-Only WAITING conditional orders have entries in 0x10-0x13. A stock write or an order's status
-change only marks its subject changed (0x21: one write, whatever waits on it, so nobody can raise
-a merchant's tx cost by waiting on its SKUs); the end-block turns each mark into a waiter pass
-and wakes the waiters a bounded number per block (wakes.py), then evaluates the woken ones.
+Only WAITING conditional orders have entries in 0x10-0x14. A stock write, an order's status
+change or a new accepted exchange rate only marks its subject changed (0x21: one write, whatever
+waits on it, so nobody can raise a merchant's tx cost by waiting on its SKUs); the end-block
+turns each mark into a waiter pass and wakes the waiters a bounded number per block (wakes.py),
+then evaluates the woken ones.
 Nothing ever reads all conditional orders.
 """
 
@@ -26,7 +28,12 @@ from collections.abc import Iterator
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.conditional.errors import ConditionalOrderNotFound
-from stateset_chain.conditional.expected import BankKeeper, InventoryKeeper, OrdersKeeper
+from stateset_chain.conditional.expected import (
+    BankKeeper,
+    InventoryKeeper,
+    OracleKeeper,
+    OrdersKeeper,
+)
 from stateset_chain.conditional.keys import (
     CHANGED_PREFIX,
     CONDITIONAL_MODULE_ACCOUNTS,
@@ -38,6 +45,7 @@ from stateset_chain.conditional.keys import (
     PASS_OF_PREFIX,
     PASS_QUEUE_PREFIX,
     PASS_SEQUENCE_KEY,
+    RATE_WAITERS_PREFIX,
     RECORDS_PREFIX,
     SEQUENCE_KEY,
     STOCK_WAITERS_PREFIX,
@@ -69,6 +77,7 @@ __all__ = ["CONDITIONAL_MODULE_ACCOUNTS", "ESCROW_ACCOUNT", "ConditionalKeeper",
 
 STOCK = WakeKind.WAKE_KIND_STOCK
 ORDER_STATUS = WakeKind.WAKE_KIND_ORDER_STATUS
+EXCHANGE_RATE = WakeKind.WAKE_KIND_EXCHANGE_RATE
 
 # (kind, subject, sku): what changed; sku is empty but for stock
 Subject = tuple[int, str, str]
@@ -92,6 +101,7 @@ class ConditionalKeeper:
     expiry_queue: KeySet = KeySet(EXPIRY_QUEUE_PREFIX, TupleKey(U64Key, StrKey))
     stock_waiters: KeySet = KeySet(STOCK_WAITERS_PREFIX, TupleKey(StrKey, StrKey, StrKey))
     order_waiters: KeySet = KeySet(ORDER_WAITERS_PREFIX, TupleKey(StrKey, StrKey))
+    rate_waiters: KeySet = KeySet(RATE_WAITERS_PREFIX, TupleKey(StrKey, StrKey))
     woken: KeySet = KeySet(WOKEN_PREFIX, StrKey)
     # subjects changed in this block, and the passes waking their waiters (wakes.py)
     changed: KeySet[Subject] = KeySet(CHANGED_PREFIX, TupleKey(U32Key, StrKey, StrKey))
@@ -100,18 +110,26 @@ class ConditionalKeeper:
     pass_sequence = Sequence(PASS_SEQUENCE_KEY, start=1)
 
     def __init__(
-        self, bank: BankKeeper, orders: OrdersKeeper, inventory: InventoryKeeper | None = None
+        self,
+        bank: BankKeeper,
+        orders: OrdersKeeper,
+        inventory: InventoryKeeper | None = None,
+        oracle: OracleKeeper | None = None,
     ) -> None:
         self.bank = bank
         self.orders = orders
         # the inventory keeper, for sku_in_stock (None: no stock condition is ever met)
         self.inventory = inventory
+        # the oracle, for exchange_rate (None: no rate condition is ever met)
+        self.oracle = oracle
         # conditional orders wake on the order statuses and the stock they wait on (never a
         # scan): the orders module tells every status change (``on_transition``), the
         # inventory every stock write (``stock_changed``)
         orders.hooks.add_status_hook(self)
         if inventory is not None:
             inventory.add_stock_listener(self.stock_changed)
+        if oracle is not None:
+            oracle.add_rate_listener(self.rate_changed)
 
     def on_transition(self, ctx: Context, order: Order, to: int) -> None:
         """The orders module's status hook: what waits on ``order`` wakes at end-block."""
@@ -121,6 +139,10 @@ class ConditionalKeeper:
         """The inventory's stock listener: what waits on (merchant, sku) wakes at end-block.
         One write, whatever number of conditional orders wait on it."""
         self.changed.add(store, (STOCK, merchant, sku))
+
+    def rate_changed(self, store: KVStore, currency: str) -> None:
+        """The oracle's rate listener: what waits on the currency's rate wakes at end-block."""
+        self.changed.add(store, (EXCHANGE_RATE, currency, ""))
 
     def stored_params(self, store: KVStore) -> Params:
         """The params as stored (genesis export writes these)."""
@@ -167,6 +189,8 @@ class ConditionalKeeper:
                 getattr(self.order_waiters, op)(store, (cond.order_reached.order_id, c.id))
             elif kind == "time_after":
                 getattr(self.time_queue, op)(store, (timestamp_ns(cond.time_after.time), c.id))
+            elif kind == "exchange_rate":
+                getattr(self.rate_waiters, op)(store, (cond.exchange_rate.currency, c.id))
         if c.HasField("next_poll"):
             getattr(self.time_queue, op)(store, (timestamp_ns(c.next_poll), c.id))
         if not add:
@@ -182,10 +206,9 @@ class ConditionalKeeper:
             ):
                 if cid != p.after:
                     yield cid
-        elif p.kind == ORDER_STATUS:
-            for _, cid in self.order_waiters.iterate(
-                store, prefix=(p.subject,), start=(p.subject, p.after)
-            ):
+        elif p.kind in (ORDER_STATUS, EXCHANGE_RATE):
+            waiters = self.order_waiters if p.kind == ORDER_STATUS else self.rate_waiters
+            for _, cid in waiters.iterate(store, prefix=(p.subject,), start=(p.subject, p.after)):
                 if cid != p.after:
                     yield cid
         else:

@@ -7,11 +7,14 @@ streaks only by the end-block aggregation (aggregate.py) and MsgOverrideRate.
 Consumers read a rate with ``usd_rate(store, currency, now)`` (``now``: the block time in unix
 nanoseconds, ``ctx.block.time_ns``), which returns the accepted ``AcceptedRate`` or raises
 ``RateNotFound`` / ``RateStale``; ``rates.parse_rate(rate.rate)`` is its integer (scale 10^18).
+A consumer that waits on a rate registers ``add_rate_listener``: it is told (store, currency)
+whenever ``accept`` makes a rate readable that was not (a new value, the first one, or a fresh
+one after a stale one), never for a refresh of the same value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
@@ -24,9 +27,13 @@ from stateset_chain.timefmt import NS, timestamp_ns
 
 from stateset.oracle.v1.oracle_pb2 import AcceptedRate, Params, PendingDeviation, Submission
 
+# told (store, currency) when a currency's readable rate changes (conditional orders)
+RateListener = Callable[[KVStore, str], None]
+
 
 class OracleKeeper:
     def __init__(self) -> None:
+        self._rate_listeners: list[RateListener] = []
         self.params_item: Item[Params] = Item(keys.PARAMS, ProtoValue(Params))
         self.feeders: KeySet[str] = KeySet(keys.FEEDERS, StrKey)
         self.submissions: Map[tuple[str, str], Submission] = Map(
@@ -41,6 +48,9 @@ class OracleKeeper:
         self.submitted: KeySet[str] = KeySet(keys.SUBMITTED, StrKey)
 
     # -- the read consumers call --------------------------------------------------------------
+
+    def add_rate_listener(self, listener: RateListener) -> None:
+        self._rate_listeners.append(listener)
 
     def usd_rate(self, store: KVStore, currency: str, now: int) -> AcceptedRate:
         """The accepted rate of ``currency`` (USD per unit) at block time ``now`` (unix ns):
@@ -125,4 +135,15 @@ class OracleKeeper:
         previous = self.accepted.get(ctx.store, rate.currency)
         self.accepted.set(ctx.store, rate.currency, rate)
         self.pending.delete(ctx.store, rate.currency)
+        if self._rate_listeners and self._readable_changed(ctx, previous, rate):
+            for listener in self._rate_listeners:
+                listener(ctx.store, rate.currency)
         return previous.rate if previous is not None else ""
+
+    def _readable_changed(
+        self, ctx: Context, previous: AcceptedRate | None, rate: AcceptedRate
+    ) -> bool:
+        if previous is None or previous.rate != rate.rate:
+            return True
+        staleness = self.params(ctx.store).staleness_seconds
+        return ctx.block.time_ns - timestamp_ns(previous.time) > staleness * NS

@@ -11,16 +11,21 @@ from stateset_chain.conditional.state import CONDITIONAL_MODULE_ACCOUNTS, Condit
 from stateset_chain.context import BlockInfo
 from stateset_chain.crypto import address
 from stateset_chain.events import EventManager
+from stateset_chain.oracle import genesis as oracle_genesis
+from stateset_chain.oracle.module import oracle_module
+from stateset_chain.oracle.state import OracleKeeper
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
 from stateset_chain.timefmt import timestamp
 from tests.bank.helpers import TEST_MODULE_ACCOUNTS, FakeAccounts
 from tests.inventory.helpers import StockChain
+from tests.oracle.helpers import submit_msg
 from tests.orders import helpers as orders_helpers
 from tests.orders.helpers import BLOCKED_PREDICATES, START_NS, create_msg
 
 from stateset.conditional.v1 import tx_pb2 as tx
 
 CONDITIONAL_ESCROW = address.module_address("conditional_escrow")
+FEEDER = address.encode(bytes([20]) * 20)
 
 
 def _bank() -> BankKeeper:
@@ -40,8 +45,16 @@ class CondChain(StockChain):
             super().__post_init__()
         finally:
             orders_helpers.new_bank = original
-        # attaches itself to the orders' status hooks and the inventory's stock listeners
-        self.cond = ConditionalKeeper(self.bank, self.keeper, self.inventory)
+        # the oracle, fed by one feeder (one fresh submission makes a median)
+        self.oracle = OracleKeeper()
+        self.oracle_module = oracle_module(self.oracle)
+        self.routes.update({r.msg_cls: r for r in self.oracle_module.msgs})
+        oracle_genesis.init_genesis(self.oracle, self.ctx(), {
+            "params": {"authority": FEEDER, "staleness_seconds": "600", "max_deviation_bps": 0},
+            "feeders": [FEEDER]})
+        # attaches itself to the orders' status hooks, the inventory's stock listeners and the
+        # oracle's rate listeners
+        self.cond = ConditionalKeeper(self.bank, self.keeper, self.inventory, self.oracle)
         self.cond_module = conditional_module(self.cond)
         self.routes.update({r.msg_cls: r for r in self.cond_module.msgs})
         self.cond_module.init_genesis(self.ctx(), {})
@@ -51,8 +64,13 @@ class CondChain(StockChain):
         events = EventManager()
         ctx = self.ctx(events=events)
         self.module.end_block(ctx)
+        self.oracle_module.end_block(ctx)
         self.cond_module.end_block(ctx)
         self.events = events.events
+
+    def feed(self, **rates: str) -> None:
+        """The feeder submits CURRENCY=rate texts; the next end-block accepts them."""
+        self.deliver(submit_msg(FEEDER, **rates))
 
     def check_invariants(self) -> None:
         super().check_invariants()
