@@ -52,6 +52,11 @@ from google.protobuf.message import Message
 
 from stateset_chain.context import Context
 
+# The permissions a module account may hold (each module declares its accounts in its keys.py as
+# ``{name: frozenset of permissions}``; the bank enforces them in mint and burn).
+MINTER = "minter"
+BURNER = "burner"
+
 
 @dataclass(frozen=True)
 class MsgRoute:

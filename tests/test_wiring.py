@@ -57,3 +57,45 @@ def test_a_second_hook_of_a_kind_is_refused():
         InventoryKeeper(k.orders)
     with pytest.raises(ValueError, match="already has a mint hook"):
         CrosschainKeeper(k.bank, k.orders, k.cctp)
+
+
+# Besides the Protocols of its expected.py (wired keepers), a module imports of another only these
+# stateless parts: id formats, wire codecs and their result types (and cctp's hook type), error
+# classes, the order lifecycle's status names, the sealed-envelope format, and the orders'
+# stateless checks of an order message (subscriptions and conditional orders build orders; their
+# state goes through the keeper). A new entry is a new edge: docs/architecture.md, "Module
+# dependencies".
+STATELESS_IMPORTS = {
+    "conditional": {"orders.ids", "orders.msgs"},
+    "crosschain": {"cctp.codec", "cctp.results", "cctp.state", "orders.errors", "orders.ids"},
+    "inventory": {"orders.lifecycle", "orders.msgs"},
+    "orders": {"privacy.envelope", "privacy.errors"},
+    "subscriptions": {"orders.errors", "orders.ids", "orders.msgs", "privacy.errors"},
+}
+
+
+def _cross_module_imports() -> dict[str, set[str]]:
+    package = WIRING.parent
+    modules = {p.name for p in package.iterdir() if (p / "SPEC.md").exists()} - {"store"}
+    found: dict[str, set[str]] = {}
+    for name in sorted(modules):
+        for path in sorted((package / name).rglob("*.py")):
+            if path.name == "expected.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    targets = [f"{node.module}.{alias.name}" for alias in node.names]
+                elif isinstance(node, ast.Import):
+                    targets = [alias.name for alias in node.names]
+                else:
+                    continue
+                for target in targets:
+                    parts = target.split(".")
+                    if parts[0] == "stateset_chain" and len(parts) > 1 and parts[1] in modules \
+                            and parts[1] != name:
+                        found.setdefault(name, set()).add(".".join(parts[1:3]))
+    return found
+
+
+def test_modules_reach_each_other_only_through_expected_protocols_and_stateless_parts():
+    assert _cross_module_imports() == STATELESS_IMPORTS

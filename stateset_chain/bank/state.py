@@ -38,6 +38,7 @@ from stateset_chain.coins import MAX_AMOUNT, Coin, format_coins
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InsufficientFunds, InvalidCoins
+from stateset_chain.module import BURNER, MINTER  # re-exported: the permissions of module accounts
 from stateset_chain.store.collections import (
     BytesKey,
     KeySet,
@@ -52,9 +53,6 @@ from stateset_chain.store.kv import KVStore
 
 from cosmos.bank.v1beta1 import bank_pb2
 from stateset.bank.v1 import events_pb2 as events
-
-MINTER = "minter"
-BURNER = "burner"
 
 # Module accounts the standard app declares; wiring may pass a larger mapping.
 DEFAULT_MODULE_ACCOUNTS: Mapping[str, frozenset[str]] = {

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from stateset_chain.bank.state import BURNER, MINTER
 from stateset_chain.coins import USDC
+from stateset_chain.module import BURNER, MINTER
 
 MODULE_NAME = "cctp"
 MODULE_ACCOUNT = "cctp"
