@@ -99,8 +99,10 @@ APP_NAME = "stateset-chain"
 # upgrade "v11" migrates a version-10 state in place: stateset_chain/upgrades.py), the
 # compliance store (a new module: "v11" starts it from its default genesis) and the orders'
 # compliance decision, fraud score, hold reason and billing country (optional fields); 12: the
-# oracle store (a new module: "v12" starts it from its default genesis)
-APP_VERSION = 12
+# oracle store (a new module: "v12" starts it from its default genesis); 13: the orders'
+# consensus index of open orders by party (0x31) and the compliance freeze queue (0x09) with
+# params.freeze_drain_limit (planned upgrade "v13": orders and compliance v2 migrations)
+APP_VERSION = 13
 PANIC_CODE = 111222  # the SDK's ErrPanic: a handler bug, recovered deterministically
 # The block gas limit a chain gets when its genesis sets none (consensus_params.block.max_gas
 # -1): about 2 s of execution at the ~45-55 million gas per second the benchmark measures

@@ -21,4 +21,7 @@ UPGRADE_HANDLERS: tuple[UpgradeHandler, ...] = (
     UpgradeHandler(name="v11", from_layout=10, to_layout=11),
     # the oracle module is new: it starts from its default genesis (no feeders, no rates)
     UpgradeHandler(name="v12", from_layout=11, to_layout=12),
+    # orders 1 -> 2: the index of open orders by party (orders/migrations/v2.py); compliance
+    # 1 -> 2: the freeze queue's per-block bound (compliance/migrations/v2.py)
+    UpgradeHandler(name="v13", from_layout=12, to_layout=13),
 )

@@ -25,6 +25,7 @@ from stateset_chain.context import Context
 from stateset_chain.errors import ChainError
 
 from stateset.compliance.v1.compliance_pb2 import (
+    FreezeTask,
     GenesisProfile,
     GenesisState,
     GenesisVelocity,
@@ -101,6 +102,12 @@ def _import_lists(keeper: ComplianceKeeper, ctx: Context, state: GenesisState) -
         require_address(pr.customer, "profile customer")
         _unique(seen, ("profile", pr.customer), "profile")
         keeper.profiles.set(store, pr.customer, pr.profile)
+    for t in state.freeze_queue:
+        require_address(t.address, "freeze queue address")
+        if not keeper.sanctions.has(store, t.address):
+            raise InvalidGenesis(f"freeze queue entry {t.address} is not sanctioned")
+        _unique(seen, ("freeze", t.address), "freeze queue entry")
+        keeper.freeze_queue.set(store, t.address, t.after_sequence)
 
 
 def export_genesis(keeper: ComplianceKeeper, ctx: Context) -> dict:
@@ -120,5 +127,8 @@ def export_genesis(keeper: ComplianceKeeper, ctx: Context) -> dict:
             for (c, b), n in keeper.all_velocity(store)
         ],
         profiles=[GenesisProfile(customer=c, profile=p) for c, p in keeper.all_profiles(store)],
+        freeze_queue=[
+            FreezeTask(address=a, after_sequence=n) for a, n in keeper.all_freeze_tasks(store)
+        ],
     )
     return json_format.MessageToDict(state, preserving_proto_field_name=True)

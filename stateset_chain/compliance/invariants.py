@@ -3,6 +3,8 @@
 - ``lists_well_formed``: every list entry is stored under the key its fields give.
 - ``volumes_have_limits``: a volume window exists only for an account and denom with a limit,
   and never exceeds that limit.
+- ``freeze_queue_sanctioned``: every address the freeze queue holds is sanctioned (a removal
+  takes it out of the queue).
 """
 
 from __future__ import annotations
@@ -38,4 +40,10 @@ def volumes_have_limits(keeper: ComplianceKeeper, ctx: Context) -> None:
             raise InvariantBroken(f"volume of {addr} {denom} window {window} over its limit")
 
 
-ALL = (lists_well_formed, volumes_have_limits)
+def freeze_queue_sanctioned(keeper: ComplianceKeeper, ctx: Context) -> None:
+    for addr, _ in keeper.freeze_queue.iterate(ctx.store):
+        if not keeper.sanctions.has(ctx.store, addr):
+            raise InvariantBroken(f"freeze queue holds {addr}, which is not sanctioned")
+
+
+ALL = (lists_well_formed, volumes_have_limits, freeze_queue_sanctioned)

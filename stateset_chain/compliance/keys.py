@@ -8,6 +8,7 @@
     0x06 | len(addr) addr | len(denom) denom | window u8 -> Volume (the current day / month)
     0x07 | len(customer) customer | bucket u64        -> VelocityBucket
     0x08 | len(customer) customer                     -> CustomerProfile
+    0x09 | len(addr) addr                             -> u64 after_sequence (freeze queue)
 
 Addresses are bech32 strings (one length byte, then the bytes); integers big-endian fixed width.
 The keeper (state.py) owns the typed collections over these prefixes.
@@ -16,6 +17,8 @@ The keeper (state.py) owns the typed collections over these prefixes.
 from __future__ import annotations
 
 MODULE_NAME = "compliance"
+# 2: the freeze queue (0x09) and params.freeze_drain_limit (migrations/v2.py sets its default)
+CONSENSUS_VERSION = 2
 PREFIX = b"compliance/"
 
 PARAMS = PREFIX + b"\x01"
@@ -26,6 +29,7 @@ ACCOUNT_LIMITS = PREFIX + b"\x05"
 VOLUMES = PREFIX + b"\x06"
 VELOCITY = PREFIX + b"\x07"
 PROFILES = PREFIX + b"\x08"
+FREEZE_QUEUE = PREFIX + b"\x09"
 
 # Volume windows (the last part of a 0x06 key)
 DAILY = 1

@@ -18,6 +18,7 @@ MAX_BPS = 10_000
 MAX_WINDOW_BUCKETS = 64
 DEFAULT_BUCKET_SECONDS = 3600
 DEFAULT_WINDOW_SECONDS = 86_400
+DEFAULT_FREEZE_DRAIN_LIMIT = 1000
 
 
 def default_params() -> Params:
@@ -30,6 +31,7 @@ def default_params() -> Params:
             ),
             hold_threshold_bps=MAX_BPS,
         ),
+        freeze_drain_limit=DEFAULT_FREEZE_DRAIN_LIMIT,
     )
 
 
@@ -41,6 +43,8 @@ def _bps(value: int, field: str) -> None:
 def validate_params(p: Params) -> None:
     address.require_address(p.authority, "authority", InvalidParams)
     address.require_address(p.compliance_authority, "compliance_authority", InvalidParams)
+    if p.freeze_drain_limit == 0:
+        raise InvalidParams("freeze_drain_limit must be >= 1")
     f = p.fraud
     v = f.velocity
     if v.bucket_seconds == 0:

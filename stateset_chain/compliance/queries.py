@@ -8,6 +8,7 @@ RestrictedCategories {country ("" = all)} -> {categories in (country, region, ca
 AccountLimits      {address} -> {limits in denom order}
 Volume             {address, denom} -> {daily, monthly} (the last recorded windows)
 CustomerRisk       {customer} -> {velocity buckets, profile}
+FreezeQueue        {} -> {tasks in address order} (sanctioned parties still being frozen)
 
 Bad addresses and limits are sdk InvalidRequest.
 """
@@ -24,6 +25,7 @@ from stateset_chain.errors import ChainError, InvalidRequest
 from stateset_chain.module import QueryRoute
 
 from stateset.compliance.v1 import query_pb2 as q
+from stateset.compliance.v1.compliance_pb2 import FreezeTask
 
 SERVICE = "/stateset.compliance.v1.Query/"
 DEFAULT_LIMIT = 100
@@ -106,6 +108,12 @@ def customer_risk(keeper: ComplianceKeeper, ctx: Context, req: q.QueryCustomerRi
     return out
 
 
+def freeze_queue(keeper: ComplianceKeeper, ctx: Context, req: q.QueryFreezeQueueRequest):
+    return q.QueryFreezeQueueResponse(tasks=[
+        FreezeTask(address=a, after_sequence=n) for a, n in keeper.all_freeze_tasks(ctx.store)
+    ])
+
+
 def routes(keeper: ComplianceKeeper) -> list[QueryRoute]:
     def bind(fn):
         return lambda ctx, req: fn(keeper, ctx, req)
@@ -125,4 +133,5 @@ def routes(keeper: ComplianceKeeper) -> list[QueryRoute]:
         QueryRoute(SERVICE + "AccountLimits", q.QueryAccountLimitsRequest, bind(account_limits)),
         QueryRoute(SERVICE + "Volume", q.QueryVolumeRequest, bind(volume)),
         QueryRoute(SERVICE + "CustomerRisk", q.QueryCustomerRiskRequest, bind(customer_risk)),
+        QueryRoute(SERVICE + "FreezeQueue", q.QueryFreezeQueueRequest, bind(freeze_queue)),
     ]

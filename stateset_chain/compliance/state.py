@@ -23,9 +23,18 @@ from collections.abc import Iterator
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.compliance import fraud, keys, screening
+from stateset_chain.compliance.expected import OrderFreezer
 from stateset_chain.compliance.params import default_params
 from stateset_chain.context import Context
-from stateset_chain.store.collections import Item, Map, ProtoValue, StrKey, TupleKey, U64Key
+from stateset_chain.store.collections import (
+    Item,
+    Map,
+    ProtoValue,
+    StrKey,
+    TupleKey,
+    U64Key,
+    U64Value,
+)
 from stateset_chain.store.collections import _UInt as _UIntKey
 from stateset_chain.store.kv import KVStore
 
@@ -71,6 +80,13 @@ class ComplianceKeeper:
         self.profiles: Map[str, CustomerProfile] = Map(
             keys.PROFILES, StrKey, ProtoValue(CustomerProfile)
         )
+        # newly sanctioned parties whose open orders the end block still screens (freezing.py)
+        self.freeze_queue: Map[str, int] = Map(keys.FREEZE_QUEUE, StrKey, U64Value)
+        # the orders module, attached as it is built (OrdersKeeper.__init__); None: no orders
+        self.order_freezer: OrderFreezer | None = None
+
+    def attach_order_freezer(self, freezer: OrderFreezer) -> None:
+        self.order_freezer = freezer
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -121,6 +137,9 @@ class ComplianceKeeper:
 
     def all_profiles(self, store: KVStore) -> Iterator[tuple[str, CustomerProfile]]:
         yield from self.profiles.iterate(store)
+
+    def all_freeze_tasks(self, store: KVStore) -> Iterator[tuple[str, int]]:
+        yield from self.freeze_queue.iterate(store)
 
     # -- the checks other modules call (see the module docstring) ----------------------------
 

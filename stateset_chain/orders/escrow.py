@@ -3,7 +3,9 @@
 Per order, in its one denom: ``escrowed = amount_paid - amount_refunded - amount_settled``. The
 module invariant checks that the escrow account's balance equals the sum of that over all orders.
 
-- ``take_payment``: payer -> escrow; records a Payment.
+- ``take_payment``: payer -> escrow; records a Payment. An order holding escrow is in the
+  keeper's ``open_by_party`` index under each of its parties (``state.open_parties``) until a
+  refund or the settlement empties it (``orders/freezing.py`` reads it).
 - ``refund``: escrow -> payers. Payments are refunded in the order they were made (oldest
   first), each up to what is left of it; a payer who paid twice may receive two payouts. Orders
   are never refunded after they settle, so ``escrowed == Σ (payment.amount - payment.refunded)``.
@@ -23,7 +25,7 @@ from stateset_chain.context import Context
 from stateset_chain.errors import InvariantBroken
 from stateset_chain.orders.keys import ESCROW_ACCOUNT
 from stateset_chain.orders.money import split_settlement
-from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.state import OrdersKeeper, escrowed
 from stateset_chain.timefmt import timestamp
 
 from stateset.orders.v1.orders_pb2 import (
@@ -35,10 +37,6 @@ from stateset.orders.v1.orders_pb2 import (
     Refund,
     Settlement,
 )
-
-
-def escrowed(order: Order) -> int:
-    return order.amount_paid - order.amount_refunded - order.amount_settled
 
 
 def amount_due(order: Order) -> int:
@@ -69,6 +67,7 @@ def take_payment(
     method: str,
     cross_chain: CrossChainOrigin | None = None,
 ) -> Payment:
+    first = escrowed(order) == 0
     keeper.bank.send_to_module(ctx, payer, ESCROW_ACCOUNT, [Coin(order.denom, amount)])
     payment = Payment(
         id=keeper.next_payment_id(ctx.store),
@@ -83,6 +82,8 @@ def take_payment(
     order.payments.append(payment)
     order.amount_paid += amount
     order.payment_status = payment_status(order)
+    # the order now holds escrow: indexed under every party (its first money), or the new payer
+    keeper.mark_open(ctx.store, order, None if first else [payer])
     return payment
 
 
@@ -116,6 +117,8 @@ def refund(
     order.refunds.append(record)
     order.amount_refunded += amount
     order.payment_status = payment_status(order)
+    if escrowed(order) == 0:
+        keeper.mark_closed(ctx.store, order)
     return record
 
 
@@ -186,6 +189,7 @@ def settle(keeper: OrdersKeeper, ctx: Context, order: Order) -> Settlement:
             keeper.bank.send_from_module(ctx, ESCROW_ACCOUNT, recipient, [Coin(order.denom, part)])
     order.amount_settled += amount
     order.settled = True
+    keeper.mark_closed(ctx.store, order)
     order.settlement.CopyFrom(record)
     order.payment_status = payment_status(order)
     if keeper.compliance is not None:

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
@@ -99,3 +99,7 @@ class ComplianceGuard(Protocol):
     def require_refundable(self, ctx: Context, order: Order, recipients: list[str]) -> None: ...
     def record_settled(self, ctx: Context, order: Order) -> None: ...
     def is_compliance_authority(self, store: KVStore, addr: str) -> bool: ...
+    def attach_order_freezer(self, freezer: Any) -> None:
+        """The orders keeper gives itself (``freeze_open_orders``) for the end block's freeze
+        of a newly sanctioned party's open orders (compliance/freezing.py)."""
+        ...

@@ -5,9 +5,9 @@ Three kinds, told apart by ``Order.hold_reason``:
     ""              MsgHoldOrder by the merchant or the authority (PAID -> HELD)
     "fraud_review"  the payment that covered the total scored above the fraud threshold
                     (PAID -> HELD, at payment; compliance/SPEC.md "Fraud rules")
-    "compliance"    settlement (or MsgScreenOrder) found a party sanctioned, or the
-                    destination or an item restricted (PAID or DELIVERED -> HELD; the escrow
-                    is frozen)
+    "compliance"    settlement, MsgScreenOrder or a new sanction's freeze queue found a party
+                    sanctioned, or the destination or an item restricted (PAID, FULFILLED,
+                    SHIPPED or DELIVERED -> HELD; the escrow is frozen)
 
 ``held_by`` is the signer, or the compliance module's address for the automatic holds;
 ``held_from`` is the status the hold interrupted, and release goes back to it (a released
@@ -21,7 +21,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.orders import indexed, lifecycle
-from stateset_chain.orders.lifecycle import DELIVERED, HELD
+from stateset_chain.orders.lifecycle import DELIVERED, FULFILLED, HELD, PAID, SHIPPED
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.timefmt import timestamp, timestamp_ns
 
@@ -31,6 +31,9 @@ from stateset.orders.v1.orders_pb2 import Order
 FRAUD_REVIEW = "fraud_review"
 COMPLIANCE = "compliance"
 COMPLIANCE_HOLDER = address.module_address("compliance")
+# the statuses a compliance freeze interrupts (every one in which escrow waits on the merchant's
+# next step); a release returns to held_from
+FROZEN_FROM = frozenset({PAID, FULFILLED, SHIPPED, DELIVERED})
 
 
 def hold(
@@ -50,8 +53,8 @@ def hold(
 
 def release(keeper: OrdersKeeper, ctx: Context, order: Order) -> None:
     """Back to the status the hold interrupted (PAID before held_from existed)."""
-    back = order.held_from if order.held_from == DELIVERED else lifecycle.PAID
-    lifecycle.transition(keeper, ctx, order, back)
+    back = order.held_from if order.held_from in FROZEN_FROM else lifecycle.PAID
+    lifecycle.transition(keeper, ctx, order, back, release=True)
     if back == DELIVERED:
         # the rest of the return window, if any: due at max(the due time it had, now)
         due = max(ctx.block.time_ns, timestamp_ns(order.settlement_due))

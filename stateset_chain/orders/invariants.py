@@ -10,6 +10,8 @@
 - ``indexes_consistent``: every index (the compound (merchant, status) and (customer, status)
   ones too), counter, client id and settlement queue entry is exactly what the orders imply;
   sequences are 1..N with non-decreasing creation times.
+- ``open_orders_indexed``: the consensus index of open orders by party (0x31) holds exactly the
+  orders with money in escrow, each under every one of its parties (``state.open_parties``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from stateset_chain.orders.lifecycle import (
     RESOLVED,
     TRANSITIONS,
 )
-from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.orders.state import OrdersKeeper, open_parties
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.orders.v1.orders_pb2 import Order
@@ -167,4 +169,19 @@ def _check_counter(counter, store, want: Counter) -> None:
         raise InvariantBroken("orders: an index counter does not match the orders")
 
 
-ALL = (escrow_balance, order_accounting, indexes_consistent)
+def open_orders_indexed(keeper: OrdersKeeper, ctx: Context) -> None:
+    want = {}
+    for _, order in keeper.orders.iterate(ctx.store):
+        if escrow.escrowed(order):
+            for party in open_parties(order):
+                want[(address.decode(party), order.sequence)] = order.id
+    have = dict(keeper.all_open_entries(ctx.store))
+    if have != want:
+        extra = sorted(set(have.items()) - set(want.items()))[:3]
+        missing = sorted(set(want.items()) - set(have.items()))[:3]
+        raise InvariantBroken(
+            f"orders: open orders by party: extra {extra}, missing {missing}"
+        )
+
+
+ALL = (escrow_balance, order_accounting, indexes_consistent, open_orders_indexed)

@@ -36,6 +36,7 @@
                                                                             hex digits of the total
     orders/ 0x26 | len(cid) cid                    -> u64                   orders per customer id
     orders/ 0x30 | due_ns u64 | len(id) id         -> (empty)               settlement queue
+    orders/ 0x31 | len(addr) addr | seq u64        -> order id              open orders by party
 
 ``seq`` is the order's sequence number (1, 2, 3, ...; dense, never reused, orders are never
 deleted), so every index lists its orders in creation order. ``addr`` is the raw address bytes.
@@ -52,6 +53,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 MODULE_NAME = "orders"
+# 2: the consensus index of open orders by party (0x31; migrations/v2.py builds it)
+CONSENSUS_VERSION = 2
 STORE_PREFIX = b"orders/"
 
 PARAMS_KEY = STORE_PREFIX + b"\x01"
@@ -83,6 +86,9 @@ AMOUNT_HISTOGRAM_PREFIX = STORE_PREFIX + b"\x25"
 CUSTOMER_ID_COUNT_PREFIX = STORE_PREFIX + b"\x26"
 
 SETTLEMENT_QUEUE_PREFIX = STORE_PREFIX + b"\x30"
+# Orders holding escrow, by every party their money could go to or come from (consensus state:
+# the compliance freeze of a newly sanctioned party walks it; orders/freezing.py)
+OPEN_BY_PARTY_PREFIX = STORE_PREFIX + b"\x31"
 
 # The list indexes and their counters (0x10-0x1B, 0x20-0x26) serve ListOrders only: no message
 # handler reads them. They are node-local (``Module.local_prefixes``): committed with the block,

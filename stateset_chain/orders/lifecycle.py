@@ -2,10 +2,11 @@
 
     CREATED    -> PAID, CANCELLED
     PAID       -> FULFILLED, HELD, REFUNDED, DISPUTED
-    FULFILLED  -> SHIPPED, CANCELLED, DISPUTED
-    SHIPPED    -> DELIVERED, RETURNED, DISPUTED
-    DELIVERED  -> RETURNED, DISPUTED, HELD (a compliance freeze at settlement)
-    HELD       -> PAID (release), DELIVERED (release of a compliance freeze), CANCELLED
+    FULFILLED  -> SHIPPED, CANCELLED, DISPUTED, HELD (a compliance freeze)
+    SHIPPED    -> DELIVERED, RETURNED, DISPUTED, HELD (a compliance freeze)
+    DELIVERED  -> RETURNED, DISPUTED, HELD (a compliance freeze)
+    HELD       -> PAID (release), FULFILLED / SHIPPED / DELIVERED (release of a compliance
+                  freeze: back to held_from), CANCELLED
     RETURNED   -> REFUNDED
     DISPUTED   -> RESOLVED
     CANCELLED, REFUNDED, RESOLVED: terminal
@@ -42,10 +43,10 @@ RESOLVED = OrderStatus.ORDER_STATUS_RESOLVED
 TRANSITIONS: dict[int, frozenset[int]] = {
     CREATED: frozenset({PAID, CANCELLED}),
     PAID: frozenset({FULFILLED, HELD, REFUNDED, DISPUTED}),
-    FULFILLED: frozenset({SHIPPED, CANCELLED, DISPUTED}),
-    SHIPPED: frozenset({DELIVERED, RETURNED, DISPUTED}),
+    FULFILLED: frozenset({SHIPPED, CANCELLED, DISPUTED, HELD}),
+    SHIPPED: frozenset({DELIVERED, RETURNED, DISPUTED, HELD}),
     DELIVERED: frozenset({RETURNED, DISPUTED, HELD}),
-    HELD: frozenset({PAID, DELIVERED, CANCELLED}),
+    HELD: frozenset({PAID, FULFILLED, SHIPPED, DELIVERED, CANCELLED}),
     CANCELLED: frozenset(),
     RETURNED: frozenset({REFUNDED}),
     REFUNDED: frozenset(),
@@ -82,12 +83,20 @@ def start(ctx: Context, order: Order) -> None:
     _stamp(ctx, order)
 
 
-def transition(keeper: OrdersKeeper, ctx: Context, order: Order, to: int) -> None:
+def transition(
+    keeper: OrdersKeeper, ctx: Context, order: Order, to: int, release: bool = False
+) -> None:
     """Move ``order`` to ``to`` through the table, re-index it, and log it on the timeline.
+    A HELD order leaves for anything but CANCELLED only by its release (``release=True``,
+    holds.release): MsgFulfillOrder, MsgShipOrder or MsgDeliverOrder never skip a hold.
 
     The caller saves the order afterwards.
     """
     require_transition(order, to)
+    if order.status == HELD and to != CANCELLED and not release:
+        raise InvalidTransition(
+            f"order {order.id} is HELD; only its release returns it to {status_name(to)}"
+        )
     for hook in keeper.status_hooks:
         hook.on_transition(ctx, order, to)
     keeper.move_status(ctx.store, order, to)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.module import Module, bind, msg_routes
 from stateset_chain.orders import genesis, invariants, msgs, queries, settlement
-from stateset_chain.orders.keys import LOCAL_PREFIXES, MODULE_NAME
+from stateset_chain.orders.keys import CONSENSUS_VERSION, LOCAL_PREFIXES, MODULE_NAME
+from stateset_chain.orders.migrations import v2
 from stateset_chain.orders.state import OrdersKeeper
 
 
@@ -24,5 +25,7 @@ def orders_module(keeper: OrdersKeeper) -> Module:
         invariants=[bind(keeper, inv) for inv in invariants.ALL],
         local_prefixes=LOCAL_PREFIXES,
         rebuild_local=keeper.rebuild_indexes,
+        consensus_version=CONSENSUS_VERSION,
+        migrations={1: bind(keeper, v2.migrate)},
     )
 

@@ -29,6 +29,7 @@ from stateset_chain.orders.index import OrderIndex
 from stateset_chain.orders.keys import (
     CLIENT_IDS_PREFIX,
     ESCROW_ACCOUNT,
+    OPEN_BY_PARTY_PREFIX,
     ORDER_SEQUENCE_KEY,
     ORDERS_PREFIX,
     PARAMS_KEY,
@@ -74,6 +75,11 @@ class OrdersKeeper:
     settlement_queue: KeySet[tuple[int, str]] = KeySet(
         SETTLEMENT_QUEUE_PREFIX, TupleKey(U64Key, StrKey)
     )
+    # orders holding escrow, by each party (orders/freezing.py): consensus state, because the
+    # compliance freeze of a newly sanctioned party reads it in the end block
+    open_by_party: Map[tuple[bytes, int], str] = Map(
+        OPEN_BY_PARTY_PREFIX, TupleKey(BytesKey, U64Key), StrValue
+    )
     index = OrderIndex()
 
     def __init__(
@@ -94,6 +100,9 @@ class OrdersKeeper:
         # what the modules that follow orders attach as they are built (orders/hooks.py): the
         # inventory's stock, the status hooks, the cross-chain refunder
         self.hooks = OrderHooks(refunder)
+        if compliance is not None:
+            # the end block of a new sanction freezes the party's open orders through us
+            compliance.attach_order_freezer(self)
 
     @property
     def stock(self) -> StockKeeper | None:
@@ -187,6 +196,8 @@ class OrdersKeeper:
             key = (address.decode(order.merchant), order.client_order_id)
             self.client_ids.set(store, key, order.id)
         self.index.add(store, order)
+        if escrowed(order):  # an order imported at genesis with money in escrow
+            self.mark_open(store, order)
 
     def save_order(self, store: KVStore, order: Order) -> None:
         self.orders.set(store, order.id, order)
@@ -206,6 +217,44 @@ class OrdersKeeper:
         """Every order in sequence order, from the consensus records alone (genesis export: a
         past height's state has no node-local index)."""
         return sorted((o for _, o in self.orders.iterate(store)), key=_sequence_of)
+
+    # -- open orders by party (orders/freezing.py) ---------------------------------------------
+
+    def mark_open(self, store: KVStore, order: Order, parties: list[str] | None = None) -> None:
+        """Index ``order`` under ``parties`` (default: all of ``open_parties(order)``)."""
+        for party in open_parties(order) if parties is None else parties:
+            self.open_by_party.set(store, (address.decode(party), order.sequence), order.id)
+
+    def mark_closed(self, store: KVStore, order: Order) -> None:
+        """The order holds no escrow any more: out of the index under every party."""
+        for party in open_parties(order):
+            self.open_by_party.delete(store, (address.decode(party), order.sequence))
+
+    def open_orders_of(
+        self, store: KVStore, party: str, after_sequence: int, limit: int
+    ) -> list[tuple[int, str]]:
+        """Up to ``limit`` (sequence, order id) of ``party``'s open orders after
+        ``after_sequence``, in sequence order."""
+        raw = address.decode(party)
+        out: list[tuple[int, str]] = []
+        for (_, seq), order_id in self.open_by_party.iterate(
+            store, start=(raw, after_sequence + 1), prefix=(raw,)
+        ):
+            if len(out) == limit:
+                break
+            out.append((seq, order_id))
+        return out
+
+    def all_open_entries(self, store: KVStore) -> list[tuple[tuple[bytes, int], str]]:
+        return list(self.open_by_party.iterate(store))
+
+    def freeze_open_orders(
+        self, ctx: Context, party: str, after_sequence: int, budget: int
+    ) -> tuple[int, int, bool]:
+        """compliance ``OrderFreezer``: orders/freezing.py."""
+        from stateset_chain.orders import freezing
+
+        return freezing.freeze_open_orders(self, ctx, party, after_sequence, budget)
 
     # -- counters ----------------------------------------------------------------------------
 
@@ -234,6 +283,19 @@ class OrdersKeeper:
                 break
             due.append(entry)
         return due
+
+
+def escrowed(order: Order) -> int:
+    return order.amount_paid - order.amount_refunded - order.amount_settled
+
+
+def open_parties(order: Order) -> list[str]:
+    """Everyone an open order's money could go to or came from: customer, merchant, the split's
+    supplier, the platform, every payer (sorted, each once)."""
+    parties = {order.customer, order.merchant, order.revenue_split.supplier,
+               order.platform_address, *(p.payer for p in order.payments)}
+    parties.discard("")
+    return sorted(parties)
 
 
 def _sequence_of(order: Order) -> int:

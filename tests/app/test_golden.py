@@ -34,9 +34,12 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 # Re-pinned by issue 14's oracle (layout 12 also holds the oracle store): the oracle module's
 # genesis (params, the localnet's two feeders and EUR/GBP/JPY/CAD rates), its module version and
 # the layout version 12; the block results change with the app hash each response carries (the
-# sequence sends no oracle tx, and no end block aggregates without a submission).
-GOLDEN_APP_HASH = "c3d7c0685f48b67b33e4f363bfb40d11459de9cc7b56a258ace843f3f5ce9b40"
-GOLDEN_RESULTS = "1d5b7891c2ae58ca76244134aa5b02899d755a43fcd8db8d17dc28e1abdccd35"
+# sequence sends no oracle tx, and no end block aggregates without a submission). Both
+# re-pinned by layout 13: APP_VERSION, the orders' and compliance module versions (2), the
+# compliance params' freeze_drain_limit, the index of open orders by party written by every
+# payment, refund and settlement (state and gas).
+GOLDEN_APP_HASH = "26238c75fc109b11230340257ac307450f839b1353f907bd48edc1a6dacdc5c6"
+GOLDEN_RESULTS = "a11a19d694a453bbda8a3658daf84c9cd5fefaeabb28e572584c146ca9397e76"
 
 
 def run_sequence() -> tuple[str, str]:

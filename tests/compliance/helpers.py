@@ -69,6 +69,8 @@ class CChain(oh.Chain):
         later = self.block.time_ns + seconds * 10**9
         self.block = BlockInfo(self.block.height + 1, later, oh.CHAIN_ID)
         events = EventManager()
+        # the module order of wiring.py: compliance's end block (the freeze queue) first
+        self.cmodule.end_block(self.ctx(events=events))
         self.module.end_block(self.ctx(events=events))
         self.events = events.events
 

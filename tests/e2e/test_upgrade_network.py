@@ -1,12 +1,12 @@
 """A planned upgrade on a real CometBFT v0.38 node, across this release's layout change.
 
-The node runs the previous release (``python -m tests.upgrade.old_binary start``: layout 11,
-without the oracle module, no "v12" handler). The authority schedules "v12" a few blocks ahead
-by a signed tx. Proved: at that height the old app exits (CometBFT stops with it) with
-``UPGRADE "v12" NEEDED at height: H`` in its log and its database at H-1; the node restarted with
-``statesetd start`` (this release) replays block H, migrates in place (the v12 plan applied at H,
-the oracle module at version 1 with its default params, the bank's answers unchanged) and goes
-on making blocks and taking txs.
+The node runs the previous release (``python -m tests.upgrade.old_binary start``: layout 12,
+orders and compliance at version 1, no "v13" handler). The authority schedules "v13" a few
+blocks ahead by a signed tx. Proved: at that height the old app exits (CometBFT stops with it)
+with ``UPGRADE "v13" NEEDED at height: H`` in its log and its database at H-1; the node
+restarted with ``statesetd start`` (this release) replays block H, migrates in place (the v13
+plan applied at H, orders and compliance at version 2, the freeze queue's bound at its default,
+the bank's answers unchanged) and goes on making blocks and taking txs.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from localnet import Localnet
 from stateset_chain.client import address_of, msg_send, wallet_from_mnemonic
 from stateset_chain.coins import USDC, Coin
 from stateset_chain.localnet import NodeLayout, load_demo_accounts
-from stateset_chain.oracle.params import default_params as oracle_defaults
 from stateset_chain.store.commit import CommitStore
 from tests.upgrade.old_binary import PLAN
 
@@ -31,7 +30,7 @@ from cosmos.bank.v1beta1 import query_pb2 as bank_q
 from cosmos.upgrade.v1beta1 import query_pb2 as uq
 from cosmos.upgrade.v1beta1 import tx_pb2 as utx
 from cosmos.upgrade.v1beta1 import upgrade_pb2
-from stateset.oracle.v1 import query_pb2 as oracle_q
+from stateset.compliance.v1 import query_pb2 as compliance_q
 
 pytestmark = pytest.mark.e2e
 
@@ -57,8 +56,11 @@ def test_the_old_binary_halts_at_the_plan_and_the_new_one_migrates(tmp_path):
         metadata = raw_query(client, "/cosmos.bank.v1beta1.Query/DenomsMetadata",
                              bank_q.QueryDenomsMetadataRequest())
         assert metadata[0] == 0 and metadata[1]
-        oracle_params = ("/stateset.oracle.v1.Query/Params", oracle_q.QueryParamsRequest())
-        assert raw_query(client, *oracle_params)[0] != 0  # no such module yet
+        compliance_params = ("/stateset.compliance.v1.Query/Params",
+                             compliance_q.QueryParamsRequest())
+        code, value = raw_query(client, *compliance_params)
+        assert code == 0
+        assert compliance_q.QueryParamsResponse.FromString(value).params.freeze_drain_limit == 0
         plan_height = client.height() + 8
         msg = utx.MsgSoftwareUpgrade(
             authority=address_of(admin),
@@ -91,12 +93,13 @@ def test_the_old_binary_halts_at_the_plan_and_the_new_one_migrates(tmp_path):
                                 uq.QueryAppliedPlanRequest(name=PLAN))
         assert code == 0 and uq.QueryAppliedPlanResponse.FromString(value).height == plan_height
         code, value = raw_query(client, "/cosmos.upgrade.v1beta1.Query/ModuleVersions",
-                                uq.QueryModuleVersionsRequest(module_name="oracle"))
+                                uq.QueryModuleVersionsRequest(module_name="orders"))
         versions = uq.QueryModuleVersionsResponse.FromString(value).module_versions
-        assert [(v.name, v.version) for v in versions] == [("oracle", 1)]
-        code, value = raw_query(client, *oracle_params)
+        assert [(v.name, v.version) for v in versions] == [("orders", 2)]
+        code, value = raw_query(client, *compliance_params)
         assert code == 0
-        assert oracle_q.QueryParamsResponse.FromString(value).params == oracle_defaults()
+        assert compliance_q.QueryParamsResponse.FromString(value).params.freeze_drain_limit == (
+            1000)
         assert raw_query(client, "/cosmos.bank.v1beta1.Query/DenomsMetadata",
                          bank_q.QueryDenomsMetadataRequest()) == metadata
         sent = client.send(bob, [msg_send(address_of(bob), address_of(admin),

@@ -9,7 +9,7 @@ from stateset_chain.bank.state import BankKeeper
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
 from stateset_chain.orders import invariants
-from stateset_chain.orders.lifecycle import CREATED, FULFILLED, HELD, PAID, SHIPPED
+from stateset_chain.orders.lifecycle import CREATED, DISPUTED, FULFILLED, PAID, SHIPPED
 from stateset_chain.orders.state import OrdersKeeper
 from tests.orders.genesis_helpers import busy_chain
 from tests.orders.helpers import ESCROW, Chain
@@ -73,7 +73,7 @@ def test_order_accounting_catches_inconsistent_orders(chain, corrupt):
 def test_order_accounting_catches_a_jump_outside_the_table(chain):
     order = first(chain, lambda o: o.status == SHIPPED)
     assert [e.status for e in order.timeline] == [CREATED, PAID, FULFILLED, SHIPPED]
-    order.timeline[2].status = HELD  # PAID -> HELD is allowed, HELD -> SHIPPED is not
+    order.timeline[2].status = DISPUTED  # PAID -> DISPUTED is allowed, DISPUTED -> SHIPPED is not
     save(chain, order)
     with pytest.raises(InvariantBroken):
         check(chain, invariants.order_accounting)

@@ -32,10 +32,15 @@ ISSUE_TABLE = {
     "DISPUTED": {"RESOLVED"},
     "RESOLVED": set(),
 }
-# Issue 14 adds one freeze and its release: a delivered order whose party became sanctioned (or
-# whose destination or items became restricted) goes HELD with reason compliance at settlement
-# instead of settling, and a release takes it back to DELIVERED.
-COMPLIANCE_EDGES = {"DELIVERED": {"HELD"}, "HELD": {"DELIVERED"}}
+# Issue 14 adds the compliance freeze and its release: an order holding escrow whose party
+# became sanctioned (or whose destination or items became restricted) goes HELD with reason
+# compliance (at settlement, or at the end of the block that sanctioned the party) from the
+# status it was in, and a release takes it back there. Only the release takes these edges out
+# of HELD (MsgFulfillOrder / MsgShipOrder / MsgDeliverOrder of a HELD order are refused).
+COMPLIANCE_EDGES = {
+    "FULFILLED": {"HELD"}, "SHIPPED": {"HELD"}, "DELIVERED": {"HELD"},
+    "HELD": {"FULFILLED", "SHIPPED", "DELIVERED"},
+}
 TABLE = {s: ISSUE_TABLE[s] | COMPLIANCE_EDGES.get(s, set()) for s in ISSUE_TABLE}
 STATUSES = [s for s in OrderStatus.values() if s]
 
@@ -99,3 +104,24 @@ def test_no_code_but_lifecycle_assigns_a_status():
         if path.name != "lifecycle.py" and assign.search(path.read_text())
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("verb", ["fulfil", "ship", "deliver"])
+def test_no_step_forward_leaves_a_hold_only_the_release_does(verb):
+    """HELD -> FULFILLED / SHIPPED / DELIVERED are the compliance release's edges: the
+    merchant's forward messages on a HELD order are InvalidTransition and change nothing."""
+    from tests.orders.helpers import MERCHANT, ship_msg
+
+    from stateset.orders.v1 import tx_pb2 as tx
+
+    chain = Chain()
+    oid = chain.to_status("HELD")
+    msg = {
+        "fulfil": tx.MsgFulfillOrder(signer=MERCHANT, order_id=oid),
+        "ship": ship_msg(oid),
+        "deliver": tx.MsgDeliverOrder(signer=MERCHANT, order_id=oid),
+    }[verb]
+    before = chain.order(oid)
+    with pytest.raises(InvalidTransition):
+        chain.deliver(msg)
+    assert chain.order(oid) == before

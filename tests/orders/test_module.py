@@ -39,7 +39,7 @@ def test_every_msg_of_the_service_is_routed_once():
     routed = [r.type_url for r in chain.module.msgs]
     assert routed == ["/" + m.input_type.full_name for m in service.methods]
     assert chain.module.name == "orders" and chain.module.end_block is not None
-    assert len(chain.module.invariants) == 3
+    assert len(chain.module.invariants) == 4
 
 
 @pytest.mark.parametrize(

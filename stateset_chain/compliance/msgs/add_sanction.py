@@ -6,17 +6,20 @@ validate  signer and address are canonical addresses                -> sdk Inval
           list_source <= 128 bytes                                  -> FieldTooLong
 guard     the signer is the compliance authority                    -> NotAuthorized
           the address is not already sanctioned                     -> AlreadySanctioned
-change    Sanction{address, reason, list_source, added_height, added_at}
+change    Sanction{address, reason, list_source, added_height, added_at}; the address queued
+          for the end block's freeze of its open orders (freezing.py)
 emit      SanctionAdded{signer, sanction}
 
 From the next check on, the address can take part in no order, payment, settlement, refund,
-send or CCTP mint/burn; orders already holding its escrow are frozen when their money would move
-next (the orders module's settlement holds them with reason ``compliance``).
+send or CCTP mint/burn; orders already holding escrow it takes part in are frozen (HELD with reason
+``compliance``) at the end of this block, at most ``freeze_drain_limit`` orders per block, the
+rest in the blocks after.
 """
 
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.compliance import freezing
 from stateset_chain.compliance.errors import AlreadySanctioned
 from stateset_chain.compliance.msgs.common import (
     require_address,
@@ -55,5 +58,6 @@ def handle(keeper: ComplianceKeeper, ctx: Context, msg: tx.MsgAddSanction):
         added_height=ctx.block.height, added_at=timestamp(ctx.block.time_ns),
     )
     keeper.sanctions.set(ctx.store, msg.address, entry)
+    freezing.enqueue(keeper, ctx, msg.address)
     ctx.events.emit(events.SanctionAdded(signer=msg.signer, sanction=entry))
     return tx.MsgAddSanctionResponse()

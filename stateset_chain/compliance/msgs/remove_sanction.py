@@ -5,13 +5,15 @@ validate  signer and address are canonical addresses                -> sdk Inval
           reason 1..256 bytes                                       -> MissingReason
 guard     the signer is the compliance authority                    -> NotAuthorized
           the address is sanctioned                                 -> NotSanctioned
-change    the Sanction entry deleted
+change    the Sanction entry deleted; its freeze queue entry, if the end block had not finished
+          it (nothing of the party's is left to freeze)
 emit      SanctionRemoved{signer, address, reason, list_source}
 """
 
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.compliance import freezing
 from stateset_chain.compliance.errors import NotSanctioned
 from stateset_chain.compliance.msgs.common import (
     require_address,
@@ -43,6 +45,7 @@ def handle(keeper: ComplianceKeeper, ctx: Context, msg: tx.MsgRemoveSanction):
     if entry is None:
         raise NotSanctioned(msg.address)
     keeper.sanctions.delete(ctx.store, msg.address)
+    freezing.dequeue(keeper, ctx, msg.address)
     ctx.events.emit(events.SanctionRemoved(
         signer=msg.signer, address=msg.address, reason=msg.reason, list_source=entry.list_source
     ))
