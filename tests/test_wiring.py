@@ -61,12 +61,12 @@ def test_a_second_hook_of_a_kind_is_refused():
 
 # Besides the Protocols of its expected.py (wired keepers), a module imports of another only these
 # stateless parts: id formats, wire codecs and their result types (and cctp's hook type), error
-# classes, the order lifecycle's status names, the sealed-envelope format, and the orders'
-# stateless checks of an order message (subscriptions and conditional orders build orders; their
-# state goes through the keeper). A new entry is a new edge: docs/architecture.md, "Module
-# dependencies".
+# classes, the order lifecycle's status names, the sealed-envelope format, the oracle's currency
+# code grammar, and the orders' stateless checks of an order message (subscriptions and
+# conditional orders build orders; their state goes through the keeper). A new entry is a new
+# edge: docs/architecture.md, "Module dependencies".
 STATELESS_IMPORTS = {
-    "conditional": {"orders.ids", "orders.msgs"},
+    "conditional": {"oracle.params", "orders.ids", "orders.msgs"},
     "crosschain": {"cctp.codec", "cctp.results", "cctp.state", "orders.errors", "orders.ids"},
     "inventory": {"orders.lifecycle", "orders.msgs"},
     "orders": {"privacy.envelope", "privacy.errors"},
