@@ -82,7 +82,13 @@ def aggregate(keeper: OracleKeeper, ctx: Context, p: Params, currency: str) -> N
     store = ctx.store
     fresh = fresh_rates(keeper, ctx, p, currency)
     if len(fresh) < p.quorum:
-        keeper.pending.delete(store, currency)
+        streak = keeper.pending.get(store, currency)
+        if streak is not None:
+            keeper.pending.delete(store, currency)
+            ctx.events.emit(events.PendingDeviationDropped(
+                currency=currency, median=streak.median, since_height=streak.since_height,
+                fresh_submissions=len(fresh),
+            ))
         return
     value = median(fresh)
     record = AcceptedRate(

@@ -40,5 +40,5 @@ DuplicateCurrency = _error("DuplicateCurrency", 8, "a currency appears twice")
 NoRates = _error("NoRates", 9, "no rates submitted")
 InvalidFeeders = _error("InvalidFeeders", 10, "invalid feeder set")
 MissingReason = _error("MissingReason", 11, "a reason of 1..256 bytes is required")
-RateNotFound = _error("RateNotFound", 12, "no accepted rate for the currency")
+RateNotFound = _error("RateNotFound", 12, "rate not found")  # "not found": the gateway's 404
 RateStale = _error("RateStale", 13, "the accepted rate is stale")

@@ -143,6 +143,10 @@ def test_a_streak_without_fresh_submissions_is_dropped():
     assert c.keeper.pending.has(c.store, "CAD")
     c.end_block()  # 10 s: stale, below the quorum: the streak ends
     assert not c.keeper.pending.has(c.store, "CAD")
+    (dropped,) = c.typed(ev.PendingDeviationDropped)
+    assert (dropped.currency, dropped.median, dropped.fresh_submissions) == ("CAD", "0.9", 0)
+    c.end_block()  # nothing left to aggregate
+    assert c.events == []
     assert c.rate("CAD").rate == "0.72"
 
 

@@ -91,3 +91,5 @@ def test_bad_rates_fail_in_check_tx_with_the_oracle_code_and_change_nothing():
     assert rate.rate == "1.0842" and rate.source == RateSource.RATE_SOURCE_GENESIS
     res = chain.query(Q + "Rate", q.QueryRateRequest(currency="eur"))
     assert (res.code, res.codespace) == (18, "sdk")
+    res = chain.query(Q + "Rate", q.QueryRateRequest(currency="CHF"))  # REST 404: "not found"
+    assert (res.code, res.codespace) == (12, "oracle") and "not found" in res.log
