@@ -104,7 +104,7 @@ def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLE
     # end block (stateset_chain/oracle/SPEC.md); read through ``usd_rate``
     oracle = OracleKeeper()
     bank = BankKeeper(auth, module_accounts(), send_guard=compliance)
-    stablecoin = StablecoinKeeper(bank)
+    stablecoin = StablecoinKeeper(bank, compliance=compliance)
     # sealed personal data on orders must be sealed to registered keys (docs/privacy.md)
     privacy = PrivacyKeeper()
     orders = OrdersKeeper(bank, compliance=compliance, encryption_keys=privacy)
@@ -114,7 +114,7 @@ def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLE
     # ssUSD orders are paid in ssUSD issued from the minted USDC, and refunded by redeeming it.
     # The keeper attaches itself (CrosschainKeeper._attach): deposit addresses to the bank's
     # blocked addresses, its mint hooks to cctp, its refunder to the orders' hooks.
-    crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin)
+    crosschain = CrosschainKeeper(bank, orders, cctp, stablecoin, compliance=compliance)
     # tracked SKUs: creating an order reserves them, its status changes commit or release (the
     # keeper attaches itself to the orders' hooks)
     inventory = InventoryKeeper(orders)

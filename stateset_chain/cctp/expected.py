@@ -32,6 +32,8 @@ class ComplianceGuard(Protocol):
         """Raise compliance SanctionedMintRecipient if ``recipient`` is sanctioned."""
         ...
 
-    def check_burn_sender(self, ctx: Context, sender: str) -> None:
-        """Raise compliance SanctionedBurnSender if ``sender`` is sanctioned."""
+    def check_burn_sender(self, ctx: Context, sender: str, coins: list[Coin]) -> None:
+        """Raise compliance SanctionedBurnSender if ``sender`` is sanctioned, or
+        DailyLimitExceeded / MonthlyLimitExceeded if burning ``coins`` takes it over its
+        limits (else the outflow is recorded)."""
         ...

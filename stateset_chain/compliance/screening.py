@@ -203,9 +203,28 @@ def check_mint_recipient(keeper: ComplianceKeeper, ctx: Context, recipient: str)
         raise SanctionedMintRecipient(f"mint recipient {recipient} is sanctioned")
 
 
-def check_burn_sender(keeper: ComplianceKeeper, ctx: Context, sender: str) -> None:
+def check_burn_sender(
+    keeper: ComplianceKeeper, ctx: Context, sender: str, coins: list[Coin]
+) -> None:
+    """An outbound CCTP burn: the depositor is not sanctioned and the burn is an outflow
+    against its limits (like a send)."""
     if keeper.is_sanctioned(ctx.store, sender):
         raise SanctionedBurnSender(f"burn sender {sender} is sanctioned")
+    for coin in coins:
+        spend(keeper, ctx, sender, coin)
+
+
+def check_conversion(keeper: ComplianceKeeper, ctx: Context, holder: str) -> None:
+    """Stablecoin issue / redeem by ``holder``: a sanctioned account's coins stay as they are
+    (no limit: the value stays with the account, SPEC.md "Account limits")."""
+    if keeper.is_sanctioned(ctx.store, holder):
+        raise SanctionedSender(f"{holder} is sanctioned: its coins cannot be converted")
+
+
+def check_recipient(keeper: ComplianceKeeper, ctx: Context, recipient: str) -> None:
+    """A module paying a user-named local recipient (a claim of unclaimed cross-chain funds)."""
+    if keeper.is_sanctioned(ctx.store, recipient):
+        raise SanctionedRecipient(f"recipient {recipient} is sanctioned")
 
 
 # -- limits ---------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ moves (their ``expected.py`` names the narrow part each one needs):
   ``require_settleable`` / ``require_refundable`` where a message moves escrow out,
   ``record_settled`` after settlement, ``is_compliance_authority`` for releases;
 - bank: ``check_send`` in MsgSend (sanctions and the sender's limits);
-- cctp: ``check_mint_recipient`` and ``check_burn_sender``.
+- cctp: ``check_mint_recipient`` and ``check_burn_sender`` (sanctions and the depositor's limits);
+- stablecoin: ``check_conversion`` in MsgIssueStablecoin / MsgRedeemStablecoin (sanctions);
+- crosschain: ``check_recipient`` in MsgClaimUnclaimed (sanctions).
 
 The checks live in ``screening.py`` (lists and limits) and ``fraud.py`` (the score).
 """
@@ -170,8 +172,14 @@ class ComplianceKeeper:
     def check_mint_recipient(self, ctx: Context, recipient: str) -> None:
         screening.check_mint_recipient(self, ctx, recipient)
 
-    def check_burn_sender(self, ctx: Context, sender: str) -> None:
-        screening.check_burn_sender(self, ctx, sender)
+    def check_burn_sender(self, ctx: Context, sender: str, coins: list[Coin]) -> None:
+        screening.check_burn_sender(self, ctx, sender, coins)
+
+    def check_conversion(self, ctx: Context, holder: str) -> None:
+        screening.check_conversion(self, ctx, holder)
+
+    def check_recipient(self, ctx: Context, recipient: str) -> None:
+        screening.check_recipient(self, ctx, recipient)
 
     def assess_fraud(self, ctx: Context, order: Order, stage: int) -> FraudAssessment:
         return fraud.assess(self, ctx, order, stage)

@@ -94,3 +94,11 @@ class OrdersKeeper(Protocol):
 class StablecoinKeeper(Protocol):
     def issue_for(self, ctx: Context, holder: str, amount: int) -> None: ...
     def redeem_for(self, ctx: Context, holder: str, amount: int) -> None: ...
+
+
+class RecipientGuard(Protocol):
+    """The compliance module, seen from the crosschain module (compliance/SPEC.md)."""
+
+    def check_recipient(self, ctx: Context, recipient: str) -> None:
+        """Raise compliance SanctionedRecipient if ``recipient`` is sanctioned."""
+        ...

@@ -17,6 +17,7 @@ from stateset_chain.crosschain.expected import (
     BankKeeper,
     CctpKeeper,
     OrdersKeeper,
+    RecipientGuard,
     StablecoinKeeper,
 )
 from stateset_chain.crosschain.keys import (
@@ -50,8 +51,11 @@ class CrosschainKeeper:
         orders: OrdersKeeper,
         cctp: CctpKeeper,
         stablecoin: StablecoinKeeper | None = None,
+        compliance: RecipientGuard | None = None,
     ) -> None:
         self.bank = bank
+        # a claim of unclaimed funds to a sanctioned recipient is refused (None: not screened)
+        self.compliance = compliance
         self.orders = orders
         self.cctp = cctp
         # issues the ssUSD of ssUSD orders paid by CCTP and redeems it for their refunds;

@@ -1,7 +1,8 @@
 """What the stablecoin module needs from the bank (the Cosmos SDK's ``expected_keepers``).
 
 Only these calls: reads, moves to and from module accounts, and mint/burn from its own
-``stablecoin`` module account. ``BankKeeper`` satisfies it.
+``stablecoin`` module account. ``BankKeeper`` satisfies it. ``ConversionGuard`` is the
+compliance module's sanctions check of a user's issue or redeem.
 """
 
 from __future__ import annotations
@@ -25,3 +26,11 @@ class BankKeeper(Protocol):
     ) -> None: ...
     def mint(self, ctx: Context, module: str, coins: list[Coin]) -> None: ...
     def burn(self, ctx: Context, module: str, coins: list[Coin]) -> None: ...
+
+
+class ConversionGuard(Protocol):
+    """The compliance module, seen from the stablecoin (compliance/SPEC.md)."""
+
+    def check_conversion(self, ctx: Context, holder: str) -> None:
+        """Raise compliance SanctionedSender if ``holder`` is sanctioned."""
+        ...

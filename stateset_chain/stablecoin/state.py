@@ -10,7 +10,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
-from stateset_chain.stablecoin.expected import BankKeeper
+from stateset_chain.stablecoin.expected import BankKeeper, ConversionGuard
 from stateset_chain.stablecoin.keys import PARAMS_KEY, RESERVE_ACCOUNT
 from stateset_chain.store.collections import Item, ProtoValue
 from stateset_chain.store.kv import KVStore
@@ -25,8 +25,10 @@ def default_params() -> Params:
 class StablecoinKeeper:
     params_item: Item[Params] = Item(PARAMS_KEY, ProtoValue(Params))
 
-    def __init__(self, bank: BankKeeper) -> None:
+    def __init__(self, bank: BankKeeper, compliance: ConversionGuard | None = None) -> None:
         self.bank = bank
+        # a sanctioned account may not issue or redeem (None: nothing is screened)
+        self.compliance = compliance
         self.reserve_address = address.module_address(RESERVE_ACCOUNT)
 
     def params(self, store: KVStore) -> Params:

@@ -16,6 +16,8 @@ guard     local domain set                                          -> LocalDoma
           burning and minting not paused                            -> BurningAndMintingPaused
           amount <= the uusdc per-message burn limit (if set)       -> BurnAmountOverLimit
           the depositor is not sanctioned       -> compliance SanctionedBurnSender (if wired)
+          the burn within the depositor's daily and monthly uusdc limits (an outflow)
+                                -> compliance DailyLimitExceeded, MonthlyLimitExceeded
           the depositor holds the amount                            -> sdk InsufficientFunds
           then MsgSendMessage's guards (``send_message.send_message``) -> MessagesPaused, ...
 change    amount uusdc: depositor -> cctp module account, burned; nonce reserved
@@ -105,10 +107,9 @@ def deposit_for_burn(
     limit = keeper.burn_limit(ctx.store, LOCAL_TOKEN)
     if limit is not None and amount > limit:
         raise BurnAmountOverLimit(f"{amount}{LOCAL_TOKEN} > {limit}{LOCAL_TOKEN}")
-    if keeper.compliance is not None:
-        keeper.compliance.check_burn_sender(ctx, depositor)
-
     coins = [Coin(LOCAL_TOKEN, amount)]
+    if keeper.compliance is not None:
+        keeper.compliance.check_burn_sender(ctx, depositor, coins)
     keeper.bank.send_to_module(ctx, depositor, MODULE_ACCOUNT, coins)
     keeper.bank.burn(ctx, MODULE_ACCOUNT, coins)
     burn_token_bytes = burn_token_for_denom(LOCAL_TOKEN)

@@ -13,6 +13,7 @@ guard     a record exists for the hash                              -> Unclaimed
           names a refund destination, that destination's recipient) -> NotOriginalSender
           the recipient is not a module account                     -> RecipientIsModuleAccount
           nor an order's deposit address                            -> RecipientIsDepositAddress
+          the recipient is not sanctioned (the wired compliance) -> compliance SanctionedRecipient
           amount <= the record's amount                             -> AmountExceedsUnclaimed
 change    amount: crosschain_unclaimed -> recipient; the record shrinks (removed at zero)
 emit      (CoinsTransferred), UnclaimedFundsClaimed
@@ -75,6 +76,8 @@ def handle(
         raise RecipientIsModuleAccount(recipient)
     if is_deposit_address(address.decode(recipient)):
         raise RecipientIsDepositAddress(recipient)
+    if keeper.compliance is not None:
+        keeper.compliance.check_recipient(ctx, recipient)
     amount = take(record, parsed)
     keeper.bank.send(ctx, keeper.unclaimed_address, recipient, [Coin(record.denom, amount)])
     remaining = keeper.debit(ctx, record, amount)

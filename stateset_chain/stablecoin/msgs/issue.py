@@ -3,7 +3,8 @@
 signer    sender
 validate  sender is a canonical ``stateset`` address               -> sdk InvalidAddress
           amount a canonical decimal > 0                           -> InvalidAmount
-guard     params.issuance_enabled                                  -> IssuanceDisabled
+guard     the sender is not sanctioned (the wired compliance) -> compliance SanctionedSender
+          params.issuance_enabled                                  -> IssuanceDisabled
           max_supply == 0 or supply + amount <= max_supply         -> MaxSupplyExceeded
           sender holds amount uusdc                                -> sdk InsufficientFunds
 change    amount uusdc: sender -> stablecoin_reserve; mint amount ussusd to sender
@@ -39,6 +40,8 @@ def handle(
     keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgIssueStablecoin, parsed: int
 ) -> tx.MsgIssueStablecoinResponse:
     amount = parsed
+    if keeper.compliance is not None:
+        keeper.compliance.check_conversion(ctx, msg.sender)
     issue_for(keeper, ctx, msg.sender, amount)
     return tx.MsgIssueStablecoinResponse(issued=str(amount))
 

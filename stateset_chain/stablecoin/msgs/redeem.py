@@ -5,7 +5,8 @@ Always open, even when issuance is disabled.
 signer    sender
 validate  sender is a canonical ``stateset`` address               -> sdk InvalidAddress
           amount a canonical decimal > 0                           -> InvalidAmount
-guard     sender holds amount ussusd                               -> sdk InsufficientFunds
+guard     the sender is not sanctioned (the wired compliance) -> compliance SanctionedSender
+          sender holds amount ussusd                               -> sdk InsufficientFunds
           reserve holds amount uusdc                               -> InsufficientReserve
 change    burn amount ussusd from sender; amount uusdc: stablecoin_reserve -> sender
 emit      StablecoinRedeemed (after CoinsTransferred, CoinsBurned, CoinsTransferred)
@@ -41,6 +42,8 @@ def handle(
     keeper: StablecoinKeeper, ctx: Context, msg: tx.MsgRedeemStablecoin, parsed: int
 ) -> tx.MsgRedeemStablecoinResponse:
     amount = parsed
+    if keeper.compliance is not None:
+        keeper.compliance.check_conversion(ctx, msg.sender)
     redeem_for(keeper, ctx, msg.sender, amount)
     return tx.MsgRedeemStablecoinResponse(released=str(amount))
 
