@@ -1,5 +1,6 @@
-"""``python -m benchmarks {inprocess,commit,abci,localnet,orders,cctp,indexer,api,statesync,
-versions,all}``: see benchmarks. ``--json PATH`` (any part) also writes every figure to PATH."""
+"""``python -m benchmarks {inprocess,commit,abci,localnet,orders,import,cctp,indexer,api,
+statesync,versions,all}``: see benchmarks. ``--json PATH`` (any part) also writes every figure to
+PATH."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def _ints(text: str) -> list[int]:
 # The issue's figure. Importing the orders takes ~6 of the part's ~7 minutes on the 2-core
 # reference machine (docs/benchmarks.md); ``--orders 200000`` takes ~1.5 minutes.
 ORDERS_DEFAULT = 1_000_000
+ORDERS_CHUNK = 100_000  # orders per import commit (the import's memory: see the import part)
 
 
 def _log(*args) -> None:
@@ -87,6 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=60.0,
                    help="stop broadcasting after this many seconds (%(default)s)")
     p.add_argument("--poll", type=float, default=0.05, help="height poll interval, s")
+    p.add_argument("--gas", type=int, default=100_000,
+                   help="gas each transfer asks for (%(default)s); a block holds the genesis "
+                   "max_gas / gas of them")
+    p.add_argument("--keep-versions", type=int, default=None,
+                   help="our apps' --keep-versions (default: statesetd's own default)")
+    p.add_argument("--rate", type=float, default=0.0,
+                   help="broadcasts per second, all senders together (default 0: flood)")
+    p.add_argument("--dir", default=None,
+                   help="put the localnets under this directory (default: the system's temp)")
 
     p = sub.add_parser("orders", help="MsgCreateOrder/MsgPayOrder throughput with many orders; "
                        "ListOrders latency at a small and a large order count")
@@ -100,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=3, help="blocks per size and kind (%(default)s)")
     p.add_argument("--accounts", type=int, default=10_000,
                    help="funded signing accounts (%(default)s)")
-    p.add_argument("--chunk", type=int, default=100_000,
+    p.add_argument("--chunk", type=int, default=ORDERS_CHUNK,
                    help="orders per import commit (%(default)s)")
     p.add_argument("--reps", type=int, default=20,
                    help="queries per filter shape and limit, each from another anchor order "
@@ -109,6 +120,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="pin the process to this CPU; -1 (default) does not pin")
     p.add_argument("--no-profile", dest="profile", action="store_false",
                    help="skip the cProfile blocks")
+
+    p = sub.add_parser("import", help="peak memory of importing --orders orders (the orders "
+                       "part's setup alone), by phase; --tracemalloc for Python's allocations")
+    p.add_argument("--orders", type=int, default=ORDERS_DEFAULT, help="orders (%(default)s)")
+    p.add_argument("--chunk", type=int, default=ORDERS_CHUNK,
+                   help="orders per import commit (%(default)s)")
+    p.add_argument("--accounts", type=int, default=10_000,
+                   help="funded signing accounts, as in the orders part (%(default)s)")
+    p.add_argument("--tracemalloc", action="store_true",
+                   help="trace Python allocations (~2x slower; use a smaller --orders)")
 
     p = sub.add_parser("cctp", help="MsgReceiveMessage (2 attester signatures) throughput")
     p.add_argument("--blocks", type=_ints, default=[1_000, 5_000],
@@ -197,6 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = "### Orders\n\n" + od.markdown()
         if args.profile:
             text += "\n" + od.profile_markdown()
+    elif args.part == "import":
+        from benchmarks import orders_import
+
+        result = orders_import.run(args.orders, args.chunk, args.accounts, args.tracemalloc, _log)
+        text = "### Importing orders: peak memory\n\n" + result.markdown()
     elif args.part == "cctp":
         from benchmarks import cctp
 
@@ -234,8 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             _log(f"unknown app(s) {unknown}; choose from {network.KINDS}")
             return 2
-        result = network.run(
-            args.validators, kinds, args.txs, args.senders, args.duration, args.poll, log=_log)
+        options = network.Options(args.gas, args.keep_versions, args.dir, args.rate)
+        result = network.run(args.validators, kinds, args.txs, args.senders, args.duration,
+                             args.poll, log=_log, options=options)
         text = "### Localnet end to end\n\n" + result.markdown()
     command = "python -m benchmarks " + " ".join(
         argv if argv is not None else sys.argv[1:])

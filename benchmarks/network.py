@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -41,6 +42,7 @@ from pathlib import Path
 
 from benchmarks import report, txs
 from localnet import Localnet
+from stateset_chain.app import DEFAULT_BLOCK_MAX_GAS
 from stateset_chain.localnet import CHAIN_ID, CONSENSUS, MEMPOOL, set_config
 
 KINDS = ("stateset", "kvstore")
@@ -65,6 +67,18 @@ class NetResult:
     send_s: float = 0.0
     peak_rss_mib: dict[str, float] = field(default_factory=dict)
     note: str = ""
+    tx_bytes: int = 0  # every tx of the run is this long (kvstore's are padded to ours)
+    gas_wanted: int = 0  # per tx (kvstore's CheckTx answers 1)
+    load_average: tuple[float, float] = (0.0, 0.0)  # 1-minute, at the run's start and end
+    mempool_full_retries: int = 0
+
+    @property
+    def p95_ms(self) -> float:
+        return report.percentile(self.latencies_s or [0.0], 95) * 1000
+
+    @property
+    def p50_ms(self) -> float:
+        return report.percentile(self.latencies_s or [0.0], 50) * 1000
 
     @property
     def tps(self) -> float:
@@ -74,18 +88,21 @@ class NetResult:
         lat = self.latencies_s or [0.0]
         rss = ", ".join(f"{k} {v:,.0f}" for k, v in self.peak_rss_mib.items())
         return [
-            self.kind, self.validators, self.sent, self.rejected, self.send_s, self.committed,
+            self.kind, self.validators, self.tx_bytes, self.gas_wanted, self.sent, self.rejected,
+            self.mempool_full_retries, self.send_s, self.committed,
             self.failed_in_block, self.elapsed_s, self.tps, report.percentile(lat, 50) * 1000,
             report.percentile(lat, 95) * 1000, max(lat) * 1000, self.blocks,
             self.max_block_txs, rss or "-",
+            f"{self.load_average[0]:.1f} → {self.load_average[1]:.1f}",
         ]
 
 
 HEADERS = [
-    "app", "validators", "sent", "rejected by CheckTx", "sending took s", "committed",
+    "app", "validators", "tx bytes", "gas wanted/tx", "sent", "rejected by CheckTx",
+    "mempool-full retries", "sending took s", "committed",
     "failed in block",
     "elapsed s", "committed tx/s", "p50 ms", "p95 ms", "max ms", "blocks", "max txs/block",
-    "peak RSS MiB (per process, max)",
+    "peak RSS MiB (per process, max)", "load (1 min)",
 ]
 
 
@@ -98,10 +115,24 @@ class NetworkResult:
     def markdown(self) -> str:
         t = report.table(HEADERS, [r.row() for r in self.runs])
         notes = "".join(f"\n- {r.kind} × {r.validators}: {r.note}" for r in self.runs if r.note)
+        ratios = "".join(
+            f"\n- {v} validator(s): stateset / kvstore committed tx/s = {ratio:.0%}"
+            for v, ratio in self.ratios.items())
         return (
             f"Localnet end to end ({self.settings}).\n\n{t}\n\n"
-            f"Benchmark driver peak RSS: {self.peak_rss_mib:,.0f} MiB.{notes}\n"
+            f"Benchmark driver peak RSS: {self.peak_rss_mib:,.0f} MiB.{notes}{ratios}\n"
         )
+
+    @property
+    def ratios(self) -> dict[int, float]:
+        """Ours against kvstore's committed tx/s, per validator count measured with both."""
+        out = {}
+        for v in sorted({r.validators for r in self.runs}):
+            ours = [r.tps for r in self.runs if r.validators == v and r.kind == "stateset"]
+            kv = [r.tps for r in self.runs if r.validators == v and r.kind == "kvstore"]
+            if ours and kv and max(kv) > 0:
+                out[v] = report.median(ours) / report.median(kv)
+        return out
 
 
 # -- load generation ------------------------------------------------------------------------
@@ -195,10 +226,14 @@ def _drive(
     poll: float,
     drain: float,
     log,
-) -> tuple[dict[bytes, float], _Watcher, int, int, float, float]:
+    rate: float = 0.0,
+) -> tuple[dict[bytes, float], _Watcher, int, int, float, float, int]:
     """Broadcast ``groups`` (one thread per group, group g -> urls[g % len(urls)]); returns
-    send times by tx hash, the watcher, the number sent and rejected, the start time and how
-    long sending took. A "mempool is full" answer is retried after 50 ms (until ``duration``)."""
+    send times by tx hash, the watcher, the number sent and rejected, the start time, how
+    long sending took and the mempool-full retries. A "mempool is full" answer is retried after
+    50 ms (until ``duration``). ``rate`` > 0: the threads together start ``rate`` broadcasts per
+    second on a fixed schedule (each thread every ``len(groups) / rate`` s, staggered), never
+    faster; 0 floods (each thread sends as soon as the last answer came)."""
     start_height = _height(urls[0])
     watcher = _Watcher(urls[0], start_height, poll)
     watcher.start()
@@ -210,9 +245,15 @@ def _drive(
     t_start = time.monotonic()
     deadline = t_start + duration
 
+    interval = len(groups) / rate if rate > 0 else 0.0
+
     def worker(g: int) -> None:
         rpc = _Rpc(urls[g % len(urls)])
-        for tx in groups[g]:
+        for k, tx in enumerate(groups[g]):
+            if interval:
+                wait = t_start + (k + g / len(groups)) * interval - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
             if time.monotonic() > deadline or not budget.acquire(blocking=False):
                 break
             h = hashlib.sha256(tx).digest()
@@ -253,7 +294,7 @@ def _drive(
         time.sleep(poll)
     watcher.stop_event.set()
     watcher.join(timeout=10)
-    return sent_at, watcher, len(sent_at), rejected[0], t_start, send_s
+    return sent_at, watcher, len(sent_at), rejected[0], t_start, send_s, retries[0]
 
 
 def _height(url: str) -> int:
@@ -266,7 +307,7 @@ def _height(url: str) -> int:
 
 def _summarize(
     kind: str, validators: int, sent_at: dict[bytes, float], watcher: _Watcher, sent: int,
-    rejected: int, t_start: float, send_s: float,
+    rejected: int, t_start: float, send_s: float, retries: int,
 ) -> NetResult:
     latencies = [watcher.seen[h] - t for h, t in sent_at.items() if h in watcher.seen]
     last = max((watcher.seen[h] for h in sent_at if h in watcher.seen), default=t_start)
@@ -276,6 +317,7 @@ def _summarize(
         committed=len(latencies), failed_in_block=watcher.failed,
         elapsed_s=last - t_start, latencies_s=latencies, blocks=len(heights),
         max_block_txs=max(watcher.block_sizes.values(), default=0), send_s=send_s,
+        mempool_full_retries=retries,
     )
 
 
@@ -297,14 +339,30 @@ def _process_rss(net: Localnet) -> dict[str, float]:
 # -- the two apps ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Options:
+    """What a run may change from the localnet's own settings (each printed with the figures)."""
+
+    gas: int = TRANSFER_GAS  # gas each transfer asks (a block holds max_gas / gas of them)
+    keep_versions: int | None = None  # the app's --keep-versions; None: statesetd's default
+    base_dir: str | None = None  # where the nets go (a fresh directory under it per run)
+    rate: float = 0.0  # broadcasts started per second, all threads together; 0: flood
+
+
 def run_stateset(
-    validators: int, n_txs: int, senders: int, duration: float, poll: float, drain: float, log
+    validators: int, n_txs: int, senders: int, duration: float, poll: float, drain: float, log,
+    options: Options = Options(),
 ) -> NetResult:
     accs = txs.accounts(senders)
     per_sender = -(-n_txs // senders)
-    with _temp_dir() as tmp:
+    load0 = os.getloadavg()[0]
+    with _temp_dir(options.base_dir) as tmp:
         net = Localnet(tmp / "run", validators=validators, base_port=0,
                        accounts=txs.genesis_entries(accs))
+        if options.keep_versions is not None:
+            keep = ["--keep-versions", str(options.keep_versions)]
+            start = net._statesetd_start
+            net.app_command = lambda node: [*start(node), *keep]
         log(f"stateset × {validators}: starting localnet in {net.dir} ...")
         net.start()
         try:
@@ -315,23 +373,28 @@ def run_stateset(
                 to = accs[(s + 1) % senders].address
                 groups.append([
                     txs.sign_send(sender, to, 1, chain_id=CHAIN_ID, account_number=numbers[s],
-                                  sequence=q, gas=TRANSFER_GAS)
+                                  sequence=q, gas=options.gas)
                     for q in range(per_sender)
                 ])
             urls = [net.rpc_url(i) for i in range(validators)]
-            load = _drive(urls, groups, n_txs, duration, poll, drain, log)
+            load = _drive(urls, groups, n_txs, duration, poll, drain, log, options.rate)
             result = _summarize("stateset", validators, *load)
             result.peak_rss_mib = _process_rss(net)
+            result.tx_bytes = max(len(tx) for g in groups for tx in g)
+            result.gas_wanted = options.gas
         finally:
             net.stop()
+    result.load_average = (load0, os.getloadavg()[0])
     return result
 
 
 def run_kvstore(
     validators: int, n_txs: int, senders: int, duration: float, poll: float, drain: float, log,
+    options: Options = Options(),
 ) -> NetResult:
-    tx_size = len(_sample_transfer())  # kvstore txs as large as our transfers
-    with _temp_dir() as tmp:
+    tx_size = len(_sample_transfer(options.gas))  # kvstore txs as large as our transfers
+    load0 = os.getloadavg()[0]
+    with _temp_dir(options.base_dir) as tmp:
         net = Localnet(tmp / "run", validators=validators, base_port=0)
         net.generate()
         for node in net.nodes:
@@ -347,17 +410,21 @@ def run_kvstore(
                 [_kv_tx(s, q, tx_size) for q in range(per_sender)] for s in range(senders)
             ]
             urls = [net.rpc_url(i) for i in range(validators)]
-            load = _drive(urls, groups, n_txs, duration, poll, drain, log)
+            load = _drive(urls, groups, n_txs, duration, poll, drain, log, options.rate)
             result = _summarize("kvstore", validators, *load)
             result.peak_rss_mib = _process_rss(net)
+            result.tx_bytes = tx_size
+            result.gas_wanted = 1  # kvstore's CheckTx (CometBFT's example app)
         finally:
             net.stop()
+    result.load_average = (load0, os.getloadavg()[0])
     return result
 
 
-def _sample_transfer() -> bytes:
+def _sample_transfer(gas: int = TRANSFER_GAS) -> bytes:
     a, b = txs.account(0), txs.account(1)
-    return txs.sign_send(a, b.address, 1, chain_id=CHAIN_ID, account_number=1000, sequence=10)
+    return txs.sign_send(a, b.address, 1, chain_id=CHAIN_ID, account_number=1000, sequence=10,
+                         gas=gas)
 
 
 def _kv_tx(sender: int, seq: int, size: int) -> bytes:
@@ -366,28 +433,38 @@ def _kv_tx(sender: int, seq: int, size: int) -> bytes:
 
 
 class _temp_dir:
-    """A temporary directory removed afterwards (kept if ``STATESET_BENCH_KEEP`` is set)."""
+    """A fresh directory (under ``base``, or the system's temporary directory), removed
+    afterwards (kept if ``STATESET_BENCH_KEEP`` is set)."""
+
+    def __init__(self, base: str | None = None) -> None:
+        self.base = base
 
     def __enter__(self) -> Path:
-        self.path = Path(tempfile.mkdtemp(prefix="ssbench-"))
+        if self.base is not None:
+            Path(self.base).mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix="ssbench-", dir=self.base))
         return self.path
 
     def __exit__(self, *exc) -> None:
-        import os
-
         if not os.environ.get("STATESET_BENCH_KEEP"):
             shutil.rmtree(self.path, ignore_errors=True)
 
 
-def settings_text(senders: int, n_txs: int, duration: float, poll: float) -> str:
+def settings_text(senders: int, n_txs: int, duration: float, poll: float,
+                  options: Options = Options()) -> str:
     timeouts = ", ".join(
         f"{k.split('.', 1)[1]}={v}" for k, v in CONSENSUS.items() if k.startswith("consensus.")
     )
     mempool = ", ".join(f"{k.split('.', 1)[1]}={v}" for k, v in MEMPOOL.items())
+    keep = ("statesetd's default" if options.keep_versions is None
+            else str(options.keep_versions))
     return (
         f"up to {n_txs:,} txs or {duration:.0f} s per run, {senders} sender threads, "
-        f"broadcast_tx_sync, height polled every {poll * 1000:.0f} ms; each transfer asks "
-        f"{TRANSFER_GAS:,} gas; consensus: {timeouts}; mempool: {mempool}"
+        f"broadcast_tx_sync, height polled every {poll * 1000:.0f} ms; consensus: {timeouts}; "
+        f"mempool: {mempool}; block max_gas {DEFAULT_BLOCK_MAX_GAS:,} (both apps: the same "
+        f"config.toml and genesis); our transfers ask {options.gas:,} gas each; our apps "
+        f"keep-versions: {keep}; load: "
+        + (f"{options.rate:,.0f} broadcasts/s" if options.rate else "flood")
     )
 
 
@@ -400,14 +477,16 @@ def run(
     poll: float = 0.05,
     drain: float = 30.0,
     log: Callable = print,
+    options: Options = Options(),
 ) -> NetworkResult:
     runs = []
     for v in validators:
         for kind in kinds:
             runner = run_stateset if kind == "stateset" else run_kvstore
-            r = runner(v, n_txs, senders, duration, poll, drain, log)
+            r = runner(v, n_txs, senders, duration, poll, drain, log, options)
             log(f"  {kind} × {v}: {r.committed}/{r.sent} committed, {r.tps:,.0f} tx/s, "
-                f"p95 {report.percentile(r.latencies_s or [0], 95) * 1000:,.0f} ms")
+                f"p95 {r.p95_ms:,.0f} ms (load {r.load_average[0]:.1f} → "
+                f"{r.load_average[1]:.1f})")
             runs.append(r)
-    return NetworkResult(runs, settings_text(senders, n_txs, duration, poll),
+    return NetworkResult(runs, settings_text(senders, n_txs, duration, poll, options),
                          report.peak_rss_mib())

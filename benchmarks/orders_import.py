@@ -1,0 +1,204 @@
+"""Peak memory of importing many orders (``import``): the orders part's untimed setup, alone.
+
+The orders part (``orders``) first imports ``--orders`` synthetic orders
+(``orders_data.import_orders``: the orders genesis's keeper calls, ``--chunk`` orders per
+stage + commit) and its peak RSS is the import's. This part runs only that import, on the same
+chain (the standard app on LevelDB, ``--accounts`` funded signing accounts, the escrow funder),
+and says where the memory goes:
+
+- **peak RSS** of the process (``ru_maxrss``), and the RSS before the import (the interpreter,
+  the app, the accounts' keys);
+- **per phase**, the highest RSS seen while the import was in it, sampled every 20 ms from
+  ``/proc/self/statm`` by a thread: the keeper calls filling the chunk's branch, the tree update
+  (``CommitStore.stage``), building the commit's batch, and LevelDB's write of it;
+- with ``--tracemalloc``, Python's allocations by source line at the moment the first chunk's
+  batch is handed to LevelDB (the branch, the staged block and the batch are all alive then), and
+  the traced peak per phase. It slows the import ~2×: use it at a smaller ``--orders``.
+
+The app hash after the import is printed, so two runs (or two chunk sizes, which commit at
+different heights but must leave the same orders state) can be compared.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import stateset_chain.pb  # noqa: F401
+from benchmarks import report, txs
+from benchmarks.chain import BenchChain
+from benchmarks.orders_data import OrderBook, app_state, import_orders
+
+CHAIN_ID = "stateset-bench-import-1"
+PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 4096 / 2**20
+
+
+def rss_mib() -> float:
+    """This process's resident set size now (Linux; 0 where /proc is missing)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * PAGE_MIB
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class RssSampler(threading.Thread):
+    """Samples the RSS every ``interval`` s and keeps the highest per phase (``set(phase)``)."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.phase = "setup"
+        self.peaks: dict[str, float] = {}
+        self.traced: dict[str, float] = {}  # tracemalloc's peak per phase, MiB (if tracing)
+        self._done = threading.Event()
+
+    def set(self, phase: str) -> None:
+        self._sample()
+        if tracemalloc.is_tracing():
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            self.traced[self.phase] = max(self.traced.get(self.phase, 0.0), peak)
+            tracemalloc.reset_peak()
+        self.phase = phase
+        self._sample()
+
+    def _sample(self) -> None:
+        rss = rss_mib()
+        if rss > self.peaks.get(self.phase, 0.0):
+            self.peaks[self.phase] = rss
+
+    def run(self) -> None:
+        while not self._done.wait(self.interval):
+            self._sample()
+
+    def stop(self) -> None:
+        self.set("done")
+        self._done.set()
+        self.join(timeout=1)
+
+
+@dataclass
+class ImportResult:
+    orders: int
+    chunk: int
+    accounts: int
+    import_s: float = 0.0
+    rss_before_mib: float = 0.0
+    peak_rss_mib: float = 0.0
+    rss_after_mib: float = 0.0
+    phase_peak_rss_mib: dict[str, float] = field(default_factory=dict)
+    phase_traced_peak_mib: dict[str, float] = field(default_factory=dict)
+    top_allocations: list[str] = field(default_factory=list)
+    db_mib: float = 0.0
+    app_hash: str = ""
+    height: int = 0
+
+    def markdown(self) -> str:
+        rows: list[list[object]] = [
+            ["orders", self.orders], ["orders per commit (--chunk)", self.chunk],
+            ["funded signing accounts", self.accounts], ["import s", self.import_s],
+            ["RSS before the import, MiB", self.rss_before_mib],
+            ["**peak RSS, MiB**", self.peak_rss_mib],
+            ["RSS after the import, MiB", self.rss_after_mib],
+            ["database on disk, MiB", self.db_mib],
+            ["height / app hash after the import", f"{self.height} / {self.app_hash}"],
+        ]
+        text = report.table(["figure", "value"], rows) + "\n\n"
+        phases = [[p, v, self.phase_traced_peak_mib.get(p, "-")]
+                  for p, v in self.phase_peak_rss_mib.items()]
+        text += "Highest RSS seen in each phase (sampled every 20 ms):\n\n" + report.table(
+            ["phase", "RSS MiB", "Python-traced peak MiB"], phases) + "\n"
+        if self.top_allocations:
+            text += ("\nPython allocations alive when the first chunk's batch goes to LevelDB "
+                     "(tracemalloc, by line):\n\n```\n" + "\n".join(self.top_allocations)
+                     + "\n```\n")
+        return text
+
+
+def _instrument(chain: BenchChain, sampler: RssSampler, trace_top: list[str]) -> None:
+    """Labels the store's phases for ``sampler`` (and snapshots tracemalloc once at the write)."""
+    store = chain.store
+    stage, commit, apply = store.stage, store.commit, store._apply
+
+    def staged(changes, height):
+        sampler.set("stage (tree update)")
+        try:
+            return stage(changes, height)
+        finally:
+            sampler.set("orders into the branch")
+
+    def committed():
+        sampler.set("commit: building the batch")
+        try:
+            return commit()
+        finally:
+            sampler.set("orders into the branch")
+
+    def write(ops):
+        sampler.set("commit: LevelDB write")
+        if tracemalloc.is_tracing() and not trace_top:
+            stats = tracemalloc.take_snapshot().statistics("lineno")
+            trace_top.extend(str(s) for s in stats[:20])
+        return apply(ops)
+
+    store.stage = staged  # type: ignore[method-assign]
+    store.commit = committed  # type: ignore[method-assign]
+    store._apply = write
+
+
+def _dir_mib(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def run(orders: int = 1_000_000, chunk: int = 10_000, n_accounts: int = 10_000,
+        trace: bool = False, log=print) -> ImportResult:
+    result = ImportResult(orders, chunk, n_accounts)
+    accounts = txs.accounts(n_accounts)
+    book = OrderBook(orders, targets=min(orders, 19_000), payers=[a.address for a in accounts],
+                     chain_id=CHAIN_ID)
+    sampler = RssSampler()
+    sampler.start()
+    top: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="stateset-bench-import-") as tmp:
+        chain = BenchChain(Path(tmp), app_state(accounts), CHAIN_ID)
+        try:
+            result.rss_before_mib = rss_mib()
+            _instrument(chain, sampler, top)
+            if trace:
+                tracemalloc.start(1)
+            sampler.set("orders into the branch")
+            log(f"import: {orders:,} orders, {chunk:,} per commit, into {tmp} ...")
+            t = time.perf_counter()
+            import_orders(chain, book, chunk,
+                          log if orders // chunk <= 20 else _every(log, orders // chunk // 10))
+            result.import_s = time.perf_counter() - t
+            sampler.stop()
+            if trace:
+                tracemalloc.stop()
+            result.rss_after_mib = rss_mib()
+            result.height = chain.height
+            result.app_hash = chain.store.last_app_hash.hex()
+            result.db_mib = _dir_mib(Path(tmp))
+        finally:
+            chain.close()
+    result.phase_peak_rss_mib = {k: v for k, v in sampler.peaks.items() if k != "done"}
+    result.phase_traced_peak_mib = sampler.traced
+    result.top_allocations = top
+    result.peak_rss_mib = report.peak_rss_mib()
+    return result
+
+
+def _every(log, n: int):
+    """A log that passes on every ``n``-th line (the import logs one per chunk)."""
+    count = [0]
+
+    def every(line: str) -> None:
+        count[0] += 1
+        if count[0] % max(1, n) == 0:
+            log(line)
+
+    return every
