@@ -29,7 +29,7 @@ def _ints(text: str) -> list[int]:
 # The figure. Importing the orders takes ~6 of the part's ~7 minutes on the 2-core
 # reference machine (docs/benchmarks.md); ``--orders 200000`` takes ~1.5 minutes.
 ORDERS_DEFAULT = 1_000_000
-ORDERS_CHUNK = 100_000  # orders per import commit (the import's memory: see the import part)
+ORDERS_CHUNK = 10_000  # orders per import commit (orders_data.IMPORT_CHUNK; see the import part)
 
 
 def _log(*args) -> None:
@@ -160,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("statesync", help="snapshot creation and restore time and size with "
                        "--orders orders")
     p.add_argument("--orders", type=int, default=100_000, help="orders (%(default)s)")
-    p.add_argument("--chunk", type=int, default=100_000,
+    p.add_argument("--chunk", type=int, default=ORDERS_CHUNK,
                    help="orders per import commit (%(default)s)")
 
     p = sub.add_parser("versions", help="the cost of keeping V versions per block (time, disk) "

@@ -71,6 +71,14 @@ class NetResult:
     gas_wanted: int = 0  # per tx (kvstore's CheckTx answers 1)
     load_average: tuple[float, float] = (0.0, 0.0)  # 1-minute, at the run's start and end
     mempool_full_retries: int = 0
+    # CPU seconds each kind of process used while the load ran (nodes summed; "driver" = the
+    # benchmark's own load threads and watcher): what a committed tx costs the whole machine
+    cpu_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cpu_ms_per_tx(self) -> dict[str, float]:
+        n = max(1, self.committed)
+        return {k: 1000 * v / n for k, v in self.cpu_s.items()}
 
     @property
     def p95_ms(self) -> float:
@@ -87,12 +95,13 @@ class NetResult:
     def row(self) -> list[object]:
         lat = self.latencies_s or [0.0]
         rss = ", ".join(f"{k} {v:,.0f}" for k, v in self.peak_rss_mib.items())
+        cpu = ", ".join(f"{k} {v:.2f}" for k, v in self.cpu_ms_per_tx.items())
         return [
             self.kind, self.validators, self.tx_bytes, self.gas_wanted, self.sent, self.rejected,
             self.mempool_full_retries, self.send_s, self.committed,
             self.failed_in_block, self.elapsed_s, self.tps, report.percentile(lat, 50) * 1000,
             report.percentile(lat, 95) * 1000, max(lat) * 1000, self.blocks,
-            self.max_block_txs, rss or "-",
+            self.max_block_txs, rss or "-", cpu or "-",
             f"{self.load_average[0]:.1f} → {self.load_average[1]:.1f}",
         ]
 
@@ -102,7 +111,7 @@ HEADERS = [
     "mempool-full retries", "sending took s", "committed",
     "failed in block",
     "elapsed s", "committed tx/s", "p50 ms", "p95 ms", "max ms", "blocks", "max txs/block",
-    "peak RSS MiB (per process, max)", "load (1 min)",
+    "peak RSS MiB (per process, max)", "CPU ms per committed tx (all nodes)", "load (1 min)",
 ]
 
 
@@ -321,6 +330,26 @@ def _summarize(
     )
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(net: Localnet) -> dict[str, float]:
+    """CPU seconds (user + system, every thread) used so far by the nodes' processes, summed
+    per kind, and by this benchmark process ("driver": the load threads and the watcher)."""
+    out: dict[str, float] = {}
+    for kind in ("cometbft", "app"):
+        for node in net.nodes:
+            pid = net._pid(node.index, kind)
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError, TypeError):
+                continue
+            out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    times = os.times()
+    out["driver"] = times.user + times.system
+    return out
+
+
 def _process_rss(net: Localnet) -> dict[str, float]:
     """Peak RSS (VmHWM) of the nodes' processes, the largest of each kind."""
     out: dict[str, float] = {}
@@ -377,9 +406,12 @@ def run_stateset(
                     for q in range(per_sender)
                 ])
             urls = [net.rpc_url(i) for i in range(validators)]
+            cpu0 = _process_cpu(net)
             load = _drive(urls, groups, n_txs, duration, poll, drain, log, options.rate)
+            cpu1 = _process_cpu(net)
             result = _summarize("stateset", validators, *load)
             result.peak_rss_mib = _process_rss(net)
+            result.cpu_s = {k: cpu1[k] - cpu0.get(k, 0.0) for k in cpu1}
             result.tx_bytes = max(len(tx) for g in groups for tx in g)
             result.gas_wanted = options.gas
         finally:
@@ -410,9 +442,12 @@ def run_kvstore(
                 [_kv_tx(s, q, tx_size) for q in range(per_sender)] for s in range(senders)
             ]
             urls = [net.rpc_url(i) for i in range(validators)]
+            cpu0 = _process_cpu(net)
             load = _drive(urls, groups, n_txs, duration, poll, drain, log, options.rate)
+            cpu1 = _process_cpu(net)
             result = _summarize("kvstore", validators, *load)
             result.peak_rss_mib = _process_rss(net)
+            result.cpu_s = {k: cpu1[k] - cpu0.get(k, 0.0) for k in cpu1}
             result.tx_bytes = tx_size
             result.gas_wanted = 1  # kvstore's CheckTx (CometBFT's example app)
         finally:

@@ -44,6 +44,7 @@ from benchmarks.chain import (
     timing_row,
 )
 from benchmarks.orders_data import (
+    IMPORT_CHUNK,
     MERCHANTS,
     NS,
     SHIP_TO,
@@ -423,7 +424,7 @@ def run(
     blocks: list[int] | None = None,
     repeats: int = 3,
     n_accounts: int = 10_000,
-    chunk: int = 100_000,
+    chunk: int = IMPORT_CHUNK,
     reps: int = 20,
     profile: bool = True,
     cpu: int = -1,

@@ -32,7 +32,7 @@ from pathlib import Path
 import stateset_chain.pb  # noqa: F401
 from benchmarks import report, txs
 from benchmarks.chain import BenchChain
-from benchmarks.orders_data import OrderBook, app_state, import_orders
+from benchmarks.orders_data import IMPORT_CHUNK, OrderBook, app_state, import_orders
 
 CHAIN_ID = "stateset-bench-import-1"
 PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 4096 / 2**20
@@ -154,7 +154,7 @@ def _dir_mib(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
 
 
-def run(orders: int = 1_000_000, chunk: int = 10_000, n_accounts: int = 10_000,
+def run(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: int = 10_000,
         trace: bool = False, log=print) -> ImportResult:
     result = ImportResult(orders, chunk, n_accounts)
     accounts = txs.accounts(n_accounts)
