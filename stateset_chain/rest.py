@@ -65,6 +65,8 @@ from cosmos.upgrade.v1beta1 import query_pb2 as upgrade_query
 from stateset.auth.v1 import query_pb2 as stateset_auth_query
 from stateset.cctp.v1 import query_pb2 as cctp_query
 from stateset.cctp.v1 import tx_pb2 as cctp_tx
+from stateset.compliance.v1 import query_pb2 as compliance_query
+from stateset.compliance.v1 import tx_pb2 as compliance_tx
 from stateset.conditional.v1 import query_pb2 as conditional_query
 from stateset.conditional.v1 import tx_pb2 as conditional_tx
 from stateset.crosschain.v1 import query_pb2 as crosschain_query
@@ -87,12 +89,13 @@ SERVED: tuple[ModuleType, ...] = (
     auth_query, bank_query, tm_query, tx_service, consensus_query,
     stateset_auth_query, orders_query, cctp_query, crosschain_query, stablecoin_query,
     privacy_query, upgrade_query, subscriptions_query, inventory_query, conditional_query,
-    oracle_query,
+    oracle_query, compliance_query,
 )
 # Imported so that Any values (accounts, keys, messages in txs) print with their fields.
 _ANY_TYPES = (
     auth_pb2, bank_tx, ed25519_keys, secp256k1_keys, cctp_tx, crosschain_tx, orders_tx,
     privacy_tx, stablecoin_tx, subscriptions_tx, inventory_tx, conditional_tx, oracle_tx,
+    compliance_tx,
 )
 
 NOT_IMPLEMENTED = grpc.StatusCode.UNIMPLEMENTED

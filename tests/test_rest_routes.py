@@ -167,3 +167,28 @@ def test_json_is_the_sdk_gateways_every_field_present_with_nulls():
         "@type": "/cosmos.auth.v1beta1.BaseAccount", "address": "stateset1x",
         "pub_key": None, "account_number": "2", "sequence": "0",
     }}
+
+
+def test_compliance_queries_have_rest_routes_that_fill_their_requests():
+    """Every compliance list and lookup is served at /stateset/compliance/v1/... (issue 14)."""
+    routes = table()
+    for template, method in {
+        "/stateset/compliance/v1/params": "Params",
+        "/stateset/compliance/v1/sanctions/{address}": "Sanction",
+        "/stateset/compliance/v1/sanctions": "Sanctions",
+        "/stateset/compliance/v1/blocked_countries": "BlockedCountries",
+        "/stateset/compliance/v1/restricted_categories": "RestrictedCategories",
+        "/stateset/compliance/v1/account_limits/{address}": "AccountLimits",
+        "/stateset/compliance/v1/volumes/{address}/{denom}": "Volume",
+        "/stateset/compliance/v1/customer_risk/{customer}": "CustomerRisk",
+        "/stateset/compliance/v1/freeze_queue": "FreezeQueue",
+    }.items():
+        assert routes[("GET", template)].grpc_path == f"/stateset.compliance.v1.Query/{method}"
+    volume = routes[("GET", "/stateset/compliance/v1/volumes/{address}/{denom}")]
+    req = rest.build_request(volume, {"address": "stateset1x", "denom": "uusdc"}, [], b"")
+    assert (req.address, req.denom) == ("stateset1x", "uusdc")
+    page = routes[("GET", "/stateset/compliance/v1/sanctions")]
+    req = rest.build_request(page, {}, [("start_after", "stateset1a"), ("limit", "7")], b"")
+    assert (req.start_after, req.limit) == ("stateset1a", 7)
+    cats = routes[("GET", "/stateset/compliance/v1/restricted_categories")]
+    assert rest.build_request(cats, {}, [("country", "DE")], b"").country == "DE"

@@ -73,3 +73,20 @@ def test_the_upgrade_commands_build_the_sdks_messages():
     assert (msg.plan.name, msg.plan.height, msg.plan.info) == ("v12", 1200, "get v12")
     assert parse("tx", "upgrade", "cancel-upgrade", "admin").sender == "admin"
     assert parse("query", "upgrade", "applied-plan", "--name", "v11").f_name == "v11"
+
+
+def test_every_compliance_query_has_a_command_and_its_flags_fill_the_request():
+    """``statesetd query compliance <list>`` for every list of the module (issue 14)."""
+    from stateset.compliance.v1 import query_pb2 as cq
+
+    parser = build_parser()
+    names = {m.name for m in cq.DESCRIPTOR.services_by_name["Query"].methods}
+    assert {"Sanctions", "BlockedCountries", "RestrictedCategories", "AccountLimits", "Volume",
+            "CustomerRisk", "FreezeQueue"} <= names
+    for name in names:
+        assert callable(parser.parse_args(["query", "compliance", protocmd.kebab(name)]).func)
+    args = parse("query", "compliance", "sanctions", "--start-after", "stateset1a", "--limit", "3")
+    req = protocmd.build_message(cq.QuerySanctionsRequest, args)
+    assert (req.start_after, req.limit) == ("stateset1a", 3)
+    args = parse("query", "compliance", "restricted-categories", "--country", "DE")
+    assert protocmd.build_message(cq.QueryRestrictedCategoriesRequest, args).country == "DE"
