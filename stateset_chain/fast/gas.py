@@ -36,21 +36,6 @@ _Branch = kv.Branch
 _MISSING = object()
 
 
-def _read(branch, key: bytes):
-    """``branch.get(key)`` for a fast Branch: its writes, its parent's if that is a Branch too,
-    then the store under them (what Branch.get does, without its call)."""
-    value = branch._writes.get(key, _MISSING)
-    if value is not _MISSING:
-        return value
-    parent = branch.parent
-    if type(parent) is _Branch:
-        value = parent._writes.get(key, _MISSING)
-        if value is not _MISSING:
-            return value
-        parent = parent.parent
-    return parent.get(key)
-
-
 class GasKV(reference.GasKV):
     def __init__(self, parent, meter, local: tuple[bytes, ...] = ()) -> None:
         super().__init__(parent, meter, local)
@@ -65,7 +50,19 @@ class GasKV(reference.GasKV):
         consumed = meter.consumed = meter.consumed + READ_COST_FLAT
         if limit is not None and consumed > limit:
             meter.consume(0, "ReadFlat")  # raises OutOfGas
-        value = _read(self.parent, key) if self._branch else self.parent.get(key)
+        if self._branch:  # Branch.get of the tx's branch over the block's, inline: every read
+            branch = self.parent
+            value = branch._writes.get(key, _MISSING)
+            if value is _MISSING:
+                parent = branch.parent
+                if type(parent) is _Branch:
+                    value = parent._writes.get(key, _MISSING)
+                    if value is _MISSING:
+                        value = parent.parent.get(key)
+                else:
+                    value = parent.get(key)
+        else:
+            value = self.parent.get(key)
         size = len(key) + len(value) if value else len(key)
         consumed = meter.consumed = consumed + READ_COST_PER_BYTE * size
         if limit is not None and consumed > limit:
