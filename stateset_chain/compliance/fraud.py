@@ -8,6 +8,10 @@ Rules (module params ``fraud``; a rule whose limit is 0 never fires):
     velocity_amount      their totals (base units, every denom: all are 6-decimal USD
                          stablecoins) in the window > max_amount
     single_order         the order's total > single_order.amount
+
+An order priced in a fiat currency (orders SPEC "Fiat currencies") is measured by its USD
+stablecoin amount, ``usd_amount``: its total in its denom at the locked rate, or before the lock
+the quote at creation (the rate of the creating block).
     new_account_age      block height - the customer's first-seen height < min_age_blocks
     new_account_history  the customer's settled orders < min_settled_orders
     country_mismatch     billing_country is set, the shipping country is set, and they differ
@@ -77,6 +81,12 @@ def window_counts(
     return orders, amount
 
 
+def usd_amount(order: Order) -> int:
+    """The order's amount in USD stablecoin base units: ``stablecoin_total`` for a fiat-priced
+    order (set on every one: the lock, or the creation quote), else its total."""
+    return order.stablecoin_total or order.total
+
+
 def record_order(keeper: ComplianceKeeper, ctx: Context, order: Order, rules: FraudRules) -> None:
     """Count a new order in its customer's current bucket and profile."""
     v = rules.velocity
@@ -85,7 +95,7 @@ def record_order(keeper: ComplianceKeeper, ctx: Context, order: Order, rules: Fr
     key = (order.customer, bucket_start)
     counts = keeper.velocity.get(ctx.store, key) or VelocityBucket()
     counts.orders += 1
-    counts.amount += order.total
+    counts.amount += usd_amount(order)
     keeper.velocity.set(ctx.store, key, counts)
     if keeper.profiles.get(ctx.store, order.customer) is None:
         keeper.profiles.set(
@@ -111,9 +121,10 @@ def fired_rules(
             detail=f"{amount_in_window} > {v.max_amount} in {v.window_seconds}s",
         ))
     s = rules.single_order
-    if s.amount and order.total > s.amount:
+    amount = usd_amount(order)
+    if s.amount and amount > s.amount:
         out.append(FiredRule(
-            rule="single_order", weight_bps=s.weight_bps, detail=f"{order.total} > {s.amount}"
+            rule="single_order", weight_bps=s.weight_bps, detail=f"{amount} > {s.amount}"
         ))
     n = rules.new_account
     first_seen = profile.first_seen_height if profile is not None else height

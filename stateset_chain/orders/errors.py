@@ -20,8 +20,11 @@ bank's ``InsufficientFunds`` (sdk 5); bad query requests are ``InvalidRequest`` 
     ├── messages         MissingField 37
     ├── recipients       BlockedSettlementRecipient 38 (settlement would pay an address nobody
     │                    can spend from: a module account or an order deposit address)
-    └── privacy          PersonalDataInClear 39 (a personal metadata key or an email address in
-                         clear text), NoPersonalData 40 (nothing to erase)
+    ├── privacy          PersonalDataInClear 39 (a personal metadata key or an email address in
+    │                    clear text), NoPersonalData 40 (nothing to erase)
+    ├── (later)          ClientOrderIdNotMerchants 41, PaymentLimitReached 42, ArbiterIsParty 43
+    └── fiat currencies  ExchangeRateUnavailable 44 (no fresh oracle rate to price or lock),
+                         InvalidPayDenom 45, RateLockNotAllowed 46
 """
 
 from __future__ import annotations
@@ -93,3 +96,12 @@ class PaymentLimitReached(
     OrdersError, code=42, description="the order's last payment slot must complete it"
 ): ...
 class ArbiterIsParty(OrdersError, code=43, description="the arbiter is a party to the order"): ...
+class ExchangeRateUnavailable(
+    OrdersError, code=44, description="no fresh exchange rate for the order's currency"
+): ...
+class InvalidPayDenom(
+    OrdersError, code=45, description="the order cannot be paid in that denom"
+): ...
+class RateLockNotAllowed(
+    OrdersError, code=46, description="only the merchant may lock the exchange rate at creation"
+): ...

@@ -2,6 +2,9 @@
 
 Per order, in its one denom: ``escrowed = amount_paid - amount_refunded - amount_settled``. The
 module invariant checks that the escrow account's balance equals the sum of that over all orders.
+Payments reach ``fx.payable(order)``: the total, or for a fiat-priced order its total in the
+denom from the locked rate. Refund amounts are in the order's currency (``fx`` converts a fiat
+order's at its locked rate, cumulatively).
 
 - ``take_payment``: payer -> escrow; records a Payment. An order holding escrow is in the
   keeper's ``open_by_party`` index under each of its parties (``state.open_parties``) until a
@@ -23,6 +26,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.errors import InvariantBroken
+from stateset_chain.orders import fx
 from stateset_chain.orders.keys import ESCROW_ACCOUNT
 from stateset_chain.orders.money import split_settlement
 from stateset_chain.orders.state import OrdersKeeper, escrowed
@@ -40,7 +44,16 @@ from stateset.orders.v1.orders_pb2 import (
 
 
 def amount_due(order: Order) -> int:
-    return order.total - order.amount_paid
+    """What is left to pay, in the denom."""
+    return fx.payable(order) - order.amount_paid
+
+
+def refundable(order: Order) -> int:
+    """What a refund may still return, in the order's currency: the escrow, or for a fiat order
+    the part of its total not refunded yet (0 once nothing is in escrow)."""
+    if not fx.is_fiat(order):
+        return escrowed(order)
+    return order.total - order.amount_refunded_fiat if escrowed(order) else 0
 
 
 def payment_status(order: Order) -> int:
@@ -53,7 +66,7 @@ def payment_status(order: Order) -> int:
         return PaymentStatus.PAYMENT_STATUS_SETTLED
     if order.amount_refunded:
         return PaymentStatus.PAYMENT_STATUS_PARTIALLY_REFUNDED
-    if order.amount_paid < order.total:
+    if order.amount_paid < fx.payable(order):
         return PaymentStatus.PAYMENT_STATUS_PARTIALLY_PAID
     return PaymentStatus.PAYMENT_STATUS_PAID
 
@@ -88,11 +101,14 @@ def take_payment(
 
 
 def refund(
-    keeper: OrdersKeeper, ctx: Context, order: Order, amount: int, reason: str, signer: str
+    keeper: OrdersKeeper, ctx: Context, order: Order, asked: int, reason: str, signer: str
 ) -> Refund:
-    """Return ``amount`` (0 < amount <= escrowed) to the payers, oldest payment first."""
-    if not 0 < amount <= escrowed(order) or order.amount_settled:
-        raise InvariantBroken(f"orders: refund of {amount} from order {order.id} is impossible")
+    """Return ``asked`` (0 < asked <= refundable, in the order's currency) to the payers, oldest
+    payment first; a fiat order pays its denom amount at the locked rate (``fx``)."""
+    if not 0 < asked <= refundable(order) or order.amount_settled:
+        raise InvariantBroken(f"orders: refund of {asked} from order {order.id} is impossible")
+    fiat = fx.is_fiat(order)
+    amount = fx.refund_in_denom(order, asked) if fiat else asked
     record = Refund(
         id=keeper.next_refund_id(ctx.store),
         amount=amount,
@@ -101,6 +117,7 @@ def refund(
         signer=signer,
         height=ctx.block.height,
         time=timestamp(ctx.block.time_ns),
+        fiat_amount=asked if fiat else 0,
     )
     if keeper.compliance is not None:
         keeper.compliance.require_refundable(ctx, order, refund_recipients(order, amount))
@@ -116,6 +133,8 @@ def refund(
             break
     order.refunds.append(record)
     order.amount_refunded += amount
+    if fiat:
+        order.amount_refunded_fiat += asked
     order.payment_status = payment_status(order)
     if escrowed(order) == 0:
         keeper.mark_closed(ctx.store, order)

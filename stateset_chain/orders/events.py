@@ -14,6 +14,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 
 from stateset.orders.v1.events_pb2 import (
+    ExchangeRateLocked,
     OrderCancelled,
     OrderCreated,
     OrderDelivered,
@@ -36,6 +37,7 @@ ALL = (
     OrderCreated,
     PaymentReceived,
     OrderPaid,
+    ExchangeRateLocked,
     OrderFulfilled,
     OrderShipped,
     OrderDelivered,

@@ -9,11 +9,15 @@
   data must be sealed to its recipients' current keys.
 - ``ComplianceGuard``: the compliance module's screening and fraud score (optional: without it
   nothing is screened or scored). One call per place money moves; see compliance/SPEC.md.
+- ``ExchangeRates``: the oracle's accepted USD rates of fiat currencies, read only (optional:
+  without it no fiat-priced order can be created).
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
+
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
@@ -102,4 +106,32 @@ class ComplianceGuard(Protocol):
     def attach_order_freezer(self, freezer: Any) -> None:
         """The orders keeper gives itself (``freeze_open_orders``) for the end block's freeze
         of a newly sanctioned party's open orders (compliance/freezing.py)."""
+        ...
+
+
+class UsdRate(Protocol):
+    """An accepted rate (the oracle's ``AcceptedRate``): the USD price of one unit of
+    ``currency`` as canonical decimal text (``stateset_chain.rates``, scale 10**18), accepted
+    at ``height`` / ``time`` (block time)."""
+
+    @property
+    def currency(self) -> str: ...
+    @property
+    def rate(self) -> str: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def time(self) -> Timestamp: ...
+
+
+class ExchangeRates(Protocol):
+    """The oracle module, seen from orders (read only)."""
+
+    def usd_rate(self, store: KVStore, currency: str, now: int) -> UsdRate:
+        """The rate of ``currency`` fresh at block time ``now`` (unix ns); raises the oracle's
+        error (RateNotFound, RateStale) otherwise."""
+        ...
+
+    def latest_usd_rate(self, store: KVStore, currency: str) -> UsdRate | None:
+        """The last accepted rate whatever its age (queries carry no block time), or None."""
         ...

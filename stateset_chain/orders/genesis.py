@@ -25,7 +25,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import ChainError
-from stateset_chain.orders import escrow, ids, settlement
+from stateset_chain.orders import escrow, fx, ids, settlement
 from stateset_chain.orders.errors import InvalidGenesis, InvalidParams
 from stateset_chain.orders.lifecycle import DELIVERED, TRANSITIONS
 from stateset_chain.orders.money import BPS
@@ -33,6 +33,7 @@ from stateset_chain.orders.msgs.create import CURRENCY_DENOMS
 from stateset_chain.orders.params import default_params, validate_params
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.privacy.envelope import validate_envelope
+from stateset_chain.rates import parse_rate
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.orders.v1.genesis_pb2 import GenesisState
@@ -127,12 +128,14 @@ def _check_order(
         f"{where}: duplicate client order id for its merchant",
     )
     _require(order.status in TRANSITIONS, f"{where}: unknown status {order.status}")
-    _require(CURRENCY_DENOMS.get(order.currency) == order.denom, f"{where}: currency/denom")
+    _require(_denom_fits(order), f"{where}: currency/denom")
     _require(0 < order.total, f"{where}: zero total")
     _require(
-        order.amount_refunded + order.amount_settled <= order.amount_paid <= order.total,
+        order.amount_refunded + order.amount_settled <= order.amount_paid <= fx.payable(order),
         f"{where}: amounts",
     )
+    if fx.is_fiat(order):
+        _require_fiat(order, where)
     _require(escrow.payment_status(order) == order.payment_status, f"{where}: payment status")
     created = timestamp_ns(order.created_at)
     _require(created >= last_created, f"{where}: created before the previous order")
@@ -145,6 +148,32 @@ def _check_order(
             not payment.HasField("cross_chain") or _is_origin(payment.cross_chain),
             f"{where}: payment {payment.id}: cross_chain hashes must be 64 lower-case hex digits",
         )
+
+
+def _denom_fits(order: Order) -> bool:
+    if fx.is_fiat(order):
+        return order.denom in fx.PAY_DENOMS
+    return CURRENCY_DENOMS.get(order.currency) == order.denom
+
+
+def _require_fiat(order: Order, where: str) -> None:
+    """A fiat order's amounts in the denom come from its lock (orders/fx.py)."""
+    _require(order.stablecoin_total > 0, f"{where}: a fiat order needs its stablecoin_total")
+    locked = order.HasField("exchange_rate")
+    _require(locked or order.amount_paid == 0, f"{where}: paid without a locked rate")
+    if locked:
+        lock = order.exchange_rate
+        rate = parse_rate(lock.rate, InvalidGenesis, field=f"{where}: exchange_rate.rate")
+        _require(
+            lock.amount_due == fx.stablecoin_amount(order.total, rate)
+            == order.stablecoin_total,
+            f"{where}: amount due does not follow from the locked rate",
+        )
+    _require(
+        order.amount_refunded
+        == fx.refunded_through(order.amount_paid, order.total, order.amount_refunded_fiat),
+        f"{where}: refunds do not follow from the locked rate",
+    )
 
 
 def _is_origin(origin: CrossChainOrigin) -> bool:

@@ -10,7 +10,8 @@ values are plain text, every attribute indexed:
     status     PAID                the order's status after the change
     customer   stateset1...
     merchant   stateset1...
-    amount     40000000ussusd      the order's total, as a coin string
+    amount     40000000ussusd      the order's total, as a coin string (a fiat-priced order: its
+                                   total in the denom, locked or the creation quote)
 
 so ``tx_search "order.order_id='ord_x'"`` finds every transaction that touched an order, and
 ``order.customer='stateset1...' AND order.event='OrderPaid'`` a customer's payments. The typed
@@ -22,6 +23,7 @@ from __future__ import annotations
 from google.protobuf.message import Message
 
 from stateset_chain.context import Context
+from stateset_chain.orders.fx import payable
 from stateset_chain.orders.lifecycle import status_name
 
 from stateset.orders.v1.orders_pb2 import Order
@@ -47,5 +49,5 @@ def order_attributes(order: Order, event_name: str) -> list[tuple[str, str]]:
         ("status", status),
         ("customer", order.customer),
         ("merchant", order.merchant),
-        ("amount", f"{order.total}{order.denom}"),
+        ("amount", f"{payable(order)}{order.denom}"),
     ]

@@ -23,7 +23,7 @@ from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvariantBroken
-from stateset_chain.orders import escrow
+from stateset_chain.orders import escrow, fx
 from stateset_chain.orders.index import histogram, indexes
 from stateset_chain.orders.lifecycle import (
     CANCELLED,
@@ -34,6 +34,7 @@ from stateset_chain.orders.lifecycle import (
     TRANSITIONS,
 )
 from stateset_chain.orders.state import OrdersKeeper, open_parties
+from stateset_chain.rates import parse_rate
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.orders.v1.orders_pb2 import Order
@@ -62,6 +63,7 @@ def order_accounting(keeper: OrdersKeeper, ctx: Context) -> None:
 
 def _accounting_problem(o: Order) -> str | None:
     left = escrow.escrowed(o)
+    due = fx.payable(o)
     checks = [
         (o.subtotal == sum(i.line_total for i in o.items), "subtotal != Σ line totals"),
         (
@@ -73,10 +75,10 @@ def _accounting_problem(o: Order) -> str | None:
         (o.amount_paid == sum(p.amount for p in o.payments), "amount_paid != Σ payments"),
         (o.amount_refunded == sum(r.amount for r in o.refunds), "amount_refunded != Σ refunds"),
         (o.amount_refunded == sum(p.refunded for p in o.payments), "refunds != Σ refunded"),
-        (left >= 0 and o.amount_paid <= o.total, "paid, refunded and settled out of bounds"),
-        (o.status != CREATED or o.amount_paid < o.total, "CREATED but fully paid"),
+        (left >= 0 and o.amount_paid <= due, "paid, refunded and settled out of bounds"),
+        (o.status != CREATED or o.amount_paid < due, "CREATED but fully paid"),
         (
-            o.status in (CREATED, CANCELLED) or o.amount_paid == o.total,
+            o.status in (CREATED, CANCELLED) or o.amount_paid == due,
             "past payment but not fully paid",
         ),
         (o.status not in NO_ESCROW_STATUSES or left == 0, "terminal but escrow left"),
@@ -84,11 +86,39 @@ def _accounting_problem(o: Order) -> str | None:
         (o.settled == (o.amount_settled > 0 or o.HasField("settlement")), "settled flag"),
         (o.payment_status == escrow.payment_status(o), "payment status"),
         (_timeline_ok(o), "timeline does not follow the transition table"),
+        *_fiat_checks(o),
     ]
     for ok, why in checks:
         if not ok:
             return why
     return None
+
+
+def _fiat_checks(o: Order) -> list[tuple[bool, str]]:
+    """A fiat order's stablecoin amounts all derive from its lock; a USD order has none."""
+    if not fx.is_fiat(o):
+        return [
+            (not o.HasField("exchange_rate"), "USD order with an exchange rate"),
+            (o.stablecoin_total == 0 and o.amount_refunded_fiat == 0, "USD order fiat amounts"),
+            (all(r.fiat_amount == 0 for r in o.refunds), "USD order refund in fiat"),
+        ]
+    lock = o.exchange_rate
+    locked = o.HasField("exchange_rate")
+    return [
+        (locked or o.amount_paid == 0, "paid without a locked rate"),
+        (
+            not locked or lock.amount_due == fx.stablecoin_amount(o.total, parse_rate(lock.rate)),
+            "amount due is not ceil(total x rate)",
+        ),
+        (not locked or o.stablecoin_total == lock.amount_due, "stablecoin total != lock"),
+        (o.amount_refunded_fiat == sum(r.fiat_amount for r in o.refunds), "fiat refunds"),
+        (o.amount_refunded_fiat <= o.total, "fiat refunds above the total"),
+        (
+            o.amount_refunded
+            == fx.refunded_through(o.amount_paid, o.total, o.amount_refunded_fiat),
+            "refunds are not floor(paid x refunded / total)",
+        ),
+    ]
 
 
 def _timeline_ok(o: Order) -> bool:

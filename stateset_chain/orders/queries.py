@@ -1,6 +1,7 @@
 """Orders queries (ABCI query paths named like gRPC methods).
 
-    /stateset.orders.v1.Query/Order    (order_id | merchant + client_order_id) -> order
+    /stateset.orders.v1.Query/Order    (order_id | merchant + client_order_id) -> order, and for
+                                       an unlocked fiat order a quote at the latest rate
     /stateset.orders.v1.Query/Orders   filters, limit, offset, starting_after
                                        -> orders (newest first), total_count, has_more
     /stateset.orders.v1.Query/Params   () -> params
@@ -17,15 +18,17 @@ from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import InvalidAddress, InvalidRequest
 from stateset_chain.module import QueryRoute
+from stateset_chain.orders import fx
 from stateset_chain.orders.errors import InvalidTimestamp, OrderNotFound
 from stateset_chain.orders.index import OrderFilter
 from stateset_chain.orders.msgs.common import require_order_id
 from stateset_chain.orders.msgs.create import MAX_CLIENT_ORDER_ID_BYTES
 from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.rates import format_rate
 from stateset_chain.timefmt import parse_iso8601
 
 from stateset.orders.v1 import query_pb2 as q
-from stateset.orders.v1.orders_pb2 import OrderStatus
+from stateset.orders.v1.orders_pb2 import Order, OrderStatus
 
 SERVICE = "/stateset.orders.v1.Query/"
 DEFAULT_LIMIT = 20
@@ -53,7 +56,31 @@ def order(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrderRequest) -> q.Que
             )
         order_id = found
     require_order_id(order_id)
-    return q.QueryOrderResponse(order=keeper.must_get_order(ctx.store, order_id))
+    found = keeper.must_get_order(ctx.store, order_id)
+    response = q.QueryOrderResponse(order=found)
+    quote = quote_of(keeper, ctx, found)
+    if quote is not None:
+        response.quote.CopyFrom(quote)
+    return response
+
+
+def quote_of(keeper: OrdersKeeper, ctx: Context, order: Order) -> q.ExchangeRateQuote | None:
+    """What an unlocked fiat order costs in its denom at the oracle's latest accepted rate: a
+    query-time quote (queries carry no block time, so the rate's own height and time go with
+    it); the payment locks the rate fresh at its block instead."""
+    if not fx.is_fiat(order) or order.HasField("exchange_rate") or keeper.rates is None:
+        return None
+    accepted = keeper.rates.latest_usd_rate(ctx.store, order.currency)
+    if accepted is None:
+        return None
+    rate = fx.scaled(accepted)
+    return q.ExchangeRateQuote(
+        pair=fx.pair(order.currency),
+        rate=format_rate(rate.value),
+        rate_height=rate.height,
+        rate_time=rate.time,
+        amount_due=fx.stablecoin_amount(order.total, rate.value) - order.amount_paid,
+    )
 
 
 def orders(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrdersRequest) -> q.QueryOrdersResponse:

@@ -15,12 +15,13 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
 from stateset_chain.orders import ids
-from stateset_chain.orders.errors import OrderNotFound
+from stateset_chain.orders.errors import InvalidCurrency, OrderNotFound
 from stateset_chain.orders.expected import (
     BankKeeper,
     ComplianceGuard,
     CrossChainRefunder,
     EncryptionKeys,
+    ExchangeRates,
     StatusHook,
     StockKeeper,
 )
@@ -88,8 +89,12 @@ class OrdersKeeper:
         refunder: CrossChainRefunder | None = None,
         compliance: ComplianceGuard | None = None,
         encryption_keys: EncryptionKeys | None = None,
+        rates: ExchangeRates | None = None,
     ) -> None:
         self.bank = bank
+        # the oracle's USD rates: fiat-priced orders lock one (orders/fx.py); None: no fiat
+        # currency can be used
+        self.rates: ExchangeRates | None = rates
         # screens parties, destinations and items where money moves, scores fraud, and holds
         # orders (compliance/SPEC.md); None: nothing is screened or scored
         self.compliance: ComplianceGuard | None = compliance
@@ -125,9 +130,16 @@ class OrdersKeeper:
         self, ctx: Context, msg: tx.MsgCreateOrder, reserve_stock: bool = True
     ) -> tx.MsgCreateOrderResponse:
         """MsgCreateOrder as its creator sent it (``msgs/create.py``): conditional orders and
-        subscription cycles create their orders through it."""
+        subscription cycles create their orders through it. Those pre-fund or allow amounts in
+        a USD stablecoin, so their orders are priced in one: a fiat currency is refused
+        (``InvalidCurrency``)."""
+        from stateset_chain.orders import fx
         from stateset_chain.orders.msgs import create
 
+        if fx.is_fiat_currency(create.currency_of(msg)):
+            raise InvalidCurrency(
+                f"{msg.currency}: orders created by another module are priced in USD"
+            )
         return create.handle(self, ctx, msg, reserve_stock=reserve_stock)
 
     def pay_order(

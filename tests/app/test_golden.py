@@ -37,9 +37,11 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 # sequence sends no oracle tx, and no end block aggregates without a submission). Both
 # re-pinned by layout 13: APP_VERSION, the orders' and compliance module versions (2), the
 # compliance params' freeze_drain_limit, the index of open orders by party written by every
-# payment, refund and settlement (state and gas).
+# payment, refund and settlement (state and gas). Results re-pinned by fiat pricing (issue 14,
+# part 3; app hash unchanged): OrderPaid says currency and amount_paid, OrderCreated's order its
+# new zero fields.
 GOLDEN_APP_HASH = "26238c75fc109b11230340257ac307450f839b1353f907bd48edc1a6dacdc5c6"
-GOLDEN_RESULTS = "a11a19d694a453bbda8a3658daf84c9cd5fefaeabb28e572584c146ca9397e76"
+GOLDEN_RESULTS = "01d1d1069870d64fb7fd6577638b1526eb7b0399f11c438bb93ba8e3c3cd9d51"
 
 
 def run_sequence() -> tuple[str, str]:

@@ -111,11 +111,12 @@ class Chain:
         default_factory=lambda: {CUSTOMER: dict(RICH), MERCHANT: dict(RICH), STRANGER: dict(RICH)}
     )
     params: dict = field(default_factory=lambda: dict(TEST_PARAMS))
+    rates: object | None = None  # an orders.expected.ExchangeRates (tests/orders/fiat_helpers)
 
     def __post_init__(self) -> None:
         self.store = MemoryKV()
         self.bank = new_bank()
-        self.keeper = OrdersKeeper(self.bank)
+        self.keeper = OrdersKeeper(self.bank, rates=self.rates)  # type: ignore[arg-type]
         self.module = orders_module(self.keeper)
         self.routes = {route.msg_cls: route for route in self.module.msgs}
         self.block = BlockInfo(1, START_NS, CHAIN_ID)

@@ -195,7 +195,7 @@ def test_signer_is_the_creator():
         ({"items": [item(price=".5")]}, InvalidPrice),
         ({"items": [item(price="")]}, InvalidPrice),
         ({"items": [item(price="1,5")]}, InvalidPrice),
-        ({"currency": "eur"}, InvalidCurrency),
+        ({"currency": "euro"}, InvalidCurrency),
         ({"country": "USA"}, InvalidCountry),
         ({"country": "US", "region": "C A"}, InvalidCountry),
         ({"client_order_id": "x" * 129}, FieldTooLong),

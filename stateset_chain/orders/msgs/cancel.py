@@ -70,7 +70,7 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCancelOrder) -> tx.Msg
 
     previous = order.status
     lifecycle.transition(keeper, ctx, order, CANCELLED)
-    left = escrow.escrowed(order)
+    left = escrow.refundable(order)
     refund = escrow.refund(keeper, ctx, order, left, msg.reason, msg.signer) if left else None
     keeper.save_order(ctx.store, order)
     indexed.emit(
@@ -84,4 +84,6 @@ def handle(keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCancelOrder) -> tx.Msg
             refund=refund,
         )
     )
-    return tx.MsgCancelOrderResponse(status=order.status, refunded=left)
+    return tx.MsgCancelOrderResponse(
+        status=order.status, refunded=refund.amount if refund is not None else 0
+    )

@@ -7,15 +7,18 @@ Roles of a signer towards an order: ``customer`` and ``merchant`` (the order's p
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
-from stateset_chain.orders import ids
+from stateset_chain.orders import ids, indexed
 from stateset_chain.orders.errors import FieldTooLong, InvalidOrderId, MissingField, NotAuthorized
 
+from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1.orders_pb2 import Order
 from stateset.orders.v1.params_pb2 import Params
 
 __all__ = [
     "ARBITER",
+    "emit_locked",
     "AUTHORITY",
     "CUSTOMER",
     "MERCHANT",
@@ -74,3 +77,18 @@ def require_role(
         who = " or ".join(sorted(allowed))
         raise NotAuthorized(f"{signer} may not {action} order {order.id}: only its {who} may")
     return roles
+
+
+def emit_locked(ctx: Context, order: Order) -> None:
+    """ExchangeRateLocked for a fiat order whose rate was just locked (create or pay)."""
+    indexed.emit(
+        ctx,
+        order,
+        events.ExchangeRateLocked(
+            order_id=order.id,
+            currency=order.currency,
+            denom=order.denom,
+            total=order.total,
+            lock=order.exchange_rate,
+        ),
+    )

@@ -7,7 +7,10 @@ validate  creator, customer, merchant are canonical addresses              -> sd
           client_order_id is at most 128 bytes                             -> FieldTooLong
           a client_order_id only when the creator is the merchant
                                                            -> ClientOrderIdNotMerchants
-          currency is "", ssusd, usdc or usd (any case)                    -> InvalidCurrency
+          currency is "", ssusd, usdc, usd (any case) or a 3-letter fiat code -> InvalidCurrency
+          pay_denom: a fiat currency "", uusdc or ussusd; else "" or its denom -> InvalidPayDenom
+          exchange_rate_locked only with a fiat currency                   -> InvalidCurrency
+          exchange_rate_locked only when the creator is the merchant       -> RateLockNotAllowed
           at least one item                                                -> NoItems
           each item has sku or product_id, and name or description         -> InvalidItem
           each item has 1 <= quantity <= 1,000,000                         -> InvalidQuantity
@@ -31,6 +34,8 @@ guard     merchant and split supplier are not blocked by the bank (a module acco
           shipping method "" or in the fee table                           -> UnknownShippingMethod
           total > 0                                                        -> ZeroTotal
           total <= 2**64 - 1                                               -> OrderTotalTooLarge
+          a fiat currency: the oracle has its rate, fresh now        -> ExchangeRateUnavailable
+          its total in the pay denom <= 2**64 - 1                          -> OrderTotalTooLarge
           no party sanctioned, destination not blocked, no item category restricted there
                       -> compliance SanctionedParty, BlockedDestination, RestrictedItem
           each SKU the merchant tracks has the quantity available -> inventory InsufficientStock
@@ -38,9 +43,11 @@ change    prices -> base units; subtotal = Σ unit x quantity; import duty per l
           (pricing.py: VAT replaces the tax entry for a destination with a VAT rate);
           total = subtotal + tax + VAT + duty + shipping fee; a new order CREATED, unpaid,
           indexed, with the platform's terms of today (params.platform_address,
-          platform_fee_bps) recorded on it: it settles with those; its compliance decision
-          (CLEAR) and fraud score at CREATE (the order counts in its customer's velocity window)
-emit      compliance FraudAssessed;
+          platform_fee_bps) recorded on it: it settles with those; a fiat order its total in
+          the pay denom at the rate now (stablecoin_total), the rate locked on it if asked;
+          its compliance decision (CLEAR) and fraud score at CREATE (the order counts in its
+          customer's velocity window)
+emit      compliance FraudAssessed; ExchangeRateLocked when locked at creation;
           OrderCreated{order} (without personal_data: personal.public_view)
 """
 
@@ -51,7 +58,7 @@ import re
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, indexed, lifecycle, personal, pricing, settlement
+from stateset_chain.orders import escrow, fx, indexed, lifecycle, personal, pricing, settlement
 from stateset_chain.orders.errors import (
     ClientOrderIdNotMerchants,
     CreatorNotParty,
@@ -60,10 +67,12 @@ from stateset_chain.orders.errors import (
     InvalidCountry,
     InvalidCurrency,
     InvalidItem,
+    InvalidPayDenom,
     InvalidQuantity,
     InvalidRevenueSplit,
     NoItems,
     OrderTotalTooLarge,
+    RateLockNotAllowed,
     SplitNotAllowed,
     TooManyItems,
     TooManyMetadataEntries,
@@ -71,6 +80,7 @@ from stateset_chain.orders.errors import (
     ZeroTotal,
 )
 from stateset_chain.orders.money import BPS, MAX_ORDER_AMOUNT, parse_price
+from stateset_chain.orders.msgs import common
 from stateset_chain.orders.msgs.common import require_address, require_length
 from stateset_chain.orders.params import shipping_fee
 from stateset_chain.orders.state import OrdersKeeper
@@ -102,10 +112,30 @@ def signers(msg: tx.MsgCreateOrder) -> list[str]:
 
 
 def currency_of(msg: tx.MsgCreateOrder) -> str:
+    """The order's currency: a USD one lower-cased, a fiat ISO 4217 code upper-cased (whether
+    the oracle prices it is a guard: ``fx.require_rate``)."""
     currency = (msg.currency or DEFAULT_CURRENCY).lower()
-    if currency not in CURRENCY_DENOMS:
-        raise InvalidCurrency(f"{msg.currency!r}; use one of ssusd, usdc, usd")
-    return currency
+    if currency in CURRENCY_DENOMS:
+        return currency
+    if fx.is_fiat_currency(currency.upper()):
+        return currency.upper()
+    raise InvalidCurrency(
+        f"{msg.currency!r}; use one of ssusd, usdc, usd or an ISO 4217 code the oracle prices"
+    )
+
+
+def denom_of(msg: tx.MsgCreateOrder, currency: str) -> str:
+    """The denom the order is paid in: its USD currency's, or a fiat order's ``pay_denom``."""
+    if not fx.is_fiat_currency(currency):
+        denom = CURRENCY_DENOMS[currency]
+        if msg.pay_denom not in ("", denom):
+            raise InvalidPayDenom(f"a {currency} order is paid in {denom}, not {msg.pay_denom}")
+        return denom
+    if msg.pay_denom and msg.pay_denom not in fx.PAY_DENOMS:
+        raise InvalidPayDenom(
+            f"a {currency} order is paid in {' or '.join(fx.PAY_DENOMS)}, not {msg.pay_denom}"
+        )
+    return msg.pay_denom or fx.DEFAULT_PAY_DENOM
 
 
 def validate(msg: tx.MsgCreateOrder) -> None:
@@ -122,7 +152,12 @@ def validate(msg: tx.MsgCreateOrder) -> None:
             f"client order ids are the merchant's invoice numbers; {msg.creator} is not "
             f"the merchant {msg.merchant}"
         )
-    currency_of(msg)
+    currency = currency_of(msg)
+    denom_of(msg, currency)
+    if msg.exchange_rate_locked and not fx.is_fiat_currency(currency):
+        raise InvalidCurrency(f"only a fiat-priced order locks an exchange rate, not {currency}")
+    if msg.exchange_rate_locked and msg.creator != msg.merchant:
+        raise RateLockNotAllowed(f"creator {msg.creator} is not the merchant {msg.merchant}")
     if not msg.items:
         raise NoItems()
     for i, item in enumerate(msg.items):
@@ -226,8 +261,13 @@ def handle(
     if total > MAX_ORDER_AMOUNT:
         raise OrderTotalTooLarge(f"total {total} exceeds {MAX_ORDER_AMOUNT}")
 
-    seq, order_id = keeper.next_order_id(ctx.store, ctx.block.chain_id)
     currency = currency_of(msg)
+    rate = fx.require_rate(keeper.rates, ctx, currency) if fx.is_fiat_currency(currency) else None
+    in_denom = fx.stablecoin_amount(total, rate.value) if rate is not None else 0
+    if in_denom > MAX_ORDER_AMOUNT:
+        raise OrderTotalTooLarge(f"total {in_denom} in the pay denom exceeds {MAX_ORDER_AMOUNT}")
+
+    seq, order_id = keeper.next_order_id(ctx.store, ctx.block.chain_id)
     order = Order(
         id=order_id,
         sequence=seq,
@@ -242,7 +282,7 @@ def handle(
         shipping=ShippingInfo(method=msg.shipping_method),
         metadata=dict(msg.metadata),
         currency=currency,
-        denom=CURRENCY_DENOMS[currency],
+        denom=denom_of(msg, currency),
         preferred_payment_method=msg.preferred_payment_method,
         subtotal=charges.subtotal,
         tax_rate_bps=charges.tax_rate_bps,
@@ -258,6 +298,7 @@ def handle(
         platform_fee_bps=params.platform_fee_bps,
         billing_country=msg.billing_country.upper(),
         origin_country=msg.origin_country.upper(),
+        stablecoin_total=in_denom,
     )
     if msg.HasField("shipping_address"):
         order.shipping_address.CopyFrom(ship_to)
@@ -266,6 +307,8 @@ def handle(
     if msg.HasField("personal_data"):
         order.personal_data.CopyFrom(msg.personal_data)
     lifecycle.start(ctx, order)
+    if rate is not None and msg.exchange_rate_locked:
+        fx.lock(ctx, order, rate)
     if keeper.compliance is not None:
         order.compliance.CopyFrom(keeper.compliance.screen_new_order(ctx, order))
         keeper.compliance.assess_fraud(ctx, order, FRAUD_STAGE_CREATE)
@@ -274,7 +317,11 @@ def handle(
     order.payment_status = escrow.payment_status(order)
     keeper.insert_order(ctx.store, order)
     indexed.emit(ctx, order, events.OrderCreated(order=personal.public_view(order)))
-    return tx.MsgCreateOrderResponse(order_id=order_id, total=total, denom=order.denom)
+    if order.HasField("exchange_rate"):
+        common.emit_locked(ctx, order)
+    return tx.MsgCreateOrderResponse(
+        order_id=order_id, total=total, denom=order.denom, amount_due=order.stablecoin_total
+    )
 
 
 def _normalized(a: ShippingAddress) -> ShippingAddress:

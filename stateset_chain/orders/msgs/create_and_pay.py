@@ -4,7 +4,8 @@ signer    order.creator (the customer or the merchant), who is also the payer
 validate  order present                                                    -> MissingField
           the order passes MsgCreateOrder's validation
           method <= max_text_length bytes (guard, a param)                  -> FieldTooLong
-guard     MsgCreateOrder's guards, then MsgPayOrder's for the full total
+guard     MsgCreateOrder's guards, then MsgPayOrder's for the full total (a fiat order: its
+          total in the pay denom at this block's rate, which the payment locks)
           (the creator holds the total)                                     -> sdk InsufficientFunds
 change    the order is created (CREATED) then paid in full (CREATED -> PAID), through the same
           code as MsgCreateOrder and MsgPayOrder
@@ -47,7 +48,7 @@ def handle(
         ctx,
         msg.order.creator,
         created.order_id,
-        Coin(created.denom, created.total),
+        Coin(created.denom, created.amount_due or created.total),
         msg.method,
     )
     return tx.MsgCreateAndPayOrderResponse(

@@ -8,9 +8,13 @@ validate  payer is a canonical address                                     -> sd
 guard     the order exists                                                 -> OrderNotFound
           method <= max_text_length bytes                                  -> FieldTooLong
           the order is CREATED (awaiting payment)                          -> InvalidTransition
-          denom is the order's denom (ussusd for ssusd/usd, uusdc for usdc) -> WrongDenom
-          with up_to: the amount paid is min(amount, total - amount_paid)
-          amount <= total - amount_paid                                    -> Overpayment
+          denom is the order's denom (ussusd for ssusd/usd, uusdc for usdc,
+          a fiat order's pay denom)                                        -> WrongDenom
+          a fiat order without a locked rate: the oracle's rate is fresh now
+          (it is then locked: amount due = ceil(total x rate / 10^18))
+                                                               -> ExchangeRateUnavailable
+          with up_to: the amount paid is min(amount, amount due)
+          amount <= amount due (total - amount_paid, in the denom)         -> Overpayment
           a payment taking the order's last slot (max_payments_per_order)
           pays the whole amount due                                        -> PaymentLimitReached
           the payer is not sanctioned                          -> compliance SanctionedPayer
@@ -18,11 +22,13 @@ guard     the order exists                                                 -> Or
           the payer's daily / monthly limit for the denom
                                  -> compliance DailyLimitExceeded, MonthlyLimitExceeded
           the payer holds the amount                                       -> sdk InsufficientFunds
-change    amount: payer -> orders_escrow; a Payment record; amount_paid += amount;
+change    a fiat order's first payment locks its rate (Order.exchange_rate, stablecoin_total);
+          amount: payer -> orders_escrow; a Payment record; amount_paid += amount;
           payment status partially_paid, or PAID (CREATED -> PAID) when the total is covered;
           then the fraud score at PAY: above the threshold, PAID -> HELD (fraud_review; the
           funds stay in escrow)
-emit      PaymentReceived; OrderPaid when the order became PAID; then compliance
+emit      ExchangeRateLocked when this payment locked the rate; PaymentReceived; OrderPaid
+          when the order became PAID; then compliance
           FraudAssessed and, when held, OrderHeld{signer: the compliance module, reason
           "fraud_review"}
 """
@@ -32,7 +38,7 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
-from stateset_chain.orders import escrow, holds, indexed, lifecycle
+from stateset_chain.orders import escrow, fx, holds, indexed, lifecycle
 from stateset_chain.orders.errors import (
     InvalidAmount,
     InvalidTransition,
@@ -43,6 +49,7 @@ from stateset_chain.orders.errors import (
 from stateset_chain.orders.lifecycle import CREATED, PAID, status_name
 from stateset_chain.orders.msgs.common import (
     DEFAULT_PAYMENT_METHOD,
+    emit_locked,
     require_address,
     require_length,
     require_order_id,
@@ -103,6 +110,9 @@ def pay_order(
         )
     if amount.denom != order.denom:
         raise WrongDenom(f"order {order.id} is paid in {order.denom}, not {amount.denom}")
+    locking = fx.is_fiat(order) and not order.HasField("exchange_rate")
+    if locking:
+        fx.lock(ctx, order, fx.require_rate(keeper.rates, ctx, order.currency))
     due = escrow.amount_due(order)
     if up_to:
         amount = Coin(amount.denom, min(amount.amount, due))
@@ -119,6 +129,8 @@ def pay_order(
     payment = escrow.take_payment(
         keeper, ctx, order, payer, amount.amount, method or DEFAULT_PAYMENT_METHOD, cross_chain
     )
+    if locking:
+        emit_locked(ctx, order)
     indexed.emit(
         ctx,
         order,
@@ -130,7 +142,7 @@ def pay_order(
             payment_status=order.payment_status,
         )
     )
-    if order.amount_paid == order.total:
+    if order.amount_paid == fx.payable(order):
         lifecycle.transition(keeper, ctx, order, PAID)
         indexed.emit(
             ctx,
@@ -142,6 +154,8 @@ def pay_order(
                 payment=payment,
                 total=order.total,
                 denom=order.denom,
+                currency=order.currency,
+                amount_paid=order.amount_paid,
             )
         )
         if keeper.compliance is not None:

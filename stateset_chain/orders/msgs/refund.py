@@ -5,16 +5,20 @@ validate  signer is a canonical address                           -> sdk Invalid
           order id is ord_ + 10 base62 characters                 -> InvalidOrderId
           reason holds no email address (docs/privacy.md)         -> PersonalDataInClear
           amount "" (everything in escrow) or a positive integer  -> InvalidAmount
+                 (base units of the order's currency)
 guard     the order exists                                        -> OrderNotFound
           the signer is the merchant                              -> NotAuthorized
           reason <= max_reason_length bytes                       -> FieldTooLong
-          amount <= escrowed (paid - refunded - settled)          -> OverRefund
+          amount <= refundable (the escrow; a fiat order: total - refunded in its currency)
+                                                                  -> OverRefund
+          a fiat order's refund pays >= 1 base unit at its locked rate -> InvalidAmount
           then, by case:
           RETURNED order: RETURNED -> REFUNDED                    (any amount)
           full refund (amount == escrowed): PAID -> REFUNDED      -> InvalidTransition
           partial refund: PAID, FULFILLED, SHIPPED or DELIVERED   -> InvalidTransition
           partial refund of DELIVERED: not settled nor due        -> ReturnWindowClosed
-change    amount: orders_escrow -> payers, oldest payment first; a Refund record.
+change    amount: orders_escrow -> payers, oldest payment first (a fiat order: the cumulative
+          conversion at its locked rate, fx.py); a Refund record.
           RETURNED: status REFUNDED and the rest of the escrow (a restocking fee) settles to the
           merchant side now. Full: status REFUNDED. Partial: status unchanged, the rest stays in
           escrow and follows the order.
@@ -82,10 +86,12 @@ def handle(
     order = keeper.must_get_order(ctx.store, msg.order_id)
     require_role(msg.signer, order, params, frozenset({MERCHANT}), "refund")
     require_length(msg.reason, "reason", params.max_reason_length)
-    left = escrow.escrowed(order)
+    left = escrow.refundable(order)
     amount = left if parsed is None else parsed
     if amount > left:
-        raise OverRefund(f"{amount} asked, {left}{order.denom} in escrow for order {order.id}")
+        raise OverRefund(
+            f"{amount} asked, {left} {order.currency} base units refundable on order {order.id}"
+        )
     finishes = order.status == RETURNED or amount == left
     if finishes:
         lifecycle.require_transition(order, REFUNDED)
@@ -112,7 +118,7 @@ def handle(
     keeper.save_order(ctx.store, order)
     return tx.MsgRefundOrderResponse(
         refund_id=record.id,
-        refunded=amount,
+        refunded=record.amount,
         status=order.status,
         payment_status=order.payment_status,
     )

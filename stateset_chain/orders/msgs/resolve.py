@@ -12,7 +12,7 @@ guard     the order exists                                        -> OrderNotFou
           the arbiter is not the order's customer, merchant or a payer -> ArbiterIsParty
           note <= max_reason_length bytes                          -> FieldTooLong
           DISPUTED -> RESOLVED                                    -> InvalidTransition
-          refund_amount <= escrowed                               -> OverRefund
+          refund_amount <= refundable (in the order's currency)   -> OverRefund
 change    REFUND_FULL: everything in escrow to the payers. REFUND_PARTIAL: refund_amount to the
           payers, the rest settles to the merchant side. RELEASE_TO_MERCHANT: everything settles.
           Settlement is immediate (merchant less the order's platform fee, or its revenue split).
@@ -78,10 +78,12 @@ def handle(
     require_not_party(msg.arbiter, order)
     require_length(msg.note, "note", params.max_reason_length)
     lifecycle.require_transition(order, RESOLVED)
-    left = escrow.escrowed(order)
+    left = escrow.refundable(order)
     refund_amount = _refund_amount(msg, left, parsed)
     if refund_amount > left:
-        raise OverRefund(f"{refund_amount} asked, {left}{order.denom} in escrow for {order.id}")
+        raise OverRefund(
+            f"{refund_amount} asked, {left} {order.currency} base units refundable on {order.id}"
+        )
 
     lifecycle.transition(keeper, ctx, order, RESOLVED)
     dispute = order.dispute
@@ -90,8 +92,10 @@ def handle(
     dispute.note = msg.note
     dispute.resolved_by = msg.arbiter
     dispute.resolved_at.CopyFrom(timestamp(ctx.block.time_ns))
+    refunded = 0
     if refund_amount:
         record = escrow.refund(keeper, ctx, order, refund_amount, msg.note, msg.arbiter)
+        refunded = record.amount
         indexed.emit(
             ctx,
             order,
@@ -110,12 +114,10 @@ def handle(
         ctx,
         order,
         events.OrderResolved(
-            order_id=order.id, dispute=order.dispute, refunded=refund_amount, settled=settled
+            order_id=order.id, dispute=order.dispute, refunded=refunded, settled=settled
         )
     )
-    return tx.MsgResolveDisputeResponse(
-        status=order.status, refunded=refund_amount, settled=settled
-    )
+    return tx.MsgResolveDisputeResponse(status=order.status, refunded=refunded, settled=settled)
 
 
 def require_not_party(arbiter: str, order: Order) -> None:
