@@ -33,7 +33,7 @@ from psycopg.types.json import Jsonb
 from stateset_chain.crypto import address
 from stateset_chain.timefmt import NS, timestamp_json
 
-VIEWS_VERSION = 1
+VIEWS_VERSION = 2  # 2: fiat-priced orders (exchange rate, stablecoin amounts), VAT, import duty
 VIEW_NAME = "typed"
 GENESIS_BALANCE = "genesis.balance"
 BLOCK_EVENT = -1  # tx_index of a FinalizeBlock event
@@ -110,6 +110,17 @@ def _int(doc: Doc, key: str) -> int:
     return int(doc.get(key) or 0)
 
 
+def is_fiat(order: Doc) -> bool:
+    """``orders.fx.is_fiat``: a fiat ISO 4217 code is stored upper-case, USD currencies not."""
+    c = order.get("currency", "")
+    return len(c) == 3 and c.isascii() and c.isalpha() and c.isupper()
+
+
+def payable(order: Doc) -> int:
+    """``orders.fx.payable``: the total in the denom."""
+    return _int(order, "stablecoin_total") if is_fiat(order) else _int(order, "total")
+
+
 def payment_status(order: Doc) -> str:
     """``escrow.payment_status`` on the proto JSON of an order (the tests compare the two)."""
     paid, refunded = _int(order, "amount_paid"), _int(order, "amount_refunded")
@@ -121,7 +132,7 @@ def payment_status(order: Doc) -> str:
         return "PAYMENT_STATUS_SETTLED"
     if refunded:
         return "PAYMENT_STATUS_PARTIALLY_REFUNDED"
-    if paid < _int(order, "total"):
+    if paid < payable(order):
         return "PAYMENT_STATUS_PARTIALLY_PAID"
     return "PAYMENT_STATUS_PAID"
 
@@ -273,6 +284,13 @@ class ViewBatch:
         self._transition(ev, order, "ORDER_STATUS_PAID")
         self._outbox(ev, "order.paid", order, payment=e.get("payment"))
 
+    def _exchange_rate_locked(self, ev: RawEvent, e: Doc) -> None:
+        """A fiat order's rate locked (at creation, right after OrderCreated, or at its first
+        payment): its amount due in the denom is fixed from it."""
+        order = self._must_order(ev, e["order_id"])
+        order["exchange_rate"] = e["lock"]
+        order["stablecoin_total"] = e["lock"]["amount_due"]
+
     def _order_fulfilled(self, ev: RawEvent, e: Doc) -> None:
         order = self._must_order(ev, e["order_id"])
         self._transition(ev, order, "ORDER_STATUS_FULFILLED")
@@ -385,6 +403,10 @@ class ViewBatch:
                 break
         order.setdefault("refunds", []).append(refund)
         order["amount_refunded"] = str(_int(order, "amount_refunded") + _int(refund, "amount"))
+        if _int(refund, "fiat_amount"):  # a fiat order's refund, named in its currency
+            order["amount_refunded_fiat"] = str(
+                _int(order, "amount_refunded_fiat") + _int(refund, "fiat_amount")
+            )
         order["payment_status"] = payment_status(order)
 
     # cctp and cross-chain -------------------------------------------------------------------
@@ -557,7 +579,10 @@ class ViewBatch:
             Jsonb(o["revenue_split"]) if o.get("revenue_split") else None,
             o.get("held_by", ""), o.get("settlement_due"), bool(o.get("settled")),
             o.get("created_at"), o.get("updated_at") or o.get("created_at"), created_height,
-            self.order_heights[o["id"]], Jsonb(o),
+            self.order_heights[o["id"]], Jsonb(o), _int(o, "vat_rate_bps"), _int(o, "vat"),
+            _int(o, "import_duty"), o.get("origin_country", ""), _int(o, "stablecoin_total"),
+            _int(o, "amount_refunded_fiat"), (o.get("exchange_rate") or {}).get("rate", ""),
+            (o.get("exchange_rate") or {}).get("locked_at"),
         )
 
     def _flush_ops(self) -> None:
@@ -615,6 +640,7 @@ _HANDLERS = {
     "stateset.orders.v1.OrderCreated": ViewBatch._order_created,
     "stateset.orders.v1.PaymentReceived": ViewBatch._payment_received,
     "stateset.orders.v1.OrderPaid": ViewBatch._order_paid,
+    "stateset.orders.v1.ExchangeRateLocked": ViewBatch._exchange_rate_locked,
     "stateset.orders.v1.OrderFulfilled": ViewBatch._order_fulfilled,
     "stateset.orders.v1.OrderShipped": ViewBatch._order_shipped,
     "stateset.orders.v1.OrderDelivered": ViewBatch._order_delivered,
@@ -650,7 +676,8 @@ _ORDER_COLUMNS = (
     "shipping_fee", "total", "status", "payment_status", "amount_paid", "amount_refunded",
     "amount_settled", "shipping_address", "metadata", "revenue_split", "held_by",
     "settlement_due", "settled", "created_at", "updated_at", "created_height", "updated_height",
-    "doc",
+    "doc", "vat_rate_bps", "vat", "import_duty", "origin_country", "stablecoin_total",
+    "amount_refunded_fiat", "exchange_rate", "rate_locked_at",
 )
 # Changed orders go through a staging table: one COPY and one UPDATE instead of a statement each.
 _ORDER_STAGE = (
@@ -664,13 +691,14 @@ _UPDATE_FROM_STAGE = (
 )
 
 _ITEM_COLUMNS = ("order_id", "index", "sku", "product_id", "name", "description", "quantity",
-                 "unit_price", "unit_price_amount", "line_total")
+                 "unit_price", "unit_price_amount", "line_total", "import_duty_rate_bps",
+                 "import_duty")
 _TIMELINE_COLUMNS = ("order_id", "index", "status", "height", "time")
 _PAYMENT_COLUMNS = ("id", "order_id", "index", "payer", "amount", "denom", "method", "refunded",
                     "height", "time", "cross_chain", "source_domain", "message_hash",
                     "original_sender", "cross_chain_nonce")
 _REFUND_COLUMNS = ("id", "order_id", "index", "amount", "denom", "reason", "signer", "payouts",
-                   "height", "time")
+                   "height", "time", "fiat_amount")
 _SHIPMENT_COLUMNS = ("order_id", "method", "carrier", "tracking_number", "estimated_delivery",
                      "shipped_at", "delivered_at")
 _SETTLEMENT_COLUMNS = ("order_id", "party", "recipient", "amount", "denom", "height", "time")
@@ -682,7 +710,8 @@ def _item_rows(o: Doc):
     for i, it in enumerate(o.get("items", [])):
         yield (o["id"], i, it.get("sku", ""), it.get("product_id", ""), it.get("name", ""),
                it.get("description", ""), _int(it, "quantity"), it.get("unit_price", ""),
-               _int(it, "unit_price_amount"), _int(it, "line_total"))
+               _int(it, "unit_price_amount"), _int(it, "line_total"),
+               _int(it, "import_duty_rate_bps"), _int(it, "import_duty"))
 
 
 def _timeline_rows(o: Doc):
@@ -704,7 +733,8 @@ def _payment_rows(o: Doc):
 def _refund_rows(o: Doc):
     for i, r in enumerate(o.get("refunds", [])):
         yield (r["id"], o["id"], i, _int(r, "amount"), r.get("denom", ""), r.get("reason", ""),
-               r.get("signer", ""), Jsonb(r.get("payouts", [])), _int(r, "height"), r.get("time"))
+               r.get("signer", ""), Jsonb(r.get("payouts", [])), _int(r, "height"), r.get("time"),
+               _int(r, "fiat_amount"))
 
 
 def _shipment_rows(o: Doc):

@@ -6,6 +6,12 @@ indexer's webhook outbox (from the ``Order`` the ingest has just updated), so a 
 names as in orders.proto, 64-bit integers as strings, times RFC 3339), which is what
 ``orders.doc`` holds and what ``stateset_chain.events.to_json_dict(order)`` returns.
 
+An order priced in a fiat currency (``"currency": "EUR"``) shows its prices and totals in that
+currency and, in ``denom`` (the USD stablecoin it is paid in), ``stablecoin_total``,
+``amount_paid``, ``amount_due`` (what is left to pay: from the locked rate, or before the lock
+the creation quote; the chain's Order query quotes the latest rate), refunds and settlement;
+``exchange_rate`` is the lock (null until the first payment locks it).
+
 Conventions: amounts are decimal strings in currency units with at least two decimals
 (``"1096.47"``, ``"25.00"``, ``"0.000001"``); statuses are the short names (``"SHIPPED"``,
 ``"PARTIALLY_REFUNDED"``); times are ISO 8601 UTC (``"2026-01-02T03:04:05.5Z"``) or null.
@@ -52,6 +58,8 @@ def render_item(item: Mapping[str, Any]) -> dict[str, Any]:
         "quantity": int(item.get("quantity", 0)),
         "unit_price": decimal_string(item.get("unit_price_amount", 0)),
         "total_price": decimal_string(item.get("line_total", 0)),
+        "import_duty_rate_bps": int(item.get("import_duty_rate_bps", 0)),
+        "import_duty": decimal_string(item.get("import_duty", 0)),
     }
 
 
@@ -107,6 +115,7 @@ def render_refund(refund: Mapping[str, Any], order: Mapping[str, Any]) -> dict[s
         "reason": refund.get("reason", ""),
         "signer": refund.get("signer", ""),
         "payouts": [render_payout(p) for p in refund.get("payouts", [])],
+        "fiat_amount": decimal_string(refund.get("fiat_amount", 0)),
         "refunded_at": _time(refund.get("time")),
         "height": int(refund.get("height", 0)),
     }
@@ -176,10 +185,30 @@ def _settlement(settlement: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def _is_fiat(currency: str) -> bool:
+    return len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()
+
+
+def _exchange_rate(lock: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not lock:
+        return None
+    return {
+        "pair": lock.get("pair", ""),
+        "rate": lock.get("rate", ""),
+        "rate_height": int(lock.get("rate_height", 0)),
+        "rate_time": _time(lock.get("rate_time")),
+        "amount_due": decimal_string(lock.get("amount_due", 0)),
+        "locked_height": int(lock.get("locked_height", 0)),
+        "locked_at": _time(lock.get("locked_at")),
+    }
+
+
 def render_order(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The Orders API object of one order, from its proto JSON (see the module docstring)."""
     total = int(doc.get("total", 0))
     paid = int(doc.get("amount_paid", 0))
+    fiat = _is_fiat(doc.get("currency", ""))
+    in_denom = int(doc.get("stablecoin_total", 0)) if fiat else total
     split = doc.get("revenue_split")
     return {
         "id": doc.get("id", ""),
@@ -201,10 +230,17 @@ def render_order(doc: Mapping[str, Any]) -> dict[str, Any]:
         "subtotal": decimal_string(doc.get("subtotal", 0)),
         "tax_rate_bps": int(doc.get("tax_rate_bps", 0)),
         "tax": decimal_string(doc.get("tax", 0)),
+        "vat_rate_bps": int(doc.get("vat_rate_bps", 0)),
+        "vat": decimal_string(doc.get("vat", 0)),
+        "import_duty": decimal_string(doc.get("import_duty", 0)),
+        "origin_country": doc.get("origin_country", "") or None,
         "shipping_fee": decimal_string(doc.get("shipping_fee", 0)),
         "total": decimal_string(total),
+        "stablecoin_total": decimal_string(in_denom),
+        "exchange_rate": _exchange_rate(doc.get("exchange_rate")),
         "amount_paid": decimal_string(paid),
-        "amount_due": decimal_string(total - paid),
+        "amount_due": decimal_string(in_denom - paid),
+        "amount_refunded_fiat": decimal_string(doc.get("amount_refunded_fiat", 0)),
         "amount_refunded": decimal_string(doc.get("amount_refunded", 0)),
         "amount_settled": decimal_string(doc.get("amount_settled", 0)),
         "payment": _payment_summary(doc),

@@ -62,3 +62,38 @@ def test_an_unpaid_order_has_no_payment():
     out = render_order(to_json_dict(Order(id="ord_x", total=5)))
     assert out["payment"] is None
     assert out["amount_due"] == "0.000005"
+
+
+def test_a_fiat_order_shows_its_currency_its_lock_and_its_stablecoin_amounts():
+    from stateset.orders.v1.orders_pb2 import ExchangeRateLock, Refund
+
+    order = Order(
+        id="ord_0000000002", currency="EUR", denom="uusdc", total=299_970_000, vat=5_000_000,
+        vat_rate_bps=1900, import_duty=1_250_000, stablecoin_total=325_278_469,
+        amount_paid=325_278_469, amount_refunded=27_109_250, amount_refunded_fiat=25_000_000,
+        exchange_rate=ExchangeRateLock(
+            pair="EUR/USD", rate="1.08437", rate_height=7, rate_time=timestamp(T0),
+            amount_due=325_278_469, locked_height=8, locked_at=timestamp(T0 + 10**9)),
+        refunds=[Refund(id="rfd_1", amount=27_109_250, denom="uusdc", fiat_amount=25_000_000)],
+        items=[OrderItem(sku="A", name="Thing", quantity=1, unit_price="10",
+                         unit_price_amount=10_000_000, line_total=10_000_000,
+                         import_duty_rate_bps=1250, import_duty=1_250_000)],
+    )
+    out = render_order(to_json_dict(order))
+    assert (out["currency"], out["denom"], out["total"]) == ("EUR", "uusdc", "299.97")
+    assert out["stablecoin_total"] == "325.278469"
+    assert out["amount_due"] == "0.00"  # in the denom: paid in full at the locked rate
+    assert out["exchange_rate"] == {
+        "pair": "EUR/USD", "rate": "1.08437", "rate_height": 7,
+        "rate_time": "2026-01-01T00:00:00Z", "amount_due": "325.278469", "locked_height": 8,
+        "locked_at": "2026-01-01T00:00:01Z",
+    }
+    assert (out["vat"], out["vat_rate_bps"], out["import_duty"]) == ("5.00", 1900, "1.25")
+    assert out["items"][0]["import_duty"] == "1.25"
+    assert (out["refunds"][0]["amount"], out["refunds"][0]["fiat_amount"]) == (
+        "27.10925", "25.00"
+    )
+    assert out["amount_refunded_fiat"] == "25.00"
+    unlocked = render_order(to_json_dict(Order(currency="EUR", denom="ussusd", total=10,
+                                               stablecoin_total=11)))
+    assert unlocked["exchange_rate"] is None and unlocked["amount_due"] == "0.000011"
