@@ -107,7 +107,9 @@ def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLE
     stablecoin = StablecoinKeeper(bank, compliance=compliance)
     # sealed personal data on orders must be sealed to registered keys (docs/privacy.md)
     privacy = PrivacyKeeper()
-    orders = OrdersKeeper(bank, compliance=compliance, encryption_keys=privacy)
+    # orders priced in a fiat currency lock the oracle's rate at payment (orders SPEC "Fiat
+    # currencies"); the orders read it through their ExchangeRates protocol
+    orders = OrdersKeeper(bank, compliance=compliance, encryption_keys=privacy, rates=oracle)
     cctp = CctpKeeper(bank, compliance=compliance)
     # cross-chain order payments: cctp mints to an order's deposit address pay the order, and
     # refunds of such payments burn back to the payer (stateset_chain/crosschain/SPEC.md);

@@ -67,6 +67,11 @@ class OracleKeeper:
             )
         return rate
 
+    def latest_usd_rate(self, store: KVStore, currency: str) -> AcceptedRate | None:
+        """The accepted rate of ``currency`` whatever its age, or None: for queries, which carry
+        no block time (the orders' query-time quote names the rate's own height and time)."""
+        return self.accepted.get(store, currency)
+
     # -- reads --------------------------------------------------------------------------------
 
     def params(self, store: KVStore) -> Params:
