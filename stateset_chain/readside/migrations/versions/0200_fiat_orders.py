@@ -3,13 +3,13 @@
 say what it is paid in at which rate. Existing rows are USD orders: 0 / '' / NULL.
 
 Revision ID: 0200
-Revises: api_0001
+Revises: api_0002
 """
 
 from alembic import op
 
 revision = "0200"
-down_revision = "api_0001"
+down_revision = "api_0002"
 branch_labels = None
 depends_on = None
 
