@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.cache import BoundedCache
 from stateset_chain.crypto.address import pubkey_to_address
 from stateset_chain.crypto.secp256k1 import PUBKEY_TYPE_URL
 from stateset_chain.indexer.views import BLOCK_EVENT, RawEvent
@@ -50,6 +51,18 @@ class Block:
         return len(self.events)
 
 
+# a chain's signers repeat: their addresses (a SHA-256, a RIPEMD-160 and bech32 each) by key
+_ADDRESSES: BoundedCache[bytes, str] = BoundedCache(1 << 14)
+
+
+def _signer_address(any_value: bytes) -> str:
+    found = _ADDRESSES.get(any_value)
+    if found is None:
+        found = _ADDRESSES.put(any_value,
+                               pubkey_to_address(secp256k1.PubKey.FromString(any_value).key))
+    return found
+
+
 def decode_tx(index: int, raw: bytes, result: dict) -> TxRow:
     memo, fee, signer, messages = "", [], "", []
     try:
@@ -62,7 +75,7 @@ def decode_tx(index: int, raw: bytes, result: dict) -> TxRow:
         if auth.signer_infos:
             key = auth.signer_infos[0].public_key
             if key.type_url == PUBKEY_TYPE_URL:
-                signer = pubkey_to_address(secp256k1.PubKey.FromString(key.value).key)
+                signer = _signer_address(key.value)
     except Exception:  # a tx the app refused to decode is still a tx of the block
         pass
     return TxRow(

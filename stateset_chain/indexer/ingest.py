@@ -40,7 +40,7 @@ from stateset_chain.indexer.decode import Block, decode_block
 from stateset_chain.indexer.metrics import IndexerMetrics
 from stateset_chain.indexer.rpc import BlockWatcher, NodeRPC, RpcError
 from stateset_chain.indexer.views import BLOCK_EVENT, GENESIS_BALANCE, RawEvent, ViewBatch
-from stateset_chain.readside import db
+from stateset_chain.readside import db, jsoncodec
 
 log = logging.getLogger("stateset.indexer")
 
@@ -157,6 +157,7 @@ class Indexer:
 
     def connect(self) -> psycopg.Connection:
         conn = db.connect(self.db_url)
+        jsoncodec.use_on(conn)  # the documents, payloads and JSONB columns, both ways
         locked = conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK,)).fetchone()
         conn.commit()
         if not locked or not locked[0]:

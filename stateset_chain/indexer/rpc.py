@@ -15,6 +15,8 @@ from typing import Any
 
 import requests
 
+from stateset_chain.readside import jsoncodec
+
 log = logging.getLogger("stateset.indexer.rpc")
 
 
@@ -31,7 +33,10 @@ class NodeRPC:
     def call(self, method: str, **params: Any) -> dict:
         body: dict[str, Any] = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
         try:
-            reply = self.session.post(self.url, json=body, timeout=self.timeout).json()
+            # a batch block's results are megabytes of JSON (each order's JSON inside): orjson
+            reply = jsoncodec.loads(
+                self.session.post(self.url, json=body, timeout=self.timeout).content
+            )
         except (requests.RequestException, ValueError) as e:
             raise RpcError(f"{method}: {e}") from None
         if "error" in reply:

@@ -31,6 +31,7 @@ from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from stateset_chain.crypto import address
+from stateset_chain.readside.jsoncodec import loads as _loads
 from stateset_chain.timefmt import NS, timestamp_json
 
 VIEWS_VERSION = 2  # 2: fiat-priced orders (exchange rate, stablecoin amounts), VAT, import duty
@@ -60,7 +61,7 @@ class RawEvent:
 
     def fields(self) -> dict[str, Any]:
         """A typed event's fields: each attribute's JSON decoded (``msg_index`` left out)."""
-        return {k: json.loads(v) for k, v in self.attributes if k != "msg_index"}
+        return {k: _loads(v) for k, v in self.attributes if k != "msg_index"}
 
     def attribute(self, key: str) -> str | None:
         for k, v in self.attributes:
@@ -188,7 +189,7 @@ class ViewBatch:
             if ev.type.startswith(ORDER_EVENT_PREFIXES):
                 raw = ev.attribute("order_id")
                 if raw:
-                    wanted.add(json.loads(raw))
+                    wanted.add(_loads(raw))
         self._load(wanted - self.orders.keys())
 
     def _load(self, ids: set[str]) -> None:
