@@ -149,6 +149,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=100, help="orders per batch tx (%(default)s)")
     p.add_argument("--follow", type=float, default=60.0,
                    help="seconds of order-flow load at the tip (%(default)s; 0 = none)")
+    p.add_argument("--sends", type=float, default=60.0,
+                   help="seconds of the localnet benchmark's MsgSend load at the tip "
+                   "(%(default)s; 0 = none)")
+    p.add_argument("--senders", type=int, default=20, help="MsgSend senders (%(default)s)")
+    p.add_argument("--blocks-per-tx", type=int, default=100,
+                   help="the indexer's --batch: blocks per catch-up transaction (%(default)s)")
+    p.add_argument("--chain", type=Path, default=None,
+                   help="build the chain in this folder and keep it, or reuse the one there")
+    p.add_argument("--profile", action="store_true", help="sample the catch-up with py-spy")
 
     p = sub.add_parser("api", help="Orders API latency (get, filtered lists) over PostgreSQL "
                        "holding --orders orders; webhook delivery latency")
@@ -156,6 +165,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--requests", type=int, default=500, help="requests per shape (%(default)s)")
     p.add_argument("--threads", type=int, default=8, help="clients for throughput (%(default)s)")
     p.add_argument("--webhooks", type=int, default=200, help="webhook events (%(default)s)")
+    p.add_argument("--processes", default="1,2",
+                   help="API process counts for the throughput runs (%(default)s)")
+    p.add_argument("--no-rate-limit", dest="rate_limit", action="store_false",
+                   help="run the API with --rate 0 (no rate-limit statement per request)")
 
     p = sub.add_parser("statesync", help="snapshot creation and restore time and size with "
                        "--orders orders")
@@ -235,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import indexer
 
         text = "### Indexer\n\n" + indexer.run(
-            args.orders, args.paid, args.batch, args.follow, _log).markdown()
+            args.orders, args.paid, args.batch, args.follow, _log, chain_dir=args.chain,
+            sends=args.sends, senders=args.senders, blocks_per_tx=args.blocks_per_tx,
+            profile=args.profile).markdown()
     elif args.part == "statesync":
         from benchmarks import statesync
 
@@ -251,7 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import api
 
         text = "### Orders API and webhooks\n\n" + api.run(
-            args.orders, args.requests, args.threads, args.webhooks, _log).markdown()
+            args.orders, args.requests, args.threads, args.webhooks, _log,
+            processes=tuple(int(n) for n in args.processes.split(",") if n.strip()),
+            rate_limit=args.rate_limit).markdown()
     else:
         from benchmarks import network
 
@@ -295,7 +312,7 @@ def _run_all(quick: bool, json_path: str | None = None) -> int:
             ["orders", "--orders", "20000", "--blocks", "500", "--repeats", "1", "--accounts",
              "1000", "--reps", "3", "--no-profile"],
             ["cctp", "--blocks", "500", "--repeats", "1", "--accounts", "1000", "--no-profile"],
-            ["indexer", "--orders", "2000", "--paid", "1000", "--follow", "10"],
+            ["indexer", "--orders", "2000", "--paid", "1000", "--follow", "10", "--sends", "10"],
             ["api", "--orders", "20000", "--requests", "50", "--threads", "4", "--webhooks", "30"],
             ["statesync", "--orders", "20000"],
             ["versions", "--keys", "20000", "--blocks", "8", "--keep", "1,4", "--reads", "200"],

@@ -82,12 +82,15 @@ class Shape:
     name: str
     samples: list[float] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    api_cpu_ms: float = 0.0  # CPU of the API process per request
+    pg_cpu_ms: float = 0.0   # CPU of PostgreSQL per request
 
     def row(self) -> str:
         ms = [s * 1000 for s in self.samples]
         mean_rows = statistics.mean(self.rows) if self.rows else 0
         return (f"| {self.name} | {len(ms)} | {_pct(ms, 0.5):.2f} | {_pct(ms, 0.95):.2f} | "
-                f"{_pct(ms, 0.99):.2f} | {mean_rows:,.0f} |")
+                f"{_pct(ms, 0.99):.2f} | {self.api_cpu_ms:.2f} | {self.pg_cpu_ms:.2f} | "
+                f"{mean_rows:,.0f} |")
 
 
 @dataclass
@@ -96,23 +99,50 @@ class ApiBench:
     fill_seconds: float
     shapes: list[Shape]
     threads: int
-    qps: float
+    runs: list[Throughput]
     webhook_ms: list[float]
+    rate_limit: bool = True
+    load_start: float = 0.0
+    load_end: float = 0.0
 
     def markdown(self) -> str:
+        limit = ("on (its PostgreSQL statement on every /v1/ request; never reached)"
+                 if self.rate_limit else "off")
         lines = [
             f"{self.orders:,} orders in PostgreSQL (filled in {self.fill_seconds:.0f} s). "
             "Client-side latency of `statesetd api` (one uvicorn process), one client, "
-            "sequential keep-alive requests:",
+            f"sequential keep-alive requests; rate limit {limit}. Load average (1 min) "
+            f"{self.load_start:.1f} at the start, {self.load_end:.1f} at the end, on "
+            f"{os.cpu_count()} cores. CPU columns: CPU-ms per request of the API process and "
+            "of PostgreSQL (every backend), which other processes on the machine cannot "
+            "inflate much (cache contention aside).",
             "",
-            "| request | n | p50 ms | p95 ms | p99 ms | mean total_count |",
-            "|---|---|---|---|---|---|",
+            "| request | n | p50 ms | p95 ms | p99 ms | API CPU ms | PostgreSQL CPU ms "
+            "| mean total_count |",
+            "|---|---|---|---|---|---|---|---|",
             *[s.row() for s in self.shapes],
             "",
-            f"Throughput of `GET /v1/orders/{{id}}` with {self.threads} client threads: "
-            f"**{self.qps:,.0f} requests/s**.",
+            f"Throughput of `GET /v1/orders/{{id}}`, {self.threads} keep-alive client threads "
+            "(on the same machine) spread over N API processes for 10 s:",
+            "",
+            "| API processes | client threads | requests/s | API CPU ms / request | "
+            "PostgreSQL CPU ms / request | requests per API CPU-s | load |",
+            "|---|---|---|---|---|---|---|",
+            *[r.row() for r in self.runs],
             "",
         ]
+        if self.runs:
+            best = min(self.runs, key=lambda r: (r.api_cpu + r.postgres_cpu) / max(1, r.requests))
+            n = max(1, best.requests)
+            api_cores = 50_000 * best.api_cpu / n
+            pg_cores = 50_000 * best.postgres_cpu / n
+            lines += [
+                f"50,000 get-order requests/s at these measured CPU costs: "
+                f"**{api_cores:,.0f} API process-cores** (one uvicorn process per core) and "
+                f"**{pg_cores:,.0f} PostgreSQL cores** (primary + read replicas; the API only "
+                "reads, so replicas take it), plus the balancer and the clients.",
+                "",
+            ]
         if self.webhook_ms:
             w = self.webhook_ms
             lines += [
@@ -149,10 +179,14 @@ def fill(url: str, orders: int, log) -> float:
     return time.monotonic() - started
 
 
-def _measure(session, base: str, shapes: dict, n: int, rng: random.Random) -> list[Shape]:
+def _measure(session, base: str, shapes: dict, n: int, rng: random.Random,
+             api_pid: int | None = None, pg_pid: int | None = None) -> list[Shape]:
+    from benchmarks import cputime
+
     out = []
     for name, make in shapes.items():
         shape = Shape(name)
+        api0, pg0 = cputime.own_cpu(api_pid or -1), cputime.tree_cpu(pg_pid)
         for _ in range(n):
             path, params = make(rng)
             t0 = time.perf_counter()
@@ -163,28 +197,69 @@ def _measure(session, base: str, shapes: dict, n: int, rng: random.Random) -> li
             body = r.json()
             if "total_count" in body:
                 shape.rows.append(body["total_count"])
+        if api_pid is not None:
+            shape.api_cpu_ms = 1000 * (cputime.own_cpu(api_pid) - api0) / n
+            shape.pg_cpu_ms = 1000 * (cputime.tree_cpu(pg_pid) - pg0) / n
         out.append(shape)
     return out
 
 
-def _throughput(base: str, orders: int, threads: int, seconds: float = 10.0) -> float:
+@dataclass
+class Throughput:
+    processes: int
+    threads: int
+    seconds: float
+    requests: int
+    api_cpu: float       # CPU seconds of the API processes over the window
+    postgres_cpu: float  # CPU seconds of PostgreSQL (every backend) over the window
+    load: float
+
+    @property
+    def qps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def row(self) -> str:
+        n = max(1, self.requests)
+        api_ms, pg_ms = 1000 * self.api_cpu / n, 1000 * self.postgres_cpu / n
+        per_core = 1000 / api_ms if api_ms else 0.0
+        return (f"| {self.processes} | {self.threads} | {self.qps:,.0f} | {api_ms:.3f} | "
+                f"{pg_ms:.3f} | {per_core:,.0f} | {self.load:.1f} |")
+
+
+def _throughput(bases: list[str], orders: int, threads: int, pids: list[int],
+                pg_pid: int | None, seconds: float = 10.0) -> Throughput:
+    """``threads`` keep-alive clients of get order for ``seconds``, spread over ``bases`` (one
+    per API process, as a balancer would); the CPU the API processes and PostgreSQL spent."""
     import requests
 
+    from benchmarks import cputime
+
     done = [0] * threads
+    api0 = sum(cputime.own_cpu(p) for p in pids)
+    pg0 = cputime.tree_cpu(pg_pid)
     stop = time.monotonic() + seconds
 
     def client(k: int) -> None:
         s, rng = requests.Session(), random.Random(k)
+        base = bases[k % len(bases)]
         while time.monotonic() < stop:
-            s.get(f"{base}/v1/orders/ord_{rng.randint(1, orders):010d}", timeout=30)
+            r = s.get(f"{base}/v1/orders/ord_{rng.randint(1, orders):010d}", timeout=30)
+            if r.status_code != 200:
+                raise RuntimeError(f"get order: {r.status_code} {r.text[:200]}")
             done[k] += 1
 
+    started = time.monotonic()
     ts = [threading.Thread(target=client, args=(k,)) for k in range(threads)]
     for t in ts:
         t.start()
     for t in ts:
         t.join()
-    return sum(done) / seconds
+    elapsed = time.monotonic() - started
+    return Throughput(
+        processes=len(bases), threads=threads, seconds=elapsed, requests=sum(done),
+        api_cpu=sum(cputime.own_cpu(p) for p in pids) - api0,
+        postgres_cpu=cputime.tree_cpu(pg_pid) - pg0, load=cputime.load_average(),
+    )
 
 
 def _webhooks(url: str, base: str, count: int, log) -> list[float]:
@@ -240,9 +315,35 @@ def _webhooks(url: str, base: str, count: int, log) -> list[float]:
         server.server_close()
 
 
-def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log) -> ApiBench:
+def _start_api(url: str, parent: Path, index: int, rate_limit: bool,
+               webhooks: bool) -> tuple[subprocess.Popen, str]:
     import requests
 
+    port = _free_port()
+    log_file = open(parent / f"api{index}.log", "ab")  # noqa: SIM115 (the child keeps it)
+    # the rate limit on (its statement runs on every /v1/ request) but never reached
+    limits = ["--rate", "1000000", "--burst", "1000000"] if rate_limit else ["--rate", "0"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stateset_chain.cli.main", "api", "--db", url, "--listen",
+         f"127.0.0.1:{port}", "--allow-private-webhooks", *limits, "--log-level", "warning",
+         *([] if webhooks else ["--no-webhooks"])],
+        stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env=dict(os.environ),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(base + "/health", timeout=2)
+            return proc, base
+        except requests.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("statesetd api did not start") from None
+            time.sleep(0.2)
+
+
+def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
+        processes: tuple[int, ...] = (1, 2), rate_limit: bool = True) -> ApiBench:
     from localnet.pgcluster import PgCluster
     from stateset_chain.readside.db import migrate
 
@@ -250,30 +351,13 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log) 
     parent.chmod(0o755)
     cluster = PgCluster(parent / "pg")
     cluster.start()
-    proc = None
+    procs: list[subprocess.Popen] = []
     try:
         url = cluster.create_database("apibench")
         migrate(url)
         fill_seconds = fill(url, orders, log)
-        port = _free_port()
-        log_file = open(parent / "api.log", "ab")  # noqa: SIM115 (the child keeps it)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "stateset_chain.cli.main", "api", "--db", url, "--listen",
-             f"127.0.0.1:{port}", "--allow-private-webhooks", "--rate", "0",
-             "--log-level", "warning"],
-            stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=dict(os.environ),
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(base + "/health", timeout=2)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("statesetd api did not start") from None
-                time.sleep(0.2)
+        proc, base = _start_api(url, parent, 0, rate_limit, webhooks=True)
+        procs.append(proc)
         day = 86400 // 30  # orders per day of created_at
 
         def get_order(rng):
@@ -310,20 +394,39 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log) 
             "list merchant_id=X created in one day": by_merchant_window,
             "list status=PAID amount 500-510 starting_after=X": by_status_amount_cursor,
         }
+        import requests
+
+        from benchmarks import cputime
+
         session = requests.Session()
         rng = random.Random(1)
         _measure(session, base, shapes, 20, rng)  # warm-up
-        results = _measure(session, base, shapes, requests_per_shape, rng)
+        load_start = cputime.load_average()
+        results = _measure(session, base, shapes, requests_per_shape, rng,
+                           api_pid=proc.pid, pg_pid=cluster.pid())
         log("api bench: throughput ...")
-        qps = _throughput(base, orders, threads)
+        runs = []
+        for n in processes:
+            while len(procs) < n:
+                procs.append(_start_api(url, parent, len(procs), rate_limit, webhooks=False)[0])
+            bases = [base] + [_base_of(p) for p in procs[1:n]]
+            runs.append(_throughput(bases, orders, threads, [p.pid for p in procs[:n]],
+                                    cluster.pid()))
+            log(f"api bench: {n} process(es): {runs[-1].qps:,.0f} requests/s")
         log("api bench: webhooks ...")
         latencies = _webhooks(url, base, webhooks, log) if webhooks else []
-        return ApiBench(orders, fill_seconds, results, threads, qps, latencies)
+        return ApiBench(orders, fill_seconds, results, threads, runs, latencies, rate_limit,
+                        load_start, cputime.load_average())
     finally:
-        if proc is not None:
+        for proc in procs:
             proc.terminate()
             try:
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
         cluster.destroy()
+
+
+def _base_of(proc: subprocess.Popen) -> str:
+    listen = proc.args[proc.args.index("--listen") + 1]  # type: ignore[union-attr]
+    return f"http://{listen}"

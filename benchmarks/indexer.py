@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import signal
@@ -31,10 +33,12 @@ import psycopg
 import requests
 
 import stateset_chain.pb  # noqa: F401
+from benchmarks import cputime
+from benchmarks import txs as bench_txs
 from benchmarks.orderflow import OrderFlows, Signer
 from localnet import Localnet
 from localnet.pgcluster import PgCluster
-from stateset_chain.client import default_fee, sign_tx, wallet_from_mnemonic
+from stateset_chain.client import NodeClient, default_fee, sign_tx, wallet_from_mnemonic
 from stateset_chain.coins import SSUSD, Coin
 from stateset_chain.localnet import CHAIN_ID, free_ports, load_demo_accounts
 from stateset_chain.orders.ids import ORDER_PREFIX, make_id
@@ -60,39 +64,90 @@ class IndexerResult:
     follow_txs: int = 0
     lag_blocks: list[float] = field(default_factory=list)
     lag_seconds: list[float] = field(default_factory=list)
+    load_start: float = 0.0
+    load_end: float = 0.0
+    indexer_cpu: float = 0.0
+    postgres_cpu: float = 0.0
+    cometbft_cpu: float = 0.0
+    profile: list[tuple[str, float, float]] = field(default_factory=list)
+    sends_seconds: float = 0.0
+    sends_txs: int = 0
+    sends_blocks: int = 0
+    sends_events: float = 0.0
+    sends_indexer_cpu: float = 0.0
+    sends_lag_blocks: list[float] = field(default_factory=list)
+    sends_lag_seconds: list[float] = field(default_factory=list)
 
     def markdown(self) -> str:
-        bps = self.top / self.catchup_seconds if self.catchup_seconds else 0.0
-        eps = self.events / self.catchup_seconds if self.catchup_seconds else 0.0
+        secs = self.catchup_seconds
+        bps = self.top / secs if secs else 0.0
+        eps = self.events / secs if secs else 0.0
+        cpu = self.indexer_cpu
         lines = [
             f"Chain: {self.orders:,} orders created ({self.paid:,} of them paid) in "
             f"{self.txs:,} txs over {self.top:,} blocks (built in {self.build_seconds:.0f} s).",
+            f"Load average (1 min) {self.load_start:.1f} at the catch-up's start, "
+            f"{self.load_end:.1f} at its end, on {os.cpu_count()} cores.",
             "",
             "| catch-up from height 1 | value |",
             "|---|---|",
             f"| blocks | {self.top:,} |",
             f"| events (raw, genesis included) | {self.events:,} |",
-            f"| wall time | {self.catchup_seconds:.1f} s |",
-            f"| **blocks/s** | **{bps:,.1f}** |",
-            f"| **events/s** | **{eps:,.0f}** |",
+            f"| wall time | {secs:.1f} s |",
+            f"| **blocks/s** (wall) | **{bps:,.1f}** |",
+            f"| **events/s** (wall) | **{eps:,.0f}** |",
+            f"| indexer CPU (every thread) | {cpu:.1f} s: **{self.events / cpu if cpu else 0:,.0f} "
+            f"events per indexer CPU-s**, {self.top / cpu if cpu else 0:,.1f} blocks per CPU-s |",
+            f"| PostgreSQL CPU (every backend) | {self.postgres_cpu:.1f} s "
+            f"({self.events / self.postgres_cpu if self.postgres_cpu else 0:,.0f} events per "
+            "CPU-s) |",
+            f"| CometBFT CPU (serving /block, /block_results) | {self.cometbft_cpu:.1f} s |",
             f"| orders rows / payments rows / outbox rows | {self.rows.get('orders', 0):,} / "
             f"{self.rows.get('payments', 0):,} / {self.rows.get('webhook_outbox', 0):,} |",
             "",
         ]
+        if self.profile:
+            lines += [
+                "py-spy samples of the catch-up (every thread; own time, and inclusive):",
+                "",
+                "| function | own % | inclusive % |",
+                "|---|---|---|",
+                *[f"| `{name}` | {own:.1f} | {inc:.1f} |" for name, own, inc in self.profile],
+                "",
+            ]
         if self.lag_blocks:
             lines += [
                 f"Follow: {self.follow_txs:,} order-flow txs in {self.follow_seconds:.0f} s at "
                 "the tip; lag sampled every 0.2 s.",
                 "",
-                "| follow lag | p50 | p95 | max |",
-                "|---|---|---|---|",
-                f"| blocks behind the node | {_pct(self.lag_blocks, 50):.0f} | "
-                f"{_pct(self.lag_blocks, 95):.0f} | {max(self.lag_blocks):.0f} |",
-                f"| block time -> in PostgreSQL (s) | {_pct(self.lag_seconds, 50):.2f} | "
-                f"{_pct(self.lag_seconds, 95):.2f} | {max(self.lag_seconds):.2f} |",
+                *_lag_table(self.lag_blocks, self.lag_seconds),
+            ]
+        if self.sends_lag_blocks:
+            rate = self.sends_txs / self.sends_seconds if self.sends_seconds else 0.0
+            ev = self.sends_events
+            lines += [
+                f"Follow under the localnet benchmark's MsgSend load: {self.sends_txs:,} txs "
+                f"committed in {self.sends_seconds:.0f} s ({rate:,.0f} tx/s, "
+                f"{self.sends_blocks:,} blocks); the indexer wrote {ev:,.0f} events in that "
+                f"time on {self.sends_indexer_cpu:.1f} indexer CPU-s "
+                f"({ev / self.sends_indexer_cpu if self.sends_indexer_cpu else 0:,.0f} events "
+                "per CPU-s).",
                 "",
+                *_lag_table(self.sends_lag_blocks, self.sends_lag_seconds),
             ]
         return "\n".join(lines)
+
+
+def _lag_table(blocks: list[float], seconds: list[float]) -> list[str]:
+    return [
+        "| follow lag | p50 | p95 | max |",
+        "|---|---|---|---|",
+        f"| blocks behind the node | {_pct(blocks, 50):.0f} | {_pct(blocks, 95):.0f} | "
+        f"{max(blocks):.0f} |",
+        f"| block time -> in PostgreSQL (s) | {_pct(seconds, 50):.2f} | "
+        f"{_pct(seconds, 95):.2f} | {max(seconds):.2f} |",
+        "",
+    ]
 
 
 def _pct(values: list[float], p: int) -> float:
@@ -133,7 +188,8 @@ def _sign(signer: Signer, msg) -> bytes:
 
 def _send_all(net: Localnet, txs: list[tuple[str, bytes]], log) -> None:
     """Broadcast in waves the mempool holds, then wait until every tx is in a block."""
-    client = net.client(0)
+    # a 100-order batch's CheckTx can take seconds on a loaded machine
+    client = NodeClient(net.rpc_url(0), timeout=300)
     hashes = []
     for i in range(0, len(txs), 200):
         for _, tx in txs[i:i + 200]:
@@ -169,57 +225,60 @@ def _count(conn: psycopg.Connection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _indexer(rpc: str, url: str, log_path: Path, *extra: str) -> subprocess.Popen:
+def _indexer(rpc: str, url: str, log_path: Path, *extra: str,
+             prefix: list[str] | None = None) -> subprocess.Popen:
     with open(log_path, "ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "stateset_chain.cli.main", "indexer", "--rpc", rpc, "--db",
-             url, *extra], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [*(prefix or []), sys.executable, "-m", "stateset_chain.cli.main", "indexer",
+             "--rpc", rpc, "--db", url, *extra],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
-def run(orders: int, paid: int, batch: int, follow_seconds: float, log) -> IndexerResult:
+def _load_chain(chain_dir: Path | None) -> dict | None:
+    if chain_dir is None or not (chain_dir / "chain.json").exists():
+        return None
+    return json.loads((chain_dir / "chain.json").read_text())
+
+
+def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
+        chain_dir: Path | None = None, sends: float = 0.0, senders: int = 20,
+        blocks_per_tx: int = 100, profile: bool = False) -> IndexerResult:
+    """See the module docstring. ``chain_dir``: build the chain there and keep it, or reuse the
+    chain built there before (same orders/paid); ``sends``: seconds of MsgSend load (the localnet
+    benchmark's) at the tip; ``profile``: sample the catch-up with py-spy."""
     result = IndexerResult(orders=orders, paid=min(paid, orders))
     # SIGTERM stops the run through the finally below (localnet and PostgreSQL go too)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="stateset-bench-indexer-"))
     work.chmod(0o755)  # as root, PostgreSQL runs as `postgres`
-    net = Localnet(work / "net", validators=1, base_port=0)
+    built = _load_chain(chain_dir)
+    if built is not None and (built["orders"], built["paid"]) != (orders, result.paid):
+        raise RuntimeError(f"{chain_dir} holds a chain of {built['orders']} orders "
+                           f"({built['paid']} paid), not {orders} ({result.paid})")
+    net_dir = (chain_dir / "net") if chain_dir is not None else (work / "net")
+    senders = built["senders"] if built is not None else senders
+    bench_accounts = bench_txs.accounts(senders)
+    net = Localnet(net_dir, validators=1, base_port=0,
+                   accounts=[*load_demo_accounts(), *bench_txs.genesis_entries(bench_accounts)])
     cluster = PgCluster(work / "postgres")
     try:
         net.start()
         cluster.start()
         wallets = [wallet_from_mnemonic(a["mnemonic"]) for a in load_demo_accounts()]
-        client = net.client(0)
-        signers = [Signer(client, w, CHAIN_ID) for w in wallets]
-        merchant = signers[2].address
-        customers = [s for i, s in enumerate(signers) if i != 2]
-
-        started = time.monotonic()
-        log(f"indexer bench: creating {orders:,} orders ({batch} per tx)")
-        creates = []
-        for k in range(0, orders, batch):
-            signer = customers[(k // batch) % len(customers)]
-            creates.append((signer.address, _batch_create(signer, merchant, min(batch, orders - k),
-                                                          str(k))))
-        _send_all(net, creates, log)
-        ids = [make_id(ORDER_PREFIX, seq) for seq in range(1, result.paid + 1)]
-        log(f"indexer bench: paying {result.paid:,} orders")
-        pays = []
-        for k in range(0, len(ids), batch):
-            # order seq s was created by customers[((s-1)//batch) % len(customers)]
-            signer = customers[(k // batch) % len(customers)]
-            pays.append((signer.address, _batch_pay(signer, ids[k:k + batch])))
-        _send_all(net, pays, log)
-        result.txs = len(creates) + len(pays)
-        result.build_seconds = time.monotonic() - started
-        result.top = client.height()
+        if built is None:
+            _build(net, wallets, result, batch, log)
+            if chain_dir is not None:
+                (chain_dir / "chain.json").write_text(json.dumps({
+                    "orders": orders, "paid": result.paid, "top": result.top, "txs": result.txs,
+                    "senders": senders, "build_seconds": result.build_seconds}))
+        else:
+            result.top, result.txs = built["top"], built["txs"]
+            result.build_seconds = built["build_seconds"]
+            log(f"indexer bench: reusing the chain in {chain_dir} (top {result.top:,})")
 
         log(f"indexer bench: catch-up of {result.top:,} blocks")
         url = cluster.create_database("catchup")
-        started = time.monotonic()
-        proc = _indexer(net.rpc_url(0), url, work / "catchup.log", "--stop-at", str(result.top))
-        if proc.wait() != 0:
-            raise RuntimeError(f"the indexer failed; see {work / 'catchup.log'}")
-        result.catchup_seconds = time.monotonic() - started
+        _catch_up(net, cluster, url, work, result, blocks_per_tx, profile, log)
         with psycopg.connect(url) as conn:
             result.events = _count(conn, "events")
             for table in ("orders", "payments", "webhook_outbox"):
@@ -229,6 +288,8 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log) -> Index
 
         if follow_seconds > 0:
             _follow(net, url, wallets, follow_seconds, work, result, log)
+        if sends > 0:
+            _follow_sends(net, url, bench_accounts, sends, work, result, log)
     finally:
         net.stop()
         cluster.destroy()
@@ -236,19 +297,157 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log) -> Index
     return result
 
 
-def _follow(net: Localnet, url: str, wallets, seconds: float, work: Path,
-            result: IndexerResult, log) -> None:
-    (port,) = free_ports(1)
-    metrics = f"http://127.0.0.1:{port}/metrics"
-    proc = _indexer(net.rpc_url(0), url, work / "follow.log", "--metrics", f"127.0.0.1:{port}",
-                    "--no-progress")
-    try:
+def _build(net: Localnet, wallets, result: IndexerResult, batch: int, log) -> None:
+    client = net.client(0)
+    signers = [Signer(client, w, CHAIN_ID) for w in wallets]
+    merchant = signers[2].address
+    customers = [s for i, s in enumerate(signers) if i != 2]
+    orders = result.orders
+    started = time.monotonic()
+    log(f"indexer bench: creating {orders:,} orders ({batch} per tx)")
+    creates = []
+    for k in range(0, orders, batch):
+        signer = customers[(k // batch) % len(customers)]
+        creates.append((signer.address, _batch_create(signer, merchant, min(batch, orders - k),
+                                                      str(k))))
+    _send_all(net, creates, log)
+    ids = [make_id(ORDER_PREFIX, seq) for seq in range(1, result.paid + 1)]
+    log(f"indexer bench: paying {result.paid:,} orders")
+    pays = []
+    for k in range(0, len(ids), batch):
+        # order seq s was created by customers[((s-1)//batch) % len(customers)]
+        signer = customers[(k // batch) % len(customers)]
+        pays.append((signer.address, _batch_pay(signer, ids[k:k + batch])))
+    _send_all(net, pays, log)
+    result.txs = len(creates) + len(pays)
+    result.build_seconds = time.monotonic() - started
+    result.top = client.height()
+
+
+def _catch_up(net: Localnet, cluster: PgCluster, url: str, work: Path, result: IndexerResult,
+              blocks_per_tx: int, profile: bool, log) -> None:
+    """``statesetd indexer --stop-at TOP`` into the empty database at ``url``: wall time, and
+    the CPU seconds of the indexer, of PostgreSQL and of CometBFT (serving /block and
+    /block_results) over the run."""
+    comet_pid = net._pid(0, "cometbft")
+    pg0, comet0 = cputime.tree_cpu(cluster.pid()), cputime.own_cpu(comet_pid or -1)
+    result.load_start = cputime.load_average()
+    started = time.monotonic()
+    extra = ["--stop-at", str(result.top), "--batch", str(blocks_per_tx), "--no-progress"]
+    prefix: list[str] = []
+    if profile:
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        if not Path(spy).exists():
+            raise RuntimeError("--profile needs py-spy (pip install py-spy into the venv)")
+        prefix = [spy, "record", "--subprocesses", "--threads", "--rate", "50", "--format",
+                  "raw", "-o", str(work / "catchup.spy"), "--"]
+    proc = _indexer(net.rpc_url(0), url, work / "catchup.log", *extra, prefix=prefix)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    result.catchup_seconds = time.monotonic() - started
+    result.load_end = cputime.load_average()
+    if proc.returncode != 0:
+        raise RuntimeError(f"the indexer failed; see {work / 'catchup.log'}: "
+                           + (work / "catchup.log").read_text()[-2000:])
+    result.indexer_cpu = usage.ru_utime + usage.ru_stime
+    result.postgres_cpu = cputime.tree_cpu(cluster.pid()) - pg0
+    result.cometbft_cpu = cputime.own_cpu(comet_pid or -1) - comet0
+    if profile:
+        result.profile = _spy_summary(work / "catchup.spy")
+
+
+def _spy_summary(path: Path, top: int = 25) -> list[tuple[str, float, float]]:
+    """(function, own %, inclusive %) of py-spy's raw (collapsed) stacks, by own time."""
+    own: dict[str, int] = {}
+    incl: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        frames = [f for f in stack.split(";") if f]
+        if not frames:
+            continue
+        total += n
+        leaf = _frame(frames[-1])
+        own[leaf] = own.get(leaf, 0) + n
+        for name in {_frame(f) for f in frames}:
+            incl[name] = incl.get(name, 0) + n
+    ranked = sorted(own.items(), key=lambda kv: -kv[1])[:top]
+    return [(name, 100.0 * n / total, 100.0 * incl.get(name, 0) / total) for name, n in ranked]
+
+
+def _frame(frame: str) -> str:
+    """``func (path/to/file.py:123)`` -> ``func (file.py)``."""
+    name, _, where = frame.partition(" (")
+    file = where.split(":", 1)[0].rsplit("/", 1)[-1]
+    return f"{name} ({file})" if file else name
+
+
+class _Lag:
+    """The indexer (with ``--metrics``) at the tip; ``sample`` while a load runs records blocks
+    behind the node and, per height, when the watermark first reached it."""
+
+    def __init__(self, net: Localnet, url: str, work: Path, name: str) -> None:
+        (port,) = free_ports(1)
+        self.metrics = f"http://127.0.0.1:{port}/metrics"
+        self.url = url
+        self.proc = _indexer(net.rpc_url(0), url, work / f"{name}.log", "--metrics",
+                             f"127.0.0.1:{port}", "--no-progress")
+        self.blocks: list[float] = []
+        self.seen: dict[int, float] = {}
+        self.events0 = 0.0
+
+    def wait_caught_up(self) -> None:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:  # first catch up with what the chain made meanwhile
-            lag = _metric(metrics, "stateset_indexer_lag_blocks")
-            if lag is not None and lag <= 1 and _metric(metrics, "stateset_indexer_height"):
+            lag = _metric(self.metrics, "stateset_indexer_lag_blocks")
+            if lag is not None and lag <= 1 and _metric(self.metrics, "stateset_indexer_height"):
                 break
             time.sleep(0.5)
+        self.events0 = _metric(self.metrics, "stateset_indexer_events_total") or 0.0
+        self.cpu0 = cputime.own_cpu(self.proc.pid)
+
+    def sample(self, alive) -> None:
+        while alive():
+            lag = _metric(self.metrics, "stateset_indexer_lag_blocks")
+            height = _metric(self.metrics, "stateset_indexer_height")
+            now = time.time()
+            if lag is not None and height:
+                self.blocks.append(lag)
+                self.seen.setdefault(int(height), now)
+            time.sleep(0.2)
+
+    def finish(self) -> tuple[list[float], list[float], float, float]:
+        """(blocks behind, seconds block time -> watermark, events indexed, indexer CPU-s)."""
+        # let the indexer write what the load's last blocks hold
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            lag = _metric(self.metrics, "stateset_indexer_lag_blocks")
+            height = _metric(self.metrics, "stateset_indexer_height")
+            if height:
+                self.seen.setdefault(int(height), time.time())
+            if lag is not None and lag <= 0:
+                break
+            time.sleep(0.2)
+        events = (_metric(self.metrics, "stateset_indexer_events_total") or 0.0) - self.events0
+        cpu = cputime.own_cpu(self.proc.pid) - self.cpu0
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        with psycopg.connect(self.url) as conn:
+            times: dict[int, int] = dict(conn.execute(
+                "SELECT height, time_ns FROM blocks WHERE height = ANY(%s)", (list(self.seen),)
+            ).fetchall())
+        seconds = [max(0.0, self.seen[h] - times[h] / 1e9) for h in self.seen if h in times]
+        return self.blocks, seconds, events, cpu
+
+
+def _follow(net: Localnet, url: str, wallets, seconds: float, work: Path,
+            result: IndexerResult, log) -> None:
+    lag = _Lag(net, url, work, "follow")
+    try:
+        lag.wait_caught_up()
         flows = OrderFlows(net.client(0), wallets, CHAIN_ID, seed=5)
         box: dict = {}
         stop_at = time.monotonic() + seconds
@@ -257,23 +456,48 @@ def _follow(net: Localnet, url: str, wallets, seconds: float, work: Path,
         log(f"indexer bench: following the tip for {seconds:.0f} s under order-flow load")
         started = time.monotonic()
         load.start()
-        seen: dict[int, float] = {}
-        while load.is_alive():
-            lag = _metric(metrics, "stateset_indexer_lag_blocks")
-            height = _metric(metrics, "stateset_indexer_height")
-            now = time.time()
-            if lag is not None and height:
-                result.lag_blocks.append(lag)
-                seen.setdefault(int(height), now)
-            time.sleep(0.2)
+        lag.sample(load.is_alive)
         load.join()
         result.follow_seconds = time.monotonic() - started
         result.follow_txs = box["report"].txs
-        with psycopg.connect(url) as conn:
-            times: dict[int, int] = dict(conn.execute(
-                "SELECT height, time_ns FROM blocks WHERE height = ANY(%s)", (list(seen),)
-            ).fetchall())
-        result.lag_seconds = [max(0.0, seen[h] - times[h] / 1e9) for h in seen if h in times]
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        result.lag_blocks, result.lag_seconds, _, _ = lag.finish()
+
+
+def _follow_sends(net: Localnet, url: str, accounts, seconds: float, work: Path,
+                  result: IndexerResult, log) -> None:
+    """The localnet benchmark's load (pre-signed MsgSends, one client thread per sender, as fast
+    as CheckTx answers: ``benchmarks.network``) for ``seconds`` while the indexer follows."""
+    from benchmarks import network
+
+    client = net.client(0)
+    groups = []
+    per_sender = int(1500 * seconds / len(accounts)) + 1  # more than the chain can take
+    log(f"indexer bench: signing {per_sender * len(accounts):,} MsgSends")
+    for s, sender in enumerate(accounts):
+        acct = client.account(sender.address)
+        to = accounts[(s + 1) % len(accounts)].address
+        groups.append([
+            bench_txs.sign_send(sender, to, 1, chain_id=CHAIN_ID,
+                                account_number=acct.account_number, sequence=acct.sequence + q)
+            for q in range(per_sender)
+        ])
+    lag = _Lag(net, url, work, "follow-sends")
+    try:
+        lag.wait_caught_up()
+        h0 = client.height()
+        box: dict = {}
+        load = threading.Thread(target=lambda: box.setdefault("load", network._drive(
+            [net.rpc_url(0)], groups, per_sender * len(accounts), seconds, 0.05, 30.0, log)))
+        log(f"indexer bench: following the tip for {seconds:.0f} s under MsgSend load")
+        load.start()
+        lag.sample(load.is_alive)
+        load.join()
+        sent_at, watcher, sent, rejected, t_start, send_s = box["load"]
+        committed = [watcher.seen[h] for h in sent_at if h in watcher.seen]
+        result.sends_txs = len(committed)
+        result.sends_seconds = (max(committed) - t_start) if committed else 0.0
+        result.sends_blocks = client.height() - h0
+    finally:
+        (result.sends_lag_blocks, result.sends_lag_seconds, result.sends_events,
+         result.sends_indexer_cpu) = lag.finish()
