@@ -41,7 +41,7 @@ from localnet.pgcluster import PgCluster
 from stateset_chain.client import NodeClient, default_fee, sign_tx, wallet_from_mnemonic
 from stateset_chain.coins import SSUSD, Coin
 from stateset_chain.localnet import CHAIN_ID, free_ports, load_demo_accounts
-from stateset_chain.orders.ids import ORDER_PREFIX, make_id
+from stateset_chain.orders.ids import make_order_id
 
 from stateset.orders.v1 import orders_pb2
 from stateset.orders.v1 import tx_pb2 as orders_tx
@@ -311,7 +311,7 @@ def _build(net: Localnet, wallets, result: IndexerResult, batch: int, log) -> No
         creates.append((signer.address, _batch_create(signer, merchant, min(batch, orders - k),
                                                       str(k))))
     _send_all(net, creates, log)
-    ids = [make_id(ORDER_PREFIX, seq) for seq in range(1, result.paid + 1)]
+    ids = [make_order_id(CHAIN_ID, seq) for seq in range(1, result.paid + 1)]
     log(f"indexer bench: paying {result.paid:,} orders")
     pays = []
     for k in range(0, len(ids), batch):
