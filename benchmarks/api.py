@@ -428,5 +428,6 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
 
 
 def _base_of(proc: subprocess.Popen) -> str:
-    listen = proc.args[proc.args.index("--listen") + 1]  # type: ignore[union-attr]
-    return f"http://{listen}"
+    """The URL of an API process started with ``--listen ADDR`` (its argv is a list of str)."""
+    args = [str(a) for a in proc.args]  # type: ignore[union-attr]
+    return f"http://{args[args.index('--listen') + 1]}"
