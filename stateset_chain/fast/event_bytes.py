@@ -36,8 +36,14 @@ def encode_event(type_: str, attributes, extra=()) -> bytes:
     if _native_event is not None:
         try:
             return _native_event(type_, attributes, extra)  # type: ignore[no-any-return]
-        except (TypeError, ValueError):  # not (str, str) tuples, or text UTF-8 cannot hold
-            pass  # the Python writer below takes what it takes, and raises what it raises
+        except (TypeError, ValueError):
+            # Not (str, str) tuples, or text UTF-8 cannot hold: the compiled writer refuses
+            # them, and the Python writer answers as the reference does (bytes or its error).
+            return _python_event(type_, attributes, extra)
+    return _python_event(type_, attributes, extra)
+
+
+def _python_event(type_: str, attributes, extra) -> bytes:
     return b"".join(_event_body(type_, attributes, extra)[1])
 
 
@@ -47,9 +53,13 @@ def encode_event_into(out: list[bytes], tag: bytes, type_: str, attributes, extr
     if _native_event is not None:
         try:
             out.append(_native_event(type_, attributes, extra, tag))
-            return
-        except (TypeError, ValueError):  # (as in encode_event)
-            pass
+        except (TypeError, ValueError):  # refused by the compiled writer (as in encode_event)
+            _python_event_into(out, tag, type_, attributes, extra)
+        return
+    _python_event_into(out, tag, type_, attributes, extra)
+
+
+def _python_event_into(out: list[bytes], tag: bytes, type_: str, attributes, extra) -> None:
     size, body = _event_body(type_, attributes, extra)
     out.append(tag + encode_varint(size))
     out += body
