@@ -268,15 +268,13 @@ class App:
         transactions per block (their sequences accumulate here until the next Commit)."""
         meter = GasMeter(None)
         branch = Branch(self._check)
-        store = self._metered(branch, meter)
-        ctx = Context(store, self._check_block_info(), meter, is_check_tx=True)
+        info = self._check_block_info()
         gas_wanted = 0
         try:
-            limits = self._limits(self._check)
+            limits = self.limits(self._check)
             tx = self._decode_for_check(raw, recheck, limits)
             gas_wanted = tx.gas_limit
-            meter.limit = tx.gas_limit
-            self.pipeline.ante(ctx, tx)
+            self.run_ante(branch, info, tx, meter, check_tx=True)
         except ChainError as e:
             return TxResult(
                 code=e.code, codespace=e.codespace, log=e.log,
@@ -304,7 +302,7 @@ class App:
             hit = self._decoded.get(sha256(raw))
             if hit is not None and hit[1] == limits:
                 return hit[0]
-        return self.pipeline.decode(raw, self.routes, limits)
+        return self.decode(raw, limits)
 
     def _take_checked(self, raw: bytes, limits) -> DecodedTx | None:
         """The tx as CheckTx decoded it under the same ``limits`` (decoding is a pure function of
@@ -320,8 +318,34 @@ class App:
         self._decoded.drop(key)
         return hit[0]  # type: ignore[no-any-return]
 
-    def _limits(self, store: KVStore):
+    # -- one tx's decode and ante phase (CheckTx, FinalizeBlock, Simulate, proposals) ----------
+
+    def limits(self, store: KVStore):
+        """The limits a tx is decoded under on ``store``: its params and the block gas limit."""
         return self.pipeline.limits(store, self.block_max_gas)
+
+    def decode(self, raw: bytes, limits) -> DecodedTx:
+        """``raw`` decoded under ``limits`` (``limits(store)``); raises its ChainError. Every path
+        that decodes a tx decodes it here."""
+        return self.pipeline.decode(raw, self.routes, limits)
+
+    def run_ante(
+        self, branch: Branch, info: BlockInfo, tx: DecodedTx, meter: GasMeter,
+        events: EventManager | None = None, *, check_tx: bool = False, simulate: bool = False,
+    ) -> Context:
+        """The ante phase of a decoded tx, as CheckTx, FinalizeBlock and Simulate run it: the
+        pipeline's ante chain on ``branch`` through the gas-metered view, against ``meter``
+        limited to the tx's gas limit (``simulate``: to ``simulate_gas_limit``). Returns the
+        tx's context (its meter, the ante's events); raises the ante's ChainError. The caller
+        writes ``branch`` only once this returns."""
+        ctx = Context(
+            self._metered(branch, meter), info, meter,
+            events if events is not None else EventManager(),
+            is_check_tx=check_tx, is_simulate=simulate,
+        )
+        meter.limit = self.simulate_gas_limit if simulate else tx.gas_limit
+        self.pipeline.ante(ctx, tx)
+        return ctx
 
     def _check_block_info(self) -> BlockInfo:
         # CheckTx validates against the next block: timeout heights compare with it. Its time is
@@ -343,7 +367,7 @@ class App:
         not fit in ``max_tx_bytes`` (each tx counted as ``tx_size``, the consensus engine's
         measure) or the block's gas: a prefix, since a later tx of one sender needs the earlier
         one's sequence."""
-        limits = self._limits(self._consensus_base())
+        limits = self.limits(self._consensus_base())
         kept: list[bytes] = []
         size = gas = 0
         for raw in txs:
@@ -362,7 +386,7 @@ class App:
         and the txs' gas limits sum to at most the block gas limit. Deterministic: it reads only
         the txs' bytes, the committed params and the genesis gas limit, which every honest
         validator holds alike at this height."""
-        limits = self._limits(self._consensus_base())
+        limits = self.limits(self._consensus_base())
         total = 0
         for raw in txs:
             wanted = self._proposable_gas(raw, limits)
@@ -374,7 +398,7 @@ class App:
     def _proposable_gas(self, raw: bytes, limits) -> int | None:
         """The tx's gas limit if a proposal may carry it, else None."""
         try:
-            return self.pipeline.decode(raw, self.routes, limits).gas_limit
+            return self.decode(raw, limits).gas_limit
         except FATAL:
             raise
         except Exception:  # ChainError or a decoder bug: refused the same way by every node
@@ -403,7 +427,7 @@ class App:
         pre_ctx = Context(branch, info, events=pre_events)
         for pre_block in self._pre_blockers:  # may raise: an upgrade halts the node here
             pre_block(pre_ctx)
-        limits = self._limits(branch)
+        limits = self.limits(branch)
         decoded = [self._decode_for_block(raw, limits) for raw in block.txs]
         self._prepare_block(base, info, decoded)
         results = [
@@ -449,7 +473,7 @@ class App:
         if checked is not None:
             return checked
         try:
-            return self.pipeline.decode(raw, self.routes, limits)
+            return self.decode(raw, limits)
         except ChainError as e:
             return e
         except FATAL:
@@ -499,19 +523,16 @@ class App:
     ) -> R:
         meter, ante_events = run.meter, run.ante_events
         ante_branch = Branch(block)
-        store = self._metered(ante_branch, meter)
-        ctx = Context(store, info, meter, ante_events, is_simulate=simulate)
         try:
-            limits = self._limits(block)
+            limits = self.limits(block)
             if decoded is not None and decoded[0] is not None and decoded[1] == limits:
                 tx = decoded[0]
                 if isinstance(tx, ChainError):
                     raise tx
             else:
-                tx = self.pipeline.decode(raw, self.routes, limits)
+                tx = self.decode(raw, limits)
             run.gas_wanted = tx.gas_limit
-            meter.limit = self.simulate_gas_limit if simulate else tx.gas_limit
-            self.pipeline.ante(ctx, tx)
+            self.run_ante(ante_branch, info, tx, meter, ante_events, simulate=simulate)
         except ChainError as e:
             return encode(_failed(e, e.log, run.gas_wanted, meter.consumed))
         ante_branch.write()

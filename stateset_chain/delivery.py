@@ -11,7 +11,7 @@ never undoes anything by hand:
 
 ``App`` runs every tx's messages through here; the module test harnesses (which deliver messages
 without a signed tx) call it too, so the rule exists once. Stateless validation is not part of it:
-in the app it runs in the ante chain (``route.validate`` per message), and what it parsed
+in the app it runs in the ante chain (``validate_msgs``, below), and what it parsed
 (``parsed[i]`` for ``msgs[i]``) is handed to each handler here, never parsed again.
 """
 
@@ -59,6 +59,13 @@ class Delivered:
     def handler_events(self) -> list:
         """The handlers' own events, in order (without the per-message ``message`` events)."""
         return [e for manager, _ in self.events[1::2] for e in manager.events]
+
+
+def validate_msgs(msgs: Sequence[Any], routes: Sequence[MsgRoute]) -> list[Any]:
+    """Each message's stateless validation, in order (``routes[i].validate(msgs[i])``, the SDK's
+    ValidateBasic): what each parsed, for ``run_msgs``'s ``parsed``; raises the first failure's
+    ChainError. The ante chain's ``validate_messages`` step runs it on every tx."""
+    return [route.validate(msg) for msg, route in zip(msgs, routes, strict=True)]
 
 
 def run_msgs(

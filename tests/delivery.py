@@ -2,7 +2,7 @@
 
 A harness that tests one module's messages (``tests/orders``, ``tests/cctp``) has no ante chain to
 run (no keys, fees or sequences), so it starts where the app is once the ante has passed: every
-message statelessly validated (what the app's ante runs on each, ``route.validate``), then
+message statelessly validated (``delivery.validate_msgs``, what the app's ante runs), then
 ``stateset_chain.delivery.run_msgs``, the app's own code, with what each validation parsed, on
 one branch written only if every message succeeds. A failure raises the failing message's
 ``ChainError`` itself, for ``pytest.raises``. Tests of the whole path (signatures, fees, results)
@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from stateset_chain.context import BlockInfo
-from stateset_chain.delivery import Delivered, MessageFailed, run_msgs
+from stateset_chain.delivery import Delivered, MessageFailed, run_msgs, validate_msgs
 from stateset_chain.gas import GasMeter
 from stateset_chain.module import MsgRoute, msg_route
 from stateset_chain.store.kv import KVStore
@@ -28,7 +28,7 @@ def deliver(
     """Runs ``msgs`` as one tx's messages on ``store`` (``routes``: by message class); writes
     their changes only if all succeed, else raises the first failure's ChainError."""
     msg_routes = [routes[type(msg)] for msg in msgs]
-    parsed = [route.validate(msg) for msg, route in zip(msgs, msg_routes, strict=True)]
+    parsed = validate_msgs(msgs, msg_routes)
     try:
         delivered = run_msgs(store, block, msgs, msg_routes, parsed, meter=meter)
     except MessageFailed as failed:

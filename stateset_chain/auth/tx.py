@@ -47,6 +47,7 @@ from google.protobuf import unknown_fields
 from google.protobuf.message import DecodeError, Message
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain import delivery
 from stateset_chain.auth.errors import (
     InvalidGasLimit,
     TimeoutTimestampUnsupported,
@@ -229,7 +230,7 @@ def _decode_msgs(
 def validate_msgs(tx: DecodedTx) -> None:
     """Every message's stateless validation (the ``validate`` ``decode_tx`` may defer), keeping
     what each parsed in ``tx.parsed`` for its handler (filled only when every message passed)."""
-    tx.parsed[:] = [route.validate(msg) for msg, route in zip(tx.msgs, tx.routes, strict=True)]
+    tx.parsed[:] = delivery.validate_msgs(tx.msgs, tx.routes)
 
 
 def _signer_info(si: tx_pb2.SignerInfo) -> SignerInfo:

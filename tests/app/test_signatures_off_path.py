@@ -104,7 +104,7 @@ def test_a_checked_tx_is_decoded_once_and_a_repeat_afresh_with_the_cold_result()
     chain, txs = _builder()
     for tx in txs[:5]:
         chain.app.check_tx(abci.RequestCheckTx(tx=tx))
-    limits = chain.core._limits(chain.core.store.state)
+    limits = chain.core.limits(chain.core.store.state)
     first = chain.core._decode_for_block(txs[0], limits)
     assert chain.core._take_checked(txs[0], limits) is None  # taken: a repeat decodes afresh
     again = chain.core._decode_for_block(txs[0], limits)
@@ -116,7 +116,7 @@ def test_a_checked_tx_is_decoded_once_and_a_repeat_afresh_with_the_cold_result()
 def test_a_cold_block_is_pre_verified_in_parallel():
     VERIFIED.clear()
     chain, txs = _builder()
-    limits = chain.core._limits(chain.core.store.state)
+    limits = chain.core.limits(chain.core.store.state)
     decoded = [chain.core._decode_for_block(tx, limits) for tx in txs]
     verified = chain.core.pipeline.prepare(chain.core.store.state, "stateset-test-1", decoded)
     assert verified == len(txs)  # every signature's triple guessed from the state and verified

@@ -1,8 +1,11 @@
-"""Shared helpers for the auth tests: real cosmpy-signed txs run through decode + ante over a
-``Branch(MemoryKV())`` with a real ``BankKeeper`` funded through bank genesis."""
+"""Shared helpers for the auth tests: real cosmpy-signed txs through the app's own decode and ante
+phase (``App.decode``, ``App.run_ante``: what CheckTx, FinalizeBlock and Simulate run), on a
+branch of the state an app of the auth and bank modules committed at genesis (InitChain and
+Commit through ``tests.chain.BlockDriver``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,18 +14,21 @@ from cosmpy.aerial.wallet import LocalWallet
 from cosmpy.crypto.keypairs import PrivateKey
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.auth import genesis as auth_genesis
-from stateset_chain.auth.ante import make_ante
+from stateset_chain.abci.adapter import AbciApp
+from stateset_chain.app import App
+from stateset_chain.auth.module import auth_module
 from stateset_chain.auth.state import AuthKeeper
-from stateset_chain.auth.tx import DecodedTx, decode_tx
-from stateset_chain.bank import genesis as bank_genesis
+from stateset_chain.auth.tx import DecodedTx
 from stateset_chain.bank.module import bank_module
 from stateset_chain.bank.state import BankKeeper
 from stateset_chain.client import coins_to_proto, msg_send
 from stateset_chain.coins import Coin
 from stateset_chain.context import BlockInfo, Context
-from stateset_chain.gas import GasKV, GasMeter
-from stateset_chain.store.kv import Branch, KVStore, MemoryKV
+from stateset_chain.gas import GasMeter
+from stateset_chain.store.commit import CommitStore
+from stateset_chain.store.kv import Branch, KVStore
+from stateset_chain.wiring import tx_pipeline
+from tests.chain import BlockDriver
 
 from cosmos.tx.v1beta1 import tx_pb2
 
@@ -47,33 +53,37 @@ def addr(w: LocalWallet) -> str:
 
 @dataclass
 class Chain:
-    """A genesis state in a MemoryKV, and the keepers and routes an app would wire."""
+    """An app of the auth and bank modules (the standard app's tx pipeline) after genesis, and
+    ``store``: a branch of its committed state, as a block's txs see it."""
 
+    app: App
     store: KVStore
     auth: AuthKeeper
     bank: BankKeeper
-    routes: dict
 
-    def ante(self):
-        return make_ante(self.auth, self.bank)
+    @property
+    def routes(self):
+        return self.app.routes
 
-    def ctx(self, store: KVStore | None = None, height: int = HEIGHT, chain_id: str = CHAIN_ID):
-        """A tx context like the app's: a gas-metered view of a fresh branch."""
-        meter = GasMeter(None)
-        branch = Branch(store if store is not None else self.store)
-        return Context(GasKV(branch, meter), BlockInfo(height, 0, chain_id), meter), branch
+    def decode(self, raw: bytes, store: KVStore | None = None) -> DecodedTx:
+        """``raw`` as the app decodes it, under the limits of ``store`` (else ``self.store``)."""
+        state = store if store is not None else self.store
+        return self.app.decode(raw, self.app.limits(state))
 
-    def decode(self, raw: bytes) -> DecodedTx:
-        return decode_tx(raw, self.routes)
+    def ante(
+        self, branch: Branch, tx: DecodedTx, height: int = HEIGHT, chain_id: str = CHAIN_ID,
+        simulate: bool = False,
+    ) -> Context:
+        """The app's ante phase of ``tx`` on ``branch`` (left unwritten), at ``height``."""
+        info = BlockInfo(height, 0, chain_id)
+        return self.app.run_ante(branch, info, tx, GasMeter(None), simulate=simulate)
 
-    def run(self, raw: bytes, store: KVStore | None = None, **ctx_args):
+    def run(self, raw: bytes, store: KVStore | None = None, **ante_args):
         """decode + ante on a new branch of ``store``; returns (ctx, branch, tx). Raises on
         failure, leaving the branch unwritten."""
-        ctx, branch = self.ctx(store, **ctx_args)
-        tx = self.decode(raw)
-        ctx.gas.limit = tx.gas_limit  # as the app does before the ante
-        self.ante()(ctx, tx)
-        return ctx, branch, tx
+        branch = Branch(store if store is not None else self.store)
+        tx = self.decode(raw, branch)
+        return self.ante(branch, tx, **ante_args), branch, tx
 
     def account(self, w_or_addr, store: KVStore | None = None):
         a = w_or_addr if isinstance(w_or_addr, str) else addr(w_or_addr)
@@ -86,19 +96,18 @@ class Chain:
 def new_chain(
     balances: dict[str, dict[str, int]] | None = None, auth_data: dict | None = None
 ) -> Chain:
-    """Auth genesis then bank genesis (every holder gets an account), written to a MemoryKV."""
+    """Auth genesis then bank genesis (every holder gets an account), through InitChain and the
+    Commit of block 1."""
     if balances is None:
         balances = {addr(ALICE): {"uusdc": 1_000_000, "ussusd": 1_000_000}}
-    store = MemoryKV()
     auth = AuthKeeper()
     bank = BankKeeper(auth)
-    branch = Branch(store)
-    ctx = Context(branch, BlockInfo(0, 0, CHAIN_ID))
-    auth_genesis.init_genesis(auth, ctx, auth_data or {})
-    bank_genesis.init_genesis(
-        bank,
-        ctx,
-        {
+    app = App(
+        CommitStore.in_memory(), [auth_module(auth), bank_module(bank)], tx_pipeline(auth, bank)
+    )
+    app_state = {
+        "auth": auth_data or {},
+        "bank": {
             "denoms": ["ussusd", "uusdc"],
             "balances": [
                 {
@@ -108,10 +117,11 @@ def new_chain(
                 for a, c in balances.items()
             ],
         },
-    )
-    branch.write()
-    routes = {r.type_url: r for r in bank_module(bank).msgs}
-    return Chain(store, auth, bank, routes)
+    }
+    driver = BlockDriver(AbciApp(app), chain_id=CHAIN_ID)
+    driver.init(json.dumps(app_state).encode())
+    driver.block([])
+    return Chain(app, Branch(app.store.state), auth, bank)
 
 
 def send_msg(frm: LocalWallet, to: str | None = None, amount: int = 100):

@@ -35,6 +35,7 @@ from stateset_chain.errors import (
     UnknownExtensionOptions,
     WrongSequence,
 )
+from stateset_chain.store.kv import Branch
 from tests.auth.helpers import (
     ALICE,
     BOB,
@@ -182,10 +183,7 @@ def test_a_tx_is_accepted_up_to_and_including_its_timeout_height(chain):
 
 def test_simulation_skips_the_signature_and_fee_minimum(chain):
     raw = signed([(ALICE, number(chain, ALICE), 0)], sign_with=[BOB], fee=[])
-    ctx, branch = chain.ctx()
-    ctx.is_simulate = True
-    tx = chain.decode(raw)
-    chain.ante()(ctx, tx)
+    _, branch, _ = chain.run(raw, simulate=True)
     assert chain.account(ALICE, branch).sequence == 1
 
 
@@ -224,11 +222,10 @@ def test_a_failing_late_step_wrote_to_its_branch_but_the_store_is_untouched(chai
     """The fee moved on the ante branch before verification failed; dropping the branch
     undoes it."""
     raw = signed([(ALICE, number(chain, ALICE), 0)], sign_with=[BOB])
-    ctx, branch = chain.ctx()
+    branch = Branch(chain.store)
     tx = chain.decode(raw)
-    ctx.gas.limit = tx.gas_limit
     with pytest.raises(Unauthorized):
-        chain.ante()(ctx, tx)
+        chain.ante(branch, tx)
     assert branch.changes()  # the fee had been deducted on the branch
     assert chain.balance(FEE_COLLECTOR) == 0
     assert chain.account(ALICE).sequence == 0
@@ -462,6 +459,7 @@ def resign(raw: tx_pb2.TxRaw, auth: tx_pb2.AuthInfo, signers) -> bytes:
 
 
 def test_gas_limit_is_what_the_app_meters_against(chain):
-    """The helper sets ctx.gas.limit = tx.gas_limit as the app does; GAS is the default."""
-    _, _, tx = chain.run(signed([(ALICE, number(chain, ALICE), 0)]))
+    """The app's ante phase limits the meter to the tx's gas limit; GAS is the default."""
+    ctx, _, tx = chain.run(signed([(ALICE, number(chain, ALICE), 0)]))
     assert tx.gas_limit == GAS
+    assert ctx.gas.limit == GAS

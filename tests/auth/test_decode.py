@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.auth.errors import TimeoutTimestampUnsupported, UnorderedTxUnsupported
-from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx
+from stateset_chain.auth.tx import MULTI_SIGNER, DecodedTx, decode_tx
 from stateset_chain.client import msg_send, sign_tx
 from stateset_chain.coins import Coin
 from stateset_chain.errors import (
@@ -35,7 +35,8 @@ CHAIN = new_chain()
 
 
 def decode(raw: bytes) -> DecodedTx:
-    return CHAIN.decode(raw)
+    """``decode_tx`` itself (the unit under test) over the app's routes, messages validated."""
+    return decode_tx(raw, CHAIN.routes)
 
 
 def rebuild(raw: tx_pb2.TxRaw, body=None, auth_info=None) -> bytes:

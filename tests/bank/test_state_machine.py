@@ -1,5 +1,9 @@
-"""Random sequences of sends, faucet mints and burns, issues and redeems, run the way the app runs
-them: each operation on a branch of the state, written only if it succeeds.
+"""Random sequences of sends, faucet mints and burns, issues and redeems.
+
+Each message (MsgSend, MsgIssueStablecoin, MsgRedeemStablecoin) runs as the app runs a tx's
+messages (``tests.delivery.deliver``: its validation, then the app's ``delivery.run_msgs`` on a
+branch written only if it succeeds). The faucet's mints and burns and the params are keeper calls
+no message makes; they run on the state itself, so a failing one must write nothing on its own.
 
 A plain dict model predicts every outcome, including which error a failing operation raises.
 After every step: the stored balances and supplies equal the model's (so a failure changed
@@ -22,14 +26,15 @@ from stateset_chain.coins import Coin
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto import address
 from stateset_chain.errors import ChainError, InsufficientFunds
+from stateset_chain.module import msg_route
 from stateset_chain.stablecoin import invariants as sc_invariants
 from stateset_chain.stablecoin.errors import IssuanceDisabled, MaxSupplyExceeded
 from stateset_chain.stablecoin.msgs import issue as sc_issue
 from stateset_chain.stablecoin.msgs import redeem as sc_redeem
 from stateset_chain.stablecoin.state import StablecoinKeeper
-from stateset_chain.store.kv import Branch, MemoryKV
+from stateset_chain.store.kv import MemoryKV
 from tests.bank.helpers import ALICE, BOB, CAROL, FAUCET, FakeAccounts, fund, new_bank
-from tests.delivery import handle
+from tests.delivery import deliver
 
 from cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from stateset.stablecoin.v1 import tx_pb2 as sc_tx
@@ -39,6 +44,7 @@ USERS = [ALICE, BOB, CAROL]
 RESERVE = address.module_address("stablecoin_reserve")
 FAUCET_ADDR = address.module_address(FAUCET)
 START = 1000
+BLOCK = BlockInfo(1, 0, "test")
 
 users = st.sampled_from(USERS)
 recipients = st.sampled_from([*USERS, RESERVE])
@@ -56,23 +62,36 @@ class BankMachine(RuleBasedStateMachine):
         fund(self.bank, genesis_ctx, {u: {"uusdc": START} for u in USERS})
         self.model = {(u, "uusdc"): START for u in USERS}
         self.params = Params(issuance_enabled=True, max_supply="0")
+        self.routes = {
+            bank_send.MSG: msg_route(self.bank, bank_send),
+            sc_issue.MSG: msg_route(self.stable, sc_issue),
+            sc_redeem.MSG: msg_route(self.stable, sc_redeem),
+        }
 
     # -- the app's execution model -------------------------------------------------------
 
     @staticmethod
     def _ctx(store) -> Context:
-        return Context(store=store, block=BlockInfo(1, 0, "test"))
+        return Context(store=store, block=BLOCK)
 
-    def _run(self, op, expected_error: type[ChainError] | None) -> bool:
-        branch = Branch(self.root)
+    def _deliver(self, msg, expected_error: type[ChainError] | None) -> bool:
+        """``msg`` delivered as a tx's only message; True if it succeeded (as the model said)."""
         try:
-            op(self._ctx(branch))
+            deliver(self.root, BLOCK, [msg], self.routes)
         except ChainError as e:
             assert type(e) is expected_error, f"raised {e!r}, model expected {expected_error}"
-            branch.discard()
             return False
         assert expected_error is None, f"succeeded, model expected {expected_error}"
-        branch.write()
+        return True
+
+    def _call(self, op, expected_error: type[ChainError] | None) -> bool:
+        """A keeper call on the state itself; True if it succeeded (as the model said)."""
+        try:
+            op(self._ctx(self.root))
+        except ChainError as e:
+            assert type(e) is expected_error, f"raised {e!r}, model expected {expected_error}"
+            return False
+        assert expected_error is None, f"succeeded, model expected {expected_error}"
         return True
 
     def _held(self, addr: str, denom: str) -> int:
@@ -92,7 +111,6 @@ class BankMachine(RuleBasedStateMachine):
         msg = bank_tx.MsgSend(
             from_address=frm, to_address=to, amount=[Coin(denom, amount).to_proto()]
         )
-        bank_send.validate(msg)
         if to == RESERVE:
             expected = BlockedRecipient
         elif denom == "ufoo":
@@ -101,7 +119,7 @@ class BankMachine(RuleBasedStateMachine):
             expected = InsufficientFunds
         else:
             expected = None
-        if self._run(lambda ctx: handle(bank_send, self.bank, ctx, msg), expected):
+        if self._deliver(msg, expected):
             self._move(frm, to, denom, amount)
 
     @rule(to=users, amount=amounts)
@@ -110,7 +128,7 @@ class BankMachine(RuleBasedStateMachine):
             self.bank.mint(ctx, FAUCET, [Coin("uusdc", amount)])
             self.bank.send_from_module(ctx, FAUCET, to, [Coin("uusdc", amount)])
 
-        self._run(op, None)
+        self._call(op, None)
         self.model[(to, "uusdc")] = self._held(to, "uusdc") + amount
 
     @rule(frm=users, amount=amounts)
@@ -120,13 +138,12 @@ class BankMachine(RuleBasedStateMachine):
             self.bank.burn(ctx, FAUCET, [Coin("uusdc", amount)])
 
         expected = InsufficientFunds if self._held(frm, "uusdc") < amount else None
-        if self._run(op, expected):
+        if self._call(op, expected):
             self.model[(frm, "uusdc")] -= amount
 
     @rule(sender=users, amount=amounts)
     def issue(self, sender, amount):
         msg = sc_tx.MsgIssueStablecoin(sender=sender, amount=str(amount))
-        sc_issue.validate(msg)
         cap = int(self.params.max_supply)
         if not self.params.issuance_enabled:
             expected = IssuanceDisabled
@@ -136,16 +153,15 @@ class BankMachine(RuleBasedStateMachine):
             expected = InsufficientFunds
         else:
             expected = None
-        if self._run(lambda ctx: handle(sc_issue, self.stable, ctx, msg), expected):
+        if self._deliver(msg, expected):
             self._move(sender, RESERVE, "uusdc", amount)
             self.model[(sender, "ussusd")] = self._held(sender, "ussusd") + amount
 
     @rule(sender=users, amount=amounts)
     def redeem(self, sender, amount):
         msg = sc_tx.MsgRedeemStablecoin(sender=sender, amount=str(amount))
-        sc_redeem.validate(msg)
         expected = InsufficientFunds if self._held(sender, "ussusd") < amount else None
-        if self._run(lambda ctx: handle(sc_redeem, self.stable, ctx, msg), expected):
+        if self._deliver(msg, expected):
             self._move(RESERVE, sender, "uusdc", amount)
             self.model[(sender, "ussusd")] -= amount
 
@@ -158,7 +174,7 @@ class BankMachine(RuleBasedStateMachine):
     @rule(enabled=st.booleans(), cap=st.sampled_from([0, 500, 2000, 5000]))
     def set_params(self, enabled, cap):
         self.params = Params(issuance_enabled=enabled, max_supply=str(cap))
-        self._run(lambda ctx: self.stable.set_params(ctx.store, self.params), None)
+        self._call(lambda ctx: self.stable.set_params(ctx.store, self.params), None)
 
     # -- checks --------------------------------------------------------------------------
 
