@@ -72,6 +72,41 @@ def test_the_fast_branch_behaves_like_the_reference(seed, ops):
     assert run(kv.Branch, seed, ops) == run(reference, seed, ops)
 
 
+@pytest.mark.parametrize("floor", [0, 1, 10**9])
+@given(seed=SEED, ops=OPS)
+def test_iteration_with_pending_keys_merged_or_scanned_is_the_same(floor, seed, ops):
+    """An iteration merges the pending keys (floor 0: nearly always) or scans them (a floor
+    above any pending list: always); either way the reference's reads."""
+    from stateset_chain.fast import kv as fast_kv
+
+    reference = fast.reference(kv, "Branch")
+    saved = fast_kv.MERGE_FLOOR
+    fast_kv.MERGE_FLOOR = floor
+    try:
+        assert run(kv.Branch, seed, ops) == run(reference, seed, ops)
+    finally:
+        fast_kv.MERGE_FLOOR = saved
+
+
+def test_a_block_branch_iterated_after_each_tx_merges_rarely():
+    """A block's branch of 20,000 keys, iterated once after each transaction's 20 new keys,
+    merges its pending keys only every ~sqrt(n) new keys, and every iteration still sees them."""
+    store = MemoryKV()
+    block = kv.Branch(store)
+    merges = 0
+    for t in range(1_000):
+        tx = kv.Branch(block)
+        for i in range(20):
+            tx.set(b"k%05d-%02d" % ((t * 7919) % 1_000, i), b"v")
+        tx.write()
+        before = len(block._sorted)
+        got = [k for k, _ in block.iterate(b"k00500", b"k00501")]
+        merges += len(block._sorted) != before
+        assert got == sorted(k for k in block._writes if b"k00500" <= k < b"k00501")
+    assert merges < 200
+    assert [k for k, _ in block.iterate()] == sorted(block._writes)
+
+
 class _Recorder(MemoryKV):
     def __init__(self) -> None:
         super().__init__()
