@@ -51,6 +51,7 @@ import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
 from stateset_chain.app import APP_VERSION
 from stateset_chain.client import ClientError, NodeClient
 from stateset_chain.crypto import address
+from stateset_chain.timefmt import parse_iso8601, timestamp
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 from cosmos.base.query.v1beta1 import pagination_pb2
@@ -543,18 +544,8 @@ def _commit(found: dict[str, Any]) -> tm_types.Commit:
 
 
 def _timestamp(rfc3339: str) -> Timestamp:
-    ts = Timestamp()
-    ts.FromJsonString(_trim_nanos(rfc3339))
-    return ts
-
-
-def _trim_nanos(text: str) -> str:
-    # CometBFT prints up to 9 fractional digits; protobuf accepts at most 9 as well, but no 'Z'-less
-    if "." in text:
-        head, frac = text.split(".", 1)
-        digits = "".join(ch for ch in frac if ch.isdigit())
-        return f"{head}.{digits[:9]}Z"
-    return text
+    """CometBFT's RFC 3339 time (up to 9 fractional digits), read by the chain's one parser."""
+    return timestamp(parse_iso8601(rfc3339, "time"))
 
 
 # -- the gRPC edge ----------------------------------------------------------------------------

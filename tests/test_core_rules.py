@@ -62,8 +62,15 @@ def test_one_max_gas_wanted():
 
 
 def test_one_time_module():
-    assert _where(r"^\s*def parse_iso8601\(") == ["timefmt.py"]
+    """ISO 8601 / RFC 3339 text is read and written by ``timefmt`` only: no datetime parsing or
+    strftime, no calendar of its own, no copy of the year range, in the chain, the read side,
+    the API, the CLI or the gateway."""
+    assert _where(r"^\s*def (parse|format)_iso8601\w*\(") == ["timefmt.py"]
     assert _where(r"Timestamp\(seconds=\w+, nanos=\w+\)\.ToJsonString") == ["timefmt.py"]
+    assert _where(r"\.(fromisoformat|strftime|strptime|isoformat)\(|FromJsonString\(") == []
+    assert _where(r"^\s*def (civil_from_days|days_from_civil)\(") == ["timefmt.py"]
+    assert _where(r"253_?402_?300_?799") == ["timefmt.py"]  # 9999-12-31T23:59:59Z
+    assert _where(r"datetime\.fromtimestamp\(") == ["webhooks/signing.py"]  # the library's type
 
 
 def test_one_cache_type():

@@ -37,6 +37,7 @@ from stateset_chain.api.app import (
 )
 from stateset_chain.api.fmt import base_units_str, iso
 from stateset_chain.api.orders import order_filters
+from stateset_chain.timefmt import format_iso8601_date
 from stateset_chain.webhooks.endpoints import new_id
 
 router = APIRouter(prefix="/v1")
@@ -132,7 +133,7 @@ def order_analytics(
         ).fetchall()
     sums = {b: (int(c), int(r)) for b, c, r in rows}
     data = [
-        _row(b.isoformat(), *sums.get(b, (0, 0)), wanted, "order_count") for b in labels
+        _row(format_iso8601_date(b), *sums.get(b, (0, 0)), wanted, "order_count") for b in labels
     ]
     total_count = sum(c for c, _ in sums.values())
     total_revenue = sum(r for _, r in sums.values())
@@ -146,8 +147,8 @@ def order_analytics(
     return {
         "object": "analytics",
         "group_by": group_by,
-        "start_date": start.isoformat(),
-        "end_date": end.isoformat(),
+        "start_date": format_iso8601_date(start),
+        "end_date": format_iso8601_date(end),
         "data": data,
         "summary": summary,
     }
@@ -241,7 +242,7 @@ def render_report(conn, req: ReportRequest) -> tuple[str, int]:
             "revenue": base_units_str(int(revenue)),
             "avg_order_value": base_units_str(average(int(revenue), int(count))),
         }
-        w.writerow([*(k.isoformat() if isinstance(k, date) else k for k in keys),
+        w.writerow([*(format_iso8601_date(k) if isinstance(k, date) else k for k in keys),
                     *(values[m] for m in metrics)])
         n += 1
     return out.getvalue(), n

@@ -1,17 +1,19 @@
-"""JSON formatting shared by the API and the webhooks: ISO 8601 UTC times, decimal strings."""
+"""JSON formatting shared by the API and the webhooks: ISO 8601 UTC times (``timefmt``'s
+writer), decimal strings."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
+
+from stateset_chain.timefmt import datetime_ns, format_iso8601
 
 
 def iso(t: datetime | None) -> str | None:
     """``2026-12-01T21:11:42.123Z`` (UTC, milliseconds), or None."""
     if t is None:
         return None
-    t = t.astimezone(UTC)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+    return format_iso8601(datetime_ns(t), fraction_digits=3)
 
 
 def decimal_str(value: Decimal | int) -> str:

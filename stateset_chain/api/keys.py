@@ -15,6 +15,8 @@ import secrets
 import string
 from dataclasses import dataclass
 
+from stateset_chain.api.fmt import iso
+
 _ALPHABET = string.ascii_letters + string.digits
 PREFIXES = {
     ("secret", False): "sk_test_",
@@ -80,6 +82,6 @@ def list_keys(conn) -> list[dict]:
     ).fetchall()
     return [
         {"id": r[0], "kind": r[1], "livemode": r[2], "name": r[3], "hint": r[4],
-         "created_at": r[5].isoformat(), "revoked_at": r[6].isoformat() if r[6] else None}
+         "created_at": iso(r[5]), "revoked_at": iso(r[6])}
         for r in rows
     ]

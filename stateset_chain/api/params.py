@@ -2,15 +2,24 @@
 
 Amounts are decimal strings in currency units with at most 6 decimals (the chain's base unit):
 ``"10"``, ``"1096.47"``; they become integer base units, so every comparison is exact. Times are
-ISO 8601 (``2026-12-01T10:00:00Z``, ``2026-12-01``) or integer Unix seconds, read as UTC.
+ISO 8601 as the chain reads it (``timefmt.parse_iso8601``: ``2026-12-01`` is midnight UTC, a
+date-time names its zone, ``2026-12-01T10:00:00Z``, ``2026-12-01T11:00:00+01:00``) or integer
+Unix seconds, in the same years, 0001 to 9999; days are ``YYYY-MM-DD``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from stateset_chain.api import errors
 from stateset_chain.coins import parse_units
+from stateset_chain.timefmt import (
+    MAX_SECONDS,
+    NS,
+    ns_datetime,
+    parse_iso8601,
+    parse_iso8601_date,
+)
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
@@ -38,20 +47,22 @@ def timestamp(value: str | None, param: str) -> datetime | None:
         return None
     try:
         if value.isdigit():
-            return datetime.fromtimestamp(int(value), tz=UTC)
-        t = datetime.fromisoformat(value)
-    except (ValueError, OverflowError, OSError):
+            seconds = int(value)
+            if seconds > MAX_SECONDS:
+                raise ValueError(value)
+            return ns_datetime(seconds * NS)
+        return ns_datetime(parse_iso8601(value, param))
+    except ValueError:
         raise errors.ParameterInvalid(
             f"{param} must be an ISO 8601 time or Unix seconds", param=param
         ) from None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def day(value: str | None, param: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        return date(*parse_iso8601_date(value, param))
     except ValueError:
         raise errors.ParameterInvalid(f"{param} must be a date, YYYY-MM-DD", param=param) from None
 

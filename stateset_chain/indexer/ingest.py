@@ -41,6 +41,7 @@ from stateset_chain.indexer.metrics import IndexerMetrics
 from stateset_chain.indexer.rpc import BlockWatcher, NodeRPC, RpcError
 from stateset_chain.indexer.views import BLOCK_EVENT, GENESIS_BALANCE, RawEvent, ViewBatch
 from stateset_chain.readside import db, jsoncodec
+from stateset_chain.timefmt import ns_datetime
 
 log = logging.getLogger("stateset.indexer")
 
@@ -361,12 +362,10 @@ class Indexer:
 
 def write_raw(cur: psycopg.Cursor, blocks: Sequence[Block], extra: Sequence[RawEvent]) -> None:
     """COPY the raw tables: blocks, txs, events, attributes."""
-    from stateset_chain.indexer.views import _ns_dt
-
     with cur.copy("COPY blocks (height, hash, time, time_ns, proposer, num_txs, app_hash, "
                   "last_results_hash) FROM STDIN") as copy:
         for b in blocks:
-            copy.write_row((b.height, b.hash, _ns_dt(b.time_ns), b.time_ns, b.proposer,
+            copy.write_row((b.height, b.hash, ns_datetime(b.time_ns), b.time_ns, b.proposer,
                             len(b.txs), b.app_hash, b.last_results_hash))
     with cur.copy("COPY txs (height, index, hash, code, codespace, log, gas_wanted, gas_used, "
                   "fee, signer, memo, messages) FROM STDIN") as copy:

@@ -14,6 +14,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from stateset_chain.readside.render import render_order, render_payment, render_refund
+from stateset_chain.timefmt import ns_datetime
 
 OUTBOX_COLUMNS = ("id", "height", "tx_index", "event_index", "event_type", "order_id", "payload",
                   "created_at")
@@ -33,7 +34,7 @@ def _data_value(name: str, value: Any, order: dict) -> Any:
 
 
 def outbox_row(ev, kind: str, order: dict | None, data: dict[str, Any]) -> tuple:
-    from stateset_chain.indexer.views import _ns_dt, event_id, time_text
+    from stateset_chain.indexer.views import event_id, time_text
 
     eid = event_id(ev.height, ev.tx_index, ev.index)
     body: dict[str, Any] = {"order": render_order(order) if order is not None else None}
@@ -47,4 +48,4 @@ def outbox_row(ev, kind: str, order: dict | None, data: dict[str, Any]) -> tuple
         "height": ev.height,
     }
     return (eid, ev.height, ev.tx_index, ev.index, kind,
-            order["id"] if order is not None else None, Jsonb(payload), _ns_dt(ev.time_ns))
+            order["id"] if order is not None else None, Jsonb(payload), ns_datetime(ev.time_ns))

@@ -24,7 +24,6 @@ import base64
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from psycopg import Connection
@@ -32,7 +31,7 @@ from psycopg.types.json import Jsonb
 
 from stateset_chain.crypto import address
 from stateset_chain.readside.jsoncodec import loads as _loads
-from stateset_chain.timefmt import NS, timestamp_json
+from stateset_chain.timefmt import NS, ns_datetime, timestamp_json
 
 VIEWS_VERSION = 2  # 2: fiat-priced orders (exchange rate, stablecoin amounts), VAT, import duty
 VIEW_NAME = "typed"
@@ -79,11 +78,6 @@ def event_id(height: int, tx_index: int, index: int) -> str:
 def time_text(ns: int) -> str:
     """Unix ns as proto JSON writes a Timestamp (RFC 3339, 'Z', 0/3/6/9 fractional digits)."""
     return timestamp_json(*divmod(ns, NS))
-
-
-def _ns_dt(ns: int) -> datetime:
-    seconds, rest = divmod(ns, NS)
-    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=rest // 1000)
 
 
 def _b64hex(value: str | None) -> str:
@@ -333,7 +327,7 @@ class ViewBatch:
         order["hold_reason"] = e["hold_reason"]
         self.ops.append(("hold", (
             order["id"], self._holds(order) - 1, e["signer"], e.get("reason", ""), ev.height,
-            _ns_dt(ev.time_ns),
+            ns_datetime(ev.time_ns),
         )))
         self._outbox(ev, "order.held", order, reason=e.get("reason", ""), signer=e["signer"])
 
@@ -349,7 +343,8 @@ class ViewBatch:
         order["held_by"] = ""
         order["hold_reason"] = ""
         self.ops.append(("release", (
-            e["signer"], e.get("reason", ""), ev.height, _ns_dt(ev.time_ns), order["id"], index,
+            e["signer"], e.get("reason", ""), ev.height, ns_datetime(ev.time_ns), order["id"],
+            index,
         )))
         self._outbox(ev, "order.released", order, reason=e.get("reason", ""), signer=e["signer"])
 
@@ -423,7 +418,7 @@ class ViewBatch:
         row.update(
             amount=int(e.get("amount") or 0), token=e.get("burn_token", ""),
             local_account=e.get("depositor", ""), remote_account=_b64hex(e.get("mint_recipient")),
-            height=ev.height, tx_index=ev.tx_index, time=_ns_dt(ev.time_ns),
+            height=ev.height, tx_index=ev.tx_index, time=ns_datetime(ev.time_ns),
             message_hash=self._scratch.last_message_hash or row.get("message_hash", ""),
         )
 
@@ -444,7 +439,7 @@ class ViewBatch:
             "amount": amount, "token": token, "local_account": recipient,
             "remote_account": _b64hex(e.get("sender")), "message_hash": message_hash,
             "order_id": order_id or None, "payment_id": payment_id or None,
-            "height": ev.height, "tx_index": ev.tx_index, "time": _ns_dt(ev.time_ns),
+            "height": ev.height, "tx_index": ev.tx_index, "time": ns_datetime(ev.time_ns),
         }
 
     def _cross_chain_payment(self, ev: RawEvent, e: Doc) -> None:

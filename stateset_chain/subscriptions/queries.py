@@ -25,7 +25,7 @@ from stateset_chain.store.kv import prefix_end
 from stateset_chain.subscriptions import keys
 from stateset_chain.subscriptions.msgs.common import require_address, require_subscription_id
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
-from stateset_chain.timefmt import timestamp_ns
+from stateset_chain.timefmt import MAX_SECONDS, timestamp_ns
 
 from stateset.subscriptions.v1 import query_pb2 as q
 
@@ -76,7 +76,6 @@ def _index(req: q.QuerySubscriptionsRequest) -> tuple[bytes, bytes | None, bool]
 _STATUSES = frozenset(
     q.QuerySubscriptionsRequest.DESCRIPTOR.fields_by_name["status"].enum_type.values_by_number
 ) - {0}
-_MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z, the end of protobuf's Timestamp range
 
 
 def _entries(ctx: Context, base: bytes, end, key_has_id: bool, page_key: bytes) -> Iterator:
@@ -97,7 +96,7 @@ def subscriptions(
                 raise InvalidRequest(e.log) from None
     if req.status and req.status not in _STATUSES:
         raise InvalidRequest(f"status: {req.status} is not a subscription status")
-    if req.HasField("due_before") and not 0 <= req.due_before.seconds <= _MAX_SECONDS:
+    if req.HasField("due_before") and not 0 <= req.due_before.seconds <= MAX_SECONDS:
         raise InvalidRequest("due_before: out of range (year 1970 to 9999)")
     limit = min(req.limit or DEFAULT_LIMIT, MAX_LIMIT)
     base, end, key_has_id = _index(req)

@@ -44,6 +44,9 @@ def test_missing_order_is_resource_missing(client):
     ("amount_min=1.1234567", "amount_min", "parameter_invalid"),
     ("amount_max=-5", "amount_max", "parameter_invalid"),
     ("created_after=yesterday", "created_after", "parameter_invalid"),
+    ("created_after=2026-12-01T10:00:00", "created_after", "parameter_invalid"),  # no zone
+    ("created_before=253402300800", "created_before", "parameter_invalid"),  # after 9999
+    ("created_before=2026-02-30", "created_before", "parameter_invalid"),
     ("starting_after=a&ending_before=b", "ending_before", "parameters_exclusive"),
     ("offset=3&starting_after=a", "offset", "parameters_exclusive"),
     ("starting_after=ord_unknown", "starting_after", "parameter_invalid"),
@@ -53,6 +56,21 @@ def test_bad_list_parameters_name_the_parameter(client, query, param, code):
     assert r.status_code == 400, r.text
     err = r.json()["error"]
     assert (err["code"], err["param"]) == (code, param)
+
+
+def test_a_time_filter_reads_every_spelling_of_one_instant_alike(client, conn):
+    for seq in range(1, 6):
+        factory.insert(conn, factory.paid_order(seq, "c", "m", "PAID", seq * 1_000_000,
+                                                factory.EPOCH + timedelta(hours=seq)))
+    at = factory.EPOCH + timedelta(hours=2)
+    spellings = [f"{int(at.timestamp())}", "2026-01-01T02:00:00Z", "2026-01-01T03:00:00+01:00",
+                 "2026-01-01T02:00:00.000000000Z"]
+    pages = [client.get("/v1/orders", params={"created_after": t}) for t in spellings]
+    ids = [[o["id"] for o in r.json()["orders"]] for r in pages]
+    assert len(ids[0]) == 3
+    assert all(i == ids[0] for i in ids)
+    day = client.get("/v1/orders?created_before=2026-01-01").json()
+    assert day["total_count"] == 0
 
 
 def test_unknown_route_and_method_have_the_error_shape(client):
