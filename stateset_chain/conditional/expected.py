@@ -42,9 +42,19 @@ class OrdersKeeper(Protocol):
     def hooks(self) -> OrderHooks: ...
 
     def get_order(self, store: KVStore, order_id: str) -> Order | None: ...
+    def validate_order(self, msg: orders_tx.MsgCreateOrder) -> Any:
+        """MsgCreateOrder's stateless validation: raises its error, returns what it parsed
+        (opaque here), for ``create_order``'s ``parsed``."""
+        ...
+
     def create_order(
-        self, ctx: Context, msg: orders_tx.MsgCreateOrder, reserve_stock: bool = True
-    ) -> orders_tx.MsgCreateOrderResponse: ...
+        self, ctx: Context, msg: orders_tx.MsgCreateOrder, parsed: Any = None,
+        reserve_stock: bool = True,
+    ) -> orders_tx.MsgCreateOrderResponse:
+        """MsgCreateOrder's handler; ``parsed``: what ``validate_order(msg)`` returned in this
+        message (None: validated there)."""
+        ...
+
     def pay_order(
         self, ctx: Context, payer: str, order_id: str, amount: Coin, method: str
     ) -> orders_tx.MsgPayOrderResponse: ...

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.orders.money import half_up_bps, parse_price
+from stateset_chain.orders.money import half_up_bps
 from stateset_chain.orders.params import import_duty_rate_bps, tax_rate_bps, vat_rate_bps
 
 from stateset.orders.v1.orders_pb2 import LineItem, OrderItem, ShippingAddress
@@ -79,8 +79,9 @@ class Charges:
         return [line.order_item() for line in self.lines]
 
 
-def price_line(item: LineItem, duty_bps: int) -> Line:
-    unit = parse_price(item.unit_price)
+def price_line(item: LineItem, unit: int, duty_bps: int) -> Line:
+    """``unit``: the item's unit price in base units (``money.parse_price(item.unit_price)``,
+    parsed once by the message's validation)."""
     line_total = unit * item.quantity
     return Line(item, unit, line_total, duty_bps, half_up_bps(line_total, duty_bps))
 
@@ -88,17 +89,19 @@ def price_line(item: LineItem, duty_bps: int) -> Line:
 def price(
     params: Params,
     items: Sequence[LineItem],
+    unit_prices: Sequence[int],
     ship_to: ShippingAddress,
     origin_country: str,
     shipping_fee: int,
 ) -> Charges:
-    """``ship_to`` upper-cased (country "" = no destination: no tax, VAT or duty);
-    ``origin_country`` upper-cased ("" = not declared)."""
+    """``unit_prices[i]``: ``items[i]``'s unit price in base units; ``ship_to`` upper-cased
+    (country "" = no destination: no tax, VAT or duty); ``origin_country`` upper-cased ("" = not
+    declared)."""
     country = ship_to.country
     imported = bool(country) and origin_country != country
     lines = [
-        price_line(i, import_duty_rate_bps(params, country, i.category) if imported else 0)
-        for i in items
+        price_line(i, unit, import_duty_rate_bps(params, country, i.category) if imported else 0)
+        for i, unit in zip(items, unit_prices, strict=True)
     ]
     subtotal = sum(line.line_total for line in lines)
     duty = sum(line.duty for line in lines)

@@ -10,6 +10,8 @@ after creation, so ``save_order`` writes only the order itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
@@ -56,6 +58,9 @@ from stateset_chain.store.kv import KVStore
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
 from stateset.orders.v1.params_pb2 import Params
+
+if TYPE_CHECKING:
+    from stateset_chain.orders.msgs.create import ParsedOrder
 
 
 class OrdersKeeper:
@@ -127,20 +132,33 @@ class OrdersKeeper:
     # -- for other modules: the messages' own code ---------------------------------------------
 
     def create_order(
-        self, ctx: Context, msg: tx.MsgCreateOrder, reserve_stock: bool = True
+        self, ctx: Context, msg: tx.MsgCreateOrder, parsed: ParsedOrder | None = None,
+        reserve_stock: bool = True,
     ) -> tx.MsgCreateOrderResponse:
         """MsgCreateOrder as its creator sent it (``msgs/create.py``): conditional orders and
-        subscription cycles create their orders through it. Those pre-fund or allow amounts in
-        a USD stablecoin, so their orders are priced in one: a fiat currency is refused
+        subscription cycles create their orders through it. ``parsed``: what
+        ``validate_order(msg)`` returned, when the caller validated ``msg`` in this message
+        (None: it is validated here, once). Those modules pre-fund or allow amounts in a USD
+        stablecoin, so their orders are priced in one: a fiat currency is refused
         (``InvalidCurrency``)."""
         from stateset_chain.orders import fx
         from stateset_chain.orders.msgs import create
 
-        if fx.is_fiat_currency(create.currency_of(msg)):
+        if parsed is None:
+            parsed = create.validate(msg)
+        if fx.is_fiat_currency(parsed.currency):
             raise InvalidCurrency(
                 f"{msg.currency}: orders created by another module are priced in USD"
             )
-        return create.handle(self, ctx, msg, reserve_stock=reserve_stock)
+        return create.handle(self, ctx, msg, parsed, reserve_stock=reserve_stock)
+
+    @staticmethod
+    def validate_order(msg: tx.MsgCreateOrder) -> ParsedOrder:
+        """MsgCreateOrder's stateless validation (``msgs/create.py validate``): raises its
+        error, returns what it parsed, for ``create_order``."""
+        from stateset_chain.orders.msgs import create
+
+        return create.validate(msg)
 
     def pay_order(
         self,

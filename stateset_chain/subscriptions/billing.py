@@ -74,11 +74,11 @@ def order_msg(sub: Subscription, items=None) -> orders_tx.MsgCreateOrder:
     return msg
 
 
-def quote(keeper, ctx: Context, msg: orders_tx.MsgCreateOrder) -> int:
+def quote(keeper, ctx: Context, msg: orders_tx.MsgCreateOrder, parsed) -> int:
     """The total the orders module would charge for ``msg`` now, with all its guards, on a branch
-    that is thrown away."""
+    that is thrown away. ``parsed``: what the orders' validation of ``msg`` returned."""
     scratch = Context(Branch(ctx.store), ctx.block, ctx.gas, EventManager())
-    return keeper.orders.create_order(scratch, msg, reserve_stock=False).total
+    return keeper.orders.create_order(scratch, msg, parsed, reserve_stock=False).total
 
 
 def end_block(keeper, ctx: Context) -> None:

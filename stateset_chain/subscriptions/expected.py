@@ -7,7 +7,7 @@ and paid with the orders module's own message code (``OrdersKeeper.create_order`
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
@@ -20,9 +20,19 @@ from stateset.orders.v1.orders_pb2 import Order
 class OrdersKeeper(Protocol):
     def must_get_order(self, store: KVStore, order_id: str) -> Order: ...
     def save_order(self, store: KVStore, order: Order) -> None: ...
+    def validate_order(self, msg: orders_tx.MsgCreateOrder) -> Any:
+        """MsgCreateOrder's stateless validation: raises its error, returns what it parsed
+        (opaque here), for ``create_order``'s ``parsed``."""
+        ...
+
     def create_order(
-        self, ctx: Context, msg: orders_tx.MsgCreateOrder, reserve_stock: bool = True
-    ) -> orders_tx.MsgCreateOrderResponse: ...
+        self, ctx: Context, msg: orders_tx.MsgCreateOrder, parsed: Any = None,
+        reserve_stock: bool = True,
+    ) -> orders_tx.MsgCreateOrderResponse:
+        """MsgCreateOrder's handler; ``parsed``: what ``validate_order(msg)`` returned in this
+        message (None: validated there)."""
+        ...
+
     def pay_order(
         self, ctx: Context, payer: str, order_id: str, amount: Coin, method: str
     ) -> orders_tx.MsgPayOrderResponse: ...

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.orders import genesis, pricing
 from stateset_chain.orders.errors import InvalidCountry, InvalidParams
-from stateset_chain.orders.money import half_up_bps
+from stateset_chain.orders.money import half_up_bps, parse_price
 from tests.orders.helpers import (
     AUTHORITY,
     TEST_PARAMS,
@@ -124,7 +124,8 @@ def test_pricing_is_the_stated_integer_arithmetic(lines, duty_a, vat):
         LineItem(sku="s", name="n", quantity=q, unit_price=str(units), category=c)
         for units, q, c in lines
     ]
-    charges = pricing.price(p, items, ShippingAddress(country="FR"), "", 0)
+    unit_prices = [parse_price(i.unit_price) for i in items]  # as the validation parses them
+    charges = pricing.price(p, items, unit_prices, ShippingAddress(country="FR"), "", 0)
     duties = [
         (units * UNIT * q * (duty_a if c == "a" else 0) * 2 + 10_000) // 20_000
         for units, q, c in lines

@@ -43,20 +43,23 @@ def signers(msg: tx.MsgCreateConditionalOrder) -> list[str]:
     return [msg.order.creator]
 
 
-def validate(msg: tx.MsgCreateConditionalOrder) -> None:
+def validate(msg: tx.MsgCreateConditionalOrder) -> create_order.ParsedOrder:
+    """What MsgCreateOrder's validation parsed of the order, for its quote."""
     if not msg.HasField("order"):
         require_present("", "order")
-    create_order.validate(msg.order)
+    parsed = create_order.validate(msg.order)
     if not msg.conditions:
         raise NoConditions()
     for i, c in enumerate(msg.conditions):
         conditions.validate(i, c)
     if not msg.HasField("expires_at"):
         raise InvalidExpiry("expires_at is required")
+    return parsed
 
 
 def handle(
-    keeper: ConditionalKeeper, ctx: Context, msg: tx.MsgCreateConditionalOrder
+    keeper: ConditionalKeeper, ctx: Context, msg: tx.MsgCreateConditionalOrder,
+    parsed: create_order.ParsedOrder,
 ) -> tx.MsgCreateConditionalOrderResponse:
     params = keeper.params(ctx.store)
     now = ctx.block.time_ns
@@ -65,7 +68,7 @@ def handle(
     if timestamp_ns(msg.expires_at) <= now:
         raise InvalidExpiry(f"expires_at {timestamp_ns(msg.expires_at)} <= block time {now}")
     scratch = Context(Branch(ctx.store), ctx.block, ctx.gas, EventManager())
-    quote = keeper.orders.create_order(scratch, msg.order, reserve_stock=False)
+    quote = keeper.orders.create_order(scratch, msg.order, parsed, reserve_stock=False)
     seq, cid = keeper.next_id(ctx.store)
     c = ConditionalOrder(
         id=cid,

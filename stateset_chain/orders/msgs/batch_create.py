@@ -46,19 +46,23 @@ def orders_of(msg: tx.MsgBatchCreateOrders) -> list[tx.MsgCreateOrder]:
     return out
 
 
-def validate(msg: tx.MsgBatchCreateOrders) -> None:
+def validate(msg: tx.MsgBatchCreateOrders) -> list[create.ParsedOrder]:
+    """What MsgCreateOrder's validation parsed of each order, in order."""
     require_address(msg.creator, "creator")
     if not msg.orders:
         raise EmptyBatch()
-    for order in orders_of(msg):
-        create.validate(order)
+    return [create.validate(order) for order in orders_of(msg)]
 
 
 def handle(
-    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgBatchCreateOrders
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgBatchCreateOrders,
+    parsed: list[create.ParsedOrder],
 ) -> tx.MsgBatchCreateOrdersResponse:
     limit = keeper.params(ctx.store).max_batch_size
     if len(msg.orders) > limit:
         raise BatchTooLarge(f"{len(msg.orders)} orders, the limit is {limit}")
-    created = [create.handle(keeper, ctx, order) for order in orders_of(msg)]
+    created = [
+        create.handle(keeper, ctx, order, parsed_order)
+        for order, parsed_order in zip(orders_of(msg), parsed, strict=True)
+    ]
     return tx.MsgBatchCreateOrdersResponse(orders=created)

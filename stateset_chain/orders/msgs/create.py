@@ -54,6 +54,7 @@ emit      compliance FraudAssessed; ExchangeRateLocked when locked at creation;
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
@@ -138,7 +139,16 @@ def denom_of(msg: tx.MsgCreateOrder, currency: str) -> str:
     return msg.pay_denom or fx.DEFAULT_PAY_DENOM
 
 
-def validate(msg: tx.MsgCreateOrder) -> None:
+@dataclass(frozen=True)
+class ParsedOrder:
+    """What ``validate`` parsed of a MsgCreateOrder, for ``handle`` (never parsed again)."""
+
+    currency: str  # currency_of(msg)
+    denom: str  # denom_of(msg, currency)
+    unit_prices: tuple[int, ...]  # items[i].unit_price in base units
+
+
+def validate(msg: tx.MsgCreateOrder) -> ParsedOrder:
     require_address(msg.creator, "creator")
     require_address(msg.customer, "customer")
     require_address(msg.merchant, "merchant")
@@ -153,15 +163,14 @@ def validate(msg: tx.MsgCreateOrder) -> None:
             f"the merchant {msg.merchant}"
         )
     currency = currency_of(msg)
-    denom_of(msg, currency)
+    denom = denom_of(msg, currency)
     if msg.exchange_rate_locked and not fx.is_fiat_currency(currency):
         raise InvalidCurrency(f"only a fiat-priced order locks an exchange rate, not {currency}")
     if msg.exchange_rate_locked and msg.creator != msg.merchant:
         raise RateLockNotAllowed(f"creator {msg.creator} is not the merchant {msg.merchant}")
     if not msg.items:
         raise NoItems()
-    for i, item in enumerate(msg.items):
-        _validate_item(i, item)
+    unit_prices = tuple(_validate_item(i, item) for i, item in enumerate(msg.items))
     if msg.HasField("shipping_address"):
         _validate_address(msg.shipping_address)
     if msg.billing_country and not _COUNTRY.fullmatch(msg.billing_country):
@@ -171,18 +180,21 @@ def validate(msg: tx.MsgCreateOrder) -> None:
     if msg.HasField("revenue_split"):
         _validate_split(msg)
     personal.validate(msg)
+    return ParsedOrder(currency, denom, unit_prices)
 
 
-def _validate_item(i: int, item: LineItem) -> None:
+def _validate_item(i: int, item: LineItem) -> int:
+    """The item's unit price in base units."""
     if not (item.sku or item.product_id):
         raise InvalidItem(f"item {i} needs a sku or a product_id")
     if not (item.name or item.description):
         raise InvalidItem(f"item {i} needs a name or a description")
     if not 1 <= item.quantity <= MAX_QUANTITY:
         raise InvalidQuantity(f"item {i} quantity {item.quantity} is not in 1..{MAX_QUANTITY}")
-    parse_price(item.unit_price)
+    unit = parse_price(item.unit_price)
     if item.category and not _CATEGORY.fullmatch(item.category):
         raise InvalidItem(f"item {i} category {item.category!r} is not [a-z0-9_.-]{{1,64}}")
+    return unit
 
 
 def _validate_address(a: ShippingAddress) -> None:
@@ -235,10 +247,12 @@ def check_limits(msg: tx.MsgCreateOrder, params: Params) -> None:
 
 
 def handle(
-    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder, reserve_stock: bool = True
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateOrder, parsed: ParsedOrder,
+    reserve_stock: bool = True,
 ) -> tx.MsgCreateOrderResponse:
-    """``reserve_stock=False``: a price quote on a throwaway branch (subscriptions, conditional
-    orders) that must not depend on stock available now."""
+    """``parsed``: what ``validate(msg)`` returned. ``reserve_stock=False``: a price quote on a
+    throwaway branch (subscriptions, conditional orders) that must not depend on stock available
+    now."""
     params = keeper.params(ctx.store)
     check_recipients(keeper, msg)
     check_limits(msg, params)
@@ -254,14 +268,16 @@ def handle(
     if fee is None:
         raise UnknownShippingMethod(repr(msg.shipping_method))
     ship_to = _normalized(msg.shipping_address)
-    charges = pricing.price(params, msg.items, ship_to, msg.origin_country.upper(), fee)
+    charges = pricing.price(
+        params, msg.items, parsed.unit_prices, ship_to, msg.origin_country.upper(), fee
+    )
     total = charges.total
     if total == 0:
         raise ZeroTotal()
     if total > MAX_ORDER_AMOUNT:
         raise OrderTotalTooLarge(f"total {total} exceeds {MAX_ORDER_AMOUNT}")
 
-    currency = currency_of(msg)
+    currency = parsed.currency
     rate = fx.require_rate(keeper.rates, ctx, currency) if fx.is_fiat_currency(currency) else None
     in_denom = fx.stablecoin_amount(total, rate.value) if rate is not None else 0
     if in_denom > MAX_ORDER_AMOUNT:
@@ -282,7 +298,7 @@ def handle(
         shipping=ShippingInfo(method=msg.shipping_method),
         metadata=dict(msg.metadata),
         currency=currency,
-        denom=denom_of(msg, currency),
+        denom=parsed.denom,
         preferred_payment_method=msg.preferred_payment_method,
         subtotal=charges.subtotal,
         tax_rate_bps=charges.tax_rate_bps,

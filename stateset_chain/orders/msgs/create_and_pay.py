@@ -33,16 +33,17 @@ def signers(msg: tx.MsgCreateAndPayOrder) -> list[str]:
     return [msg.order.creator]
 
 
-def validate(msg: tx.MsgCreateAndPayOrder) -> None:
+def validate(msg: tx.MsgCreateAndPayOrder) -> create.ParsedOrder:
+    """What MsgCreateOrder's validation parsed of the order."""
     if not msg.HasField("order"):
         require_present("", "order")
-    create.validate(msg.order)
+    return create.validate(msg.order)
 
 
 def handle(
-    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateAndPayOrder
+    keeper: OrdersKeeper, ctx: Context, msg: tx.MsgCreateAndPayOrder, parsed: create.ParsedOrder
 ) -> tx.MsgCreateAndPayOrderResponse:
-    created = create.handle(keeper, ctx, msg.order)
+    created = create.handle(keeper, ctx, msg.order, parsed)
     paid = pay.pay_order(
         keeper,
         ctx,

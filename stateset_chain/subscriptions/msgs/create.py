@@ -90,20 +90,24 @@ def validate_interval(interval: int, days: int, seconds: int) -> None:
         raise InvalidInterval("interval_seconds is only for INTERVAL_SECONDS")
 
 
-def validate(msg: tx.MsgCreateSubscription) -> None:
+def validate(msg: tx.MsgCreateSubscription) -> create_order.ParsedOrder:
+    """What MsgCreateOrder's validation parsed of a cycle's order, for the quote."""
     require_address(msg.customer, "customer")
     require_address(msg.merchant, "merchant")
     sub = draft(msg)
-    create_order.validate(billing.order_msg(sub))
+    parsed = create_order.validate(billing.order_msg(sub))
     validate_interval(msg.interval, msg.interval_days, msg.interval_seconds)
     if msg.trial_days > schedule.MAX_TRIAL_DAYS:
         raise TrialTooLong(f"{msg.trial_days} days")
     if msg.HasField("start") and msg.HasField("end"):
         if timestamp_ns(msg.end) <= schedule.anchor_ns(sub):
             raise EndBeforeStart("end must be after start + trial days")
+    return parsed
 
 
-def handle(keeper, ctx: Context, msg: tx.MsgCreateSubscription) -> tx.MsgCreateSubscriptionResponse:
+def handle(
+    keeper, ctx: Context, msg: tx.MsgCreateSubscription, parsed: create_order.ParsedOrder
+) -> tx.MsgCreateSubscriptionResponse:
     params = keeper.params(ctx.store)
     now = ctx.block.time_ns
     if msg.HasField("start") and timestamp_ns(msg.start) < now:
@@ -123,8 +127,8 @@ def handle(keeper, ctx: Context, msg: tx.MsgCreateSubscription) -> tx.MsgCreateS
         sub.start.CopyFrom(timestamp(now))
     if sub.HasField("end") and timestamp_ns(sub.end) <= schedule.anchor_ns(sub):
         raise EndBeforeStart("end must be after start + trial days")
-    total = billing.quote(keeper, ctx, billing.order_msg(sub))
-    denom = create_order.CURRENCY_DENOMS[sub.currency]
+    total = billing.quote(keeper, ctx, billing.order_msg(sub), parsed)
+    denom = parsed.denom
 
     seq, sub_id = keeper.next_id(ctx.store)
     sub.id = sub_id

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders.msgs import create as create_order
 from stateset_chain.orders.msgs.common import require_present
 from stateset_chain.subscriptions import billing, lifecycle, schedule
 from stateset_chain.subscriptions.errors import InvalidTransition
@@ -56,8 +55,8 @@ def handle(keeper, ctx: Context, msg: tx.MsgResealSubscription) -> tx.MsgResealS
     resealed.CopyFrom(sub)
     resealed.personal_data.CopyFrom(msg.personal_data)
     order = billing.order_msg(resealed)
-    create_order.validate(order)
-    billing.quote(keeper, ctx, order)
+    parsed = keeper.orders.validate_order(order)
+    billing.quote(keeper, ctx, order, parsed)
     sub.personal_data.CopyFrom(msg.personal_data)
     if sub.status == RESEAL_REQUIRED:
         resume_billing(keeper, ctx, sub)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.orders.errors import NoItems
-from stateset_chain.orders.msgs import create as create_order
 from stateset_chain.subscriptions import billing
 from stateset_chain.subscriptions.errors import InvalidTransition, TooManyItems
 from stateset_chain.subscriptions.lifecycle import CANCELED
@@ -55,8 +54,8 @@ def handle(keeper, ctx: Context, msg: tx.MsgUpdateSubscription) -> tx.MsgUpdateS
     if len(msg.items) > limit:
         raise TooManyItems(f"{len(msg.items)} items, the limit is {limit}")
     order = billing.order_msg(sub, msg.items)
-    create_order.validate(order)
-    total = billing.quote(keeper, ctx, order)
+    parsed = keeper.orders.validate_order(order)
+    total = billing.quote(keeper, ctx, order, parsed)
     del sub.pending_items[:]
     sub.pending_items.extend(msg.items)
     sub.pending_spend_limit = total
