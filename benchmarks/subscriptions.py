@@ -99,7 +99,7 @@ def measure(due: int, idle: int) -> dict:
     auth = AuthKeeper()
     bank = BankKeeper(auth, module_accounts())
     orders = OrdersKeeper(bank)
-    subs = SubscriptionsKeeper(bank, orders)
+    subs = SubscriptionsKeeper(orders)
     ctx = Context(store, BlockInfo(1, NOW, "bench"), events=EventManager())
     merchant = address.encode(bytes([200]) * 20)
     customers = [address.encode(i.to_bytes(20, "big")) for i in range(1, due + 1)]

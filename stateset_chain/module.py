@@ -29,8 +29,12 @@ Every message file exports the same four names (``MsgFile``)::
 
 ``validate`` returns what it parsed that the handler needs (a send's coins, a shipment's ETA), or
 None; a ``handle`` that needs it takes it as its ``parsed`` argument,
-``handle(keeper, ctx, msg, parsed)``, so nothing is parsed twice. The app keeps each message's
-``parsed`` from its validation to its handler (``DecodedTx.parsed``, ``delivery.run_msgs``).
+``handle(keeper, ctx, msg, parsed)``, so nothing is parsed twice. A message that carries another
+module's message (a conditional order's or a subscription's order) runs that module's stateless
+checks through its keeper's expected Protocols, never by importing the other module:
+``validate(keeper, msg)`` is bound to the keeper as ``handle`` is (it still reads no state).
+The app keeps each message's ``parsed`` from its validation to its handler (``DecodedTx.parsed``,
+``delivery.run_msgs``).
 
 and every ``module.py`` turns them into routes the same way::
 
@@ -111,6 +115,21 @@ def bind_handler(
     return handler
 
 
+def bind_validate(keeper: Any, validate: Callable[..., Any]) -> Callable[[Any], Any]:
+    """A message file's ``validate(msg)`` as it is, or its ``validate(keeper, msg)`` bound to the
+    keeper (stateless checks another module owns, reached through the keeper's Protocols)."""
+    params = list(inspect.signature(validate).parameters)
+    if not params or params[0] != "keeper":
+        return validate
+
+    def bound(msg: Any) -> Any:
+        return validate(keeper, msg)
+
+    bound.__name__ = getattr(validate, "__name__", "validate")
+    bound.__qualname__ = getattr(validate, "__qualname__", bound.__name__)
+    return bound
+
+
 def msg_route(keeper: Any, msg_file: ModuleType) -> MsgRoute:
     """The route of one message file (``MSG``, ``signers``, ``validate``, ``handle``)."""
     missing = [n for n in ("MSG", "signers", "validate", "handle") if not hasattr(msg_file, n)]
@@ -119,7 +138,7 @@ def msg_route(keeper: Any, msg_file: ModuleType) -> MsgRoute:
     return MsgRoute(
         msg_cls=msg_file.MSG,
         signers=msg_file.signers,
-        validate=msg_file.validate,
+        validate=bind_validate(keeper, msg_file.validate),
         handler=bind_handler(keeper, msg_file.handle),
     )
 

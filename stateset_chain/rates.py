@@ -12,6 +12,9 @@ no trailing zero after the point, no bare point (so ``"1.20"``, ``"01.2"``, ``"1
 are refused; write ``"1.2"``, ``"0.5"``). At most 18 whole digits. ``parse_rate`` is the one
 parser (the oracle's messages and genesis, and every consumer of an accepted rate), and
 ``format_rate`` the one writer; ``format_rate(parse_rate(t)) == t`` for every accepted text.
+
+A rated currency is an upper-case ISO 4217 code other than USD (``is_currency_code``: the
+oracle's params and messages, and the conditional orders' exchange-rate conditions).
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ RATE_DECIMALS = 18
 RATE_SCALE = 10**RATE_DECIMALS
 MAX_WHOLE_DIGITS = 18
 _RATE = re.compile(r"(0|[1-9][0-9]{0,17})(?:\.([0-9]{0,17}[1-9]))?")  # fullmatch
+CURRENCY = re.compile(r"[A-Z]{3}")
+USD = "USD"
+
+
+def is_currency_code(code: str) -> bool:
+    """A currency a rate may be quoted for: three upper-case letters, not USD itself."""
+    return bool(CURRENCY.fullmatch(code)) and code != USD
 
 
 def parse_rate(

@@ -125,7 +125,7 @@ def standard_keepers(upgrade_handlers: Sequence[UpgradeHandler] = UPGRADE_HANDLE
     # inventory's stock listeners and to the oracle's rate listeners)
     conditional = ConditionalKeeper(bank, orders, inventory, oracle)
     # each billing cycle is an ordinary order, created and paid through the orders module
-    subscriptions = SubscriptionsKeeper(bank, orders)
+    subscriptions = SubscriptionsKeeper(orders)
     return Keepers(
         upgrade=upgrade, auth=auth, compliance=compliance, oracle=oracle, bank=bank,
         stablecoin=stablecoin, privacy=privacy, orders=orders, cctp=cctp, crosschain=crosschain,

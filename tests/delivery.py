@@ -40,4 +40,5 @@ def deliver(
 def handle(msg_file: Any, keeper: Any, ctx: Any, msg: Any) -> Any:
     """One message file's handler on ``ctx`` as its route runs it: the message validated, the
     handler given what the validation parsed (for unit tests of one handler's guards)."""
-    return msg_route(keeper, msg_file).handler(ctx, msg, msg_file.validate(msg))
+    route = msg_route(keeper, msg_file)
+    return route.handler(ctx, msg, route.validate(msg))

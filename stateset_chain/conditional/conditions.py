@@ -21,9 +21,8 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.conditional.errors import InvalidCondition
 from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError
-from stateset_chain.oracle.params import is_currency_code
 from stateset_chain.orders import ids
-from stateset_chain.rates import parse_rate
+from stateset_chain.rates import is_currency_code, parse_rate
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.conditional.v1.conditional_pb2 import Comparison, Condition

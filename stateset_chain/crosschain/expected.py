@@ -11,6 +11,9 @@
   escrow account's address (refunds leave from it).
 - ``StablecoinKeeper``: issues the ssUSD of an ssUSD order paid in minted USDC, and redeems it
   for a refund (``StablecoinKeeper.issue_for`` / ``redeem_for``, the messages' own code).
+- ``MintInfo``, ``SentMessage``: what the cctp flows hand over (a received mint, a sent burn
+  message), as the fields read here; ``MintHook`` and ``BlockedMintHook``: the shapes of the
+  hooks attached to the cctp receive flow. cctp's own types (``cctp/results.py``) fit them.
 """
 
 from __future__ import annotations
@@ -18,13 +21,49 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from stateset_chain.cctp.results import SentMessage
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
 
 from stateset.orders.v1.orders_pb2 import CrossChainOrigin, Order
 from stateset.orders.v1.tx_pb2 import MsgPayOrderResponse
+
+
+class MintInfo(Protocol):
+    """What a received burn message minted (cctp's ``MintInfo``)."""
+
+    @property
+    def source_domain(self) -> int: ...
+    @property
+    def nonce(self) -> int: ...
+    @property
+    def message_hash(self) -> bytes: ...  # keccak256 of the received message
+    @property
+    def original_sender(self) -> bytes: ...  # bytes32: the depositor on the source domain
+    @property
+    def mint_recipient(self) -> bytes: ...  # bytes32 as in the burn message
+    @property
+    def recipient(self) -> str: ...  # bech32 of mint_recipient[12:], where the coins were minted
+    @property
+    def denom(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+
+
+class SentMessage(Protocol):
+    """An outbound cctp message (cctp's ``SentMessage``): its nonce and lookup hash."""
+
+    @property
+    def nonce(self) -> int: ...
+    @property
+    def message_hash(self) -> bytes: ...
+
+
+# on_mint(ctx, info) -> True when the hook took charge of the minted coins.
+MintHook = Callable[[Context, MintInfo], bool]
+# on_blocked(ctx, info, reason): parks a mint whose recipient the bank blocks (the coins of
+# ``info`` sit in the cctp module account).
+BlockedMintHook = Callable[[Context, MintInfo, str], None]
 
 
 class BlockedAddresses(Protocol):
@@ -46,8 +85,8 @@ class MintHooks(Protocol):
     """Where the cctp receive flow takes its hooks (cctp/hooks.py)."""
 
     def attach(
-        self, on_mint: Callable[[Context, Any], bool], recipients: Callable[[bytes], bool],
-        on_blocked: Callable[[Context, Any, str], None] | None = None,
+        self, on_mint: MintHook, recipients: Callable[[bytes], bool],
+        on_blocked: BlockedMintHook | None = None,
     ) -> None: ...
 
 

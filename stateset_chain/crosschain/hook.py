@@ -28,11 +28,10 @@ minted, the nonce stays unused).
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cctp.results import MintHook, MintInfo
-from stateset_chain.cctp.state import BlockedMintHook
 from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.context import Context
 from stateset_chain.crosschain.deposit import order_id_of, spelled_order_id
+from stateset_chain.crosschain.expected import BlockedMintHook, MintHook, MintInfo
 from stateset_chain.crosschain.keys import PAYMENT_METHOD
 from stateset_chain.crosschain.sandbox import attempt, describe
 from stateset_chain.crosschain.state import CrosschainKeeper

@@ -27,10 +27,10 @@ The order's lifecycle, refund record and events are the orders module's, as for 
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.cctp.results import SentMessage
 from stateset_chain.coins import SSUSD, USDC
 from stateset_chain.context import Context
 from stateset_chain.crosschain import destination
+from stateset_chain.crosschain.expected import SentMessage
 from stateset_chain.crosschain.sandbox import attempt, describe
 from stateset_chain.crosschain.state import CrosschainKeeper
 from stateset_chain.errors import InvariantBroken

@@ -28,7 +28,6 @@ from stateset_chain.inventory.keys import (
     RESERVATIONS_PREFIX,
     STOCKS_PREFIX,
 )
-from stateset_chain.orders.lifecycle import CANCELLED, REFUNDED, SHIPPED
 from stateset_chain.store.collections import Map, ProtoValue, StrKey, TupleKey
 from stateset_chain.store.kv import KVStore
 
@@ -39,13 +38,18 @@ from stateset.inventory.v1.inventory_pb2 import (
     ReservedLine,
     Stock,
 )
-from stateset.orders.v1.orders_pb2 import Order
+from stateset.orders.v1.orders_pb2 import Order, OrderStatus
 
 # told (store, merchant, sku) after every write of that stock
 StockListener = Callable[[KVStore, str, str], None]
 
 RESERVED = ReservationState.RESERVATION_STATE_RESERVED
 SHIPPED_STATE = ReservationState.RESERVATION_STATE_SHIPPED
+# The order statuses a reservation follows (the orders' wire enum, as its status hook reports them)
+SHIPPED = OrderStatus.ORDER_STATUS_SHIPPED
+CANCELLED = OrderStatus.ORDER_STATUS_CANCELLED
+RETURNED = OrderStatus.ORDER_STATUS_RETURNED
+REFUNDED = OrderStatus.ORDER_STATUS_REFUNDED
 RELEASED = ReservationState.RESERVATION_STATE_RELEASED
 RESTOCKED = ReservationState.RESERVATION_STATE_RESTOCKED
 

@@ -8,11 +8,10 @@ median is accepted after 10 blocks out of band.
 
 from __future__ import annotations
 
-import re
-
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
 from stateset_chain.oracle.errors import InvalidParams
+from stateset_chain.rates import is_currency_code
 
 from stateset.oracle.v1.oracle_pb2 import Params
 
@@ -21,8 +20,6 @@ DEFAULT_CURRENCIES = ("EUR", "GBP", "JPY", "CAD")
 MAX_CURRENCIES = 32
 MAX_FEEDERS = 64
 MAX_BPS = 10_000
-CURRENCY = re.compile(r"[A-Z]{3}")
-USD = "USD"
 
 
 def default_params() -> Params:
@@ -34,10 +31,6 @@ def default_params() -> Params:
         max_deviation_bps=500,
         deviation_confirm_blocks=10,
     )
-
-
-def is_currency_code(code: str) -> bool:
-    return bool(CURRENCY.fullmatch(code)) and code != USD
 
 
 def validate_params(p: Params) -> None:

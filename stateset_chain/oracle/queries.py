@@ -16,8 +16,8 @@ from stateset_chain.context import Context
 from stateset_chain.errors import InvalidRequest
 from stateset_chain.module import QueryRoute
 from stateset_chain.oracle.errors import RateNotFound
-from stateset_chain.oracle.params import is_currency_code
 from stateset_chain.oracle.state import OracleKeeper
+from stateset_chain.rates import is_currency_code
 from stateset_chain.timefmt import NS, timestamp, timestamp_ns
 
 from stateset.oracle.v1 import query_pb2 as q

@@ -17,6 +17,8 @@ import hashlib
 import re
 import struct
 
+from stateset_chain.orders.errors import InvalidOrderId
+
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 LENGTH = 10
 SPACE = 62**LENGTH
@@ -55,3 +57,9 @@ def make_order_id(chain_id: str, seq: int, attempt: int = 0) -> str:
 
 def is_order_id(text: str) -> bool:
     return ORDER_ID.fullmatch(text) is not None
+
+
+def require_order_id(order_id: str) -> None:
+    """Raise orders ``InvalidOrderId`` unless ``order_id`` is an order id (``is_order_id``)."""
+    if not is_order_id(order_id):
+        raise InvalidOrderId(f"{order_id!r} is not ord_ followed by 10 base62 characters")

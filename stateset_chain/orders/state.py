@@ -153,6 +153,14 @@ class OrdersKeeper:
         return create.handle(self, ctx, msg, parsed, reserve_stock=reserve_stock)
 
     @staticmethod
+    def order_currency(text: str) -> str:
+        """The currency an order priced in ``text`` is in (``msgs/create.py currency_of``), or
+        raise ``InvalidCurrency``."""
+        from stateset_chain.orders.msgs import create
+
+        return create.currency_of(tx.MsgCreateOrder(currency=text))
+
+    @staticmethod
     def validate_order(msg: tx.MsgCreateOrder) -> ParsedOrder:
         """MsgCreateOrder's stateless validation (``msgs/create.py validate``): raises its
         error, returns what it parsed, for ``create_order``."""

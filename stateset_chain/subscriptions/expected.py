@@ -20,6 +20,12 @@ from stateset.orders.v1.orders_pb2 import Order
 class OrdersKeeper(Protocol):
     def must_get_order(self, store: KVStore, order_id: str) -> Order: ...
     def save_order(self, store: KVStore, order: Order) -> None: ...
+    def order_currency(self, text: str) -> str:
+        """The currency an order priced in ``text`` is in (MsgCreateOrder's rule: a USD one
+        lower-cased, a fiat code upper-cased, "" the default), or raise orders
+        InvalidCurrency."""
+        ...
+
     def validate_order(self, msg: orders_tx.MsgCreateOrder) -> Any:
         """MsgCreateOrder's stateless validation: raises its error, returns what it parsed
         (opaque here), for ``create_order``'s ``parsed``."""

@@ -1,4 +1,4 @@
-"""The subscriptions module: ``subscriptions_module(SubscriptionsKeeper(bank, orders))``.
+"""The subscriptions module: ``subscriptions_module(SubscriptionsKeeper(orders))``.
 
 It holds no coins: each cycle is an ordinary order, paid into the orders escrow by the customer.
 Its end-block runs after the orders module's (wiring order), so a cycle billed in block h is

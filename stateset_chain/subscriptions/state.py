@@ -56,9 +56,8 @@ class SubscriptionsKeeper:
         keys.BY_STATUS_PREFIX, TupleKey(U32Key, U64Key), StrValue
     )
 
-    def __init__(self, bank: object, orders: OrdersKeeper) -> None:
-        self.bank = bank  # unused: the module holds no coins (kept for the wiring's call)
-        self.orders = orders  # each cycle is an ordinary order
+    def __init__(self, orders: OrdersKeeper) -> None:
+        self.orders = orders  # each cycle is an ordinary order (the module holds no coins)
 
     def stored_params(self, store: KVStore) -> Params:
         """The params as stored (genesis export writes these)."""

@@ -60,3 +60,23 @@ def test_msg_route_passes_parsed_only_to_a_handle_that_takes_it():
         msg_route("keeper", file).handler("ctx", "msg", 42)
     assert calls == [("keeper", "ctx", "msg", 42), ("keeper", "ctx", "msg", "default")]
 
+
+
+def test_msg_route_binds_a_validate_that_takes_the_keeper():
+    """A message carrying another module's message validates it through its keeper's Protocol:
+    ``validate(keeper, msg)`` is bound to the keeper; a ``validate(msg)`` is used as it is."""
+
+    def plain(msg):
+        return ("plain", msg)
+
+    def with_keeper(keeper, msg):
+        return (keeper, msg)
+
+    routes = [
+        msg_route("keeper", SimpleNamespace(__name__="probe", MSG=orders_pb2.Order,
+                                            signers=lambda m: [], validate=v,
+                                            handle=lambda keeper, ctx, msg: None))
+        for v in (plain, with_keeper)
+    ]
+    assert routes[0].validate is plain
+    assert routes[1].validate("msg") == ("keeper", "msg")

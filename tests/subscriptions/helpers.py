@@ -31,7 +31,7 @@ class SubChain(Chain):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.subs = SubscriptionsKeeper(self.bank, self.keeper)
+        self.subs = SubscriptionsKeeper(self.keeper)
         self.sub_module = subscriptions_module(self.subs)
         self.routes.update({route.msg_cls: route for route in self.sub_module.msgs})
         sub_genesis.init_genesis(self.subs, self.ctx(), {"params": self.sub_params})

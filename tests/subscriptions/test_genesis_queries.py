@@ -36,9 +36,8 @@ def busy_chain() -> tuple[SubChain, list[str]]:
 def test_export_then_import_reproduces_the_module_state():
     chain, _ = busy_chain()
     exported = genesis.export_genesis(chain.subs, chain.ctx())
-    fresh = SubChain()
     store = MemoryKV()
-    keeper = SubscriptionsKeeper(fresh.bank, chain.keeper)
+    keeper = SubscriptionsKeeper(chain.keeper)
     ctx = chain.ctx(store)
     genesis.init_genesis(keeper, ctx, exported)
     assert genesis.export_genesis(keeper, ctx) == exported

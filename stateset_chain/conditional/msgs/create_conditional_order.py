@@ -19,6 +19,8 @@ emit      ConditionalOrderCreated
 
 from __future__ import annotations
 
+from typing import Any
+
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
 from stateset_chain.conditional import conditions, engine
@@ -26,8 +28,7 @@ from stateset_chain.conditional.errors import InvalidExpiry, NoConditions, TooMa
 from stateset_chain.conditional.state import ESCROW_ACCOUNT, ConditionalKeeper
 from stateset_chain.context import Context
 from stateset_chain.events import EventManager
-from stateset_chain.orders.msgs import create as create_order
-from stateset_chain.orders.msgs.common import require_present
+from stateset_chain.orders.errors import MissingField
 from stateset_chain.store.kv import Branch
 from stateset_chain.timefmt import timestamp, timestamp_ns
 
@@ -43,11 +44,12 @@ def signers(msg: tx.MsgCreateConditionalOrder) -> list[str]:
     return [msg.order.creator]
 
 
-def validate(msg: tx.MsgCreateConditionalOrder) -> create_order.ParsedOrder:
-    """What MsgCreateOrder's validation parsed of the order, for its quote."""
+def validate(keeper: ConditionalKeeper, msg: tx.MsgCreateConditionalOrder) -> Any:
+    """What MsgCreateOrder's validation (``keeper.orders.validate_order``, stateless) parsed of
+    the order, for its quote."""
     if not msg.HasField("order"):
-        require_present("", "order")
-    parsed = create_order.validate(msg.order)
+        raise MissingField("order")
+    parsed = keeper.orders.validate_order(msg.order)
     if not msg.conditions:
         raise NoConditions()
     for i, c in enumerate(msg.conditions):
@@ -59,7 +61,7 @@ def validate(msg: tx.MsgCreateConditionalOrder) -> create_order.ParsedOrder:
 
 def handle(
     keeper: ConditionalKeeper, ctx: Context, msg: tx.MsgCreateConditionalOrder,
-    parsed: create_order.ParsedOrder,
+    parsed: Any,
 ) -> tx.MsgCreateConditionalOrderResponse:
     params = keeper.params(ctx.store)
     now = ctx.block.time_ns

@@ -18,9 +18,8 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
 from stateset_chain.inventory.errors import NotAuthorized, NothingToRestock, OrderNotReturned
-from stateset_chain.inventory.state import SHIPPED_STATE, InventoryKeeper
-from stateset_chain.orders.lifecycle import REFUNDED, RETURNED
-from stateset_chain.orders.msgs.common import require_order_id
+from stateset_chain.inventory.state import REFUNDED, RETURNED, SHIPPED_STATE, InventoryKeeper
+from stateset_chain.orders.ids import require_order_id
 
 from stateset.inventory.v1 import events_pb2 as events
 from stateset.inventory.v1 import tx_pb2 as tx

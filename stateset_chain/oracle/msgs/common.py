@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from stateset_chain.crypto.address import require_address
 from stateset_chain.oracle.errors import InvalidRate, NotAuthorized, UnknownCurrency
-from stateset_chain.oracle.params import is_currency_code
 from stateset_chain.oracle.state import OracleKeeper
-from stateset_chain.rates import parse_rate
+from stateset_chain.rates import is_currency_code, parse_rate
 from stateset_chain.store.kv import KVStore
 
 from stateset.oracle.v1.oracle_pb2 import Params

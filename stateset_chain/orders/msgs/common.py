@@ -9,8 +9,9 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
-from stateset_chain.orders import ids, indexed
-from stateset_chain.orders.errors import FieldTooLong, InvalidOrderId, MissingField, NotAuthorized
+from stateset_chain.orders import indexed
+from stateset_chain.orders.errors import FieldTooLong, MissingField, NotAuthorized
+from stateset_chain.orders.ids import require_order_id
 
 from stateset.orders.v1 import events_pb2 as events
 from stateset.orders.v1.orders_pb2 import Order
@@ -36,11 +37,6 @@ AUTHORITY = "authority"
 ARBITER = "arbiter"
 
 DEFAULT_PAYMENT_METHOD = "wallet"
-
-
-def require_order_id(order_id: str) -> None:
-    if not ids.is_order_id(order_id):
-        raise InvalidOrderId(f"{order_id!r} is not ord_ followed by 10 base62 characters")
 
 
 def require_present(value: str, field: str) -> None:

@@ -21,9 +21,10 @@ emit      SubscriptionCreated
 
 from __future__ import annotations
 
+from typing import Any
+
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders.msgs import create as create_order
 from stateset_chain.subscriptions import billing, schedule
 from stateset_chain.subscriptions.errors import (
     EndBeforeStart,
@@ -48,13 +49,14 @@ def signers(msg: tx.MsgCreateSubscription) -> list[str]:
     return [msg.customer]
 
 
-def draft(msg: tx.MsgCreateSubscription) -> Subscription:
-    """The subscription's fixed terms, as the message gives them."""
+def draft(msg: tx.MsgCreateSubscription, currency: str) -> Subscription:
+    """The subscription's fixed terms, as the message gives them (``currency``: its currency as
+    an order stores it, ``OrdersKeeper.order_currency``)."""
     sub = Subscription(
         customer=msg.customer,
         merchant=msg.merchant,
         items=list(msg.items),
-        currency=create_order.currency_of(create_order.MSG(currency=msg.currency)),
+        currency=currency,
         interval=msg.interval,
         interval_days=msg.interval_days,
         interval_seconds=msg.interval_seconds,
@@ -90,12 +92,13 @@ def validate_interval(interval: int, days: int, seconds: int) -> None:
         raise InvalidInterval("interval_seconds is only for INTERVAL_SECONDS")
 
 
-def validate(msg: tx.MsgCreateSubscription) -> create_order.ParsedOrder:
-    """What MsgCreateOrder's validation parsed of a cycle's order, for the quote."""
+def validate(keeper, msg: tx.MsgCreateSubscription) -> Any:
+    """What MsgCreateOrder's validation (``keeper.orders``, stateless) parsed of a cycle's order,
+    for the quote."""
     require_address(msg.customer, "customer")
     require_address(msg.merchant, "merchant")
-    sub = draft(msg)
-    parsed = create_order.validate(billing.order_msg(sub))
+    sub = draft(msg, keeper.orders.order_currency(msg.currency))
+    parsed = keeper.orders.validate_order(billing.order_msg(sub))
     validate_interval(msg.interval, msg.interval_days, msg.interval_seconds)
     if msg.trial_days > schedule.MAX_TRIAL_DAYS:
         raise TrialTooLong(f"{msg.trial_days} days")
@@ -106,7 +109,7 @@ def validate(msg: tx.MsgCreateSubscription) -> create_order.ParsedOrder:
 
 
 def handle(
-    keeper, ctx: Context, msg: tx.MsgCreateSubscription, parsed: create_order.ParsedOrder
+    keeper, ctx: Context, msg: tx.MsgCreateSubscription, parsed: Any
 ) -> tx.MsgCreateSubscriptionResponse:
     params = keeper.params(ctx.store)
     now = ctx.block.time_ns
@@ -122,7 +125,7 @@ def handle(
         )
     if len(msg.items) > params.max_items:
         raise TooManyItems(f"{len(msg.items)} items, the limit is {params.max_items}")
-    sub = draft(msg)
+    sub = draft(msg, parsed.currency)
     if not msg.HasField("start"):
         sub.start.CopyFrom(timestamp(now))
     if sub.HasField("end") and timestamp_ns(sub.end) <= schedule.anchor_ns(sub):

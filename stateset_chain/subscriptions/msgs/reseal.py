@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.orders.msgs.common import require_present
+from stateset_chain.orders.errors import MissingField
 from stateset_chain.subscriptions import billing, lifecycle, schedule
 from stateset_chain.subscriptions.errors import InvalidTransition
 from stateset_chain.subscriptions.lifecycle import CANCELED, RESEAL_REQUIRED
@@ -43,7 +43,7 @@ def signers(msg: tx.MsgResealSubscription) -> list[str]:
 def validate(msg: tx.MsgResealSubscription) -> None:
     validate_target(msg.signer, msg.subscription_id)
     if not msg.HasField("personal_data"):
-        require_present("", "personal_data")
+        raise MissingField("personal_data")
 
 
 def handle(keeper, ctx: Context, msg: tx.MsgResealSubscription) -> tx.MsgResealSubscriptionResponse:
