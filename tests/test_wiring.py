@@ -129,3 +129,33 @@ def test_the_check_sees_an_import_of_another_modules_state_or_messages(tmp_path)
         "from stateset_chain.b.expected import Hook\nfrom stateset_chain.a import state\n"
     )
     assert cross_module_imports(tmp_path) == {"a": {"b.state", "b.msgs"}}
+
+
+# The state machine's core and the shared rules every module uses: they import no module (only
+# wiring.py assembles modules into an app; the edges - CLI, client, indexer, API - are no core).
+CORE_FILES = (
+    "app.py", "app_types.py", "cache.py", "coins.py", "context.py", "delivery.py", "errors.py",
+    "events.py", "gas.py", "module.py", "pipeline.py", "protowire.py", "rates.py", "timefmt.py",
+)
+CORE_PACKAGES = ("abci", "crypto", "fast", "store")
+
+
+def test_the_core_imports_no_module():
+    package = WIRING.parent
+    modules = {p.name for p in package.iterdir() if (p / "SPEC.md").exists()} - {"store"}
+    paths = [package / f for f in CORE_FILES]
+    paths += [p for d in CORE_PACKAGES for p in sorted((package / d).rglob("*.py"))]
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            for target in targets:
+                parts = target.split(".")
+                if parts[0] == "stateset_chain" and len(parts) > 1 and parts[1] in modules:
+                    found.add(f"{path.relative_to(package)}: {target}")
+    assert found == set()
