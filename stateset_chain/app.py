@@ -58,6 +58,7 @@ from stateset_chain.app_types import (
 from stateset_chain.cache import BoundedCache
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto.hashes import sha256
+from stateset_chain.crypto.sigcache import run_batched
 from stateset_chain.delivery import MessageFailed, run_msgs
 from stateset_chain.errors import (
     ChainError,
@@ -79,6 +80,7 @@ from stateset_chain.store import proofs
 from stateset_chain.store.collections import Item, KeyPartTooLong, StrValue, U64Value
 from stateset_chain.store.commit import STORE_FAILURES, CommitStore, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
+from stateset_chain.store.memo import CommittedReads
 from stateset_chain.store.versions import HeightUnavailable, LatestOnly
 
 log = logging.getLogger("stateset.app")
@@ -420,6 +422,8 @@ class App:
         the app hash (``commit`` makes them durable). One result per tx, as ``encode`` makes it
         (called before the tx's writes are kept)."""
         base = self._consensus_base()
+        if base is self.store.state:  # committed reads kept for the block (store/memo.py)
+            base = CommittedReads(base)
         branch = Branch(base)
         info = BlockInfo(block.height, block.time_ns, self.chain_id(base))
         self._block_time_ns = info.time_ns
@@ -453,9 +457,11 @@ class App:
         e.g. attestation signers); a bug here must not stop the block, and cannot change its
         result, so it is logged and the block runs cold."""
         steps: list[Callable[[], object]] = []
+        txs = [tx for tx in decoded if tx is not None and not isinstance(tx, ChainError)]
+        if isinstance(base, CommittedReads):  # first: the signature step reads accounts too
+            steps.append(functools.partial(self._read_ahead, base, txs))
         if self.pipeline.prepare is not None:
             steps.append(functools.partial(self.pipeline.prepare, base, info.chain_id, decoded))
-        txs = [tx for tx in decoded if tx is not None and not isinstance(tx, ChainError)]
         steps += [functools.partial(hook, txs) for hook in self._preparers]
         for step in steps:
             try:
@@ -464,6 +470,28 @@ class App:
                 raise
             except Exception:
                 log.exception("preparing block %d failed; its txs verify inline", info.height)
+
+    def _read_ahead(self, reads: CommittedReads, txs: list) -> int:
+        """Reads the committed values of the keys the block's txs will most likely read (the
+        ante chain's, ``TxPipeline.reads``; each message's, ``MsgRoute.reads``) on the worker
+        threads, into the block's memo, so the main thread does not wait on LevelDB for them.
+        Only committed values go in, so no result depends on what was read ahead. Returns how
+        many keys were read."""
+        ante_reads = self.pipeline.reads
+        keys: list[bytes] = []
+        for tx in txs:
+            try:
+                if ante_reads is not None:
+                    keys += ante_reads(tx)
+                for msg, route in zip(tx.msgs, tx.routes, strict=True):
+                    if route.reads is not None:
+                        keys += route.reads(msg)
+            except ChainError:  # an address that does not decode: the tx fails on its own
+                continue
+        known = reads.values
+        unread = [k for k in dict.fromkeys(keys) if k not in known]
+        reads.remember(unread, run_batched(reads.read_many, unread))
+        return len(unread)
 
     def _decode_for_block(self, raw: bytes, limits):
         """The decoded tx or its decode error (None: anything else, which deliver_tx meets

@@ -27,6 +27,9 @@ Every message file exports the same four names (``MsgFile``)::
     def validate(msg) -> Parsed | None: ...      # stateless checks (the SDK's ValidateBasic)
     def handle(keeper, ctx, msg) -> Response: ...
 
+and may export a fifth, ``reads(keeper, msg) -> list[bytes]``: the store keys ``handle`` will
+most likely read (``MsgRoute.reads``; FinalizeBlock reads them ahead, off the main thread).
+
 ``validate`` returns what it parsed that the handler needs (a send's coins, a shipment's ETA), or
 None; a ``handle`` that needs it takes it as its ``parsed`` argument,
 ``handle(keeper, ctx, msg, parsed)``, so nothing is parsed twice. A message that carries another
@@ -46,6 +49,7 @@ There is no other way to register a message.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -77,6 +81,11 @@ class MsgRoute:
     signers: Callable[[Any], list[str]]
     validate: Callable[[Any], Any]
     handler: Callable[[Context, Any, Any], Message | None]
+    # ``reads(msg)``: the store keys the handler will most likely read for ``msg`` (a message
+    # file's optional ``reads(keeper, msg)``). FinalizeBlock reads their committed values ahead
+    # on worker threads (``store/memo.py``); a guess, so a wrong or missing key costs one read
+    # and never changes a result. Raises a ChainError for a message it cannot read (skipped).
+    reads: Callable[[Any], list[bytes]] | None = None
 
     @property
     def type_url(self) -> str:
@@ -135,11 +144,13 @@ def msg_route(keeper: Any, msg_file: ModuleType) -> MsgRoute:
     missing = [n for n in ("MSG", "signers", "validate", "handle") if not hasattr(msg_file, n)]
     if missing:
         raise TypeError(f"message file {msg_file.__name__} lacks {', '.join(missing)}")
+    reads = getattr(msg_file, "reads", None)
     return MsgRoute(
         msg_cls=msg_file.MSG,
         signers=msg_file.signers,
         validate=bind_validate(keeper, msg_file.validate),
         handler=bind_handler(keeper, msg_file.handle),
+        reads=functools.partial(reads, keeper) if reads is not None else None,
     )
 
 

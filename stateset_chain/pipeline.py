@@ -11,6 +11,8 @@ validation parsed, for its handler); everything else is the pipeline's.
                                            validates the messages (``tx.parsed``) if decode did not
     prepare(state, chain_id, decoded)      optional: warm caches before a block (signatures)
     checked(tx_hash)                       optional: CheckTx's ante chain passed for this tx
+    reads(tx)                   -> keys    optional: the store keys the ante chain will read
+                                           (a block reads them ahead, see store/memo.py)
 """
 
 from __future__ import annotations
@@ -77,6 +79,13 @@ class BlockPreparer(Protocol[Tx_contra]):
         ...
 
 
+class AnteReads(Protocol[Tx_contra]):
+    def __call__(self, tx: Tx_contra, /) -> list[bytes]:
+        """The store keys the ante chain will most likely read for ``tx`` (a guess: read ahead
+        by FinalizeBlock, never changing a result); may raise a ChainError (skipped)."""
+        ...
+
+
 class CheckedHook(Protocol):
     def __call__(self, tx_hash: bytes, /) -> None:
         """CheckTx's ante chain passed for the tx of this hash."""
@@ -92,3 +101,4 @@ class TxPipeline(Generic[Tx]):
     limits: TxLimitsReader
     prepare: BlockPreparer[Tx] | None = None
     checked: CheckedHook | None = None
+    reads: AnteReads[Tx] | None = None

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from stateset_chain.app import APP_VERSION, App
-from stateset_chain.auth.ante import make_ante
+from stateset_chain.auth.ante import make_ante, make_ante_reads
 from stateset_chain.auth.module import auth_module
 from stateset_chain.auth.sigcache import prepare_block
 from stateset_chain.auth.state import AuthKeeper
@@ -180,5 +180,5 @@ def tx_pipeline(auth: AuthKeeper, bank: BankKeeper) -> TxPipeline[DecodedTx]:
 
     return TxPipeline(
         decode=decode, ante=make_ante(auth, bank), limits=limits, prepare=prepare_block,
-        checked=VERIFIED.remember_tx,
+        checked=VERIFIED.remember_tx, reads=make_ante_reads(auth, bank),
     )

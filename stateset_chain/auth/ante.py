@@ -331,6 +331,19 @@ def make_ante(auth: AuthKeeper, bank: BankKeeper) -> Callable[[Context, DecodedT
     return ante
 
 
+def make_ante_reads(auth: AuthKeeper, bank: BankKeeper) -> Callable[[DecodedTx], list[bytes]]:
+    """The store keys the ante chain reads for a tx (its signers' accounts, the payer's balance
+    of each fee coin), which a block reads ahead (``TxPipeline.reads``); raises InvalidAddress
+    for a tx the ante chain will refuse."""
+
+    def reads(tx: DecodedTx) -> list[bytes]:
+        keys = [auth.account_key(signer) for signer in tx.signers]
+        keys += [bank.balance_key(tx.payer, coin.denom) for coin in tx.fee]
+        return keys
+
+    return reads
+
+
 # -- SignDoc --------------------------------------------------------------------------------
 
 

@@ -64,8 +64,9 @@ def set_account_pubkey(account: auth_pb2.BaseAccount, pubkey33: bytes) -> None:
 
 class AuthKeeper:
     # Keyed by address bytes; a signer's account is read then written in every transaction.
+    # The key cache holds a 5,000-tx block's signers and recipients (read ahead, then used).
     accounts: Map[bytes, auth_pb2.BaseAccount] = Map(
-        ACCOUNTS_PREFIX, BytesKey, ProtoValue(auth_pb2.BaseAccount), cached_keys=4096
+        ACCOUNTS_PREFIX, BytesKey, ProtoValue(auth_pb2.BaseAccount), cached_keys=1 << 15
     )
     account_numbers = Sequence(NEXT_ACCOUNT_NUMBER_KEY)
 
@@ -78,6 +79,11 @@ class AuthKeeper:
 
     def account(self, store: KVStore, addr: str) -> auth_pb2.BaseAccount | None:
         return self.accounts.get(store, address_bytes(addr))
+
+    def account_key(self, addr: str) -> bytes:
+        """The store key of ``addr``'s account (raises InvalidAddress): what a block reads
+        ahead for a signer or a recipient."""
+        return self.accounts.store_key(address_bytes(addr))
 
     def has_account(self, store: KVStore, addr: str) -> bool:
         return self.accounts.has(store, address_bytes(addr))

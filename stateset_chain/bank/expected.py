@@ -18,9 +18,17 @@ class AccountKeeper(Protocol):
     def ensure_account(self, store: KVStore, address: str) -> None:
         """Create the account (with the next account number) if ``address`` has none."""
 
+    def account_key(self, address: str) -> bytes:
+        """The store key of ``address``'s account (raises InvalidAddress): read ahead."""
+        ...
+
 
 class SendGuard(Protocol):
     def check_send(self, ctx: Context, sender: str, recipient: str, coins: list[Coin]) -> None:
         """Raise (compliance SanctionedSender / SanctionedRecipient / DailyLimitExceeded /
         MonthlyLimitExceeded) or record the sender's outflow against its limits."""
+        ...
+
+    def send_reads(self, sender: str, recipient: str, denoms: list[str]) -> list[bytes]:
+        """The store keys ``check_send`` reads for such a send (read ahead by a block)."""
         ...

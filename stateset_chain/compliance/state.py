@@ -169,6 +169,12 @@ class ComplianceKeeper:
     def check_send(self, ctx: Context, sender: str, recipient: str, coins: list[Coin]) -> None:
         screening.check_send(self, ctx, sender, recipient, coins)
 
+    def send_reads(self, sender: str, recipient: str, denoms: list[str]) -> list[bytes]:
+        """The store keys ``check_send`` reads first (sanctions, the sender's limits): what a
+        block reads ahead for a MsgSend."""
+        return [self.sanctions.store_key(sender), self.sanctions.store_key(recipient),
+                *[self.account_limits.store_key((sender, d)) for d in denoms]]
+
     def check_mint_recipient(self, ctx: Context, recipient: str) -> None:
         screening.check_mint_recipient(self, ctx, recipient)
 

@@ -27,6 +27,9 @@ class Map(reference.Map):
             return k
         return self.prefix + self._encode_key(key)
 
+    def store_key(self, key) -> bytes:
+        return self._key(key)
+
     def get(self, store: KVStore, key):
         if self._cached_keys:
             try:

@@ -5,7 +5,8 @@ same descriptor and the same consumed figure (tests/fast/test_gas.py runs both s
 
 The app's stores are always the same shape: this view over a transaction's ``Branch``, over the
 block's ``Branch``, over the committed state. So ``get`` walks the two branches' write sets
-itself (one dict lookup each) and calls only the committed state's ``get``, and ``set`` writes
+itself (one dict lookup each), then the block's memo of committed reads (``store/memo.py``),
+and calls only the committed state's ``get`` (a memo miss), and ``set`` writes
 into the transaction's write set directly: one Python call per access where the reference makes
 three (view, tx branch, block branch). Any other parent is read through its methods.
 """
@@ -27,6 +28,7 @@ from stateset_chain.gas import (
     WRITE_COST_PER_BYTE,
 )
 from stateset_chain.store import kv
+from stateset_chain.store.memo import CommittedReads as _CommittedReads
 
 REPLACES = ("GasKV",)
 
@@ -58,7 +60,13 @@ class GasKV(reference.GasKV):
                 if type(parent) is _Branch:
                     value = parent._writes.get(key, _MISSING)
                     if value is _MISSING:
-                        value = parent.parent.get(key)
+                        committed = parent.parent
+                        if type(committed) is _CommittedReads:  # the block's memo, inline
+                            value = committed.values.get(key, _MISSING)
+                            if value is _MISSING:
+                                value = committed.get(key)
+                        else:
+                            value = committed.get(key)
                 else:
                     value = parent.get(key)
         else:

@@ -212,6 +212,11 @@ class Map(Generic[K, V]):
             k = self._keys.put(key, self.prefix + self._encode_key(key))
         return k
 
+    def store_key(self, key: K) -> bytes:
+        """The store key of ``key`` (through the key cache, so the handler that reads it next
+        finds it there): what a block's read-ahead asks for (``MsgRoute.reads``)."""
+        return self._k(key)
+
     def get(self, store: KVStore, key: K) -> V | None:
         raw = store.get(self._k(key))
         return None if raw is None else self._decode_value(raw)
@@ -254,6 +259,9 @@ class KeySet(Generic[K]):
 
     def has(self, store: KVStore, key: K) -> bool:
         return self._map.has(store, key)
+
+    def store_key(self, key: K) -> bytes:
+        return self._map.store_key(key)
 
     def remove(self, store: KVStore, key: K) -> None:
         self._map.delete(store, key)

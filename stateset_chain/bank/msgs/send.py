@@ -42,6 +42,21 @@ def validate(msg: tx_pb2.MsgSend) -> list[Coin]:
     return coins_from_proto(msg.amount)
 
 
+def reads(keeper: BankKeeper, msg: tx_pb2.MsgSend) -> list[bytes]:
+    """What ``handle`` reads first: the denoms, the guard's keys, both balances of every coin
+    and the recipient's account (read ahead by the block; raises InvalidAddress)."""
+    sender, recipient = msg.from_address, msg.to_address
+    denoms = [c.denom for c in msg.amount]
+    keys = [keeper.denoms.store_key(d) for d in denoms]
+    if keeper.send_guard is not None:
+        keys += keeper.send_guard.send_reads(sender, recipient, denoms)
+    for d in denoms:
+        keys.append(keeper.balance_key(sender, d))
+        keys.append(keeper.balance_key(recipient, d))
+    keys.append(keeper.accounts.account_key(recipient))
+    return keys
+
+
 def handle(
     keeper: BankKeeper, ctx: Context, msg: tx_pb2.MsgSend, parsed: list[Coin]
 ) -> tx_pb2.MsgSendResponse:
