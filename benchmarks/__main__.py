@@ -147,6 +147,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--orders", type=int, default=100_000, help="orders created (%(default)s)")
     p.add_argument("--paid", type=int, default=50_000, help="of them paid (%(default)s)")
     p.add_argument("--batch", type=int, default=100, help="orders per batch tx (%(default)s)")
+    p.add_argument("--flows", type=int, default=0,
+                   help="order flows of every kind after the batches (%(default)s)")
     p.add_argument("--follow", type=float, default=60.0,
                    help="seconds of order-flow load at the tip (%(default)s; 0 = none)")
     p.add_argument("--sends", type=float, default=60.0,
@@ -158,6 +160,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--chain", type=Path, default=None,
                    help="build the chain in this folder and keep it, or reuse the one there")
     p.add_argument("--profile", action="store_true", help="sample the catch-up with py-spy")
+    p.add_argument("--base-tree", type=Path, default=None,
+                   help="also catch up with the indexer of this checkout (an export of another "
+                   "commit, run with this virtualenv), alternating with this tree's")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="catch-up runs of each tree (%(default)s)")
 
     p = sub.add_parser("api", help="Orders API latency (get, filtered lists) over PostgreSQL "
                        "holding --orders orders; webhook delivery latency")
@@ -250,7 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = "### Indexer\n\n" + indexer.run(
             args.orders, args.paid, args.batch, args.follow, _log, chain_dir=args.chain,
             sends=args.sends, senders=args.senders, blocks_per_tx=args.blocks_per_tx,
-            profile=args.profile).markdown()
+            profile=args.profile, flows=args.flows, base_tree=args.base_tree,
+            rounds=args.rounds).markdown()
     elif args.part == "statesync":
         from benchmarks import statesync
 
