@@ -38,7 +38,7 @@ from psycopg.types.json import Jsonb
 from stateset_chain.indexer import views
 from stateset_chain.indexer.decode import Block, decode_block
 from stateset_chain.indexer.metrics import IndexerMetrics
-from stateset_chain.indexer.rpc import BlockWatcher, NodeRPC, RpcError
+from stateset_chain.indexer.rpc import BlockWatcher, NodeRPC, RpcError, block_of_meta
 from stateset_chain.indexer.views import BLOCK_EVENT, GENESIS_BALANCE, RawEvent, ViewBatch
 from stateset_chain.readside import db, jsoncodec
 from stateset_chain.timefmt import ns_datetime
@@ -153,6 +153,7 @@ class Indexer:
         self.stop_at = stop_at  # > 0: exit once this height is written
         self._pool = ThreadPoolExecutor(max_workers=fetchers, thread_name_prefix="indexer-rpc")
         self._ahead: dict[int, Future[Block]] = {}
+        self._metas: dict[int, dict] = {}  # /blockchain headers of heights not yet fetched
 
     # -- setup ------------------------------------------------------------------------------
 
@@ -301,14 +302,16 @@ class Indexer:
             self.stop_event.wait(min(self.poll_interval, 0.25))
 
     def fetch(self, heights: Sequence[int]) -> list[Block]:
-        """The blocks of ``heights``, decoded, in order: fetched concurrently, or taken from
-        what ``fetch_ahead`` started while the previous batch was being written."""
-        futures = [self._ahead.pop(h) if h in self._ahead
-                   else self._pool.submit(self._fetch_one, h) for h in heights]
+        """The blocks of ``heights``, decoded, in order: taken from the websocket's
+        announcements, from what ``fetch_ahead`` started while the previous batch was being
+        written, or fetched now (concurrently)."""
+        self._start(heights)
+        futures = [self._ahead.pop(h) for h in heights]
         try:
             return [f.result() for f in futures]
         except BaseException:
             self._ahead.clear()  # a failed fetch is not kept for the retry
+            self._metas.clear()
             raise
 
     def fetch_ahead(self, heights: Sequence[int]) -> None:
@@ -317,12 +320,40 @@ class Indexer:
             return
         for stale in [h for h in self._ahead if h < heights[0]]:
             self._ahead.pop(stale).cancel()
-        for h in heights:
-            if h not in self._ahead:
-                self._ahead[h] = self._pool.submit(self._fetch_one, h)
+        self._start(heights)
 
-    def _fetch_one(self, height: int) -> Block:
-        return decode_block(self.node.block(height), self._results(height))
+    def _start(self, heights: Sequence[int]) -> None:
+        """A future for each height of ``heights`` in ``_ahead``. The headers of the heights
+        not announced come first, ``BLOCKCHAIN_LIMIT`` a request (``/blockchain``, on this
+        thread: small answers), so that ``/block`` is asked only for blocks with txs."""
+        wanted = [h for h in heights if h not in self._ahead]
+        announced: dict[int, tuple[dict, dict]] = {}
+        if self.watcher is not None:
+            for h in wanted:
+                got = self.watcher.take(h)
+                if got is not None:
+                    announced[h] = got
+        need = [h for h in wanted if h not in announced and h not in self._metas]
+        if need:
+            wanted_metas = set(need)
+            for meta in self.node.block_metas(need[0], need[-1]):
+                height = int(meta["header"]["height"])
+                if height in wanted_metas:
+                    self._metas[height] = meta
+        for h in wanted:
+            if h in announced:
+                future: Future[Block] = Future()
+                future.set_result(decode_block(*announced[h]))
+                self._ahead[h] = future
+            else:
+                self._ahead[h] = self._pool.submit(self._fetch_one, h, self._metas.pop(h))
+
+    def _fetch_one(self, height: int, meta: dict) -> Block:
+        if int(meta.get("num_txs") or 0) == 0:
+            block = block_of_meta(meta)
+        else:
+            block = self.node.block(height)
+        return decode_block(block, self._results(height))
 
     def _results(self, height: int) -> dict:
         for attempt in range(20):  # the tip's results can lag its announcement by a moment
@@ -404,6 +435,7 @@ def run(rpc_url: str, db_url: str, metrics: str = "", batch: int = 100,
             time.sleep(1.0)
     node = NodeRPC(rpc_url)
     indexer_metrics = IndexerMetrics()
+    node.on_call = indexer_metrics.observe_request
     if metrics:
         indexer_metrics.serve(metrics)
     indexer = Indexer(node, db_url, batch=batch, progress=progress, metrics=indexer_metrics,

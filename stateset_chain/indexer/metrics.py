@@ -41,6 +41,9 @@ class IndexerMetrics:
                                  registry=r)
         self.db_reconnects = Counter("stateset_indexer_db_reconnects", "database reconnects",
                                      registry=r)
+        self.node_requests = Counter("stateset_indexer_node_requests",
+                                     "JSON-RPC requests to the node, by method", ["method"],
+                                     registry=r)
         self.server: Any = None
 
     def observe_heights(self, height: int, node_height: int) -> None:
@@ -55,6 +58,9 @@ class IndexerMetrics:
         self.events.inc(events)
         self.blocks_rate.set(blocks_rate)
         self.events_rate.set(events_rate)
+
+    def observe_request(self, method: str) -> None:
+        self.node_requests.labels(method).inc()
 
     def serve(self, address: str) -> None:
         host, port = parse_listen(address)

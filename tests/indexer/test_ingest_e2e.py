@@ -17,12 +17,16 @@ import signal
 import tempfile
 import threading
 import time
+from collections import Counter
 
 import pytest
 
 from benchmarks.orderflow import FLOWS, OrderFlows
 from localnet.pgcluster import PgCluster
 from stateset_chain.indexer import views
+from stateset_chain.indexer.decode import decode_block
+from stateset_chain.indexer.ingest import Indexer
+from stateset_chain.indexer.rpc import BLOCKCHAIN_LIMIT, BlockWatcher, NodeRPC, wait_for
 from stateset_chain.localnet import CHAIN_ID
 from stateset_chain.readside import db
 from tests.indexer.helpers import (
@@ -172,3 +176,62 @@ def test_d_views_of_an_older_version_are_rebuilt_from_raw_events_on_start(net, p
     assert snapshot(pg_url, TYPED) == good
     with db.connect(pg_url) as conn:
         assert views.stored_version(conn) == views.VIEWS_VERSION
+
+
+def _counting_node(net) -> tuple[NodeRPC, Counter]:
+    node = NodeRPC(net.rpc_url(0))
+    calls: Counter[str] = Counter()
+    node.on_call = lambda method: calls.update([method])
+    return node, calls
+
+
+def test_e_headers_in_batches_and_block_only_with_txs_give_the_same_blocks(net):
+    node, calls = _counting_node(net)
+    report = OrderFlows(net.client(0), demo_wallets(), CHAIN_ID, seed=43).run(
+        2, concurrency=2, kinds=("settled", "refunded"))
+    assert not report.failures, report.failures
+    top = quiet_height(net.client(0))  # the settlement (an end-block event) is in
+    heights = range(1, top + 1)
+    reference = [decode_block(node.block(h), node.block_results(h)) for h in heights]
+    with_txs = sum(1 for b in reference if b.txs)
+    assert 0 < with_txs < top  # the earlier tests' flows, and blocks without txs between them
+    calls.clear()
+    indexer = Indexer(node, "postgresql:///unused", websocket=False)
+    try:
+        assert indexer.fetch(heights) == reference
+    finally:
+        indexer._pool.shutdown()
+    assert calls == {"blockchain": -(-top // BLOCKCHAIN_LIMIT), "block": with_txs,
+                     "block_results": top}
+
+
+def test_e_blocks_announced_over_the_websocket_cost_the_node_no_request(net):
+    node, calls = _counting_node(net)
+    indexer = Indexer(node, "postgresql:///unused")
+    assert indexer.watcher is not None
+    indexer.watcher.start()
+    try:
+        assert wait_for(lambda: indexer.watcher.connected, 30)
+        first = node.latest_height() + 1
+        report = OrderFlows(net.client(0), demo_wallets(), CHAIN_ID, seed=44).run(
+            2, concurrency=2, kinds=("settled",))
+        assert not report.failures, report.failures
+        last = indexer.watcher.latest
+        assert last > first
+        calls.clear()
+        got = indexer.fetch(range(first, last + 1))
+        assert calls == {}  # every block (and its results) came with its announcement
+        assert any(b.txs for b in got)
+        assert got == [decode_block(node.block(h), node.block_results(h))
+                       for h in range(first, last + 1)]
+        assert indexer.watcher.take(first) is None  # handed out once
+    finally:
+        indexer.watcher.stop()
+        indexer._pool.shutdown()
+
+
+def test_e_the_watcher_keeps_a_bounded_window_of_announced_blocks():
+    watcher = BlockWatcher("ws://127.0.0.1:1/websocket", keep=3, keep_bytes=250)
+    for h in range(1, 6):
+        watcher._keep(h, {"h": h}, {}, 100)
+    assert [watcher.take(h) is not None for h in range(1, 6)] == [False] * 3 + [True] * 2
