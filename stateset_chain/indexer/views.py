@@ -164,6 +164,7 @@ class ViewBatch:
         self.write_outbox = outbox
         self.orders: dict[str, Doc] = {}
         self.stored: set[str] = set()        # orders that exist in the database
+        self.absent: set[str] = set()        # orders looked up and not in the database
         self.dirty: set[str] = set()         # orders changed in this batch
         self.order_heights: dict[str, int] = {}
         self.balances: dict[tuple[str, str], list[int]] = {}  # -> [delta, height]
@@ -196,9 +197,13 @@ class ViewBatch:
             self.orders[oid] = doc
             self.stored.add(oid)
             self.order_heights.setdefault(oid, height)
+        # not in the database (yet): an order created in this batch comes in by its
+        # OrderCreated; asking again per event (a FraudAssessed precedes each OrderCreated)
+        # would be a round trip per new order
+        self.absent.update(ids - self.orders.keys())
 
     def order(self, oid: str) -> Doc | None:
-        if oid not in self.orders:
+        if oid not in self.orders and oid not in self.absent:
             self._load({oid})
         return self.orders.get(oid)
 

@@ -237,3 +237,43 @@ def test_the_hold_kind_and_held_from_are_the_events_whatever_the_reason_text(mig
         doc = conn.execute("SELECT doc FROM orders").fetchone()[0]
     assert (doc["hold_reason"], doc["status"]) == ("", "ORDER_STATUS_PAID")
     assert doc["compliance"] == to_json_dict(clear)
+
+
+class _CountingConnection:
+    """A real connection that counts the statements reading ``orders`` (round trips)."""
+
+    def __init__(self, conn) -> None:
+        self.conn, self.order_reads = conn, 0
+
+    def execute(self, query, *args, **kwargs):
+        if "FROM orders " in query:
+            self.order_reads += 1
+        return self.conn.execute(query, *args, **kwargs)
+
+    def cursor(self, *args, **kwargs):
+        return self.conn.cursor(*args, **kwargs)
+
+
+def test_a_batch_of_new_orders_reads_the_orders_table_once(migrated_url):
+    """Each create emits FraudAssessed (naming the order) before OrderCreated: the batch must
+    not ask the database for each of those new orders again."""
+    from stateset.compliance.v1 import compliance_pb2
+    from stateset.compliance.v1 import events_pb2 as compliance_events
+
+    events = []
+    for n in range(1, 51):
+        order = new_order()
+        order.id, order.sequence = f"ord_{n:010d}", n
+        events += [
+            raw(compliance_events.FraudAssessed(
+                order_id=order.id, customer=ALICE,
+                assessment=compliance_pb2.FraudAssessment(score_bps=0)), 4, 0, 2 * n),
+            raw(order_events.OrderCreated(order=order), 4, 0, 2 * n + 1),
+        ]
+    with db.connect(migrated_url) as conn, conn.transaction():
+        counting = _CountingConnection(conn)
+        batch = ViewBatch(counting)  # type: ignore[arg-type]
+        batch.apply_all(events)
+        batch.flush()
+        assert counting.order_reads == 1
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 50
