@@ -165,6 +165,8 @@ def _parser() -> argparse.ArgumentParser:
                    "commit, run with this virtualenv), alternating with this tree's")
     p.add_argument("--rounds", type=int, default=1,
                    help="catch-up runs of each tree (%(default)s)")
+    p.add_argument("--node-profile", action="store_true",
+                   help="CometBFT's CPU profile (Go pprof) over this tree's first catch-up")
 
     p = sub.add_parser("api", help="Orders API latency (get, filtered lists) over PostgreSQL "
                        "holding --orders orders; webhook delivery latency")
@@ -258,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.orders, args.paid, args.batch, args.follow, _log, chain_dir=args.chain,
             sends=args.sends, senders=args.senders, blocks_per_tx=args.blocks_per_tx,
             profile=args.profile, flows=args.flows, base_tree=args.base_tree,
-            rounds=args.rounds).markdown()
+            rounds=args.rounds, node_profile=args.node_profile).markdown()
     elif args.part == "statesync":
         from benchmarks import statesync
 

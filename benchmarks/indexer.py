@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -48,7 +49,7 @@ from stateset_chain.client import (
     wallet_from_mnemonic,
 )
 from stateset_chain.coins import SSUSD, Coin
-from stateset_chain.localnet import CHAIN_ID, free_ports, load_demo_accounts
+from stateset_chain.localnet import CHAIN_ID, free_ports, load_demo_accounts, set_config
 from stateset_chain.orders.ids import make_order_id
 
 from stateset.orders.v1 import orders_pb2
@@ -104,6 +105,7 @@ class IndexerResult:
     sends_lag_blocks: list[float] = field(default_factory=list)
     sends_lag_seconds: list[float] = field(default_factory=list)
     catchups: list[CatchUp] = field(default_factory=list)  # every run, in order (A/B)
+    node_profile: list[tuple[str, float, float]] = field(default_factory=list)
 
     def markdown(self) -> str:
         secs = self.catchup_seconds
@@ -155,6 +157,17 @@ class IndexerResult:
                 "| function | own % | inclusive % |",
                 "|---|---|---|",
                 *[f"| `{name}` | {own:.1f} | {inc:.1f} |" for name, own, inc in self.profile],
+                "",
+            ]
+        if self.node_profile:
+            lines += [
+                "CometBFT's own CPU profile over this tree's first catch-up (Go pprof, "
+                "`go tool pprof -top` of consecutive 10 s profiles):",
+                "",
+                "| function | flat % | cumulative % |",
+                "|---|---|---|",
+                *[f"| `{name}` | {flat:.1f} | {cum:.1f} |" for name, flat, cum in
+                  self.node_profile],
                 "",
             ]
         if self.lag_blocks:
@@ -235,10 +248,7 @@ def _send_all(net: Localnet, txs: list[tuple[str, bytes]], log) -> None:
     hashes = []
     for i in range(0, len(txs), 200):
         for _, tx in txs[i:i + 200]:
-            res = client.broadcast(tx)
-            if res.code != 0:
-                raise RuntimeError(f"CheckTx refused a bench tx: {res.code} {res.log}")
-            hashes.append(res.txhash)
+            hashes.append(_broadcast(client, tx))
         log(f"  broadcast {min(i + 200, len(txs))}/{len(txs)} txs, height {client.height()}")
         # let the mempool drain a little (blocks of ~200 txs take seconds to execute)
         while _mempool_size(net) > 400:
@@ -247,6 +257,27 @@ def _send_all(net: Localnet, txs: list[tuple[str, bytes]], log) -> None:
         done = client.wait_for_tx(h, timeout=600)
         if done.code != 0:
             raise RuntimeError(f"a bench tx failed in its block: {done.log}")
+
+
+def _broadcast(client: NodeClient, tx: bytes) -> str:
+    """``broadcast_tx_sync`` of one tx; its hash. CheckTx waits while the app executes a block,
+    which takes tens of seconds for a block of twelve 100-order txs on a loaded machine: an
+    answer cut off by the node's RPC write timeout (a ConnectionError) is asked again, and
+    "already in the cache" then means the first attempt got in."""
+    for attempt in range(30):
+        try:
+            res = client.broadcast(tx)
+        except ClientError as e:
+            if "already exists in cache" in str(e):
+                return hashlib.sha256(tx).hexdigest().upper()
+            if attempt == 29:
+                raise
+            time.sleep(1.0)
+            continue
+        if res.code != 0:
+            raise RuntimeError(f"CheckTx refused a bench tx: {res.code} {res.log}")
+        return res.txhash
+    raise AssertionError("unreachable")
 
 
 def _mempool_size(net: Localnet) -> int:
@@ -291,12 +322,14 @@ def _load_chain(chain_dir: Path | None) -> dict | None:
 def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
         chain_dir: Path | None = None, sends: float = 0.0, senders: int = 20,
         blocks_per_tx: int = 100, profile: bool = False, flows: int = 0,
-        base_tree: Path | None = None, rounds: int = 1) -> IndexerResult:
+        base_tree: Path | None = None, rounds: int = 1,
+        node_profile: bool = False) -> IndexerResult:
     """See the module docstring. ``chain_dir``: build the chain there and keep it, or reuse the
     chain built there before (same orders/paid/flows); ``sends``: seconds of MsgSend load (the
     localnet benchmark's) at the tip; ``profile``: sample the catch-up with py-spy;
     ``base_tree``: also catch up with the indexer of that checkout, alternating with this
-    tree's (``rounds`` of each, the other tree first), each into an empty database."""
+    tree's (``rounds`` of each, the other tree first), each into an empty database;
+    ``node_profile``: CometBFT's own CPU profile (Go pprof) over this tree's first catch-up."""
     result = IndexerResult(orders=orders, paid=min(paid, orders), flows=flows)
     # SIGTERM stops the run through the finally below (localnet and PostgreSQL go too)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
@@ -316,6 +349,17 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
     net = Localnet(net_dir, validators=1, base_port=0,
                    accounts=[*load_demo_accounts(), *bench_txs.genesis_entries(bench_accounts)])
     cluster = PgCluster(work / "postgres")
+    if not net.generated():
+        net.generate()
+    # CometBFT's RPC write timeout is timeout_broadcast_tx_commit + 1 s: a broadcast_tx_sync
+    # waiting for CheckTx behind a 30 s block must not be cut off
+    config: dict[str, object] = {"rpc.timeout_broadcast_tx_commit": "120s"}
+    pprof = ""
+    if node_profile:
+        (pprof_port,) = free_ports(1)
+        pprof = f"127.0.0.1:{pprof_port}"
+    config["rpc.pprof_laddr"] = pprof
+    set_config(Path(net.nodes[0].home) / "config" / "config.toml", config)
     try:
         net.start()
         cluster.start()
@@ -365,8 +409,11 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
                 cluster.drop_database(f"base{r}")
                 log(f"  {base_tree}: {run_.seconds:.1f} s, indexer CPU {run_.indexer_cpu:.1f} s")
             url = cluster.create_database(f"catchup{r}")
+            spy = _NodeProfile(pprof, work) if pprof and r == 0 else None
             run_ = _catch_up(net, cluster, url, work, result, blocks_per_tx,
                              profile and r == 0, log)
+            if spy is not None:
+                result.node_profile = spy.stop()
             with psycopg.connect(url) as conn:
                 run_.events = _count(conn, "events")
                 rows = {t: _count(conn, t) for t in _COMPARED}
@@ -520,6 +567,49 @@ def _catch_up(net: Localnet, cluster: PgCluster, url: str, work: Path, result: I
         shutil.copy(work / "catchup.spy", Path(tempfile.gettempdir()) / "indexer-catchup.spy")
     result.catchups.append(run_)
     return run_
+
+
+class _NodeProfile:
+    """CometBFT's CPU profile while a catch-up runs: consecutive 10 s profiles from the node's
+    pprof server, merged and ranked by ``go tool pprof -top`` (flat and cumulative %)."""
+
+    def __init__(self, address: str, work: Path) -> None:
+        self.base = f"http://{address}/debug/pprof/profile?seconds=10"
+        self.files: list[Path] = []
+        self.work = work
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._collect, daemon=True)
+        self.thread.start()
+
+    def _collect(self) -> None:
+        while not self.done.is_set():
+            try:
+                data = requests.get(self.base, timeout=60).content
+            except requests.RequestException:
+                time.sleep(0.5)
+                continue
+            path = self.work / f"cometbft-{len(self.files)}.pprof"
+            path.write_bytes(data)
+            self.files.append(path)
+
+    def stop(self, top: int = 25) -> list[tuple[str, float, float]]:
+        self.done.set()
+        self.thread.join(timeout=30)
+        go = shutil.which("go") or "/usr/local/go/bin/go"
+        if not self.files:
+            return []
+        out = subprocess.run([go, "tool", "pprof", "-top", f"-nodecount={top}",
+                              *map(str, self.files)], capture_output=True, text=True,
+                             timeout=300).stdout
+        for f in self.files:
+            shutil.copy(f, Path(tempfile.gettempdir()) / f"indexer-{f.name}")
+        rows = []
+        for line in out.splitlines():
+            m = re.match(r"^\s*[\d.]+\w*\s+([\d.]+)%\s+[\d.]+%\s+[\d.]+\w*\s+([\d.]+)%\s+(.+)$",
+                         line)
+            if m:
+                rows.append((m.group(3).strip(), float(m.group(1)), float(m.group(2))))
+        return rows
 
 
 _COMPARED = ("blocks", "txs", "events", "event_attributes", "orders", "payments", "refunds",
