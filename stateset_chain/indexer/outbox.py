@@ -20,8 +20,9 @@ OUTBOX_COLUMNS = ("id", "height", "tx_index", "event_index", "event_type", "orde
                   "created_at")
 
 
-def _data_value(name: str, value: Any, order: dict) -> Any:
-    """One ``data`` entry: the order's records (proto JSON) rendered as the API renders them."""
+def _data_value(name: str, value: Any, order: dict, rendered: dict | None) -> Any:
+    """One ``data`` entry: the order's records (proto JSON) rendered as the API renders them
+    (a dispute or settlement the order already holds is taken from its rendering)."""
     if value is None or not isinstance(value, dict):
         return value
     if name == "payment":
@@ -29,6 +30,8 @@ def _data_value(name: str, value: Any, order: dict) -> Any:
     if name == "refund":
         return render_refund(value, order)
     if name in ("dispute", "settlement"):
+        if rendered is not None and order.get(name) is value:
+            return rendered[name]
         return render_order({**order, name: value})[name]
     return value
 
@@ -37,9 +40,10 @@ def outbox_row(ev, kind: str, order: dict | None, data: dict[str, Any]) -> tuple
     from stateset_chain.indexer.views import event_id, time_text
 
     eid = event_id(ev.height, ev.tx_index, ev.index)
-    body: dict[str, Any] = {"order": render_order(order) if order is not None else None}
+    rendered = render_order(order) if order is not None else None
+    body: dict[str, Any] = {"order": rendered}
     for name, value in data.items():
-        body[name] = _data_value(name, value, order or {})
+        body[name] = _data_value(name, value, order or {}, rendered)
     payload = {
         "id": eid,
         "event": kind,

@@ -277,3 +277,21 @@ def test_a_batch_of_new_orders_reads_the_orders_table_once(migrated_url):
         batch.flush()
         assert counting.order_reads == 1
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 50
+
+
+def test_a_dispute_in_the_outbox_is_the_orders_rendering_taken_or_made():
+    from stateset_chain.indexer.outbox import outbox_row
+    from stateset_chain.readside.render import render_order
+
+    from stateset.orders.v1.orders_pb2 import Dispute
+
+    order = to_json_dict(new_order())
+    order["dispute"] = to_json_dict(Dispute(opened_by=ALICE, reason="late", evidence=["x"],
+                                            refund_amount=5_000_000))
+    ev = raw(order_events.OrderCreated(order=new_order()), 9, 1, 3)
+    held = outbox_row(ev, "order.disputed", order, {"dispute": order["dispute"]})[6].obj
+    assert held["data"]["dispute"] == render_order(order)["dispute"]
+    other = dict(order["dispute"], reason="other")  # not the order's own: rendered on its own
+    made = outbox_row(ev, "order.disputed", order, {"dispute": other})[6].obj
+    assert made["data"]["dispute"] == render_order({**order, "dispute": other})["dispute"]
+    assert made["data"]["dispute"]["reason"] == "other"
