@@ -178,6 +178,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="API process counts for the throughput runs (%(default)s)")
     p.add_argument("--no-rate-limit", dest="rate_limit", action="store_false",
                    help="run the API with --rate 0 (no rate-limit statement per request)")
+    p.add_argument("--db-dir", type=Path, default=None,
+                   help="keep the PostgreSQL cluster in this folder and reuse its orders on "
+                        "the next run with the same --orders")
 
     p = sub.add_parser("statesync", help="snapshot creation and restore time and size with "
                        "--orders orders")
@@ -278,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = "### Orders API and webhooks\n\n" + api.run(
             args.orders, args.requests, args.threads, args.webhooks, _log,
             processes=tuple(int(n) for n in args.processes.split(",") if n.strip()),
-            rate_limit=args.rate_limit).markdown()
+            rate_limit=args.rate_limit, db_dir=args.db_dir).markdown()
     else:
         from benchmarks import network
 

@@ -174,9 +174,29 @@ def fill(url: str, orders: int, log) -> float:
         for lo in range(1, orders + 1, chunk):
             hi = min(orders, lo + chunk - 1)
             conn.execute(sql, (lo, hi))
+            store_api_json(conn, lo, hi)
             log(f"api bench: {hi:,}/{orders:,} orders ({time.monotonic() - started:.0f} s)")
         conn.execute("VACUUM ANALYZE orders")  # what autovacuum does to a live table
     return time.monotonic() - started
+
+
+def store_api_json(conn, lo: int, hi: int) -> None:
+    """``orders.api_json`` of the orders with sequence lo..hi, as the indexer writes it with
+    each row (``readside.render.order_json`` of ``doc``)."""
+    from stateset_chain.readside import jsoncodec
+    from stateset_chain.readside.render import order_json
+
+    jsoncodec.use_on(conn)
+    rows = conn.execute("SELECT id, doc FROM orders WHERE sequence BETWEEN %s AND %s",
+                        (lo, hi)).fetchall()
+    with conn.transaction():
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS fill_json (id text, api_json text) "
+                     "ON COMMIT DELETE ROWS")
+        with conn.cursor() as cur, cur.copy("COPY fill_json (id, api_json) FROM STDIN") as copy:
+            for oid, doc in rows:
+                copy.write_row((oid, order_json(doc)))
+        conn.execute("UPDATE orders SET api_json = f.api_json FROM fill_json f "
+                     "WHERE orders.id = f.id")
 
 
 def _measure(session, base: str, shapes: dict, n: int, rng: random.Random,
@@ -342,20 +362,49 @@ def _start_api(url: str, parent: Path, index: int, rate_limit: bool,
             time.sleep(0.2)
 
 
-def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
-        processes: tuple[int, ...] = (1, 2), rate_limit: bool = True) -> ApiBench:
+def _filled(url: str) -> int:
+    """Orders already in a kept database (0: none, or no such table yet)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute("SELECT count(*) FROM orders").fetchone()
+            return int(row[0]) if row else 0
+    except psycopg.Error:
+        return 0
+
+
+def open_database(orders: int, log, db_dir: Path | None) -> tuple:
+    """(cluster, url, fill seconds, parent folder): a fresh throwaway cluster, or with
+    ``db_dir`` the cluster kept there (filled on first use, reused while it holds ``orders``
+    orders; the fill of 1,000,000 orders is the long part of a run)."""
     from localnet.pgcluster import PgCluster
     from stateset_chain.readside.db import migrate
 
-    parent = Path(tempfile.mkdtemp(prefix="stateset-api-bench-"))
+    if db_dir is None:
+        parent = Path(tempfile.mkdtemp(prefix="stateset-api-bench-"))
+    else:
+        parent = db_dir.resolve()
+        parent.mkdir(parents=True, exist_ok=True)
     parent.chmod(0o755)
     cluster = PgCluster(parent / "pg")
     cluster.start()
+    url = cluster.url_for("apibench")
+    if db_dir is not None and _filled(url) == orders:
+        log(f"api bench: reusing the {orders:,} orders in {parent}")
+        migrate(url)
+        return cluster, url, 0.0, parent
+    url = cluster.create_database("apibench")
+    migrate(url)
+    return cluster, url, fill(url, orders, log), parent
+
+
+def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
+        processes: tuple[int, ...] = (1, 2), rate_limit: bool = True,
+        db_dir: Path | None = None) -> ApiBench:
+    cluster, url, fill_seconds, parent = open_database(orders, log, db_dir)
     procs: list[subprocess.Popen] = []
     try:
-        url = cluster.create_database("apibench")
-        migrate(url)
-        fill_seconds = fill(url, orders, log)
         proc, base = _start_api(url, parent, 0, rate_limit, webhooks=True)
         procs.append(proc)
         day = 86400 // 30  # orders per day of created_at
@@ -424,7 +473,10 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        cluster.destroy()
+        if db_dir is None:
+            cluster.destroy()
+        else:
+            cluster.stop()
 
 
 def _base_of(proc: subprocess.Popen) -> str:

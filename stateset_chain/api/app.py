@@ -91,8 +91,7 @@ class Service:
         if not self.limiter.enabled:
             return 0.0
         try:
-            async with self.apool.connection() as conn:
-                return await self.limiter.take(conn, who)
+            return await self.limiter.take(self.apool.connection, who)
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as e:
             raise errors.DatabaseUnavailable(f"database unavailable: {type(e).__name__}") from None
 

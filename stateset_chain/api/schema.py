@@ -13,12 +13,15 @@ outbox) and writes them only from blocks. The API owns what integrators create t
     reports              a CSV report's request and its rendered body
     api_rate_limits      per key (or client address): the rate limit's state, shared by every
                          API process (``api.ratelimit``; UNLOGGED, revision ``api_0002``)
+    order_counts         orders per (merchant, status, currency), kept by triggers on ``orders``
+                         (the order list's ``total_count``; revision ``api_0003``)
 
 and four indexes on the indexer's ``orders`` for the list routes (``orders_*_seq``,
 ``orders_status_total``).
 
-``DDL`` is applied by the alembic revision ``api_0001`` and ``RATE_LIMITS_DDL`` by ``api_0002``;
-``create_all`` applies both. Every statement is idempotent.
+``DDL`` is applied by the alembic revision ``api_0001``, ``RATE_LIMITS_DDL`` by ``api_0002`` and
+``READ_MODELS_DDL`` (``orders.api_json`` and ``order_counts``, kept by the indexer's writes) by
+``api_0003``; ``create_all`` applies them all. Every statement is idempotent.
 """
 
 from __future__ import annotations
@@ -157,9 +160,82 @@ RATE_LIMITS_DDL: tuple[str, ...] = (
 
 RATE_LIMITS_DROP: tuple[str, ...] = ("DROP TABLE IF EXISTS api_rate_limits",)
 
+# Read models the indexer keeps for the API (revision ``api_0003``): ``orders.api_json`` (the
+# order's API JSON, written with the row) and ``order_counts`` (orders per merchant, status and
+# currency, kept by statement triggers on ``orders`` in the writer's own transaction).
+_COUNTS_DELTA = """
+    INSERT INTO order_counts AS c (merchant, status, currency, n)
+    SELECT merchant, status, currency, sum(d) FROM ({rows}) AS x
+     GROUP BY merchant, status, currency HAVING sum(d) <> 0
+    ON CONFLICT (merchant, status, currency) DO UPDATE SET n = c.n + EXCLUDED.n
+"""
+_NEW = "SELECT merchant, status, currency, 1 AS d FROM new_rows"
+_OLD = "SELECT merchant, status, currency, -1 AS d FROM old_rows"
+
+READ_MODELS_DDL: tuple[str, ...] = (
+    "ALTER TABLE orders ADD COLUMN IF NOT EXISTS api_json text",
+    # tokens the key's last statement granted (a process leases several at once, ratelimit)
+    "ALTER TABLE api_rate_limits ADD COLUMN IF NOT EXISTS granted integer NOT NULL DEFAULT 1",
+    """
+    CREATE TABLE IF NOT EXISTS order_counts (
+        merchant  TEXT NOT NULL,
+        status    TEXT NOT NULL,
+        currency  TEXT NOT NULL,
+        n         BIGINT NOT NULL,
+        PRIMARY KEY (merchant, status, currency)
+    )
+    """,
+    f"""
+    CREATE OR REPLACE FUNCTION order_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN {_COUNTS_DELTA.format(rows=_NEW)}; RETURN NULL; END $$
+    """,
+    f"""
+    CREATE OR REPLACE FUNCTION order_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN {_COUNTS_DELTA.format(rows=_NEW + " UNION ALL " + _OLD)}; RETURN NULL; END $$
+    """,
+    f"""
+    CREATE OR REPLACE FUNCTION order_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN {_COUNTS_DELTA.format(rows=_OLD)}; RETURN NULL; END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION order_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN DELETE FROM order_counts; RETURN NULL; END $$
+    """,
+    "DROP TRIGGER IF EXISTS order_counts_insert ON orders",
+    "DROP TRIGGER IF EXISTS order_counts_update ON orders",
+    "DROP TRIGGER IF EXISTS order_counts_delete ON orders",
+    "DROP TRIGGER IF EXISTS order_counts_truncate ON orders",
+    "CREATE TRIGGER order_counts_insert AFTER INSERT ON orders REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION order_counts_insert()",
+    "CREATE TRIGGER order_counts_update AFTER UPDATE ON orders REFERENCING OLD TABLE AS old_rows "
+    "NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION order_counts_update()",
+    "CREATE TRIGGER order_counts_delete AFTER DELETE ON orders REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION order_counts_delete()",
+    "CREATE TRIGGER order_counts_truncate AFTER TRUNCATE ON orders "
+    "FOR EACH STATEMENT EXECUTE FUNCTION order_counts_truncate()",
+    # the orders already there (a table being written meanwhile is not: one writer, the indexer)
+    "DELETE FROM order_counts",
+    "INSERT INTO order_counts (merchant, status, currency, n) "
+    "SELECT merchant, status, currency, count(*) FROM orders GROUP BY merchant, status, currency",
+)
+
+READ_MODELS_DROP: tuple[str, ...] = (
+    "DROP TRIGGER IF EXISTS order_counts_truncate ON orders",
+    "DROP TRIGGER IF EXISTS order_counts_delete ON orders",
+    "DROP TRIGGER IF EXISTS order_counts_update ON orders",
+    "DROP TRIGGER IF EXISTS order_counts_insert ON orders",
+    "DROP FUNCTION IF EXISTS order_counts_truncate()",
+    "DROP FUNCTION IF EXISTS order_counts_delete()",
+    "DROP FUNCTION IF EXISTS order_counts_update()",
+    "DROP FUNCTION IF EXISTS order_counts_insert()",
+    "DROP TABLE IF EXISTS order_counts",
+    "ALTER TABLE api_rate_limits DROP COLUMN IF EXISTS granted",
+    "ALTER TABLE orders DROP COLUMN IF EXISTS api_json",
+)
+
 TABLES: tuple[str, ...] = (
     "api_keys", "idempotency_keys", "webhook_endpoints", "webhook_secrets", "webhook_fanout",
-    "webhook_deliveries", "webhook_attempts", "reports", "api_rate_limits",
+    "webhook_deliveries", "webhook_attempts", "reports", "api_rate_limits", "order_counts",
 )
 
 DROP: tuple[str, ...] = (
@@ -182,5 +258,5 @@ DROP: tuple[str, ...] = (
 
 def create_all(conn) -> None:
     """Apply ``DDL`` on a psycopg connection (in its current transaction)."""
-    for statement in (*DDL, *RATE_LIMITS_DDL):
+    for statement in (*DDL, *RATE_LIMITS_DDL, *READ_MODELS_DDL):
         conn.execute(statement)

@@ -31,9 +31,12 @@ from psycopg.types.json import Jsonb
 
 from stateset_chain.crypto import address
 from stateset_chain.readside.jsoncodec import loads as _loads
+from stateset_chain.readside.render import order_json
 from stateset_chain.timefmt import NS, ns_datetime, timestamp_json
 
-VIEWS_VERSION = 2  # 2: fiat-priced orders (exchange rate, stablecoin amounts), VAT, import duty
+# 2: fiat-priced orders (exchange rate, stablecoin amounts), VAT, import duty;
+# 3: orders.api_json (the order's API JSON, written with the row)
+VIEWS_VERSION = 3
 VIEW_NAME = "typed"
 GENESIS_BALANCE = "genesis.balance"
 BLOCK_EVENT = -1  # tx_index of a FinalizeBlock event
@@ -583,7 +586,7 @@ class ViewBatch:
             self.order_heights[o["id"]], Jsonb(o), _int(o, "vat_rate_bps"), _int(o, "vat"),
             _int(o, "import_duty"), o.get("origin_country", ""), _int(o, "stablecoin_total"),
             _int(o, "amount_refunded_fiat"), (o.get("exchange_rate") or {}).get("rate", ""),
-            (o.get("exchange_rate") or {}).get("locked_at"),
+            (o.get("exchange_rate") or {}).get("locked_at"), order_json(o),
         )
 
     def _flush_ops(self) -> None:
@@ -678,7 +681,7 @@ _ORDER_COLUMNS = (
     "amount_settled", "shipping_address", "metadata", "revenue_split", "held_by",
     "settlement_due", "settled", "created_at", "updated_at", "created_height", "updated_height",
     "doc", "vat_rate_bps", "vat", "import_duty", "origin_country", "stablecoin_total",
-    "amount_refunded_fiat", "exchange_rate", "rate_locked_at",
+    "amount_refunded_fiat", "exchange_rate", "rate_locked_at", "api_json",
 )
 # Changed orders go through a staging table: one COPY and one UPDATE instead of a statement each.
 _ORDER_STAGE = (

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from stateset_chain.orders.money import UNIT
+from stateset_chain.readside.jsoncodec import dumps
 
 
 def decimal_string(amount: int | str) -> str:
@@ -271,3 +272,9 @@ def render_order(doc: Mapping[str, Any]) -> dict[str, Any]:
 def render_order_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """The Orders API object of a row of the ``orders`` table (its ``doc`` column)."""
     return render_order(row["doc"])
+
+
+def order_json(order: Mapping[str, Any]) -> str:
+    """``render_order(order)`` as the API's JSON text (compact, UTF-8, orjson): what the indexer
+    stores in ``orders.api_json`` and ``GET /v1/orders/{id}`` returns byte for byte."""
+    return dumps(render_order(order)).decode()

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from stateset_chain.readside.render import order_json
+
 STATUSES = (
     "CREATED", "PAID", "FULFILLED", "SHIPPED", "DELIVERED", "HELD", "CANCELLED", "RETURNED",
     "REFUNDED", "DISPUTED", "RESOLVED",
@@ -61,6 +63,12 @@ class Order:
         }
 
 
+def stored_json(order: Order, doc: dict) -> str | None:
+    """``orders.api_json`` as the indexer writes it, for even sequences; NULL (a row from before
+    the column, which the API renders from ``doc``) for odd ones, so lists mix both."""
+    return order_json(doc) if order.sequence % 2 == 0 else None
+
+
 def insert(conn, order: Order) -> None:
     doc = order.doc()
     conn.execute(
@@ -69,15 +77,15 @@ def insert(conn, order: Order) -> None:
           merchant, creator, currency, denom, preferred_payment_method, subtotal, tax_rate_bps,
           tax, shipping_fee, total, status, payment_status, amount_paid, amount_refunded,
           amount_settled, shipping_address, metadata, revenue_split, held_by, settlement_due,
-          settled, created_at, updated_at, created_height, updated_height, doc)
+          settled, created_at, updated_at, created_height, updated_height, doc, api_json)
         VALUES (%s, %s, '', '', '', '', %s, %s, %s, %s, 'ussusd', '', %s, 0, 0, 0, %s, %s, %s,
-          %s, %s, 0, '{}', '{}', NULL, '', NULL, false, %s, %s, %s, %s, %s)
+          %s, %s, 0, '{}', '{}', NULL, '', NULL, false, %s, %s, %s, %s, %s, %s)
         """,
         (order.id, order.sequence, order.customer, order.merchant, order.customer,
          order.currency, order.total, order.total, order.status,
          doc["payment_status"].removeprefix("PAYMENT_STATUS_"), order.amount_paid,
          order.amount_refunded, order.created_at, order.created_at, order.sequence,
-         order.sequence, json.dumps(doc)),
+         order.sequence, json.dumps(doc), stored_json(order, doc)),
     )
     for i, p in enumerate(order.payments):
         conn.execute(

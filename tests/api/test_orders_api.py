@@ -28,6 +28,84 @@ def test_get_order_renders_the_documents_shape(client, conn):
     assert [t["status"] for t in body["timeline"]] == ["CREATED", "SHIPPED"]
 
 
+def test_stored_json_is_byte_for_byte_the_rendering(client, conn):
+    """get order and the list return ``orders.api_json`` as stored (even sequences here) or, for
+    a row without it (odd), the rendering of ``doc``: either way the bytes and headers that
+    ``FastJSONResponse`` writes for ``render_order(doc)``."""
+    from stateset_chain.readside import jsoncodec
+    from stateset_chain.readside.render import render_order
+
+    orders = [factory.paid_order(i, "cust1", "merch1", s, 10**6 * i, factory.EPOCH)
+              for i, s in enumerate(["SHIPPED", "PAID", "CREATED"], start=1)]
+    for o in orders:
+        factory.insert(conn, o)
+    stored = dict(conn.execute("SELECT id, api_json IS NOT NULL FROM orders").fetchall())
+    assert sorted(stored.values()) == [False, False, True]
+    rendered = {o.id: render_order(o.doc()) for o in orders}
+    for o in orders:
+        r = client.get(f"/v1/orders/{o.id}")
+        assert r.content == jsoncodec.dumps(rendered[o.id])
+        assert r.headers["content-type"] == "application/json"
+        assert int(r.headers["content-length"]) == len(r.content)
+    for query in ("", "?status=PAID,SHIPPED", "?customer_id=cust1&limit=2"):
+        r = client.get(f"/v1/orders{query}")
+        page = r.json()
+        assert r.content == jsoncodec.dumps(page)
+        assert page["orders"] == [rendered[o["id"]] for o in page["orders"]]
+
+
+def test_amounts_compare_within_the_named_currency(client, conn):
+    """Amounts of different currencies do not compare: amount_min/amount_max need currency, and
+    then compare each order's total in that currency."""
+    for i, (currency, total) in enumerate([("usd", 50), ("EUR", 50), ("usdc", 5), ("EUR", 5)],
+                                          start=1):
+        factory.insert(conn, factory.paid_order(i, "c", "m", "PAID", total * 10**6,
+                                                factory.EPOCH, currency))
+    r = client.get("/v1/orders?amount_min=10")
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "parameter_missing"
+    assert r.json()["error"]["param"] == "currency"
+    page = client.get("/v1/orders?amount_min=10&currency=eur").json()
+    assert [o["id"] for o in page["orders"]] == ["ord_0000000002"]
+    assert page["total_count"] == 1
+    page = client.get("/v1/orders?amount_max=10&currency=USDC").json()
+    assert [o["id"] for o in page["orders"]] == ["ord_0000000003"]
+    page = client.get("/v1/orders?currency=EUR").json()  # the currency alone, counted
+    assert page["total_count"] == 2
+
+
+def test_order_counts_follow_every_write_of_orders(conn):
+    """``order_counts`` (the list's total_count of merchant/status/currency filters) is kept by
+    triggers, in the writer's transaction: insert, update, delete, truncate."""
+
+    def check():
+        counts = conn.execute(
+            "SELECT merchant, status, currency, n FROM order_counts WHERE n <> 0 "
+            "ORDER BY 1, 2, 3").fetchall()
+        assert counts == conn.execute(
+            "SELECT merchant, status, currency, count(*) FROM orders GROUP BY 1, 2, 3 "
+            "ORDER BY 1, 2, 3").fetchall()
+        return counts
+
+    for i in range(1, 13):
+        factory.insert(conn, factory.paid_order(
+            i, "c", f"m{i % 3}", factory.STATUSES[i % 4], 10**6, factory.EPOCH,
+            ["usd", "EUR"][i % 2]))
+    assert sum(n for *_, n in check()) == 12
+    conn.execute("UPDATE orders SET status = 'REFUNDED' WHERE sequence % 4 = 1")
+    check()
+    with conn.transaction():
+        conn.execute("UPDATE orders SET merchant = 'm9' WHERE sequence < 5")
+        conn.execute("DELETE FROM orders WHERE sequence > 10")
+    assert sum(n for *_, n in check()) == 10
+    with pytest.raises(RuntimeError, match="abort"), conn.transaction():  # rolled back
+        conn.execute("DELETE FROM orders")
+        raise RuntimeError("abort")
+    assert sum(n for *_, n in check()) == 10
+    conn.execute("TRUNCATE orders CASCADE")
+    assert check() == []
+
+
 def test_missing_order_is_resource_missing(client):
     r = client.get("/v1/orders/ord_nope")
     assert r.status_code == 404

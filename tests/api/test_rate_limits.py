@@ -5,6 +5,7 @@ burst and the rate; a per-process limiter would let each process pass its own bu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import subprocess
 import sys
@@ -18,6 +19,16 @@ import requests
 
 from stateset_chain.api.keys import create_key
 from stateset_chain.api.ratelimit import RateLimiter
+
+
+def _on(conn):
+    """A connection factory (what ``RateLimiter.take`` enters) that gives ``conn``."""
+
+    @contextlib.asynccontextmanager
+    async def factory():
+        yield conn
+
+    return factory
 
 
 def bearer(key: str) -> dict:
@@ -134,11 +145,13 @@ def test_refill_after_the_returned_wait(db_url):
 
     async def scenario() -> list:
         limiter = RateLimiter(rate=4.0, burst=2)
+        assert limiter.lease == 1  # a small burst: a statement per request, plain GCRA
         async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as conn:
-            first = [await limiter.take(conn, "key:refill") for _ in range(3)]
+            on = _on(conn)
+            first = [await limiter.take(on, "key:refill") for _ in range(3)]
             await asyncio.sleep(first[2])
-            after = await limiter.take(conn, "key:refill")
-            again = await limiter.take(conn, "key:refill")
+            after = await limiter.take(on, "key:refill")
+            again = await limiter.take(on, "key:refill")
         return [*first, after, again]
 
     w1, w2, w3, after, again = asyncio.run(scenario())
@@ -158,3 +171,46 @@ def test_rate_zero_is_off(db_url, conn):
     finally:
         s.stop()
     assert conn.execute("SELECT count(*) FROM api_rate_limits").fetchone()[0] == 0
+
+
+def test_leases_pass_exactly_the_burst_and_give_back_what_they_did_not_spend(db_url):
+    """Two processes' limiters leasing 5 tokens at a time (a lease lasts 1,000 s of their clock
+    here): requests alternating between them pass exactly the burst, no more (each lease is
+    spent before its process asks again); an expired lease's unspent tokens go back to the
+    key's row with the process's next statement, so they count as never taken."""
+    clock = [0.0]
+
+    def limiter():
+        return RateLimiter(rate=0.01, burst=50, clock=lambda: clock[0], lease_seconds=1000.0)
+
+    async def scenario():
+        a, b = limiter(), limiter()
+        assert a.lease == 5
+        async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as conn:
+            on = _on(conn)
+            passed = [await (a if i % 2 else b).take(on, "key:lease") == 0.0 for i in range(60)]
+            statements_row = await (await conn.execute(
+                "SELECT granted FROM api_rate_limits WHERE who = 'key:lease'")).fetchone()
+            # another key: A spends 1 of its lease, which expires; B leases; A's next statement
+            # gives its 4 unspent tokens back before leasing again
+            assert await a.take(on, "key:refund") == 0.0
+            clock[0] += 1001.0
+            assert await b.take(on, "key:refund") == 0.0
+            assert await a.take(on, "key:refund") == 0.0
+            ahead = await (await conn.execute(
+                "SELECT extract(epoch FROM tat - checked_at)::float8 FROM api_rate_limits "
+                "WHERE who = 'key:refund'")).fetchone()
+        return passed, statements_row[0], ahead[0]
+
+    passed, last_granted, ahead = asyncio.run(scenario())
+    assert passed == [True] * 50 + [False] * 10
+    assert last_granted == 0  # refused: the bucket is empty
+    # taken: 5 (A) + 5 (B) - 4 (A's refund) + 5 (A) = 11 tokens of 100 s each
+    assert abs(ahead - 1100.0) < 5.0, ahead
+
+
+def test_the_lease_is_one_token_for_small_bursts_and_bounded():
+    assert RateLimiter(rate=100.0, burst=200).lease == 10  # rate x 0.1 s
+    assert RateLimiter(rate=100.0, burst=20).lease == 2  # a tenth of the burst
+    assert RateLimiter(rate=0.01, burst=4).lease == 1  # every request: a statement
+    assert RateLimiter(rate=10**6, burst=10**6).lease == 100  # MAX_LEASE

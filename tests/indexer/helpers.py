@@ -16,6 +16,7 @@ from localnet import Localnet
 from stateset_chain.client import NodeClient, wallet_from_mnemonic
 from stateset_chain.localnet import load_demo_accounts
 from stateset_chain.readside import db
+from stateset_chain.readside.render import order_json
 
 from stateset.orders.v1 import query_pb2 as orders_query
 
@@ -112,12 +113,25 @@ def assert_matches_chain(url: str, client: NodeClient) -> int:
         orders = conn.execute(
             "SELECT id, doc, status, payment_status, amount_paid, total FROM orders"
         ).fetchall()
+        # the API's read models, kept with the rows: the stored API JSON of each order, and
+        # the counts per (merchant, status, currency)
+        stale = conn.execute(
+            "SELECT id, doc, api_json FROM orders").fetchall()
+        counts = conn.execute(
+            "SELECT merchant, status, currency, n FROM order_counts WHERE n <> 0 ORDER BY 1, 2, 3"
+        ).fetchall()
+        grouped = conn.execute(
+            "SELECT merchant, status, currency, count(*) FROM orders GROUP BY 1, 2, 3 "
+            "ORDER BY 1, 2, 3").fetchall()
         payments = conn.execute(
             "SELECT order_id, array_agg(id ORDER BY index), sum(amount), sum(refunded) "
             "FROM payments GROUP BY order_id"
         ).fetchall()
         balances = conn.execute("SELECT address, denom, amount FROM balances").fetchall()
     assert orders, "no orders indexed"
+    for oid, doc, api_json in stale:
+        assert api_json == order_json(doc), f"order {oid}: api_json is not its rendering"
+    assert counts == grouped
     by_order = {p[0]: p[1:] for p in payments}
     for oid, doc, status, payment_status, amount_paid, total in orders:
         chain = chain_order(client, oid)

@@ -3,6 +3,8 @@ own encoder (``stateset_chain.events.typed_attributes``), and the pure helpers t
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +20,7 @@ from stateset_chain.indexer.views import (
 )
 from stateset_chain.orders import escrow
 from stateset_chain.readside import db
+from stateset_chain.readside.render import order_json
 from stateset_chain.timefmt import timestamp
 
 from cosmos.base.v1beta1.coin_pb2 import Coin
@@ -114,6 +117,11 @@ def test_outbox_rows_have_stable_ids_and_the_api_shape(migrated_url):
         ("evt_5_2_1", "order.paid"),
     ]
     paid = rows[2][2]
+    with db.connect(migrated_url) as conn:
+        doc, api_json = conn.execute("SELECT doc, api_json FROM orders").fetchone()
+    # the order's API JSON, stored with the row, is the last webhook's data.order, as text
+    assert api_json == order_json(doc)
+    assert json.loads(api_json) == paid["data"]["order"]
     assert paid["id"] == "evt_5_2_1" and paid["event"] == "order.paid"
     assert paid["data"]["order"]["status"] == "PAID"
     assert paid["data"]["order"]["total"] == "25.00"
