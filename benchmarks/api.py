@@ -282,7 +282,8 @@ def _throughput(bases: list[str], orders: int, threads: int, pids: list[int],
     )
 
 
-def _webhooks(url: str, base: str, count: int, log) -> list[float]:
+def _webhooks(url: str, base: str, count: int, log, interval: float = 0.02,
+              first: int = 10_000_000) -> list[float]:
     import psycopg
     import requests
 
@@ -311,9 +312,10 @@ def _webhooks(url: str, base: str, count: int, log) -> list[float]:
                               json={"url": f"http://127.0.0.1:{port}/h", "events": ["*"]},
                               timeout=10)
             r.raise_for_status()
+            endpoint = r.json()["id"]
             committed: dict[str, float] = {}
             for i in range(count):
-                eid = f"evt_{10_000_000 + i}_0_0"
+                eid = f"evt_{first + i}_0_0"
                 payload = {"id": eid, "event": "order.paid", "data": {"order": {"id": "ord_1"}},
                            "timestamp": "2026-01-01T00:00:00Z"}
                 with conn.transaction():
@@ -321,14 +323,16 @@ def _webhooks(url: str, base: str, count: int, log) -> list[float]:
                         "INSERT INTO webhook_outbox (id, height, tx_index, event_index, "
                         "event_type, order_id, payload, created_at) VALUES "
                         "(%s, %s, 0, 0, 'order.paid', 'ord_1', %s, now())",
-                        (eid, 10_000_000 + i, json.dumps(payload)),
+                        (eid, first + i, json.dumps(payload)),
                     )
                 committed[eid] = time.monotonic()
-                time.sleep(0.02)
+                time.sleep(interval)
         deadline = time.monotonic() + 60
         while len(arrivals) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         log(f"api bench: {len(arrivals)}/{count} webhooks arrived")
+        requests.delete(f"{base}/v1/webhooks/{endpoint}",
+                        headers={"Authorization": f"Bearer {key}"}, timeout=10)
         return [(arrivals[e] - t) * 1000 for e, t in committed.items() if e in arrivals]
     finally:
         server.shutdown()
@@ -336,7 +340,9 @@ def _webhooks(url: str, base: str, count: int, log) -> list[float]:
 
 
 def _start_api(url: str, parent: Path, index: int, rate_limit: bool,
-               webhooks: bool) -> tuple[subprocess.Popen, str]:
+               webhooks: bool, tree: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """``statesetd api`` as a subprocess; ``tree``: the code of another checkout (an export of
+    an older commit, run with this virtualenv) instead of this one."""
     import requests
 
     port = _free_port()
@@ -348,7 +354,8 @@ def _start_api(url: str, parent: Path, index: int, rate_limit: bool,
          f"127.0.0.1:{port}", "--allow-private-webhooks", *limits, "--log-level", "warning",
          *([] if webhooks else ["--no-webhooks"])],
         stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        env=dict(os.environ),
+        env={**os.environ, "PYTHONPATH": str(tree)} if tree else dict(os.environ),
+        cwd=tree,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -428,8 +435,8 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
                                   "created_before": str(int(t + 86400)), "limit": 20}
 
         def by_status_amount_cursor(rng):
-            return "/v1/orders", {"status": "PAID", "amount_min": "500", "amount_max": "510",
-                                  "limit": 20,
+            return "/v1/orders", {"status": "PAID", "currency": "usd", "amount_min": "500",
+                                  "amount_max": "510", "limit": 20,
                                   "starting_after": f"ord_{rng.randint(1, orders):010d}"}
 
         def by_status(rng):
