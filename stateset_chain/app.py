@@ -69,6 +69,7 @@ from stateset_chain.errors import (
     LatestOnlyQuery,
     OutOfGas,
     QueryBudgetExceeded,
+    QueryFieldTooLong,
     TxDecodeError,
     UnknownRequest,
 )
@@ -625,9 +626,7 @@ class App:
                     f"{path} read more than {self.query_gas_limit} gas of state"
                 ) from None
             except KeyPartTooLong:  # a field no stored key can hold (the handler let it pass)
-                raise InvalidRequest(
-                    f"{path}: a request field is longer than any key part (255 bytes)"
-                ) from None
+                raise QueryFieldTooLong(path) from None
             except LatestOnly as e:  # a node-local index, kept for the latest height only
                 raise LatestOnlyQuery(f"{path}: {e}") from None
         except HeightUnavailable as e:

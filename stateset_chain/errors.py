@@ -11,9 +11,11 @@ node, because continuing would commit a wrong state.
     │   OutOfGas 11, MemoTooLarge 12, InsufficientFee 13, TooManySignatures 14, NoSignatures 15,
     │   InvalidRequest 18, TxTooLarge 21, KeyNotFound 22, InvalidHeight 26, WrongChainId 28,
     │   TxTimeoutHeight 30, UnknownExtensionOptions 31, WrongSequence 32, NotFound 38
-    ├── QueryError                  codespace "query"
+    ├── QueryError                  codespace "query" (every module's queries)
     │   QueryBudgetExceeded 2 (a query read past its budget),
-    │   LatestOnlyQuery 3 (a list index asked at a past height)
+    │   LatestOnlyQuery 3 (a list index asked at a past height),
+    │   InvalidPagination 4 (a limit above the query's maximum, an offset too deep, a cursor
+    │   too long or malformed), QueryFieldTooLong 5 (a field no stored key can hold)
     └── module errors               codespace = module name, codes from 2 (documented in SPEC.md)
 
 One way to declare an error, everywhere: a class whose keywords give its code and description,
@@ -26,9 +28,21 @@ classes with one (codespace, code) refuse to import::
     class UnknownDenom(BankError, code=2, description="unknown denom"): ...
 
 A failure gets its own class wherever a wallet or client would act differently on it. The SDK's
-root errors (``sdk/18 InvalidRequest`` among them) are used only where the Cosmos SDK returns the
-same error for the same failure, so that Cosmos wallets read it as they would anywhere, and for
-malformed query requests (the gRPC ``InvalidArgument`` a caller fixes by changing its request).
+root errors are used where the Cosmos SDK returns the same error for the same failure, so that
+Cosmos wallets read them as they would anywhere: a malformed address in a message or a query is
+``sdk/7 InvalidAddress`` (as the SDK's address codec answers its gRPC queries), a malformed denom
+``sdk/10 InvalidCoins``. ``sdk/18 InvalidRequest`` is only where the SDK has it: a tx without
+messages, a gas limit above ``MaxGasWanted``, a proof the store cannot give, and a query whose
+fields contradict each other (give exactly one of two ids: nothing to branch on, the caller's
+code is wrong). A query's pagination failures are one error for every module
+(``query/4 InvalidPagination``); other malformed query fields are the module's own errors (an
+unknown status filter, a malformed id), the same ones its messages raise.
+
+How the edges show them: the gRPC gateway answers ``NOT_FOUND`` for ``sdk/38 NotFound``,
+``sdk/22 KeyNotFound`` and an error whose log says "not found", ``RESOURCE_EXHAUSTED`` for
+``query/2``, ``UNIMPLEMENTED`` for ``sdk/6``, ``INTERNAL`` for an internal error and
+``INVALID_ARGUMENT`` for every other error (REST: 404, 429, 501, 500, 400), with the codespace
+and code in the log.
 """
 
 from __future__ import annotations
@@ -129,6 +143,21 @@ class LatestOnlyQuery(
 ):
     """A query that reads a node-local list index asked for a past height: those indexes keep
     no history (store/versions.py), so it answers at the latest height only."""
+
+
+class InvalidPagination(
+    QueryError, code=4, description="invalid pagination; see the query's limit and cursor"
+):
+    """A list query's page request it cannot serve: a limit above its maximum, an offset
+    deeper than it skips, a cursor longer than any key. Every module's list queries raise it
+    through ``querying`` (``page_limit``, ``require_offset``, ``require_cursor``)."""
+
+
+class QueryFieldTooLong(
+    QueryError, code=5, description="a request field is longer than any key part (255 bytes)"
+):
+    """A query field no stored key can hold reached the store (a handler let it pass): the app
+    answers it whatever the route, instead of an internal error."""
 
 
 class InvariantBroken(Exception):

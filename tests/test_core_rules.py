@@ -81,6 +81,19 @@ def test_one_cache_type():
     assert "class NodeCache" in _sources()["store/commit.py"]
 
 
+def test_one_error_declaration_style():
+    """Every error is a ``class Name(ModuleError, code=N, description=...)`` in its module's
+    ``errors.py``: no factory registers classes, and ``sdk/18 InvalidRequest`` is raised only
+    where the SDK raises it (no messages, gas above MaxGasWanted, a proof the store cannot give,
+    an empty tx to simulate) and for an Order query whose fields contradict each other."""
+    assert _where(r"(?<![.\w])register\(\w+\)") == ["errors.py"]
+    assert _where(r"= type\(\w*, \(\w*Error") == []
+    raisers = _where(r"raise InvalidRequest\(")
+    assert raisers == ["app.py", "auth/tx.py", "orders/queries.py"], raisers
+    pagination = _where(r"raise InvalidPagination\(")
+    assert pagination == ["querying.py"], pagination
+
+
 def test_one_rate_parser():
     """Rates (the oracle's 10^18 fixed point) are parsed and written by ``rates.py`` only."""
     assert _where(r"^\s*def (parse|format)_rate\(") == ["rates.py"]

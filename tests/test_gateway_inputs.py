@@ -39,6 +39,11 @@ def test_a_malformed_tx_hash_is_invalid_argument_and_never_reaches_the_node(bad)
         ("query", 2, grpc.StatusCode.RESOURCE_EXHAUSTED),
         ("undefined", 1, grpc.StatusCode.INTERNAL),
         ("sdk", 18, grpc.StatusCode.INVALID_ARGUMENT),
+        ("sdk", 7, grpc.StatusCode.INVALID_ARGUMENT),  # InvalidAddress
+        ("query", 4, grpc.StatusCode.INVALID_ARGUMENT),  # InvalidPagination
+        ("query", 5, grpc.StatusCode.INVALID_ARGUMENT),  # QueryFieldTooLong
+        ("orders", 47, grpc.StatusCode.INVALID_ARGUMENT),  # UnknownStatus
+        ("sdk", 38, grpc.StatusCode.NOT_FOUND),
         ("sdk", 6, grpc.StatusCode.UNIMPLEMENTED),
     ],
 )

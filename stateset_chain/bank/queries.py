@@ -20,7 +20,7 @@ from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import Coin
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
-from stateset_chain.errors import InvalidCoins, InvalidRequest, NotFound
+from stateset_chain.errors import NotFound
 from stateset_chain.module import QueryRoute
 
 from cosmos.bank.v1beta1 import bank_pb2
@@ -31,10 +31,8 @@ SERVICE = "/cosmos.bank.v1beta1.Query/"
 
 
 def _denom(denom: str) -> str:
-    try:
-        return Coin(denom, 0).denom
-    except InvalidCoins as e:
-        raise InvalidRequest(e.detail) from None
+    """A denom the SDK would accept (``sdk/10 InvalidCoins`` otherwise, as for a coin)."""
+    return Coin(denom, 0).denom
 
 
 def _page(req_pagination, n: int) -> pagination_pb2.PageResponse:

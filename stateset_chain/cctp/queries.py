@@ -2,14 +2,16 @@
 
 Roles                              -> owner, pending owner, attester manager, pauser, controller
 LocalDomain                        -> domain (NotFound if genesis set none)
-Attester(attester hex)             -> the enabled attester (NotFound if not enabled)
+Attester(attester hex)             -> the enabled attester (NotFound if not enabled;
+                                      InvalidAttesterKey if not a key)
 Attesters                          -> every enabled attester, by increasing address
 SignatureThreshold                 -> threshold (0: not set)
-TokenPair(remote_domain, token)    -> the linked pair (NotFound if none)
+TokenPair(remote_domain, token)    -> the linked pair (NotFound if none; InvalidBytes32 if the
+                                      token is not 32 bytes)
 TokenPairs                         -> every pair, by (domain, token)
 RemoteTokenMessenger(domain_id)    -> its address (NotFound if none)
 RemoteTokenMessengers              -> every one, by domain
-PerMessageBurnLimit(denom)         -> the limit (NotFound if none)
+PerMessageBurnLimit(denom)         -> the limit (NotFound if none; sdk InvalidCoins over 128 bytes)
 PerMessageBurnLimits               -> every limit
 MaxMessageBodySize                 -> size, is_set
 BurningAndMintingPaused            -> paused
@@ -33,7 +35,7 @@ from stateset_chain.cctp.codec import require_bytes32
 from stateset_chain.cctp.keys import BURN_MESSAGE_VERSION, MESSAGE_VERSION
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.context import Context
-from stateset_chain.errors import ChainError, InvalidRequest, NotFound
+from stateset_chain.errors import InvalidCoins, NotFound
 from stateset_chain.module import QueryRoute
 
 from stateset.cctp.v1 import query_pb2 as q
@@ -68,10 +70,7 @@ def _attester(eth_address: bytes, pubkey: bytes) -> q.Attester:
 def attester(
     keeper: CctpKeeper, ctx: Context, req: q.QueryAttesterRequest
 ) -> q.QueryAttesterResponse:
-    try:
-        eth_address = ethereum_address(parse_attester_key(req.attester))
-    except ChainError as e:
-        raise InvalidRequest(e.log) from None
+    eth_address = ethereum_address(parse_attester_key(req.attester))
     pubkey = keeper.attester_key(ctx.store, eth_address)
     if pubkey is None:
         raise NotFound(f"attester {req.attester} is not enabled")
@@ -95,10 +94,7 @@ def signature_threshold(
 def token_pair(
     keeper: CctpKeeper, ctx: Context, req: q.QueryTokenPairRequest
 ) -> q.QueryTokenPairResponse:
-    try:
-        token = require_bytes32(req.remote_token, "remote token")
-    except ChainError as e:
-        raise InvalidRequest(e.log) from None
+    token = require_bytes32(req.remote_token, "remote token")
     local = keeper.token_pair(ctx.store, req.remote_domain, token)
     if local is None:
         raise NotFound(f"no token pair for domain {req.remote_domain} 0x{token.hex()}")
@@ -147,7 +143,7 @@ def per_message_burn_limit(
     keeper: CctpKeeper, ctx: Context, req: q.QueryPerMessageBurnLimitRequest
 ) -> q.QueryPerMessageBurnLimitResponse:
     if len(req.denom.encode()) > MAX_DENOM_BYTES:
-        raise InvalidRequest(f"denom is {len(req.denom.encode())} bytes, at most {MAX_DENOM_BYTES}")
+        raise InvalidCoins(f"denom is {len(req.denom.encode())} bytes, at most {MAX_DENOM_BYTES}")
     limit = keeper.burn_limit(ctx.store, req.denom.lower())
     if limit is None:
         raise NotFound(f"no burn limit for {req.denom!r}")

@@ -32,45 +32,55 @@ ComplianceError (codespace "compliance")
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class ComplianceError(ChainError):
     codespace = "compliance"
 
 
-def _error(name: str, code: int, description: str) -> type[ComplianceError]:
-    cls = type(name, (ComplianceError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
-
-
-NotAuthorized = _error("NotAuthorized", 2, "not authorized")
-InvalidParams = _error("InvalidParams", 3, "invalid compliance params")
-InvalidGenesis = _error("InvalidGenesis", 4, "invalid compliance genesis")
-InvalidCountry = _error("InvalidCountry", 5, "invalid country or region")
-InvalidCategory = _error("InvalidCategory", 6, "invalid product category")
-MissingReason = _error("MissingReason", 7, "a reason of 1..256 bytes is required")
-FieldTooLong = _error("FieldTooLong", 8, "field too long")
-AlreadySanctioned = _error("AlreadySanctioned", 9, "the address is already sanctioned")
-NotSanctioned = _error("NotSanctioned", 10, "the address is not sanctioned")
-AlreadyBlocked = _error("AlreadyBlocked", 11, "the entry already exists")
-NotBlocked = _error("NotBlocked", 12, "no such entry")
-InvalidLimit = _error("InvalidLimit", 13, "invalid account limit")
-SanctionedParty = _error("SanctionedParty", 14, "an order party is sanctioned")
-BlockedDestination = _error("BlockedDestination", 15, "the destination country is blocked")
-RestrictedItem = _error("RestrictedItem", 16, "an item is restricted at the destination")
-SanctionedPayer = _error("SanctionedPayer", 17, "the payer is sanctioned")
-SanctionedPayee = _error("SanctionedPayee", 18, "a settlement recipient is sanctioned")
-SanctionedRefundRecipient = _error(
-    "SanctionedRefundRecipient", 19, "a refund recipient is sanctioned"
-)
-SanctionedMintRecipient = _error("SanctionedMintRecipient", 20, "the mint recipient is sanctioned")
-SanctionedBurnSender = _error("SanctionedBurnSender", 21, "the burn sender is sanctioned")
-SanctionedSender = _error("SanctionedSender", 22, "the sender is sanctioned")
-SanctionedRecipient = _error("SanctionedRecipient", 23, "the recipient is sanctioned")
-DailyLimitExceeded = _error("DailyLimitExceeded", 24, "the account's daily limit is exceeded")
-MonthlyLimitExceeded = _error(
-    "MonthlyLimitExceeded", 25, "the account's monthly limit is exceeded"
-)
-OrderFrozen = _error("OrderFrozen", 26, "the order is frozen by compliance")
+class NotAuthorized(ComplianceError, code=2, description="not authorized"): ...
+class InvalidParams(ComplianceError, code=3, description="invalid compliance params"): ...
+class InvalidGenesis(ComplianceError, code=4, description="invalid compliance genesis"): ...
+class InvalidCountry(ComplianceError, code=5, description="invalid country or region"): ...
+class InvalidCategory(ComplianceError, code=6, description="invalid product category"): ...
+class MissingReason(
+    ComplianceError, code=7, description="a reason of 1..256 bytes is required"
+): ...
+class FieldTooLong(ComplianceError, code=8, description="field too long"): ...
+class AlreadySanctioned(
+    ComplianceError, code=9, description="the address is already sanctioned"
+): ...
+class NotSanctioned(ComplianceError, code=10, description="the address is not sanctioned"): ...
+class AlreadyBlocked(ComplianceError, code=11, description="the entry already exists"): ...
+class NotBlocked(ComplianceError, code=12, description="no such entry"): ...
+class InvalidLimit(ComplianceError, code=13, description="invalid account limit"): ...
+class SanctionedParty(ComplianceError, code=14, description="an order party is sanctioned"): ...
+class BlockedDestination(
+    ComplianceError, code=15, description="the destination country is blocked"
+): ...
+class RestrictedItem(
+    ComplianceError, code=16, description="an item is restricted at the destination"
+): ...
+class SanctionedPayer(ComplianceError, code=17, description="the payer is sanctioned"): ...
+class SanctionedPayee(
+    ComplianceError, code=18, description="a settlement recipient is sanctioned"
+): ...
+class SanctionedRefundRecipient(
+    ComplianceError, code=19, description="a refund recipient is sanctioned"
+): ...
+class SanctionedMintRecipient(
+    ComplianceError, code=20, description="the mint recipient is sanctioned"
+): ...
+class SanctionedBurnSender(
+    ComplianceError, code=21, description="the burn sender is sanctioned"
+): ...
+class SanctionedSender(ComplianceError, code=22, description="the sender is sanctioned"): ...
+class SanctionedRecipient(ComplianceError, code=23, description="the recipient is sanctioned"): ...
+class DailyLimitExceeded(
+    ComplianceError, code=24, description="the account's daily limit is exceeded"
+): ...
+class MonthlyLimitExceeded(
+    ComplianceError, code=25, description="the account's monthly limit is exceeded"
+): ...
+class OrderFrozen(ComplianceError, code=26, description="the order is frozen by compliance"): ...

@@ -10,19 +10,22 @@ Volume             {address, denom} -> {daily, monthly} (the last recorded windo
 CustomerRisk       {customer} -> {velocity buckets, profile}
 FreezeQueue        {} -> {tasks in address order} (sanctioned parties still being frozen)
 
-Bad addresses and limits are sdk InvalidRequest.
+A bad address is sdk InvalidAddress; a limit above 500 or a start_after over 255 bytes query
+InvalidPagination; a country filter over two bytes compliance InvalidCountry; a denom
+outside 1..128 bytes sdk InvalidCoins.
 """
 
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.compliance import keys
-from stateset_chain.compliance.errors import NotSanctioned
+from stateset_chain.compliance.errors import InvalidCountry, NotSanctioned
 from stateset_chain.compliance.state import ComplianceKeeper
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
-from stateset_chain.errors import ChainError, InvalidRequest
+from stateset_chain.errors import InvalidCoins
 from stateset_chain.module import QueryRoute
+from stateset_chain.querying import page_limit, require_cursor
 
 from stateset.compliance.v1 import query_pb2 as q
 from stateset.compliance.v1.compliance_pb2 import FreezeTask
@@ -32,19 +35,12 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
 
-def _address(addr: str, field: str) -> None:
-    try:
-        require_address(addr, field)
-    except ChainError as e:
-        raise InvalidRequest(e.log) from None
-
-
 def params(keeper: ComplianceKeeper, ctx: Context, req: q.QueryParamsRequest):
     return q.QueryParamsResponse(params=keeper.params(ctx.store))
 
 
 def sanction(keeper: ComplianceKeeper, ctx: Context, req: q.QuerySanctionRequest):
-    _address(req.address, "address")
+    require_address(req.address, "address")
     found = keeper.sanction(ctx.store, req.address)
     if found is None:
         raise NotSanctioned(req.address)
@@ -52,11 +48,8 @@ def sanction(keeper: ComplianceKeeper, ctx: Context, req: q.QuerySanctionRequest
 
 
 def sanctions(keeper: ComplianceKeeper, ctx: Context, req: q.QuerySanctionsRequest):
-    if req.limit > MAX_LIMIT:
-        raise InvalidRequest(f"limit {req.limit} > {MAX_LIMIT}")
-    if len(req.start_after.encode()) > 255:
-        raise InvalidRequest("start_after is too long")
-    limit = req.limit or DEFAULT_LIMIT
+    limit = page_limit(req.limit, DEFAULT_LIMIT, MAX_LIMIT)
+    require_cursor(req.start_after, "start_after")
     out = q.QuerySanctionsResponse()
     for s in keeper.all_sanctions(ctx.store, req.start_after):
         if len(out.sanctions) == limit:
@@ -72,21 +65,21 @@ def blocked_countries(keeper: ComplianceKeeper, ctx: Context, req):
 
 def restricted_categories(keeper: ComplianceKeeper, ctx: Context, req):
     if len(req.country.encode()) > 2:
-        raise InvalidRequest(f"country {req.country!r}")
+        raise InvalidCountry(f"country {req.country!r} is longer than two letters")
     return q.QueryRestrictedCategoriesResponse(
         categories=list(keeper.all_restricted_categories(ctx.store, req.country))
     )
 
 
 def account_limits(keeper: ComplianceKeeper, ctx: Context, req: q.QueryAccountLimitsRequest):
-    _address(req.address, "address")
+    require_address(req.address, "address")
     return q.QueryAccountLimitsResponse(limits=list(keeper.limits_of(ctx.store, req.address)))
 
 
 def volume(keeper: ComplianceKeeper, ctx: Context, req: q.QueryVolumeRequest):
-    _address(req.address, "address")
+    require_address(req.address, "address")
     if not 1 <= len(req.denom.encode()) <= 128:
-        raise InvalidRequest(f"denom {req.denom!r}")
+        raise InvalidCoins(f"denom {req.denom!r} is not 1 to 128 bytes")
     out = q.QueryVolumeResponse()
     daily = keeper.volumes.get(ctx.store, (req.address, req.denom, keys.DAILY))
     monthly = keeper.volumes.get(ctx.store, (req.address, req.denom, keys.MONTHLY))
@@ -98,7 +91,7 @@ def volume(keeper: ComplianceKeeper, ctx: Context, req: q.QueryVolumeRequest):
 
 
 def customer_risk(keeper: ComplianceKeeper, ctx: Context, req: q.QueryCustomerRiskRequest):
-    _address(req.customer, "customer")
+    require_address(req.customer, "customer")
     out = q.QueryCustomerRiskResponse()
     for (_, start), counts in keeper.velocity.iterate(ctx.store, prefix=(req.customer,)):
         out.buckets.append(q.VelocityEntry(bucket_start=start, counts=counts))

@@ -8,7 +8,13 @@
     ├── AmountExceedsUnclaimed 6     more than the record holds
     ├── NotOriginalSender 7          a local claim by anyone but the original sender's account
     ├── RecipientIsModuleAccount 8   a claim paid to a module account
-    └── RecipientIsDepositAddress 9  a claim paid to an order's deposit address (no one holds it)
+    ├── RecipientIsDepositAddress 9  a claim paid to an order's deposit address (no one holds it)
+    ├── OrderNotFound 10             no order with this id
+    ├── NotOrderCustomer 11          a refund destination named by anyone but the customer
+    ├── RefundDestinationLocked 12   the order already has a cross-chain payment
+    ├── InvalidRefundDestination 13  a recipient that is not 32 bytes, or zero
+    ├── NoRefundDestination 14       nowhere to refund a cross-chain payment to
+    └── InvalidOrderId 15            not ord_ + 10 base62 characters (a message or a query)
 
 Errors of the cctp module (a burn refused: paused, over the limit...) and of the bank pass
 through unchanged.
@@ -85,5 +91,10 @@ class NoRefundDestination(
     CrosschainError,
     code=14,
     description="the order names no refund destination and its payer's sender is no wallet",
+): ...
+
+
+class InvalidOrderId(
+    CrosschainError, code=15, description="not an order id (ord_ and 10 base62 characters)"
 ): ...
 

@@ -1,9 +1,9 @@
 """Cross-chain queries at ``/stateset.crosschain.v1.Query/<Method>``.
 
 DepositAddress(order_id)   -> address, mint_recipient (bytes32 and hex), order_exists, the named
-                              refund destination if any (any well-formed order id; InvalidRequest
+                              refund destination if any (any well-formed order id; InvalidOrderId
                               otherwise); the address is this chain's (its chain id is bound in)
-Unclaimed(message_hash)    -> the record (NotFound if none; InvalidRequest if not 32 bytes)
+Unclaimed(message_hash)    -> the record (NotFound if none; InvalidMessageHash if not 32 bytes)
 AllUnclaimed               -> every record, by message hash
 """
 
@@ -17,8 +17,10 @@ from stateset_chain.crosschain.deposit import (
     deposit_address,
     deposit_mint_recipient,
 )
+from stateset_chain.crosschain.errors import InvalidOrderId
+from stateset_chain.crosschain.msgs.common import require_message_hash
 from stateset_chain.crosschain.state import CrosschainKeeper
-from stateset_chain.errors import InvalidRequest, NotFound
+from stateset_chain.errors import NotFound
 from stateset_chain.module import QueryRoute
 from stateset_chain.orders.ids import is_order_id
 
@@ -31,7 +33,7 @@ def deposit_address_of(
     keeper: CrosschainKeeper, ctx: Context, req: q.QueryDepositAddressRequest
 ) -> q.QueryDepositAddressResponse:
     if not is_order_id(req.order_id):
-        raise InvalidRequest(f"{req.order_id!r} is not ord_ followed by 10 base62 characters")
+        raise InvalidOrderId(repr(req.order_id))
     mint_recipient = deposit_mint_recipient(req.order_id, ctx.block.chain_id)
     response = q.QueryDepositAddressResponse(
         address=deposit_address(req.order_id, ctx.block.chain_id),
@@ -48,8 +50,7 @@ def deposit_address_of(
 def unclaimed(
     keeper: CrosschainKeeper, ctx: Context, req: q.QueryUnclaimedRequest
 ) -> q.QueryUnclaimedResponse:
-    if len(req.message_hash) != 32:
-        raise InvalidRequest(f"message hash must be 32 bytes, not {len(req.message_hash)}")
+    require_message_hash(req.message_hash)
     record = keeper.get_unclaimed(ctx.store, req.message_hash)
     if record is None:
         raise NotFound(f"no unclaimed funds for 0x{req.message_hash.hex()}")

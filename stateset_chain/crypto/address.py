@@ -69,10 +69,13 @@ def require_address(
     return raw
 
 
-def canonical(addr: str) -> str:
+def canonical(addr: str, field: str = "address") -> str:
     """The canonical (lower-case) spelling of a valid address in any case (query filters accept
-    either); raises InvalidAddress for anything else."""
-    return encode(decode(addr))
+    either); raises InvalidAddress naming ``field`` for anything else."""
+    try:
+        return encode(decode(addr))
+    except InvalidAddress as e:
+        raise InvalidAddress(f"invalid {field}: {e.detail}") from None
 
 
 def is_canonical(addr: str) -> bool:

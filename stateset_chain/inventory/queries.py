@@ -15,7 +15,6 @@ from __future__ import annotations
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
-from stateset_chain.errors import ChainError, InvalidRequest
 from stateset_chain.inventory.errors import UntrackedSku
 from stateset_chain.inventory.state import InventoryKeeper
 from stateset_chain.module import QueryRoute
@@ -26,10 +25,7 @@ SERVICE = "/stateset.inventory.v1.Query/"
 
 
 def _merchant(addr: str) -> None:
-    try:
-        require_address(addr, "merchant")
-    except ChainError as e:
-        raise InvalidRequest(e.log) from None
+    require_address(addr, "merchant")  # sdk InvalidAddress
 
 
 def stock(keeper: InventoryKeeper, ctx: Context, req: q.QueryStockRequest) -> q.QueryStockResponse:

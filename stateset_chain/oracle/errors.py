@@ -17,28 +17,25 @@ OracleError (codespace "oracle")
 
 from __future__ import annotations
 
-from stateset_chain.errors import ChainError, register
+from stateset_chain.errors import ChainError
 
 
 class OracleError(ChainError):
     codespace = "oracle"
 
 
-def _error(name: str, code: int, description: str) -> type[OracleError]:
-    cls = type(name, (OracleError,), {"code": code, "description": description})
-    register(cls)
-    return cls  # type: ignore[return-value]
-
-
-NotAuthorized = _error("NotAuthorized", 2, "not authorized")
-InvalidParams = _error("InvalidParams", 3, "invalid oracle params")
-InvalidGenesis = _error("InvalidGenesis", 4, "invalid oracle genesis")
-InvalidRate = _error("InvalidRate", 5, "invalid rate")
-UnknownCurrency = _error("UnknownCurrency", 6, "the currency is not in the oracle's list")
-NotFeeder = _error("NotFeeder", 7, "the signer is not a feeder")
-DuplicateCurrency = _error("DuplicateCurrency", 8, "a currency appears twice")
-NoRates = _error("NoRates", 9, "no rates submitted")
-InvalidFeeders = _error("InvalidFeeders", 10, "invalid feeder set")
-MissingReason = _error("MissingReason", 11, "a reason of 1..256 bytes is required")
-RateNotFound = _error("RateNotFound", 12, "rate not found")  # "not found": the gateway's 404
-RateStale = _error("RateStale", 13, "the accepted rate is stale")
+class NotAuthorized(OracleError, code=2, description="not authorized"): ...
+class InvalidParams(OracleError, code=3, description="invalid oracle params"): ...
+class InvalidGenesis(OracleError, code=4, description="invalid oracle genesis"): ...
+class InvalidRate(OracleError, code=5, description="invalid rate"): ...
+class UnknownCurrency(
+    OracleError, code=6, description="the currency is not in the oracle's list"
+): ...
+class NotFeeder(OracleError, code=7, description="the signer is not a feeder"): ...
+class DuplicateCurrency(OracleError, code=8, description="a currency appears twice"): ...
+class NoRates(OracleError, code=9, description="no rates submitted"): ...
+class InvalidFeeders(OracleError, code=10, description="invalid feeder set"): ...
+class MissingReason(OracleError, code=11, description="a reason of 1..256 bytes is required"): ...
+# "not found" in the description: the gateway answers NOT_FOUND (REST 404)
+class RateNotFound(OracleError, code=12, description="rate not found"): ...
+class RateStale(OracleError, code=13, description="the accepted rate is stale"): ...

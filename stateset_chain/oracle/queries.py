@@ -6,18 +6,18 @@ Rates        {} -> {rates in currency order}
 Feeders      {} -> {feeders in address order}
 Submissions  {currency} -> {submissions in feeder order, pending streak}
 
-A currency that is not a three-letter upper-case code is sdk InvalidRequest.
+A currency that is not a three-letter upper-case code (or is USD) is oracle UnknownCurrency, as in
+its messages.
 """
 
 from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
-from stateset_chain.errors import InvalidRequest
 from stateset_chain.module import QueryRoute
 from stateset_chain.oracle.errors import RateNotFound
+from stateset_chain.oracle.msgs.common import require_currency_code
 from stateset_chain.oracle.state import OracleKeeper
-from stateset_chain.rates import is_currency_code
 from stateset_chain.timefmt import NS, timestamp, timestamp_ns
 
 from stateset.oracle.v1 import query_pb2 as q
@@ -25,17 +25,12 @@ from stateset.oracle.v1 import query_pb2 as q
 SERVICE = "/stateset.oracle.v1.Query/"
 
 
-def _currency(code: str) -> None:
-    if not is_currency_code(code):
-        raise InvalidRequest(f"currency {code!r} is not an upper-case ISO 4217 code but USD")
-
-
 def params(keeper: OracleKeeper, ctx: Context, req: q.QueryParamsRequest):
     return q.QueryParamsResponse(params=keeper.params(ctx.store))
 
 
 def rate(keeper: OracleKeeper, ctx: Context, req: q.QueryRateRequest):
-    _currency(req.currency)
+    require_currency_code(req.currency)
     found = keeper.accepted.get(ctx.store, req.currency)
     if found is None:
         raise RateNotFound(f"no accepted rate for {req.currency}/USD")
@@ -54,7 +49,7 @@ def feeders(keeper: OracleKeeper, ctx: Context, req: q.QueryFeedersRequest):
 
 
 def submissions(keeper: OracleKeeper, ctx: Context, req: q.QuerySubmissionsRequest):
-    _currency(req.currency)
+    require_currency_code(req.currency)
     out = q.QuerySubmissionsResponse(
         submissions=list(keeper.submissions_of(ctx.store, req.currency))
     )

@@ -1,7 +1,9 @@
 """Failures of the orders module (codespace ``orders``), one class per distinct failure.
 
 Malformed addresses are the SDK's ``InvalidAddress`` (sdk 7) and a payer without the coins is the
-bank's ``InsufficientFunds`` (sdk 5); bad query requests are ``InvalidRequest`` (sdk 18).
+bank's ``InsufficientFunds`` (sdk 5); a query answers with the error its messages give for the
+same field (and ``InvalidRequest``, sdk 18, only for an Order request whose fields contradict
+each other; its pagination errors are the shared ``query/4 InvalidPagination``).
 
     OrdersError (codespace "orders")
     ├── lookups          OrderNotFound 2, InvalidOrderId 3, DuplicateClientOrderId 4
@@ -23,8 +25,9 @@ bank's ``InsufficientFunds`` (sdk 5); bad query requests are ``InvalidRequest`` 
     ├── privacy          PersonalDataInClear 39 (a personal metadata key or an email address in
     │                    clear text), NoPersonalData 40 (nothing to erase)
     ├── (later)          ClientOrderIdNotMerchants 41, PaymentLimitReached 42, ArbiterIsParty 43
-    └── fiat currencies  ExchangeRateUnavailable 44 (no fresh oracle rate to price or lock),
-                         InvalidPayDenom 45, RateLockNotAllowed 46
+    ├── fiat currencies  ExchangeRateUnavailable 44 (no fresh oracle rate to price or lock),
+    │                    InvalidPayDenom 45, RateLockNotAllowed 46
+    └── queries          UnknownStatus 47 (a status filter no order has)
 """
 
 from __future__ import annotations
@@ -105,3 +108,4 @@ class InvalidPayDenom(
 class RateLockNotAllowed(
     OrdersError, code=46, description="only the merchant may lock the exchange rate at creation"
 ): ...
+class UnknownStatus(OrdersError, code=47, description="unknown order status"): ...

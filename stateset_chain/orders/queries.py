@@ -6,8 +6,13 @@
                                        -> orders (newest first), total_count, has_more
     /stateset.orders.v1.Query/Params   () -> params
 
-Bad requests: InvalidRequest (sdk 18), InvalidTimestamp (orders 29) for a bad ISO 8601 time,
-InvalidOrderId / OrderNotFound for a bad or unknown order id or cursor.
+Bad requests: a malformed address sdk InvalidAddress; a limit above 100, an offset above 10,000
+query InvalidPagination; a status filter no order has UnknownStatus (orders 47); a bad ISO 8601
+time InvalidTimestamp (29); an amount bound that is not a canonical integer InvalidAmount (12); a
+client_order_id over 128 bytes FieldTooLong (20); InvalidOrderId / OrderNotFound for a bad or
+unknown order id or cursor; sdk InvalidRequest only for an Order request whose fields contradict
+each other (not exactly one of order_id and client_order_id; a merchant without a client id, or
+the reverse).
 """
 
 from __future__ import annotations
@@ -16,14 +21,21 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import parse_amount
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
-from stateset_chain.errors import InvalidAddress, InvalidRequest
+from stateset_chain.errors import InvalidRequest
 from stateset_chain.module import QueryRoute
 from stateset_chain.orders import fx
-from stateset_chain.orders.errors import InvalidTimestamp, OrderNotFound
+from stateset_chain.orders.errors import (
+    FieldTooLong,
+    InvalidAmount,
+    InvalidTimestamp,
+    OrderNotFound,
+    UnknownStatus,
+)
 from stateset_chain.orders.index import OrderFilter
 from stateset_chain.orders.msgs.common import require_order_id
 from stateset_chain.orders.msgs.create import MAX_CLIENT_ORDER_ID_BYTES
 from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.querying import page_limit, require_offset
 from stateset_chain.rates import format_rate
 from stateset_chain.timefmt import parse_iso8601
 
@@ -84,13 +96,8 @@ def quote_of(keeper: OrdersKeeper, ctx: Context, order: Order) -> q.ExchangeRate
 
 
 def orders(keeper: OrdersKeeper, ctx: Context, req: q.QueryOrdersRequest) -> q.QueryOrdersResponse:
-    limit = req.limit or DEFAULT_LIMIT
-    if limit > MAX_LIMIT:
-        raise InvalidRequest(f"limit {req.limit} is above {MAX_LIMIT}")
-    if req.offset > MAX_OFFSET:
-        raise InvalidRequest(
-            f"offset {req.offset} is above {MAX_OFFSET}; page further with starting_after"
-        )
+    limit = page_limit(req.limit, DEFAULT_LIMIT, MAX_LIMIT)
+    require_offset(req.offset, MAX_OFFSET, "starting_after")
     if req.starting_after:
         require_order_id(req.starting_after)
     page = keeper.index.list_orders(
@@ -107,7 +114,7 @@ def params(keeper: OrdersKeeper, ctx: Context, req: q.QueryParamsRequest) -> q.Q
 
 def filter_of(req: q.QueryOrdersRequest) -> OrderFilter:
     if req.status and req.status not in OrderStatus.values():
-        raise InvalidRequest(f"unknown status {req.status}")
+        raise UnknownStatus(f"status {req.status}")
     return OrderFilter(
         customer=_canonical(req.customer, "customer"),
         merchant=_canonical(req.merchant, "merchant"),
@@ -121,12 +128,8 @@ def filter_of(req: q.QueryOrdersRequest) -> OrderFilter:
 
 
 def _canonical(addr: str, field: str) -> str:
-    if not addr:
-        return ""
-    try:
-        return address.canonical(addr)
-    except InvalidAddress as e:
-        raise InvalidRequest(f"{field}: {e.detail}") from None
+    """A filter's address in any case, canonical (sdk InvalidAddress naming ``field``)."""
+    return address.canonical(addr, field) if addr else ""
 
 
 def _time(text: str, field: str) -> int | None:
@@ -138,13 +141,13 @@ def _amount(text: str, field: str) -> int | None:
     a bound above every order total still reads as "no bound"."""
     if not text:
         return None
-    return parse_amount(text, InvalidRequest, field=field, allow_zero=True)
+    return parse_amount(text, InvalidAmount, field=field, allow_zero=True)
 
 
 def _bounded(text: str, field: str, limit: int) -> str:
     size = len(text.encode())
     if size > limit:
-        raise InvalidRequest(f"{field} is {size} bytes, the limit is {limit}")
+        raise FieldTooLong(f"{field} is {size} bytes, the limit is {limit}")
     return text
 
 

@@ -56,7 +56,7 @@ _LENGTH_BYTE = tuple(bytes((n,)) for n in range(256))
 
 class KeyPartTooLong(ValueError):
     """A length-prefixed key part over 255 bytes: no such key can exist in the store. Callers
-    validate their inputs first; the app answers a query that still gets here with InvalidRequest
+    validate their inputs first; the app answers a query that still gets here with QueryFieldTooLong
     (a message handler reaching it is a bug, recovered as a panic)."""
 
 

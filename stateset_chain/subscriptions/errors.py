@@ -9,8 +9,10 @@ is checked by the orders module and refused with its errors (codespace ``orders`
     ├── schedule       InvalidInterval 7, StartInPast 8, EndBeforeStart 9, TrialTooLong 10
     ├── contents       TooManyItems 11
     ├── configuration  InvalidParams 12, InvalidGenesis 13
-    └── charges        AllowanceExceeded 14 (a cycle's order costs more than the period's
-                       allowance: only ever a failed charge's reason, never a tx result)
+    ├── charges        AllowanceExceeded 14 (a cycle's order costs more than the period's
+    │                  allowance: only ever a failed charge's reason, never a tx result)
+    └── queries        UnknownStatus 15 (a status filter no subscription can have),
+                       InvalidTimestamp 16 (a due_before outside 1970-01-01..9999-12-31)
 """
 
 from __future__ import annotations
@@ -44,4 +46,8 @@ class InvalidParams(SubscriptionsError, code=12, description="invalid subscripti
 class InvalidGenesis(SubscriptionsError, code=13, description="invalid subscriptions genesis"): ...
 class AllowanceExceeded(
     SubscriptionsError, code=14, description="the cycle costs more than its allowance"
+): ...
+class UnknownStatus(SubscriptionsError, code=15, description="unknown subscription status"): ...
+class InvalidTimestamp(
+    SubscriptionsError, code=16, description="timestamp outside 1970-01-01..9999-12-31"
 ): ...

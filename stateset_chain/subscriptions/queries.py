@@ -1,13 +1,16 @@
 """Subscriptions queries.
 
 /stateset.subscriptions.v1.Query/Subscription   {id} -> {subscription, cycles (each with its
-    order's current status)}; SubscriptionNotFound (subscriptions 2), InvalidRequest (bad id)
+    order's current status)}; SubscriptionNotFound (subscriptions 2), InvalidSubscriptionId (3)
 /stateset.subscriptions.v1.Query/Subscriptions  {customer | merchant | status | due_before,
     page_key, limit} -> {subscriptions, next_page_key}
     The first filter set among customer, merchant, status, due_before picks the index read (due
     queue for due_before: earliest first; otherwise creation order; no filter: by status, then
     creation order); the other filters are
     applied to what it yields. ``page_key`` is the opaque ``next_page_key`` of the previous page.
+    Bad input: a malformed address sdk InvalidAddress, a status no subscription has
+    UnknownStatus (15), a due_before outside 1970..9999 InvalidTimestamp (16), a page_key over
+    255 bytes query InvalidPagination; a limit above 200 reads as 200.
 /stateset.subscriptions.v1.Query/Params         {} -> {params}
 """
 
@@ -18,11 +21,12 @@ from collections.abc import Iterator
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crypto import address
-from stateset_chain.errors import ChainError, InvalidRequest
 from stateset_chain.module import QueryRoute
+from stateset_chain.querying import require_cursor
 from stateset_chain.store.collections import StrKey, TupleKey, U64Key
 from stateset_chain.store.kv import prefix_end
 from stateset_chain.subscriptions import keys
+from stateset_chain.subscriptions.errors import InvalidTimestamp, UnknownStatus
 from stateset_chain.subscriptions.msgs.common import require_address, require_subscription_id
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
 from stateset_chain.timefmt import MAX_SECONDS, timestamp_ns
@@ -38,10 +42,7 @@ _QUEUE_KEY = TupleKey(U64Key, StrKey)
 def subscription(
     keeper, ctx: Context, req: q.QuerySubscriptionRequest
 ) -> q.QuerySubscriptionResponse:
-    try:
-        require_subscription_id(req.id)
-    except ChainError as e:
-        raise InvalidRequest(e.log) from None
+    require_subscription_id(req.id)
     sub = keeper.must_get(ctx.store, req.id)
     cycles = []
     for c in keeper.cycles_of(ctx.store, sub.id):
@@ -90,14 +91,12 @@ def subscriptions(
 ) -> q.QuerySubscriptionsResponse:
     for field in ("customer", "merchant"):
         if getattr(req, field):
-            try:
-                require_address(getattr(req, field), field)
-            except ChainError as e:
-                raise InvalidRequest(e.log) from None
+            require_address(getattr(req, field), field)
     if req.status and req.status not in _STATUSES:
-        raise InvalidRequest(f"status: {req.status} is not a subscription status")
+        raise UnknownStatus(f"status {req.status}")
     if req.HasField("due_before") and not 0 <= req.due_before.seconds <= MAX_SECONDS:
-        raise InvalidRequest("due_before: out of range (year 1970 to 9999)")
+        raise InvalidTimestamp(f"due_before {req.due_before.seconds} s")
+    require_cursor(req.page_key, "page_key")
     limit = min(req.limit or DEFAULT_LIMIT, MAX_LIMIT)
     base, end, key_has_id = _index(req)
     out = q.QuerySubscriptionsResponse()

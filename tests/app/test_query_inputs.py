@@ -105,11 +105,11 @@ def test_raw_query_paths_with_hostile_data_get_a_clear_answer(chain, path, data)
         assert res.codespace and res.log
 
 
-def test_a_4301_digit_amount_is_an_invalid_request(chain):
+def test_a_4301_digit_amount_is_an_invalid_amount(chain):
     from stateset.orders.v1 import query_pb2 as oq
 
     req = oq.QueryOrdersRequest(amount_min="9" * 4301)
     res = chain.app.query(
         abci.RequestQuery(path="/stateset.orders.v1.Query/Orders", data=req.SerializeToString())
     )
-    assert (res.codespace, res.code) == ("sdk", 18) and "amount_min" in res.log
+    assert (res.codespace, res.code) == ("orders", 12) and "amount_min" in res.log

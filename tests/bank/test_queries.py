@@ -6,7 +6,7 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.bank import queries
-from stateset_chain.errors import InvalidAddress, InvalidRequest
+from stateset_chain.errors import InvalidAddress, InvalidCoins
 from tests.bank.helpers import ALICE, BOB, CAROL, fund, new_bank, new_ctx
 
 from cosmos.bank.v1beta1 import query_pb2 as q
@@ -44,7 +44,7 @@ def test_balance_of_empty_account_is_zero_coin(query):
 def test_balance_refuses_bad_address_and_denom(query):
     with pytest.raises(InvalidAddress):
         query("Balance", q.QueryBalanceRequest(address="nope", denom="uusdc"))
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidCoins):  # the SDK's error for a malformed denom
         query("Balance", q.QueryBalanceRequest(address=ALICE, denom=""))
 
 

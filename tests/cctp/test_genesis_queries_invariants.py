@@ -7,11 +7,11 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.cctp import genesis, invariants
 from stateset_chain.cctp.attestation import ethereum_address, parse_attester_key
-from stateset_chain.cctp.errors import InvalidGenesis
+from stateset_chain.cctp.errors import InvalidAttesterKey, InvalidBytes32, InvalidGenesis
 from stateset_chain.cctp.keys import MODULE_ACCOUNT, STORE_PREFIX
 from stateset_chain.cctp.state import CctpKeeper
 from stateset_chain.coins import Coin
-from stateset_chain.errors import InvalidRequest, InvariantBroken, NotFound
+from stateset_chain.errors import InvalidCoins, InvariantBroken, NotFound
 from stateset_chain.store.kv import MemoryKV
 from tests.bank.helpers import ALICE, new_ctx
 from tests.cctp.helpers import (
@@ -137,7 +137,7 @@ def test_queries_answer_every_piece_of_state():
     assert one.address == _address_of(pubhex(KEYS[1]))
     with pytest.raises(NotFound):
         env.query("Attester", q.QueryAttesterRequest(attester=pubhex(KEYS[4])))
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidAttesterKey):
         env.query("Attester", q.QueryAttesterRequest(attester="0x12"))
     assert env.query("SignatureThreshold", q.QuerySignatureThresholdRequest()).amount == 2
     pair = env.query(
@@ -146,7 +146,7 @@ def test_queries_answer_every_piece_of_state():
     assert (pair.remote_domain, pair.remote_token, pair.local_token) == (0, ETH_USDC, "uusdc")
     with pytest.raises(NotFound):
         env.query("TokenPair", q.QueryTokenPairRequest(remote_domain=9, remote_token=ETH_USDC))
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidBytes32):
         env.query("TokenPair", q.QueryTokenPairRequest(remote_domain=0, remote_token=b"x"))
     assert len(env.query("TokenPairs", q.QueryTokenPairsRequest()).token_pairs) == 1
     rtm = env.query(
@@ -167,6 +167,8 @@ def test_queries_answer_every_piece_of_state():
     assert limit.burn_limit.amount == "1000000000000"
     with pytest.raises(NotFound):
         env.query("PerMessageBurnLimit", q.QueryPerMessageBurnLimitRequest(denom="stake"))
+    with pytest.raises(InvalidCoins):  # over the SDK's longest denom
+        env.query("PerMessageBurnLimit", q.QueryPerMessageBurnLimitRequest(denom="u" * 129))
     assert len(env.query("PerMessageBurnLimits", q.QueryPerMessageBurnLimitsRequest()).burn_limits)
     size = env.query("MaxMessageBodySize", q.QueryMaxMessageBodySizeRequest())
     assert (size.amount, size.is_set) == (8192, True)

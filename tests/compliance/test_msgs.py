@@ -6,7 +6,7 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.compliance import errors
-from stateset_chain.errors import InvalidAddress
+from stateset_chain.errors import InvalidAddress, InvalidCoins, InvalidPagination
 from tests.compliance.helpers import AUTHORITY, CUSTOMER, OFFICER, STRANGER, CChain
 
 from stateset.compliance.v1 import events_pb2 as cev
@@ -123,3 +123,23 @@ def test_queries_list_everything():
     assert [(x.denom, x.daily) for x in limits] == [("uusdc", 5)]
     risk = query(c, "CustomerRisk", q.QueryCustomerRiskRequest(customer=STRANGER))
     assert not risk.buckets and not risk.HasField("profile")
+
+
+@pytest.mark.parametrize(
+    ("name", "req", "error"),
+    [
+        ("Sanction", q.QuerySanctionRequest(address="nope"), InvalidAddress),
+        ("AccountLimits", q.QueryAccountLimitsRequest(address=CUSTOMER.upper()), InvalidAddress),
+        ("CustomerRisk", q.QueryCustomerRiskRequest(customer=""), InvalidAddress),
+        ("Sanctions", q.QuerySanctionsRequest(limit=501), InvalidPagination),
+        ("Sanctions", q.QuerySanctionsRequest(start_after="s" * 256), InvalidPagination),
+        ("RestrictedCategories", q.QueryRestrictedCategoriesRequest(country="USA"),
+         errors.InvalidCountry),
+        ("Volume", q.QueryVolumeRequest(address=CUSTOMER, denom=""), InvalidCoins),
+        ("Volume", q.QueryVolumeRequest(address=CUSTOMER, denom="u" * 129), InvalidCoins),
+    ],
+)
+def test_a_bad_query_field_is_the_error_a_client_acts_on(name, req, error):
+    with pytest.raises(error) as raised:
+        query(CChain(), name, req)
+    assert type(raised.value) is error

@@ -110,4 +110,7 @@ def test_query_returns_the_deposit_address_before_and_after_the_order_exists():
     after = xq.QueryDepositAddressResponse.FromString(ask(predicted).value)
     assert after.order_exists and after.address == before.address
     bad = ask("ord_nope")
-    assert (bad.codespace, bad.code) == ("sdk", 18)
+    assert (bad.codespace, bad.code) == ("crosschain", 15)  # InvalidOrderId
+    short = net.chain.query("/stateset.crosschain.v1.Query/Unclaimed",
+                            xq.QueryUnclaimedRequest(message_hash=b"\x01" * 31))
+    assert (short.codespace, short.code) == ("crosschain", 4)  # InvalidMessageHash, as a claim

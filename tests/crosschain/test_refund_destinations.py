@@ -149,6 +149,9 @@ def test_only_the_customer_names_the_destination_and_only_before_cross_chain_mon
     assert code(net.set_refund_destination("ord_ZZZZZZZZZZ", ETHEREUM, ALICE_ETH)) == (
         "crosschain", 10
     )
+    assert code(net.set_refund_destination("ord_nope", ETHEREUM, ALICE_ETH)) == (
+        "crosschain", 15  # InvalidOrderId: not an order id at all (a typo, not a missing order)
+    )
     assert code(net.set_refund_destination(order_id, ETHEREUM, bytes(32))) == ("crosschain", 13)
     assert code(net.set_refund_destination(order_id, ETHEREUM, b"\x01" * 20)) == ("crosschain", 13)
     assert not net.deposit_address_info(order_id).HasField("refund_destination")

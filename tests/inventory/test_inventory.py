@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
+from stateset_chain.errors import InvalidAddress
 from stateset_chain.inventory.errors import (
     InsufficientStock,
     InvalidAdjustment,
@@ -139,6 +140,10 @@ def test_stock_and_low_stock_queries():
         chain.ctx(), q.QueryLowStockRequest(merchant=MERCHANT, start_after_sku="A", limit=1)
     )
     assert [s.sku for s in rest.stocks] == ["C"]
+    with pytest.raises(InvalidAddress):
+        stock_q.handler(chain.ctx(), q.QueryStockRequest(merchant="nope", sku="B"))
+    with pytest.raises(InvalidAddress):
+        low_q.handler(chain.ctx(), q.QueryLowStockRequest(merchant=MERCHANT.upper()))
 
 
 def test_ship_of_an_order_reserved_before_a_recount_keeps_the_books_balanced():

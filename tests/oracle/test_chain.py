@@ -90,6 +90,6 @@ def test_bad_rates_fail_in_check_tx_with_the_oracle_code_and_change_nothing():
     rate = query(chain, "Rate", q.QueryRateRequest(currency="EUR"), q.QueryRateResponse).rate
     assert rate.rate == "1.0842" and rate.source == RateSource.RATE_SOURCE_GENESIS
     res = chain.query(Q + "Rate", q.QueryRateRequest(currency="eur"))
-    assert (res.code, res.codespace) == (18, "sdk")
+    assert (res.code, res.codespace) == (6, "oracle")  # UnknownCurrency, as in a message
     res = chain.query(Q + "Rate", q.QueryRateRequest(currency="CHF"))  # REST 404: "not found"
     assert (res.code, res.codespace) == (12, "oracle") and "not found" in res.log

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.errors import InvalidRequest
+from stateset_chain.errors import InvalidAddress, InvalidRequest
 from stateset_chain.orders.errors import ClientOrderIdNotMerchants, DuplicateClientOrderId
 from tests.orders.helpers import CUSTOMER, MERCHANT, STRANGER, Chain
 from tests.orders.test_queries import query
@@ -54,7 +54,7 @@ def test_a_client_id_lookup_needs_the_merchant():
     chain.create(creator=MERCHANT, client_order_id="INV-4")
     with pytest.raises(InvalidRequest):
         query(chain, "Order", q.QueryOrderRequest(client_order_id="INV-4"))
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidAddress):
         query(chain, "Order", q.QueryOrderRequest(client_order_id="INV-4", merchant="nope"))
     with pytest.raises(InvalidRequest):  # merchant without a client id is not a lookup
         query(chain, "Order", q.QueryOrderRequest(merchant=MERCHANT))

@@ -106,7 +106,7 @@ def test_error_codes_are_unique_and_in_the_orders_codespace():
         and issubclass(cls, orders_errors.OrdersError)
         and cls is not orders_errors.OrdersError
     ]
-    assert len(ours) == 45
+    assert len(ours) == 46
     assert all(cls.codespace == "orders" for cls in ours)
     assert len({cls.code for cls in ours}) == len(ours)
     assert all(registered_errors()[("orders", cls.code)] is cls for cls in ours)

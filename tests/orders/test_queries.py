@@ -6,8 +6,15 @@ import pytest
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import BlockInfo
-from stateset_chain.errors import InvalidRequest
-from stateset_chain.orders.errors import InvalidOrderId, InvalidTimestamp, OrderNotFound
+from stateset_chain.errors import InvalidAddress, InvalidPagination, InvalidRequest
+from stateset_chain.orders.errors import (
+    FieldTooLong,
+    InvalidAmount,
+    InvalidOrderId,
+    InvalidTimestamp,
+    OrderNotFound,
+    UnknownStatus,
+)
 from stateset_chain.timefmt import format_iso8601
 from tests.orders.helpers import CUSTOMER, MERCHANT, STRANGER, TEST_PARAMS, Chain, item
 
@@ -53,6 +60,8 @@ def test_order_errors():
         query(chain, "Order", q.QueryOrderRequest(client_order_id="nope", merchant=MERCHANT))
     with pytest.raises(InvalidOrderId):
         query(chain, "Order", q.QueryOrderRequest(order_id="bad"))
+    with pytest.raises(FieldTooLong):
+        query(chain, "Order", q.QueryOrderRequest(client_order_id="x" * 129, merchant=MERCHANT))
 
 
 def test_params():
@@ -139,19 +148,21 @@ def test_merchant_filter_and_empty_results(shop):
 
 
 @pytest.mark.parametrize(
-    "request_fields",
+    ("request_fields", "error"),
     [
-        {"limit": 101},
-        {"customer": "nobody"},
-        {"merchant": "stateset1xyz"},
-        {"status": 99},
-        {"amount_min": "1.5"},
-        {"amount_max": "-1"},
+        ({"limit": 101}, InvalidPagination),
+        ({"offset": 10_001}, InvalidPagination),
+        ({"customer": "nobody"}, InvalidAddress),
+        ({"merchant": "stateset1xyz"}, InvalidAddress),
+        ({"status": 99}, UnknownStatus),
+        ({"amount_min": "1.5"}, InvalidAmount),
+        ({"amount_max": "-1"}, InvalidAmount),
     ],
 )
-def test_bad_requests(shop, request_fields):
-    with pytest.raises(InvalidRequest):
+def test_bad_requests_are_the_error_a_client_acts_on(shop, request_fields, error):
+    with pytest.raises(error) as raised:
         listed(shop[0], **request_fields)
+    assert type(raised.value) is error
 
 
 def test_bad_time_and_cursor(shop):

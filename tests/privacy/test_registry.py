@@ -10,7 +10,7 @@ import pytest
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.client import msg_register_encryption_key
 from stateset_chain.context import BlockInfo, Context
-from stateset_chain.errors import InvalidRequest
+from stateset_chain.errors import InvalidAddress
 from stateset_chain.privacy import genesis
 from stateset_chain.privacy.errors import EncryptionKeyNotFound, InvalidGenesis, InvalidPublicKey
 from stateset_chain.privacy.state import PrivacyKeeper
@@ -70,9 +70,10 @@ def test_only_the_owner_signs_for_its_key(chain):
     assert query_key(chain, address(b)).code == EncryptionKeyNotFound.code
 
 
-def test_a_bad_address_is_an_invalid_request(chain):
+def test_a_bad_address_is_an_invalid_address(chain):
     res = query_key(chain, "not-an-address")
-    assert (res.codespace, res.code) == (InvalidRequest.codespace, InvalidRequest.code)
+    assert (res.codespace, res.code) == (InvalidAddress.codespace, InvalidAddress.code)
+    assert (res.codespace, res.code) == ("sdk", 7)
 
 
 def _ctx():

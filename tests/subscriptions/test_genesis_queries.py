@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.errors import InvalidRequest
+from stateset_chain.errors import InvalidAddress, InvalidPagination
 from stateset_chain.store.kv import MemoryKV
 from stateset_chain.subscriptions import genesis, lifecycle
-from stateset_chain.subscriptions.errors import InvalidGenesis
+from stateset_chain.subscriptions.errors import (
+    InvalidGenesis,
+    InvalidSubscriptionId,
+    InvalidTimestamp,
+    UnknownStatus,
+)
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
 from stateset_chain.timefmt import timestamp
 from tests.orders.helpers import CUSTOMER, DAY, MERCHANT, STRANGER, item
@@ -80,5 +86,14 @@ def test_list_by_customer_merchant_status_and_due_time_with_pagination():
         if not key:
             break
     assert seen == ids[:5]
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(InvalidAddress):
         query(chain, "Subscriptions", q.QuerySubscriptionsRequest(customer="x"))
+    with pytest.raises(UnknownStatus):
+        query(chain, "Subscriptions", q.QuerySubscriptionsRequest(status=99))
+    far = Timestamp(seconds=253_402_300_800)  # 10000-01-01
+    with pytest.raises(InvalidTimestamp):
+        query(chain, "Subscriptions", q.QuerySubscriptionsRequest(due_before=far))
+    with pytest.raises(InvalidPagination):
+        query(chain, "Subscriptions", q.QuerySubscriptionsRequest(page_key=b"k" * 256))
+    with pytest.raises(InvalidSubscriptionId):
+        query(chain, "Subscription", q.QuerySubscriptionRequest(id="nope"))

@@ -2,7 +2,7 @@
 
 signer    the order's customer
 validate  signer is a canonical address                              -> sdk InvalidAddress
-          order id is ord_ + 10 base62 characters                     -> OrderNotFound
+          order id is ord_ + 10 base62 characters                     -> InvalidOrderId
           recipient is 32 bytes and not all zero                      -> InvalidRefundDestination
 guard     the order exists                                            -> OrderNotFound
           the signer is its customer                                  -> NotOrderCustomer
@@ -24,6 +24,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
 from stateset_chain.crosschain.destination import has_cross_chain_payment
 from stateset_chain.crosschain.errors import (
+    InvalidOrderId,
     InvalidRefundDestination,
     NotOrderCustomer,
     OrderNotFound,
@@ -47,7 +48,7 @@ def signers(msg: tx.MsgSetRefundDestination) -> list[str]:
 def validate(msg: tx.MsgSetRefundDestination) -> None:
     require_address(msg.signer, "signer")
     if not is_order_id(msg.order_id):
-        raise OrderNotFound(f"{msg.order_id!r} is not an order id")
+        raise InvalidOrderId(repr(msg.order_id))
     if len(msg.recipient) != 32:
         raise InvalidRefundDestination(f"recipient is {len(msg.recipient)} bytes")
     if msg.recipient == bytes(32):
