@@ -36,11 +36,14 @@ def _data_value(name: str, value: Any, order: dict, rendered: dict | None) -> An
     return value
 
 
-def outbox_row(ev, kind: str, order: dict | None, data: dict[str, Any]) -> tuple:
+def outbox_row(ev, kind: str, order: dict | None, data: dict[str, Any],
+               rendered: dict | None = None) -> tuple:
+    """The outbox row of one event; ``rendered``: ``render_order(order)`` if the caller has it."""
     from stateset_chain.indexer.views import event_id, time_text
 
     eid = event_id(ev.height, ev.tx_index, ev.index)
-    rendered = render_order(order) if order is not None else None
+    if rendered is None and order is not None:
+        rendered = render_order(order)
     body: dict[str, Any] = {"order": rendered}
     for name, value in data.items():
         body[name] = _data_value(name, value, order or {}, rendered)

@@ -30,8 +30,9 @@ from psycopg import Connection
 from psycopg.types.json import Jsonb
 
 from stateset_chain.crypto import address
+from stateset_chain.readside.jsoncodec import dumps
 from stateset_chain.readside.jsoncodec import loads as _loads
-from stateset_chain.readside.render import order_json
+from stateset_chain.readside.render import order_json, render_order
 from stateset_chain.timefmt import NS, ns_datetime, timestamp_json
 
 # 2: fiat-priced orders (exchange rate, stablecoin amounts), VAT, import duty;
@@ -174,6 +175,9 @@ class ViewBatch:
         self.cctp: dict[tuple[str, int, int], dict[str, Any]] = {}
         self.ops: list[tuple[str, tuple]] = []  # holds + unclaimed, in chain order
         self.outbox_rows: list[tuple] = []
+        # the API rendering of an order as it is now, when a webhook payload made it after the
+        # order's last change: its api_json is that rendering, not a second one
+        self.rendered: dict[str, Doc] = {}
         self.events_applied = 0
         self._scratch = _TxScratch()
         self._scratch_key: tuple[int, int] | None = None
@@ -239,6 +243,7 @@ class ViewBatch:
             raise ViewError(f"{ev.type} at {ev.height}/{ev.tx_index}/{ev.index}: no order {oid}")
         self.dirty.add(oid)
         self.order_heights[oid] = ev.height
+        self.rendered.pop(oid, None)  # about to change
         return order
 
     @staticmethod
@@ -256,11 +261,15 @@ class ViewBatch:
             return
         from stateset_chain.indexer.outbox import outbox_row
 
-        self.outbox_rows.append(outbox_row(ev, kind, order, data))
+        rendered = render_order(order) if order is not None else None
+        self.outbox_rows.append(outbox_row(ev, kind, order, data, rendered))
+        if order is not None and rendered is not None and self.orders.get(order["id"]) is order:
+            self.rendered[order["id"]] = rendered
 
     def _order_created(self, ev: RawEvent, e: Doc) -> None:
         order = e["order"]
         self.orders[order["id"]] = order
+        self.rendered.pop(order["id"], None)
         self.dirty.add(order["id"])
         self.order_heights[order["id"]] = ev.height
         self._outbox(ev, "order.created", order)
@@ -586,7 +595,8 @@ class ViewBatch:
             self.order_heights[o["id"]], Jsonb(o), _int(o, "vat_rate_bps"), _int(o, "vat"),
             _int(o, "import_duty"), o.get("origin_country", ""), _int(o, "stablecoin_total"),
             _int(o, "amount_refunded_fiat"), (o.get("exchange_rate") or {}).get("rate", ""),
-            (o.get("exchange_rate") or {}).get("locked_at"), order_json(o),
+            (o.get("exchange_rate") or {}).get("locked_at"),
+            dumps(self.rendered[o["id"]]).decode() if o["id"] in self.rendered else order_json(o),
         )
 
     def _flush_ops(self) -> None:

@@ -19,6 +19,7 @@ Conventions: amounts are decimal strings in currency units with at least two dec
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,7 @@ from stateset_chain.orders.money import UNIT
 from stateset_chain.readside.jsoncodec import dumps
 
 
+@functools.lru_cache(maxsize=1 << 12)  # amounts repeat (0, prices, totals): ~15 per order
 def decimal_string(amount: int | str) -> str:
     """Base units (6 decimals) as an exact decimal with 2 to 6 decimals: 1096470000 -> '1096.47'."""
     whole, frac = divmod(int(amount), UNIT)
