@@ -259,11 +259,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.part == "indexer":
         from benchmarks import indexer
 
-        text = "### Indexer\n\n" + indexer.run(
+        ix = result = indexer.run(
             args.orders, args.paid, args.batch, args.follow, _log, chain_dir=args.chain,
             sends=args.sends, senders=args.senders, blocks_per_tx=args.blocks_per_tx,
             profile=args.profile, flows=args.flows, base_tree=args.base_tree,
-            rounds=args.rounds, node_profile=args.node_profile).markdown()
+            rounds=args.rounds, node_profile=args.node_profile)
+        text = "### Indexer\n\n" + ix.markdown()
     elif args.part == "statesync":
         from benchmarks import statesync
 
