@@ -10,6 +10,9 @@ is the one class the caller names (its module's ``InvalidAmount``; ``InvalidCoin
 ``parse_units`` is the one parser of a decimal number of currency units (an order item's price,
 the Orders API's amount filters): ``"999.99"`` is 999_990_000 base units (both denoms have 6
 decimals); no sign, no exponent, no leading zero, at most 6 decimals (refused, never rounded).
+``format_units`` is its inverse, the one writer of currency units as text (the CLI, the read
+side, the Orders API). ``parse_uint`` reads an unsigned integer from JSON (genesis) by the
+amount grammar.
 """
 
 from __future__ import annotations
@@ -72,6 +75,33 @@ def parse_units(
         raise error(f"{field} {text!r} is not a decimal with at most {DECIMALS} decimals")
     whole, frac = m.group(1), m.group(2) or ""
     return int(whole) * UNIT + int(frac.ljust(DECIMALS, "0"))
+
+
+def parse_uint(
+    value: object, error: type[Exception], *, field: str, maximum: int
+) -> int:
+    """An unsigned integer of at most ``maximum`` from JSON: a JSON integer (not a boolean) or
+    its canonical decimal text (``parse_amount``'s grammar; the SDK writes uint64 as strings);
+    ``error`` naming ``field`` for anything else (genesis files)."""
+    refused = error(f"{field} must be an unsigned integer <= {maximum}, got {value!r}")
+    if isinstance(value, str):
+        try:
+            return parse_amount(value, ValueError, field=field, allow_zero=True, maximum=maximum)
+        except ValueError:
+            raise refused from None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum:
+        return value
+    raise refused
+
+
+def format_units(amount: int, min_decimals: int = 0) -> str:
+    """Base units as the exact decimal text of currency units, the inverse of ``parse_units``:
+    at most 6 decimals, trailing zeros trimmed down to ``min_decimals`` (0: ``"1096.47"``,
+    ``"5"``; 2, how the Orders API and the webhooks show money: ``"5.00"``, ``"0.000001"``)."""
+    sign = "-" if amount < 0 else ""
+    whole, frac = divmod(abs(amount), UNIT)
+    digits = f"{frac:0{DECIMALS}d}".rstrip("0").ljust(min_decimals, "0")
+    return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
 
 
 @dataclass(frozen=True, order=True)

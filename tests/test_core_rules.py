@@ -46,6 +46,15 @@ def test_one_amount_parser():
     assert _where(r"_(AMOUNT|PRICE|UNITS) = re\.compile") == ["coins.py"]
 
 
+def test_one_writer_of_currency_units_and_one_json_uint_reader():
+    """Base units become currency text in ``coins.format_units`` only (the CLI, the read side's
+    render and the Orders API call it); genesis reads JSON integers with ``coins.parse_uint``."""
+    assert _where(r"^\s*def format_units\(") == ["coins.py"]
+    assert _where(r"divmod\(.*\bUNIT\)") == ["coins.py"]
+    assert _where(r"\.scaleb\(") == []
+    assert _where(r"isinstance\(\w+, bool\) and 0 <=") == ["coins.py"]
+
+
 def test_one_pubkey_type_url():
     url = "/cosmos.crypto.secp256k1.PubKey"
     holders = []

@@ -1,11 +1,11 @@
 """JSON formatting shared by the API and the webhooks: ISO 8601 UTC times (``timefmt``'s
-writer), decimal strings."""
+writer), decimal strings (``coins``' writer)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
+from stateset_chain.coins import format_units
 from stateset_chain.timefmt import datetime_ns, format_iso8601
 
 
@@ -16,13 +16,7 @@ def iso(t: datetime | None) -> str | None:
     return format_iso8601(datetime_ns(t), fraction_digits=3)
 
 
-def decimal_str(value: Decimal | int) -> str:
-    """Exact decimal string, at least 2 decimals: ``1096.47``, ``5.00``, ``0.000001``."""
-    d = Decimal(value)
-    cents = d.quantize(Decimal("0.01"))
-    return format(cents if cents == d else d.normalize(), "f")
-
-
-def base_units_str(amount: int, exponent: int = 6) -> str:
-    """Base units (``1096470000`` uusd) as the currency's decimal string (``1096.47``)."""
-    return decimal_str(Decimal(amount).scaleb(-exponent))
+def base_units_str(amount: int) -> str:
+    """Base units (``1096470000`` uusd) as the currency's decimal string with at least 2 decimals
+    (``1096.47``, ``5.00``, ``0.000001``): ``coins.format_units``, as the read side renders."""
+    return format_units(amount, min_decimals=2)

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, fields
 
 import stateset_chain.pb  # noqa: F401
-from stateset_chain.coins import SSUSD, USDC, Coin, parse_amount
+from stateset_chain import coins
+from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.errors import ChainError
 
 from stateset.auth.v1 import params_pb2
@@ -157,16 +158,8 @@ _UINT_FIELDS = (
 
 
 def parse_uint(name: str, value) -> int:
-    """A 64-bit unsigned JSON integer or decimal string (the SDK writes uint64 as strings)."""
-    refused = InvalidParams(f"{name} must be an unsigned 64-bit integer, got {value!r}")
-    if isinstance(value, str):  # the chain's one grammar of integer text (coins.parse_amount)
-        try:
-            return parse_amount(value, InvalidParams, allow_zero=True, maximum=MAX_UINT64)
-        except InvalidParams:
-            raise refused from None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_UINT64:
-        return value
-    raise refused
+    """A 64-bit unsigned JSON integer or decimal string (``coins.parse_uint``)."""
+    return coins.parse_uint(value, InvalidParams, field=name, maximum=MAX_UINT64)
 
 
 DEFAULT_PARAMS = Params()

@@ -31,7 +31,7 @@ from stateset_chain.cctp.codec import BYTES32, MAX_UINT32, MAX_UINT64, MAX_UINT2
 from stateset_chain.cctp.errors import InvalidGenesis
 from stateset_chain.cctp.keys import LOCAL_TOKEN
 from stateset_chain.cctp.state import CctpKeeper
-from stateset_chain.coins import parse_amount
+from stateset_chain.coins import parse_uint
 from stateset_chain.context import Context
 from stateset_chain.crypto.address import require_address
 from stateset_chain.errors import ChainError
@@ -170,13 +170,7 @@ def export_genesis(keeper: CctpKeeper, ctx: Context) -> dict:
 
 def _uint(value, limit: int, field: str) -> int:
     """A non-negative integer <= limit, given as a JSON integer or a canonical decimal string."""
-    if isinstance(value, bool):
-        raise InvalidGenesis(f"{field} must be an integer, got {value!r}")
-    if isinstance(value, str):
-        value = parse_amount(value, InvalidGenesis, field=field, allow_zero=True)
-    if not isinstance(value, int) or not 0 <= value <= limit:
-        raise InvalidGenesis(f"{field} {value!r} is not an integer in 0..{limit}")
-    return value
+    return parse_uint(value, InvalidGenesis, field=field, maximum=limit)
 
 
 def _bool(value, field: str) -> bool:

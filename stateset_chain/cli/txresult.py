@@ -79,7 +79,7 @@ def _created(msg, r) -> list[str]:
     if r.amount_due and msg is not None:
         # a fiat-priced order (only those have amount_due): its total in the currency, and what
         # it costs in the pay denom at this block's rate
-        from stateset_chain.orders.money import format_units
+        from stateset_chain.coins import format_units
 
         return [f"created order {r.order_id}: total {format_units(r.total)} "
                 f"{msg.currency.upper()}, {money(r.amount_due, r.denom)} at the current rate"]

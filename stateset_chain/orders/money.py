@@ -30,12 +30,6 @@ def parse_price(text: str) -> int:
     return coins.parse_units(text, InvalidPrice, field="price", max_whole_digits=13)
 
 
-def format_units(amount: int) -> str:
-    """Base units as an exact decimal (inverse of ``parse_price`` on canonical input)."""
-    whole, frac = divmod(amount, UNIT)
-    return f"{whole}.{frac:06d}".rstrip("0").rstrip(".") if frac else str(whole)
-
-
 def parse_amount(text: str, field: str = "amount") -> int:
     """A positive base-unit amount (the chain's one grammar, ``coins.parse_amount``), <= u64."""
     return coins.parse_amount(text, InvalidAmount, field=field, maximum=MAX_ORDER_AMOUNT)

@@ -23,16 +23,15 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from stateset_chain.orders.money import UNIT
+from stateset_chain.coins import format_units
 from stateset_chain.readside.jsoncodec import dumps
 
 
 @functools.lru_cache(maxsize=1 << 12)  # amounts repeat (0, prices, totals): ~15 per order
 def decimal_string(amount: int | str) -> str:
-    """Base units (6 decimals) as an exact decimal with 2 to 6 decimals: 1096470000 -> '1096.47'."""
-    whole, frac = divmod(int(amount), UNIT)
-    digits = f"{frac:06d}".rstrip("0")
-    return f"{whole}.{digits.ljust(2, '0')}"
+    """Base units (6 decimals) as an exact decimal with 2 to 6 decimals: 1096470000 -> '1096.47'
+    (``coins.format_units``, the chain's one writer of currency units)."""
+    return format_units(int(amount), min_decimals=2)
 
 
 def short_status(name: str, prefix: str) -> str:

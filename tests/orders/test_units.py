@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stateset_chain.coins import format_units
 from stateset_chain.orders import ids
 from stateset_chain.orders.errors import InvalidAmount, InvalidPrice, InvalidTimestamp
 from stateset_chain.orders.money import (
     MAX_ORDER_AMOUNT,
-    format_units,
     parse_amount,
     parse_price,
     split_settlement,
