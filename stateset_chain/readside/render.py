@@ -19,19 +19,24 @@ Conventions: amounts are decimal strings in currency units with at least two dec
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
+from stateset_chain.cache import BoundedCache
 from stateset_chain.coins import format_units
 from stateset_chain.readside.jsoncodec import dumps
 
+# Amounts repeat (0, prices, totals: ~15 per order), so their texts are kept, up to a bound.
+_decimal_texts: BoundedCache[int | str, str] = BoundedCache(1 << 12)
 
-@functools.lru_cache(maxsize=1 << 12)  # amounts repeat (0, prices, totals): ~15 per order
+
 def decimal_string(amount: int | str) -> str:
     """Base units (6 decimals) as an exact decimal with 2 to 6 decimals: 1096470000 -> '1096.47'
     (``coins.format_units``, the chain's one writer of currency units)."""
-    return format_units(int(amount), min_decimals=2)
+    text = _decimal_texts.get(amount)
+    if text is None:
+        text = _decimal_texts.put(amount, format_units(int(amount), min_decimals=2))
+    return text
 
 
 def short_status(name: str, prefix: str) -> str:
