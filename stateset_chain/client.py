@@ -33,7 +33,7 @@ from cosmpy.aerial.wallet import LocalWallet
 from google.protobuf.message import Message
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
-from stateset_chain.coins import Coin
+from stateset_chain.coins import DECIMALS, Coin, format_units, parse_amount, parse_units
 from stateset_chain.errors import ChainError
 
 from cosmos.auth.v1beta1 import auth_pb2
@@ -71,7 +71,7 @@ _COIN = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$")
 # Display denoms (any letter case) -> base denom; both stablecoins have 6 decimals. A display
 # name is never a base denom, so ``40ssUSD`` (40 ssUSD) and ``40ussusd`` (40 base units) cannot be
 # confused: the denom says which one is meant.
-DISPLAY_DECIMALS = 6
+DISPLAY_DECIMALS = DECIMALS
 DISPLAY_DENOMS = {"usdc": "uusdc", "ssusd": "ussusd"}
 DISPLAY_NAMES = {"uusdc": "USDC", "ussusd": "ssUSD"}
 AMOUNT_HELP = (
@@ -92,21 +92,17 @@ def parse_coin(text: str) -> Coin:
         )
     number, denom = match.groups()
     base = DISPLAY_DENOMS.get(denom.lower())
-    if base is not None:
-        whole, _, frac = number.partition(".")
-        if len(frac) > DISPLAY_DECIMALS:
-            raise ClientError(f"invalid amount {text!r}: at most {DISPLAY_DECIMALS} decimals")
-        amount = int(whole) * 10**DISPLAY_DECIMALS + int(frac.ljust(DISPLAY_DECIMALS, "0"))
-        denom = base
-    elif "." in number:
+    if base is None and "." in number:
         raise ClientError(
             f"invalid amount {text!r}: {denom} is a base denom, so the amount is an integer "
             f"(decimals need a display denom: {', '.join(DISPLAY_NAMES.values())})"
         )
-    else:
-        amount = int(number)
-    try:
-        return Coin(denom, amount)
+    try:  # the chain's own grammars: currency units (coins.parse_units) or base units
+        if base is not None:
+            return Coin(base, parse_units(number, ValueError, max_whole_digits=72))
+        return Coin(denom, parse_amount(number, ValueError, allow_zero=True))
+    except ValueError as e:
+        raise ClientError(f"invalid amount {text!r}: {e}") from None
     except ChainError as e:
         raise ClientError(f"invalid amount {text!r}: {e.log}") from None
 
@@ -117,9 +113,7 @@ def format_display(coin: Coin) -> str:
     name = DISPLAY_NAMES.get(coin.denom)
     if name is None:
         return str(coin)
-    whole, frac = divmod(coin.amount, 10**DISPLAY_DECIMALS)
-    digits = f"{frac:0{DISPLAY_DECIMALS}d}".rstrip("0").ljust(2, "0")
-    return f"{whole}.{digits}{name}"
+    return format_units(coin.amount, min_decimals=2) + name
 
 
 def parse_coins(text: str) -> list[Coin]:

@@ -52,6 +52,7 @@ def test_one_writer_of_currency_units_and_one_json_uint_reader():
     assert _where(r"^\s*def format_units\(") == ["coins.py"]
     assert _where(r"divmod\(.*\bUNIT\)") == ["coins.py"]
     assert _where(r"\.scaleb\(") == []
+    assert _where(r"\*\*\s*\w*DECIMALS\b") == ["coins.py", "rates.py"]  # units and rates
     assert _where(r"isinstance\(\w+, bool\) and 0 <=") == ["coins.py"]
 
 

@@ -40,6 +40,7 @@ from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 
 from stateset_chain.client import AMOUNT_HELP, ClientError, parse_coin
+from stateset_chain.coins import parse_amount
 
 _INTS = {
     FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_UINT32, FieldDescriptor.TYPE_SINT32,
@@ -97,8 +98,11 @@ def _parse_enum(field: FieldDescriptor, text: str) -> str:
 def base_units(text: str, flag: str = "amount") -> str:
     """A base-unit amount from ``1000``, ``1000ussusd`` or ``0.001ssUSD``: ``"1000"``."""
     text = text.strip()
-    if text.isdigit():
-        return text
+    if text.isdigit():  # the chain's grammar of base units (canonical, at most 78 digits)
+        try:
+            return str(parse_amount(text, ValueError, field=flag, allow_zero=True))
+        except ValueError as e:
+            raise ClientError(str(e)) from None
     try:
         return str(parse_coin(text).amount)
     except ClientError as e:

@@ -39,7 +39,11 @@ def test_parse_coin_reads_integer_and_denom():
     assert parse_coin("1000uusdc") == Coin("uusdc", 1000)
 
 
-@pytest.mark.parametrize("text", ["", "uusdc", "10", "1.5uusdc", "-1uusdc", "10 uusdc", "10u"])
+@pytest.mark.parametrize("text", [
+    "", "uusdc", "10", "1.5uusdc", "-1uusdc", "10 uusdc", "10u",
+    # the chain's grammars (coins.parse_amount, parse_units): canonical, bounded, no crash
+    "0123uusdc", "040ssUSD", "9" * 5000 + "uusdc", "9" * 5000 + "USDC", "1.5.5USDC",
+])
 def test_malformed_amounts_are_client_errors(text):
     with pytest.raises(ClientError):
         parse_coin(text)

@@ -57,6 +57,13 @@ def test_ambiguous_or_inexact_amounts_are_refused_with_the_rule(text, reason):
         parse_coin(text)
 
 
+@pytest.mark.parametrize("text", ["0123", "9" * 5000])
+def test_a_base_unit_amount_flag_reads_the_chains_grammar(text):
+    with pytest.raises(ClientError, match="amount"):
+        protocmd.base_units(text)
+    assert protocmd.base_units(" 1000 ") == "1000"
+
+
 def test_fees_and_sends_take_display_amounts_too():
     assert parse_coins("0.005USDC,1ussusd") == [Coin("ussusd", 1), Coin("uusdc", 5000)]
 
