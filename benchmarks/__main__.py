@@ -120,6 +120,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="pin the process to this CPU; -1 (default) does not pin")
     p.add_argument("--no-profile", dest="profile", action="store_false",
                    help="skip the cProfile blocks")
+    p.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                   help="keep the large import in DIR (made on the first run) and run on a "
+                   "copy of it: the import is paid once across runs")
 
     p = sub.add_parser("import", help="peak memory of importing --orders orders (the orders "
                        "part's setup alone), by phase; --tracemalloc for Python's allocations")
@@ -130,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="funded signing accounts, as in the orders part (%(default)s)")
     p.add_argument("--tracemalloc", action="store_true",
                    help="trace Python allocations (~2x slower; use a smaller --orders)")
+    p.add_argument("--genesis", action="store_true",
+                   help="the orders in a genesis file, through InitChain (streamed; --chunk "
+                   "orders per part written through) and block 1: the node's path")
+    p.add_argument("--held", action="store_true",
+                   help="with --genesis: hold the whole genesis in memory until block 1 "
+                   "(the path before streaming), for comparison")
 
     p = sub.add_parser("cctp", help="MsgReceiveMessage (2 attester signatures) throughput")
     p.add_argument("--blocks", type=_ints, default=[1_000, 5_000],
@@ -239,14 +248,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import orders
 
         od = result = orders.run(args.orders, args.small, args.blocks, args.repeats, args.accounts,
-                        args.chunk, args.reps, args.profile, args.cpu, _log)
+                        args.chunk, args.reps, args.profile, args.cpu, _log, args.keep)
         text = "### Orders\n\n" + od.markdown()
         if args.profile:
             text += "\n" + od.profile_markdown()
     elif args.part == "import":
         from benchmarks import orders_import
 
-        result = orders_import.run(args.orders, args.chunk, args.accounts, args.tracemalloc, _log)
+        if args.genesis:
+            result = orders_import.run_genesis(args.orders, args.chunk, args.accounts,
+                                               args.held, _log)
+        else:
+            result = orders_import.run(args.orders, args.chunk, args.accounts, args.tracemalloc,
+                                       _log)
         text = "### Importing orders: peak memory\n\n" + result.markdown()
     elif args.part == "cctp":
         from benchmarks import cctp

@@ -80,6 +80,19 @@ class BenchChain:
         self.driver.init(json.dumps(app_state, sort_keys=True).encode())
         self.block([])  # block 1 commits genesis
 
+    @classmethod
+    def reopen(cls, directory: Path, chain_id: str) -> BenchChain:
+        """The chain a ``BenchChain`` left in ``directory`` (closed), at its last commit: no
+        InitChain; the next block is the height after it."""
+        chain = cls.__new__(cls)
+        chain.chain_id = chain_id
+        chain.core = standard_app(CommitStore.open(str(Path(directory) / "state")))
+        chain.app = AbciApp(chain.core)
+        chain.driver = BlockDriver(chain.app, chain_id=chain_id,
+                                   height=chain.core.store.last_height)
+        chain.core.query_gas_limit = None
+        return chain
+
     @property
     def height(self) -> int:
         """The last committed height (``orders_data.import_orders`` commits past the app)."""

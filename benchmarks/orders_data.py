@@ -32,11 +32,13 @@ byte, and the escrow balances), and that every module invariant holds afterwards
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import IO
 
 from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -294,6 +296,34 @@ def import_orders(chain: BenchChain, book: OrderBook, chunk: int = IMPORT_CHUNK,
         chain.height = height
         if log is not None:
             log(f"orders: imported {end - 1:,} of {book.n:,} orders")
+
+
+def write_genesis_app_state(book: OrderBook, accounts: Sequence[txs.BenchAccount],
+                            out: IO[bytes]) -> int:
+    """The genesis ``app_state`` JSON of ``app_state(accounts)`` with every order of ``book`` in
+    the orders genesis and their escrow as a genesis balance (what ``import_orders`` writes,
+    through InitChain), written to ``out`` one order at a time; returns the bytes written."""
+    escrow = {SSUSD: 0, USDC: 0}
+    payments = 0
+    for seq in range(1, book.n + 1):  # the amounts alone: no order is built for them
+        if _is_paid(book.status(seq)):
+            h = _hash(seq)
+            escrow[USDC if (h >> 120) % 4 == 0 else SSUSD] += totals(line_items(h))[2]
+            payments += 1
+    entries = txs.genesis_entries(accounts) + [{
+        "address": module_address(ESCROW_ACCOUNT),
+        "balances": [{"denom": d, "amount": str(a)} for d, a in sorted(escrow.items()) if a],
+    }]
+    state = build_app_state(entries)
+    marker = "ORDERS-GO-HERE"
+    state["orders"] = {"params": orders_params(accounts[0].address), "orders": marker,
+                       "payment_sequence": str(1 + payments)}
+    head, tail = json.dumps(state, sort_keys=True).encode().split(f'"{marker}"'.encode())
+    size = out.write(head) + out.write(b"[")
+    for i, order in enumerate(book.orders()):
+        text = json.dumps(json_format.MessageToDict(order, preserving_proto_field_name=True))
+        size += out.write((b"," if i else b"") + text.encode())
+    return size + out.write(b"]") + out.write(tail)
 
 
 def orders_state(chain: BenchChain) -> list[tuple[bytes, bytes]]:

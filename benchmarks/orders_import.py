@@ -17,6 +17,14 @@ and says where the memory goes:
 
 The app hash after the import is printed, so two runs (or two chunk sizes, which commit at
 different heights but must leave the same orders state) can be compared.
+
+``--genesis`` measures the product's path instead: the same orders (and their escrow as a
+genesis balance) written as a genesis ``app_state`` JSON file one order at a time, its bytes
+read into memory (as CometBFT's InitChain request brings them), then InitChain through the ABCI
+adapter and block 1 on the standard app over LevelDB. InitChain streams it (``App.init_chain``:
+the orders parsed one at a time, ``--chunk`` orders per part written through to the store);
+``--held`` makes the part larger than the genesis, so the whole genesis stays in memory until
+block 1 commits (the path before streaming), for comparison at a small ``--orders``.
 """
 
 from __future__ import annotations
@@ -32,7 +40,17 @@ from pathlib import Path
 import stateset_chain.pb  # noqa: F401
 from benchmarks import report, txs
 from benchmarks.chain import BenchChain
-from benchmarks.orders_data import IMPORT_CHUNK, OrderBook, app_state, import_orders
+from benchmarks.orders_data import (
+    IMPORT_CHUNK,
+    OrderBook,
+    app_state,
+    import_orders,
+    write_genesis_app_state,
+)
+from stateset_chain.abci.adapter import AbciApp
+from stateset_chain.store.commit import CommitStore
+from stateset_chain.wiring import standard_app
+from tests.chain import BlockDriver
 
 CHAIN_ID = "stateset-bench-import-1"
 PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 4096 / 2**20
@@ -96,10 +114,15 @@ class ImportResult:
     db_mib: float = 0.0
     app_hash: str = ""
     height: int = 0
+    via: str = "orders_data.import_orders"
+    genesis_mib: float = 0.0  # --genesis: the app_state document's size
 
     def markdown(self) -> str:
         rows: list[list[object]] = [
-            ["orders", self.orders], ["orders per commit (--chunk)", self.chunk],
+            ["orders", self.orders], ["path", self.via],
+            ["orders per commit (--chunk)" if not self.genesis_mib
+             else "orders per part written through (--chunk)", self.chunk],
+            *([["genesis app_state JSON, MiB", self.genesis_mib]] if self.genesis_mib else []),
             ["funded signing accounts", self.accounts], ["import s", self.import_s],
             ["RSS before the import, MiB", self.rss_before_mib],
             ["**peak RSS, MiB**", self.peak_rss_mib],
@@ -188,6 +211,48 @@ def run(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: int = 10
     result.phase_peak_rss_mib = {k: v for k, v in sampler.peaks.items() if k != "done"}
     result.phase_traced_peak_mib = sampler.traced
     result.top_allocations = top
+    result.peak_rss_mib = report.peak_rss_mib()
+    return result
+
+
+def run_genesis(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: int = 10_000,
+                held: bool = False, log=print) -> ImportResult:
+    """The orders through InitChain (see the module docstring), streamed or ``held``."""
+    result = ImportResult(orders, chunk, n_accounts)
+    result.via = "InitChain + block 1, " + ("held in memory" if held else "streamed")
+    accounts = txs.accounts(n_accounts)
+    book = OrderBook(orders, targets=min(orders, 19_000), payers=[a.address for a in accounts],
+                     chain_id=CHAIN_ID)
+    with tempfile.TemporaryDirectory(prefix="stateset-bench-genesis-") as tmp:
+        doc = Path(tmp) / "app_state.json"
+        log(f"import: writing the genesis of {orders:,} orders to {doc} ...")
+        with doc.open("wb") as out:
+            size = write_genesis_app_state(book, accounts, out)
+        result.genesis_mib = size / 2**20
+        raw = doc.read_bytes()  # the request's bytes, alive through InitChain as in a node
+        core = standard_app(CommitStore.open(str(Path(tmp) / "state")))
+        core.genesis_part_items = 1 << 62 if held else chunk
+        driver = BlockDriver(AbciApp(core), chain_id=CHAIN_ID)
+        sampler = RssSampler()
+        sampler.start()
+        try:
+            result.rss_before_mib = rss_mib()
+            sampler.set("InitChain")
+            log(f"import: InitChain with {orders:,} orders ({result.genesis_mib:,.0f} MiB of "
+                f"JSON), {result.via} ...")
+            t = time.perf_counter()
+            driver.init(raw)
+            sampler.set("block 1 (FinalizeBlock + Commit)")
+            driver.block([])
+            result.import_s = time.perf_counter() - t
+            sampler.stop()
+            result.rss_after_mib = rss_mib()
+            result.height = driver.height
+            result.app_hash = core.store.last_app_hash.hex()
+            result.db_mib = _dir_mib(Path(tmp) / "state")
+        finally:
+            core.store.close()
+    result.phase_peak_rss_mib = {k: v for k, v in sampler.peaks.items() if k != "done"}
     result.peak_rss_mib = report.peak_rss_mib()
     return result
 

@@ -37,7 +37,6 @@ a pure function of the proposal's bytes and the last committed state, so honest 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from typing import Any, Protocol, TypeVar, overload
 from google.protobuf.message import DecodeError
 
 import stateset_chain.pb  # noqa: F401  (cosmpy protos on sys.path)
+from stateset_chain import genesisjson
 from stateset_chain.app_types import (
     AppInfo,
     Block,
@@ -120,6 +120,9 @@ QUERY_GAS_LIMIT = 20_000_000
 # Simulate runs a tx without its own gas limit; it stops here (sdk OutOfGas), far above any
 # block's worth of ordinary txs.
 SIMULATE_GAS_LIMIT = 20_000_000
+# A streamed genesis (init_chain) writes through to the store every this many of its items: one
+# part's writes (~10 MiB of Python objects per 1,000 orders) are what InitChain holds.
+GENESIS_PART_ITEMS = 10_000
 RECHECK_CACHE = 1 << 13  # decoded txs kept for rechecks (more than a mempool holds; ~25 MiB)
 
 _chain_id: Item[str] = Item(b"app/chain_id", StrValue)
@@ -183,6 +186,8 @@ class App:
         self.query_gas_limit: int | None = QUERY_GAS_LIMIT  # None: unmetered (benchmarks)
         self.simulate_gas_limit = SIMULATE_GAS_LIMIT
         self._genesis: Branch | None = None  # InitChain writes, until the first Commit
+        # Streamed genesis items (orders) per part written through to the store (init_chain).
+        self.genesis_part_items = GENESIS_PART_ITEMS
         self._block: Branch | None = None  # the block being finalized, until Commit
         self._check = Branch(store.state)
         # The time of the block being finalized, and of the last one committed by this process
@@ -246,9 +251,26 @@ class App:
     def init_chain(self, genesis: Genesis) -> GenesisResult:
         """Writes genesis into a branch kept in memory until the first block commits; calling it
         again (a crash before block 1) recomputes the same state. A genesis without a block gas
-        limit runs with ``DEFAULT_BLOCK_MAX_GAS`` (the result says which)."""
-        app_state = json.loads(genesis.app_state or b"{}")
+        limit runs with ``DEFAULT_BLOCK_MAX_GAS`` (the result says which).
+
+        A large genesis is streamed: the modules' large lists (``Module.genesis_streams``, the
+        orders) are parsed one item at a time from the document (``genesisjson``), and every
+        ``genesis_part_items`` of their items the branch's writes so far go through to the
+        store (``CommitStore.write_genesis``, marked until the first commit), so memory holds
+        the document's bytes and one part, whatever the number of orders. The state, and so the
+        app hash, is the same as when the whole genesis is held
+        (tests/app/test_genesis_stream.py)."""
+        self.store.discard_genesis()
+        streams = {m.name: m.genesis_streams for m in self.modules if m.genesis_streams}
+        app_state = genesisjson.read_app_state(genesis.app_state, streams)
         branch = Branch(self.store.state)
+        parts = _GenesisParts(self.store, branch, self.genesis_part_items)
+        for name, fields in streams.items():
+            section = app_state.get(name)
+            for f in fields:
+                listed = section.get(f) if isinstance(section, dict) else None
+                if isinstance(listed, genesisjson.StreamedList):
+                    listed.on_item = parts.item
         block = BlockInfo(genesis.initial_height or 1, genesis.time_ns, genesis.chain_id)
         ctx = Context(branch, block)
         _chain_id.set(branch, genesis.chain_id)
@@ -259,7 +281,12 @@ class App:
         for m in self.modules:
             if m.init_genesis is not None:
                 m.init_genesis(ctx, app_state.get(m.name, {}))
-        self._run_invariants(ctx)
+        for m in self.modules:
+            checks = m.invariants if m.genesis_invariants is None else m.genesis_invariants
+            for check in checks:
+                check(ctx)
+        if parts.written:
+            parts.write()  # the rest: the whole genesis is in the store, the branch empty
         self._genesis = branch
         app_hash = self.store.stage(branch.changes(), 0)
         return GenesisResult(app_hash=app_hash, block_max_gas=self.block_max_gas)
@@ -699,6 +726,26 @@ class App:
     def run_invariants(self) -> None:
         """Checks every module invariant on the committed state (tests call this per block)."""
         self._run_invariants(Context(Branch(self.store.state), self._query_block_info()))
+
+
+class _GenesisParts:
+    """Counts a streamed genesis's items; every ``size`` items, writes the branch through to
+    the store and empties it (``write_genesis``)."""
+
+    def __init__(self, store: CommitStore, branch: Branch, size: int) -> None:
+        self.store, self.branch, self.size = store, branch, size
+        self.count = 0
+        self.written = False
+
+    def item(self) -> None:
+        self.count += 1
+        if self.count % self.size == 0:
+            self.write()
+
+    def write(self) -> None:
+        self.store.write_genesis(self.branch.changes())
+        self.branch.discard()
+        self.written = True
 
 
 @dataclass(slots=True)

@@ -178,6 +178,14 @@ class Module:
     export_genesis: Callable[[Context], dict] | None = None
     end_block: Callable[[Context], None] | None = None
     invariants: list[Callable[[Context], None]] = field(default_factory=list)
+    # The invariants InitChain runs (None: all of ``invariants``). A module whose full check
+    # holds all of its state in memory at once names the ones that scan in bounded memory, so a
+    # genesis of any size is checked (the others still run wherever invariants are run).
+    genesis_invariants: list[Callable[[Context], None]] | None = None
+    # List fields of the module's genesis that InitChain reads one item at a time from the
+    # document (stateset_chain/genesisjson.py: the orders' "orders"); init_genesis gets an
+    # iterable there instead of a list, and may iterate it once.
+    genesis_streams: tuple[str, ...] = ()
     # Key prefixes of node-local query indexes: derived from the module's own state, written in
     # the same atomic commit, but kept out of the app hash (no tree work, no proofs, transient-
     # store gas). No message handler may read them: they serve queries and invariants only.

@@ -15,9 +15,15 @@ indexes, counters and settlement queue entries are rebuilt from them. Their escr
 bank genesis (the ``orders_escrow`` balance), and the ``escrow_balance`` invariant checks the two
 agree. Export writes every field, orders in sequence order, so ``init(export(s))`` reproduces the
 module's state byte for byte.
+
+InitChain hands ``orders`` as a stream (``Module.genesis_streams``; ``genesisjson``): each order
+is decoded, checked and written before the next is parsed, so a genesis of a million orders is
+never held decoded; a list works the same.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from google.protobuf import json_format
 
@@ -64,10 +70,21 @@ def _init(keeper: OrdersKeeper, ctx: Context, data: dict) -> None:
     settlement.require_settleable(keeper.bank, "platform_address", params.platform_address)
     keeper.set_params(ctx.store, params)
 
+    # The sequences here; the orders one at a time below (InitChain streams a large list:
+    # module.genesis_streams), each decoded, checked and written before the next is read.
     state = GenesisState()
-    json_format.ParseDict({k: v for k, v in data.items() if k != "params"}, state)
+    json_format.ParseDict({k: v for k, v in data.items() if k not in ("params", "orders")}, state)
+    listed = data.get("orders", [])
+    if isinstance(listed, (str, bytes, dict)) or not isinstance(listed, Iterable):
+        raise InvalidGenesis(f"orders: not a list: {type(listed).__name__}")
     last_created = 0
-    for seq, order in enumerate(state.orders, start=1):
+    seq = 0
+    for seq, item in enumerate(listed, start=1):
+        order = Order()
+        try:
+            json_format.ParseDict(item, order)
+        except json_format.ParseError as e:
+            raise InvalidGenesis(f"order {seq}: {e}") from None
         if not order.platform_address:  # exported before orders recorded their terms
             order.platform_address = params.platform_address
             order.platform_fee_bps = params.platform_fee_bps
@@ -76,7 +93,7 @@ def _init(keeper: OrdersKeeper, ctx: Context, data: dict) -> None:
         keeper.insert_order(ctx.store, order)
         if order.status == DELIVERED and not order.settled:
             keeper.enqueue_settlement(ctx.store, timestamp_ns(order.settlement_due), order.id)
-    keeper.set_next_sequence(ctx.store, len(state.orders) + 1)
+    keeper.set_next_sequence(ctx.store, seq + 1)
     keeper.payment_sequence.set(ctx.store, max(1, state.payment_sequence))
     keeper.refund_sequence.set(ctx.store, max(1, state.refund_sequence))
 

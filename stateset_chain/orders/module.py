@@ -23,6 +23,8 @@ def orders_module(keeper: OrdersKeeper) -> Module:
         export_genesis=bind(keeper, genesis.export_genesis),
         end_block=bind(keeper, settlement.end_block),
         invariants=[bind(keeper, inv) for inv in invariants.ALL],
+        genesis_invariants=[bind(keeper, inv) for inv in invariants.AT_GENESIS],
+        genesis_streams=("orders",),
         local_prefixes=LOCAL_PREFIXES,
         rebuild_local=keeper.rebuild_indexes,
         consensus_version=CONSENSUS_VERSION,

@@ -46,6 +46,8 @@ TREE = versions.TREE  # b"t/"
 META_HEIGHT = b"m/height"
 META_APP_HASH = b"m/app_hash"
 META_RESTORING = b"m/restoring"  # u64 height: a state-sync restore began and has not finished
+# Set while a genesis written through to the database (``write_genesis``) awaits its first commit.
+META_GENESIS = b"m/genesis"
 # The key of every key hash the tree has held (never deleted: proofs at past heights need them).
 PREIMAGE = b"k/"
 META_PREIMAGES = b"m/preimages"  # set once every key's preimage is recorded
@@ -140,8 +142,11 @@ class CommitStore:
         self.local_prefixes: tuple[bytes, ...] = ()  # keys kept out of the tree (see above)
         # Called as ``on_commit_point(point, height)`` at each of COMMIT_POINTS; None in a node.
         self.on_commit_point: Callable[[str, int], None] | None = None
-        if raw.get(META_RESTORING) is not None:
-            self._wipe()  # a restore that never finished: nothing in it is usable
+        if raw.get(META_RESTORING) is not None or raw.get(META_GENESIS) is not None:
+            # a restore that never finished, or a genesis whose first block never committed:
+            # nothing in it is usable (CometBFT sends InitChain again to a node at height 0)
+            self._wipe()
+        self._genesis_written = False  # write_genesis wrote since the store opened or committed
         height = raw.get(META_HEIGHT)
         self.last_height = int.from_bytes(height, "big") if height else 0
         self.last_app_hash = raw.get(META_APP_HASH) or EMPTY
@@ -308,6 +313,8 @@ class CommitStore:
         )
         ops += history
         ops += self._preimage_ops(staged.changes)
+        if self._genesis_written:
+            ops.append((META_GENESIS, None))  # the genesis written through is committed now
         self._reached("before-write", staged.height)
         with self._lock:
             self._apply(ops)
@@ -317,7 +324,40 @@ class CommitStore:
             self.last_app_hash = staged.app_hash
             self.earliest_height = earliest
         self._staged = None
+        self._genesis_written = False
         return self.last_height, self.last_app_hash
+
+    # -- a genesis larger than memory ---------------------------------------------------------
+
+    def write_genesis(self, changes: list[Op]) -> None:
+        """Writes part of a genesis (InitChain's writes so far) and its tree nodes through to the
+        database before anything is committed, so InitChain holds a bounded part of a large
+        genesis in memory. The database is marked (``META_GENESIS``) until the first commit
+        clears the mark in its batch: reopened with the mark, the store wipes itself, as a node
+        that crashed before its first commit starts from InitChain again. The tree root after
+        the last part is the genesis app hash, as if the whole genesis had been staged at once
+        (the root is a function of the keys and values, whatever order they were written in)."""
+        if self.last_height != 0 or self._staged is not None:
+            raise RuntimeError("a genesis is written only into a store with nothing committed")
+        local = self.local_prefixes
+        merklized = [op for op in changes if not op[0].startswith(local)] if local else changes
+        _, nodes = self.tree.update(merklized)
+        ops: list[Op] = [(STATE + k, v) for k, v in changes]
+        ops += [(TREE + k, v) for k, v in nodes.items()]
+        ops += self._preimage_ops(changes)
+        if not self._genesis_written:
+            ops.append((META_GENESIS, b"\x01"))
+        self._apply(ops)
+        self._nodes.commit(nodes)
+        self._genesis_written = True
+
+    def discard_genesis(self) -> None:
+        """Drops a staged genesis and wipes one written through and not committed (InitChain
+        runs again)."""
+        if self.last_height == 0:
+            self._staged = None
+        if self._genesis_written:
+            self._wipe()
 
     def _reached(self, point: str, height: int) -> None:
         if self.on_commit_point is not None:
@@ -385,6 +425,7 @@ class CommitStore:
         self._apply(batch)
         self._nodes = node_cache(self._raw.get, TREE, CACHE_DEPTH, DEEP_CACHE_NODES)
         self.tree = SparseMerkleTree(self._nodes)
+        self._genesis_written = False
         self.last_height, self.last_app_hash = 0, EMPTY
         self.earliest_height = 0
         self._view = None

@@ -24,6 +24,14 @@ def test_the_import_benchmark_reports_each_phase_and_the_same_state_for_any_chun
     assert "peak RSS" in three.markdown() and "tracemalloc" in three.markdown()
 
 
+def test_the_genesis_import_benchmark_streams_or_holds_the_same_genesis():
+    streamed = orders_import.run_genesis(120, 25, n_accounts=4, log=lambda *a: None)
+    held = orders_import.run_genesis(120, 25, n_accounts=4, held=True, log=lambda *a: None)
+    assert streamed.app_hash == held.app_hash and streamed.height == held.height == 1
+    assert streamed.genesis_mib > 0.1 and "InitChain" in streamed.phase_peak_rss_mib
+    assert "streamed" in streamed.markdown() and "held in memory" in held.markdown()
+
+
 def _run(kind: str, validators: int, committed: int, elapsed: float) -> NetResult:
     return NetResult(kind, validators, committed, 0, committed, 0, elapsed, [0.5] * committed,
                      3, committed // 3)
