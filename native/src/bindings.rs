@@ -126,10 +126,19 @@ fn encode_event<'py>(
     Ok(PyBytes::new(py, &data))
 }
 
+/// Keccak-256 of `data` (the original Keccak padding, as Ethereum and CCTP use it, not
+/// SHA3-256): `cctp/codec.py`'s `keccak256` in one call (the fast path of `fast/keccak.py`).
+#[pyfunction]
+fn keccak256<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
+    use sha3::{Digest, Keccak256};
+    PyBytes::new(py, &Keccak256::digest(data))
+}
+
 /// Adds the module's functions and classes to `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(smt_update, m)?)?;
     m.add_function(wrap_pyfunction!(encode_event, m)?)?;
+    m.add_function(wrap_pyfunction!(keccak256, m)?)?;
     m.add_class::<NodeCache>()?;
     Ok(())
 }

@@ -7,6 +7,8 @@
 //! the tree, plus a bounded two-generation cache of deeper nodes), kept here so that a tree walk
 //! costs no Python call for a cached node. `encode_event` writes the bytes of a tx result's
 //! events (`stateset_chain/events.py`'s `encode_event`; the fast path of `fast/events.py`).
+//! `keccak256` is CCTP's hash (`stateset_chain/cctp/codec.py`; the fast path of
+//! `fast/keccak.py`) in one call, with no hash object built in Python.
 //!
 //! One module per concern:
 //!
@@ -17,7 +19,7 @@
 //! | `tree`     | the walk over the changed paths, node writes in first-write order     | `_update`, `_build`            |
 //! | `batch`    | one batch: hash, sort, refuse duplicates, walk from the root          | `update`                       |
 //! | `events`   | the wire bytes of an ABCI event with indexed attributes               | `events.encode_event` (+ fast/) |
-//! | `bindings` | the Python face (`smt_update`, `NodeCache`'s methods): conversion only |                                |
+//! | `bindings` | the Python face (`smt_update`, `NodeCache`'s methods, `keccak256`): conversion only |                  |
 
 mod batch;
 mod bindings;
