@@ -471,6 +471,9 @@ class App:
         for m in self.modules:
             if m.end_block is not None:
                 m.end_block(end_ctx)
+        for m in self.modules:
+            if m.derive_local is not None:  # node-local writes from the block's own (indexes)
+                m.derive_local(base, branch)
         if self.check_invariants_every_block:
             self._run_invariants(end_ctx)
         changes = self._block_changes(branch)

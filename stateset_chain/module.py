@@ -193,6 +193,10 @@ class Module:
     # Writes the module's node-local keys from its consensus state (a node restored from a
     # state-sync snapshot, which carries consensus state only). Required with local_prefixes.
     rebuild_local: Callable[[Any], None] | None = None
+    # Writes the module's node-local keys of one block from the block's own writes, once, after
+    # every end-block hook: (the state before the block, the block's branch). A module whose
+    # handlers only charge the gas of their index writes makes them here (the orders).
+    derive_local: Callable[[Any, Any], None] | None = None
     # Runs before a block's transactions with the ones that decoded, to warm caches that only
     # speed up their handlers and cannot change a result (cctp: attestation signers, recovered
     # on worker threads). A failure is logged and the block runs without it.

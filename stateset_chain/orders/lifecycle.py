@@ -86,7 +86,8 @@ def start(ctx: Context, order: Order) -> None:
 def transition(
     keeper: OrdersKeeper, ctx: Context, order: Order, to: int, release: bool = False
 ) -> None:
-    """Move ``order`` to ``to`` through the table, re-index it, and log it on the timeline.
+    """Move ``order`` to ``to`` through the table, charge its re-indexing (made at the end of the
+    block, ``OrdersKeeper.derive_indexes``), and log it on the timeline.
     A HELD order leaves for anything but CANCELLED only by its release (``release=True``,
     holds.release): MsgFulfillOrder, MsgShipOrder or MsgDeliverOrder never skip a hold.
 
@@ -99,7 +100,7 @@ def transition(
         )
     for hook in keeper.status_hooks:
         hook.on_transition(ctx, order, to)
-    keeper.move_status(ctx.store, order, to)
+    keeper.move_status(ctx, order, to)
     order.status = to
     _stamp(ctx, order)
 

@@ -27,6 +27,7 @@ def orders_module(keeper: OrdersKeeper) -> Module:
         genesis_streams=("orders",),
         local_prefixes=LOCAL_PREFIXES,
         rebuild_local=keeper.rebuild_indexes,
+        derive_local=keeper.derive_indexes,
         consensus_version=CONSENSUS_VERSION,
         migrations={1: bind(keeper, v2.migrate)},
     )

@@ -2,10 +2,12 @@
 (the consensus state), declared below as the keeper's collections.
 
 The list indexes and counters (customer, merchant, status, totals, the histogram, ...) are
-``OrdersKeeper.index`` (``orders/index``): ``insert_order`` (a new order, or one imported at
-genesis) stores the order and its client id and calls ``index.add``; ``move_status`` (called only
-by ``lifecycle.transition``) calls ``index.move_status``. Every other indexed field never changes
-after creation, so ``save_order`` writes only the order itself.
+``OrdersKeeper.index`` (``orders/index``). ``insert_order`` (an order imported at genesis)
+stores the order and its client id and calls ``index.add``. In a block, ``add_order`` (a new
+order) and ``move_status`` (called only by ``lifecycle.transition``) charge the index writes'
+gas (``index/charges.py``) and make none: ``derive_indexes`` makes them once per block from the
+block's order writes (``index/derive.py``). Every other indexed field never changes after
+creation, so ``save_order`` writes only the order itself.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from stateset_chain.orders.expected import (
     StockKeeper,
 )
 from stateset_chain.orders.hooks import OrderHooks
-from stateset_chain.orders.index import OrderIndex
+from stateset_chain.orders.index import OrderIndex, charges, derive
 from stateset_chain.orders.keys import (
     CLIENT_IDS_PREFIX,
     ESCROW_ACCOUNT,
@@ -228,21 +230,38 @@ class OrdersKeeper:
         return ids.make_id(ids.REFUND_PREFIX, self.refund_sequence.next(store))
 
     def insert_order(self, store: KVStore, order: Order) -> None:
-        """Store a new order with every index entry and counter."""
+        """Store a new order with every index entry and counter (genesis, imports: outside a
+        block; a transaction's new order is ``add_order``)."""
+        self._store_new(store, order)
+        self.index.add(store, order)
+
+    def add_order(self, ctx: Context, order: Order) -> None:
+        """Store an order a transaction (or an end-block hook) creates; its index entries are
+        derived at the end of the block (``derive_indexes``), their gas charged here."""
+        self._store_new(ctx.store, order)
+        ctx.gas.consume(charges.add_gas(order), "OrderIndex")
+
+    def _store_new(self, store: KVStore, order: Order) -> None:
         self.orders.set(store, order.id, order)
         if order.client_order_id:
             key = (address.decode(order.merchant), order.client_order_id)
             self.client_ids.set(store, key, order.id)
-        self.index.add(store, order)
         if escrowed(order):  # an order imported at genesis with money in escrow
             self.mark_open(store, order)
 
     def save_order(self, store: KVStore, order: Order) -> None:
         self.orders.set(store, order.id, order)
 
-    def move_status(self, store: KVStore, order: Order, to: int) -> None:
-        """Re-index ``order`` under status ``to`` (only ``lifecycle.transition`` calls this)."""
-        self.index.move_status(store, order, to)
+    def move_status(self, ctx: Context, order: Order, to: int) -> None:
+        """``order`` moves to status ``to`` (only ``lifecycle.transition`` calls this): its index
+        entries move at the end of the block (``derive_indexes``), their gas charged here."""
+        ctx.gas.consume(charges.move_gas(order), "OrderIndex")
+
+    def derive_indexes(self, base: KVStore, block: KVStore) -> None:
+        """The index writes of the orders ``block`` (a ``Branch`` over ``base``, the state before
+        the block) wrote, made in one step after the block's end-block hooks
+        (``Module.derive_local``; orders/index/derive.py)."""
+        derive.derive(self.index, base, block, self.order_sequence.peek(base))
 
     def rebuild_indexes(self, store: KVStore) -> None:
         """Writes every order's list indexes and counters (``index.add``) from the orders

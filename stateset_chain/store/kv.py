@@ -186,6 +186,12 @@ class Branch(KVStore):
         writes = self._writes
         return [(k, writes[k]) for k in self._keys()]
 
+    def changes_in(self, start: bytes, end: bytes) -> list[tuple[bytes, bytes | None]]:
+        """The branch's own writes with ``start <= key < end``, in key order (None marks a
+        delete): what ``changes`` lists of that range, without reading the parent."""
+        writes = self._writes
+        return [(k, writes[k]) for k in self._own_range(start, end, False)]
+
     def write(self) -> None:
         """Apply this branch's writes to the parent (in the order they were first made) and
         clear them."""

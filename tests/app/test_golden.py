@@ -39,9 +39,13 @@ from stateset.orders.v1 import tx_pb2 as orders_tx
 # compliance params' freeze_drain_limit, the index of open orders by party written by every
 # payment, refund and settlement (state and gas). Results re-pinned by fiat pricing (issue 14,
 # part 3; app hash unchanged): OrderPaid says currency and amount_paid, OrderCreated's order its
-# new zero fields.
+# new zero fields. Results re-pinned by issue 12's derived order indexes (app hash unchanged:
+# the indexes are node-local): a transaction is charged its order's index writes as a pure
+# function of the order (orders/index/charges.py), the writes made once at the block's end, so a
+# status move that empties a counter is charged as a write, not a delete: 9 status-changing txs
+# of the sequence use 1,065-2,748 more gas; codes, logs and events are unchanged.
 GOLDEN_APP_HASH = "26238c75fc109b11230340257ac307450f839b1353f907bd48edc1a6dacdc5c6"
-GOLDEN_RESULTS = "01d1d1069870d64fb7fd6577638b1526eb7b0399f11c438bb93ba8e3c3cd9d51"
+GOLDEN_RESULTS = "5b304e757dd6afbcfd39e3ea5bf34a197a4bb07e98017fffb87498d3e8d01901"
 
 
 def run_sequence() -> tuple[str, str]:

@@ -16,7 +16,7 @@ from stateset_chain.events import EventManager
 from stateset_chain.orders import genesis
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
-from stateset_chain.store.kv import MemoryKV
+from stateset_chain.store.kv import Branch, MemoryKV
 from tests.bank.helpers import fund
 from tests.orders import helpers as oh
 
@@ -69,9 +69,11 @@ class CChain(oh.Chain):
         later = self.block.time_ns + seconds * 10**9
         self.block = BlockInfo(self.block.height + 1, later, oh.CHAIN_ID)
         events = EventManager()
+        block = Branch(self.store)
         # the module order of wiring.py: compliance's end block (the freeze queue) first
-        self.cmodule.end_block(self.ctx(events=events))
-        self.module.end_block(self.ctx(events=events))
+        self.cmodule.end_block(self.ctx(block, events=events))
+        self.module.end_block(self.ctx(block, events=events))
+        self._end(block)
         self.events = events.events
 
     # -- compliance actions ---------------------------------------------------------------

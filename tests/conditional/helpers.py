@@ -15,6 +15,7 @@ from stateset_chain.oracle import genesis as oracle_genesis
 from stateset_chain.oracle.module import oracle_module
 from stateset_chain.oracle.state import OracleKeeper
 from stateset_chain.orders.keys import ORDERS_MODULE_ACCOUNTS
+from stateset_chain.store.kv import Branch
 from stateset_chain.timefmt import timestamp
 from tests.bank.helpers import TEST_MODULE_ACCOUNTS, FakeAccounts
 from tests.inventory.helpers import StockChain
@@ -62,10 +63,12 @@ class CondChain(StockChain):
     def advance(self, seconds: int = 5) -> None:
         self.block = BlockInfo(self.block.height + 1, self.block.time_ns + seconds * 10**9, "test")
         events = EventManager()
-        ctx = self.ctx(events=events)
+        block = Branch(self.store)
+        ctx = self.ctx(block, events=events)
         self.module.end_block(ctx)
         self.oracle_module.end_block(ctx)
         self.cond_module.end_block(ctx)
+        self._end(block)
         self.events = events.events
 
     def feed(self, **rates: str) -> None:

@@ -21,6 +21,7 @@ OPS = st.lists(
         st.tuples(st.just("delete"), KEYS),
         st.tuples(st.just("iterate"), BOUNDS, BOUNDS, st.booleans()),
         st.tuples(st.just("changes")),
+        st.tuples(st.just("changes_in"), KEYS, KEYS),
         st.tuples(st.just("write")),  # keep the tx: write it into the block, start the next
         st.tuples(st.just("discard")),  # drop the tx
         st.tuples(st.just("block-iterate"), BOUNDS, BOUNDS, st.booleans()),
@@ -50,6 +51,8 @@ def run(branch_cls, seed, ops) -> tuple:
             seen.append(list(block.iterate(*args)))
         elif op == "changes":
             seen.append(tx.changes())
+        elif op == "changes_in":
+            seen.append((tx.changes_in(*args), block.changes_in(*args)))
         elif op == "write":
             tx.write()
             seen.append(block.changes())

@@ -24,7 +24,7 @@ from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.privacy.envelope import tracking_purpose
 from stateset_chain.privacy.seal import Recipient, seal
-from stateset_chain.store.kv import MemoryKV
+from stateset_chain.store.kv import Branch, MemoryKV
 from stateset_chain.timefmt import parse_iso8601
 from tests import delivery
 from tests.bank.helpers import ALICE, BOB, CAROL, TEST_MODULE_ACCOUNTS, FakeAccounts, fund
@@ -141,21 +141,32 @@ class Chain:
         """Run ``msgs`` as one tx's messages, as the app does (``tests.delivery``): all validated,
         then all handled on one branch; on any error nothing is written and the error
         propagates. Returns the responses (one msg: just it)."""
-        delivered = delivery.deliver(self.store, self.block, msgs, self.routes)
+        block = Branch(self.store)
+        delivered = delivery.deliver(block, self.block, msgs, self.routes)
         self.events = delivered.handler_events()
+        self._end(block)
         return delivered.responses[0] if len(msgs) == 1 else delivered.responses
+
+    def _end(self, block: Branch) -> None:
+        """As the app ends a block: the index writes derived from the block's, then kept."""
+        self.module.derive_local(self.store, block)
+        block.write()
 
     def advance(self, seconds: int = 5) -> None:
         """A new (empty) block ``seconds`` later, with its end-block settlement."""
         later = self.block.time_ns + seconds * 10**9
         self.block = BlockInfo(self.block.height + 1, later, CHAIN_ID)
         events = EventManager()
-        self.module.end_block(self.ctx(events=events))
+        block = Branch(self.store)
+        self.module.end_block(self.ctx(block, events=events))
+        self._end(block)
         self.events = events.events
 
     def end_block(self) -> None:
         events = EventManager()
-        settlement.end_block(self.keeper, self.ctx(events=events))
+        block = Branch(self.store)
+        settlement.end_block(self.keeper, self.ctx(block, events=events))
+        self._end(block)
         self.events = events.events
 
     # -- reads -------------------------------------------------------------------------------

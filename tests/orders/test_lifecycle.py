@@ -79,6 +79,9 @@ def test_transition_reindexes_and_appends_the_timeline():
         123 * 10**9,
     )
     assert timestamp_ns(order.updated_at) == 123 * 10**9
+    # the index moves at the block's end, derived from the block's writes
+    assert chain.keeper.index.status_count(ctx.store, lifecycle.CREATED) == 1
+    chain.keeper.derive_indexes(chain.store, ctx.store)
     assert chain.keeper.index.status_count(ctx.store, lifecycle.CREATED) == 0
     assert chain.keeper.index.status_count(ctx.store, lifecycle.CANCELLED) == 1
     ctx.store.write()

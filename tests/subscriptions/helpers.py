@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import BlockInfo
 from stateset_chain.events import EventManager
+from stateset_chain.store.kv import Branch
 from stateset_chain.subscriptions import genesis as sub_genesis
 from stateset_chain.subscriptions.module import subscriptions_module
 from stateset_chain.subscriptions.state import SubscriptionsKeeper
@@ -40,9 +41,11 @@ class SubChain(Chain):
         """A new empty block ``seconds`` later with both end-blocks (orders, then subscriptions)."""
         self.block = BlockInfo(self.block.height + 1, self.block.time_ns + seconds * 10**9, "test")
         events = EventManager()
-        ctx = self.ctx(events=events)
+        block = Branch(self.store)
+        ctx = self.ctx(block, events=events)
         self.module.end_block(ctx)
         self.sub_module.end_block(ctx)
+        self._end(block)
         self.events = events.events
 
     def advance_to(self, ns: int) -> None:

@@ -1,11 +1,13 @@
 """The node-local list indexes and counters of the orders (``keys.py`` 0x10-0x26), and the only
 code that writes them.
 
-They are exact on every write because only two calls touch them: ``add`` (a new order, one
-imported at genesis, or the rebuild after a state-sync restore) writes every entry and counter;
-``move_status`` (``lifecycle.transition`` through the keeper) moves the order between the entries
-and counters of every index that includes the status. Every other indexed field never changes
-after creation.
+They are exact because only these calls touch them: ``add`` (a new order: one imported at
+genesis, the rebuild after a state-sync restore, or one a block created, from ``derive.py``)
+writes every entry and counter; ``move_status`` (``derive.py``, for an order whose status a
+block changed) moves the order between the entries and counters of every index that includes
+the status. Every other indexed field never changes after creation. No transaction writes them
+itself: it is charged their gas (``charges.py``), and the block's writes are derived once, after
+its end-block hooks (``derive.py``).
 """
 
 from __future__ import annotations
@@ -174,6 +176,27 @@ class OrderIndex:
         """Re-index ``order`` (still at its old status) under status ``to``."""
         self._unindex_status(store, order, order.status)
         self._index_status(store, order, to)
+
+    def remove(self, store: KVStore, order: Order) -> None:
+        """Undo ``add(order)``: every entry and counter of ``order`` out (no message deletes an
+        order; ``derive`` keeps the indexes exact should one ever do so)."""
+        self._unindex_status(store, order, order.status)
+        seq = order.sequence
+        customer, merchant = address.decode(order.customer), address.decode(order.merchant)
+        self.by_sequence.delete(store, seq)
+        self.by_customer.delete(store, (customer, seq))
+        self.by_merchant.delete(store, (merchant, seq))
+        self.by_created.remove(store, (timestamp_ns(order.created_at), seq))
+        self.by_total.delete(store, (order.total, seq))
+        self.by_customer_total.delete(store, (customer, order.total, seq))
+        self.by_merchant_total.delete(store, (merchant, order.total, seq))
+        _increment(self.customer_counts, store, customer, -1)
+        _increment(self.merchant_counts, store, merchant, -1)
+        customer_id = order.metadata.get(CUSTOMER_ID_KEY)
+        if customer_id:
+            self.by_customer_id.delete(store, (customer_id, seq))
+            _increment(self.customer_id_counts, store, customer_id, -1)
+        self.amount_histogram.add(store, ANY_STATUS, order.total, -1)
 
     # -- counters ----------------------------------------------------------------------------
 

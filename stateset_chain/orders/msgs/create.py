@@ -331,7 +331,7 @@ def handle(
     if keeper.stock is not None and reserve_stock:
         keeper.stock.reserve(ctx, order)
     order.payment_status = escrow.payment_status(order)
-    keeper.insert_order(ctx.store, order)
+    keeper.add_order(ctx, order)
     indexed.emit(ctx, order, events.OrderCreated(order=personal.public_view(order)))
     if order.HasField("exchange_rate"):
         common.emit_locked(ctx, order)
