@@ -143,6 +143,8 @@ class _TxScratch:
     last_message_hash: str = ""
     pending_mint: tuple[str, int, str] | None = None  # (recipient, amount, token)
     inbound_link: dict[tuple[int, int], tuple[str, str, str]] = field(default_factory=dict)
+    # FraudAssessed at CREATE, by order id: it comes before OrderCreated, which leaves it out
+    created_fraud: dict[str, Doc] = field(default_factory=dict)
 
 
 class ViewError(RuntimeError):
@@ -268,6 +270,19 @@ class ViewBatch:
 
     def _order_created(self, ev: RawEvent, e: Doc) -> None:
         order = e["order"]
+        # What the event leaves out (orders/msgs/create.py event_view): the CREATED stamps of
+        # its block, and the fraud score the FraudAssessed before it carried. An event of an
+        # older block carries them itself.
+        now = time_text(ev.time_ns)
+        if not order.get("timeline"):
+            order["timeline"] = [
+                {"status": "ORDER_STATUS_CREATED", "height": str(ev.height), "time": now}
+            ]
+        order.setdefault("created_at", now)
+        order.setdefault("updated_at", now)
+        fraud = self._scratch.created_fraud.pop(order["id"], None)
+        if fraud is not None:
+            order.setdefault("fraud", fraud)
         self.orders[order["id"]] = order
         self.rendered.pop(order["id"], None)
         self.dirty.add(order["id"])
@@ -276,7 +291,9 @@ class ViewBatch:
 
     def _fraud_assessed(self, ev: RawEvent, e: Doc) -> None:
         if self.order(e["order_id"]) is None:
-            return  # the assessment at create comes before OrderCreated, whose order carries it
+            # the assessment at create comes before OrderCreated, which leaves it out
+            self._scratch.created_fraud[e["order_id"]] = e["assessment"]
+            return
         order = self._must_order(ev, e["order_id"])
         order["fraud"] = e["assessment"]
 
@@ -294,7 +311,10 @@ class ViewBatch:
     def _order_paid(self, ev: RawEvent, e: Doc) -> None:
         order = self._must_order(ev, e["order_id"])
         self._transition(ev, order, "ORDER_STATUS_PAID")
-        self._outbox(ev, "order.paid", order, payment=e.get("payment"))
+        # OrderPaid leaves out the payment that PaymentReceived, just before it, carried (an
+        # event of an older block carries it itself)
+        payment = e.get("payment") or (order.get("payments") or [None])[-1]
+        self._outbox(ev, "order.paid", order, payment=payment)
 
     def _exchange_rate_locked(self, ev: RawEvent, e: Doc) -> None:
         """A fiat order's rate locked (at creation, right after OrderCreated, or at its first

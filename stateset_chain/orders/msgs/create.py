@@ -48,7 +48,8 @@ change    prices -> base units; subtotal = Σ unit x quantity; import duty per l
           its compliance decision (CLEAR) and fraud score at CREATE (the order counts in its
           customer's velocity window)
 emit      compliance FraudAssessed; ExchangeRateLocked when locked at creation;
-          OrderCreated{order} (without personal_data: personal.public_view)
+          OrderCreated{order} (event_view: without personal_data, the CREATED timeline
+          entry, created_at, updated_at and fraud, which its block and FraudAssessed say)
 """
 
 from __future__ import annotations
@@ -332,12 +333,28 @@ def handle(
         keeper.stock.reserve(ctx, order)
     order.payment_status = escrow.payment_status(order)
     keeper.add_order(ctx, order)
-    indexed.emit(ctx, order, events.OrderCreated(order=personal.public_view(order)))
+    indexed.emit(ctx, order, events.OrderCreated(order=event_view(order)))
     if order.HasField("exchange_rate"):
         common.emit_locked(ctx, order)
     return tx.MsgCreateOrderResponse(
         order_id=order_id, total=total, denom=order.denom, amount_due=order.stablecoin_total
     )
+
+
+def event_view(order: Order) -> Order:
+    """The order as OrderCreated carries it: its creation data, without what the event's block
+    and the FraudAssessed just before it already say (the CREATED timeline entry, ``created_at``
+    and ``updated_at``: the block's height and time; ``fraud``: that event's assessment), and
+    without its sealed personal data (``personal.public_view``). A read side rebuilds the order
+    from these (stateset_chain/indexer/views.py)."""
+    view = Order()
+    view.CopyFrom(order)
+    view.ClearField("personal_data")
+    view.ClearField("timeline")
+    view.ClearField("created_at")
+    view.ClearField("updated_at")
+    view.ClearField("fraud")
+    return view
 
 
 def _normalized(a: ShippingAddress) -> ShippingAddress:

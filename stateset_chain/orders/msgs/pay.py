@@ -28,7 +28,8 @@ change    a fiat order's first payment locks its rate (Order.exchange_rate, stab
           then the fraud score at PAY: above the threshold, PAID -> HELD (fraud_review; the
           funds stay in escrow)
 emit      ExchangeRateLocked when this payment locked the rate; PaymentReceived; OrderPaid
-          when the order became PAID; then compliance
+          when the order became PAID (without the payment: PaymentReceived, just before it,
+          carries it); then compliance
           FraudAssessed and, when held, OrderHeld{signer: the compliance module, reason
           "fraud_review"}
 """
@@ -151,7 +152,6 @@ def pay_order(
                 order_id=order.id,
                 customer=order.customer,
                 merchant=order.merchant,
-                payment=payment,
                 total=order.total,
                 denom=order.denom,
                 currency=order.currency,
