@@ -14,7 +14,7 @@ from stateset_chain.store.kv import MemoryKV
 
 KEYS = st.tuples(st.binary(max_size=4), st.sampled_from(["uusdc", "ussusd", "x"]))
 OPS = st.lists(
-    st.tuples(st.sampled_from(["get", "has", "set", "delete", "iterate"]), KEYS,
+    st.tuples(st.sampled_from(["get", "has", "set", "delete", "iterate", "store_key"]), KEYS,
               st.integers(0, 2**70), st.booleans()),
     max_size=30,
 )
@@ -35,6 +35,8 @@ def run(map_cls, ops, cached: int) -> tuple:
             m.set(store, key, value)
         elif op == "delete":
             m.delete(store, key)
+        elif op == "store_key":  # what a block reads ahead
+            seen.append(m.store_key(key))
         else:
             seen.append(list(m.iterate(store, prefix=(raw,))))
     return seen, list(store.iterate())
