@@ -190,6 +190,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db-dir", type=Path, default=None,
                    help="keep the PostgreSQL cluster in this folder and reuse its orders on "
                         "the next run with the same --orders")
+    p.add_argument("--api-tree", type=Path, default=None,
+                   help="serve the API from this checkout (an export of an older commit, run "
+                        "with this virtualenv) over the same database: back-to-back runs")
 
     p = sub.add_parser("statesync", help="snapshot creation and restore time and size with "
                        "--orders orders")
@@ -296,7 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = "### Orders API and webhooks\n\n" + api.run(
             args.orders, args.requests, args.threads, args.webhooks, _log,
             processes=tuple(int(n) for n in args.processes.split(",") if n.strip()),
-            rate_limit=args.rate_limit, db_dir=args.db_dir).markdown()
+            rate_limit=args.rate_limit, db_dir=args.db_dir,
+            api_tree=args.api_tree).markdown()
     else:
         from benchmarks import network
 

@@ -406,13 +406,41 @@ def open_database(orders: int, log, db_dir: Path | None) -> tuple:
     return cluster, url, fill(url, orders, log), parent
 
 
+def _tree_head(tree: Path) -> str:
+    """The newest migration revision of another checkout's code."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location",
+                           str(tree / "stateset_chain" / "readside" / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def _stamp(url: str, revision: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = %s", (revision,))
+
+
 def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
         processes: tuple[int, ...] = (1, 2), rate_limit: bool = True,
-        db_dir: Path | None = None) -> ApiBench:
+        db_dir: Path | None = None, api_tree: Path | None = None) -> ApiBench:
+    """``api_tree``: serve the API from that checkout (an export of an older commit) over the
+    same database, for a back-to-back comparison; the database (migrated by this tree) is
+    stamped at that tree's newest revision meanwhile, so its API does not try to migrate it
+    (the newer columns and tables stay; the older code does not read them)."""
+    from stateset_chain.readside.db import head_revision
+
     cluster, url, fill_seconds, parent = open_database(orders, log, db_dir)
     procs: list[subprocess.Popen] = []
+    if api_tree is not None:
+        _stamp(url, _tree_head(api_tree))
     try:
-        proc, base = _start_api(url, parent, 0, rate_limit, webhooks=True)
+        proc, base = _start_api(url, parent, 0, rate_limit, webhooks=True, tree=api_tree)
         procs.append(proc)
         day = 86400 // 30  # orders per day of created_at
 
@@ -464,7 +492,8 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
         runs = []
         for n in processes:
             while len(procs) < n:
-                procs.append(_start_api(url, parent, len(procs), rate_limit, webhooks=False)[0])
+                procs.append(_start_api(url, parent, len(procs), rate_limit, webhooks=False,
+                                        tree=api_tree)[0])
             bases = [base] + [_base_of(p) for p in procs[1:n]]
             runs.append(_throughput(bases, orders, threads, [p.pid for p in procs[:n]],
                                     cluster.pid()))
@@ -480,6 +509,8 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
                 proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        if api_tree is not None:
+            _stamp(url, head_revision())
         if db_dir is None:
             cluster.destroy()
         else:

@@ -236,7 +236,7 @@ class LimitsAndMetrics:
 
 
 def create_app(config: ApiConfig) -> FastAPI:
-    from stateset_chain.api import analytics, dashboard, health, orders, webhook_routes
+    from stateset_chain.api import analytics, dashboard, health, orders, rates, webhook_routes
 
     svc = Service(config)
 
@@ -290,6 +290,6 @@ def create_app(config: ApiConfig) -> FastAPI:
 
     app.add_middleware(LimitsAndMetrics, svc=svc)
 
-    for module in (orders, analytics, webhook_routes, health, dashboard):
+    for module in (orders, rates, analytics, webhook_routes, health, dashboard):
         app.include_router(module.router)
     return app

@@ -140,7 +140,7 @@ async def list_orders(
     params.cursors(skip, starting_after, ending_before)
     cursor_id = starting_after if starting_after is not None else ending_before
     cursor = None if cursor_id is None else ("SELECT sequence FROM orders WHERE id = %s",
-                                             cursor_id)
+                                             (cursor_id,))
     async with aconnection(request) as conn:
         rows, total, has_more, found = await apage(
             conn, table="orders", columns=ORDER_JSON, key=("sequence",), where=where, limit=n,
@@ -201,7 +201,7 @@ async def list_payments(
     params.cursors(skip, starting_after, ending_before)
     cursor_id = starting_after if starting_after is not None else ending_before
     cursor = None if cursor_id is None else ("SELECT height, id FROM payments WHERE id = %s",
-                                             cursor_id)
+                                             (cursor_id,))
     async with aconnection(request) as conn:
         rows, total, has_more, found = await apage(
             conn, table="payments p JOIN orders o ON o.id = p.order_id", columns="p.id, o.doc",

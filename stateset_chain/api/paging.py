@@ -75,23 +75,23 @@ async def apage(
     where: Where,
     limit: int,
     offset: int,
-    cursor: tuple[str, str] | None,
+    cursor: tuple[str, tuple] | None,
     backwards: bool,
     count: tuple[str, list] | None = None,
 ):
     """``page`` on an async connection in ONE round trip: the cursor's lookup, the count and
     the page go out together in a pipeline. ``cursor`` is (the SQL that selects the key's
-    values at the cursor, given one parameter; the cursor's id) or None; ``count`` is a
+    values at the cursor; its parameters) or None; ``count`` is a
     cheaper statement giving the same total (``order_counts``), else ``count(*)`` over the
     filter. Returns (rows, total_count, has_more, cursor_found)."""
     conds = Where(list(where.clauses), list(where.args))
     if cursor is not None:
-        conds.add(f"({', '.join(key)}) {'>' if backwards else '<'} ({cursor[0]})", cursor[1])
+        conds.add(f"({', '.join(key)}) {'>' if backwards else '<'} ({cursor[0]})", *cursor[1])
     order = ", ".join(f"{k} {'ASC' if backwards else 'DESC'}" for k in key)
     total_sql, total_args = count or (f"SELECT count(*) FROM {table} WHERE {where.sql()}",
                                       where.args)
     async with conn.pipeline():
-        found_cur = await conn.execute(cursor[0], (cursor[1],)) if cursor is not None else None
+        found_cur = await conn.execute(cursor[0], cursor[1]) if cursor is not None else None
         total_cur = await conn.execute(total_sql, total_args)
         rows_cur = await conn.execute(
             f"SELECT {columns} FROM {table} WHERE {conds.sql()} ORDER BY {order} "

@@ -16,7 +16,9 @@
    backoff, and the loop goes on from the watermark in the database.
 
 The very first transaction also stores the genesis balances (as height-0 ``genesis.balance``
-events), so ``balances`` always equals the chain's bank state at the watermark height.
+events), so ``balances`` always equals the chain's bank state at the watermark height, and the
+oracle's genesis rates (height-0 ``genesis.rate`` events), so ``rates`` starts where the chain
+does.
 """
 
 from __future__ import annotations
@@ -39,7 +41,13 @@ from stateset_chain.indexer import views
 from stateset_chain.indexer.decode import Block, decode_block
 from stateset_chain.indexer.metrics import IndexerMetrics
 from stateset_chain.indexer.rpc import BlockWatcher, NodeRPC, RpcError, block_of_meta
-from stateset_chain.indexer.views import BLOCK_EVENT, GENESIS_BALANCE, RawEvent, ViewBatch
+from stateset_chain.indexer.views import (
+    BLOCK_EVENT,
+    GENESIS_BALANCE,
+    GENESIS_RATE,
+    RawEvent,
+    ViewBatch,
+)
 from stateset_chain.readside import db, jsoncodec
 from stateset_chain.timefmt import ns_datetime
 
@@ -70,8 +78,10 @@ def read_watermark(conn: psycopg.Connection) -> Watermark | None:
 
 
 def genesis_events(genesis: dict) -> list[RawEvent]:
-    """The genesis balances as height-0 raw events (see the module docstring)."""
-    balances = (genesis.get("app_state") or {}).get("bank", {}).get("balances", [])
+    """The genesis balances and the oracle's genesis rates as height-0 raw events (see the
+    module docstring)."""
+    app_state = genesis.get("app_state") or {}
+    balances = app_state.get("bank", {}).get("balances", [])
     out = []
     for i, entry in enumerate(sorted(balances, key=lambda b: b["address"])):
         coins = [{"denom": c["denom"], "amount": str(c["amount"])} for c in entry.get("coins", [])]
@@ -79,6 +89,16 @@ def genesis_events(genesis: dict) -> list[RawEvent]:
             0, BLOCK_EVENT, i, GENESIS_BALANCE,
             [("address", json.dumps(entry["address"])), ("coins", json.dumps(coins))], 0,
         ))
+    for r in sorted((app_state.get("oracle") or {}).get("rates", []),
+                    key=lambda r: r["currency"]):
+        # as the oracle's init_genesis stores it: no time = the genesis time and height
+        rate = {"currency": r["currency"], "rate": r["rate"],
+                "height": str(r.get("height") or genesis.get("initial_height") or 1),
+                "time": r.get("time") or genesis.get("genesis_time"),
+                "submissions": int(r.get("submissions") or 0),
+                "source": r.get("source") or "RATE_SOURCE_GENESIS"}
+        out.append(RawEvent(0, BLOCK_EVENT, len(out), GENESIS_RATE,
+                            [("rate", json.dumps(rate))], 0))
     return out
 
 

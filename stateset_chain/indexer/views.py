@@ -37,15 +37,18 @@ from stateset_chain.timefmt import NS, ns_datetime, timestamp_json
 
 # 2: fiat-priced orders (exchange rate, stablecoin amounts), VAT, import duty;
 # 3: orders.api_json (the order's API JSON, written with the row)
-VIEWS_VERSION = 3
+# 4: the oracle's rates (rates, rate_history)
+VIEWS_VERSION = 4
 VIEW_NAME = "typed"
 GENESIS_BALANCE = "genesis.balance"
+GENESIS_RATE = "genesis.rate"  # attribute ``rate``: an AcceptedRate's JSON
 BLOCK_EVENT = -1  # tx_index of a FinalizeBlock event
 
 # The tables a rebuild empties (the raw tables, the watermark and the outbox stay).
 TYPED_TABLES = (
     "holds", "disputes", "settlements", "shipments", "refunds", "payments", "order_timeline",
-    "order_items", "orders", "cctp_transfers", "unclaimed_funds", "balances",
+    "order_items", "orders", "cctp_transfers", "unclaimed_funds", "balances", "rates",
+    "rate_history",
 )
 
 Doc = dict[str, Any]  # an order (or a part of one) as proto JSON
@@ -225,6 +228,9 @@ class ViewBatch:
             self._scratch, self._scratch_key = _TxScratch(), key
         if ev.type == GENESIS_BALANCE:
             self._genesis_balance(ev)
+            return
+        if ev.type == GENESIS_RATE:
+            self._rate_accepted(ev, ev.fields())
             return
         handler = _HANDLERS.get(ev.type)
         if handler is None:
@@ -531,6 +537,19 @@ class ViewBatch:
     def _unclaimed_claimed(self, ev: RawEvent, e: Doc) -> None:
         self._unclaimed_left(e)
 
+    # oracle rates ---------------------------------------------------------------------------
+
+    def _rate_accepted(self, ev: RawEvent, e: Doc) -> None:
+        """``RateAccepted{rate, previous}`` (end block or MsgOverrideRate), or a genesis rate:
+        the currency's accepted rate now, and one more history entry."""
+        r = e["rate"]
+        row = (r["currency"], r["rate"], r["rate"], int(r.get("height") or 0), r.get("time"),
+               int(r.get("submissions") or 0),
+               str(r.get("source", "RATE_SOURCE_UNSPECIFIED")).removeprefix("RATE_SOURCE_"))
+        self.ops.append(("rate", (*row, ev.height)))
+        self.ops.append(("rate_history", (ev.height, ev.tx_index, ev.index, *row[:4],
+                                          e.get("previous", ""), *row[4:])))
+
     # balances -------------------------------------------------------------------------------
 
     def _credit(self, addr: str, denom: str, amount: int, height: int) -> None:
@@ -699,6 +718,7 @@ _HANDLERS = {
     "stateset.crosschain.v1.UnclaimedFundsCredited": ViewBatch._unclaimed_credited,
     "stateset.crosschain.v1.UnclaimedFundsRefunded": ViewBatch._unclaimed_refunded,
     "stateset.crosschain.v1.UnclaimedFundsClaimed": ViewBatch._unclaimed_claimed,
+    "stateset.oracle.v1.RateAccepted": ViewBatch._rate_accepted,
     "stateset.bank.v1.CoinsTransferred": ViewBatch._coins_transferred,
     "stateset.bank.v1.CoinsMinted": ViewBatch._coins_minted,
     "stateset.bank.v1.CoinsBurned": ViewBatch._coins_burned,
@@ -818,6 +838,19 @@ _OPS = {
     "unclaimed_left": "UPDATE unclaimed_funds SET amount = %s WHERE message_hash = %s",
     "unclaimed_gone": "DELETE FROM unclaimed_funds WHERE message_hash = %s",
 }
+
+_OPS["rate"] = (
+    "INSERT INTO rates (currency, rate, rate_value, height, time, submissions, source, "
+    "updated_height) VALUES (%s, %s, %s::numeric, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (currency) DO UPDATE SET rate = EXCLUDED.rate, rate_value = EXCLUDED.rate_value, "
+    "height = EXCLUDED.height, time = EXCLUDED.time, submissions = EXCLUDED.submissions, "
+    "source = EXCLUDED.source, updated_height = EXCLUDED.updated_height"
+)
+_OPS["rate_history"] = (
+    "INSERT INTO rate_history (height, tx_index, event_index, currency, rate, rate_value, "
+    "rate_height, previous, time, submissions, source) "
+    "VALUES (%s, %s, %s, %s, %s, %s::numeric, %s, %s, %s, %s, %s)"
+)
 
 _UPSERT_CCTP = (
     "INSERT INTO cctp_transfers (direction, remote_domain, nonce, amount, token, local_account, "

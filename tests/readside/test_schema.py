@@ -9,6 +9,7 @@ EXPECTED_TABLES = {
     "watermark", "view_versions", "blocks", "txs", "events", "event_attributes", "orders",
     "order_items", "order_timeline", "payments", "refunds", "shipments", "settlements",
     "disputes", "holds", "cctp_transfers", "unclaimed_funds", "balances", "webhook_outbox",
+    "rates", "rate_history",
 } | set(API_TABLES)
 
 
