@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -41,6 +43,8 @@ class ApiConfig:
     max_lag_blocks: int = 20
     pool_size: int = 8
     run_worker: bool = True
+    fast_get_order: bool = True  # GET /v1/orders/{id} answered in the middleware (its route
+    # is the reference and serves what the fast path does not: a missing order, an error)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
 
 
@@ -183,14 +187,44 @@ def error_response(e: errors.ApiError, headers: dict | None = None) -> JSONRespo
     return FastJSONResponse(e.to_json(), status_code=e.status, headers=headers)
 
 
+GET_ORDER_ROUTE = "/v1/orders/{order_id}"
+FAST_GET_ORDER = re.compile(r"/v1/orders/([^/]+)\Z")
+
+
 class LimitsAndMetrics:
     """Pure ASGI middleware: the per-key rate limit on /v1/ (shared by every API process through
-    PostgreSQL, ``ratelimit``) and the request metrics (by route template). (Starlette's
-    BaseHTTPMiddleware costs a task and a stream per request.)"""
+    PostgreSQL, ``ratelimit``), the request metrics (by route template) and the fast path of
+    get order (``_get_order``). (Starlette's BaseHTTPMiddleware costs a task and a stream per
+    request.)"""
 
     def __init__(self, app, svc: Service) -> None:
         self.app = app
         self.svc = svc
+        self.fast: Callable[[Service, str], Awaitable[bytes | None]] | None = None
+        if svc.config.fast_get_order:
+            from stateset_chain.api.orders import stored_order
+
+            self.fast = stored_order
+
+    async def _get_order(self, order_id: str, send, started: float) -> bool:
+        """The fast path of ``GET /v1/orders/{order_id}``: the stored JSON straight to the ASGI
+        server, the same status, headers and bytes as the route (``orders.get_order``), without
+        Starlette's routing and FastAPI's request handling. False (the route answers) for a
+        missing order or any failure, so errors come from one place."""
+        assert self.fast is not None
+        try:
+            body = await self.fast(self.svc, order_id)
+        except Exception:  # the route runs the same read and answers the error
+            return False
+        if body is None:
+            return False
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-length", str(len(body)).encode()), (b"content-type", b"application/json"),
+        ]})
+        await send({"type": "http.response.body", "body": body})
+        self.svc.requests.labels("GET", GET_ORDER_ROUTE, "200").inc()
+        self.svc.latency.labels(GET_ORDER_ROUTE).observe(time.perf_counter() - started)
+        return True
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -219,6 +253,10 @@ class LimitsAndMetrics:
                 )
                 self.svc.requests.labels(method, "rate_limited", "429").inc()
                 await response(scope, receive, send)
+                return
+        if self.fast is not None and method == "GET":
+            match = FAST_GET_ORDER.match(scope["path"])
+            if match is not None and await self._get_order(match.group(1), send, started):
                 return
         status = [500]
 

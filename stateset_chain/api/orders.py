@@ -75,16 +75,29 @@ class StoredJSONResponse(FastJSONResponse):
         return content
 
 
+GET_ORDER = f"SELECT {ORDER_JSON} FROM orders WHERE id = %s"
+
+
 @router.get("/orders/{order_id}", summary="Get an order")
 async def get_order(request: Request, order_id: str) -> FastJSONResponse:
     # on the event loop (the async pool): one primary-key read of the stored JSON, returned as
-    # it is (no parse, no render, no dump)
+    # it is (no parse, no render, no dump). The middleware answers found orders itself with
+    # ``stored_order`` (app.LimitsAndMetrics); this route is the reference and the error path.
     async with aconnection(request) as conn:
-        cur = await conn.execute(f"SELECT {ORDER_JSON} FROM orders WHERE id = %s", (order_id,))
+        cur = await conn.execute(GET_ORDER, (order_id,))
         row = await cur.fetchone()
     if row is None:
         raise errors.ResourceMissing(f"no order {order_id}", param="id")
     return StoredJSONResponse(order_bytes(row))
+
+
+async def stored_order(svc, order_id: str) -> bytes | None:
+    """What ``get_order`` answers for a found order (its body), else None: the same read on the
+    service's async pool."""
+    async with svc.apool.connection() as conn:
+        cur = await conn.execute(GET_ORDER, (order_id,))
+        row = await cur.fetchone()
+    return None if row is None else order_bytes(row)
 
 
 def order_counts(

@@ -61,7 +61,7 @@ def cmd_api(args: argparse.Namespace) -> int:
         raise ClientError(f"--listen must be HOST:PORT, not {args.listen!r}")
     config = ApiConfig(
         db_url=url, rpc_url=args.rpc, rate=args.rate, burst=args.burst,
-        run_worker=not args.no_webhooks,
+        run_worker=not args.no_webhooks, fast_get_order=not args.no_fast_get_order,
         delivery=DeliveryConfig(
             allow_private=args.allow_private_webhooks, timeout=args.webhook_timeout,
             policy=RetryPolicy(max_age=args.webhook_max_age),
@@ -127,6 +127,8 @@ def add_api(sub) -> None:
     p.add_argument("--allow-private-webhooks", action="store_true",
                    help="allow webhook URLs on loopback/private addresses (localnet, tests)")
     p.add_argument("--no-webhooks", action="store_true", help="do not run the delivery worker")
+    p.add_argument("--no-fast-get-order", action="store_true",
+                   help="answer get order through its FastAPI route only (benchmarks: A/B)")
     p.add_argument("--rate", type=float, default=100.0, help="requests/s per key")
     p.add_argument("--burst", type=int, default=200, help="burst per key")
     p.add_argument("--webhook-max-age", type=float, default=3 * 24 * 3600.0,

@@ -200,3 +200,32 @@ def test_payments_and_balances(client, conn):
         {"denom": "ussusd", "amount": "1.50", "amount_base_units": "1500000", "height": 7},
         {"denom": "uusdc", "amount": "0.000001", "amount_base_units": "1", "height": 8},
     ]
+
+
+def test_the_get_order_fast_path_answers_as_the_route(db_url, conn):
+    """The middleware's get-order fast path (``fast_get_order``) and the FastAPI route give the
+    same status, headers and bytes, found or not, whatever the id; and the same metrics."""
+    from stateset_chain.api.app import ApiConfig
+    from tests.api.conftest import ApiServer
+
+    for i in (1, 2):  # one with stored JSON, one rendered from doc
+        factory.insert(conn, factory.paid_order(i, "c", "m", "SHIPPED", 10**6, factory.EPOCH))
+    fast = ApiServer(ApiConfig(db_url=db_url, run_worker=False))
+    slow = ApiServer(ApiConfig(db_url=db_url, run_worker=False, fast_get_order=False))
+    try:
+        for path in ("/v1/orders/ord_0000000001", "/v1/orders/ord_0000000002",
+                     "/v1/orders/ord_missing", "/v1/orders/ord%20x", "/v1/orders/%C3%A9",
+                     "/v1/orders/ord_0000000001?expand=x", "/v1/orders/ord_0000000001/"):
+            a, b = fast.get(path, allow_redirects=False), slow.get(path, allow_redirects=False)
+            assert (a.status_code, a.content) == (b.status_code, b.content), path
+            skip = {"date", "server"}  # (a redirect's location names its own server)
+            assert ([(k, v.replace(fast.url, "")) for k, v in a.headers.items()
+                     if k.lower() not in skip]
+                    == [(k, v.replace(slow.url, "")) for k, v in b.headers.items()
+                        if k.lower() not in skip]), path
+        metric = 'api_requests_total{method="GET",route="/v1/orders/{order_id}",status="200"}'
+        assert f"{metric} 3.0" in fast.get("/metrics").text
+        assert f"{metric} 3.0" in slow.get("/metrics").text
+    finally:
+        fast.stop()
+        slow.stop()
