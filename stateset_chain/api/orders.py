@@ -23,6 +23,11 @@ from stateset_chain.readside.render import render_order, render_payment
 router = APIRouter(prefix="/v1")
 
 
+def spellings(currency: str) -> list[str]:
+    """The stored forms a case-insensitive ``currency`` filter can match."""
+    return sorted({currency.lower(), currency.upper()})
+
+
 def order_filters(
     *,
     customer_id: str | None = None,
@@ -48,7 +53,9 @@ def order_filters(
     where.add_if("customer = %s", customer_id)
     where.add_if("merchant = %s", merchant_id)
     where.add_if("status = ANY (%s)", params.statuses(status))
-    where.add_if("lower(currency) = lower(%s)", currency)
+    # the chain stores a currency lower-case (usd, usdc) or, a fiat code, upper-case (EUR): so
+    # this is lower(currency) = lower(%s), on the plain column (the list indexes use it)
+    where.add_if("currency = ANY (%s)", None if currency is None else spellings(currency))
     where.add_if("created_at > %s", params.timestamp(created_after, "created_after"))
     where.add_if("created_at < %s", params.timestamp(created_before, "created_before"))
     where.add_if("total >= %s", low)
