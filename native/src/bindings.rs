@@ -127,7 +127,7 @@ fn encode_event<'py>(
 }
 
 /// Keccak-256 of `data` (the original Keccak padding, as Ethereum and CCTP use it, not
-/// SHA3-256): `cctp/codec.py`'s `keccak256` in one call (the fast path of `fast/keccak.py`).
+/// SHA3-256): `crypto/hashes.py`'s `keccak256` in one call (the fast path of `fast/keccak.py`).
 #[pyfunction]
 fn keccak256<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
     use sha3::{Digest, Keccak256};

@@ -7,7 +7,7 @@
 //! the tree, plus a bounded two-generation cache of deeper nodes), kept here so that a tree walk
 //! costs no Python call for a cached node. `encode_event` writes the bytes of a tx result's
 //! events (`stateset_chain/events.py`'s `encode_event`; the fast path of `fast/events.py`).
-//! `keccak256` is CCTP's hash (`stateset_chain/cctp/codec.py`; the fast path of
+//! `keccak256` is CCTP's hash (`stateset_chain/crypto/hashes.py`; the fast path of
 //! `fast/keccak.py`) in one call, with no hash object built in Python.
 //!
 //! One module per concern:

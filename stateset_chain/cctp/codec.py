@@ -33,9 +33,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from Crypto.Hash import keccak
-
 from stateset_chain.cctp.errors import InvalidBytes32, MalformedBurnMessage, MalformedMessage
+from stateset_chain.crypto.hashes import keccak256
 
 # -- message header ----------------------------------------------------------------------------
 VERSION_OFFSET = 0
@@ -63,10 +62,6 @@ MAX_UINT64 = 2**64 - 1
 MAX_UINT256 = 2**256 - 1
 
 _HEAD = struct.Struct(">IIIQ")  # version, source domain, destination domain, nonce
-
-
-def keccak256(data: bytes) -> bytes:
-    return keccak.new(data=data, digest_bits=256).digest()
 
 
 def burn_token_for_denom(denom: str) -> bytes:
@@ -176,10 +171,3 @@ class BurnMessage:
             message_sender=bytes(raw[MESSAGE_SENDER_OFFSET:BURN_MESSAGE_LENGTH]),
         )
 
-
-# -- fast paths ----------------------------------------------------------------------------------
-# The same names, faster (stateset_chain/fast/keccak.py); the definitions above are the reference.
-from stateset_chain import fast as _fast  # noqa: E402
-from stateset_chain.fast import keccak as _fast_keccak  # noqa: E402
-
-_fast.install(globals(), _fast_keccak)

@@ -1,10 +1,11 @@
-"""SHA-256 and RIPEMD-160 for the hot paths (tx hashes, signed bytes, address derivation)."""
+"""SHA-256 and RIPEMD-160 for the hot paths (tx hashes, signed bytes, address derivation), and
+Keccak-256 for CCTP (message digests, attester addresses, burn tokens)."""
 
 from __future__ import annotations
 
 import hashlib
 
-from Crypto.Hash import RIPEMD160
+from Crypto.Hash import RIPEMD160, keccak
 
 # hashlib.sha256(data) looks the algorithm up by name in OpenSSL 3 on every call, which costs
 # about as much as hashing a transaction; copying an already initialized context skips that.
@@ -36,3 +37,16 @@ def ripemd160(data: bytes) -> bytes:
     h = _RIPEMD160.copy()
     h.update(data)
     return h.digest()
+
+
+def keccak256(data: bytes) -> bytes:
+    """Keccak-256 with its original padding, as Ethereum and Circle use it (not SHA3-256)."""
+    return keccak.new(data=data, digest_bits=256).digest()
+
+
+# -- fast paths ----------------------------------------------------------------------------------
+# The same names, faster (stateset_chain/fast/keccak.py); the definitions above are the reference.
+from stateset_chain import fast as _fast  # noqa: E402
+from stateset_chain.fast import keccak as _fast_keccak  # noqa: E402
+
+_fast.install(globals(), _fast_keccak)

@@ -18,7 +18,7 @@ which one ran; only speed does.
     crypto.address  encode, decode                     memoized (bech32 is ~40 µs in Python)
     store.kv        Branch                             keys sorted lazily, a tx branch reads
                                                        the block's without a call
-    cctp.codec      keccak256                          one compiled call (native/), no hash
+    crypto.hashes   keccak256                          one compiled call (native/), no hash
                                                        object built in Python
 
 A fast module imports its reference module (the fallback for what it does not handle), so it

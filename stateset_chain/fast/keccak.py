@@ -1,4 +1,4 @@
-"""The fast ``keccak256`` of ``stateset_chain/cctp/codec.py`` (the reference: a pycryptodome
+"""The fast ``keccak256`` of ``stateset_chain/crypto/hashes.py`` (the reference: a pycryptodome
 hash object per call): one compiled call (native/src/bindings.rs, RustCrypto's ``sha3``
 ``Keccak256``) when the compiled core is built and not turned off (``STATESET_NATIVE=0``), else
 the reference. A receive hashes each message once and each attester's public key once
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from stateset_chain.cctp import codec as reference
+from stateset_chain.crypto import hashes as reference
 
 REPLACES = ("keccak256",)
 
