@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+from collections.abc import Iterator
 
 import pytest
 
@@ -85,27 +86,37 @@ JUSTIFIED = {
 STATELESS_PARTS = {"ids", "errors", "envelope", "codec"}
 
 
+def modules_of(package: pathlib.Path) -> set[str]:
+    """The package's modules: the folders with a SPEC.md (the store's is the core's)."""
+    return {p.name for p in package.iterdir() if (p / "SPEC.md").exists()} - {"store"}
+
+
+def imported(path: pathlib.Path) -> Iterator[list[str]]:
+    """Every name ``path`` imports, dotted parts (``from a.b import c``: a.b.c)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            targets = [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            yield target.split(".")
+
+
 def cross_module_imports(package: pathlib.Path) -> dict[str, set[str]]:
     """``{module: {"other.part", ...}}``: every import (expected.py files included) of another
     module's part other than its ``expected``."""
-    modules = {p.name for p in package.iterdir() if (p / "SPEC.md").exists()} - {"store"}
+    modules = modules_of(package)
     found: dict[str, set[str]] = {}
     for name in sorted(modules):
         for path in sorted((package / name).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text())):
-                if isinstance(node, ast.ImportFrom) and node.module:
-                    targets = [f"{node.module}.{alias.name}" for alias in node.names]
-                elif isinstance(node, ast.Import):
-                    targets = [alias.name for alias in node.names]
-                else:
+            for parts in imported(path):
+                if parts[0] != "stateset_chain" or len(parts) < 2 or parts[1] not in modules:
                     continue
-                for target in targets:
-                    parts = target.split(".")
-                    if parts[0] != "stateset_chain" or len(parts) < 2 or parts[1] not in modules:
-                        continue
-                    if parts[1] == name or parts[2:3] == ["expected"]:
-                        continue
-                    found.setdefault(name, set()).add(".".join(parts[1:3]))
+                if parts[1] == name or parts[2:3] == ["expected"]:
+                    continue
+                found.setdefault(name, set()).add(".".join(parts[1:3]))
     return found
 
 
@@ -142,20 +153,12 @@ CORE_PACKAGES = ("abci", "crypto", "fast", "store")
 
 def test_the_core_imports_no_module():
     package = WIRING.parent
-    modules = {p.name for p in package.iterdir() if (p / "SPEC.md").exists()} - {"store"}
+    modules = modules_of(package)
     paths = [package / f for f in CORE_FILES]
     paths += [p for d in CORE_PACKAGES for p in sorted((package / d).rglob("*.py"))]
     found = set()
     for path in paths:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                targets = [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            else:
-                continue
-            for target in targets:
-                parts = target.split(".")
-                if parts[0] == "stateset_chain" and len(parts) > 1 and parts[1] in modules:
-                    found.add(f"{path.relative_to(package)}: {target}")
+        for parts in imported(path):
+            if parts[0] == "stateset_chain" and len(parts) > 1 and parts[1] in modules:
+                found.add(f"{path.relative_to(package)}: {'.'.join(parts)}")
     assert found == set()

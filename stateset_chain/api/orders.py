@@ -157,8 +157,7 @@ async def list_orders(
     )
     where = order_filters(**filters)
     n, skip = params.limit(limit), params.offset(offset)
-    params.cursors(skip, starting_after, ending_before)
-    cursor_id = starting_after if starting_after is not None else ending_before
+    cursor_id = params.cursors(skip, starting_after, ending_before)
     cursor = None if cursor_id is None else ("SELECT sequence FROM orders WHERE id = %s",
                                              (cursor_id,))
     async with aconnection(request) as conn:
@@ -218,8 +217,7 @@ async def list_payments(
     where.add_if("p.time > %s", params.timestamp(created_after, "created_after"))
     where.add_if("p.time < %s", params.timestamp(created_before, "created_before"))
     n, skip = params.limit(limit), params.offset(offset)
-    params.cursors(skip, starting_after, ending_before)
-    cursor_id = starting_after if starting_after is not None else ending_before
+    cursor_id = params.cursors(skip, starting_after, ending_before)
     cursor = None if cursor_id is None else ("SELECT height, id FROM payments WHERE id = %s",
                                              (cursor_id,))
     async with aconnection(request) as conn:

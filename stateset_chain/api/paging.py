@@ -32,6 +32,33 @@ class Where:
         return " AND ".join(self.clauses) if self.clauses else "TRUE"
 
 
+def _page_sql(table: str, columns: str, key: tuple[str, ...], conds: Where, limit: int,
+              offset: int, backwards: bool) -> tuple[str, list]:
+    """The page's statement: ``limit + 1`` rows past ``offset`` (one more tells ``has_more``),
+    in key order away from the cursor."""
+    order = ", ".join(f"{k} {'ASC' if backwards else 'DESC'}" for k in key)
+    return (f"SELECT {columns} FROM {table} WHERE {conds.sql()} ORDER BY {order} "
+            f"LIMIT %s OFFSET %s", [*conds.args, limit + 1, offset])
+
+
+def _past_cursor(where: Where, key: tuple[str, ...], backwards: bool, at: str,
+                 args) -> Where:
+    """``where`` and the rows on the page's side of the cursor, whose key values ``at`` (SQL
+    with ``args``) gives."""
+    conds = Where(list(where.clauses), list(where.args))
+    conds.add(f"({', '.join(key)}) {'>' if backwards else '<'} ({at})", *args)
+    return conds
+
+
+def _trimmed(rows: list, limit: int, backwards: bool) -> tuple[list, bool]:
+    """(the page newest first, has_more) from the ``limit + 1`` rows fetched."""
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    return rows, has_more
+
+
 def page(
     conn,
     *,
@@ -49,20 +76,12 @@ def page(
     total = conn.execute(
         f"SELECT count(*) FROM {table} WHERE {where.sql()}", where.args
     ).fetchone()[0]
-    conds = Where(list(where.clauses), list(where.args))
+    conds = where
     if cursor_key is not None:
-        marks = ", ".join(["%s"] * len(key))
-        conds.add(f"({', '.join(key)}) {'>' if backwards else '<'} ({marks})", *cursor_key)
-    order = ", ".join(f"{k} {'ASC' if backwards else 'DESC'}" for k in key)
-    rows = conn.execute(
-        f"SELECT {columns} FROM {table} WHERE {conds.sql()} ORDER BY {order} "
-        f"LIMIT %s OFFSET %s",
-        [*conds.args, limit + 1, offset],
-    ).fetchall()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    if backwards:
-        rows.reverse()
+        conds = _past_cursor(where, key, backwards, ", ".join(["%s"] * len(key)), cursor_key)
+    rows, has_more = _trimmed(
+        conn.execute(*_page_sql(table, columns, key, conds, limit, offset, backwards)).fetchall(),
+        limit, backwards)
     return rows, int(total), has_more
 
 
@@ -84,25 +103,15 @@ async def apage(
     values at the cursor; its parameters) or None; ``count`` is a
     cheaper statement giving the same total (``order_counts``), else ``count(*)`` over the
     filter. Returns (rows, total_count, has_more, cursor_found)."""
-    conds = Where(list(where.clauses), list(where.args))
-    if cursor is not None:
-        conds.add(f"({', '.join(key)}) {'>' if backwards else '<'} ({cursor[0]})", *cursor[1])
-    order = ", ".join(f"{k} {'ASC' if backwards else 'DESC'}" for k in key)
+    conds = where if cursor is None else _past_cursor(where, key, backwards, *cursor)
     total_sql, total_args = count or (f"SELECT count(*) FROM {table} WHERE {where.sql()}",
                                       where.args)
     async with conn.pipeline():
         found_cur = await conn.execute(cursor[0], cursor[1]) if cursor is not None else None
         total_cur = await conn.execute(total_sql, total_args)
         rows_cur = await conn.execute(
-            f"SELECT {columns} FROM {table} WHERE {conds.sql()} ORDER BY {order} "
-            f"LIMIT %s OFFSET %s",
-            [*conds.args, limit + 1, offset],
-        )
+            *_page_sql(table, columns, key, conds, limit, offset, backwards))
     found = (await found_cur.fetchone()) is not None if found_cur is not None else True
     total = (await total_cur.fetchone())[0]
-    rows = await rows_cur.fetchall()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    if backwards:
-        rows.reverse()
+    rows, has_more = _trimmed(await rows_cur.fetchall(), limit, backwards)
     return rows, int(total), has_more, found

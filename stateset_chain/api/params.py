@@ -10,6 +10,7 @@ Unix seconds, in the same years, 0001 to 9999; days are ``YYYY-MM-DD``.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeVar
 
 from stateset_chain.api import errors
 from stateset_chain.coins import parse_units
@@ -20,6 +21,8 @@ from stateset_chain.timefmt import (
     parse_iso8601,
     parse_iso8601_date,
 )
+
+C = TypeVar("C", str, int)  # a cursor: an object id, or a delivery's number
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
@@ -98,7 +101,9 @@ def offset(value: int | None) -> int:
     return value
 
 
-def cursors(offset_: int, starting_after: str | None, ending_before: str | None) -> None:
+def cursors(offset_: int, starting_after: C | None, ending_before: C | None) -> C | None:
+    """The page's cursor (``starting_after`` or ``ending_before``, at most one of them, and not
+    with an offset), or None for the first page."""
     if starting_after is not None and ending_before is not None:
         raise errors.ParametersExclusive(
             "starting_after and ending_before are exclusive", param="ending_before"
@@ -107,3 +112,4 @@ def cursors(offset_: int, starting_after: str | None, ending_before: str | None)
         raise errors.ParametersExclusive(
             "offset cannot be combined with a cursor", param="offset"
         )
+    return starting_after if starting_after is not None else ending_before

@@ -86,8 +86,7 @@ async def rate_history(
     where.add_if("time > %s", params.timestamp(created_after, "created_after"))
     where.add_if("time < %s", params.timestamp(created_before, "created_before"))
     n, skip = params.limit(limit), params.offset(offset)
-    params.cursors(skip, starting_after, ending_before)
-    cursor_id = starting_after if starting_after is not None else ending_before
+    cursor_id = params.cursors(skip, starting_after, ending_before)
     cursor = None
     if cursor_id is not None:
         key = _history_key(cursor_id)

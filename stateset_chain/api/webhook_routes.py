@@ -104,8 +104,7 @@ def list_webhooks(
     ending_before: str | None = None,
 ) -> dict:
     n = params.limit(limit)
-    params.cursors(0, starting_after, ending_before)
-    cursor_id = starting_after if starting_after is not None else ending_before
+    cursor_id = params.cursors(0, starting_after, ending_before)
     with connection(request) as conn:
         found = db.list_page(conn, livemode=key.livemode, limit=n, cursor_id=cursor_id,
                              backwards=ending_before is not None)
@@ -197,15 +196,13 @@ def list_deliveries(
     ending_before: int | None = None,
 ) -> dict:
     n = params.limit(limit)
-    params.cursors(0, None if starting_after is None else str(starting_after),
-                   None if ending_before is None else str(ending_before))
+    cursor = params.cursors(0, starting_after, ending_before)
     where = Where(["endpoint_id = %s"], [endpoint_id])
     if status is not None:
         if status not in ("pending", "delivered", "failed", "cancelled"):
             raise errors.ParameterInvalid("status: pending, delivered, failed or cancelled",
                                           param="status")
         where.add("status = %s", status)
-    cursor = starting_after if starting_after is not None else ending_before
     with connection(request) as conn:
         if db.get(conn, endpoint_id, livemode=key.livemode) is None:
             raise errors.ResourceMissing(f"no webhook endpoint {endpoint_id}", param="id")

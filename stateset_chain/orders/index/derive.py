@@ -14,48 +14,22 @@ for each, compares it with the same order before the block:
   status now (the other indexed fields never change after creation);
 - anything else: nothing (a payment that left the order CREATED, a shipment's tracking).
 
-The writes are made through ``OrderIndex``'s own code into an overlay, so a counter or histogram
-key that several orders of the block touch is read once and written once into the block's
-branch. The indexes are a function of the orders alone (their invariants say so), so deriving
-them from where each order ended gives what writing them in every transaction gave.
+The writes are made through ``OrderIndex``'s own code into a branch of the block's, so a counter
+or histogram key that several orders of the block touch is read once and written once into the
+block's branch. The indexes are a function of the orders alone (their invariants say so), so
+deriving them from where each order ended gives what writing them in every transaction gave.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.orders.index.indexes import OrderIndex
 from stateset_chain.orders.keys import ORDERS_PREFIX
-from stateset_chain.store.kv import KVStore, prefix_end
+from stateset_chain.store.kv import Branch, KVStore, prefix_end
 
 from stateset.orders.v1.orders_pb2 import Order
 
 _ORDERS_END = prefix_end(ORDERS_PREFIX)
-_MISSING = object()
-
-
-class _Overlay(KVStore):
-    """The block's index writes, collected (a delete as None): reads see them, then ``parent``."""
-
-    def __init__(self, parent: KVStore) -> None:
-        self.parent = parent
-        self.writes: dict[bytes, bytes | None] = {}
-
-    def get(self, key: bytes) -> bytes | None:
-        value = self.writes.get(key, _MISSING)
-        if value is _MISSING:
-            return self.parent.get(key)
-        return value  # type: ignore[return-value]
-
-    def set(self, key: bytes, value: bytes) -> None:
-        self.writes[key] = value
-
-    def delete(self, key: bytes) -> None:
-        self.writes[key] = None
-
-    def iterate(self, start=None, end=None, reverse=False) -> Iterator[tuple[bytes, bytes]]:
-        raise NotImplementedError("the index writes read single keys only")
 
 
 def derive(index: OrderIndex, base: KVStore, block, next_sequence: int) -> int:
@@ -65,7 +39,7 @@ def derive(index: OrderIndex, base: KVStore, block, next_sequence: int) -> int:
     changed = block.changes_in(ORDERS_PREFIX, _ORDERS_END)
     if not changed:
         return 0
-    out = _Overlay(block)
+    out = Branch(block)
     done = 0
     for key, raw in changed:
         if raw is None:  # no message deletes an order; kept exact should one ever do so
@@ -84,9 +58,5 @@ def derive(index: OrderIndex, base: KVStore, block, next_sequence: int) -> int:
         if old.status != order.status:
             index.move_status(out, old, order.status)
             done += 1
-    for key, value in out.writes.items():
-        if value is None:
-            block.delete(key)
-        else:
-            block.set(key, value)
+    out.write()
     return done
