@@ -296,11 +296,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.part == "api":
         from benchmarks import api
 
-        text = "### Orders API and webhooks\n\n" + api.run(
+        result = api.run(
             args.orders, args.requests, args.threads, args.webhooks, _log,
             processes=tuple(int(n) for n in args.processes.split(",") if n.strip()),
-            rate_limit=args.rate_limit, db_dir=args.db_dir,
-            api_tree=args.api_tree).markdown()
+            rate_limit=args.rate_limit, db_dir=args.db_dir, api_tree=args.api_tree)
+        text = "### Orders API and webhooks\n\n" + result.markdown()
     else:
         from benchmarks import network
 
