@@ -265,8 +265,23 @@ def _flag_help(field: FieldDescriptor, current: CurrentValues) -> tuple[str, str
     if field.name in current:
         return "JSON", "the fields to change, merged over the current value on chain"
     if field.type == FieldDescriptor.TYPE_MESSAGE or repeated:
-        return "JSON", None
+        return "JSON", _json_help(field)
     return field.name.upper(), None
+
+
+def _json_help(field: FieldDescriptor) -> str:
+    """What a JSON flag takes, from its message's own fields: ``a JSON list of LineItem
+    {sku, name, quantity, unit_price, ...}``; a map field: ``a JSON object {key: value}``."""
+    if field.type != FieldDescriptor.TYPE_MESSAGE:
+        return "a JSON list of values"
+    message = field.message_type
+    if message.GetOptions().map_entry:
+        return "a JSON object {key: value}"
+    names = ", ".join(f.name for f in message.fields)
+    shape = f"{message.name} {{{names}}}"
+    if field.label == FieldDescriptor.LABEL_REPEATED:
+        return f"a JSON list of {shape}"
+    return f"a JSON {shape}"
 
 
 def add_tx_commands(

@@ -90,3 +90,11 @@ def test_every_compliance_query_has_a_command_and_its_flags_fill_the_request():
     assert (req.start_after, req.limit) == ("stateset1a", 3)
     args = parse("query", "compliance", "restricted-categories", "--country", "DE")
     assert protocmd.build_message(cq.QueryRestrictedCategoriesRequest, args).country == "DE"
+
+
+def test_json_flags_say_what_they_take(capsys):
+    with pytest.raises(SystemExit):
+        parse("tx", "orders", "create-order", "--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert "a JSON list of LineItem {sku, " in text and "unit_price" in text  # --items
+    assert "a JSON object {key: value}" in text  # --metadata
