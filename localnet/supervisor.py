@@ -608,7 +608,10 @@ def _print_status(net: Localnet) -> None:
         print(f"indexer   height={indexed}  metrics={side['indexer_metrics']}  "
               f"pid={side['indexer_pid'] or 'down'}")
         if side["api_pid"] or has_cli_command("api"):
-            print(f"api       {side['api']}  pid={side['api_pid'] or 'down'}")
+            print(f"api       {side['api']}  pid={side['api_pid'] or 'down'}  "
+                  f"dashboard={side['api']}/dashboard")
+            print(f"          API key (webhooks, reports): .venv/bin/statesetd api keys create "
+                  f"--db {side['postgres']}")
 
 
 # The command line's localnet serves state-sync snapshots: one every 100 heights (~1-2 minutes).

@@ -46,6 +46,8 @@ def test_localnet_starts_postgres_and_the_indexer_and_stops_them():
         assert started.returncode == 0, started.stderr
         assert "postgres  postgresql://" in started.stdout
         assert "indexer   " in started.stdout and "/metrics" in started.stdout
+        assert "/dashboard" in started.stdout
+        assert "api keys create --db postgresql://" in started.stdout
         net = Localnet(directory)
         assert (directory / "postgres" / "data" / "PG_VERSION").exists()
 
