@@ -2,14 +2,15 @@
 //! `batch.rs`, `tree.rs` and `cache.rs`.
 
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedBytes;
-use pyo3::exceptions::PyTypeError;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::batch;
 use crate::cache::NodeCache;
 use crate::events::EventWriter;
 use crate::node::{checked_node, key_len, parse_node_key};
+use crate::order_index::{Layout, Plan, Row, Value, Write};
 use crate::tree::Loader;
 
 #[pymethods]
@@ -134,11 +135,111 @@ fn keccak256<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, &Keccak256::digest(data))
 }
 
+/// The order indexes' key layout (`stateset_chain/orders/index/derive.py` builds it once from
+/// `orders/keys.py`); `writes` computes a block's index writes (`order_index.rs`).
+#[pyclass(name = "OrderIndexLayout", frozen)]
+pub struct PyOrderIndexLayout {
+    layout: Layout,
+}
+
+/// A changed order as `derive.py` hands it over: `(sequence, id, customer bytes, merchant bytes,
+/// created ns, total, customer id ("" for none), status before | None, status after | None)`.
+type RowTuple = (
+    u64, PyBackedStr, PyBackedBytes, PyBackedBytes, u64, u64, PyBackedStr, Option<u32>, Option<u32>,
+);
+
+#[pymethods]
+impl PyOrderIndexLayout {
+    /// `prefixes`: the 19 index prefixes in `Layout`'s field order.
+    #[new]
+    fn new(prefixes: Vec<Vec<u8>>, epoch_bits: u32) -> PyResult<Self> {
+        let [by_customer, by_merchant, by_status, by_created, by_total, by_sequence,
+             by_merchant_status, by_customer_status, by_status_amount, by_customer_total,
+             by_merchant_total, by_customer_id, customer_count, merchant_count, status_count,
+             merchant_status_count, customer_status_count, histogram, customer_id_count]: [Vec<u8>; 19] =
+            prefixes.try_into().map_err(|_| PyValueError::new_err("19 prefixes"))?;
+        Ok(Self {
+            layout: Layout {
+                by_customer, by_merchant, by_status, by_created, by_total, by_sequence,
+                by_merchant_status, by_customer_status, by_status_amount, by_customer_total,
+                by_merchant_total, by_customer_id, customer_count, merchant_count, status_count,
+                merchant_status_count, customer_status_count, histogram, customer_id_count,
+                epoch_bits,
+            },
+        })
+    }
+
+    /// Every index write of `rows` (`RowTuple`s, in the block's order key order) as a list of
+    /// `(key, value | None)` in key order, reading each counter and histogram key once with
+    /// `get(key) -> bytes | None`; `None` when the reference would raise (or a row is not of
+    /// the expected types): the caller runs the reference. Nothing is written.
+    fn writes<'py>(
+        &self,
+        py: Python<'py>,
+        rows: &Bound<'py, PyAny>,
+        get: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyList>>> {
+        let Ok(tuples) = rows.extract::<Vec<RowTuple>>() else {
+            return Ok(None);
+        };
+        let rows: Vec<Row<'_>> = tuples
+            .iter()
+            .map(|t| Row {
+                seq: t.0,
+                id: t.1.as_bytes(),
+                customer: t.2.as_ref(),
+                merchant: t.3.as_ref(),
+                created: t.4,
+                total: t.5,
+                customer_id: t.6.as_bytes(),
+                old: t.7,
+                new: t.8,
+            })
+            .collect();
+        let Ok(plan) = Plan::build(&self.layout, &rows) else {
+            return Ok(None);
+        };
+        let mut stored: Vec<Option<PyBackedBytes>> = Vec::new();
+        for k in plan.counter_keys() {
+            let v = get.call1((PyBytes::new(py, k),))?;
+            if v.is_none() {
+                stored.push(None);
+            } else if let Ok(b) = v.extract::<PyBackedBytes>() {
+                stored.push(Some(b));
+            } else {
+                return Ok(None);
+            }
+        }
+        let values: Vec<Option<&[u8]>> = stored.iter().map(|v| v.as_deref()).collect();
+        let Ok(writes) = plan.finish(&values) else {
+            return Ok(None);
+        };
+        // one bytes object per order id, shared by all its entries
+        let mut ids: Vec<Option<Bound<'py, PyAny>>> = vec![None; rows.len()];
+        let marker = PyBytes::new(py, b"\x01").into_any();
+        let none = py.None().into_bound(py);
+        let mut items = Vec::with_capacity(writes.len());
+        for (k, w) in &writes {
+            let value = match w {
+                Write::Entry(Value::Id(i)) => ids[*i]
+                    .get_or_insert_with(|| PyBytes::new(py, rows[*i].id).into_any())
+                    .clone(),
+                Write::Entry(Value::Marker) => marker.clone(),
+                Write::Entry(Value::Delete) | Write::Counter(None) => none.clone(),
+                Write::Counter(Some(v)) => PyBytes::new(py, v).into_any(),
+            };
+            items.push(PyTuple::new(py, [PyBytes::new(py, k).into_any(), value])?);
+        }
+        Ok(Some(PyList::new(py, items)?))
+    }
+}
+
 /// Adds the module's functions and classes to `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(smt_update, m)?)?;
     m.add_function(wrap_pyfunction!(encode_event, m)?)?;
     m.add_function(wrap_pyfunction!(keccak256, m)?)?;
     m.add_class::<NodeCache>()?;
+    m.add_class::<PyOrderIndexLayout>()?;
     Ok(())
 }

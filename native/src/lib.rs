@@ -8,7 +8,9 @@
 //! costs no Python call for a cached node. `encode_event` writes the bytes of a tx result's
 //! events (`stateset_chain/events.py`'s `encode_event`; the fast path of `fast/events.py`).
 //! `keccak256` is CCTP's hash (`stateset_chain/crypto/hashes.py`; the fast path of
-//! `fast/keccak.py`) in one call, with no hash object built in Python.
+//! `fast/keccak.py`) in one call, with no hash object built in Python. `OrderIndexLayout.writes`
+//! computes a block's node-local order index writes (`stateset_chain/orders/index/derive.py`;
+//! `OrderIndex` in `indexes.py` is the reference) from compact rows of its changed orders.
 //!
 //! One module per concern:
 //!
@@ -19,6 +21,7 @@
 //! | `tree`     | the walk over the changed paths, node writes in first-write order     | `_update`, `_build`            |
 //! | `batch`    | one batch: hash, sort, refuse duplicates, walk from the root          | `update`                       |
 //! | `events`   | the wire bytes of an ABCI event with indexed attributes               | `events.encode_event` (+ fast/) |
+//! | `order_index` | a block's order index writes: entries, counters and histogram keys    | `orders/index/indexes.py`, `histogram.py` (via `derive.py`) |
 //! | `bindings` | the Python face (`smt_update`, `NodeCache`'s methods, `keccak256`): conversion only |                  |
 
 mod batch;
@@ -26,6 +29,7 @@ mod bindings;
 mod cache;
 mod events;
 mod node;
+mod order_index;
 mod tree;
 
 use pyo3::prelude::*;
