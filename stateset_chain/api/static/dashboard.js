@@ -1,7 +1,10 @@
 // Merchant dashboard: plain DOM + fetch against the public read endpoints; no build step.
 "use strict";
 const $ = (id) => document.getElementById(id);
-const state = { first: null, last: null, query: {} };
+const state = { first: null, last: null, query: {}, days: 30, chartSeq: 0 };
+// The table's filters that /v1/analytics/orders takes too: the chart follows exactly these.
+// (The amount and date filters narrow the table only: analytics has its own day range.)
+const CHART_FILTERS = ["merchant_id", "status", "currency"];
 
 async function api(path, params) {
   const q = new URLSearchParams();
@@ -72,9 +75,15 @@ async function loadChart(days) {
   const end = new Date();
   const start = new Date(end.getTime() - (days - 1) * 86400000);
   const iso = (d) => d.toISOString().slice(0, 10);
-  const params = { start_date: iso(start), end_date: iso(end), group_by: "day" };
-  for (const k of ["merchant_id", "status"]) if (state.query[k]) params[k] = state.query[k];
-  const a = await api("/v1/analytics/orders", params);
+  const filters = {};
+  for (const k of CHART_FILTERS) if (state.query[k]) filters[k] = state.query[k];
+  const params = Object.assign({ start_date: iso(start), end_date: iso(end), group_by: "day" },
+                               filters);
+  const seq = ++state.chartSeq;
+  let a;
+  try { a = await api("/v1/analytics/orders", params); }
+  catch (e) { $("summary").textContent = "error: " + e.message; return; }
+  if (seq !== state.chartSeq) return;  // a newer filter's chart is on its way
   const chart = $("chart");
   chart.replaceChildren();
   const W = 900, H = 220, pad = 30, n = a.data.length;
@@ -87,7 +96,7 @@ async function loadChart(days) {
     const rect = svg("rect", { class: "bar", x: pad + i * bw + 1, y: H - pad - h,
                                width: Math.max(1, bw - 2), height: h });
     const title = svg("title", {});
-    title.textContent = d.date + ": " + d.revenue + " revenue, " + d.order_count + " orders";
+    title.textContent = d.date + ": " + d.revenue + " USD revenue, " + d.order_count + " orders";
     rect.appendChild(title);
     chart.appendChild(rect);
     points.push((pad + i * bw + bw / 2) + "," +
@@ -99,8 +108,15 @@ async function loadChart(days) {
   label.textContent = a.data.length ? a.data[0].date + " … " + a.data[n - 1].date : "";
   chart.appendChild(label);
   $("summary").textContent = "Total: " + a.summary.total_orders + " orders, revenue " +
-    a.summary.total_revenue + ", average " + a.summary.avg_order_value +
-    " (bars: revenue, line: order count)";
+    a.summary.total_revenue + " USD, average " + a.summary.avg_order_value +
+    " USD (bars: revenue, line: order count)";
+  const named = Object.entries(filters).map(([k, v]) => k.replace("_id", "") + " " + v);
+  const ignored = Object.keys(state.query).filter((k) => !CHART_FILTERS.includes(k));
+  $("chart-filters").textContent = (named.length ? "Chart of the orders with " +
+    named.join(", ") : "Chart of every order") +
+    (ignored.length ? " (" + ignored.join(", ") + ": the table only)." : ".");
+  // what the chart shows, for a reader (and the browser test) to check against the filters
+  document.body.dataset.chart = JSON.stringify(filters);
   document.body.dataset.ready = "1";
 }
 
@@ -110,11 +126,11 @@ $("filters").addEventListener("submit", (ev) => {
   state.query = {};
   for (const [k, v] of f.entries()) if (v) state.query[k] = v;
   loadOrders();
-  loadChart(30);
+  loadChart(state.days);
 });
 $("next").addEventListener("click", () => loadOrders({ starting_after: state.last }));
 $("prev").addEventListener("click", () => loadOrders({ ending_before: state.first }));
 
-const days = parseInt(new URLSearchParams(location.search).get("days") || "30", 10);
-$("days").textContent = days;
-loadOrders().then(() => loadChart(days));
+state.days = parseInt(new URLSearchParams(location.search).get("days") || "30", 10);
+$("days").textContent = state.days;
+loadOrders().then(() => loadChart(state.days));
