@@ -139,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--held", action="store_true",
                    help="with --genesis: hold the whole genesis in memory until block 1 "
                    "(the path before streaming), for comparison")
+    p.add_argument("--orders-file", action="store_true",
+                   help="with --genesis: the orders in a file beside the genesis, named in it "
+                   "by its SHA-256 (as statesetd export writes a large book)")
 
     p = sub.add_parser("cctp", help="MsgReceiveMessage (2 attester signatures) throughput")
     p.add_argument("--blocks", type=_ints, default=[1_000, 5_000],
@@ -260,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.genesis:
             result = orders_import.run_genesis(args.orders, args.chunk, args.accounts,
-                                               args.held, _log)
+                                               args.held, _log, args.orders_file)
         else:
             result = orders_import.run(args.orders, args.chunk, args.accounts, args.tracemalloc,
                                        _log)

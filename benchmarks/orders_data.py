@@ -51,6 +51,7 @@ from stateset_chain.bank.state import BankKeeper
 from stateset_chain.coins import SSUSD, USDC, Coin
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.crypto.address import encode, module_address
+from stateset_chain.genesisjson import write_list_file
 from stateset_chain.localnet import build_app_state
 from stateset_chain.orders import ids
 from stateset_chain.orders.keys import ESCROW_ACCOUNT, STORE_PREFIX
@@ -299,10 +300,13 @@ def import_orders(chain: BenchChain, book: OrderBook, chunk: int = IMPORT_CHUNK,
 
 
 def write_genesis_app_state(book: OrderBook, accounts: Sequence[txs.BenchAccount],
-                            out: IO[bytes]) -> int:
+                            out: IO[bytes], orders_file: Path | None = None) -> int:
     """The genesis ``app_state`` JSON of ``app_state(accounts)`` with every order of ``book`` in
     the orders genesis and their escrow as a genesis balance (what ``import_orders`` writes,
-    through InitChain), written to ``out`` one order at a time; returns the bytes written."""
+    through InitChain), written to ``out`` one order at a time; returns the bytes written.
+    With ``orders_file``, the orders go there instead (one JSON array, written one order at a
+    time) and the document names it by its SHA-256 (``genesisjson``; its path relative to the
+    file's directory, which InitChain must be given as ``App.genesis_dir``)."""
     escrow = {SSUSD: 0, USDC: 0}
     payments = 0
     for seq in range(1, book.n + 1):  # the amounts alone: no order is built for them
@@ -318,11 +322,16 @@ def write_genesis_app_state(book: OrderBook, accounts: Sequence[txs.BenchAccount
     marker = "ORDERS-GO-HERE"
     state["orders"] = {"params": orders_params(accounts[0].address), "orders": marker,
                        "payment_sequence": str(1 + payments)}
+    items = (json_format.MessageToDict(order, preserving_proto_field_name=True)
+             for order in book.orders())
+    if orders_file is not None:
+        _, digest = write_list_file(items, orders_file)
+        state["orders"]["orders"] = {"path": orders_file.name, "sha256": digest}
+        return out.write(json.dumps(state, sort_keys=True).encode())
     head, tail = json.dumps(state, sort_keys=True).encode().split(f'"{marker}"'.encode())
     size = out.write(head) + out.write(b"[")
-    for i, order in enumerate(book.orders()):
-        text = json.dumps(json_format.MessageToDict(order, preserving_proto_field_name=True))
-        size += out.write((b"," if i else b"") + text.encode())
+    for i, item in enumerate(items):
+        size += out.write((b"," if i else b"") + json.dumps(item).encode())
     return size + out.write(b"]") + out.write(tail)
 
 

@@ -24,12 +24,17 @@ read into memory (as CometBFT's InitChain request brings them), then InitChain t
 adapter and block 1 on the standard app over LevelDB. InitChain streams it (``App.init_chain``:
 the orders parsed one at a time, ``--chunk`` orders per part written through to the store);
 ``--held`` makes the part larger than the genesis, so the whole genesis stays in memory until
-block 1 commits (the path before streaming), for comparison at a small ``--orders``.
+block 1 commits (the path before streaming), for comparison at a small ``--orders``;
+``--orders-file`` writes the orders to a file beside the genesis, named in it by its SHA-256
+(``genesisjson``: what ``statesetd export`` writes for a large book), so the InitChain request
+holds kilobytes and InitChain streams the orders from the file.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -99,6 +104,44 @@ class RssSampler(threading.Thread):
         self.join(timeout=1)
 
 
+class _MallInfo(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def _mallinfo() -> _MallInfo | None:
+    """glibc's ``mallinfo2()`` (malloc's heap: what the Rust and C++ parts allocate), or None."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo
+        return libc.mallinfo2()  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
+
+
+def memory_probe(store: CommitStore, orders: int) -> dict[str, float]:
+    """Where the RSS is, cheaply enough to ask after every part at any size: the tree's compiled
+    node cache (entries: top, deep), LevelDB's own estimate of its memory (block cache and
+    memtables), malloc's heap (in use / free: the compiled parts and LevelDB allocate there) and
+    the Python blocks pymalloc holds (CPython allocates its small objects outside malloc)."""
+    row: dict[str, float] = {"orders": orders, "rss_mib": rss_mib()}
+    sizes = getattr(store._nodes, "sizes", None)
+    if sizes is not None:
+        top, deep = sizes()
+        row["node_cache_top"], row["node_cache_deep"] = top, deep
+    db = getattr(store._raw, "db", None)
+    if db is not None:
+        usage = db.get_property(b"leveldb.approximate-memory-usage")
+        row["leveldb_mib"] = int(usage or 0) / 2**20
+    info = _mallinfo()
+    if info is not None:
+        row["malloc_in_use_mib"] = (info.uordblks + info.hblkhd) / 2**20
+        row["malloc_free_mib"] = info.fordblks / 2**20
+    row["python_blocks_k"] = sys.getallocatedblocks() / 1000
+    return row
+
+
 @dataclass
 class ImportResult:
     orders: int
@@ -116,6 +159,8 @@ class ImportResult:
     height: int = 0
     via: str = "orders_data.import_orders"
     genesis_mib: float = 0.0  # --genesis: the app_state document's size
+    orders_file_mib: float = 0.0  # --orders-file: the orders file's size
+    memory: list[dict[str, float]] = field(default_factory=list)  # memory_probe, per tenth
 
     def markdown(self) -> str:
         rows: list[list[object]] = [
@@ -123,6 +168,8 @@ class ImportResult:
             ["orders per commit (--chunk)" if not self.genesis_mib
              else "orders per part written through (--chunk)", self.chunk],
             *([["genesis app_state JSON, MiB", self.genesis_mib]] if self.genesis_mib else []),
+            *([["orders file named by its SHA-256, MiB", self.orders_file_mib]]
+              if self.orders_file_mib else []),
             ["funded signing accounts", self.accounts], ["import s", self.import_s],
             ["RSS before the import, MiB", self.rss_before_mib],
             ["**peak RSS, MiB**", self.peak_rss_mib],
@@ -135,6 +182,18 @@ class ImportResult:
                   for p, v in self.phase_peak_rss_mib.items()]
         text += "Highest RSS seen in each phase (sampled every 20 ms):\n\n" + report.table(
             ["phase", "RSS MiB", "Python-traced peak MiB"], phases) + "\n"
+        if self.memory:
+            names = {"orders": "orders imported", "rss_mib": "RSS MiB",
+                     "node_cache_top": "node cache: top entries",
+                     "node_cache_deep": "node cache: deep entries",
+                     "leveldb_mib": "LevelDB's estimate MiB",
+                     "malloc_in_use_mib": "malloc in use MiB", "malloc_free_mib": "malloc free MiB",
+                     "python_blocks_k": "Python blocks (thousands)"}
+            keys = [k for k in names if k in self.memory[0]]
+            text += ("\nWhere the memory is, after the commit of every tenth of the import "
+                     "(memory_probe):\n\n" + report.table(
+                         [names[k] for k in keys], [[row[k] for k in keys] for row in self.memory])
+                     + "\n")
         if self.top_allocations:
             text += ("\nPython allocations alive when the first chunk's batch goes to LevelDB "
                      "(tracemalloc, by line):\n\n```\n" + "\n".join(self.top_allocations)
@@ -196,8 +255,19 @@ def run(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: int = 10
             sampler.set("orders into the branch")
             log(f"import: {orders:,} orders, {chunk:,} per commit, into {tmp} ...")
             t = time.perf_counter()
-            import_orders(chain, book, chunk,
-                          log if orders // chunk <= 20 else _every(log, orders // chunk // 10))
+            parts = -(-orders // chunk)
+            every = max(1, parts // 10)
+            done = [0]
+
+            def progress(line: str) -> None:
+                done[0] += 1
+                if done[0] % every == 0 or done[0] == parts:
+                    result.memory.append(memory_probe(chain.store, min(orders, done[0] * chunk)))
+                    log(line + f" (RSS {result.memory[-1]['rss_mib']:,.0f} MiB)")
+                elif parts <= 20:
+                    log(line)
+
+            import_orders(chain, book, chunk, progress)
             result.import_s = time.perf_counter() - t
             sampler.stop()
             if trace:
@@ -216,22 +286,28 @@ def run(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: int = 10
 
 
 def run_genesis(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: int = 10_000,
-                held: bool = False, log=print) -> ImportResult:
-    """The orders through InitChain (see the module docstring), streamed or ``held``."""
+                held: bool = False, log=print, orders_file: bool = False) -> ImportResult:
+    """The orders through InitChain (see the module docstring), streamed or ``held``, in the
+    document or (``orders_file``) in a file it names by its digest."""
     result = ImportResult(orders, chunk, n_accounts)
-    result.via = "InitChain + block 1, " + ("held in memory" if held else "streamed")
+    result.via = "InitChain + block 1, " + ("held in memory" if held else "streamed") + (
+        ", the orders in a file named by its SHA-256" if orders_file else "")
     accounts = txs.accounts(n_accounts)
     book = OrderBook(orders, targets=min(orders, 19_000), payers=[a.address for a in accounts],
                      chain_id=CHAIN_ID)
     with tempfile.TemporaryDirectory(prefix="stateset-bench-genesis-") as tmp:
         doc = Path(tmp) / "app_state.json"
         log(f"import: writing the genesis of {orders:,} orders to {doc} ...")
+        listed = Path(tmp) / "app_state.orders.json" if orders_file else None
         with doc.open("wb") as out:
-            size = write_genesis_app_state(book, accounts, out)
+            size = write_genesis_app_state(book, accounts, out, listed)
         result.genesis_mib = size / 2**20
+        if listed is not None:
+            result.orders_file_mib = listed.stat().st_size / 2**20
         raw = doc.read_bytes()  # the request's bytes, alive through InitChain as in a node
         core = standard_app(CommitStore.open(str(Path(tmp) / "state")))
         core.genesis_part_items = 1 << 62 if held else chunk
+        core.genesis_dir = tmp
         driver = BlockDriver(AbciApp(core), chain_id=CHAIN_ID)
         sampler = RssSampler()
         sampler.start()
@@ -245,6 +321,7 @@ def run_genesis(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: 
             sampler.set("block 1 (FinalizeBlock + Commit)")
             driver.block([])
             result.import_s = time.perf_counter() - t
+            result.memory.append(memory_probe(core.store, orders))
             sampler.stop()
             result.rss_after_mib = rss_mib()
             result.height = driver.height
@@ -255,15 +332,3 @@ def run_genesis(orders: int = 1_000_000, chunk: int = IMPORT_CHUNK, n_accounts: 
     result.phase_peak_rss_mib = {k: v for k, v in sampler.peaks.items() if k != "done"}
     result.peak_rss_mib = report.peak_rss_mib()
     return result
-
-
-def _every(log, n: int):
-    """A log that passes on every ``n``-th line (the import logs one per chunk)."""
-    count = [0]
-
-    def every(line: str) -> None:
-        count[0] += 1
-        if count[0] % max(1, n) == 0:
-            log(line)
-
-    return every

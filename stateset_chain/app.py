@@ -188,6 +188,9 @@ class App:
         self._genesis: Branch | None = None  # InitChain writes, until the first Commit
         # Streamed genesis items (orders) per part written through to the store (init_chain).
         self.genesis_part_items = GENESIS_PART_ITEMS
+        # The directory of the genesis file: a list the genesis names as a file of its own
+        # (genesisjson: a path and SHA-256) is read from there (statesetd start --genesis-dir).
+        self.genesis_dir: str | None = None
         self._block: Branch | None = None  # the block being finalized, until Commit
         self._check = Branch(store.state)
         # The time of the block being finalized, and of the last one committed by this process
@@ -259,10 +262,13 @@ class App:
         store (``CommitStore.write_genesis``, marked until the first commit), so memory holds
         the document's bytes and one part, whatever the number of orders. The state, and so the
         app hash, is the same as when the whole genesis is held
-        (tests/app/test_genesis_stream.py)."""
+        (tests/app/test_genesis_stream.py). A large list may also be a file beside the genesis
+        (``genesis_dir``), named in the document by its SHA-256, so the request stays small:
+        the file is checked before any module's genesis runs (``genesisjson.GenesisFileError``
+        when it is missing or has another digest) and streamed the same way."""
         self.store.discard_genesis()
         streams = {m.name: m.genesis_streams for m in self.modules if m.genesis_streams}
-        app_state = genesisjson.read_app_state(genesis.app_state, streams)
+        app_state = genesisjson.read_app_state(genesis.app_state, streams, self.genesis_dir)
         branch = Branch(self.store.state)
         parts = _GenesisParts(self.store, branch, self.genesis_part_items)
         for name, fields in streams.items():

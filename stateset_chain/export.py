@@ -13,13 +13,21 @@ The contract, tested for the whole app (``tests/app/test_export.py``) and per mo
 with the exported genesis writes exactly the state that was exported, every consensus key and
 every node-local index, so the new chain's first app hash is the exported height's, and every
 query answers the same.
+
+A streamed list (``Module.genesis_streams``: the orders) whose JSON reaches
+``genesisjson.FILE_THRESHOLD_BYTES`` is written to a file beside the genesis and named in it by
+its SHA-256 (``split_large_lists``; ``statesetd export --output``), so that CometBFT's InitChain
+request stays small; copy that file into the new chain's ``config/`` with the genesis.
 """
 
 from __future__ import annotations
 
 import copy
+import os
+from pathlib import Path
 from typing import Any
 
+from stateset_chain import genesisjson
 from stateset_chain.app import STATE_VERSION, App
 from stateset_chain.context import BlockInfo, Context
 from stateset_chain.store.commit import CommittedView
@@ -87,3 +95,33 @@ def export_genesis(app: App, base: dict[str, Any], height: int | None = None) ->
         "app_hash": "",
         "app_state": export_app_state(app, view.height),
     }
+
+
+def split_large_lists(
+    app: App,
+    app_state: dict[str, Any],
+    directory: Path,
+    stem: str,
+    threshold: int = genesisjson.FILE_THRESHOLD_BYTES,
+) -> list[Path]:
+    """Moves each streamed list of ``app_state`` (``Module.genesis_streams``) whose JSON is at
+    least ``threshold`` bytes into ``directory / "<stem>.<module>.<field>.json"`` and names the
+    file in its place by its path (relative: the genesis file's directory) and SHA-256
+    (stateset_chain/genesisjson.py); returns the files written."""
+    written = []
+    for m in app.modules:
+        section = app_state.get(m.name)
+        for name in m.genesis_streams:
+            listed = section.get(name) if isinstance(section, dict) else None
+            if not isinstance(listed, list):
+                continue
+            path = directory / f"{stem}.{m.name}.{name}.json"
+            partial = path.with_name(path.name + ".partial")
+            size, digest = genesisjson.write_list_file(listed, partial)
+            if size < threshold:
+                partial.unlink()
+                continue
+            os.replace(partial, path)
+            section[name] = {"path": path.name, "sha256": digest}  # type: ignore[index]
+            written.append(path)
+    return written

@@ -7,7 +7,10 @@ running node (LevelDB's lock says so). ``--height`` needs that height kept (the 
 ``--keep-versions``; a pruned one is refused and the kept window named).
 ``--genesis`` is the genesis the node was started from, for its genesis time, validators and
 consensus params; by default ``H/../config/genesis.json`` (the localnet puts the app home inside
-the CometBFT home) or ``H/config/genesis.json``. The document goes to stdout unless ``--output``.
+the CometBFT home) or ``H/config/genesis.json``. The document goes to stdout unless ``--output``;
+with ``--output``, a list of the genesis whose JSON reaches ``--max-inline-bytes`` (the orders)
+goes to a file beside it, named in the document by its SHA-256 (stateset_chain/genesisjson.py):
+copy both into the new chain's ``config/``.
 See stateset_chain/export.py for what is exported and docs/operations.md for the procedure.
 """
 
@@ -19,6 +22,7 @@ import sys
 from pathlib import Path
 
 from stateset_chain.client import ClientError
+from stateset_chain.genesisjson import FILE_THRESHOLD_BYTES
 
 
 def _base_genesis(args: argparse.Namespace, home: Path) -> dict:
@@ -42,7 +46,7 @@ def _base_genesis(args: argparse.Namespace, home: Path) -> dict:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from stateset_chain.app import IncompatibleState
-    from stateset_chain.export import ExportError, export_genesis
+    from stateset_chain.export import ExportError, export_genesis, split_large_lists
     from stateset_chain.store.commit import STORE_FAILURES
     from stateset_chain.wiring import open_app
 
@@ -61,13 +65,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         ) from None
     try:
         doc = export_genesis(app, base, args.height)
+        if args.output:
+            output = Path(args.output)
+            for path in split_large_lists(app, doc["app_state"], output.parent, output.stem,
+                                          args.max_inline_bytes):
+                print(f"wrote {path} (named in the genesis by its SHA-256: copy it with the "
+                      "genesis)", file=sys.stderr)
     except ExportError as e:
         raise ClientError(str(e)) from None
     finally:
         app.store.close()
     text = json.dumps(doc, indent=2, sort_keys=False) + "\n"
     if args.output:
-        Path(args.output).write_text(text)
+        output.write_text(text)
     else:
         sys.stdout.write(text)
     return 0
@@ -83,4 +93,9 @@ def add_export(sub) -> None:
     p.add_argument("--genesis", default="",
                    help="the genesis the node was started from (default: next to --home)")
     p.add_argument("--output", default="", help="write here instead of stdout")
+    p.add_argument(
+        "--max-inline-bytes", type=int, default=FILE_THRESHOLD_BYTES, metavar="N",
+        help="with --output: a list of the genesis whose JSON reaches N bytes (the orders) goes "
+        "to a file beside it, named by its SHA-256 (default %(default)s)",
+    )
     p.set_defaults(func=cmd_export)

@@ -124,6 +124,18 @@ def keep_versions(text: str) -> int:
     return value
 
 
+def genesis_dir(given: str, home: Path) -> str | None:
+    """``--genesis-dir``, or else the CometBFT ``config/`` beside or inside the app home that
+    holds a ``genesis.json`` (as ``statesetd export`` looks for it): where InitChain reads a list
+    the genesis names as a file of its own (stateset_chain/genesisjson.py)."""
+    if given:
+        return given
+    for config in (home.parent / "config", home / "config"):
+        if (config / "genesis.json").is_file():
+            return str(config)
+    return None
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     home = Path(args.home)
     if not (home / "data").is_dir():
@@ -144,9 +156,11 @@ def cmd_start(args: argparse.Namespace) -> int:
     try:
         from stateset_chain.wiring import open_app
 
-        app = AbciApp(open_app(str(home / "data"), keep_versions=args.keep_versions))
+        core = open_app(str(home / "data"), keep_versions=args.keep_versions)
     except (IncompatibleState, CorruptStore) as e:
         raise ClientError(f"cannot start over {home / 'data'}: {e}") from None
+    core.genesis_dir = genesis_dir(args.genesis_dir, home)
+    app = AbciApp(core)
     from stateset_chain.statesync.application import StateSyncApplication
     from stateset_chain.statesync.snapshots import SnapshotStore
 
@@ -538,6 +552,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-versions", type=keep_versions, default=DEFAULT_KEEP_VERSIONS, metavar="V",
         help="versions of the state kept for queries and proofs at past heights; 0 keeps all, "
         "1 the latest only (default %(default)s; docs/proofs.md)",
+    )
+    p.add_argument(
+        "--genesis-dir", default="", metavar="DIR",
+        help="the directory of the genesis file, where a list the genesis names as a file of its "
+        "own is read (default: the config/ beside or inside --home holding genesis.json)",
     )
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.set_defaults(func=cmd_start)

@@ -5,7 +5,8 @@ commit starts from InitChain again.
 The genesis is a busy chain's export (every module's records, orders in many states); the
 streamed runs write through after every order and every third one (``App.genesis_part_items``),
 against the default, which this small genesis never reaches. Also: the genesis reader gives the
-values ``json.loads`` gives.
+values ``json.loads`` gives; the orders in a file named by its SHA-256 give the state of the same
+orders inline, and a missing file, a wrong digest or a malformed reference is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from hypothesis import strategies as st
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.abci.adapter import AbciApp
-from stateset_chain.genesisjson import StreamedList, read_app_state
+from stateset_chain.genesisjson import (
+    FileList,
+    GenesisDigestMismatch,
+    GenesisFileMissing,
+    GenesisFileReference,
+    StreamedList,
+    read_app_state,
+    write_list_file,
+)
 from stateset_chain.store.commit import META_GENESIS, TREE, CommitStore
 from stateset_chain.wiring import standard_app
 from tests.app.export_helpers import busy_net
@@ -167,3 +176,112 @@ def test_a_streamed_field_that_is_not_a_list_is_given_as_parsed():
     assert read_app_state(b'{"orders": {"orders": {"a": 1}}}', STREAMS) == {
         "orders": {"orders": {"a": 1}}}
     assert read_app_state(b"", STREAMS) == {}
+
+
+# -- a streamed list in a file of its own, named by its SHA-256 -----------------------------
+
+
+def with_orders_file(app_state: bytes, directory: Path, name: str = "genesis.orders.json"):
+    """``app_state`` with its orders moved into ``directory / name``; (document, file)."""
+    doc = json.loads(app_state)
+    size, digest = write_list_file(doc["orders"]["orders"], directory / name)
+    assert size == (directory / name).stat().st_size
+    doc["orders"]["orders"] = {"path": name, "sha256": digest}
+    return json.dumps(doc).encode(), directory / name
+
+
+def start_from_dir(store: CommitStore, app_state: bytes, genesis_dir, part_items=None):
+    app = standard_app(store)
+    app.check_invariants_every_block = True
+    app.genesis_dir = None if genesis_dir is None else str(genesis_dir)
+    if part_items is not None:
+        app.genesis_part_items = part_items
+    driver = BlockDriver(AbciApp(app), chain_id=CHAIN_ID)
+    driver.init(app_state)
+    return driver
+
+
+@pytest.mark.parametrize("part_items", [None, 2])
+def test_orders_in_a_file_named_by_its_digest_give_the_state_of_the_inline_genesis(
+    app_state, tmp_path: Path, part_items
+):
+    named, orders_file = with_orders_file(app_state, tmp_path)
+    assert len(named) < len(app_state) - orders_file.stat().st_size + 200  # the request is small
+    inline_store, file_store = CommitStore.in_memory(), CommitStore.in_memory()
+    inline = start(inline_store, app_state)
+    from_file = start_from_dir(file_store, named, tmp_path, part_items)
+    assert from_file.finalize([]).app_hash == inline.finalize([]).app_hash
+    inline.commit()
+    from_file.commit()
+    for prefix in (b"s/", b"k/", TREE):
+        assert raw_keys(file_store, prefix) == raw_keys(inline_store, prefix)
+    assert from_file.block([]).app_hash == inline.block([]).app_hash
+
+
+def test_a_wrong_digest_is_refused_before_anything_is_written(app_state, tmp_path: Path):
+    named, orders_file = with_orders_file(app_state, tmp_path)
+    doc = json.loads(named)
+    good = doc["orders"]["orders"]["sha256"]
+    doc["orders"]["orders"]["sha256"] = ("0" if good[0] != "0" else "1") + good[1:]
+    store = CommitStore.in_memory()
+    with pytest.raises(GenesisDigestMismatch, match=f"has SHA-256 {good}, the genesis names"):
+        start_from_dir(store, json.dumps(doc).encode(), tmp_path, 1)
+    assert not raw_keys(store, b"s/") and store._raw.get(META_GENESIS) is None
+    # the right digest, but the file's bytes changed: refused the same way
+    orders_file.write_bytes(orders_file.read_bytes().replace(b"[", b"[ ", 1))
+    with pytest.raises(GenesisDigestMismatch):
+        start_from_dir(CommitStore.in_memory(), named, tmp_path, 1)
+
+
+def test_a_missing_file_or_a_malformed_reference_is_refused(app_state, tmp_path: Path):
+    named, orders_file = with_orders_file(app_state, tmp_path)
+    with pytest.raises(GenesisFileReference, match="--genesis-dir"):
+        start_from_dir(CommitStore.in_memory(), named, None)
+    with pytest.raises(GenesisFileMissing, match="does not exist"):
+        start_from_dir(CommitStore.in_memory(), named, tmp_path / "elsewhere")
+    doc = json.loads(named)
+    for path in ("/abs/genesis.orders.json", "../genesis.orders.json", "", 7):
+        doc["orders"]["orders"]["path"] = path
+        with pytest.raises(GenesisFileReference, match="relative path"):
+            start_from_dir(CommitStore.in_memory(), json.dumps(doc).encode(), tmp_path)
+    doc["orders"]["orders"] = {"path": orders_file.name, "sha256": "AB" * 32}
+    with pytest.raises(GenesisFileReference, match="64 lower-case hex"):
+        start_from_dir(CommitStore.in_memory(), json.dumps(doc).encode(), tmp_path)
+
+
+def test_a_file_changed_after_its_check_is_refused_at_its_end(tmp_path: Path):
+    _, digest = write_list_file([{"a": 1}, {"b": 2}], tmp_path / "list.json")
+    raw = json.dumps({"orders": {"orders": {"path": "list.json", "sha256": digest}}}).encode()
+    listed = read_app_state(raw, STREAMS, tmp_path)["orders"]["orders"]
+    assert isinstance(listed, FileList) and list(listed) == [{"a": 1}, {"b": 2}]
+    (tmp_path / "list.json").write_bytes(b'[{"a": 1}, {"b": 3}]')
+    with pytest.raises(GenesisDigestMismatch, match="changed while InitChain read it"):
+        list(listed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(json_values, max_size=5))
+def test_a_list_in_a_file_reads_as_the_same_list_inline(items):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _, digest = write_list_file(items, Path(tmp) / "l.json")
+        ref = {"path": "l.json", "sha256": digest}
+        got = read_app_state(json.dumps({"orders": {"orders": ref}}).encode(), STREAMS, tmp)
+        assert list(got["orders"]["orders"]) == json.loads(json.dumps(items))
+
+
+@pytest.mark.parametrize("content", [b'{"a": 1}', b"[18446744073709551616, 1]", b"[1, 2] x"])
+def test_what_yajl_cannot_read_in_a_file_is_read_by_json_loads(tmp_path: Path, content):
+    import hashlib
+
+    (tmp_path / "l.json").write_bytes(content)
+    ref = {"path": "l.json", "sha256": hashlib.sha256(content).hexdigest()}
+    raw = json.dumps({"orders": {"orders": ref}}).encode()
+    try:
+        expected = json.loads(content)
+    except ValueError:
+        with pytest.raises(ValueError):
+            read_app_state(raw, STREAMS, tmp_path)
+        return
+    assert read_app_state(raw, STREAMS, tmp_path) == {"orders": {"orders": expected}}

@@ -27,9 +27,17 @@ def test_the_import_benchmark_reports_each_phase_and_the_same_state_for_any_chun
 def test_the_genesis_import_benchmark_streams_or_holds_the_same_genesis():
     streamed = orders_import.run_genesis(120, 25, n_accounts=4, log=lambda *a: None)
     held = orders_import.run_genesis(120, 25, n_accounts=4, held=True, log=lambda *a: None)
-    assert streamed.app_hash == held.app_hash and streamed.height == held.height == 1
+    in_file = orders_import.run_genesis(
+        120, 25, n_accounts=4, log=lambda *a: None, orders_file=True
+    )
+    assert streamed.app_hash == held.app_hash == in_file.app_hash
+    assert streamed.height == held.height == in_file.height == 1
     assert streamed.genesis_mib > 0.1 and "InitChain" in streamed.phase_peak_rss_mib
     assert "streamed" in streamed.markdown() and "held in memory" in held.markdown()
+    # the orders in their own file: the document is small, the file holds what it lost
+    assert in_file.genesis_mib < 0.1 < in_file.orders_file_mib
+    assert in_file.genesis_mib + in_file.orders_file_mib >= streamed.genesis_mib
+    assert "named by its SHA-256" in in_file.markdown()
 
 
 def _run(kind: str, validators: int, committed: int, elapsed: float) -> NetResult:

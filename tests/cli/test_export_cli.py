@@ -90,3 +90,51 @@ def test_export_needs_the_genesis_it_was_started_from(home, tmp_path, capsys):
 def test_export_of_a_home_without_state(tmp_path, capsys):
     assert main(["export", "--home", str(tmp_path)]) == 1
     assert "holds no app state" in capsys.readouterr().err
+
+
+def test_export_writes_a_large_list_to_a_file_named_by_its_digest(home, tmp_path):
+    """Above ``--max-inline-bytes`` the orders go to a file beside the genesis; InitChain with
+    that genesis (and the file in its directory) gives the app hash of the inline one."""
+    import hashlib
+
+    from stateset_chain.abci.adapter import AbciApp
+    from stateset_chain.wiring import standard_app
+    from tests.chain import BlockDriver
+
+    app_home, state = home
+    inline_out, split_out = tmp_path / "inline" / "genesis.json", tmp_path / "split" / "g.json"
+    inline_out.parent.mkdir()
+    split_out.parent.mkdir()
+    assert main(["export", "--home", str(app_home), "--output", str(inline_out)]) == 0
+    split_args = ["--output", str(split_out), "--max-inline-bytes", "0"]
+    assert main(["export", "--home", str(app_home), *split_args]) == 0
+    inline, split = json.loads(inline_out.read_text()), json.loads(split_out.read_text())
+    assert sorted(p.name for p in inline_out.parent.iterdir()) == ["genesis.json"]
+    orders_file = split_out.parent / "g.orders.orders.json"
+    ref = split["app_state"]["orders"]["orders"]
+    digest = hashlib.sha256(orders_file.read_bytes()).hexdigest()
+    assert ref == {"path": orders_file.name, "sha256": digest}
+    assert json.loads(orders_file.read_bytes()) == inline["app_state"]["orders"]["orders"]
+    hashes = []
+    for doc, directory in ((inline, None), (split, split_out.parent)):
+        app = standard_app(CommitStore.in_memory())
+        app.genesis_dir = None if directory is None else str(directory)
+        driver = BlockDriver(AbciApp(app), chain_id=CHAIN_ID)
+        driver.init(json.dumps(doc["app_state"]).encode(), initial_height=4)
+        hashes.append(driver.finalize([]).app_hash)
+    assert hashes[0] == hashes[1]
+
+
+def test_start_finds_the_genesis_directory_beside_or_inside_the_home(tmp_path):
+    from stateset_chain.cli.main import genesis_dir
+
+    home = tmp_path / "node" / "app"
+    home.mkdir(parents=True)
+    assert genesis_dir("", home) is None
+    (home / "config").mkdir()
+    (home / "config" / "genesis.json").write_text("{}")
+    assert genesis_dir("", home) == str(home / "config")
+    (tmp_path / "node" / "config").mkdir()
+    (tmp_path / "node" / "config" / "genesis.json").write_text("{}")
+    assert genesis_dir("", home) == str(tmp_path / "node" / "config")  # the CometBFT home's
+    assert genesis_dir("/given", home) == "/given"
