@@ -81,7 +81,7 @@ from stateset_chain.store import proofs
 from stateset_chain.store.collections import Item, KeyPartTooLong, StrValue, U64Value
 from stateset_chain.store.commit import STORE_FAILURES, CommitStore, NotProvable
 from stateset_chain.store.kv import Branch, KVStore
-from stateset_chain.store.memo import CommittedReads
+from stateset_chain.store.memo import CommittedReads, ReadAhead
 from stateset_chain.store.versions import HeightUnavailable, LatestOnly
 
 log = logging.getLogger("stateset.app")
@@ -496,7 +496,7 @@ class App:
         steps: list[Callable[[], object]] = []
         txs = [tx for tx in decoded if tx is not None and not isinstance(tx, ChainError)]
         if isinstance(base, CommittedReads):  # first: the signature step reads accounts too
-            steps.append(functools.partial(self._read_ahead, base, txs))
+            steps.append(functools.partial(self._read_ahead, base, txs, info))
         if self.pipeline.prepare is not None:
             steps.append(functools.partial(self.pipeline.prepare, base, info.chain_id, decoded))
         steps += [functools.partial(hook, txs) for hook in self._preparers]
@@ -508,12 +508,13 @@ class App:
             except Exception:
                 log.exception("preparing block %d failed; its txs verify inline", info.height)
 
-    def _read_ahead(self, reads: CommittedReads, txs: list) -> int:
+    def _read_ahead(self, reads: CommittedReads, txs: list, block: BlockInfo) -> int:
         """Reads the committed values of the keys the block's txs will most likely read (the
         ante chain's, ``TxPipeline.reads``; each message's, ``MsgRoute.reads``) on the worker
-        threads, into the block's memo, so the main thread does not wait on LevelDB for them.
-        Only committed values go in, so no result depends on what was read ahead. Returns how
-        many keys were read."""
+        threads, into the block's memo, so the main thread does not wait on LevelDB for them;
+        then the keys and ranges those name (``MsgRoute.reads_after``: an order tx's fraud
+        window, stock locations and screening keys). Only committed values go in, so no result
+        depends on what was read ahead. Returns how many keys and ranges were read."""
         ante_reads = self.pipeline.reads
         keys: list[bytes] = []
         for tx in txs:
@@ -528,7 +529,20 @@ class App:
         known = reads.values
         unread = [k for k in dict.fromkeys(keys) if k not in known]
         reads.remember(unread, run_batched(reads.read_many, unread))
-        return len(unread)
+        more = ReadAhead()
+        for tx in txs:
+            for msg, route in zip(tx.msgs, tx.routes, strict=True):
+                if route.reads_after is None:
+                    continue
+                try:
+                    more.add(route.reads_after(msg, reads, block))
+                except (ChainError, KeyPartTooLong):  # the tx fails on its own
+                    continue
+        later = [k for k in dict.fromkeys(more.keys) if k not in known]
+        reads.remember(later, run_batched(reads.read_many, later))
+        ranges = [r for r in dict.fromkeys(more.ranges) if r not in reads.ranges]
+        reads.remember_ranges(ranges, run_batched(reads.read_ranges, ranges))
+        return len(unread) + len(later) + len(ranges)
 
     def _decode_for_block(self, raw: bytes, limits):
         """The decoded tx or its decode error (None: anything else, which deliver_tx meets

@@ -28,7 +28,10 @@ Every message file exports the same four names (``MsgFile``)::
     def handle(keeper, ctx, msg) -> Response: ...
 
 and may export a fifth, ``reads(keeper, msg) -> list[bytes]``: the store keys ``handle`` will
-most likely read (``MsgRoute.reads``; FinalizeBlock reads them ahead, off the main thread).
+most likely read (``MsgRoute.reads``; FinalizeBlock reads them ahead, off the main thread), and
+a sixth, ``reads_after(keeper, msg, committed, block) -> ReadAhead``: keys and ranges found from
+the committed state once ``reads``' keys are read (a payment's order names its customer, whose
+fraud window the payment walks; ``MsgRoute.reads_after``).
 
 ``validate`` returns what it parsed that the handler needs (a send's coins, a shipment's ETA), or
 None; a ``handle`` that needs it takes it as its ``parsed`` argument,
@@ -58,7 +61,9 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from stateset_chain.context import Context
+from stateset_chain.context import BlockInfo, Context
+from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 
 # The permissions a module account may hold (each module declares its accounts in its keys.py as
 # ``{name: frozenset of permissions}``; the bank enforces them in mint and burn).
@@ -86,6 +91,11 @@ class MsgRoute:
     # on worker threads (``store/memo.py``); a guess, so a wrong or missing key costs one read
     # and never changes a result. Raises a ChainError for a message it cannot read (skipped).
     reads: Callable[[Any], list[bytes]] | None = None
+    # ``reads_after(msg, committed, block)``: more of what the handler will most likely read,
+    # keys and ranges (``ReadAhead``), found by reading ``committed`` (the block's memo, which
+    # holds what every ``reads`` named by then) in the block ``block``; read ahead the same way.
+    # A guess as well; raises a ChainError for a message it cannot read (skipped).
+    reads_after: Callable[[Any, KVStore, BlockInfo], ReadAhead] | None = None
 
     @property
     def type_url(self) -> str:
@@ -145,12 +155,14 @@ def msg_route(keeper: Any, msg_file: ModuleType) -> MsgRoute:
     if missing:
         raise TypeError(f"message file {msg_file.__name__} lacks {', '.join(missing)}")
     reads = getattr(msg_file, "reads", None)
+    reads_after = getattr(msg_file, "reads_after", None)
     return MsgRoute(
         msg_cls=msg_file.MSG,
         signers=msg_file.signers,
         validate=bind_validate(keeper, msg_file.validate),
         handler=bind_handler(keeper, msg_file.handle),
         reads=functools.partial(reads, keeper) if reads is not None else None,
+        reads_after=functools.partial(reads_after, keeper) if reads_after is not None else None,
     )
 
 

@@ -35,6 +35,7 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.compliance import windows
 from stateset_chain.context import Context
 from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 
 from stateset.compliance.v1 import events_pb2 as events
 from stateset.compliance.v1.compliance_pb2 import (
@@ -69,16 +70,22 @@ def window_counts(
     start = span.start * v.bucket_seconds
     orders = amount = 0
     stale = []
-    for (_, bucket_start), counts in keeper.velocity.iterate(store, prefix=(customer,)):
-        if bucket_start < start:
-            stale.append(bucket_start)
+    for (_, begins), counts in keeper.velocity.iterate(store, prefix=(customer,)):
+        if begins < start:
+            stale.append(begins)
             continue
         orders += counts.orders
         amount += counts.amount
     if prune:
-        for bucket_start in stale:
-            keeper.velocity.delete(store, (customer, bucket_start))
+        for begins in stale:
+            keeper.velocity.delete(store, (customer, begins))
     return orders, amount
+
+
+def bucket_start(t_seconds: int, rules: FraudRules) -> int:
+    """The start (seconds) of the velocity bucket that holds block time ``t_seconds``."""
+    b = rules.velocity.bucket_seconds
+    return (t_seconds // b) * b
 
 
 def usd_amount(order: Order) -> int:
@@ -89,10 +96,7 @@ def usd_amount(order: Order) -> int:
 
 def record_order(keeper: ComplianceKeeper, ctx: Context, order: Order, rules: FraudRules) -> None:
     """Count a new order in its customer's current bucket and profile."""
-    v = rules.velocity
-    t = ctx.block.time_seconds
-    bucket_start = (t // v.bucket_seconds) * v.bucket_seconds
-    key = (order.customer, bucket_start)
+    key = (order.customer, bucket_start(ctx.block.time_seconds, rules))
     counts = keeper.velocity.get(ctx.store, key) or VelocityBucket()
     counts.orders += 1
     counts.amount += usd_amount(order)
@@ -101,6 +105,20 @@ def record_order(keeper: ComplianceKeeper, ctx: Context, order: Order, rules: Fr
         keeper.profiles.set(
             ctx.store, order.customer, CustomerProfile(first_seen_height=ctx.block.height)
         )
+
+
+def reads(
+    keeper: ComplianceKeeper, store: KVStore, customer: str, t_seconds: int, create: bool
+) -> ReadAhead:
+    """What ``assess`` of ``customer``'s order at block time ``t_seconds`` reads of the committed
+    state: the customer's velocity buckets (``window_counts``' range), its profile and at CREATE
+    the bucket ``record_order`` adds to (a block reads them ahead: store/memo.py)."""
+    keys = [keeper.profiles.store_key(customer)]
+    if create:
+        rules = keeper.params(store).fraud
+        keys.append(keeper.velocity.store_key((customer, bucket_start(t_seconds, rules))))
+    start, end = keeper.velocity.prefix_range((customer,))
+    return ReadAhead(keys, [(start, end)] if end is not None else [])
 
 
 def fired_rules(

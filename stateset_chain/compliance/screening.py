@@ -13,6 +13,7 @@ day's or the month's volume over the limit is refused; otherwise both windows re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import stateset_chain.pb  # noqa: F401
@@ -119,6 +120,22 @@ def blocked_destination(keeper: ComplianceKeeper, store: KVStore, order: Order) 
     if country and keeper.blocked_countries.has(store, country):
         return country
     return None
+
+
+def screening_reads(
+    keeper: ComplianceKeeper, parties: list[str], country: str, region: str,
+    categories: Iterable[str],
+) -> list[bytes]:
+    """The keys screening an order reads: each party's sanction, the destination's block and
+    each item category's restriction there (what a block reads ahead: store/memo.py)."""
+    keys = [keeper.sanctions.store_key(p) for p in parties if p]
+    if country:
+        keys.append(keeper.blocked_countries.store_key(country))
+        for category in categories:
+            if category:
+                for where in ("", region) if region else ("",):
+                    keys.append(keeper.restricted_categories.store_key((country, where, category)))
+    return keys
 
 
 # -- orders ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from stateset_chain.coins import Coin
 from stateset_chain.compliance import fraud, keys, screening
 from stateset_chain.compliance.expected import OrderFreezer
 from stateset_chain.compliance.params import default_params
-from stateset_chain.context import Context
+from stateset_chain.context import BlockInfo, Context
 from stateset_chain.store.collections import (
     Item,
     Map,
@@ -39,6 +39,7 @@ from stateset_chain.store.collections import (
 )
 from stateset_chain.store.collections import _UInt as _UIntKey
 from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 
 from stateset.compliance.v1 import events_pb2 as events
 from stateset.compliance.v1.compliance_pb2 import (
@@ -174,6 +175,34 @@ class ComplianceKeeper:
         block reads ahead for a MsgSend."""
         return [self.sanctions.store_key(sender), self.sanctions.store_key(recipient),
                 *[self.account_limits.store_key((sender, d)) for d in denoms]]
+
+    def new_order_reads(
+        self, store: KVStore, block: BlockInfo, customer: str, parties: list[str],
+        country: str, region: str, categories: list[str],
+    ) -> ReadAhead:
+        """The committed keys and ranges ``screen_new_order`` and ``assess_fraud`` at CREATE read
+        for a new order of ``customer`` naming ``parties``, shipped to ``country``/``region``,
+        with items of ``categories`` (upper-cased codes, as the order records them): what a
+        block reads ahead for it (store/memo.py)."""
+        out = ReadAhead(screening.screening_reads(self, parties, country, region, categories))
+        out.add(fraud.reads(self, store, customer, block.time_seconds, create=True))
+        return out
+
+    def payment_reads(
+        self, store: KVStore, block: BlockInfo, order: Order, payer: str, denom: str
+    ) -> ReadAhead:
+        """The committed keys and ranges ``check_payment`` and ``assess_fraud`` at PAY read for a
+        payment of the committed ``order`` by ``payer`` in ``denom`` (a block's read-ahead)."""
+        ship = order.shipping_address
+        parties = [a for _, a in screening.every_party(order)]
+        parties.append(payer)
+        categories = [item.category for item in order.items]
+        out = ReadAhead(
+            screening.screening_reads(self, parties, ship.country, ship.region, categories)
+        )
+        out.keys.append(self.account_limits.store_key((payer, denom)))
+        out.add(fraud.reads(self, store, order.customer, block.time_seconds, create=False))
+        return out
 
     def check_mint_recipient(self, ctx: Context, recipient: str) -> None:
         screening.check_mint_recipient(self, ctx, recipient)

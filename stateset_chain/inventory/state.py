@@ -17,7 +17,7 @@ merchant has set it; untracked SKUs are not reserved (orders behave as before).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.context import Context
@@ -30,6 +30,7 @@ from stateset_chain.inventory.keys import (
 )
 from stateset_chain.store.collections import Map, ProtoValue, StrKey, TupleKey
 from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 
 from stateset.inventory.v1 import events_pb2 as events
 from stateset.inventory.v1.inventory_pb2 import (
@@ -101,6 +102,18 @@ class InventoryKeeper:
         default = self.stocks.get(store, (merchant, sku))
         named = [s for _, s in self.located.iterate(store, prefix=(merchant, sku))]
         return ([default] if default is not None else []) + named
+
+    def reserve_reads(self, merchant: str, skus: Iterable[str]) -> ReadAhead:
+        """What ``reserve`` reads of the committed state for ``merchant``'s ``skus``: each
+        one's default stock and its named locations' range (a block reads them ahead:
+        store/memo.py)."""
+        out = ReadAhead()
+        for sku in skus:
+            out.keys.append(self.stocks.store_key((merchant, sku)))
+            start, end = self.located.prefix_range((merchant, sku))
+            if end is not None:
+                out.ranges.append((start, end))
+        return out
 
     def largest_available(self, store: KVStore, merchant: str, sku: str) -> int | None:
         """The most one location can serve (what one order line can reserve), or None if the

@@ -15,13 +15,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from stateset_chain.coins import Coin
-from stateset_chain.context import Context
+from stateset_chain.context import BlockInfo, Context
 from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 
 from stateset.compliance.v1.compliance_pb2 import ComplianceDecision, FraudAssessment
 from stateset.orders.v1.orders_pb2 import Order, Payment, Payout
@@ -59,6 +61,11 @@ class StockKeeper(Protocol):
         """Reserve the order's tracked SKUs; raise inventory InsufficientStock if one is short."""
         ...
 
+    def reserve_reads(self, merchant: str, skus: Iterable[str]) -> ReadAhead:
+        """The committed keys and ranges ``reserve`` reads for these SKUs (a block's
+        read-ahead)."""
+        ...
+
 
 class StatusHook(Protocol):
     def on_transition(self, ctx: Context, order: Order, to: int) -> None:
@@ -92,6 +99,27 @@ class ComplianceGuard(Protocol):
 
     def assess_fraud(self, ctx: Context, order: Order, stage: int) -> FraudAssessment:
         """Score the order (CREATE records it in the velocity window) and set ``order.fraud``."""
+        ...
+
+    def new_order_reads(
+        self,
+        store: KVStore,
+        block: BlockInfo,
+        customer: str,
+        parties: list[str],
+        country: str,
+        region: str,
+        categories: list[str],
+    ) -> ReadAhead:
+        """The committed keys and ranges ``screen_new_order`` and ``assess_fraud`` read for a new
+        order (a block's read-ahead)."""
+        ...
+
+    def payment_reads(
+        self, store: KVStore, block: BlockInfo, order: Order, payer: str, denom: str
+    ) -> ReadAhead:
+        """The committed keys and ranges ``check_payment`` and ``assess_fraud`` read for a
+        payment of ``order`` (a block's read-ahead)."""
         ...
 
     def record_freeze(self, ctx: Context, order: Order, decision: ComplianceDecision) -> None:

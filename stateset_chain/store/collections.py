@@ -230,6 +230,12 @@ class Map(Generic[K, V]):
     def delete(self, store: KVStore, key: K) -> None:
         store.delete(self._k(key))
 
+    def prefix_range(self, prefix: tuple = ()) -> tuple[bytes, bytes | None]:
+        """The store range ``(start, end)`` that ``iterate(store, prefix)`` walks: what a
+        block's read-ahead asks for (``MsgRoute.reads_after``)."""
+        base = self.prefix + (self.key.encode_prefix(prefix) if prefix else b"")
+        return base, prefix_end(base)
+
     def iterate(
         self,
         store: KVStore,
@@ -240,9 +246,9 @@ class Map(Generic[K, V]):
     ) -> Iterator[tuple[K, V]]:
         """Entries in key order; ``prefix`` is a leading part of a TupleKey; start/end are full keys
         (start inclusive, end exclusive)."""
-        base = self.prefix + (self.key.encode_prefix(prefix) if prefix else b"")
+        base, base_end = self.prefix_range(prefix)
         lo = self._k(start) if start is not None else base
-        hi = self._k(end) if end is not None else prefix_end(base)
+        hi = self._k(end) if end is not None else base_end
         n = len(self.prefix)
         for raw_k, raw_v in store.iterate(lo, hi, reverse):
             yield self.key.decode(raw_k[n:])[0], self.value.decode(raw_v)

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import SSUSD, USDC
-from stateset_chain.context import Context
+from stateset_chain.context import BlockInfo, Context
 from stateset_chain.orders import escrow, fx, indexed, lifecycle, personal, pricing, settlement
 from stateset_chain.orders.errors import (
     ClientOrderIdNotMerchants,
@@ -86,6 +86,8 @@ from stateset_chain.orders.msgs import common
 from stateset_chain.orders.msgs.common import require_address, require_length
 from stateset_chain.orders.params import shipping_fee
 from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 from stateset_chain.timefmt import timestamp
 
 from stateset.compliance.v1.compliance_pb2 import FraudStage
@@ -245,6 +247,27 @@ def check_limits(msg: tx.MsgCreateOrder, params: Params) -> None:
     for key in sorted(msg.metadata):
         require_length(key, "metadata key", limit)
         require_length(msg.metadata[key], f"metadata[{key!r}]", limit)
+
+
+def reads_after(
+    keeper: OrdersKeeper, msg: tx.MsgCreateOrder, committed: KVStore, block: BlockInfo
+) -> ReadAhead:
+    """What the new order's checks read of the committed state: screening and the customer's
+    fraud window and profile (the parties, destination and item categories the order will
+    record), and each SKU's stock (read ahead by the block)."""
+    out = ReadAhead()
+    if keeper.compliance is not None:
+        ship = msg.shipping_address
+        parties = [msg.customer, msg.merchant, msg.revenue_split.supplier]
+        categories = [item.category for item in msg.items]
+        out.add(keeper.compliance.new_order_reads(
+            committed, block, msg.customer, parties, ship.country.upper(), ship.region.upper(),
+            categories,
+        ))
+    if keeper.stock is not None:
+        skus = sorted({item.sku for item in msg.items if item.sku})
+        out.add(keeper.stock.reserve_reads(msg.merchant, skus))
+    return out
 
 
 def handle(

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.coins import Coin
-from stateset_chain.context import Context
+from stateset_chain.context import BlockInfo, Context
 from stateset_chain.orders import escrow, fx, holds, indexed, lifecycle
 from stateset_chain.orders.errors import (
     InvalidAmount,
@@ -56,6 +56,8 @@ from stateset_chain.orders.msgs.common import (
     require_order_id,
 )
 from stateset_chain.orders.state import OrdersKeeper
+from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 
 from stateset.compliance.v1.compliance_pb2 import FraudStage
 from stateset.orders.v1 import events_pb2 as events
@@ -173,6 +175,22 @@ def pay_order(
         payment_status=order.payment_status,
         status=order.status,
     )
+
+
+def reads(keeper: OrdersKeeper, msg: tx.MsgPayOrder) -> list[bytes]:
+    """The order (read ahead by the block; ``reads_after`` reads what it names)."""
+    return [keeper.orders.store_key(msg.order_id)]
+
+
+def reads_after(
+    keeper: OrdersKeeper, msg: tx.MsgPayOrder, committed: KVStore, block: BlockInfo
+) -> ReadAhead:
+    """What the payment's checks read of the committed order's parties: screening, the payer's
+    limit, the customer's fraud window and profile (read ahead by the block)."""
+    order = keeper.get_order(committed, msg.order_id)
+    if order is None or keeper.compliance is None:
+        return ReadAhead()
+    return keeper.compliance.payment_reads(committed, block, order, msg.payer, msg.amount.denom)
 
 
 def handle(
