@@ -5,7 +5,8 @@ Definitions (docs/api.md):
 - an order belongs to the bucket (UTC day, ISO week starting Monday, or month) of its
   ``created_at``; buckets from ``start_date`` to ``end_date`` (inclusive) are all listed, empty
   ones with zeros;
-- ``order_count``: the orders created in the bucket (optionally one merchant, currency, statuses);
+- ``order_count``: the orders created in the bucket that pass the order list's filters
+  (customer, merchant, statuses, currency, created after/before, amounts within the currency);
 - ``revenue``: Σ (amount_paid − amount_refunded) of those orders: the money the orders kept;
 - ``avg_order_value``: revenue / order_count, rounded half up to the base unit (6 decimals),
   "0.00" for an empty bucket.
@@ -111,6 +112,11 @@ def order_analytics(
     merchant_id: str | None = None,
     currency: str | None = None,
     status: str | None = None,
+    customer_id: str | None = None,
+    created_after: str | None = None,
+    created_before: str | None = None,
+    amount_min: str | None = None,
+    amount_max: str | None = None,
 ) -> dict:
     start, end = params.day(start_date, "start_date"), params.day(end_date, "end_date")
     assert start is not None and end is not None
@@ -120,7 +126,18 @@ def order_analytics(
         raise errors.ParameterInvalid(f"group_by must be one of {', '.join(GROUPS)}", "group_by")
     wanted = parse_metrics(metrics)
     labels = buckets(start, end, group_by)
-    where = order_filters(merchant_id=merchant_id, currency=currency, status=status)
+    # the order list's filters, as GET /v1/orders reads them (the dashboard's chart follows its
+    # table this way); the buckets' day range comes on top
+    where = order_filters(
+        customer_id=customer_id,
+        merchant_id=merchant_id,
+        status=status,
+        currency=currency,
+        created_after=created_after,
+        created_before=created_before,
+        amount_min=amount_min,
+        amount_max=amount_max,
+    )
     midnight = datetime.min.time()
     where.add("created_at >= %s", datetime.combine(start, midnight, UTC))
     where.add("created_at < %s", datetime.combine(end + timedelta(days=1), midnight, UTC))
@@ -180,8 +197,14 @@ DIMENSIONS = {
     "currency": "currency",
 }
 FILTERS = (
-    "customer_id", "merchant_id", "status", "currency", "created_after", "created_before",
-    "amount_min", "amount_max",
+    "customer_id",
+    "merchant_id",
+    "status",
+    "currency",
+    "created_after",
+    "created_before",
+    "amount_min",
+    "amount_max",
 )
 MAX_REPORT_ROWS = 1_000_000
 
@@ -242,8 +265,12 @@ def render_report(conn, req: ReportRequest) -> tuple[str, int]:
             "revenue": base_units_str(int(revenue)),
             "avg_order_value": base_units_str(average(int(revenue), int(count))),
         }
-        w.writerow([*(format_iso8601_date(k) if isinstance(k, date) else k for k in keys),
-                    *(values[m] for m in metrics)])
+        w.writerow(
+            [
+                *(format_iso8601_date(k) if isinstance(k, date) else k for k in keys),
+                *(values[m] for m in metrics),
+            ]
+        )
         n += 1
     return out.getvalue(), n
 
@@ -307,8 +334,9 @@ def get_report(request: Request, report_id: str, key: AnyKey) -> dict:
     return _report_json(report_id, key.livemode, row[0], row[1], row[2])
 
 
-@router.get("/reports/{report_id}/download", summary="Download a report's CSV",
-            response_class=Response)
+@router.get(
+    "/reports/{report_id}/download", summary="Download a report's CSV", response_class=Response
+)
 def download_report(request: Request, report_id: str, key: AnyKey):
     with connection(request) as conn:
         row = conn.execute(
@@ -317,6 +345,7 @@ def download_report(request: Request, report_id: str, key: AnyKey):
     if row is None:
         raise errors.ResourceMissing(f"no report {report_id}", param="id")
     return Response(
-        row[0], media_type="text/csv; charset=utf-8",
+        row[0],
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{report_id}.csv"'},
     )

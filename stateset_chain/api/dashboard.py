@@ -1,8 +1,8 @@
 """The merchant dashboard: one static page (``/dashboard``) over the public read endpoints.
 
 No build step: ``static/dashboard.html`` with a small script that calls ``/v1/orders`` (table
-and filters), ``/v1/orders/{id}`` (timeline) and ``/v1/analytics/orders`` (revenue and order
-count per day, drawn as inline SVG).
+and filters), ``/v1/orders/{id}`` (timeline) and ``/v1/analytics/orders`` (revenue in USD and
+order count per day, drawn as inline SVG, with the table's filters).
 """
 
 from __future__ import annotations

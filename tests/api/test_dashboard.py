@@ -175,6 +175,15 @@ def test_dashboard_table_filters_timeline_and_chart(dashboard, tmp_path):
             assert drawn == per_day(eur), "the chart does not show the EUR orders' days"
             assert per_day(eur) != per_day(dashboard.orders)
 
+            # an amount filter (within the currency) narrows the chart as it narrows the table
+            page.fill("input[name=amount_min]", "100")
+            page.click("#filters button[type=submit]")
+            chart_for(page, '{"currency":"eur","amount_min":"100"}')
+            dear = [o for o in eur if o.total >= 100_000_000]
+            assert 0 < len(dear) < len(eur)
+            assert page.inner_text("#summary").startswith(f"Total: {len(dear)} orders")
+            assert "amount min 100" in page.inner_text("#chart-filters")
+
             shot = page.locator("#chart").screenshot()
             (tmp_path / "chart.png").write_bytes(shot)
             page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

@@ -19,8 +19,12 @@ SPAN_HOURS = 24 * 40
 
 order_st = st.builds(
     lambda c, m, s, total, hours, cur, refund: (c, m, s, total, hours, cur, refund),
-    st.sampled_from(CUSTOMERS), st.sampled_from(MERCHANTS), st.sampled_from(factory.STATUSES),
-    st.integers(1, 5_000_000_000), st.integers(0, SPAN_HOURS), st.sampled_from(["usd", "usdc"]),
+    st.sampled_from(CUSTOMERS),
+    st.sampled_from(MERCHANTS),
+    st.sampled_from(factory.STATUSES),
+    st.integers(1, 5_000_000_000),
+    st.integers(0, SPAN_HOURS),
+    st.sampled_from(["usd", "usdc"]),
     st.integers(0, 3),
 )
 
@@ -29,16 +33,19 @@ def amount_text(base: int) -> str:
     return format(Decimal(base).scaleb(-6).normalize(), "f")
 
 
-query_st = st.fixed_dictionaries({}, optional={
-    "customer_id": st.sampled_from(CUSTOMERS),
-    "merchant_id": st.sampled_from(MERCHANTS),
-    "status": st.lists(st.sampled_from(factory.STATUSES), min_size=1, max_size=3, unique=True),
-    "created_after": st.integers(0, SPAN_HOURS),
-    "created_before": st.integers(0, SPAN_HOURS),
-    "amount_min": st.integers(0, 5_000_000_000),
-    "amount_max": st.integers(0, 5_000_000_000),
-    "currency": st.sampled_from(["usd", "USDC", "EUR", "eur"]),
-})
+query_st = st.fixed_dictionaries(
+    {},
+    optional={
+        "customer_id": st.sampled_from(CUSTOMERS),
+        "merchant_id": st.sampled_from(MERCHANTS),
+        "status": st.lists(st.sampled_from(factory.STATUSES), min_size=1, max_size=3, unique=True),
+        "created_after": st.integers(0, SPAN_HOURS),
+        "created_before": st.integers(0, SPAN_HOURS),
+        "amount_min": st.integers(0, 5_000_000_000),
+        "amount_max": st.integers(0, 5_000_000_000),
+        "currency": st.sampled_from(["usd", "USDC", "EUR", "eur"]),
+    },
+)
 
 # Orders priced in several currencies: dollars (``usd``, ``usdc``) and a fiat currency (``EUR``,
 # stored upper-case, paid in a stablecoin); amounts compare within the one named currency.
@@ -70,9 +77,16 @@ def seeded(pg_cluster):
             created += timedelta(minutes=rng.randint(0, 300))
             status = rng.choice(factory.STATUSES)
             total = rng.choice([rng.randint(1, 10**10), rng.randint(1, 100) * 10**6])
-            o = factory.paid_order(seq, rng.choice(CUSTOMERS), rng.choice(MERCHANTS), status,
-                                   total, created, rng.choice(CURRENCIES),
-                                   refunded=rng.choice([0, 0, total // 3]))
+            o = factory.paid_order(
+                seq,
+                rng.choice(CUSTOMERS),
+                rng.choice(MERCHANTS),
+                status,
+                total,
+                created,
+                rng.choice(CURRENCIES),
+                refunded=rng.choice([0, 0, total // 3]),
+            )
             factory.insert(conn, o)
             orders.append(o)
     from stateset_chain.api.app import ApiConfig
@@ -109,10 +123,12 @@ def brute(orders, q: dict) -> list:
         if "currency" in q and o.currency.lower() != q["currency"].lower():
             continue
         if "created_after" in q and not o.created_at > factory.EPOCH + timedelta(
-                hours=q["created_after"]):
+            hours=q["created_after"]
+        ):
             continue
         if "created_before" in q and not o.created_at < factory.EPOCH + timedelta(
-                hours=q["created_before"]):
+            hours=q["created_before"]
+        ):
             continue
         if "amount_min" in q and o.total < q["amount_min"]:
             continue
@@ -122,8 +138,9 @@ def brute(orders, q: dict) -> list:
     return sorted(out, key=lambda o: -o.sequence)
 
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -140,9 +157,9 @@ def test_list_filters_match_brute_force(seeded, q, limit, offset):
     assert r.status_code == 200, r.text
     page = r.json()
     assert page["total_count"] == len(want)
-    assert [o["id"] for o in page["orders"]] == [o.id for o in want[offset:offset + limit]]
+    assert [o["id"] for o in page["orders"]] == [o.id for o in want[offset : offset + limit]]
     assert page["has_more"] == (offset + limit < len(want))
-    for got, o in zip(page["orders"], want[offset:offset + limit], strict=True):
+    for got, o in zip(page["orders"], want[offset : offset + limit], strict=True):
         assert got["total"] == factory_amount(o.total)
         assert got["status"] == o.status and got["customer_id"] == o.customer
 
@@ -190,29 +207,34 @@ def _avg(rev: int, n: int) -> int:
 
 @SETTINGS
 @given(
-    start=st.integers(0, 40), days=st.integers(0, 45), group_by=st.sampled_from(
-        ["day", "week", "month"]),
-    merchant=st.none() | st.sampled_from(MERCHANTS), currency=st.none() | st.just("usdc"),
+    start=st.integers(0, 40),
+    days=st.integers(0, 45),
+    group_by=st.sampled_from(["day", "week", "month"]),
+    q=query_st,
 )
-def test_analytics_match_brute_force(seeded, start, days, group_by, merchant, currency):
+def test_analytics_match_brute_force(seeded, start, days, group_by, q):
+    """Every filter of the order list (customer, merchant, statuses, currency in any case,
+    created after/before, amounts within the currency) narrows the analytics as it narrows the
+    list: the dashboard's chart follows its table through them."""
     api, orders, _ = seeded
     d0 = factory.EPOCH.date() + timedelta(days=start)
     d1 = d0 + timedelta(days=days)
-    params = {"start_date": d0.isoformat(), "end_date": d1.isoformat(), "group_by": group_by}
-    if merchant:
-        params["merchant_id"] = merchant
-    if currency:
-        params["currency"] = currency
+    params = {
+        "start_date": d0.isoformat(),
+        "end_date": d1.isoformat(),
+        "group_by": group_by,
+        **to_params(q),
+    }
     r = api.get("/v1/analytics/orders", params=params)
+    if amount_refused(q):
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["param"] == "currency"
+        return
     assert r.status_code == 200, r.text
     body = r.json()
     sums: dict = {}
-    for o in orders:
+    for o in brute(orders, q):
         if not d0 <= o.created_at.date() <= d1:
-            continue
-        if merchant and o.merchant != merchant:
-            continue
-        if currency and o.currency != currency:
             continue
         b = _bucket(o.created_at, group_by)
         n, rev = sums.get(b, (0, 0))
@@ -228,7 +250,8 @@ def test_analytics_match_brute_force(seeded, start, days, group_by, merchant, cu
     total_n = sum(n for n, _ in sums.values())
     total_rev = sum(r for _, r in sums.values())
     assert body["summary"] == {
-        "total_orders": total_n, "total_revenue": factory_amount(total_rev),
+        "total_orders": total_n,
+        "total_revenue": factory_amount(total_rev),
         "avg_order_value": factory_amount(_avg(total_rev, total_n)),
     }
 
@@ -237,9 +260,15 @@ def test_analytics_revenue_equals_a_direct_sql_sum(seeded):
     import psycopg
 
     api, _, url = seeded
-    body = api.get("/v1/analytics/orders", params={
-        "start_date": "2026-01-01", "end_date": "2026-03-31", "group_by": "month",
-        "metrics": "count,revenue"}).json()
+    body = api.get(
+        "/v1/analytics/orders",
+        params={
+            "start_date": "2026-01-01",
+            "end_date": "2026-03-31",
+            "group_by": "month",
+            "metrics": "count,revenue",
+        },
+    ).json()
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'), "
@@ -255,16 +284,24 @@ def test_analytics_revenue_equals_a_direct_sql_sum(seeded):
     assert Decimal(body["summary"]["total_revenue"]) == sum(r for _, r in sql.values())
 
 
-payment_query_st = st.fixed_dictionaries({}, optional={
-    "payer": st.sampled_from(CUSTOMERS),
-    "created_after": st.integers(0, SPAN_HOURS),
-    "created_before": st.integers(0, SPAN_HOURS),
-})
+payment_query_st = st.fixed_dictionaries(
+    {},
+    optional={
+        "payer": st.sampled_from(CUSTOMERS),
+        "created_after": st.integers(0, SPAN_HOURS),
+        "created_before": st.integers(0, SPAN_HOURS),
+    },
+)
 
 
 @SETTINGS
-@given(q=payment_query_st, limit=st.integers(1, 100), start=st.none() | st.integers(0, 200),
-       forward=st.booleans(), by_order=st.booleans())
+@given(
+    q=payment_query_st,
+    limit=st.integers(1, 100),
+    start=st.none() | st.integers(0, 200),
+    forward=st.booleans(),
+    by_order=st.booleans(),
+)
 def test_payment_list_matches_brute_force(seeded, q, limit, start, forward, by_order):
     api, orders, _ = seeded
     payments = [(int(p["height"]), p["id"], p, o) for o in orders for p in o.payments]

@@ -2,9 +2,10 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const state = { first: null, last: null, query: {}, days: 30, chartSeq: 0 };
-// The table's filters that /v1/analytics/orders takes too: the chart follows exactly these.
-// (The amount and date filters narrow the table only: analytics has its own day range.)
-const CHART_FILTERS = ["merchant_id", "status", "currency"];
+// The table's filters, which /v1/analytics/orders takes as /v1/orders does: the chart follows
+// every one of them (on top of its own day range).
+const CHART_FILTERS = ["merchant_id", "status", "currency", "amount_min", "amount_max",
+                       "created_after"];
 
 async function api(path, params) {
   const q = new URLSearchParams();
@@ -110,11 +111,10 @@ async function loadChart(days) {
   $("summary").textContent = "Total: " + a.summary.total_orders + " orders, revenue " +
     a.summary.total_revenue + " USD, average " + a.summary.avg_order_value +
     " USD (bars: revenue, line: order count)";
-  const named = Object.entries(filters).map(([k, v]) => k.replace("_id", "") + " " + v);
-  const ignored = Object.keys(state.query).filter((k) => !CHART_FILTERS.includes(k));
+  const named = Object.entries(filters).map(([k, v]) => k.replace("_id", "").replace("_", " ") +
+                                                       " " + v);
   $("chart-filters").textContent = (named.length ? "Chart of the orders with " +
-    named.join(", ") : "Chart of every order") +
-    (ignored.length ? " (" + ignored.join(", ") + ": the table only)." : ".");
+    named.join(", ") : "Chart of every order") + ", as in the table.";
   // what the chart shows, for a reader (and the browser test) to check against the filters
   document.body.dataset.chart = JSON.stringify(filters);
   document.body.dataset.ready = "1";
