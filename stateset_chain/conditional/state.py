@@ -67,6 +67,7 @@ from stateset_chain.store.collections import (
     U64Value,
 )
 from stateset_chain.store.kv import KVStore
+from stateset_chain.store.memo import ReadAhead
 from stateset_chain.timefmt import timestamp_ns
 
 from stateset.conditional.v1.conditional_pb2 import ConditionalOrder, Params, WakeKind, WakePass
@@ -134,6 +135,16 @@ class ConditionalKeeper:
     def on_transition(self, ctx: Context, order: Order, to: int) -> None:
         """The orders module's status hook: what waits on ``order`` wakes at end-block."""
         self.changed.add(ctx.store, (ORDER_STATUS, order.id, ""))
+
+    def transition_reads(self, order_id: str) -> ReadAhead:
+        """What the end-block's wake of the order's status subject reads (``wakes.expand``): its
+        pass, if one is in progress, and its waiters from the start (a block's read-ahead)."""
+        out = ReadAhead([self.pass_of.store_key((ORDER_STATUS, order_id, ""))])
+        start = self.order_waiters.store_key((order_id, ""))
+        end = self.order_waiters.prefix_range((order_id,))[1]
+        if end is not None:
+            out.ranges.append((start, end))
+        return out
 
     def stock_changed(self, store: KVStore, merchant: str, sku: str) -> None:
         """The inventory's stock listener: what waits on (merchant, sku) wakes at end-block.

@@ -195,6 +195,10 @@ class InventoryKeeper:
         )
         ctx.events.emit(events.StockReserved(order_id=order.id, stocks=touched))
 
+    def transition_reads(self, order_id: str) -> ReadAhead:
+        """``on_transition`` reads the order's reservation (a block's read-ahead)."""
+        return ReadAhead([self.reservations.store_key(order_id)])
+
     def on_transition(self, ctx: Context, order: Order, to: int) -> None:
         r = self.reservation(ctx.store, order.id)
         if r is None or r.state != RESERVED:

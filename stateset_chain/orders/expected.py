@@ -32,6 +32,10 @@ from stateset.privacy.v1.privacy_pb2 import SealedPersonalData
 
 class BankKeeper(Protocol):
     def balance(self, store: KVStore, addr: str, denom: str) -> int: ...
+    def balance_key(self, addr: str, denom: str) -> bytes:
+        """The store key of ``addr``'s ``denom`` balance (a block's read-ahead)."""
+        ...
+
     def blocked_reason(self, addr: str) -> str | None:
         """Why coins sent to ``addr`` would be stranded (e.g. "a module account", "an order
         deposit address"), or None for an ordinary account."""
@@ -71,6 +75,11 @@ class StatusHook(Protocol):
     def on_transition(self, ctx: Context, order: Order, to: int) -> None:
         """Told of every status change before it is made (inventory: SHIPPED commits the
         reservation, CANCELLED and REFUNDED of an order never shipped release it)."""
+        ...
+
+    def transition_reads(self, order_id: str) -> ReadAhead:
+        """The committed keys and ranges a status change of the order makes this hook read,
+        in the tx or at end-block (a block's read-ahead)."""
         ...
 
 

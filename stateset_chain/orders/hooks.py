@@ -17,6 +17,7 @@ and the orders module calls only the Protocols of ``orders/expected.py``:
 from __future__ import annotations
 
 from stateset_chain.orders.expected import CrossChainRefunder, StatusHook, StockKeeper
+from stateset_chain.store.memo import ReadAhead
 
 
 class OrderHooks:
@@ -32,6 +33,14 @@ class OrderHooks:
 
     def add_status_hook(self, hook: StatusHook) -> None:
         self.status.append(hook)
+
+    def transition_reads(self, order_id: str) -> ReadAhead:
+        """What a status change of the order makes the status hooks read (a block's
+        read-ahead)."""
+        out = ReadAhead()
+        for hook in self.status:
+            out.add(hook.transition_reads(order_id))
+        return out
 
     def attach_refunder(self, refunder: CrossChainRefunder) -> None:
         if self.refunder is not None:

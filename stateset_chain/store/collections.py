@@ -269,6 +269,9 @@ class KeySet(Generic[K]):
     def store_key(self, key: K) -> bytes:
         return self._map.store_key(key)
 
+    def prefix_range(self, prefix: tuple = ()) -> tuple[bytes, bytes | None]:
+        return self._map.prefix_range(prefix)
+
     def remove(self, store: KVStore, key: K) -> None:
         self._map.delete(store, key)
 

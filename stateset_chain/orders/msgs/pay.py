@@ -185,12 +185,19 @@ def reads(keeper: OrdersKeeper, msg: tx.MsgPayOrder) -> list[bytes]:
 def reads_after(
     keeper: OrdersKeeper, msg: tx.MsgPayOrder, committed: KVStore, block: BlockInfo
 ) -> ReadAhead:
-    """What the payment's checks read of the committed order's parties: screening, the payer's
-    limit, the customer's fraud window and profile (read ahead by the block)."""
+    """What the payment reads beyond the order: the payer's balance; the checks of the order's
+    parties (screening, the payer's limit, the customer's fraud window and profile); and what
+    its status change to PAID makes the status hooks read (read ahead by the block)."""
     order = keeper.get_order(committed, msg.order_id)
-    if order is None or keeper.compliance is None:
+    if order is None:
         return ReadAhead()
-    return keeper.compliance.payment_reads(committed, block, order, msg.payer, msg.amount.denom)
+    out = ReadAhead([keeper.bank.balance_key(msg.payer, msg.amount.denom)])
+    if keeper.compliance is not None:
+        out.add(
+            keeper.compliance.payment_reads(committed, block, order, msg.payer, msg.amount.denom)
+        )
+    out.add(keeper.hooks.transition_reads(order.id))
+    return out
 
 
 def handle(
