@@ -86,7 +86,12 @@ def _tried_every_kind(net: Localnet) -> bool:
 
 
 def _max_gas(client) -> int:
-    return int(client.rpc("consensus_params")["consensus_params"]["block"]["max_gas"])
+    # At a height below the tip: CometBFT's /consensus_params without a height reads the block
+    # store's height, whose consensus params the state store may not have saved yet ("could not
+    # find consensus params for height #N" under load).
+    height = int(client.rpc("status")["sync_info"]["latest_block_height"]) - 1
+    reply = client.rpc("consensus_params", height=str(height))
+    return int(reply["consensus_params"]["block"]["max_gas"])
 
 
 def _committed(client, tx: bytes) -> bool:
