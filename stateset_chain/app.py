@@ -601,7 +601,10 @@ class App:
         simulate: bool, decoded: tuple | None = None,
     ) -> R:
         meter, ante_events = run.meter, run.ante_events
-        ante_branch = Branch(block)
+        # The tx writes into the block's branch in place: the ante's writes under one savepoint,
+        # the messages' under another, each undone if its part fails (or panics) and kept
+        # otherwise; the same reads and writes as a branch of the block written or dropped.
+        ante = block.savepoint()
         try:
             limits = self.limits(block)
             if decoded is not None and decoded[0] is not None and decoded[1] == limits:
@@ -611,19 +614,24 @@ class App:
             else:
                 tx = self.decode(raw, limits)
             run.gas_wanted = tx.gas_limit
-            self.run_ante(ante_branch, info, tx, meter, ante_events, simulate=simulate)
+            self.run_ante(block, info, tx, meter, ante_events, simulate=simulate)
         except ChainError as e:
+            ante.discard()
             return encode(_failed(e, e.log, run.gas_wanted, meter.consumed))
-        ante_branch.write()
+        except BaseException:
+            ante.discard()
+            raise
+        ante.write()
         run.ante_done = True
         gas_wanted = run.gas_wanted
 
-        # The messages run on one branch of the block, kept only if every one succeeds; their
-        # events go into the result only then (a failed tx keeps its ante events alone).
+        # The messages run in the block's branch under one savepoint, kept only if every one
+        # succeeds; their events go into the result only then (a failed tx keeps its ante
+        # events alone).
         try:
             delivered = run_msgs(
                 block, info, tx.msgs, tx.routes, tx.parsed, meter=meter, metered=self._metered,
-                simulate=simulate, on_message=run.at_message,
+                simulate=simulate, on_message=run.at_message, in_place=True,
             )
         except MessageFailed as failed:
             error = failed.error
@@ -632,11 +640,15 @@ class App:
         run.stage = "the result's encoding"
         # Encoded before the messages' writes are kept: if encoding failed (a bug), the
         # recovered panic result would otherwise sit on top of state the messages had changed.
-        result = encode(TxResult(
-            code=0, data=delivered.data.SerializeToString(deterministic=True),
-            gas_wanted=gas_wanted, gas_used=meter.consumed,
-            events=[(ante_events, ()), *delivered.events],
-        ))
+        try:
+            result = encode(TxResult(
+                code=0, data=delivered.data.SerializeToString(deterministic=True),
+                gas_wanted=gas_wanted, gas_used=meter.consumed,
+                events=[(ante_events, ()), *delivered.events],
+            ))
+        except BaseException:
+            delivered.branch.discard()
+            raise
         delivered.branch.write()
         return result
 

@@ -9,6 +9,11 @@ never undoes anything by hand:
     ...                           # encode the result (before the writes are kept)
     delivered.branch.write()
 
+With ``in_place=True`` (the app's FinalizeBlock) the messages write into ``block_branch`` itself
+under a savepoint (``Branch.savepoint``: an undo log) instead of a branch of it: a failure undoes
+their writes before ``MessageFailed`` is raised, and ``delivered.branch`` is the savepoint, whose
+``write()`` keeps them (nothing is copied) and ``discard()`` undoes them.
+
 ``App`` runs every tx's messages through here; the module test harnesses (which deliver messages
 without a signed tx) call it too, so the rule exists once. Stateless validation is not part of it:
 in the app it runs in the ante chain (``validate_msgs``, below), and what it parsed
@@ -31,7 +36,7 @@ from stateset_chain.errors import ChainError
 from stateset_chain.events import EventManager
 from stateset_chain.gas import GasMeter
 from stateset_chain.module import MsgRoute
-from stateset_chain.store.kv import Branch, KVStore
+from stateset_chain.store.kv import Branch, KVStore, Savepoint
 
 from cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 
@@ -49,7 +54,8 @@ class MessageFailed(Exception):
 class Delivered:
     """What every message of a tx did, not yet written to the block."""
 
-    branch: Branch  # the messages' writes: ``write()`` them to keep them
+    # the messages' writes: ``write()`` them to keep them (a Savepoint when run in place)
+    branch: Branch | Savepoint
     responses: list[Any] = field(default_factory=list)  # each handler's response (or None)
     data: sdk_abci.TxMsgData = field(default_factory=sdk_abci.TxMsgData)  # the result's data
     # per message i, in order: its ``message`` event, then its handler's events, each group
@@ -79,30 +85,45 @@ def run_msgs(
     metered: Callable[[KVStore, GasMeter], KVStore] | None = None,
     simulate: bool = False,
     on_message: Callable[[int], None] | None = None,
+    in_place: bool = False,
 ) -> Delivered:
     """Runs ``msgs[i]`` with ``routes[i].handler`` (and ``parsed[i]``, what ``routes[i].validate``
     returned for it) on one new branch of ``block``; raises
     ``MessageFailed`` at the first ``ChainError``. ``meter``: the tx's gas meter (unlimited if
     None); ``metered(store, meter)``: the gas-charging view each handler writes through (the
     app's ``GasKV``; the branch itself if None). ``on_message(i)`` is called before message i
-    runs (the app records where a panic happened)."""
+    runs (the app records where a panic happened). ``in_place``: ``block`` is a ``Branch``
+    written in place under a savepoint (above)."""
     meter = meter if meter is not None else GasMeter(None)
-    delivered = Delivered(Branch(block))
-    for i, (msg, route, value) in enumerate(zip(msgs, routes, parsed, strict=True)):
-        events = EventManager()
-        store = metered(delivered.branch, meter) if metered is not None else delivered.branch
-        ctx = Context(store, info, meter, events, is_simulate=simulate)
-        if on_message is not None:
-            on_message(i)
-        try:
-            response = route.handler(ctx, msg, value)
-        except ChainError as e:
-            raise MessageFailed(i, e) from e
-        msg_index = (("msg_index", str(i)),)
-        delivered.events.append((message_event(route, msg), msg_index))
-        delivered.events.append((events, msg_index))
-        delivered.responses.append(response)
-        _pack_into(delivered.data.msg_responses.add(), response)
+    store: KVStore
+    if in_place:
+        if not isinstance(block, Branch):
+            raise TypeError("in_place runs the messages in a Branch")
+        delivered = Delivered(block.savepoint())
+        store = block
+    else:
+        store = Branch(block)
+        delivered = Delivered(store)
+    view = metered(store, meter) if metered is not None else store
+    try:
+        for i, (msg, route, value) in enumerate(zip(msgs, routes, parsed, strict=True)):
+            events = EventManager()
+            ctx = Context(view, info, meter, events, is_simulate=simulate)
+            if on_message is not None:
+                on_message(i)
+            try:
+                response = route.handler(ctx, msg, value)
+            except ChainError as e:
+                raise MessageFailed(i, e) from e
+            msg_index = (("msg_index", str(i)),)
+            delivered.events.append((message_event(route, msg), msg_index))
+            delivered.events.append((events, msg_index))
+            delivered.responses.append(response)
+            _pack_into(delivered.data.msg_responses.add(), response)
+    except BaseException:
+        if in_place:
+            delivered.branch.discard()  # nothing of the run stays in the block's branch
+        raise
     return delivered
 
 

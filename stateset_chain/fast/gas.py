@@ -3,12 +3,14 @@ every store access of every transaction, so they charge the meter inline instead
 ``GasMeter.consume``: the same amounts in the same order, failing at the same point with the
 same descriptor and the same consumed figure (tests/fast/test_gas.py runs both side by side).
 
-The app's stores are always the same shape: this view over a transaction's ``Branch``, over the
-block's ``Branch``, over the committed state. So ``get`` walks the two branches' write sets
-itself (one dict lookup each), then the block's memo of committed reads (``store/memo.py``),
-and calls only the committed state's ``get`` (a memo miss), and ``set`` writes
-into the transaction's write set directly: one Python call per access where the reference makes
-three (view, tx branch, block branch). Any other parent is read through its methods.
+The app's stores are always one of two shapes: in FinalizeBlock this view directly over the
+block's ``Branch`` (the tx writing in place under a savepoint, ``Branch.savepoint``) over the
+block's memo of committed reads (``store/memo.py``); in CheckTx and the module harnesses over a
+transaction's ``Branch`` over another ``Branch`` over the committed state. So ``get`` walks up to
+two branches' write sets itself (one dict lookup each), then the memo, and calls only the
+committed state's ``get`` (a memo miss), and ``set`` writes into the branch's write set (and its
+undo log) directly: one Python call per access where the reference makes two or three. Any
+other parent is read through its methods.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from stateset_chain.gas import (
     WRITE_COST_PER_BYTE,
 )
 from stateset_chain.store import kv
+from stateset_chain.store.kv import _ABSENT
 from stateset_chain.store.memo import CommittedReads as _CommittedReads
 
 REPLACES = ("GasKV",)
@@ -40,7 +43,9 @@ _MISSING = object()
 
 class GasKV(reference.GasKV):
     def __init__(self, parent, meter, local: tuple[bytes, ...] = ()) -> None:
-        super().__init__(parent, meter, local)
+        self.parent = parent  # the reference's three attributes, without its call
+        self.meter = meter
+        self.local = local
         self._branch = type(parent) is _Branch  # read and write its write set directly
 
     def get(self, key):
@@ -52,23 +57,21 @@ class GasKV(reference.GasKV):
         consumed = meter.consumed = meter.consumed + READ_COST_FLAT
         if limit is not None and consumed > limit:
             meter.consume(0, "ReadFlat")  # raises OutOfGas
-        if self._branch:  # Branch.get of the tx's branch over the block's, inline: every read
+        if self._branch:  # Branch.get of one or two branches over the memo, inline
             branch = self.parent
             value = branch._writes.get(key, _MISSING)
             if value is _MISSING:
-                parent = branch.parent
-                if type(parent) is _Branch:
-                    value = parent._writes.get(key, _MISSING)
-                    if value is _MISSING:
-                        committed = parent.parent
-                        if type(committed) is _CommittedReads:  # the block's memo, inline
-                            value = committed.values.get(key, _MISSING)
-                            if value is _MISSING:
-                                value = committed.get(key)
-                        else:
-                            value = committed.get(key)
-                else:
-                    value = parent.get(key)
+                below = branch.parent
+                if type(below) is _Branch:  # a tx's branch over another (CheckTx)
+                    value = below._writes.get(key, _MISSING)
+                    below = below.parent
+                if value is _MISSING:
+                    if type(below) is _CommittedReads:  # the block's memo, inline
+                        value = below.values.get(key, _MISSING)
+                        if value is _MISSING:
+                            value = below.get(key)
+                    else:
+                        value = below.get(key)
         else:
             value = self.parent.get(key)
         size = len(key) + len(value) if value else len(key)
@@ -95,8 +98,13 @@ class GasKV(reference.GasKV):
         branch = self.parent
         if self._branch and type(key) is bytes and type(value) is bytes and key:
             writes = branch._writes  # Branch.set, without its call
+            journal = branch._journal
             if key not in writes:
                 branch._pending.append(key)
+                if journal is not None:
+                    journal.append((key, _ABSENT))
+            elif journal is not None:
+                journal.append((key, writes[key]))
             writes[key] = value
         else:
             branch.set(key, value)

@@ -16,7 +16,10 @@ is the most frequent store operation, so:
 - ``get`` on a transaction's branch looks in the block's branch under it without another call;
 - ``set`` checks the key and value types with two ``type`` tests, calling the reference's check
   (which raises) only when they fail;
-- ``write`` into another fast branch merges the writes into its dict directly.
+- ``write`` into another fast branch merges the writes into its dict directly;
+- a savepoint's undo log (the reference's) is appended to inline by ``set``; its rollback takes a
+  key first written under it out of the pending list (usually its last entry) or, if an
+  iteration merged it meanwhile, out of the sorted list by bisection.
 
 The same reads, iteration, changes and parent writes in the same order (tests/fast/test_kv.py runs
 both side by side).
@@ -28,7 +31,7 @@ from bisect import bisect_left
 from math import isqrt
 
 from stateset_chain.store import kv as reference
-from stateset_chain.store.kv import _DELETED, _check
+from stateset_chain.store.kv import _ABSENT, _DELETED, _check
 
 REPLACES = ("Branch",)
 
@@ -50,6 +53,8 @@ class Branch(reference.Branch):
         self._writes: dict[bytes, bytes | None] = {}
         self._sorted: list[bytes] = []  # the keys of _writes, sorted, except _pending's
         self._pending: list[bytes] = []  # keys first written since the last sort
+        self._journal: list[tuple[bytes, object]] | None = None  # the reference's undo log
+        self._marks: list[int] = []
 
     def get(self, key: bytes) -> bytes | None:
         writes = self._writes
@@ -67,15 +72,48 @@ class Branch(reference.Branch):
         if type(key) is not bytes or type(value) is not bytes or not key:
             _check(key, value)  # raises unless a bytes subclass: the common case skips the call
         writes = self._writes
+        journal = self._journal
         if key not in writes:
             self._pending.append(key)
+            if journal is not None:
+                journal.append((key, _ABSENT))
+        elif journal is not None:
+            journal.append((key, writes[key]))
         writes[key] = value
 
     def delete(self, key: bytes) -> None:
         _check(key)
-        if key not in self._writes:
+        writes = self._writes
+        journal = self._journal
+        if key not in writes:
             self._pending.append(key)
-        self._writes[key] = _DELETED
+            if journal is not None:
+                journal.append((key, _ABSENT))
+        elif journal is not None:
+            journal.append((key, writes[key]))
+        writes[key] = _DELETED
+
+    def rollback(self, savepoint: reference.Savepoint) -> None:
+        mark = reference._close(self, savepoint)
+        journal = self._journal
+        assert journal is not None
+        writes = self._writes
+        pending = self._pending
+        while len(journal) > mark:
+            key, prior = journal.pop()
+            if prior is not _ABSENT:
+                writes[key] = prior  # type: ignore[assignment]
+                continue
+            del writes[key]
+            if pending and pending[-1] == key:  # the usual case: undone in reverse order
+                pending.pop()
+            elif key in pending:
+                pending.remove(key)
+            else:  # merged by an iteration since it was written
+                keys = self._sorted
+                del keys[bisect_left(keys, key)]
+        if not self._marks:
+            self._journal = None
 
     def _keys(self) -> list[bytes]:
         if self._pending:
@@ -112,7 +150,7 @@ class Branch(reference.Branch):
 
     def write(self) -> None:
         parent = self.parent
-        if isinstance(parent, Branch):
+        if isinstance(parent, Branch) and parent._journal is None:
             pw = parent._writes
             pending = parent._pending
             for k, v in self._writes.items():
@@ -131,3 +169,5 @@ class Branch(reference.Branch):
         self._writes = {}
         self._sorted = []
         self._pending = []
+        self._journal = None
+        self._marks = []

@@ -1,9 +1,11 @@
 """Ordered byte key/value stores and copy-on-write branches.
 
 Every store orders keys by their bytes, so iteration is deterministic. A ``Branch`` overlays a
-parent: reads fall through, writes stay in the branch until ``write()`` pushes them down. The app
-runs each transaction on a branch of the block's branch, and drops it if any message fails, so
-handlers never undo by hand (the Cosmos SDK's CacheMultiStore).
+parent: reads fall through, writes stay in the branch until ``write()`` pushes them down. A
+transaction's writes are kept or dropped as a whole, so handlers never undo by hand (the Cosmos
+SDK's CacheMultiStore): either on a branch of the block's branch, written or dropped, or, as the
+app runs them, directly in the block's branch under a ``savepoint()`` (an undo log): the same
+reads and the same final writes as the branch of the branch, without one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 from sortedcontainers import SortedDict
 
 _DELETED = None  # a branch records a delete as a key mapped to None
+_ABSENT = object()  # in a savepoint's undo log: the branch held no write for the key
 
 
 class KVStore(ABC):
@@ -131,6 +134,10 @@ class Branch(KVStore):
     def __init__(self, parent: KVStore) -> None:
         self.parent = parent
         self._writes: dict[bytes, bytes | None] = {}  # key -> value, or None for a delete
+        # While a savepoint is open: (key, what _writes held for it before, or _ABSENT) for
+        # every write and delete, in order; and where each open savepoint's entries begin.
+        self._journal: list[tuple[bytes, object]] | None = None
+        self._marks: list[int] = []
 
     def get(self, key: bytes) -> bytes | None:
         if key in self._writes:
@@ -139,11 +146,47 @@ class Branch(KVStore):
 
     def set(self, key: bytes, value: bytes) -> None:
         _check(key, value)
+        self._log(key)
         self._writes[key] = value
 
     def delete(self, key: bytes) -> None:
         _check(key)
+        self._log(key)
         self._writes[key] = _DELETED
+
+    def _log(self, key: bytes) -> None:
+        if self._journal is not None:
+            self._journal.append((key, self._writes.get(key, _ABSENT)))
+
+    # -- savepoints: a transaction's writes made in place, undone if it fails --------------
+
+    def savepoint(self) -> Savepoint:
+        """Opens an undo log of this branch's writes from now on: the returned savepoint's
+        ``discard()`` puts every key written since back as it was (a key first written since is
+        no longer in the branch), its ``write()`` keeps them where they are. Reads, iteration
+        and ``changes`` see the writes meanwhile, as a branch of this branch would show them to
+        its own reader. Savepoints nest and close in the reverse order they were opened."""
+        journal = self._journal
+        if journal is None:
+            journal = self._journal = []
+        marks = self._marks
+        marks.append(len(journal))
+        return Savepoint(self, len(marks))
+
+    def rollback(self, savepoint: Savepoint) -> None:
+        """Undoes the writes made since ``savepoint``, the last first (``Savepoint.discard``)."""
+        mark = _close(self, savepoint)
+        journal = self._journal
+        assert journal is not None
+        writes = self._writes
+        while len(journal) > mark:
+            key, prior = journal.pop()
+            if prior is _ABSENT:
+                del writes[key]
+            else:
+                writes[key] = prior  # type: ignore[assignment]
+        if not self._marks:
+            self._journal = None
 
     def _keys(self) -> list[bytes]:
         """The keys this branch wrote or deleted, in order."""
@@ -203,7 +246,47 @@ class Branch(KVStore):
         self.discard()
 
     def discard(self) -> None:
+        """Drops every write (and any open savepoint)."""
         self._writes = {}
+        self._journal = None
+        self._marks = []
+
+
+class Savepoint:
+    """The writes made into ``branch`` since ``Branch.savepoint()`` returned this: ``write()``
+    keeps them, ``discard()`` undoes them (a branch's two verbs, without a branch: nothing is
+    copied on ``write``). Either closes it, once."""
+
+    __slots__ = ("branch", "depth", "closed")
+
+    def __init__(self, branch: Branch, depth: int) -> None:
+        self.branch = branch
+        self.depth = depth  # how many savepoints of the branch are open with this one
+        self.closed = False
+
+    def write(self) -> None:
+        """Keeps the writes made since this savepoint (an outer one still undoes them)."""
+        branch = self.branch
+        marks = branch._marks
+        if self.closed or len(marks) != self.depth:
+            _close(branch, self)  # raises
+        self.closed = True
+        marks.pop()
+        if not marks:
+            branch._journal = None  # the outermost: nothing is logged any more
+
+    def discard(self) -> None:
+        self.branch.rollback(self)
+
+
+def _close(branch: Branch, savepoint: Savepoint) -> int:
+    """Closes ``savepoint``, the innermost open one of ``branch``; returns where its undo log
+    entries begin."""
+    marks = branch._marks
+    if savepoint.closed or len(marks) != savepoint.depth:
+        raise RuntimeError("a savepoint closes once, and after every savepoint opened after it")
+    savepoint.closed = True
+    return marks.pop()
 
 
 # -- fast paths ----------------------------------------------------------------------------------
