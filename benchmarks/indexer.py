@@ -74,6 +74,7 @@ class CatchUp:
     load_start: float = 0.0
     load_end: float = 0.0
     node_restarts: int = 0  # CometBFT killed from outside during the run and started again
+    attribute_bytes: int = 0  # bytes of every raw event attribute's key and value written
 
 
 @dataclass
@@ -141,13 +142,17 @@ class IndexerResult:
                 "Catch-up runs back to back, in this order, on the same chain and node:",
                 "",
                 "| indexer | wall s | blocks/s | events/s | indexer CPU s | events per indexer "
-                "CPU-s | PostgreSQL CPU s | CometBFT CPU s | load start/end |",
-                "|---|---|---|---|---|---|---|---|---|",
-                *[f"| {c.tree} | {c.seconds:.1f} | {self.top / c.seconds:,.2f} | "
-                  f"{c.events / c.seconds:,.0f} | {c.indexer_cpu:.1f} | "
-                  f"{c.events / c.indexer_cpu if c.indexer_cpu else 0:,.0f} | "
-                  f"{c.postgres_cpu:.1f} | {c.cometbft_cpu:.1f} | "
-                  f"{c.load_start:.1f} / {c.load_end:.1f} |" for c in self.catchups],
+                "CPU-s | PostgreSQL CPU s | CometBFT CPU s | attribute MB | load start/end |",
+                "|---|---|---|---|---|---|---|---|---|---|",
+                *[
+                    f"| {c.tree} | {c.seconds:.1f} | {self.top / c.seconds:,.2f} | "
+                    f"{c.events / c.seconds:,.0f} | {c.indexer_cpu:.1f} | "
+                    f"{c.events / c.indexer_cpu if c.indexer_cpu else 0:,.0f} | "
+                    f"{c.postgres_cpu:.1f} | {c.cometbft_cpu:.1f} | "
+                    f"{c.attribute_bytes / 1e6:,.1f} | "
+                    f"{c.load_start:.1f} / {c.load_end:.1f} |"
+                    for c in self.catchups
+                ],
                 "",
             ]
         if self.profile:
@@ -166,8 +171,10 @@ class IndexerResult:
                 "",
                 "| function | flat % | cumulative % |",
                 "|---|---|---|",
-                *[f"| `{name}` | {flat:.1f} | {cum:.1f} |" for name, flat, cum in
-                  self.node_profile],
+                *[
+                    f"| `{name}` | {flat:.1f} | {cum:.1f} |"
+                    for name, flat, cum in self.node_profile
+                ],
                 "",
             ]
         if self.lag_blocks:
@@ -214,10 +221,15 @@ def _pct(values: list[float], p: int) -> float:
 def _batch_create(signer: Signer, merchant: str, n: int, tag: str) -> bytes:
     orders = [
         orders_tx.MsgCreateOrder(
-            creator=signer.address, customer=signer.address, merchant=merchant,
+            creator=signer.address,
+            customer=signer.address,
+            merchant=merchant,
             name=f"bench {tag}-{i}",
-            items=[orders_pb2.LineItem(sku="BENCH", name="Bench item", quantity=1,
-                                       unit_price=UNIT_PRICE)],
+            items=[
+                orders_pb2.LineItem(
+                    sku="BENCH", name="Bench item", quantity=1, unit_price=UNIT_PRICE
+                )
+            ],
         )
         for i in range(n)
     ]
@@ -226,17 +238,27 @@ def _batch_create(signer: Signer, merchant: str, n: int, tag: str) -> bytes:
 
 
 def _batch_pay(signer: Signer, order_ids: list[str]) -> bytes:
-    msg = orders_tx.MsgBatchPayOrders(payer=signer.address, payments=[
-        orders_tx.PayOrderItem(order_id=oid, amount=Coin(SSUSD, TOTAL).to_proto())
-        for oid in order_ids
-    ])
+    msg = orders_tx.MsgBatchPayOrders(
+        payer=signer.address,
+        payments=[
+            orders_tx.PayOrderItem(order_id=oid, amount=Coin(SSUSD, TOTAL).to_proto())
+            for oid in order_ids
+        ],
+    )
     return _sign(signer, msg)
 
 
 def _sign(signer: Signer, msg) -> bytes:
     gas = 8_000_000  # a 100-order batch uses ~3.2M; the block limit is 100M (12 per block)
-    tx = sign_tx(signer.wallet, [msg], chain_id=CHAIN_ID, account_number=signer.number,
-                 sequence=signer.sequence, fees=[default_fee(gas)], gas=gas)
+    tx = sign_tx(
+        signer.wallet,
+        [msg],
+        chain_id=CHAIN_ID,
+        account_number=signer.number,
+        sequence=signer.sequence,
+        fees=[default_fee(gas)],
+        gas=gas,
+    )
     signer.sequence += 1
     return tx
 
@@ -247,7 +269,7 @@ def _send_all(net: Localnet, txs: list[tuple[str, bytes]], log) -> None:
     client = NodeClient(net.rpc_url(0), timeout=300)
     hashes = []
     for i in range(0, len(txs), 200):
-        for _, tx in txs[i:i + 200]:
+        for _, tx in txs[i : i + 200]:
             hashes.append(_broadcast(client, tx))
         log(f"  broadcast {min(i + 200, len(txs))}/{len(txs)} txs, height {client.height()}")
         # let the mempool drain a little (blocks of ~200 txs take seconds to execute)
@@ -293,13 +315,37 @@ def _metric(url: str, name: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def _count(conn: psycopg.Connection, table: str) -> int:
-    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+def _count(conn: psycopg.Connection, table: str, where: str = "") -> int:
+    row = conn.execute(f"SELECT count(*) FROM {table} {where}").fetchone()
     return int(row[0]) if row else 0
 
 
-def _indexer(rpc: str, url: str, log_path: Path, *extra: str,
-             prefix: list[str] | None = None, tree: Path | None = None) -> subprocess.Popen:
+def _attribute_bytes(conn: psycopg.Connection) -> int:
+    row = conn.execute(
+        "SELECT coalesce(sum(octet_length(key) + octet_length(value)), 0) FROM event_attributes"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _compared_rows(conn: psycopg.Connection) -> dict[str, int]:
+    """The row counts two trees' indexers must agree on. Raw events and their attributes are
+    counted from height 1: what an indexer writes for the genesis (height 0: the genesis
+    balances, and the oracle's genesis rates since views version 4) depends on its version, not
+    on the chain."""
+    rows = {t: _count(conn, t) for t in _COMPARED}
+    for table in ("events", "event_attributes"):
+        rows[table] = _count(conn, table, "WHERE height > 0")
+    return rows
+
+
+def _indexer(
+    rpc: str,
+    url: str,
+    log_path: Path,
+    *extra: str,
+    prefix: list[str] | None = None,
+    tree: Path | None = None,
+) -> subprocess.Popen:
     """The indexer as a subprocess; ``tree``: the checkout (an export of another commit) whose
     ``stateset_chain`` it runs, with this virtualenv."""
     env = dict(os.environ)
@@ -307,10 +353,24 @@ def _indexer(rpc: str, url: str, log_path: Path, *extra: str,
         env["PYTHONPATH"] = str(tree)
     with open(log_path, "ab") as out:
         return subprocess.Popen(
-            [*(prefix or []), sys.executable, "-m", "stateset_chain.cli.main", "indexer",
-             "--rpc", rpc, "--db", url, *extra],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-            cwd=str(tree) if tree is not None else None)
+            [
+                *(prefix or []),
+                sys.executable,
+                "-m",
+                "stateset_chain.cli.main",
+                "indexer",
+                "--rpc",
+                rpc,
+                "--db",
+                url,
+                *extra,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=str(tree) if tree is not None else None,
+        )
 
 
 def _load_chain(chain_dir: Path | None) -> dict | None:
@@ -319,11 +379,23 @@ def _load_chain(chain_dir: Path | None) -> dict | None:
     return json.loads((chain_dir / "chain.json").read_text())
 
 
-def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
-        chain_dir: Path | None = None, sends: float = 0.0, senders: int = 20,
-        blocks_per_tx: int = 100, profile: bool = False, flows: int = 0,
-        base_tree: Path | None = None, rounds: int = 1,
-        node_profile: bool = False) -> IndexerResult:
+def run(
+    orders: int,
+    paid: int,
+    batch: int,
+    follow_seconds: float,
+    log,
+    *,
+    chain_dir: Path | None = None,
+    sends: float = 0.0,
+    senders: int = 20,
+    blocks_per_tx: int = 100,
+    profile: bool = False,
+    flows: int = 0,
+    base_tree: Path | None = None,
+    rounds: int = 1,
+    node_profile: bool = False,
+) -> IndexerResult:
     """See the module docstring. ``chain_dir``: build the chain there and keep it, or reuse the
     chain built there before (same orders/paid/flows); ``sends``: seconds of MsgSend load (the
     localnet benchmark's) at the tip; ``profile``: sample the catch-up with py-spy;
@@ -339,15 +411,29 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
     if built is not None and built["paid"] < 0:  # a build cut short in its pays: count them
         result.paid = paid = -1
     if built is not None and (built["orders"], built["paid"], built.get("flows", 0)) != (
-            orders, result.paid, flows):
-        raise RuntimeError(f"{chain_dir} holds a chain of {built['orders']} orders "
-                           f"({built['paid']} paid, {built.get('flows', 0)} flows), not "
-                           f"{orders} ({result.paid}, {flows})")
+        orders,
+        result.paid,
+        flows,
+    ):
+        raise RuntimeError(
+            f"{chain_dir} holds a chain of {built['orders']} orders "
+            f"({built['paid']} paid, {built.get('flows', 0)} flows), not "
+            f"{orders} ({result.paid}, {flows})"
+        )
     net_dir = (chain_dir / "net") if chain_dir is not None else (work / "net")
     senders = built["senders"] if built is not None else senders
     bench_accounts = bench_txs.accounts(senders)
-    net = Localnet(net_dir, validators=1, base_port=0,
-                   accounts=[*load_demo_accounts(), *bench_txs.genesis_entries(bench_accounts)])
+    net = Localnet(
+        net_dir,
+        validators=1,
+        base_port=0,
+        start_timeout=1200,
+        accounts=[*load_demo_accounts(), *bench_txs.genesis_entries(bench_accounts)],
+    )
+    # a reused chain's node replays its last block (up to 1,200 payments) and the app opens a
+    # large state before it listens: minutes on a loaded box
+    wait_app = net._wait_app_listening
+    net._wait_app_listening = lambda i, timeout=600.0: wait_app(i, timeout)  # type: ignore
     cluster = PgCluster(work / "postgres")
     if not net.generated():
         net.generate()
@@ -367,29 +453,56 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
         client = net.client(0)
         if built is None or built.get("building"):
             if chain_dir is not None:  # marks the build as under way, for a resume
-                (chain_dir / "chain.json").write_text(json.dumps({
-                    "orders": orders, "paid": result.paid, "flows": flows, "senders": senders,
-                    "building": True, "build_seconds": (built or {}).get("build_seconds", 0)}))
+                (chain_dir / "chain.json").write_text(
+                    json.dumps(
+                        {
+                            "orders": orders,
+                            "paid": result.paid,
+                            "flows": flows,
+                            "senders": senders,
+                            "building": True,
+                            "build_seconds": (built or {}).get("build_seconds", 0),
+                        }
+                    )
+                )
             started = time.monotonic()
             for attempt in range(BUILD_ATTEMPTS):
                 try:
-                    _build(net, wallets, result, batch, log,
-                           resume=built if attempt == 0 else (built or {"building": True}))
+                    _build(
+                        net,
+                        wallets,
+                        result,
+                        batch,
+                        log,
+                        resume=built if attempt == 0 else (built or {"building": True}),
+                    )
                     break
                 except Exception as e:  # the node killed from outside (seen twice): resume
                     if attempt == BUILD_ATTEMPTS - 1:
                         raise
-                    log(f"indexer bench: the build stopped ({type(e).__name__}: {e}); "
-                        "restarting the localnet and resuming from what the chain holds")
+                    log(
+                        f"indexer bench: the build stopped ({type(e).__name__}: {e}); "
+                        "restarting the localnet and resuming from what the chain holds"
+                    )
                     net.stop()
                     net.start()
-            result.build_seconds = time.monotonic() - started + (built or {}).get(
-                "build_seconds", 0)
+            result.build_seconds = (
+                time.monotonic() - started + (built or {}).get("build_seconds", 0)
+            )
             if chain_dir is not None:
-                (chain_dir / "chain.json").write_text(json.dumps({
-                    "orders": orders, "paid": result.paid, "flows": flows,
-                    "top": result.top, "txs": result.txs,
-                    "senders": senders, "build_seconds": result.build_seconds}))
+                (chain_dir / "chain.json").write_text(
+                    json.dumps(
+                        {
+                            "orders": orders,
+                            "paid": result.paid,
+                            "flows": flows,
+                            "top": result.top,
+                            "txs": result.txs,
+                            "senders": senders,
+                            "build_seconds": result.build_seconds,
+                        }
+                    )
+                )
         else:
             result.top, result.txs = built["top"] or client.height(), built["txs"]
             result.build_seconds = built["build_seconds"]
@@ -401,25 +514,30 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
         for r in range(rounds):
             if base_tree is not None:
                 base_url = cluster.create_database(f"base{r}")
-                run_ = _catch_up(net, cluster, base_url, work, result, blocks_per_tx, False,
-                                 log, tree=base_tree)
+                run_ = _catch_up(
+                    net, cluster, base_url, work, result, blocks_per_tx, False, log, tree=base_tree
+                )
                 with psycopg.connect(base_url) as conn:
                     run_.events = _count(conn, "events")
-                    base_rows = {t: _count(conn, t) for t in _COMPARED}
+                    run_.attribute_bytes = _attribute_bytes(conn)
+                    base_rows = _compared_rows(conn)
                 cluster.drop_database(f"base{r}")
                 log(f"  {base_tree}: {run_.seconds:.1f} s, indexer CPU {run_.indexer_cpu:.1f} s")
             url = cluster.create_database(f"catchup{r}")
             spy = _NodeProfile(pprof, work) if pprof and r == 0 else None
-            run_ = _catch_up(net, cluster, url, work, result, blocks_per_tx,
-                             profile and r == 0, log)
+            run_ = _catch_up(
+                net, cluster, url, work, result, blocks_per_tx, profile and r == 0, log
+            )
             if spy is not None:
                 result.node_profile = spy.stop()
             with psycopg.connect(url) as conn:
                 run_.events = _count(conn, "events")
-                rows = {t: _count(conn, t) for t in _COMPARED}
+                run_.attribute_bytes = _attribute_bytes(conn)
+                rows = _compared_rows(conn)
             if base_rows and rows != base_rows:
-                raise RuntimeError(f"the two indexers wrote different row counts: {base_rows} "
-                                   f"(base) != {rows}")
+                raise RuntimeError(
+                    f"the two indexers wrote different row counts: {base_rows} (base) != {rows}"
+                )
             log(f"  this tree: {run_.seconds:.1f} s, indexer CPU {run_.indexer_cpu:.1f} s")
             if r == 0:
                 result.catchup_seconds, result.indexer_cpu = run_.seconds, run_.indexer_cpu
@@ -435,9 +553,12 @@ def run(orders: int, paid: int, batch: int, follow_seconds: float, log, *,
             result.paid = paid = result.rows["payments"]
         # the flows add orders and payments of their own (a burn flow none, a split pay two)
         exact = result.flows == 0
-        if (result.rows["orders"] < orders or result.rows["payments"] < result.paid
-                or exact and (result.rows["orders"], result.rows["payments"]) != (
-                    orders, result.paid)):
+        if (
+            result.rows["orders"] < orders
+            or result.rows["payments"] < result.paid
+            or exact
+            and (result.rows["orders"], result.rows["payments"]) != (orders, result.paid)
+        ):
             raise RuntimeError(f"indexed rows {result.rows} != {orders} orders, {paid} paid")
 
         if follow_seconds > 0:
@@ -456,7 +577,8 @@ def _chain_order(client: NodeClient, seq: int) -> orders_pb2.Order | None:
         response = client.query(
             "/stateset.orders.v1.Query/Order",
             orders_query.QueryOrderRequest(order_id=make_order_id(CHAIN_ID, seq)),
-            orders_query.QueryOrderResponse)
+            orders_query.QueryOrderResponse,
+        )
     except ClientError:
         return None
     return response.order if response.order.id else None
@@ -475,8 +597,9 @@ def _count_prefix(upto: int, holds) -> int:
     return lo
 
 
-def _build(net: Localnet, wallets, result: IndexerResult, batch: int, log,
-           resume: dict | None = None) -> None:
+def _build(
+    net: Localnet, wallets, result: IndexerResult, batch: int, log, resume: dict | None = None
+) -> None:
     """Creates, pays, flows. ``resume``: the ``chain.json`` of a build cut short (a kill from
     outside): what the chain already holds is counted from its own queries and skipped."""
     client = net.client(0)
@@ -488,17 +611,22 @@ def _build(net: Localnet, wallets, result: IndexerResult, batch: int, log,
     if resume is not None:
         done_creates = _count_prefix(orders, lambda n: _chain_order(client, n) is not None)
         done_creates -= done_creates % batch  # batches are atomic: whole ones are in
-        done_pays = _count_prefix(result.paid, lambda n: (o := _chain_order(client, n))
-                                  is not None and int(o.amount_paid or 0) > 0)
+        done_pays = _count_prefix(
+            result.paid,
+            lambda n: (o := _chain_order(client, n)) is not None and int(o.amount_paid or 0) > 0,
+        )
         done_pays -= done_pays % batch
-        log(f"indexer bench: resuming a build cut short: {done_creates:,} orders created, "
-            f"{done_pays:,} paid")
+        log(
+            f"indexer bench: resuming a build cut short: {done_creates:,} orders created, "
+            f"{done_pays:,} paid"
+        )
     log(f"indexer bench: creating {orders - done_creates:,} orders ({batch} per tx)")
     creates = []
     for k in range(done_creates, orders, batch):
         signer = customers[(k // batch) % len(customers)]
-        creates.append((signer.address, _batch_create(signer, merchant, min(batch, orders - k),
-                                                      str(k))))
+        creates.append(
+            (signer.address, _batch_create(signer, merchant, min(batch, orders - k), str(k)))
+        )
     _send_all(net, creates, log)
     ids = [make_order_id(CHAIN_ID, seq) for seq in range(1, result.paid + 1)]
     log(f"indexer bench: paying {result.paid - done_pays:,} orders")
@@ -506,7 +634,7 @@ def _build(net: Localnet, wallets, result: IndexerResult, batch: int, log,
     for k in range(done_pays, len(ids), batch):
         # order seq s was created by customers[((s-1)//batch) % len(customers)]
         signer = customers[(k // batch) % len(customers)]
-        pays.append((signer.address, _batch_pay(signer, ids[k:k + batch])))
+        pays.append((signer.address, _batch_pay(signer, ids[k : k + batch])))
     _send_all(net, pays, log)
     result.txs = -(-orders // batch) + -(-result.paid // batch)
     if result.flows:
@@ -518,8 +646,17 @@ def _build(net: Localnet, wallets, result: IndexerResult, batch: int, log,
     result.top = client.height()
 
 
-def _catch_up(net: Localnet, cluster: PgCluster, url: str, work: Path, result: IndexerResult,
-              blocks_per_tx: int, profile: bool, log, tree: Path | None = None) -> CatchUp:
+def _catch_up(
+    net: Localnet,
+    cluster: PgCluster,
+    url: str,
+    work: Path,
+    result: IndexerResult,
+    blocks_per_tx: int,
+    profile: bool,
+    log,
+    tree: Path | None = None,
+) -> CatchUp:
     """``statesetd indexer --stop-at TOP`` into the empty database at ``url``: wall time, and
     the CPU seconds of the indexer, of PostgreSQL and of CometBFT (serving /block and
     /block_results) over the run; appended to ``result.catchups``."""
@@ -534,8 +671,19 @@ def _catch_up(net: Localnet, cluster: PgCluster, url: str, work: Path, result: I
         spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
         if not Path(spy).exists():
             raise RuntimeError("--profile needs py-spy (pip install py-spy into the venv)")
-        prefix = [spy, "record", "--subprocesses", "--threads", "--rate", "50", "--format",
-                  "raw", "-o", str(work / "catchup.spy"), "--"]
+        prefix = [
+            spy,
+            "record",
+            "--subprocesses",
+            "--threads",
+            "--rate",
+            "50",
+            "--format",
+            "raw",
+            "-o",
+            str(work / "catchup.spy"),
+            "--",
+        ]
     proc = _indexer(net.rpc_url(0), url, work / "catchup.log", *extra, prefix=prefix, tree=tree)
     done = threading.Event()
 
@@ -555,8 +703,10 @@ def _catch_up(net: Localnet, cluster: PgCluster, url: str, work: Path, result: I
     run_.seconds = time.monotonic() - started
     run_.load_end = cputime.load_average()
     if proc.returncode != 0:
-        raise RuntimeError(f"the indexer failed; see {work / 'catchup.log'}: "
-                           + (work / "catchup.log").read_text()[-2000:])
+        raise RuntimeError(
+            f"the indexer failed; see {work / 'catchup.log'}: "
+            + (work / "catchup.log").read_text()[-2000:]
+        )
     run_.indexer_cpu = usage.ru_utime + usage.ru_stime
     run_.postgres_cpu = cputime.tree_cpu(cluster.pid()) - pg0
     run_.cometbft_cpu = cputime.own_cpu(comet_pid or -1) - comet0
@@ -598,22 +748,37 @@ class _NodeProfile:
         go = shutil.which("go") or "/usr/local/go/bin/go"
         if not self.files:
             return []
-        out = subprocess.run([go, "tool", "pprof", "-top", f"-nodecount={top}",
-                              *map(str, self.files)], capture_output=True, text=True,
-                             timeout=300).stdout
+        out = subprocess.run(
+            [go, "tool", "pprof", "-top", f"-nodecount={top}", *map(str, self.files)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        ).stdout
         for f in self.files:
             shutil.copy(f, Path(tempfile.gettempdir()) / f"indexer-{f.name}")
         rows = []
         for line in out.splitlines():
-            m = re.match(r"^\s*[\d.]+\w*\s+([\d.]+)%\s+[\d.]+%\s+[\d.]+\w*\s+([\d.]+)%\s+(.+)$",
-                         line)
+            m = re.match(
+                r"^\s*[\d.]+\w*\s+([\d.]+)%\s+[\d.]+%\s+[\d.]+\w*\s+([\d.]+)%\s+(.+)$", line
+            )
             if m:
                 rows.append((m.group(3).strip(), float(m.group(1)), float(m.group(2))))
         return rows
 
 
-_COMPARED = ("blocks", "txs", "events", "event_attributes", "orders", "payments", "refunds",
-             "shipments", "settlements", "webhook_outbox", "balances")
+_COMPARED = (
+    "blocks",
+    "txs",
+    "events",
+    "event_attributes",
+    "orders",
+    "payments",
+    "refunds",
+    "shipments",
+    "settlements",
+    "webhook_outbox",
+    "balances",
+)
 
 
 def _spy_summary(path: Path, top: int = 25) -> list[tuple[str, float, float]]:
@@ -653,8 +818,14 @@ class _Lag:
         (port,) = free_ports(1)
         self.metrics = f"http://127.0.0.1:{port}/metrics"
         self.url = url
-        self.proc = _indexer(net.rpc_url(0), url, work / f"{name}.log", "--metrics",
-                             f"127.0.0.1:{port}", "--no-progress")
+        self.proc = _indexer(
+            net.rpc_url(0),
+            url,
+            work / f"{name}.log",
+            "--metrics",
+            f"127.0.0.1:{port}",
+            "--no-progress",
+        )
         self.blocks: list[float] = []
         self.seen: dict[int, float] = {}
         self.events0 = 0.0
@@ -696,23 +867,29 @@ class _Lag:
         self.proc.terminate()
         self.proc.wait(timeout=30)
         with psycopg.connect(self.url) as conn:
-            times: dict[int, int] = dict(conn.execute(
-                "SELECT height, time_ns FROM blocks WHERE height = ANY(%s)", (list(self.seen),)
-            ).fetchall())
+            times: dict[int, int] = dict(
+                conn.execute(
+                    "SELECT height, time_ns FROM blocks WHERE height = ANY(%s)", (list(self.seen),)
+                ).fetchall()
+            )
         seconds = [max(0.0, self.seen[h] - times[h] / 1e9) for h in self.seen if h in times]
         return self.blocks, seconds, events, cpu
 
 
-def _follow(net: Localnet, url: str, wallets, seconds: float, work: Path,
-            result: IndexerResult, log) -> None:
+def _follow(
+    net: Localnet, url: str, wallets, seconds: float, work: Path, result: IndexerResult, log
+) -> None:
     lag = _Lag(net, url, work, "follow")
     try:
         lag.wait_caught_up()
         flows = OrderFlows(net.client(0), wallets, CHAIN_ID, seed=5)
         box: dict = {}
         stop_at = time.monotonic() + seconds
-        load = threading.Thread(target=lambda: box.setdefault(
-            "report", flows.run(10_000, concurrency=30, deadline=stop_at)))
+        load = threading.Thread(
+            target=lambda: box.setdefault(
+                "report", flows.run(10_000, concurrency=30, deadline=stop_at)
+            )
+        )
         log(f"indexer bench: following the tip for {seconds:.0f} s under order-flow load")
         started = time.monotonic()
         load.start()
@@ -724,8 +901,9 @@ def _follow(net: Localnet, url: str, wallets, seconds: float, work: Path,
         result.lag_blocks, result.lag_seconds, _, _ = lag.finish()
 
 
-def _follow_sends(net: Localnet, url: str, accounts, seconds: float, work: Path,
-                  result: IndexerResult, log) -> None:
+def _follow_sends(
+    net: Localnet, url: str, accounts, seconds: float, work: Path, result: IndexerResult, log
+) -> None:
     """The localnet benchmark's load (pre-signed MsgSends, one client thread per sender, as fast
     as CheckTx answers: ``benchmarks.network``) for ``seconds`` while the indexer follows."""
     from benchmarks import network
@@ -737,18 +915,32 @@ def _follow_sends(net: Localnet, url: str, accounts, seconds: float, work: Path,
     for s, sender in enumerate(accounts):
         acct = client.account(sender.address)
         to = accounts[(s + 1) % len(accounts)].address
-        groups.append([
-            bench_txs.sign_send(sender, to, 1, chain_id=CHAIN_ID,
-                                account_number=acct.account_number, sequence=acct.sequence + q)
-            for q in range(per_sender)
-        ])
+        groups.append(
+            [
+                bench_txs.sign_send(
+                    sender,
+                    to,
+                    1,
+                    chain_id=CHAIN_ID,
+                    account_number=acct.account_number,
+                    sequence=acct.sequence + q,
+                )
+                for q in range(per_sender)
+            ]
+        )
     lag = _Lag(net, url, work, "follow-sends")
     try:
         lag.wait_caught_up()
         h0 = client.height()
         box: dict = {}
-        load = threading.Thread(target=lambda: box.setdefault("load", network._drive(
-            [net.rpc_url(0)], groups, per_sender * len(accounts), seconds, 0.05, 30.0, log)))
+        load = threading.Thread(
+            target=lambda: box.setdefault(
+                "load",
+                network._drive(
+                    [net.rpc_url(0)], groups, per_sender * len(accounts), seconds, 0.05, 30.0, log
+                ),
+            )
+        )
         log(f"indexer bench: following the tip for {seconds:.0f} s under MsgSend load")
         load.start()
         lag.sample(load.is_alive)
@@ -759,5 +951,9 @@ def _follow_sends(net: Localnet, url: str, accounts, seconds: float, work: Path,
         result.sends_seconds = (max(committed) - t_start) if committed else 0.0
         result.sends_blocks = client.height() - h0
     finally:
-        (result.sends_lag_blocks, result.sends_lag_seconds, result.sends_events,
-         result.sends_indexer_cpu) = lag.finish()
+        (
+            result.sends_lag_blocks,
+            result.sends_lag_seconds,
+            result.sends_events,
+            result.sends_indexer_cpu,
+        ) = lag.finish()
