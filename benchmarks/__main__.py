@@ -184,7 +184,9 @@ def _parser() -> argparse.ArgumentParser:
                        "holding --orders orders; webhook delivery latency")
     p.add_argument("--orders", type=int, default=1_000_000, help="orders (%(default)s)")
     p.add_argument("--requests", type=int, default=500, help="requests per shape (%(default)s)")
-    p.add_argument("--threads", type=int, default=8, help="clients for throughput (%(default)s)")
+    p.add_argument("--threads", default="1,2,8",
+                   help="client processes of the get-order throughput runs, one run per count "
+                        "(%(default)s)")
     p.add_argument("--webhooks", type=int, default=200, help="webhook events (%(default)s)")
     p.add_argument("--processes", default="1,2",
                    help="API process counts for the throughput runs (%(default)s)")
@@ -300,7 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import api
 
         result = api.run(
-            args.orders, args.requests, args.threads, args.webhooks, _log,
+            args.orders, args.requests,
+            tuple(int(n) for n in args.threads.split(",") if n.strip()), args.webhooks, _log,
             processes=tuple(int(n) for n in args.processes.split(",") if n.strip()),
             rate_limit=args.rate_limit, db_dir=args.db_dir, api_tree=args.api_tree)
         text = "### Orders API and webhooks\n\n" + result.markdown()

@@ -6,7 +6,10 @@
 2. ``statesetd api`` as a subprocess (uvicorn, one worker process, webhook worker on); one
    client with a keep-alive session sends each request shape ``--requests`` times, sequentially,
    to a random order / customer; p50, p95 and p99 of the client-side latency (HTTP + JSON
-   included). Then ``--threads`` clients in parallel for the throughput of get order.
+   included). Then, for each count in ``--threads`` (e.g. ``1,2,8``), that many client
+   processes (each one keep-alive ``http.client`` connection, so neither a shared GIL nor the
+   ``requests`` library's own CPU sits between them and the server) send get orders for 10 s:
+   requests/s, p50/p95/p99, and the CPU the API processes and PostgreSQL spent per request.
 3. Webhooks: a loopback receiver, one endpoint; ``--webhooks`` outbox rows each committed in
    its own transaction (as the indexer commits a block) every 20 ms; latency = arrival at the
    receiver - return of the commit.
@@ -98,7 +101,7 @@ class ApiBench:
     orders: int
     fill_seconds: float
     shapes: list[Shape]
-    threads: int
+    threads: tuple[int, ...]
     runs: list[Throughput]
     webhook_ms: list[float]
     rate_limit: bool = True
@@ -122,12 +125,13 @@ class ApiBench:
             "|---|---|---|---|---|---|---|---|",
             *[s.row() for s in self.shapes],
             "",
-            f"Throughput of `GET /v1/orders/{{id}}`, {self.threads} keep-alive client threads "
-            "(on the same machine) spread over N API processes for 10 s:",
+            "Throughput of `GET /v1/orders/{id}`: N client processes (each one keep-alive "
+            "connection, on the same machine) spread over the API processes for 10 s:",
             "",
-            "| API processes | client threads | requests/s | API CPU ms / request | "
-            "PostgreSQL CPU ms / request | requests per API CPU-s | load |",
-            "|---|---|---|---|---|---|---|",
+            "| API processes | clients | requests/s | p50 ms | p95 ms | p99 ms | "
+            "API CPU ms / request | PostgreSQL CPU ms / request | requests per API CPU-s "
+            "| load |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             *[r.row() for r in self.runs],
             "",
         ]
@@ -227,12 +231,13 @@ def _measure(session, base: str, shapes: dict, n: int, rng: random.Random,
 @dataclass
 class Throughput:
     processes: int
-    threads: int
+    threads: int         # client processes
     seconds: float
     requests: int
     api_cpu: float       # CPU seconds of the API processes over the window
     postgres_cpu: float  # CPU seconds of PostgreSQL (every backend) over the window
     load: float
+    samples: list[float] = field(default_factory=list)  # latency of every request, s
 
     @property
     def qps(self) -> float:
@@ -242,43 +247,69 @@ class Throughput:
         n = max(1, self.requests)
         api_ms, pg_ms = 1000 * self.api_cpu / n, 1000 * self.postgres_cpu / n
         per_core = 1000 / api_ms if api_ms else 0.0
-        return (f"| {self.processes} | {self.threads} | {self.qps:,.0f} | {api_ms:.3f} | "
+        ms = [x * 1000 for x in self.samples] or [0.0]
+        return (f"| {self.processes} | {self.threads} | {self.qps:,.0f} | {_pct(ms, 0.5):.2f} | "
+                f"{_pct(ms, 0.95):.2f} | {_pct(ms, 0.99):.2f} | {api_ms:.3f} | "
                 f"{pg_ms:.3f} | {per_core:,.0f} | {self.load:.1f} |")
+
+
+def _client(base: str, orders: int, seed: int, start: float, stop: float, out) -> None:
+    """One client process: get orders of random ids on one keep-alive connection from
+    ``start`` to ``stop`` (``time.monotonic``), each latency put on ``out`` at the end."""
+    import http.client
+
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    rng, samples, error = random.Random(seed), [], None
+    time.sleep(max(0.0, start - time.monotonic()))
+    try:
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            conn.request("GET", f"/v1/orders/ord_{rng.randint(1, orders):010d}")
+            r = conn.getresponse()
+            body = r.read()
+            samples.append(time.perf_counter() - t0)
+            if r.status != 200:
+                error = f"get order: {r.status} {body[:200]!r}"
+                break
+    finally:
+        conn.close()
+        out.put((samples, error))
 
 
 def _throughput(bases: list[str], orders: int, threads: int, pids: list[int],
                 pg_pid: int | None, seconds: float = 10.0) -> Throughput:
-    """``threads`` keep-alive clients of get order for ``seconds``, spread over ``bases`` (one
-    per API process, as a balancer would); the CPU the API processes and PostgreSQL spent."""
-    import requests
+    """``threads`` client processes of get order (each one keep-alive connection) for
+    ``seconds``, spread over ``bases`` (one per API process, as a balancer would); latencies,
+    and the CPU the API processes and PostgreSQL spent."""
+    import multiprocessing
 
     from benchmarks import cputime
 
-    done = [0] * threads
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    start = time.monotonic() + 1.0  # every client connected and waiting
+    stop = start + seconds
+    clients = [ctx.Process(target=_client, args=(bases[k % len(bases)], orders, k, start, stop,
+                                                 out)) for k in range(threads)]
+    for c in clients:
+        c.start()
+    time.sleep(max(0.0, start - time.monotonic()))
     api0 = sum(cputime.own_cpu(p) for p in pids)
     pg0 = cputime.tree_cpu(pg_pid)
-    stop = time.monotonic() + seconds
-
-    def client(k: int) -> None:
-        s, rng = requests.Session(), random.Random(k)
-        base = bases[k % len(bases)]
-        while time.monotonic() < stop:
-            r = s.get(f"{base}/v1/orders/ord_{rng.randint(1, orders):010d}", timeout=30)
-            if r.status_code != 200:
-                raise RuntimeError(f"get order: {r.status_code} {r.text[:200]}")
-            done[k] += 1
-
-    started = time.monotonic()
-    ts = [threading.Thread(target=client, args=(k,)) for k in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    elapsed = time.monotonic() - started
+    results = [out.get(timeout=seconds + 60) for _ in clients]
+    elapsed = time.monotonic() - start
+    api1, pg1 = sum(cputime.own_cpu(p) for p in pids), cputime.tree_cpu(pg_pid)
+    for c in clients:
+        c.join(10)
+    errors = [e for _, e in results if e]
+    if errors:
+        raise RuntimeError(errors[0])
+    samples = [x for s, _ in results for x in s]
     return Throughput(
-        processes=len(bases), threads=threads, seconds=elapsed, requests=sum(done),
-        api_cpu=sum(cputime.own_cpu(p) for p in pids) - api0,
-        postgres_cpu=cputime.tree_cpu(pg_pid) - pg0, load=cputime.load_average(),
+        processes=len(bases), threads=threads, seconds=elapsed, requests=len(samples),
+        api_cpu=api1 - api0, postgres_cpu=pg1 - pg0, load=cputime.load_average(),
+        samples=samples,
     )
 
 
@@ -430,7 +461,7 @@ def _stamp(url: str, revision: str) -> None:
         conn.execute("UPDATE alembic_version SET version_num = %s", (revision,))
 
 
-def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
+def run(orders: int, requests_per_shape: int, threads: tuple[int, ...], webhooks: int, log,
         processes: tuple[int, ...] = (1, 2), rate_limit: bool = True,
         db_dir: Path | None = None, api_tree: Path | None = None) -> ApiBench:
     """``api_tree``: serve the API from that checkout (an export of an older commit) over the
@@ -499,9 +530,11 @@ def run(orders: int, requests_per_shape: int, threads: int, webhooks: int, log,
                 procs.append(_start_api(url, parent, len(procs), rate_limit, webhooks=False,
                                         tree=api_tree)[0])
             bases = [base] + [_base_of(p) for p in procs[1:n]]
-            runs.append(_throughput(bases, orders, threads, [p.pid for p in procs[:n]],
-                                    cluster.pid()))
-            log(f"api bench: {n} process(es): {runs[-1].qps:,.0f} requests/s")
+            for k in threads:
+                runs.append(_throughput(bases, orders, k, [p.pid for p in procs[:n]],
+                                        cluster.pid()))
+                log(f"api bench: {n} process(es), {k} clients: {runs[-1].qps:,.0f} "
+                    "requests/s")
         log("api bench: webhooks ...")
         latencies = _webhooks(url, base, webhooks, log) if webhooks else []
         return ApiBench(orders, fill_seconds, results, threads, runs, latencies, rate_limit,

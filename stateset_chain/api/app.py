@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stateset_chain.api import errors
 from stateset_chain.api.keys import ApiKey, lookup_key
+from stateset_chain.api.orderreads import OrderReads
 from stateset_chain.api.ratelimit import RateLimiter
 from stateset_chain.readside import jsoncodec
 from stateset_chain.webhooks.delivery import DeliveryConfig, DeliveryWorker, WebhookMetrics
@@ -73,6 +74,8 @@ class Service:
         )
         self.webhook_metrics = WebhookMetrics(self.registry)
         self.limiter = RateLimiter(config.rate, config.burst)
+        # get order's fast path: its reads batched on a connection of their own (orderreads)
+        self.reads = OrderReads(libpq(config.db_url))
         self.worker: DeliveryWorker | None = None
 
     async def start(self) -> None:
@@ -87,6 +90,7 @@ class Service:
     async def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
+        await self.reads.close()
         await self.apool.close()
         self.pool.close()
 
@@ -192,19 +196,20 @@ FAST_GET_ORDER = re.compile(r"/v1/orders/([^/]+)\Z")
 
 
 class LimitsAndMetrics:
-    """Pure ASGI middleware: the per-key rate limit on /v1/ (shared by every API process through
-    PostgreSQL, ``ratelimit``), the request metrics (by route template) and the fast path of
-    get order (``_get_order``). (Starlette's BaseHTTPMiddleware costs a task and a stream per
-    request.)"""
+    """Pure ASGI middleware, the outermost layer of the app (``OrdersApi``): the per-key rate
+    limit on /v1/ (shared by every API process through PostgreSQL, ``ratelimit``), the request
+    metrics (by route template) and the fast path of get order (``_get_order``). (Starlette's
+    BaseHTTPMiddleware costs a task and a stream per request.)"""
 
     def __init__(self, app, svc: Service) -> None:
         self.app = app
         self.svc = svc
-        self.fast: Callable[[Service, str], Awaitable[bytes | None]] | None = None
+        self.fast: Callable[[str], Awaitable[bytes | None]] | None = None
         if svc.config.fast_get_order:
-            from stateset_chain.api.orders import stored_order
-
-            self.fast = stored_order
+            self.fast = svc.reads.get
+        # the fast path's metrics, looked up once
+        self.fast_count = svc.requests.labels("GET", GET_ORDER_ROUTE, "200")
+        self.fast_latency = svc.latency.labels(GET_ORDER_ROUTE)
 
     async def _get_order(self, order_id: str, send, started: float) -> bool:
         """The fast path of ``GET /v1/orders/{order_id}``: the stored JSON straight to the ASGI
@@ -213,7 +218,7 @@ class LimitsAndMetrics:
         missing order or any failure, so errors come from one place."""
         assert self.fast is not None
         try:
-            body = await self.fast(self.svc, order_id)
+            body = await self.fast(order_id)
         except Exception:  # the route runs the same read and answers the error
             return False
         if body is None:
@@ -222,8 +227,8 @@ class LimitsAndMetrics:
             (b"content-length", str(len(body)).encode()), (b"content-type", b"application/json"),
         ]})
         await send({"type": "http.response.body", "body": body})
-        self.svc.requests.labels("GET", GET_ORDER_ROUTE, "200").inc()
-        self.svc.latency.labels(GET_ORDER_ROUTE).observe(time.perf_counter() - started)
+        self.fast_count.inc()
+        self.fast_latency.observe(time.perf_counter() - started)
         return True
 
     async def __call__(self, scope, receive, send) -> None:
@@ -242,7 +247,7 @@ class LimitsAndMetrics:
             who = ("key:" + hashlib.sha256(token.encode()).hexdigest()[:16] if token
                    else "ip:" + (client[0] if client else "?"))
             try:
-                wait = await self.svc.rate_limit_wait(who)
+                wait = 0.0 if self.svc.limiter.spend(who) else await self.svc.rate_limit_wait(who)
             except errors.ApiError as e:
                 await error_response(e)(scope, receive, send)
                 return
@@ -273,6 +278,23 @@ class LimitsAndMetrics:
             self.svc.latency.labels(template).observe(time.perf_counter() - started)
 
 
+class OrdersApi(FastAPI):
+    """FastAPI with ``LimitsAndMetrics`` in front of all of it (FastAPI's own layers, the
+    routing): a get order the fast path answers costs no more than that middleware."""
+
+    limits: LimitsAndMetrics | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if self.limits is None or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await self.limits(scope, receive, send)
+
+    async def handle(self, scope, receive, send) -> None:
+        """The app behind the middleware: FastAPI as it is."""
+        await super().__call__(scope, receive, send)
+
+
 def create_app(config: ApiConfig) -> FastAPI:
     from stateset_chain.api import analytics, dashboard, health, orders, rates, webhook_routes
 
@@ -286,7 +308,7 @@ def create_app(config: ApiConfig) -> FastAPI:
         finally:
             await svc.stop()
 
-    app = FastAPI(
+    app = OrdersApi(
         title="StateSet Orders API",
         version=API_VERSION,
         description=(
@@ -326,7 +348,7 @@ def create_app(config: ApiConfig) -> FastAPI:
     async def on_unexpected(request: Request, e: Exception):
         return error_response(errors.InternalError("internal error"))
 
-    app.add_middleware(LimitsAndMetrics, svc=svc)
+    app.limits = LimitsAndMetrics(app.handle, svc)
 
     for module in (orders, rates, analytics, webhook_routes, health, dashboard):
         app.include_router(module.router)

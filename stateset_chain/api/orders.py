@@ -16,9 +16,9 @@ from fastapi.responses import JSONResponse
 from stateset_chain.api import errors, params
 from stateset_chain.api.app import FastJSONResponse, aconnection
 from stateset_chain.api.fmt import base_units_str
+from stateset_chain.api.orderreads import ORDER_JSON, order_bytes
 from stateset_chain.api.paging import Where, apage
-from stateset_chain.readside import jsoncodec
-from stateset_chain.readside.render import render_order, render_payment
+from stateset_chain.readside.render import render_payment
 
 router = APIRouter(prefix="/v1")
 
@@ -63,17 +63,6 @@ def order_filters(
     return where
 
 
-# An order's stored API JSON (``orders.api_json``, written by the indexer with the row), and its
-# proto JSON only for a row written before that column existed (rendered here then).
-ORDER_JSON = "api_json, CASE WHEN api_json IS NULL THEN doc END"
-
-
-def order_bytes(row) -> bytes:
-    """The API JSON of an order row selected with ``ORDER_JSON``."""
-    stored, doc = row
-    return stored.encode() if stored is not None else jsoncodec.dumps(render_order(doc))
-
-
 class StoredJSONResponse(FastJSONResponse):
     """JSON bytes already rendered (the indexer's ``api_json``, or a list assembled from them):
     the same body and headers as ``FastJSONResponse`` of the parsed object."""
@@ -88,23 +77,15 @@ GET_ORDER = f"SELECT {ORDER_JSON} FROM orders WHERE id = %s"
 @router.get("/orders/{order_id}", summary="Get an order")
 async def get_order(request: Request, order_id: str) -> FastJSONResponse:
     # on the event loop (the async pool): one primary-key read of the stored JSON, returned as
-    # it is (no parse, no render, no dump). The middleware answers found orders itself with
-    # ``stored_order`` (app.LimitsAndMetrics); this route is the reference and the error path.
+    # it is (no parse, no render, no dump). The middleware answers found orders itself with the
+    # same rows, batched (app.LimitsAndMetrics, orderreads); this route is the reference and
+    # the error path.
     async with aconnection(request) as conn:
         cur = await conn.execute(GET_ORDER, (order_id,))
         row = await cur.fetchone()
     if row is None:
         raise errors.ResourceMissing(f"no order {order_id}", param="id")
     return StoredJSONResponse(order_bytes(row))
-
-
-async def stored_order(svc, order_id: str) -> bytes | None:
-    """What ``get_order`` answers for a found order (its body), else None: the same read on the
-    service's async pool."""
-    async with svc.apool.connection() as conn:
-        cur = await conn.execute(GET_ORDER, (order_id,))
-        row = await cur.fetchone()
-    return None if row is None else order_bytes(row)
 
 
 def order_counts(

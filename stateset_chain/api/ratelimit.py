@@ -101,19 +101,28 @@ class RateLimiter:
             return 0.0
         return max(ahead + self.interval - self.interval * self.burst, 0.001)
 
+    def spend(self, who: str) -> bool:
+        """True if a token this process holds for ``who`` (a lease) lets a request pass now,
+        spending it; False if ``take`` must decide (the statement). No I/O: the middleware
+        calls it first and awaits ``take`` only when it says False."""
+        held = self._leases.get(who)
+        if held is not None and held[0] >= 1 and self.clock() < held[1]:
+            held[0] -= 1
+            return True
+        return False
+
     async def take(self, conn_factory, who: str) -> float:
         """0.0 if a request by ``who`` may pass now, else the seconds until one may.
         ``conn_factory()`` is an async context manager giving a connection (only entered when
         the statement must run)."""
         if not self.enabled:
             return 0.0
+        if self.spend(who):
+            return 0.0
         now = self.clock()
         held = self._leases.get(who)
         refund = 0
         if held is not None:
-            if now < held[1] and held[0] >= 1:
-                held[0] -= 1
-                return 0.0
             if now >= held[1]:
                 refund = int(held[0])
             del self._leases[who]
