@@ -6,9 +6,8 @@ tests/fast/test_event_bytes.py and tests/test_events_native.py hold them to the 
 
 from __future__ import annotations
 
-import os
-
 from stateset_chain.cache import BoundedCache
+from stateset_chain.native import compiled
 from stateset_chain.protowire import (
     ONE_BYTE_VARINTS,
     encode_field,
@@ -69,17 +68,7 @@ def _python_event_into(out: list[bytes], tag: bytes, type_: str, attributes, ext
 # the compiled core is built and not turned off (STATESET_NATIVE=0, as for the tree); else the
 # Python writer below. tests/fast/test_event_bytes.py and tests/test_events_native.py hold both
 # to the reference's bytes.
-def _load_native_event():
-    if os.environ.get("STATESET_NATIVE", "1") == "0":
-        return None
-    try:
-        import stateset_native
-    except ImportError:
-        return None
-    return getattr(stateset_native, "encode_event", None)  # None: a build from before it
-
-
-_native_event = _load_native_event()
+_native_event = compiled("encode_event")
 
 
 def _event_body(type_: str, attributes, extra) -> tuple[int, list[bytes]]:

@@ -8,24 +8,13 @@ tests/fast/test_keccak.py holds both to pycryptodome and the known vectors.
 
 from __future__ import annotations
 
-import os
-
 from stateset_chain.crypto import hashes as reference
+from stateset_chain.native import compiled
 
 REPLACES = ("keccak256",)
 
 
-def _load_native():
-    if os.environ.get("STATESET_NATIVE", "1") == "0":
-        return None
-    try:
-        import stateset_native
-    except ImportError:
-        return None
-    return getattr(stateset_native, "keccak256", None)  # None: a build from before it
-
-
-_native = _load_native()
+_native = compiled("keccak256")
 _reference = reference.keccak256
 
 

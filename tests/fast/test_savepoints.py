@@ -21,6 +21,7 @@ from stateset_chain.gas import GasMeter
 from stateset_chain.store import kv
 from stateset_chain.store.kv import MemoryKV
 from stateset_chain.store.memo import CommittedReads
+from tests.fast.test_kv import _Recorder
 
 LOCAL = (b"idx/",)
 KEYS = st.one_of(
@@ -46,20 +47,6 @@ OPS = st.lists(
     max_size=50,
 )
 SEED = st.dictionaries(KEYS, st.binary(min_size=1, max_size=4), max_size=6)
-
-
-class _Recorder(MemoryKV):
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list = []
-
-    def set(self, key, value):
-        self.calls.append(("set", key, value))
-        super().set(key, value)
-
-    def delete(self, key):
-        self.calls.append(("delete", key))
-        super().delete(key)
 
 
 class _Stack:

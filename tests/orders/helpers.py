@@ -19,7 +19,7 @@ from stateset_chain.crosschain.deposit import deposit_address, is_deposit_addres
 from stateset_chain.crypto import address
 from stateset_chain.events import EventManager, parse_typed_event
 from stateset_chain.orders import genesis, ids, settlement
-from stateset_chain.orders.keys import ESCROW_ACCOUNT, ORDERS_MODULE_ACCOUNTS
+from stateset_chain.orders.keys import ESCROW_ACCOUNT, LOCAL_PREFIXES, ORDERS_MODULE_ACCOUNTS
 from stateset_chain.orders.module import orders_module
 from stateset_chain.orders.state import OrdersKeeper
 from stateset_chain.privacy.envelope import tracking_purpose
@@ -234,6 +234,17 @@ class Chain:
         if status == "RETURNED":
             self.deliver(tx.MsgReturnOrder(signer=CUSTOMER, order_id=oid, reason="broken"))
         return oid
+
+
+def assert_indexes_equal_a_rebuild(chain: Chain) -> None:
+    """The node-local indexes in ``chain.store`` equal those rebuilt from its orders alone."""
+    derived = {k: v for k, v in chain.store.iterate() if k.startswith(LOCAL_PREFIXES)}
+    consensus = MemoryKV()
+    for k, v in chain.store.iterate():
+        if not k.startswith(LOCAL_PREFIXES):
+            consensus.set(k, v)
+    chain.keeper.rebuild_indexes(consensus)
+    assert derived == {k: v for k, v in consensus.iterate() if k.startswith(LOCAL_PREFIXES)}
 
 
 def item(sku="SKU-1", name="Widget", quantity=1, price="10") -> LineItem:

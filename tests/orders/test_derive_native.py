@@ -16,13 +16,21 @@ import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
 from stateset_chain.errors import ChainError, InvalidAddress
 from stateset_chain.orders.index import OrderIndex, derive
-from stateset_chain.orders.keys import LOCAL_PREFIXES, ORDERS_PREFIX
+from stateset_chain.orders.keys import ORDERS_PREFIX
 from stateset_chain.orders.lifecycle import CANCELLED, CREATED, HELD, PAID, SHIPPED
 from stateset_chain.store.collections import KeyPartTooLong
 from stateset_chain.store.kv import Branch, MemoryKV, prefix_end
 from stateset_chain.timefmt import timestamp
 from tests import delivery
-from tests.orders.helpers import CUSTOMER, MERCHANT, STRANGER, Chain, create_msg, pay_msg
+from tests.orders.helpers import (
+    CUSTOMER,
+    MERCHANT,
+    STRANGER,
+    Chain,
+    assert_indexes_equal_a_rebuild,
+    create_msg,
+    pay_msg,
+)
 
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import Order
@@ -199,13 +207,7 @@ def test_same_writes_for_blocks_of_transactions(txs):
         final.set(k, v) if v is not None else final.delete(k)
     derive.derive_native(chain.keeper.index, chain.store, final, next_sequence)
     final.write()
-    derived = {k: v for k, v in chain.store.iterate() if k.startswith(LOCAL_PREFIXES)}
-    consensus = MemoryKV()
-    for k, v in chain.store.iterate():
-        if not k.startswith(LOCAL_PREFIXES):
-            consensus.set(k, v)
-    chain.keeper.rebuild_indexes(consensus)
-    assert derived == {k: v for k, v in consensus.iterate() if k.startswith(LOCAL_PREFIXES)}
+    assert_indexes_equal_a_rebuild(chain)
 
 
 def _raised(step, base, writes, next_sequence):

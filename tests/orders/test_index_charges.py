@@ -18,7 +18,15 @@ from stateset_chain.orders.lifecycle import CANCELLED, CREATED, HELD, PAID
 from stateset_chain.store.kv import Branch, MemoryKV
 from stateset_chain.timefmt import timestamp
 from tests import delivery
-from tests.orders.helpers import CUSTOMER, MERCHANT, STRANGER, Chain, create_msg, pay_msg
+from tests.orders.helpers import (
+    CUSTOMER,
+    MERCHANT,
+    STRANGER,
+    Chain,
+    assert_indexes_equal_a_rebuild,
+    create_msg,
+    pay_msg,
+)
 
 from stateset.orders.v1 import tx_pb2 as tx
 from stateset.orders.v1.orders_pb2 import Order
@@ -109,12 +117,6 @@ def test_indexes_derived_per_block_equal_those_written_per_transaction():
     chain.module.derive_local(chain.store, block)
     block.write()
 
-    derived = {k: v for k, v in chain.store.iterate() if k.startswith(LOCAL_PREFIXES)}
-    consensus = MemoryKV()
-    for k, v in chain.store.iterate():
-        if not k.startswith(LOCAL_PREFIXES):
-            consensus.set(k, v)
-    chain.keeper.rebuild_indexes(consensus)
-    assert derived == {k: v for k, v in consensus.iterate() if k.startswith(LOCAL_PREFIXES)}
+    assert_indexes_equal_a_rebuild(chain)
     assert [chain.keeper.index.status_count(chain.store, s) for s in (PAID, CANCELLED)] == [1, 1]
     chain.check_invariants()

@@ -36,10 +36,9 @@ and raises as it always did.
 
 from __future__ import annotations
 
-import os
-
 import stateset_chain.pb  # noqa: F401
 from stateset_chain.crypto import address
+from stateset_chain.native import compiled
 from stateset_chain.orders import keys
 from stateset_chain.orders.index.indexes import CUSTOMER_ID_KEY, EPOCH_BITS, OrderIndex
 from stateset_chain.orders.keys import ORDERS_PREFIX
@@ -108,13 +107,7 @@ _LAYOUT_PREFIXES = (
 
 
 def _load_layout():
-    if os.environ.get("STATESET_NATIVE", "1") == "0":
-        return None
-    try:
-        import stateset_native
-    except ImportError:
-        return None
-    layout = getattr(stateset_native, "OrderIndexLayout", None)  # None: a build from before it
+    layout = compiled("OrderIndexLayout")
     return None if layout is None else layout(list(_LAYOUT_PREFIXES), EPOCH_BITS)
 
 
