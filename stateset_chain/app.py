@@ -154,6 +154,14 @@ def _as_is(result: TxResult) -> TxResult:
     return result
 
 
+
+def _read_keys(reads: CommittedReads, keys: list[bytes]) -> int:
+    """Reads into the block's memo, on the worker threads, the keys it does not hold yet; returns
+    how many."""
+    unread = [k for k in dict.fromkeys(keys) if k not in reads.values]
+    reads.remember(unread, run_batched(reads.read_many, unread))
+    return len(unread)
+
 class App:
     """The chain's state machine over ``store``: ``modules``, and txs through ``pipeline``."""
 
@@ -526,9 +534,7 @@ class App:
                         keys += route.reads(msg)
             except ChainError:  # an address that does not decode: the tx fails on its own
                 continue
-        known = reads.values
-        unread = [k for k in dict.fromkeys(keys) if k not in known]
-        reads.remember(unread, run_batched(reads.read_many, unread))
+        read = _read_keys(reads, keys)
         more = ReadAhead()
         for tx in txs:
             for msg, route in zip(tx.msgs, tx.routes, strict=True):
@@ -538,11 +544,10 @@ class App:
                     more.add(route.reads_after(msg, reads, block))
                 except (ChainError, KeyPartTooLong):  # the tx fails on its own
                     continue
-        later = [k for k in dict.fromkeys(more.keys) if k not in known]
-        reads.remember(later, run_batched(reads.read_many, later))
+        read += _read_keys(reads, more.keys)
         ranges = [r for r in dict.fromkeys(more.ranges) if r not in reads.ranges]
         reads.remember_ranges(ranges, run_batched(reads.read_ranges, ranges))
-        return len(unread) + len(later) + len(ranges)
+        return read + len(ranges)
 
     def _decode_for_block(self, raw: bytes, limits):
         """The decoded tx or its decode error (None: anything else, which deliver_tx meets
